@@ -1,0 +1,58 @@
+// The one way Threadline's API and workers get a database connection: a pg pool acting as the
+// application role, shared by Prisma (through @prisma/adapter-pg) and the raw-SQL repositories.
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from './generated/prisma/client.ts';
+
+export { Prisma, PrismaClient } from './generated/prisma/client.ts';
+export type * from './generated/prisma/models.ts';
+export * from './generated/prisma/enums.ts';
+
+export interface DbOptions {
+  url: string;
+  /** Role to act as (`SET ROLE` at connect); empty string keeps the connecting user. */
+  role?: string;
+  poolSize?: number;
+  /** Called with every SQL statement sent, for statement budgets and diagnostics. */
+  onStatement?: (sql: string) => void;
+}
+
+export interface Db {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+/** A pg Client that reports each statement before sending it. */
+function meteredClient(onStatement: (sql: string) => void): typeof pg.Client {
+  return class MeteredClient extends pg.Client {
+    // pg's query() has many overloads; the meter only needs the text.
+    override query(...args: unknown[]): never {
+      const first = args[0] as string | { text?: string };
+      onStatement(typeof first === 'string' ? first : (first.text ?? ''));
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+  };
+}
+
+export function createPool(options: DbOptions): pg.Pool {
+  return new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    options: options.role ? `-c role=${options.role}` : undefined,
+    ...(options.onStatement ? { Client: meteredClient(options.onStatement) } : {}),
+  });
+}
+
+export function createDb(options: DbOptions): Db {
+  const pool = createPool(options);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    pool,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

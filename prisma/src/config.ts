@@ -1,0 +1,24 @@
+// Reads the database package's environment once, failing at start with the variable's name.
+import { z } from 'zod';
+
+const schema = z.object({
+  DATABASE_URL: z.url({ error: 'DATABASE_URL must be a postgres:// URL' }).default('postgres://postgres@127.0.0.1:5432/threadline'),
+  /** Owner connection for migrations; defaults to DATABASE_URL. */
+  MIGRATION_DATABASE_URL: z.url().optional(),
+  /** Role the API and workers act as; empty to use the connecting user as it is. */
+  DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'DATABASE_APP_ROLE must be a plain role name').or(z.literal('')).default('threadline_app'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Telemetry partition width for the native (non-TimescaleDB) store. */
+  TELEMETRY_PARTITION_DAYS: z.coerce.number().int().min(1).max(31).default(1),
+});
+
+export type DbConfig = z.infer<typeof schema>;
+
+export function readDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid database configuration: ${issues}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,173 @@
+// Telemetry points (signal, time, value, quality, received time) behind one interface: a
+// TimescaleDB hypertable with compression where the extension is available, native range
+// partitions by day otherwise (docs/adr/0003-telemetry-storage.md). Idempotent on (signal, time).
+import type pg from 'pg';
+
+/** Quality codes, ordered from good to bad. */
+export const Quality = { GOOD: 0, OUT_OF_RANGE: 1, UNCERTAIN: 2, BAD: 3 } as const;
+export type QualityCode = (typeof Quality)[keyof typeof Quality];
+
+export interface TelemetryPoint {
+  signalId: string;
+  time: Date;
+  value: number | null;
+  quality?: QualityCode;
+  receivedAt?: Date;
+}
+
+export interface StoredPoint {
+  signalId: string;
+  time: Date;
+  value: number | null;
+  quality: QualityCode;
+  receivedAt: Date;
+}
+
+export interface WriteResult {
+  inserted: number;
+  duplicates: number;
+}
+
+export type StorageKind = 'timescaledb' | 'native';
+
+export interface TelemetryStorage {
+  readonly kind: StorageKind;
+  /** Creates the table (and its first partitions); needs the owner role; idempotent. */
+  install(): Promise<void>;
+  /** Makes sure partitions cover [from, to); returns how many were created. */
+  ensurePartitions(from: Date, to: Date): Promise<number>;
+  write(points: readonly TelemetryPoint[]): Promise<WriteResult>;
+  read(signalId: string, from: Date, to: Date, limit?: number): Promise<StoredPoint[]>;
+}
+
+const DAY_MS = 86_400_000;
+const INSERT_SQL = `
+INSERT INTO telemetry (signal_id, time, value, quality, received_at)
+SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::int2[], $5::timestamptz[])
+ON CONFLICT (signal_id, time) DO NOTHING`;
+
+export async function timescaleAvailable(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'");
+  return rows.length > 0;
+}
+
+/** Picks TimescaleDB when the server offers it, native partitioning otherwise. */
+export async function openTelemetryStorage(pool: pg.Pool, partitionDays = 1): Promise<TelemetryStorage> {
+  return (await timescaleAvailable(pool)) ? new TimescaleTelemetryStorage(pool, partitionDays) : new NativeTelemetryStorage(pool, partitionDays);
+}
+
+abstract class SqlTelemetryStorage implements TelemetryStorage {
+  abstract readonly kind: StorageKind;
+  constructor(protected readonly pool: pg.Pool, protected readonly partitionDays: number) {}
+  abstract install(): Promise<void>;
+  abstract ensurePartitions(from: Date, to: Date): Promise<number>;
+
+  async write(points: readonly TelemetryPoint[]): Promise<WriteResult> {
+    if (points.length === 0) return { inserted: 0, duplicates: 0 };
+    const now = new Date();
+    const result = await this.pool.query(INSERT_SQL, [
+      points.map((p) => p.signalId),
+      points.map((p) => p.time),
+      points.map((p) => p.value),
+      points.map((p) => p.quality ?? Quality.GOOD),
+      points.map((p) => p.receivedAt ?? now),
+    ]);
+    const inserted = result.rowCount ?? 0;
+    return { inserted, duplicates: points.length - inserted };
+  }
+
+  async read(signalId: string, from: Date, to: Date, limit = 10_000): Promise<StoredPoint[]> {
+    const { rows } = await this.pool.query<{ signal_id: string; time: Date; value: number | null; quality: number; received_at: Date }>(
+      `SELECT signal_id, time, value, quality, received_at FROM telemetry
+        WHERE signal_id = $1 AND time >= $2 AND time < $3 ORDER BY time LIMIT $4`,
+      [signalId, from, to, limit],
+    );
+    return rows.map((r) => ({ signalId: r.signal_id, time: r.time, value: r.value, quality: r.quality as QualityCode, receivedAt: r.received_at }));
+  }
+}
+
+const TABLE_COLUMNS = `
+    signal_id   UUID NOT NULL REFERENCES signals(id) ON DELETE CASCADE,
+    time        TIMESTAMPTZ(3) NOT NULL,
+    value       DOUBLE PRECISION,
+    quality     SMALLINT NOT NULL DEFAULT 0,
+    received_at TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
+    PRIMARY KEY (signal_id, time)`;
+
+const GRANT_APP = `
+DO $$ BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'threadline_app') THEN
+    GRANT SELECT, INSERT, UPDATE, DELETE ON telemetry TO threadline_app;
+  END IF;
+END $$`;
+
+export class NativeTelemetryStorage extends SqlTelemetryStorage {
+  readonly kind = 'native' as const;
+
+  async install(): Promise<void> {
+    await this.pool.query(`CREATE TABLE IF NOT EXISTS telemetry (${TABLE_COLUMNS}) PARTITION BY RANGE (time)`);
+    // The default partition catches points outside every range, so a late or far-future point is
+    // never refused; ensurePartitions moves them into their range when it creates it.
+    await this.pool.query('CREATE TABLE IF NOT EXISTS telemetry_default PARTITION OF telemetry DEFAULT');
+    await this.pool.query(GRANT_APP);
+    const now = Date.now();
+    await this.ensurePartitions(new Date(now - 30 * DAY_MS), new Date(now + 14 * DAY_MS));
+  }
+
+  async ensurePartitions(from: Date, to: Date): Promise<number> {
+    const width = this.partitionDays * DAY_MS;
+    let created = 0;
+    for (let start = Math.floor(from.getTime() / width) * width; start < to.getTime(); start += width) {
+      if (await this.createPartition(new Date(start), new Date(start + width))) created += 1;
+    }
+    return created;
+  }
+
+  private async createPartition(start: Date, end: Date): Promise<boolean> {
+    const name = `telemetry_p${start.toISOString().slice(0, 10).replaceAll('-', '')}`;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const exists = await client.query('SELECT 1 FROM pg_class WHERE relname = $1', [name]);
+      if (exists.rows.length > 0) {
+        await client.query('ROLLBACK');
+        return false;
+      }
+      const range = [start.toISOString(), end.toISOString()];
+      await client.query(`CREATE TABLE ${name} (LIKE telemetry INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+      await client.query(
+        `WITH moved AS (DELETE FROM telemetry_default WHERE time >= $1 AND time < $2 RETURNING *)
+         INSERT INTO ${name} SELECT * FROM moved`,
+        range,
+      );
+      await client.query(`ALTER TABLE telemetry ATTACH PARTITION ${name} FOR VALUES FROM ('${range[0]}') TO ('${range[1]}')`);
+      await client.query('COMMIT');
+      return true;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+export class TimescaleTelemetryStorage extends SqlTelemetryStorage {
+  readonly kind = 'timescaledb' as const;
+
+  async install(): Promise<void> {
+    await this.pool.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
+    await this.pool.query(`CREATE TABLE IF NOT EXISTS telemetry (${TABLE_COLUMNS})`);
+    await this.pool.query(
+      `SELECT create_hypertable('telemetry', by_range('time', INTERVAL '${this.partitionDays} days'), if_not_exists => TRUE)`,
+    );
+    await this.pool.query("ALTER TABLE telemetry SET (timescaledb.compress, timescaledb.compress_segmentby = 'signal_id')");
+    await this.pool.query("SELECT add_compression_policy('telemetry', INTERVAL '7 days', if_not_exists => TRUE)");
+    await this.pool.query(GRANT_APP);
+  }
+
+  /** TimescaleDB creates chunks as points arrive. */
+  async ensurePartitions(): Promise<number> {
+    return 0;
+  }
+}
