@@ -1,5 +1,8 @@
 // Ed25519 keys that sign audit checkpoints: loading, the key id, and sign/verify of a chain head.
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface SigningKey {
   keyId: string;
@@ -36,3 +39,35 @@ export function signCheckpoint(key: SigningKey, organizationId: string, seq: big
 export function checkpointSignatureValid(publicKey: KeyObject, organizationId: string, seq: bigint, hash: string, signature: string): boolean {
   return verify(null, checkpointMessage(organizationId, seq, hash), publicKey, Buffer.from(signature, 'base64'));
 }
+
+/**
+ * The signing key's PEM: the configured value when given, otherwise a development key made once
+ * in `keyDir` and reused on later starts (never in production; the API refuses to start there
+ * without AUDIT_SIGNING_KEY).
+ */
+export function signingKeyPem(configured: string | undefined, keyDir: string): string {
+  if (configured) return configured.includes('BEGIN') ? configured : Buffer.from(configured, 'base64').toString('utf8');
+  return readOrCreate(join(keyDir, 'audit-signing-ed25519.pem'), () =>
+    generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  );
+}
+
+/** A development secret made once in `keyDir` (e.g. the session-token HMAC key). */
+export function devSecret(keyDir: string, name: string): string {
+  return readOrCreate(join(keyDir, `${name}.secret`), () => randomBytes(48).toString('base64url'));
+}
+
+function readOrCreate(path: string, make: () => string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8');
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const value = make();
+  try {
+    writeFileSync(path, value, { mode: 0o600, flag: 'wx' });
+    return value;
+  } catch {
+    // Another process made it first: use theirs, so every process signs with the same key.
+    return readFileSync(path, 'utf8');
+  }
+}
+
+export const DEFAULT_KEY_DIR = fileURLToPath(new URL('../../../.threadline/keys', import.meta.url));

@@ -8,6 +8,7 @@ import { checkpointSignatureValid, signCheckpoint, type SigningKey } from './aud
 /** What a raw-SQL-capable Prisma client or transaction offers; both base and scoped clients fit. */
 export interface RawSql {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
 export interface AuditActor {
@@ -36,7 +37,7 @@ export interface AppendedEvent {
  * change, so the event and the change commit or fail together.
  */
 export async function appendAuditEvent(tx: RawSql, input: AuditInput): Promise<AppendedEvent> {
-  await tx.$queryRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `audit:${input.organizationId}`);
+  await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `audit:${input.organizationId}`);
   const head = await tx.$queryRawUnsafe<{ seq: bigint; hash: string }[]>(
     'SELECT seq, hash FROM audit_events WHERE organization_id = $1::uuid ORDER BY seq DESC LIMIT 1',
     input.organizationId,

@@ -1,0 +1,68 @@
+// Generic, tenant-scoped access to one Prisma model: keyset pages, single rows, creates and
+// updates. Services and loaders call it; resolvers never touch Prisma themselves.
+import type { Prisma } from '@threadline/db/client';
+import type { TenantPrisma } from '@threadline/db/tenant';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { ConnectionShape } from './connection.ts';
+import { SortOrder } from './connection.ts';
+
+export type Row = Record<string, unknown> & { id: string };
+
+export interface ModelDelegate {
+  findMany(args: object): Promise<Row[]>;
+  findFirst(args: object): Promise<Row | null>;
+  count(args: object): Promise<number>;
+  create(args: object): Promise<Row>;
+  update(args: object): Promise<Row>;
+}
+
+/** A scoped client or one of its transactions. */
+export type TenantClient = TenantPrisma | Parameters<Parameters<TenantPrisma['$transaction']>[0]>[0];
+
+export function delegateOf(client: TenantClient, model: Prisma.ModelName): ModelDelegate {
+  const key = model.charAt(0).toLowerCase() + model.slice(1);
+  return (client as unknown as Record<string, ModelDelegate>)[key]!;
+}
+
+export interface PageQuery {
+  where: object;
+  orderKey: string;
+  first: number;
+  after?: string | undefined;
+  order: SortOrder;
+  select?: object | undefined;
+}
+
+export async function findPage(delegate: ModelDelegate, query: PageQuery): Promise<ConnectionShape<Row>> {
+  const { orderKey, first, order } = query;
+  const cmp = order === SortOrder.ASC ? 'gt' : 'lt';
+  let where: object = query.where;
+  if (query.after) {
+    const cursor = decodeCursor(query.after);
+    const value = orderKey === 'id' ? cursor.id : parseCursorValue(cursor.value);
+    const keyset = orderKey === 'id'
+      ? { id: { [cmp]: cursor.id } }
+      : { OR: [{ [orderKey]: { [cmp]: value } }, { [orderKey]: value, id: { [cmp]: cursor.id } }] };
+    where = { AND: [query.where, keyset] };
+  }
+  const orderBy = orderKey === 'id' ? [{ id: order }] : [{ [orderKey]: order }, { id: order }];
+  const [rows, totalCount] = await Promise.all([
+    delegate.findMany({ where, orderBy, take: first + 1, ...(query.select ? { select: query.select } : {}) }),
+    delegate.count({ where: query.where }),
+  ]);
+  const page = rows.slice(0, first);
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(node[orderKey], node.id) }));
+  return {
+    nodes: page,
+    edges,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  };
+}
+
+function parseCursorValue(value: string | number): Date | string | number | bigint {
+  if (typeof value === 'number') return value;
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return new Date(value);
+  if (/^\d+$/.test(value)) return BigInt(value);
+  return value;
+}

@@ -1,0 +1,94 @@
+// One error family for the whole API. Each carries a code that maps to a GraphQL error code (and
+// an HTTP status for REST routes) in one place, and a message that tells a person what to do.
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+export class ThreadlineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ThreadlineError';
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+}
+
+export const badInput = (message: string, details?: Record<string, unknown>) => new ThreadlineError('BAD_USER_INPUT', message, details);
+export const notFound = (entity: string, id: string) =>
+  new ThreadlineError('NOT_FOUND', `${entity} ${id} does not exist in your organisation.`, { entity, id });
+export const forbidden = (message: string) => new ThreadlineError('FORBIDDEN', message);
+export const unauthenticated = (message = 'Sign in (POST /auth/login or the login mutation) or send an API key.') =>
+  new ThreadlineError('UNAUTHENTICATED', message);
+export const conflict = (message: string, details?: Record<string, unknown>) => new ThreadlineError('CONFLICT', message, details);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The id itself when it is a UUID; BAD_USER_INPUT otherwise. */
+export function requireUuid(id: string, field = 'id'): string {
+  if (!UUID.test(id)) throw badInput(`${field} must be a UUID such as 3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e.`, { field });
+  return id;
+}
+
+interface PrismaKnownError {
+  code: string;
+  meta?: Record<string, unknown>;
+}
+
+function isPrismaKnownError(error: unknown): error is PrismaKnownError {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+    && /^P\d{4}$/.test((error as { code: string }).code);
+}
+
+/** Driver errors that a caller caused, turned into ThreadlineErrors; anything else stays internal. */
+export function fromDatabaseError(error: unknown): ThreadlineError | null {
+  if (isPrismaKnownError(error)) {
+    const target = JSON.stringify(error.meta?.target ?? error.meta?.constraint ?? error.meta?.driverAdapterError ?? '');
+    if (error.code === 'P2002') return conflict(`A record with the same ${fieldsOf(target)} already exists; choose another value.`);
+    if (error.code === 'P2003') return badInput('A referenced record does not exist in your organisation; check the ids you sent.');
+    if (error.code === 'P2025') return new ThreadlineError('NOT_FOUND', 'The record does not exist in your organisation.');
+    if (error.code === 'P2004' || error.code === 'P2011') return badInput('The values break a rule of the data model; check ranges and required fields.');
+  }
+  const pgCode = (error as { cause?: { originalCode?: string }; code?: string })?.cause?.originalCode;
+  if (pgCode === '23514') return badInput('The values break a rule of the data model; check ranges and required fields.');
+  return null;
+}
+
+function fieldsOf(target: string): string {
+  const names = target.match(/[a-zA-Z_]+/g)?.filter((n) => n !== 'organization_id' && n !== 'organizationId') ?? [];
+  return names.length > 0 ? names.join(', ') : 'unique fields';
+}
+
+/** Apollo's formatError: codes for known errors, a plain message (and a log) for the rest. */
+export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown, log: (err: unknown) => void): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof ThreadlineError) {
+    return { ...formatted, message: original.message, extensions: { code: original.code, ...(original.details ? { details: original.details } : {}) } };
+  }
+  if (original instanceof ArgumentValidationError) {
+    const fields = original.extensions.validationErrors.map((v) => ({ field: v.property, problems: Object.values(v.constraints ?? {}) }));
+    const message = `Invalid input: ${fields.map((f) => `${f.field} ${f.problems.join(', ')}`).join('; ')}`;
+    return { ...formatted, message, extensions: { code: 'BAD_USER_INPUT', fields } };
+  }
+  const mapped = fromDatabaseError(original);
+  if (mapped) return { ...formatted, message: mapped.message, extensions: { code: mapped.code } };
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  log(original);
+  return { message: 'Something went wrong on the server; it has been logged. Try again or contact your administrator.', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

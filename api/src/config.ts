@@ -1,0 +1,36 @@
+// Reads the API's environment once and fails at start naming the missing or bad variable.
+import { readDbConfig, type DbConfig } from '@threadline/db/config';
+import { z } from 'zod';
+import { DEFAULT_KEY_DIR } from '@threadline/db/audit/audit-keys';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HMAC secret for session tokens, at least 32 characters. Made and kept in THREADLINE_KEY_DIR in development. */
+  AUTH_TOKEN_SECRET: z.string().min(32, 'AUTH_TOKEN_SECRET must be at least 32 characters').optional(),
+  AUTH_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
+  /** Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints. Made in development. */
+  AUDIT_SIGNING_KEY: z.string().optional(),
+  /** Further trusted checkpoint public keys (SPKI PEM, separated by blank lines), for rotated keys. */
+  AUDIT_TRUSTED_PUBLIC_KEYS: z.string().default(''),
+  /** Where development keys are made and kept. */
+  THREADLINE_KEY_DIR: z.string().default(DEFAULT_KEY_DIR),
+  CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+});
+
+export type ApiConfig = z.infer<typeof schema> & { db: DbConfig };
+
+export function readApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid API configuration: ${issues}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && (!config.AUTH_TOKEN_SECRET || !config.AUDIT_SIGNING_KEY)) {
+    throw new Error('In production AUTH_TOKEN_SECRET and AUDIT_SIGNING_KEY must be set; see docs/operations.md.');
+  }
+  return { ...config, db: readDbConfig(env) };
+}

@@ -1,0 +1,32 @@
+// The per-request context: who is calling, their organisation's scoped client and loaders, and
+// the process-wide services.
+import type { FastifyBaseLogger } from 'fastify';
+import type { TenantPrisma } from '@threadline/db/tenant';
+import type { Principal } from './auth/principal.ts';
+import type { Services } from './services.ts';
+import { Loaders } from './common/loaders.ts';
+import { scopeToOrganization } from '@threadline/db/tenant';
+import { unauthenticated } from './common/errors.ts';
+
+export interface Context {
+  requestId: string;
+  log: FastifyBaseLogger;
+  services: Services;
+  principal: Principal | null;
+  scoped: { tenant: TenantPrisma; loaders: Loaders } | null;
+}
+
+export function buildContext(services: Services, principal: Principal | null, requestId: string, log: FastifyBaseLogger): Context {
+  let scoped: Context['scoped'] = null;
+  if (principal) {
+    const tenant = scopeToOrganization(services.db.prisma, principal.organizationId);
+    scoped = { tenant, loaders: new Loaders(tenant) };
+  }
+  return { requestId, log, services, principal, scoped };
+}
+
+/** The caller and their scoped client, or UNAUTHENTICATED. */
+export function tenantOf(ctx: Context): { principal: Principal; tenant: TenantPrisma; loaders: Loaders } {
+  if (!ctx.principal || !ctx.scoped) throw unauthenticated();
+  return { principal: ctx.principal, ...ctx.scoped };
+}

@@ -1,0 +1,106 @@
+// Access operations: sign-in, the caller, users and API keys.
+import type { ClassType } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { newApiKey } from '../../auth/api-keys.ts';
+import { hashPassword } from '@threadline/db/passwords';
+import { buildContext, tenantOf, type Context } from '../../context.ts';
+import { auditJson, runCommand } from '../../common/command.ts';
+import { entityResolvers, type EntitySpec } from '../../common/entity-resolvers.ts';
+import { badInput, notFound, requireUuid, unauthenticated } from '../../common/errors.ts';
+import { whereOf } from '../../common/filters.ts';
+import { ROLE_PERMISSIONS } from '../../auth/permissions.ts';
+import { ApiKey, CreatedApiKey, Organization, Session, User, Viewer } from './access.types.ts';
+import { ApiKeyFilter, ApiKeyInput, LoginInput, UserFilter, UserInput, UserUpdate } from './access.inputs.ts';
+
+async function prepareUser(input: Partial<UserInput> & { disabled?: boolean }): Promise<Record<string, unknown>> {
+  const { password, disabled, email, ...rest } = input;
+  return {
+    ...rest,
+    ...(email ? { email: email.toLowerCase() } : {}),
+    ...(password ? { passwordHash: await hashPassword(password) } : {}),
+    ...(disabled === undefined ? {} : { disabledAt: disabled ? new Date() : null }),
+  };
+}
+
+export const accessSpecs: EntitySpec[] = [
+  {
+    name: 'User', model: 'User', subject: 'user', node: () => User, list: 'users', single: 'user',
+    filter: UserFilter, toWhere: (f) => whereOf(f, { search: ['name', 'email'] }),
+    create: { input: UserInput, permission: 'access:admin', prepare: (input) => prepareUser(input as UserInput) },
+    update: { input: UserUpdate, permission: 'access:admin', prepare: (input) => prepareUser(input as UserUpdate) },
+  },
+  {
+    name: 'ApiKey', model: 'ApiKey', subject: 'api_key', node: () => ApiKey, list: 'apiKeys', single: 'apiKey',
+    readPermission: 'access:admin',
+    filter: ApiKeyFilter, toWhere: (f: ApiKeyFilter) => (f.active === undefined ? {} : { revokedAt: f.active ? null : { not: null } }),
+  },
+];
+
+@Resolver()
+export class AccessResolver {
+  @Mutation(() => Session, { description: 'Public. Exchanges e-mail and password for a session token.' })
+  async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<Session> {
+    const { access } = ctx.services;
+    const user = await access.checkPassword(input.email, input.password);
+    if (!user) throw unauthenticated('E-mail or password is wrong, or the account is disabled.');
+    const principal = {
+      kind: 'USER' as const, id: user.id, label: user.email, organizationId: user.organizationId,
+      permissions: new Set(ROLE_PERMISSIONS[user.role]), role: user.role,
+    };
+    const userCtx = buildContext(ctx.services, principal, ctx.requestId, ctx.log);
+    const signedIn = await runCommand(userCtx, { type: 'user.signed_in', subjectType: 'user' }, async (tx) => {
+      const updated = await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+      return { result: updated, subjectId: user.id, payload: {} };
+    });
+    const { token, expiresAt } = await access.issueToken(user);
+    return { token, expiresAt, user: signedIn };
+  }
+
+  @Authorized('read')
+  @Query(() => Viewer, { description: 'Who you are and what you may do.' })
+  async viewer(@Ctx() ctx: Context): Promise<Viewer> {
+    const { principal, tenant } = tenantOf(ctx);
+    const organization = await tenant.organization.findFirstOrThrow({});
+    return {
+      kind: principal.kind, id: principal.id, label: principal.label, role: (principal.role ?? null) as Viewer['role'],
+      permissions: [...principal.permissions], organization,
+    };
+  }
+
+  @Authorized('read')
+  @Query(() => Organization, { description: 'Your organisation.' })
+  organization(@Ctx() ctx: Context): Promise<Organization> {
+    return tenantOf(ctx).tenant.organization.findFirstOrThrow({});
+  }
+
+  @Authorized('access:admin')
+  @Mutation(() => CreatedApiKey, { description: 'Creates an API key; the token in the answer is shown only once.' })
+  async createApiKey(@Arg('input', () => ApiKeyInput) input: ApiKeyInput, @Ctx() ctx: Context): Promise<CreatedApiKey> {
+    if (input.expiresAt && input.expiresAt <= new Date()) throw badInput('expiresAt must be in the future.', { field: 'expiresAt' });
+    const { principal } = tenantOf(ctx);
+    const key = newApiKey();
+    return runCommand(ctx, { type: 'api_key.created', subjectType: 'api_key' }, async (tx) => {
+      const apiKey = await tx.apiKey.create({
+        data: {
+          organizationId: principal.organizationId, name: input.name, prefix: key.prefix, secretHash: key.secretHash,
+          scopes: [...new Set(input.scopes)], expiresAt: input.expiresAt ?? null, createdById: principal.kind === 'USER' ? principal.id : null,
+        },
+      });
+      return { result: { apiKey, token: key.token }, subjectId: apiKey.id, payload: { after: auditJson(apiKey) } };
+    });
+  }
+
+  @Authorized('access:admin')
+  @Mutation(() => ApiKey, { description: 'Revokes an API key at once.' })
+  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
+    return runCommand(ctx, { type: 'api_key.revoked', subjectType: 'api_key' }, async (tx) => {
+      const existing = await tx.apiKey.findFirst({ where: { id: requireUuid(id) } });
+      if (!existing) throw notFound('ApiKey', id);
+      if (existing.revokedAt) throw badInput('This API key is already revoked.');
+      const apiKey = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+      return { result: apiKey, subjectId: id, payload: { name: apiKey.name } };
+    });
+  }
+}
+
+export const accessResolvers: ClassType[] = [AccessResolver, ...accessSpecs.flatMap(entityResolvers)];

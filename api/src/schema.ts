@@ -1,0 +1,24 @@
+// Builds the GraphQL schema from every module's resolvers.
+import type { GraphQLSchema } from 'graphql';
+import type { ClassType } from 'type-graphql';
+import { buildSchema } from 'type-graphql';
+import { authChecker } from './auth/auth-checker.ts';
+import { DateTime } from './common/scalars.ts';
+import { accessResolvers } from './modules/access/access.resolver.ts';
+import { governanceResolvers } from './modules/governance/governance.resolver.ts';
+import { plantResolvers } from './modules/plant/plant.resolver.ts';
+
+export const resolvers: ClassType[] = [...accessResolvers, ...plantResolvers, ...governanceResolvers];
+
+/** Operations anyone may call without credentials; every other one is @Authorized. */
+export const PUBLIC_OPERATIONS = new Set(['Mutation.login']);
+
+export function buildThreadlineSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: resolvers as [ClassType, ...ClassType[]],
+    authChecker,
+    authMode: 'error',
+    validate: { forbidUnknownValues: false },
+    scalarsMap: [{ type: Date, scalar: DateTime }],
+  });
+}

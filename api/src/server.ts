@@ -1,0 +1,73 @@
+// Composition root: builds the schema, the Fastify app with Apollo Server on /graphql, request
+// authentication and error formatting, and the health route.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import { GraphQLError } from 'graphql';
+import { buildContext, type Context } from './context.ts';
+import { buildThreadlineSchema } from './schema.ts';
+import type { Services } from './services.ts';
+import { formatGraphQLError, ThreadlineError } from './common/errors.ts';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export async function buildServer(services: Services) {
+  const app = Fastify({
+    loggerInstance: services.log,
+    genReqId: (request) => (request.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+    bodyLimit: 10 * 1024 * 1024,
+  });
+  const schema = await buildThreadlineSchema();
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: services.config.NODE_ENV !== 'production',
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
+    formatError: (formatted, error) => formatGraphQLError(formatted, error, (err) => services.log.error({ err }, 'unexpected error in a GraphQL operation')),
+  });
+  await apollo.start();
+
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = header(request, 'origin');
+    if (origin && services.config.CORS_ORIGINS.split(',').includes(origin)) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'origin');
+      reply.header('access-control-allow-headers', 'authorization, content-type, x-api-key, apollo-require-preflight');
+      reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+    }
+    if (request.method === 'OPTIONS') return reply.code(204).send();
+  });
+
+  await app.register(fastifyApollo(apollo), {
+    path: '/graphql',
+    context: async (request) => {
+      try {
+        const principal = await services.access.authenticate({ authorization: header(request, 'authorization'), apiKey: header(request, 'x-api-key') });
+        return buildContext(services, principal, request.id, request.log);
+      } catch (error) {
+        if (error instanceof ThreadlineError) {
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
+        }
+        throw error;
+      }
+    },
+  });
+
+  app.get('/health', async (_request, reply) => {
+    try {
+      await services.db.pool.query('SELECT 1');
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+
+  app.addHook('onClose', async () => {
+    await services.db.close();
+  });
+  return app;
+}

@@ -1,0 +1,41 @@
+// The process-wide services of the API, built once at start from configuration.
+import type { KeyObject } from 'node:crypto';
+import type { Logger } from 'pino';
+import { createDb, type Db } from '@threadline/db/client';
+import { devSecret, publicKeyFromPem, signingKeyFromPem, signingKeyPem, keyIdOf, type SigningKey } from '@threadline/db/audit/audit-keys';
+import type { ApiConfig } from './config.ts';
+import { TokenService } from './auth/tokens.ts';
+import { AccessService } from './modules/access/access.service.ts';
+
+export interface Services {
+  config: ApiConfig;
+  log: Logger;
+  db: Db;
+  access: AccessService;
+  auditKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
+}
+
+export function trustedAuditKeys(signing: SigningKey, extraPems: string): Map<string, KeyObject> {
+  const trusted = new Map<string, KeyObject>([[signing.keyId, signing.publicKey]]);
+  for (const pem of extraPems.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)) {
+    const key = publicKeyFromPem(pem);
+    trusted.set(keyIdOf(key), key);
+  }
+  return trusted;
+}
+
+export function createServices(config: ApiConfig, log: Logger, onStatement?: (sql: string) => void): Services {
+  const db = createDb({
+    url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.db.DATABASE_POOL_SIZE,
+    ...(onStatement ? { onStatement } : {}),
+  });
+  const tokenSecret = config.AUTH_TOKEN_SECRET ?? devSecret(config.THREADLINE_KEY_DIR, 'auth-token');
+  const signing = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
+  return {
+    config,
+    log,
+    db,
+    access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES)),
+    auditKeys: { signing, trusted: trustedAuditKeys(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
+  };
+}

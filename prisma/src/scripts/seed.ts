@@ -1,0 +1,15 @@
+// `npm run db:seed`: seeds the demo plant once (a no-op when it exists).
+import { createDb } from '../client.ts';
+import { readDbConfig } from '../config.ts';
+import { logger } from '../logger.ts';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoPlant } from '../seed/demo-plant.ts';
+
+const config = readDbConfig();
+const db = createDb({ url: config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL, role: '' });
+try {
+  const result = await seedDemoPlant(db.prisma);
+  logger.info(result, result.created ? 'seeded the demo plant' : 'the demo plant is already there');
+  if (result.created) logger.info({ users: DEMO_USERS.map((u) => u.email), password: DEMO_PASSWORD }, 'demo sign-ins');
+} finally {
+  await db.close();
+}
