@@ -6,9 +6,15 @@ import { authChecker } from './auth/auth-checker.ts';
 import { DateTime } from './common/scalars.ts';
 import { accessResolvers } from './modules/access/access.resolver.ts';
 import { governanceResolvers } from './modules/governance/governance.resolver.ts';
+import { modelResolvers } from './modules/models/models.resolver.ts';
+import { peopleResolvers } from './modules/people/people.resolver.ts';
 import { plantResolvers } from './modules/plant/plant.resolver.ts';
+import { valueResolvers } from './modules/value/value.resolver.ts';
+import { waveResolvers } from './modules/waves/waves.resolver.ts';
 
-export const resolvers: ClassType[] = [...accessResolvers, ...plantResolvers, ...governanceResolvers];
+export const resolvers: ClassType[] = [
+  ...accessResolvers, ...plantResolvers, ...valueResolvers, ...waveResolvers, ...peopleResolvers, ...modelResolvers, ...governanceResolvers,
+];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */
 export const PUBLIC_OPERATIONS = new Set(['Mutation.login']);

@@ -26,6 +26,7 @@ export async function buildServer(services: Services) {
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: services.config.NODE_ENV !== 'production',
+    includeStacktraceInErrorResponses: false,
     plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, (err) => services.log.error({ err }, 'unexpected error in a GraphQL operation')),
   });

@@ -57,21 +57,36 @@ function isPrismaKnownError(error: unknown): error is PrismaKnownError {
 
 /** Driver errors that a caller caused, turned into ThreadlineErrors; anything else stays internal. */
 export function fromDatabaseError(error: unknown): ThreadlineError | null {
-  if (isPrismaKnownError(error)) {
-    const target = JSON.stringify(error.meta?.target ?? error.meta?.constraint ?? error.meta?.driverAdapterError ?? '');
-    if (error.code === 'P2002') return conflict(`A record with the same ${fieldsOf(target)} already exists; choose another value.`);
-    if (error.code === 'P2003') return badInput('A referenced record does not exist in your organisation; check the ids you sent.');
-    if (error.code === 'P2025') return new ThreadlineError('NOT_FOUND', 'The record does not exist in your organisation.');
-    if (error.code === 'P2004' || error.code === 'P2011') return badInput('The values break a rule of the data model; check ranges and required fields.');
+  if (!isPrismaKnownError(error)) return null;
+  const cause = (error.meta?.driverAdapterError as { cause?: DriverCause } | undefined)?.cause;
+  switch (error.code) {
+    case 'P2002':
+      return conflict(`A record with the same ${uniqueFields(cause)} already exists; choose another value.`);
+    case 'P2003':
+      return badInput('A referenced record does not exist in your organisation; check the ids you sent.');
+    case 'P2025':
+      return new ThreadlineError('NOT_FOUND', 'The record does not exist in your organisation.');
+    case 'P2004':
+    case 'P2011':
+      return badInput('The values break a rule of the data model; check ranges and required fields.');
+    default:
+      return cause?.originalCode === '23514' ? badInput(`The values break the rule ${cause.constraint?.index ?? ''}; check ranges and dates.`.replace(' ;', ';')) : null;
   }
-  const pgCode = (error as { cause?: { originalCode?: string }; code?: string })?.cause?.originalCode;
-  if (pgCode === '23514') return badInput('The values break a rule of the data model; check ranges and required fields.');
-  return null;
 }
 
-function fieldsOf(target: string): string {
-  const names = target.match(/[a-zA-Z_]+/g)?.filter((n) => n !== 'organization_id' && n !== 'organizationId') ?? [];
-  return names.length > 0 ? names.join(', ') : 'unique fields';
+interface DriverCause {
+  originalCode?: string;
+  constraint?: { index?: string; fields?: string[] };
+  table?: string;
+}
+
+/** `sites_organization_id_code_key` on `sites` → `code`. */
+function uniqueFields(cause: DriverCause | undefined): string {
+  if (cause?.constraint?.fields?.length) return cause.constraint.fields.filter((f) => !/organization_?id/i.test(f)).join(', ');
+  const index = cause?.constraint?.index;
+  if (!index) return 'unique fields';
+  const bare = index.replace(new RegExp(`^${cause?.table ?? ''}_`), '').replace(/_key$/, '').replace(/^organization_id_?/, '');
+  return bare || 'unique fields';
 }
 
 /** Apollo's formatError: codes for known errors, a plain message (and a log) for the rest. */
@@ -82,7 +97,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   }
   if (original instanceof ArgumentValidationError) {
     const fields = original.extensions.validationErrors.map((v) => ({ field: v.property, problems: Object.values(v.constraints ?? {}) }));
-    const message = `Invalid input: ${fields.map((f) => `${f.field} ${f.problems.join(', ')}`).join('; ')}`;
+    const message = `Invalid input: ${fields.flatMap((f) => f.problems).join('; ')}.`;
     return { ...formatted, message, extensions: { code: 'BAD_USER_INPUT', fields } };
   }
   const mapped = fromDatabaseError(original);

@@ -1,0 +1,103 @@
+// Model and serving operations. Models and edge targets are edited here; versions, deployments,
+// predictions, insights, drift reports, runs and experiments are written by their workflows.
+import type { ClassType } from 'type-graphql';
+import { entityResolvers, type EntitySpec } from '../../common/entity-resolvers.ts';
+import { whereOf } from '../../common/filters.ts';
+import { belongsTo, hasMany, relationResolver } from '../../common/relations.ts';
+import { User } from '../access/access.types.ts';
+import { Asset, Site } from '../plant/plant.types.ts';
+import { UseCase } from '../value/value.types.ts';
+import { Deployment, DriftReport, EdgeTarget, Experiment, Insight, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';
+import * as I from './models.inputs.ts';
+
+const write = 'model:write' as const;
+
+export const modelSpecs: EntitySpec[] = [
+  {
+    name: 'Model', model: 'Model', subject: 'model', node: () => Model, list: 'models', single: 'model',
+    filter: I.ModelFilter, toWhere: (f) => whereOf(f, { search: ['name', 'description'] }),
+    create: { input: I.ModelInput, permission: write }, update: { input: I.ModelUpdate, permission: write },
+  },
+  {
+    name: 'ModelVersion', model: 'ModelVersion', subject: 'model_version', node: () => ModelVersion, list: 'modelVersions', single: 'modelVersion',
+    filter: I.ModelVersionFilter, toWhere: (f) => whereOf(f),
+  },
+  {
+    name: 'EdgeTarget', model: 'EdgeTarget', subject: 'edge_target', node: () => EdgeTarget, list: 'edgeTargets', single: 'edgeTarget',
+    filter: I.EdgeTargetFilter, toWhere: (f) => whereOf(f),
+    create: { input: I.EdgeTargetInput, permission: write }, update: { input: I.EdgeTargetUpdate, permission: write },
+  },
+  {
+    name: 'Deployment', model: 'Deployment', subject: 'deployment', node: () => Deployment, list: 'deployments', single: 'deployment',
+    filter: I.DeploymentFilter, toWhere: (f) => whereOf(f),
+  },
+  {
+    name: 'Prediction', model: 'Prediction', subject: 'model_version', node: () => Prediction, list: 'predictions', single: 'prediction',
+    orderKey: 'ts', filter: I.PredictionFilter, toWhere: (f) => whereOf(f, { time: 'ts' }),
+  },
+  {
+    name: 'Insight', model: 'Insight', subject: 'insight', node: () => Insight, list: 'insights', single: 'insight',
+    orderKey: 'raisedAt', filter: I.InsightFilter, toWhere: (f) => whereOf(f, { time: 'raisedAt' }),
+  },
+  {
+    name: 'DriftReport', model: 'DriftReport', subject: 'model_version', node: () => DriftReport, list: 'driftReports', single: 'driftReport',
+    filter: I.DriftReportFilter, toWhere: (f) => whereOf(f),
+  },
+  {
+    name: 'TrainingRun', model: 'TrainingRun', subject: 'training_run', node: () => TrainingRun, list: 'trainingRuns', single: 'trainingRun',
+    filter: I.TrainingRunFilter, toWhere: (f) => whereOf(f),
+  },
+  {
+    name: 'Experiment', model: 'Experiment', subject: 'experiment', node: () => Experiment, list: 'experiments', single: 'experiment',
+    orderKey: 'startedAt', filter: I.ExperimentFilter, toWhere: (f) => whereOf(f),
+  },
+];
+
+export const modelResolvers: ClassType[] = [
+  ...modelSpecs.flatMap(entityResolvers),
+  relationResolver('Model', () => Model, {
+    useCase: belongsTo('UseCase', () => UseCase, 'useCaseId', true),
+    owner: belongsTo('User', () => User, 'ownerId', true),
+    versions: hasMany('ModelVersion', () => ModelVersion, 'modelId'),
+  }),
+  relationResolver('ModelVersion', () => ModelVersion, {
+    model: belongsTo('Model', () => Model, 'modelId'),
+    parent: belongsTo('ModelVersion', () => ModelVersion, 'parentVersionId', true),
+    trainingRun: belongsTo('TrainingRun', () => TrainingRun, 'trainingRunId', true),
+    registeredBy: belongsTo('User', () => User, 'registeredById', true),
+    deployments: hasMany('Deployment', () => Deployment, 'modelVersionId'),
+  }),
+  relationResolver('EdgeTarget', () => EdgeTarget, {
+    site: belongsTo('Site', () => Site, 'siteId', true),
+    deployments: hasMany('Deployment', () => Deployment, 'edgeTargetId'),
+  }),
+  relationResolver('Deployment', () => Deployment, {
+    modelVersion: belongsTo('ModelVersion', () => ModelVersion, 'modelVersionId'),
+    edgeTarget: belongsTo('EdgeTarget', () => EdgeTarget, 'edgeTargetId'),
+    asset: belongsTo('Asset', () => Asset, 'assetId', true),
+  }),
+  relationResolver('Prediction', () => Prediction, {
+    modelVersion: belongsTo('ModelVersion', () => ModelVersion, 'modelVersionId'),
+    asset: belongsTo('Asset', () => Asset, 'assetId'),
+  }),
+  relationResolver('Insight', () => Insight, {
+    asset: belongsTo('Asset', () => Asset, 'assetId'),
+    useCase: belongsTo('UseCase', () => UseCase, 'useCaseId', true),
+    modelVersion: belongsTo('ModelVersion', () => ModelVersion, 'modelVersionId', true),
+    prediction: belongsTo('Prediction', () => Prediction, 'predictionId', true),
+  }),
+  relationResolver('DriftReport', () => DriftReport, {
+    modelVersion: belongsTo('ModelVersion', () => ModelVersion, 'modelVersionId'),
+  }),
+  relationResolver('TrainingRun', () => TrainingRun, {
+    model: belongsTo('Model', () => Model, 'modelId'),
+    baseVersion: belongsTo('ModelVersion', () => ModelVersion, 'baseVersionId', true),
+    driftReport: belongsTo('DriftReport', () => DriftReport, 'driftReportId', true),
+    outputs: hasMany('ModelVersion', () => ModelVersion, 'trainingRunId'),
+  }),
+  relationResolver('Experiment', () => Experiment, {
+    model: belongsTo('Model', () => Model, 'modelId'),
+    champion: belongsTo('ModelVersion', () => ModelVersion, 'championVersionId'),
+    challenger: belongsTo('ModelVersion', () => ModelVersion, 'challengerVersionId'),
+  }),
+];

@@ -1,0 +1,169 @@
+// GraphQL types of models and serving: models, versions with lineage, edge targets, deployments,
+// predictions, insights, drift reports, training runs and experiments.
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  AiRiskClass, DeploymentMode, DeploymentStatus, EdgeTargetKind, ExperimentDecision, ExperimentKind, ExperimentStatus,
+  InsightKind, ModelStage, ModelTask, RunStatus, Severity, TrainingTrigger,
+} from '@threadline/db/client';
+import { DateTime, Json } from '../../common/scalars.ts';
+
+registerEnumType(ModelTask, { name: 'ModelTask' });
+registerEnumType(AiRiskClass, { name: 'AiRiskClass', description: 'Risk class in the EU AI Act\'s terms.' });
+registerEnumType(ModelStage, { name: 'ModelStage' });
+registerEnumType(EdgeTargetKind, { name: 'EdgeTargetKind' });
+registerEnumType(DeploymentMode, { name: 'DeploymentMode' });
+registerEnumType(DeploymentStatus, { name: 'DeploymentStatus' });
+registerEnumType(InsightKind, { name: 'InsightKind' });
+registerEnumType(TrainingTrigger, { name: 'TrainingTrigger' });
+registerEnumType(RunStatus, { name: 'RunStatus' });
+registerEnumType(ExperimentKind, { name: 'ExperimentKind' });
+registerEnumType(ExperimentStatus, { name: 'ExperimentStatus' });
+registerEnumType(ExperimentDecision, { name: 'ExperimentDecision' });
+
+@ObjectType()
+export class Model {
+  @Field(() => ID) id!: string;
+  @Field(() => ID, { nullable: true }) useCaseId!: string | null;
+  @Field(() => ID, { nullable: true }) ownerId!: string | null;
+  @Field(() => String) name!: string;
+  @Field(() => ModelTask) task!: ModelTask;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => [String], { description: 'Feature names in input order.' }) features!: string[];
+  @Field(() => AiRiskClass) riskClass!: AiRiskClass;
+  @Field(() => Json, { description: 'Drift thresholds, retraining and promotion rules.' }) policy!: unknown;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime) updatedAt!: Date;
+}
+
+@ObjectType({ description: 'A signed, immutable model artifact and where it came from.' })
+export class ModelVersion {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) modelId!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => ModelStage) stage!: ModelStage;
+  @Field(() => String, { description: 'SHA-256 of the ONNX bytes.' }) sha256!: string;
+  @Field(() => String, { nullable: true, description: 'Ed25519 signature over (model, version, sha256).' }) signature!: string | null;
+  @Field(() => String, { nullable: true }) signingKeyId!: string | null;
+  @Field(() => Json) featureSpec!: unknown;
+  @Field(() => Json) metrics!: unknown;
+  @Field(() => Json) referenceProfile!: unknown;
+  @Field(() => ID, { nullable: true }) parentVersionId!: string | null;
+  @Field(() => ID, { nullable: true }) trainingRunId!: string | null;
+  @Field(() => ID, { nullable: true }) registeredById!: string | null;
+  @Field(() => DateTime) createdAt!: Date;
+}
+
+@ObjectType({ description: 'Where models run: an edge gateway, a Jetson, an industrial PC or the cloud.' })
+export class EdgeTarget {
+  @Field(() => ID) id!: string;
+  @Field(() => ID, { nullable: true }) siteId!: string | null;
+  @Field(() => String) name!: string;
+  @Field(() => EdgeTargetKind) kind!: EdgeTargetKind;
+  @Field(() => String) runtime!: string;
+  @Field(() => String, { nullable: true }) publicKey!: string | null;
+  @Field(() => DateTime, { nullable: true }) lastHeartbeatAt!: Date | null;
+  @Field(() => Json) fallbackRules!: unknown;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime) updatedAt!: Date;
+}
+
+@ObjectType()
+export class Deployment {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) modelVersionId!: string;
+  @Field(() => ID) edgeTargetId!: string;
+  @Field(() => ID, { nullable: true }) assetId!: string | null;
+  @Field(() => DeploymentMode) mode!: DeploymentMode;
+  @Field(() => Float) trafficShare!: number;
+  @Field(() => DeploymentStatus) status!: DeploymentStatus;
+  @Field(() => ID, { nullable: true }) deployedById!: string | null;
+  @Field(() => DateTime, { nullable: true }) deployedAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) retiredAt!: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+}
+
+@ObjectType()
+export class Prediction {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) modelVersionId!: string;
+  @Field(() => ID, { nullable: true }) deploymentId!: string | null;
+  @Field(() => ID) assetId!: string;
+  @Field(() => DateTime) ts!: Date;
+  @Field(() => Float) score!: number;
+  @Field(() => String, { nullable: true }) label!: string | null;
+  @Field(() => Json, { description: 'Per-feature contributions, top first, in the signal\'s units.' }) explanation!: unknown;
+  @Field(() => DateTime) createdAt!: Date;
+}
+
+@ObjectType({ description: 'An explained alert or forecast for an operator.' })
+export class Insight {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) assetId!: string;
+  @Field(() => ID, { nullable: true }) useCaseId!: string | null;
+  @Field(() => ID, { nullable: true }) modelVersionId!: string | null;
+  @Field(() => ID, { nullable: true }) predictionId!: string | null;
+  @Field(() => InsightKind) kind!: InsightKind;
+  @Field(() => Severity) severity!: Severity;
+  @Field(() => String) title!: string;
+  @Field(() => Json) explanation!: unknown;
+  @Field(() => Boolean, { description: 'Raised by fallback rules rather than the model.' }) fromFallback!: boolean;
+  @Field(() => DateTime) evidenceStartAt!: Date;
+  @Field(() => DateTime) evidenceEndAt!: Date;
+  @Field(() => DateTime, { nullable: true }) evidenceReceivedAt!: Date | null;
+  @Field(() => DateTime) raisedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) acknowledgedAt!: Date | null;
+  @Field(() => ID, { nullable: true }) acknowledgedById!: string | null;
+  @Field(() => DateTime, { nullable: true }) resolvedAt!: Date | null;
+  @Field(() => ID, { nullable: true }) resolvedById!: string | null;
+}
+
+@ObjectType()
+export class DriftReport {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) modelVersionId!: string;
+  @Field(() => ID, { nullable: true }) deploymentId!: string | null;
+  @Field(() => DateTime) windowStartAt!: Date;
+  @Field(() => DateTime) windowEndAt!: Date;
+  @Field(() => Json, { description: 'Per feature: PSI, KS statistic and p-value.' }) features!: unknown;
+  @Field(() => Float) driftingShare!: number;
+  @Field(() => Boolean) drifting!: boolean;
+  @Field(() => DateTime) createdAt!: Date;
+}
+
+@ObjectType()
+export class TrainingRun {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) modelId!: string;
+  @Field(() => ID, { nullable: true }) baseVersionId!: string | null;
+  @Field(() => ID, { nullable: true }) driftReportId!: string | null;
+  @Field(() => TrainingTrigger) trigger!: TrainingTrigger;
+  @Field(() => RunStatus) status!: RunStatus;
+  @Field(() => DateTime) dataWindowStartAt!: Date;
+  @Field(() => DateTime) dataWindowEndAt!: Date;
+  @Field(() => Json) params!: unknown;
+  @Field(() => Json) metrics!: unknown;
+  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => ID, { nullable: true }) requestedById!: string | null;
+  @Field(() => DateTime, { nullable: true }) startedAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+}
+
+@ObjectType({ description: 'A champion/challenger or shadow comparison and its decision.' })
+export class Experiment {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) modelId!: string;
+  @Field(() => ID) championVersionId!: string;
+  @Field(() => ID) challengerVersionId!: string;
+  @Field(() => ExperimentKind) kind!: ExperimentKind;
+  @Field(() => ExperimentStatus) status!: ExperimentStatus;
+  @Field(() => Float) trafficShare!: number;
+  @Field(() => String) metric!: string;
+  @Field(() => String) statisticalTest!: string;
+  @Field(() => Json) result!: unknown;
+  @Field(() => ExperimentDecision, { nullable: true }) decision!: ExperimentDecision | null;
+  @Field(() => ID, { nullable: true }) decidedById!: string | null;
+  @Field(() => DateTime, { nullable: true }) decidedAt!: Date | null;
+  @Field(() => DateTime) startedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) endedAt!: Date | null;
+}
