@@ -1,0 +1,47 @@
+// Native telemetry storage: idempotent on (signal, time), late and out-of-order points accepted,
+// and points that arrived before their partition existed moved into it when it is created.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../scripts/test/database.ts';
+import { NativeTelemetryStorage, openTelemetryStorage, Quality } from './telemetry-storage.ts';
+
+describe('native telemetry storage', () => {
+  let pool: pg.Pool;
+  let storage: NativeTelemetryStorage;
+  let signalId: string;
+
+  beforeAll(async () => {
+    pool = new pg.Pool({ connectionString: (await createTestDatabase()).url, max: 3 });
+    storage = (await openTelemetryStorage(pool)) as NativeTelemetryStorage;
+    signalId = (await pool.query<{ id: string }>('SELECT id FROM signals ORDER BY id LIMIT 1')).rows[0]!.id;
+  });
+  afterAll(async () => pool?.end());
+
+  it('is chosen when TimescaleDB is not installed', () => {
+    expect(storage.kind).toBe('native');
+  });
+
+  it('stores a resent point once and reports it as a duplicate', async () => {
+    const t = new Date();
+    const points = [{ signalId, time: t, value: 1.5 }, { signalId, time: new Date(t.getTime() + 1000), value: 2.5, quality: Quality.OUT_OF_RANGE }];
+    expect(await storage.write(points)).toEqual({ inserted: 2, duplicates: 0 });
+    expect(await storage.write([...points, points[0]!])).toEqual({ inserted: 0, duplicates: 3 });
+    const stored = await storage.read(signalId, new Date(t.getTime() - 1), new Date(t.getTime() + 2000));
+    expect(stored.map((p) => [p.value, p.quality])).toEqual([[1.5, Quality.GOOD], [2.5, Quality.OUT_OF_RANGE]]);
+  });
+
+  it('accepts a point far older than any partition, then moves it into the partition made for it', async () => {
+    const old = new Date('2020-03-04T05:06:07.000Z');
+    expect(await storage.write([{ signalId, time: old, value: 7 }])).toEqual({ inserted: 1, duplicates: 0 });
+    const inDefault = await pool.query('SELECT count(*)::int AS n FROM telemetry_default WHERE time = $1', [old]);
+    expect(inDefault.rows[0].n).toBe(1);
+    expect(await storage.ensurePartitions(new Date('2020-03-04T00:00:00Z'), new Date('2020-03-05T00:00:00Z'))).toBe(1);
+    const moved = await pool.query('SELECT tableoid::regclass::text AS part FROM telemetry WHERE time = $1', [old]);
+    expect(moved.rows).toEqual([{ part: 'telemetry_p20200304' }]);
+    expect(await storage.write([{ signalId, time: old, value: 7 }])).toEqual({ inserted: 0, duplicates: 1 });
+  });
+
+  it('refuses a point for a signal that does not exist', async () => {
+    await expect(storage.write([{ signalId: '00000000-0000-4000-8000-000000000000', time: new Date(), value: 1 }])).rejects.toThrow(/foreign key/);
+  });
+});

@@ -1,0 +1,75 @@
+// Builds the real API (Fastify + Apollo + PostgreSQL) on a test database and talks to it through
+// Fastify's inject, with helpers to sign in and to count the SQL statements a request sends.
+import pino from 'pino';
+import { readApiConfig } from '../../api/src/config.ts';
+import { buildServer } from '../../api/src/server.ts';
+import { createServices, type Services } from '../../api/src/services.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+export interface ApiHarness {
+  database: TestDatabase;
+  services: Services;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  login(email: string, password?: string): Promise<string>;
+  /** Runs `work` and returns how many SQL statements it sent. */
+  countStatements(work: () => Promise<unknown>): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness> {
+  const database = await createTestDatabase();
+  let counting = false;
+  let statements = 0;
+  const config = readApiConfig({ ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
+  const services = createServices(config, pino({ level: 'silent' }), () => {
+    if (counting) statements += 1;
+  });
+  const app = await buildServer(services);
+  await app.ready();
+
+  const gql: ApiHarness['gql'] = async (query, variables, token) => {
+    const response = await app.inject({
+      method: 'POST', url: '/graphql',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      payload: JSON.stringify({ query, variables }),
+    });
+    return response.json();
+  };
+
+  return {
+    database,
+    services,
+    gql,
+    async login(email, password = 'threadline-demo') {
+      const res = await gql<{ login: { token: string } }>('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { email, password } });
+      if (!res.data?.login) throw new Error(`login failed for ${email}: ${JSON.stringify(res.errors)}`);
+      return res.data.login.token;
+    },
+    async countStatements(work) {
+      statements = 0;
+      counting = true;
+      try {
+        await work();
+      } finally {
+        counting = false;
+      }
+      return statements;
+    },
+    close: () => app.close(),
+  };
+}
+
+/** A second organisation with an admin, for tenant-isolation tests; returns the admin's token. */
+export async function createOtherOrganization(api: ApiHarness, slug: string): Promise<{ organizationId: string; token: string }> {
+  const { hashPassword } = await import('@threadline/db/passwords');
+  const org = await api.services.db.prisma.organization.create({ data: { name: `Org ${slug}`, slug } });
+  await api.services.db.prisma.user.create({
+    data: { organizationId: org.id, email: `admin@${slug}.example`, name: 'Other admin', role: 'ADMIN', passwordHash: await hashPassword('threadline-demo') },
+  });
+  return { organizationId: org.id, token: await api.login(`admin@${slug}.example`) };
+}

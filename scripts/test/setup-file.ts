@@ -1,0 +1,2 @@
+// Before each test file: type-graphql's decorators need the Reflect metadata API.
+import 'reflect-metadata';

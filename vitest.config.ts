@@ -1,0 +1,21 @@
+// One Vitest run over every package: each run gets its own PostgreSQL databases and Redis queue
+// prefix (scripts/test/global-setup.ts), removed afterwards.
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  // graphql ships CJS and ESM builds; Apollo and type-graphql load the CJS one through Node, so
+  // our code must too, or `instanceof GraphQLError` sees two classes.
+  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
+  test: {
+    include: ['{prisma,api,workers,web}/src/**/*.test.ts', 'web/lib/**/*.test.ts'],
+    globalSetup: ['scripts/test/global-setup.ts'],
+    setupFiles: ['scripts/test/setup-file.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
