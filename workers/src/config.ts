@@ -1,0 +1,31 @@
+// Reads the workers' environment once and fails at start naming the missing or bad variable.
+import { readDbConfig, type DbConfig } from '@threadline/db/config';
+import { DEFAULT_KEY_DIR } from '@threadline/db/audit/audit-keys';
+import { z } from 'zod';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.url({ error: 'REDIS_URL must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
+  /** Key prefix of every queue, so several installations (or test runs) can share one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('threadline'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  AUDIT_SIGNING_KEY: z.string().optional(),
+  THREADLINE_KEY_DIR: z.string().default(DEFAULT_KEY_DIR),
+  /** How often the audit chain heads are signed. */
+  AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+});
+
+export type WorkersConfig = z.infer<typeof schema> & { db: DbConfig };
+
+export function readWorkersConfig(env: NodeJS.ProcessEnv = process.env): WorkersConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid workers configuration: ${issues}`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.AUDIT_SIGNING_KEY) {
+    throw new Error('In production AUDIT_SIGNING_KEY must be set; see docs/operations.md.');
+  }
+  return { ...parsed.data, db: readDbConfig(env) };
+}

@@ -1,0 +1,39 @@
+// Starts the workers process: checks Redis, runs every queue's worker, schedules repeatable
+// maintenance (audit checkpoints), and shuts down cleanly on SIGINT/SIGTERM.
+import pino from 'pino';
+import { createPool } from '@threadline/db/client';
+import { signingKeyFromPem, signingKeyPem } from '@threadline/db/audit/audit-keys';
+import { readWorkersConfig } from './config.ts';
+import { auditCheckpointJob } from './queues/catalogue.ts';
+import { runAuditCheckpoint } from './processors/audit-checkpoint.ts';
+import { checkNoEviction } from './redis-policy.ts';
+import { startWorkerHost } from './worker-host.ts';
+
+const config = readWorkersConfig();
+const log = pino({ name: 'threadline-workers', level: config.LOG_LEVEL });
+if ((await checkNoEviction(config.REDIS_URL)) === 'unknown') log.warn('could not read Redis maxmemory-policy; make sure it is noeviction');
+
+const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.db.DATABASE_POOL_SIZE });
+const signingKey = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
+const host = startWorkerHost({
+  connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+  prefix: config.QUEUE_PREFIX,
+  concurrency: config.WORKER_CONCURRENCY,
+  log,
+  handlers: {
+    [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload),
+  },
+});
+await host.queue(auditCheckpointJob.queue).upsertJobScheduler(
+  auditCheckpointJob.name,
+  { every: config.AUDIT_CHECKPOINT_EVERY_MINUTES * 60_000 },
+  { name: auditCheckpointJob.name, data: {}, opts: auditCheckpointJob.options },
+);
+log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX }, 'workers running');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, 'shutting down');
+    void host.close().then(() => pool.end()).then(() => process.exit(0));
+  });
+}
