@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../scripts/test/database.ts';
-import { NativeTelemetryStorage, openTelemetryStorage, Quality } from './telemetry-storage.ts';
+import { type NativeTelemetryStorage, openTelemetryStorage, Quality } from './telemetry-storage.ts';
 
 describe('native telemetry storage', () => {
   let pool: pg.Pool;

@@ -1,6 +1,6 @@
 // The audit-checkpoint job end to end on real Redis and PostgreSQL: the worker signs each chain
 // head once, the signature verifies, and a malformed payload fails at once without retries.
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // Who may do what: sign-in, roles, API-key scopes, tenant isolation, and a walk over the schema
 // proving every operation is authorised or explicitly public.
-import { GraphQLObjectType } from 'graphql';
+import { type GraphQLObjectType } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
@@ -120,7 +120,7 @@ describe('schema', () => {
   it('has every query and mutation @Authorized or listed as public', async () => {
     const schema = await buildThreadlineSchema();
     const storage = getMetadataStorage();
-    const guarded = (target: Function, method: string) => storage.authorizedFields.some((f) => f.target === target && f.fieldName === method);
+    const guarded = (target: object, method: string) => storage.authorizedFields.some((f) => f.target === target && f.fieldName === method);
     const resolvers = new Map([
       ...storage.queries.map((q) => [`Query.${q.schemaName}`, q] as const),
       ...storage.mutations.map((m) => [`Mutation.${m.schemaName}`, m] as const),

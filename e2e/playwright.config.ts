@@ -1,0 +1,49 @@
+// End-to-end journeys in Debian's Chromium against the real product: the API and the portal are
+// started on their own ports over a database of their own, migrated and seeded with the demo plant.
+import { randomBytes } from 'node:crypto';
+import { defineConfig } from '@playwright/test';
+
+const API_PORT = Number(process.env.E2E_API_PORT ?? 4610);
+const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3610);
+process.env.E2E_DATABASE ??= `tl_e2e_${randomBytes(4).toString('hex')}`;
+const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+server.pathname = `/${process.env.E2E_DATABASE}`;
+const databaseUrl = server.toString();
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [['list']],
+  globalTeardown: './global-teardown.ts',
+  use: {
+    baseURL: `http://127.0.0.1:${WEB_PORT}`,
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    },
+    trace: 'off',
+  },
+  webServer: [
+    {
+      command: 'npm run --silent db:migrate && npm run --silent db:seed && npm run --silent start -w @threadline/api',
+      cwd: '..',
+      url: `http://127.0.0.1:${API_PORT}/health`,
+      env: { DATABASE_URL: databaseUrl, API_PORT: String(API_PORT), LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+      reuseExistingServer: false,
+      timeout: 120_000,
+    },
+    {
+      command: `npm run --silent build -w @threadline/web && npx next start --port ${WEB_PORT}`,
+      cwd: '../web',
+      url: `http://127.0.0.1:${WEB_PORT}/login`,
+      env: { THREADLINE_API_URL: `http://127.0.0.1:${API_PORT}/graphql`, NEXT_TELEMETRY_DISABLED: '1' },
+      reuseExistingServer: false,
+      timeout: 180_000,
+    },
+  ],
+});

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `npm start`: the whole product with demo data: services, migrations, the demo plant (seeded
+# once), then the API, the workers and the portal. Ctrl-C stops them all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+
+export API_PORT="${API_PORT:-4000}" WEB_PORT="${WEB_PORT:-3000}"
+export THREADLINE_API_URL="${THREADLINE_API_URL:-http://127.0.0.1:${API_PORT}/graphql}"
+npm run --silent db:migrate
+npm run --silent db:seed
+echo "[start] building the portal" >&2
+npm run --silent build -w @threadline/web >/dev/null
+
+pids=()
+cleanup() { trap - EXIT INT TERM; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+npm run --silent start -w @threadline/api & pids+=($!)
+npm run --silent start -w @threadline/workers & pids+=($!)
+npm run --silent start -w @threadline/web >/dev/null & pids+=($!)
+
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:${API_PORT}/health" >/dev/null 2>&1 && curl -fsS -o /dev/null "http://127.0.0.1:${WEB_PORT}/login" 2>/dev/null && break
+  sleep 1
+done
+cat <<MSG
+
+  Threadline is running with the demo plant (Northwind Components).
+    Portal       http://localhost:${WEB_PORT}
+    GraphQL API  http://localhost:${API_PORT}/graphql
+    Health       http://localhost:${API_PORT}/health
+  Sign in as viewer, engineer, data, approver or admin @northwind.example, password threadline-demo.
+  Press Ctrl-C to stop.
+
+MSG
+wait -n "${pids[@]}"
