@@ -8,10 +8,11 @@ set +e
 
 passed=0 failed=0
 check() { # check <name> <command...>: one pass/fail line per static check
-  if "$@"; then passed=$((passed + 1)); echo "✓ $1"; else failed=$((failed + 1)); echo "✗ $1"; fi
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); echo "✓ $name"; else failed=$((failed + 1)); echo "✗ $name"; fi
 }
 check "lint" npx eslint --max-warnings=0 .
-check "typecheck" npx turbo run typecheck --output-logs=errors-only
+check "typecheck" npm run --silent typecheck
 
 mkdir -p .threadline
 results=.threadline/test-results.json

@@ -4,6 +4,14 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDatabase: string;
+    serverUrl: string;
+    runId: string;
+  }
+}
+
 export interface TestDatabase {
   name: string;
   url: string;

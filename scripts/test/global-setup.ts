@@ -6,14 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { createDb } from '@threadline/db/client';
 import { prepareDatabase } from '@threadline/db/prepare-database';
 import { seedDemoPlant } from '@threadline/db/seed/demo-plant';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    templateDatabase: string;
-    serverUrl: string;
-    runId: string;
-  }
-}
+import './database.ts';
 
 function withDatabase(url: string, name: string): string {
   const u = new URL(url);

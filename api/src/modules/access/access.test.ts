@@ -121,7 +121,7 @@ describe('schema', () => {
     const schema = await buildThreadlineSchema();
     const storage = getMetadataStorage();
     const guarded = (target: object, method: string) => storage.authorizedFields.some((f) => f.target === target && f.fieldName === method);
-    const resolvers = new Map([
+    const resolvers = new Map<string, (typeof storage.queries)[number]>([
       ...storage.queries.map((q) => [`Query.${q.schemaName}`, q] as const),
       ...storage.mutations.map((m) => [`Mutation.${m.schemaName}`, m] as const),
     ]);
