@@ -10,8 +10,10 @@ fi
 export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[setup] installing packages (npm ci)" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` rather than `npm ci`: npm 11 leaves other platforms' optional packages (turbo's)
+  # out of the lock file, which `npm ci` then refuses; install still keeps to the locked versions.
+  echo "[setup] installing packages" >&2
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 # shellcheck source=scripts/services.sh
