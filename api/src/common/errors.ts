@@ -2,6 +2,7 @@
 // an HTTP status for REST routes) in one place, and a message that tells a person what to do.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
+import { CHECK_RULES } from './check-rules.ts';
 
 export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
 
@@ -70,12 +71,19 @@ export function fromDatabaseError(error: unknown): ThreadlineError | null {
     case 'P2011':
       return badInput('The values break a rule of the data model; check ranges and required fields.');
     default:
-      return cause?.originalCode === '23514' ? badInput(`The values break the rule ${cause.constraint?.index ?? ''}; check ranges and dates.`.replace(' ;', ';')) : null;
+      if (cause?.originalCode !== '23514') return null;
+      return checkViolation(/check constraint "([^"]+)"/.exec(cause.originalMessage ?? '')?.[1]);
   }
+}
+
+function checkViolation(constraint: string | undefined): ThreadlineError {
+  const rule = constraint ? CHECK_RULES[constraint] : undefined;
+  return badInput(rule ? `The values break a rule: ${rule}.` : 'The values break a rule of the data model; check ranges and dates.', constraint ? { constraint } : undefined);
 }
 
 interface DriverCause {
   originalCode?: string;
+  originalMessage?: string;
   constraint?: { index?: string; fields?: string[] };
   table?: string;
 }
