@@ -5,7 +5,7 @@ import { verifyAuditChain } from '@threadline/db/audit/audit-log';
 import { tenantOf, type Context } from '../../context.ts';
 import { entityResolvers } from '../../common/entity-resolvers.ts';
 import { whereOf } from '../../common/filters.ts';
-import { AuditEvent, AuditEventFilter, ChainVerification, type ChainBreakReason } from './governance.types.ts';
+import { AuditCheckpoint, AuditCheckpointFilter, AuditEvent, AuditEventFilter, ChainVerification, type ChainBreakReason } from './governance.types.ts';
 
 @Resolver()
 export class GovernanceResolver {
@@ -28,5 +28,10 @@ export const governanceResolvers: ClassType[] = [
     name: 'AuditEvent', model: 'AuditEvent', subject: 'organization', node: () => AuditEvent,
     list: 'auditEvents', single: 'auditEvent', orderKey: 'seq',
     filter: AuditEventFilter, toWhere: (f) => whereOf(f, { time: 'occurredAt' }),
+  }),
+  ...entityResolvers({
+    name: 'AuditCheckpoint', model: 'AuditCheckpoint', subject: 'organization', node: () => AuditCheckpoint,
+    list: 'auditCheckpoints', single: 'auditCheckpoint', orderKey: 'seq',
+    filter: AuditCheckpointFilter, toWhere: (f) => whereOf(f),
   }),
 ];

@@ -113,6 +113,8 @@ describe('audit checkpoints', () => {
     const checkpoint = await checkpointAuditChain(f.api.services.db.pool, f.orgId, f.api.services.auditKeys.signing);
     expect(checkpoint).not.toBeNull();
     expect((await f.api.gql(VERIFY, {}, f.admin)).data!.verifyAuditChain).toMatchObject({ ok: true, checkpointsChecked: 1 });
+    const listed = await f.api.gql('{ auditCheckpoints { nodes { seq hash keyId } } }', {}, f.admin);
+    expect(listed.data!.auditCheckpoints.nodes).toEqual([{ seq: Number(checkpoint!.seq), hash: checkpoint!.hash, keyId: f.api.services.auditKeys.signing.keyId }]);
 
     await asSuperuserWithoutTriggers(f.owner, 'DELETE FROM audit_events WHERE organization_id = $1 AND seq > $2', [f.orgId, Number(checkpoint!.seq) - 2]);
 

@@ -22,6 +22,21 @@ export class AuditEvent {
   @Field(() => String, { description: 'SHA-256(prevHash ‖ RFC 8785 JSON of the event).' }) hash!: string;
 }
 
+@ObjectType({ description: 'A signed statement of the chain head at a moment, kept apart from the chain.' })
+export class AuditCheckpoint {
+  @Field(() => ID) id!: string;
+  @Field(() => BigIntScalar) seq!: bigint;
+  @Field(() => String) hash!: string;
+  @Field(() => String, { description: 'Ed25519 signature (base64).' }) signature!: string;
+  @Field(() => String, { description: 'First 16 hex digits of SHA-256 over the signing public key.' }) keyId!: string;
+  @Field(() => DateTime) createdAt!: Date;
+}
+
+@InputType()
+export class AuditCheckpointFilter {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) keyId?: string;
+}
+
 @InputType()
 export class AuditEventFilter {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(80) type?: string;
