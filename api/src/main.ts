@@ -8,7 +8,7 @@ import { createServices } from './services.ts';
 
 const config = readApiConfig();
 const log = pino({ name: 'threadline-api', level: config.LOG_LEVEL });
-const app = await buildServer(createServices(config, log));
+const app = await buildServer(await createServices(config, log));
 await app.listen({ host: config.API_HOST, port: config.API_PORT });
 log.info(`GraphQL API on http://${config.API_HOST}:${config.API_PORT}/graphql`);
 

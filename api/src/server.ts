@@ -1,7 +1,7 @@
 // Composition root: builds the schema, the Fastify app with Apollo Server on /graphql, request
 // authentication and error formatting, and the health route.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
@@ -10,6 +10,7 @@ import { buildContext, type Context } from './context.ts';
 import { buildThreadlineSchema } from './schema.ts';
 import type { Services } from './services.ts';
 import { formatGraphQLError, ThreadlineError } from './common/errors.ts';
+import { registerIngestRoute } from './modules/telemetry/ingest.route.ts';
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -18,7 +19,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 export async function buildServer(services: Services) {
   const app = Fastify({
-    loggerInstance: services.log,
+    loggerInstance: services.log as FastifyBaseLogger,
     genReqId: (request) => (request.headers['x-request-id'] as string | undefined) ?? randomUUID(),
     bodyLimit: 10 * 1024 * 1024,
   });
@@ -57,6 +58,8 @@ export async function buildServer(services: Services) {
       }
     },
   });
+
+  await registerIngestRoute(app, services);
 
   app.get('/health', async (_request, reply) => {
     try {

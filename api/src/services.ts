@@ -6,12 +6,16 @@ import { devSecret, publicKeyFromPem, signingKeyFromPem, signingKeyPem, keyIdOf,
 import type { ApiConfig } from './config.ts';
 import { TokenService } from './auth/tokens.ts';
 import { AccessService } from './modules/access/access.service.ts';
+import { IngestService } from './modules/telemetry/ingest.service.ts';
+import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry-storage';
 
 export interface Services {
   config: ApiConfig;
   log: Logger;
   db: Db;
   access: AccessService;
+  telemetry: TelemetryStorage;
+  ingest: IngestService;
   auditKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
 }
 
@@ -24,18 +28,21 @@ export function trustedAuditKeys(signing: SigningKey, extraPems: string): Map<st
   return trusted;
 }
 
-export function createServices(config: ApiConfig, log: Logger, onStatement?: (sql: string) => void): Services {
+export async function createServices(config: ApiConfig, log: Logger, onStatement?: (sql: string) => void): Promise<Services> {
   const db = createDb({
     url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.db.DATABASE_POOL_SIZE,
     ...(onStatement ? { onStatement } : {}),
   });
   const tokenSecret = config.AUTH_TOKEN_SECRET ?? devSecret(config.THREADLINE_KEY_DIR, 'auth-token');
   const signing = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
+  const telemetry = await openTelemetryStorage(db.pool, config.db.TELEMETRY_PARTITION_DAYS);
   return {
     config,
     log,
     db,
     access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES)),
+    telemetry,
+    ingest: new IngestService(db.pool, telemetry),
     auditKeys: { signing, trusted: trustedAuditKeys(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
   };
 }

@@ -12,6 +12,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 export interface ApiHarness {
+  app: Awaited<ReturnType<typeof buildServer>>;
   database: TestDatabase;
   services: Services;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
@@ -26,7 +27,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
   let counting = false;
   let statements = 0;
   const config = readApiConfig({ ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
-  const services = createServices(config, pino({ level: 'silent' }), () => {
+  const services = await createServices(config, pino({ level: 'silent' }), () => {
     if (counting) statements += 1;
   });
   const app = await buildServer(services);
@@ -42,6 +43,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
   };
 
   return {
+    app,
     database,
     services,
     gql,
@@ -72,4 +74,10 @@ export async function createOtherOrganization(api: ApiHarness, slug: string): Pr
     data: { organizationId: org.id, email: `admin@${slug}.example`, name: 'Other admin', role: 'ADMIN', passwordHash: await hashPassword('threadline-demo') },
   });
   return { organizationId: org.id, token: await api.login(`admin@${slug}.example`) };
+}
+
+/** An HTTP request to the API without a network hop (Fastify inject). */
+export async function httpRequest(api: ApiHarness, options: { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: string | Buffer }) {
+  const response = await api.app.inject(options);
+  return { status: response.statusCode, json: () => response.json() as Record<string, any> };
 }

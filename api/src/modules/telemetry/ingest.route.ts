@@ -1,0 +1,79 @@
+// POST /ingest/telemetry: the HTTP bulk endpoint for gateways. Takes a JSON array (or
+// `{ "points": [...] }`) or NDJSON, optionally gzip-compressed; authenticates by API key or
+// session token with the telemetry:write permission; answers like the GraphQL mutation.
+import { createGunzip } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../services.ts';
+import { badInput, forbidden, ThreadlineError, unauthenticated } from '../../common/errors.ts';
+import { MAX_BATCH } from './ingest.service.ts';
+import type { RawPoint } from './point-rules.ts';
+
+const BODY_LIMIT = 64 * 1024 * 1024;
+
+function parseNdjson(body: string): RawPoint[] {
+  const points: RawPoint[] = [];
+  const lines = body.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    try {
+      points.push(JSON.parse(line) as RawPoint);
+    } catch {
+      throw badInput(`Line ${i + 1} is not valid JSON; each line must be one point object.`, { line: i + 1 });
+    }
+  }
+  return points;
+}
+
+function pointsOf(body: unknown): RawPoint[] {
+  const points = Array.isArray(body) ? body : (body as { points?: unknown } | null)?.points;
+  if (!Array.isArray(points)) throw badInput('Send a JSON array of points, an object { "points": [...] }, or NDJSON.');
+  return points.map((p) => (p !== null && typeof p === 'object' ? (p as RawPoint) : {}));
+}
+
+function sendError(reply: FastifyReply, error: ThreadlineError) {
+  return reply.code(error.httpStatus).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+}
+
+export async function registerIngestRoute(app: FastifyInstance, services: Services): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
+      try {
+        done(null, parseNdjson(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
+    scope.addHook('preParsing', async (request, _reply, payload) => {
+      if (request.headers['content-encoding'] !== 'gzip') return payload;
+      delete request.headers['content-encoding'];
+      // Fastify checks Content-Length against the bytes received, not the bytes unzipped.
+      const gunzip = Object.assign(createGunzip(), { receivedEncodedLength: 0 });
+      payload.on('data', (chunk: Buffer) => {
+        gunzip.receivedEncodedLength += chunk.length;
+      });
+      return payload.pipe(gunzip);
+    });
+    scope.setErrorHandler((error, _request, reply) => {
+      if (error instanceof ThreadlineError) return sendError(reply, error);
+      if ((error as { code?: string }).code?.startsWith('Z_')) return sendError(reply, badInput('The body is not valid gzip; send it compressed or drop Content-Encoding: gzip.'));
+      const status = (error as { statusCode?: number }).statusCode ?? 500;
+      if (status === 413) return sendError(reply, new ThreadlineError('BAD_USER_INPUT', `The body is larger than ${BODY_LIMIT / 1024 / 1024} MiB; send smaller batches.`));
+      if (status < 500) return sendError(reply, badInput(`The body could not be read: ${(error as Error).message}`));
+      services.log.error({ err: error }, 'ingest failed');
+      return reply.code(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Ingest failed on the server; nothing in this batch was stored. Retry the batch.' } });
+    });
+
+    scope.post('/ingest/telemetry', { bodyLimit: BODY_LIMIT }, async (request: FastifyRequest, reply) => {
+      const header = (name: string) => request.headers[name] as string | undefined;
+      const principal = await services.access.authenticate({ authorization: header('authorization'), apiKey: header('x-api-key') });
+      if (!principal) throw unauthenticated('Send an API key with the telemetry:write scope (Authorization: Bearer tl_…).');
+      if (!principal.permissions.has('telemetry:write')) throw forbidden('This key or role lacks telemetry:write.');
+      const points = pointsOf(request.body);
+      if (points.length > MAX_BATCH) {
+        return sendError(reply.code(413), new ThreadlineError('BAD_USER_INPUT', `A batch may hold at most ${MAX_BATCH} points; split it.`));
+      }
+      return services.ingest.ingest(principal.organizationId, points);
+    });
+  });
+}

@@ -1,0 +1,54 @@
+// The rules a telemetry point must meet, as a pure function: a point is refused with its reason,
+// or accepted with a quality that flags values outside the signal's normal range.
+import { Quality, type QualityCode, type TelemetryPoint } from '@threadline/db/telemetry-storage';
+
+/** How far ahead of the server's clock a point may be stamped (device clock skew). */
+export const MAX_FUTURE_MS = 5 * 60_000;
+/** The oldest point accepted (backfills older than this belong in an import job). */
+export const OLDEST = Date.UTC(2000, 0, 1);
+
+export interface SignalRange {
+  minValue: number | null;
+  maxValue: number | null;
+}
+
+export interface RawPoint {
+  signalId?: unknown;
+  time?: unknown;
+  value?: unknown;
+  quality?: unknown;
+}
+
+export const QUALITY_NAMES: Record<string, QualityCode> = { GOOD: Quality.GOOD, OUT_OF_RANGE: Quality.OUT_OF_RANGE, UNCERTAIN: Quality.UNCERTAIN, BAD: Quality.BAD };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type Checked = { ok: true; point: TelemetryPoint } | { ok: false; reason: string };
+
+/** The signal id of a raw point when it has a well-formed one. */
+export function signalIdOf(raw: RawPoint): string | null {
+  return typeof raw.signalId === 'string' && UUID.test(raw.signalId) ? raw.signalId.toLowerCase() : null;
+}
+
+export function checkPoint(raw: RawPoint, range: SignalRange | undefined, now: number, receivedAt: Date): Checked {
+  const signalId = signalIdOf(raw);
+  if (!signalId) return { ok: false, reason: 'signalId must be a UUID' };
+  if (!range) return { ok: false, reason: `unknown signal ${signalId}` };
+  const time = typeof raw.time === 'string' || typeof raw.time === 'number' ? new Date(raw.time) : raw.time instanceof Date ? raw.time : null;
+  if (!time || Number.isNaN(time.getTime())) return { ok: false, reason: 'time must be an ISO 8601 timestamp or epoch milliseconds' };
+  if (time.getTime() > now + MAX_FUTURE_MS) return { ok: false, reason: 'time is more than 5 minutes in the future; check the device clock' };
+  if (time.getTime() < OLDEST) return { ok: false, reason: 'time is before 2000-01-01' };
+  if (raw.value !== null && (typeof raw.value !== 'number' || !Number.isFinite(raw.value))) {
+    return { ok: false, reason: 'value must be a finite number or null' };
+  }
+  let quality: QualityCode = Quality.GOOD;
+  if (raw.quality !== undefined && raw.quality !== null) {
+    const named = typeof raw.quality === 'string' ? QUALITY_NAMES[raw.quality] : undefined;
+    if (named === undefined) return { ok: false, reason: `quality must be one of ${Object.keys(QUALITY_NAMES).join(', ')}` };
+    quality = named;
+  }
+  const value = raw.value as number | null;
+  const outside = value !== null && ((range.minValue !== null && value < range.minValue) || (range.maxValue !== null && value > range.maxValue));
+  if (outside && quality < Quality.OUT_OF_RANGE) quality = Quality.OUT_OF_RANGE;
+  if (value === null && quality < Quality.BAD) quality = Quality.BAD;
+  return { ok: true, point: { signalId, time, value, quality, receivedAt } };
+}
