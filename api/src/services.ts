@@ -6,8 +6,9 @@ import { devSecret, publicKeyFromPem, signingKeyFromPem, signingKeyPem, keyIdOf,
 import type { ApiConfig } from './config.ts';
 import { TokenService } from './auth/tokens.ts';
 import { AccessService } from './modules/access/access.service.ts';
-import { IngestService } from './modules/telemetry/ingest.service.ts';
-import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry-storage';
+import { IngestService } from '@threadline/db/telemetry/ingest';
+import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
+import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
 
 export interface Services {
   config: ApiConfig;
@@ -42,7 +43,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     db,
     access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES)),
     telemetry,
-    ingest: new IngestService(db.pool, telemetry),
+    ingest: new IngestService(telemetry, new SignalCatalog(db.pool)),
     auditKeys: { signing, trusted: trustedAuditKeys(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
   };
 }

@@ -2,7 +2,7 @@
 // and installs telemetry storage. Runs as the owner role; used by `npm run db:migrate` and tests.
 import pg from 'pg';
 import { migrate, readMigrations, type MigrateResult } from './migrator.ts';
-import { openTelemetryStorage, type StorageKind } from './telemetry-storage.ts';
+import { openTelemetryStorage, type StorageKind } from './telemetry/storage.ts';
 
 export interface PrepareResult extends MigrateResult {
   created: boolean;

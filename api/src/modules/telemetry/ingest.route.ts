@@ -5,8 +5,8 @@ import { createGunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import { badInput, forbidden, ThreadlineError, unauthenticated } from '../../common/errors.ts';
-import { MAX_BATCH } from './ingest.service.ts';
-import type { RawPoint } from './point-rules.ts';
+import { MAX_BATCH } from '@threadline/db/telemetry/ingest';
+import type { RawPoint } from '@threadline/db/telemetry/point-rules';
 
 const BODY_LIMIT = 64 * 1024 * 1024;
 

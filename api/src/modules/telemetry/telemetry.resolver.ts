@@ -2,7 +2,7 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput, notFound } from '../../common/errors.ts';
-import { QUALITY_NAMES } from './point-rules.ts';
+import { QUALITY_NAMES } from '@threadline/db/telemetry/point-rules';
 import { IngestResult, TelemetryPoint, TelemetryPointInput, type TelemetryQuality, TelemetryRange } from './telemetry.types.ts';
 
 /** GraphQL batches are smaller than HTTP bulk ones: the whole document is parsed and validated. */

@@ -2,8 +2,8 @@
 // and points that arrived before their partition existed moved into it when it is created.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../scripts/test/database.ts';
-import { type NativeTelemetryStorage, openTelemetryStorage, Quality } from './telemetry-storage.ts';
+import { createTestDatabase } from '../../../scripts/test/database.ts';
+import { type NativeTelemetryStorage, openTelemetryStorage, Quality } from './storage.ts';
 
 describe('native telemetry storage', () => {
   let pool: pg.Pool;

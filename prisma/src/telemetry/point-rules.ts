@@ -1,6 +1,6 @@
 // The rules a telemetry point must meet, as a pure function: a point is refused with its reason,
 // or accepted with a quality that flags values outside the signal's normal range.
-import { Quality, type QualityCode, type TelemetryPoint } from '@threadline/db/telemetry-storage';
+import { Quality, type QualityCode, type TelemetryPoint } from './storage.ts';
 
 /** How far ahead of the server's clock a point may be stamped (device clock skew). */
 export const MAX_FUTURE_MS = 5 * 60_000;
@@ -10,6 +10,10 @@ export const OLDEST = Date.UTC(2000, 0, 1);
 export interface SignalRange {
   minValue: number | null;
   maxValue: number | null;
+}
+
+export interface KnownSignal extends SignalRange {
+  id: string;
 }
 
 export interface RawPoint {
@@ -29,10 +33,9 @@ export function signalIdOf(raw: RawPoint): string | null {
   return typeof raw.signalId === 'string' && UUID.test(raw.signalId) ? raw.signalId.toLowerCase() : null;
 }
 
-export function checkPoint(raw: RawPoint, range: SignalRange | undefined, now: number, receivedAt: Date): Checked {
-  const signalId = signalIdOf(raw);
-  if (!signalId) return { ok: false, reason: 'signalId must be a UUID' };
-  if (!range) return { ok: false, reason: `unknown signal ${signalId}` };
+/** `signal` is the resolved signal, or the reason the point's signal could not be resolved. */
+export function checkPoint(raw: RawPoint, signal: KnownSignal | string, now: number, receivedAt: Date): Checked {
+  if (typeof signal === 'string') return { ok: false, reason: signal };
   const time = typeof raw.time === 'string' || typeof raw.time === 'number' ? new Date(raw.time) : raw.time instanceof Date ? raw.time : null;
   if (!time || Number.isNaN(time.getTime())) return { ok: false, reason: 'time must be an ISO 8601 timestamp or epoch milliseconds' };
   if (time.getTime() > now + MAX_FUTURE_MS) return { ok: false, reason: 'time is more than 5 minutes in the future; check the device clock' };
@@ -47,8 +50,8 @@ export function checkPoint(raw: RawPoint, range: SignalRange | undefined, now: n
     quality = named;
   }
   const value = raw.value as number | null;
-  const outside = value !== null && ((range.minValue !== null && value < range.minValue) || (range.maxValue !== null && value > range.maxValue));
+  const outside = value !== null && ((signal.minValue !== null && value < signal.minValue) || (signal.maxValue !== null && value > signal.maxValue));
   if (outside && quality < Quality.OUT_OF_RANGE) quality = Quality.OUT_OF_RANGE;
   if (value === null && quality < Quality.BAD) quality = Quality.BAD;
-  return { ok: true, point: { signalId, time, value, quality, receivedAt } };
+  return { ok: true, point: { signalId: signal.id, time, value, quality, receivedAt } };
 }

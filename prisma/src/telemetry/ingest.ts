@@ -1,0 +1,60 @@
+// The one ingest path every protocol writes through (GraphQL, HTTP bulk, MQTT, Sparkplug B, OPC UA):
+// checks each point, stores the valid ones idempotently on (signal, time), and reports each refused
+// point with its index and reason.
+import type { TelemetryStorage } from './storage.ts';
+import type { SignalCatalog } from './signal-catalog.ts';
+import { checkPoint, signalIdOf, type KnownSignal, type RawPoint } from './point-rules.ts';
+
+export interface RejectedPoint {
+  index: number;
+  reason: string;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: RejectedPoint[];
+}
+
+/** A point named by its source address (MQTT topic, Sparkplug metric path, OPC UA node id). */
+export interface AddressedPoint extends Omit<RawPoint, 'signalId'> {
+  address: string;
+}
+
+/** Largest batch one call takes; larger ones are refused whole, before anything is written. */
+export const MAX_BATCH = 50_000;
+
+export class IngestService {
+  constructor(private readonly storage: TelemetryStorage, private readonly catalog: SignalCatalog) {}
+
+  /** Points named by signal id (GraphQL and HTTP bulk). */
+  async ingest(organizationId: string, raw: readonly RawPoint[]): Promise<IngestResult> {
+    const ids = [...new Set(raw.map(signalIdOf).filter((id): id is string => id !== null))];
+    const signals = await this.catalog.byId(organizationId, ids);
+    return this.store(raw, (point) => {
+      const id = signalIdOf(point);
+      if (!id) return 'signalId must be a UUID';
+      return signals.get(id) ?? `unknown signal ${id}`;
+    });
+  }
+
+  /** Points named by their source address under one protocol (the plant adapters). */
+  async ingestByAddress(organizationId: string, protocol: string, points: readonly AddressedPoint[]): Promise<IngestResult> {
+    const signals = await this.catalog.byAddress(organizationId, protocol, [...new Set(points.map((p) => p.address))]);
+    return this.store(points, (point) => signals.get((point as AddressedPoint).address) ?? `unknown ${protocol} address ${(point as AddressedPoint).address}`);
+  }
+
+  private async store(raw: readonly RawPoint[], signalOf: (point: RawPoint) => KnownSignal | string): Promise<IngestResult> {
+    const now = Date.now();
+    const receivedAt = new Date(now);
+    const rejected: RejectedPoint[] = [];
+    const valid = [];
+    for (let index = 0; index < raw.length; index += 1) {
+      const checked = checkPoint(raw[index]!, signalOf(raw[index]!), now, receivedAt);
+      if (checked.ok) valid.push(checked.point);
+      else rejected.push({ index, reason: checked.reason });
+    }
+    const written = await this.storage.write(valid);
+    return { accepted: written.inserted, duplicates: written.duplicates, rejected };
+  }
+}
