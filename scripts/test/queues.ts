@@ -23,3 +23,5 @@ export async function dropQueuePrefix(prefix: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+export const mqttUrl = (): string => process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';

@@ -99,6 +99,16 @@ function random(seed: number): () => number {
   };
 }
 
+/**
+ * Where a signal comes from: OPC UA nodes for machines with a server, plain MQTT topics in Leipzig,
+ * Sparkplug B through the Brno gateway `brq-gw-01`.
+ */
+export function sourceOf(site: string, assetCode: string, property: string, protocol: 'MQTT' | 'OPC_UA') {
+  if (protocol === 'OPC_UA') return { sourceProtocol: 'OPC_UA' as const, sourceAddress: `ns=1;s=${assetCode}.${property}` };
+  if (site === 'BRQ') return { sourceProtocol: 'SPARKPLUG_B' as const, sourceAddress: `northwind/brq-gw-01/${assetCode}/${property}` };
+  return { sourceProtocol: 'MQTT' as const, sourceAddress: `threadline/${site.toLowerCase()}/${assetCode}/${property}` };
+}
+
 export interface SeedResult { created: boolean; organizationId: string; assets: number; signals: number }
 
 /** Seeds the demo plant once; a second run finds it and changes nothing. */
@@ -162,8 +172,7 @@ export async function seedDemoPlant(prisma: PrismaClient, now = new Date()): Pro
           await tx.signal.createMany({
             data: types[typeCode]!.properties.map((p) => ({
               organizationId, assetId: asset.id, propertyId: p.id, name: p.name, unit: p.unit, dataType: 'NUMBER' as const,
-              sourceProtocol: p.spec.protocol,
-              sourceAddress: p.spec.protocol === 'MQTT' ? `threadline/${l.site.toLowerCase()}/${code}/${p.name}` : `ns=2;s=${code}.${p.name}`,
+              ...sourceOf(l.site, code, p.name, p.spec.protocol),
               samplingIntervalMs: p.spec.intervalMs, tags: [p.name.split('_')[0]!],
             })),
           });

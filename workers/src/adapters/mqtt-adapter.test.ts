@@ -1,0 +1,85 @@
+// The MQTT adapter against the real Mosquitto and PostgreSQL: plain JSON topics and Sparkplug B
+// (with metric aliases) are stored exactly, a resent message is not duplicated, and bad messages
+// are refused while the good ones around them are kept.
+import { randomBytes } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import pg from 'pg';
+import pino from 'pino';
+import { get as sparkplugNamespace } from 'sparkplug-payload';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '@threadline/db/client';
+import { IngestService } from '@threadline/db/telemetry/ingest';
+import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
+import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
+import { createTestDatabase } from '../../../scripts/test/database.ts';
+import { mqttUrl } from '../../../scripts/test/queues.ts';
+import { MqttAdapter } from './mqtt-adapter.ts';
+
+const sparkplug = sparkplugNamespace('spBv1.0')!;
+
+describe('MQTT adapter', () => {
+  const prefix = `tl-test-${randomBytes(4).toString('hex')}/`;
+  let pool: pg.Pool;
+  let adapter: MqttAdapter;
+  let publisher: MqttClient;
+  const base = Date.now() - 600_000;
+
+  const stored = async (address: string) => (await pool.query(
+    'SELECT t.time, t.value, t.quality FROM telemetry t JOIN signals s ON s.id = t.signal_id WHERE s.source_address = $1 ORDER BY t.time', [address],
+  )).rows.map((r) => [r.time.getTime() - base, r.value, r.quality]);
+
+  /** Publishes and waits until the adapter has stored what it received. */
+  const publish = async (topic: string, payload: string | Buffer) => {
+    const before = adapter.stats.messages;
+    await publisher.publishAsync(prefix + topic, payload, { qos: 1 });
+    for (let i = 0; i < 100 && adapter.stats.messages === before; i += 1) await new Promise((r) => setTimeout(r, 20));
+    await adapter.settled();
+  };
+
+  beforeAll(async () => {
+    pool = createPool({ url: (await createTestDatabase()).url, role: 'threadline_app' });
+    const organizationId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
+    const ingest = new IngestService(await openTelemetryStorage(pool), new SignalCatalog(pool));
+    adapter = new MqttAdapter({ url: mqttUrl(), organizationId, ingest, log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-test-${randomBytes(4).toString('hex')}` });
+    await adapter.start();
+    publisher = await mqtt.connectAsync(mqttUrl());
+  });
+  afterAll(async () => {
+    await publisher?.endAsync();
+    await adapter?.stop();
+    await pool?.end();
+  });
+
+  it('stores plain JSON readings addressed by topic, and a resent message once', async () => {
+    const topic = 'threadline/lej/LEJ-L1-CMP01/discharge_pressure';
+    const message = JSON.stringify([{ time: base + 1000, value: 7.1 }, { t: new Date(base + 2000).toISOString(), v: 9.2 }]);
+    await publish(topic, message);
+    await publish(topic, message);
+    expect(await stored(topic)).toEqual([[1000, 7.1, 0], [2000, 9.2, 1]]);
+    expect(adapter.stats).toMatchObject({ accepted: 2, duplicates: 2, rejected: 0 });
+  });
+
+  it('decodes Sparkplug B births and data, resolving metric aliases', async () => {
+    const device = 'spBv1.0/northwind/DBIRTH/brq-gw-01/BRQ-L1-CMP01';
+    await publish(device, Buffer.from(sparkplug.encodePayload({
+      timestamp: base + 3000,
+      metrics: [{ name: 'discharge_pressure', alias: 1, type: 'Double', value: 7.4, timestamp: base + 3000 }, { name: 'power', alias: 2, type: 'Double', value: 30.5, timestamp: base + 3000 }],
+    })));
+    await publish('spBv1.0/northwind/DDATA/brq-gw-01/BRQ-L1-CMP01', Buffer.from(sparkplug.encodePayload({
+      timestamp: base + 4000,
+      metrics: [{ alias: 1, type: 'Double', value: 7.6, timestamp: base + 4000 }, { alias: 2, type: 'Double', value: 31, timestamp: base + 4000 }],
+    })));
+    expect(await stored('northwind/brq-gw-01/BRQ-L1-CMP01/discharge_pressure')).toEqual([[3000, 7.4, 0], [4000, 7.6, 0]]);
+    expect(await stored('northwind/brq-gw-01/BRQ-L1-CMP01/power')).toEqual([[3000, 30.5, 0], [4000, 31, 0]]);
+  });
+
+  it('refuses what it cannot decode or place, and keeps the good messages around it', async () => {
+    const before = { ...adapter.stats };
+    await publish('threadline/lej/LEJ-L1-CMP01/flow', 'not json');
+    await publish('threadline/lej/NO-SUCH-ASSET/flow', JSON.stringify({ time: base + 5000, value: 1 }));
+    await publish('threadline/lej/LEJ-L1-CMP01/flow', JSON.stringify({ time: base + 6000, value: 5.5 }));
+    expect(adapter.stats.undecodable - before.undecodable).toBe(1);
+    expect(adapter.stats.rejected - before.rejected).toBe(1);
+    expect(await stored('threadline/lej/LEJ-L1-CMP01/flow')).toEqual([[6000, 5.5, 0]]);
+  });
+});

@@ -1,0 +1,94 @@
+// Turns MQTT messages into addressed telemetry points, purely. Plain topics
+// `threadline/<site>/<asset>/<signal>` carry JSON (a number, `{time, value, quality}` or a list of
+// them) and are addressed by their topic. Sparkplug B topics `spBv1.0/<group>/<type>/<node>[/<device>]`
+// carry protobuf metrics addressed as `<group>/<node>/<device>/<metric>`; BIRTH messages teach
+// the metric aliases that later DATA messages may use instead of names.
+import { get as sparkplugNamespace } from 'sparkplug-payload';
+import type { AddressedPoint } from '@threadline/db/telemetry/ingest';
+
+export type Decoded = { ok: true; points: AddressedPoint[] } | { ok: false; reason: string };
+
+interface JsonReading {
+  time?: unknown;
+  t?: unknown;
+  value?: unknown;
+  v?: unknown;
+  quality?: unknown;
+  q?: unknown;
+}
+
+/** A plain JSON message; readings without a time are stamped with the arrival time. */
+export function decodePlain(topic: string, payload: Buffer, arrivedAt: Date): Decoded {
+  let body: unknown;
+  try {
+    body = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { ok: false, reason: `payload on ${topic} is not JSON` };
+  }
+  const readings = Array.isArray(body) ? body : [body];
+  const points = readings.map((reading): AddressedPoint => {
+    if (typeof reading === 'number' || reading === null) return { address: topic, time: arrivedAt, value: reading };
+    const r = (reading ?? {}) as JsonReading;
+    return { address: topic, time: r.time ?? r.t ?? arrivedAt, value: r.value ?? r.v, quality: r.quality ?? r.q };
+  });
+  return { ok: true, points };
+}
+
+export interface SparkplugTopic {
+  group: string;
+  type: string;
+  node: string;
+  device: string | null;
+}
+
+export function parseSparkplugTopic(topic: string): SparkplugTopic | null {
+  const parts = topic.split('/');
+  if (parts[0] !== 'spBv1.0' || parts.length < 4 || parts.length > 5) return null;
+  return { group: parts[1]!, type: parts[2]!, node: parts[3]!, device: parts[4] ?? null };
+}
+
+const DATA_TYPES = new Set(['NBIRTH', 'DBIRTH', 'NDATA', 'DDATA']);
+const payloads = sparkplugNamespace('spBv1.0')!;
+
+function numeric(value: unknown): number | null | undefined {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'object' && typeof (value as { toNumber?: unknown }).toNumber === 'function') return (value as { toNumber(): number }).toNumber();
+  return undefined;
+}
+
+/** Keeps the alias → name maps that BIRTH messages announce, per edge node and device. */
+export class SparkplugDecoder {
+  private readonly aliases = new Map<string, Map<string, string>>();
+
+  decode(topic: SparkplugTopic, payload: Buffer, arrivedAt: Date): Decoded {
+    if (!DATA_TYPES.has(topic.type)) return { ok: true, points: [] };
+    let message: ReturnType<typeof payloads.decodePayload>;
+    try {
+      message = payloads.decodePayload(payload);
+    } catch {
+      return { ok: false, reason: `Sparkplug payload on ${topic.group}/${topic.node} could not be decoded` };
+    }
+    const scope = `${topic.group}/${topic.node}/${topic.device ?? ''}`;
+    if (topic.type.endsWith('BIRTH')) this.aliases.set(scope, new Map());
+    const aliases = this.aliases.get(scope) ?? new Map<string, string>();
+    const points: AddressedPoint[] = [];
+    for (const metric of message.metrics ?? []) {
+      const alias = metric.alias === undefined || metric.alias === null ? null : String(metric.alias);
+      if (metric.name && alias !== null && topic.type.endsWith('BIRTH')) aliases.set(alias, metric.name);
+      const name = metric.name ?? (alias !== null ? aliases.get(alias) : undefined);
+      if (!name) return { ok: false, reason: `metric alias ${alias} on ${scope} was never announced in a BIRTH` };
+      const value = numeric(metric.value);
+      const stamp = numeric(metric.timestamp) ?? numeric(message.timestamp);
+      points.push({
+        address: `${topic.group}/${topic.node}/${topic.device ?? ''}/${name}`.replace('//', '/'),
+        time: stamp ? new Date(stamp) : arrivedAt,
+        value: value === undefined ? Number.NaN : value,
+        quality: metric.isNull ? 'BAD' : undefined,
+      });
+    }
+    this.aliases.set(scope, aliases);
+    return { ok: true, points };
+  }
+}
