@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes PostgreSQL and Redis reachable for Threadline, and exports DATABASE_URL and REDIS_URL.
-# Source it (`. scripts/services.sh`). Uses DATABASE_URL / REDIS_URL when set; otherwise starts the
+# Makes PostgreSQL, Redis and the MQTT broker reachable for Threadline, and exports DATABASE_URL,
+# REDIS_URL and MQTT_URL.
+# Source it (`. scripts/services.sh`). Uses DATABASE_URL / REDIS_URL / MQTT_URL when set; otherwise starts the
 # local servers when installed but down, installs them from Debian packages when missing and
 # running as root, and otherwise stops saying exactly what to install. Nothing else in the project
 # starts services.
@@ -74,4 +75,29 @@ tl_redis() {
   tl_wait "Redis" redis-cli -u "$REDIS_URL" ping
 }
 
-tl_postgres && tl_redis && tl_log "PostgreSQL and Redis are reachable"
+tl_tcp_open() { # tl_tcp_open <host> <port>
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+tl_mqtt() {
+  local url="${MQTT_URL:-mqtt://127.0.0.1:1883}" hostport host port
+  hostport=${url#*://}; hostport=${hostport%%/*}; host=${hostport%%:*}; port=${hostport##*:}
+  [ "$port" = "$hostport" ] && port=1883
+  if [ -n "${MQTT_URL:-}" ]; then
+    tl_tcp_open "$host" "$port" || { tl_fail "MQTT_URL is set but no broker answers at $host:$port; start it or unset MQTT_URL"; return 1; }
+    return 0
+  fi
+  export MQTT_URL="$url"
+  if tl_tcp_open "$host" "$port"; then return 0; fi
+  if ! command -v mosquitto >/dev/null; then
+    tl_apt_install mosquitto || {
+      tl_fail "No MQTT broker. Install Mosquitto (Debian/Ubuntu: sudo apt-get install mosquitto), or set MQTT_URL to a broker you have."
+      return 1
+    }
+  fi
+  tl_log "starting Mosquitto"
+  if [ -f /etc/mosquitto/mosquitto.conf ]; then mosquitto -d -c /etc/mosquitto/mosquitto.conf; else mosquitto -d -p 1883; fi
+  tl_wait "Mosquitto" tl_tcp_open "$host" "$port"
+}
+
+tl_postgres && tl_redis && tl_mqtt && tl_log "PostgreSQL, Redis and the MQTT broker are reachable"

@@ -12,6 +12,11 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   AUDIT_SIGNING_KEY: z.string().optional(),
   THREADLINE_KEY_DIR: z.string().default(DEFAULT_KEY_DIR),
+  /** The plant's MQTT broker; the adapter subscribes to threadline/# and spBv1.0/#. Empty to run without it. */
+  MQTT_URL: z.union([z.url(), z.literal('')]).default('mqtt://127.0.0.1:1883'),
+  /** Organisation (slug) whose signals MQTT data belongs to; may be left out when there is only one. */
+  MQTT_ORGANIZATION: z.string().optional(),
+  MQTT_TOPIC_PREFIX: z.string().default(''),
   /** How often the audit chain heads are signed. */
   AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
 });

@@ -8,6 +8,11 @@ import { auditCheckpointJob } from './queues/catalogue.ts';
 import { runAuditCheckpoint } from './processors/audit-checkpoint.ts';
 import { checkNoEviction } from './redis-policy.ts';
 import { startWorkerHost } from './worker-host.ts';
+import { MqttAdapter } from './adapters/mqtt-adapter.ts';
+import { adapterOrganization } from './adapters/organization.ts';
+import { IngestService } from '@threadline/db/telemetry/ingest';
+import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
+import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 
 const config = readWorkersConfig();
 const log = pino({ name: 'threadline-workers', level: config.LOG_LEVEL });
@@ -31,9 +36,19 @@ await host.queue(auditCheckpointJob.queue).upsertJobScheduler(
 );
 log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX }, 'workers running');
 
+let mqttAdapter: MqttAdapter | null = null;
+if (config.MQTT_URL) {
+  const ingest = new IngestService(await openTelemetryStorage(pool, config.db.TELEMETRY_PARTITION_DAYS), new SignalCatalog(pool));
+  mqttAdapter = new MqttAdapter({
+    url: config.MQTT_URL, organizationId: await adapterOrganization(pool, config.MQTT_ORGANIZATION), ingest,
+    log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX,
+  });
+  await mqttAdapter.start();
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'shutting down');
-    void host.close().then(() => pool.end()).then(() => process.exit(0));
+    void Promise.all([host.close(), mqttAdapter?.stop()]).then(() => pool.end()).then(() => process.exit(0));
   });
 }
