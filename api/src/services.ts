@@ -8,6 +8,7 @@ import { TokenService } from './auth/tokens.ts';
 import { AccessService } from './modules/access/access.service.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
+import { TelemetryQueries } from '@threadline/db/telemetry/queries';
 import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
 
 export interface Services {
@@ -17,6 +18,7 @@ export interface Services {
   access: AccessService;
   telemetry: TelemetryStorage;
   ingest: IngestService;
+  telemetryQueries: TelemetryQueries;
   auditKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
 }
 
@@ -44,6 +46,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES)),
     telemetry,
     ingest: new IngestService(telemetry, new SignalCatalog(db.pool)),
+    telemetryQueries: new TelemetryQueries(db.pool),
     auditKeys: { signing, trusted: trustedAuditKeys(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
   };
 }

@@ -4,7 +4,8 @@ import pino from 'pino';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem } from '@threadline/db/audit/audit-keys';
 import { readWorkersConfig } from './config.ts';
-import { auditCheckpointJob } from './queues/catalogue.ts';
+import { auditCheckpointJob, telemetryRollupJob } from './queues/catalogue.ts';
+import { runTelemetryRollup } from './processors/telemetry-rollup.ts';
 import { runAuditCheckpoint } from './processors/audit-checkpoint.ts';
 import { checkNoEviction } from './redis-policy.ts';
 import { startWorkerHost } from './worker-host.ts';
@@ -20,6 +21,7 @@ if ((await checkNoEviction(config.REDIS_URL)) === 'unknown') log.warn('could not
 
 const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.db.DATABASE_POOL_SIZE });
 const signingKey = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
+const telemetry = await openTelemetryStorage(pool, config.db.TELEMETRY_PARTITION_DAYS);
 const host = startWorkerHost({
   connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
   prefix: config.QUEUE_PREFIX,
@@ -27,8 +29,14 @@ const host = startWorkerHost({
   log,
   handlers: {
     [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload),
+    [telemetryRollupJob.name]: () => runTelemetryRollup(telemetry),
   },
 });
+await host.queue(telemetryRollupJob.queue).upsertJobScheduler(
+  telemetryRollupJob.name,
+  { every: config.TELEMETRY_ROLLUP_EVERY_SECONDS * 1000 },
+  { name: telemetryRollupJob.name, data: {}, opts: telemetryRollupJob.options },
+);
 await host.queue(auditCheckpointJob.queue).upsertJobScheduler(
   auditCheckpointJob.name,
   { every: config.AUDIT_CHECKPOINT_EVERY_MINUTES * 60_000 },
@@ -38,7 +46,7 @@ log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX 
 
 let mqttAdapter: MqttAdapter | null = null;
 if (config.MQTT_URL) {
-  const ingest = new IngestService(await openTelemetryStorage(pool, config.db.TELEMETRY_PARTITION_DAYS), new SignalCatalog(pool));
+  const ingest = new IngestService(telemetry, new SignalCatalog(pool));
   mqttAdapter = new MqttAdapter({
     url: config.MQTT_URL, organizationId: await adapterOrganization(pool, config.MQTT_ORGANIZATION), ingest,
     log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX,

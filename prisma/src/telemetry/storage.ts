@@ -2,6 +2,7 @@
 // TimescaleDB hypertable with compression where the extension is available, native range
 // partitions by day otherwise (docs/adr/0003-telemetry-storage.md). Idempotent on (signal, time).
 import type pg from 'pg';
+import { refreshNativeRollups, ROLLUP_COLUMNS, ROLLUP_WIDTHS, timescaleRollupSql } from './rollups.ts';
 
 /** Quality codes, ordered from good to bad. */
 export const Quality = { GOOD: 0, OUT_OF_RANGE: 1, UNCERTAIN: 2, BAD: 3 } as const;
@@ -32,19 +33,31 @@ export type StorageKind = 'timescaledb' | 'native';
 
 export interface TelemetryStorage {
   readonly kind: StorageKind;
-  /** Creates the table (and its first partitions); needs the owner role; idempotent. */
+  /** Creates the tables (partitions, rollups); needs the owner role; idempotent. */
   install(): Promise<void>;
   /** Makes sure partitions cover [from, to); returns how many were created. */
   ensurePartitions(from: Date, to: Date): Promise<number>;
   write(points: readonly TelemetryPoint[]): Promise<WriteResult>;
   read(signalId: string, from: Date, to: Date, limit?: number): Promise<StoredPoint[]>;
+  /** Brings the 1 min, 1 h and 1 day rollups up to date with what was written; returns minutes redone. */
+  refreshRollups(maxMinutes?: number): Promise<number>;
 }
 
 const DAY_MS = 86_400_000;
-const INSERT_SQL = `
+const INSERT_ROWS = `
 INSERT INTO telemetry (signal_id, time, value, quality, received_at)
 SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::int2[], $5::timestamptz[])
 ON CONFLICT (signal_id, time) DO NOTHING`;
+
+/** Native storage also marks the minutes it touched, for the rollup refresh to redo. */
+const INSERT_MARKING_DIRTY = `
+WITH inserted AS (${INSERT_ROWS} RETURNING signal_id, time),
+marked AS (
+  INSERT INTO telemetry_dirty (signal_id, bucket)
+  SELECT DISTINCT signal_id, date_trunc('minute', time) FROM inserted
+  ON CONFLICT DO NOTHING
+)
+SELECT count(*)::int AS inserted FROM inserted`;
 
 export async function timescaleAvailable(pool: pg.Pool): Promise<boolean> {
   const { rows } = await pool.query("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'");
@@ -59,20 +72,22 @@ export async function openTelemetryStorage(pool: pg.Pool, partitionDays = 1): Pr
 abstract class SqlTelemetryStorage implements TelemetryStorage {
   abstract readonly kind: StorageKind;
   constructor(protected readonly pool: pg.Pool, protected readonly partitionDays: number) {}
+  protected abstract readonly insertSql: string;
   abstract install(): Promise<void>;
   abstract ensurePartitions(from: Date, to: Date): Promise<number>;
+  abstract refreshRollups(maxMinutes?: number): Promise<number>;
 
   async write(points: readonly TelemetryPoint[]): Promise<WriteResult> {
     if (points.length === 0) return { inserted: 0, duplicates: 0 };
     const now = new Date();
-    const result = await this.pool.query(INSERT_SQL, [
+    const result = await this.pool.query<{ inserted?: number }>(this.insertSql, [
       points.map((p) => p.signalId),
       points.map((p) => p.time),
       points.map((p) => p.value),
       points.map((p) => p.quality ?? Quality.GOOD),
       points.map((p) => p.receivedAt ?? now),
     ]);
-    const inserted = result.rowCount ?? 0;
+    const inserted = result.rows[0]?.inserted ?? result.rowCount ?? 0;
     return { inserted, duplicates: points.length - inserted };
   }
 
@@ -94,24 +109,31 @@ const TABLE_COLUMNS = `
     received_at TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     PRIMARY KEY (signal_id, time)`;
 
-const GRANT_APP = `
+const grantApp = (tables: string) => `
 DO $$ BEGIN
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'threadline_app') THEN
-    GRANT SELECT, INSERT, UPDATE, DELETE ON telemetry TO threadline_app;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ${tables} TO threadline_app;
   END IF;
 END $$`;
 
 export class NativeTelemetryStorage extends SqlTelemetryStorage {
   readonly kind = 'native' as const;
+  protected readonly insertSql = INSERT_MARKING_DIRTY;
 
   async install(): Promise<void> {
     await this.pool.query(`CREATE TABLE IF NOT EXISTS telemetry (${TABLE_COLUMNS}) PARTITION BY RANGE (time)`);
     // The default partition catches points outside every range, so a late or far-future point is
     // never refused; ensurePartitions moves them into their range when it creates it.
     await this.pool.query('CREATE TABLE IF NOT EXISTS telemetry_default PARTITION OF telemetry DEFAULT');
-    await this.pool.query(GRANT_APP);
+    await this.pool.query('CREATE TABLE IF NOT EXISTS telemetry_dirty (signal_id UUID NOT NULL, bucket TIMESTAMPTZ NOT NULL, PRIMARY KEY (signal_id, bucket))');
+    for (const width of ROLLUP_WIDTHS) await this.pool.query(`CREATE TABLE IF NOT EXISTS telemetry_${width} (${ROLLUP_COLUMNS})`);
+    await this.pool.query(grantApp(['telemetry', 'telemetry_dirty', ...ROLLUP_WIDTHS.map((w) => `telemetry_${w}`)].join(', ')));
     const now = Date.now();
     await this.ensurePartitions(new Date(now - 30 * DAY_MS), new Date(now + 14 * DAY_MS));
+  }
+
+  refreshRollups(maxMinutes = 20_000): Promise<number> {
+    return refreshNativeRollups(this.pool, maxMinutes);
   }
 
   async ensurePartitions(from: Date, to: Date): Promise<number> {
@@ -154,6 +176,7 @@ export class NativeTelemetryStorage extends SqlTelemetryStorage {
 
 export class TimescaleTelemetryStorage extends SqlTelemetryStorage {
   readonly kind = 'timescaledb' as const;
+  protected readonly insertSql = INSERT_ROWS;
 
   async install(): Promise<void> {
     await this.pool.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
@@ -163,7 +186,13 @@ export class TimescaleTelemetryStorage extends SqlTelemetryStorage {
     );
     await this.pool.query("ALTER TABLE telemetry SET (timescaledb.compress, timescaledb.compress_segmentby = 'signal_id')");
     await this.pool.query("SELECT add_compression_policy('telemetry', INTERVAL '7 days', if_not_exists => TRUE)");
-    await this.pool.query(GRANT_APP);
+    for (const sql of timescaleRollupSql()) await this.pool.query(sql);
+    await this.pool.query(grantApp(['telemetry', ...ROLLUP_WIDTHS.map((w) => `telemetry_${w}`)].join(', ')));
+  }
+
+  /** Continuous aggregates refresh themselves on their policies. */
+  async refreshRollups(): Promise<number> {
+    return 0;
   }
 
   /** TimescaleDB creates chunks as points arrive. */

@@ -3,7 +3,7 @@
 // are refused while the good ones around them are kept.
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { get as sparkplugNamespace } from 'sparkplug-payload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

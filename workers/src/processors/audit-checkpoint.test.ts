@@ -10,7 +10,7 @@ import { verifyAuditChain } from '@threadline/db/audit/audit-log';
 import { createPool } from '@threadline/db/client';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
-import { auditCheckpointJob } from '../queues/catalogue.ts';
+import { auditCheckpointJob, JOB_CATALOGUE } from '../queues/catalogue.ts';
 import { checkHandlers, startWorkerHost, type WorkerHost } from '../worker-host.ts';
 import { runAuditCheckpoint } from './audit-checkpoint.ts';
 
@@ -29,6 +29,7 @@ describe('audit-checkpoint job', () => {
     orgId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
     host = startWorkerHost({
       connection, prefix, concurrency: 2, log: pino({ level: 'silent' }),
+      catalogue: [auditCheckpointJob as never],
       handlers: { [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload) },
     });
     events = new QueueEvents(auditCheckpointJob.queue, { connection, prefix });
@@ -68,6 +69,7 @@ describe('audit-checkpoint job', () => {
 describe('worker host', () => {
   it('refuses to start with a catalogue job that has no handler, or a handler for no job', () => {
     expect(() => checkHandlers([auditCheckpointJob as never], {})).toThrow(/No handler for job\(s\) audit-checkpoint/);
+    expect(() => checkHandlers(JOB_CATALOGUE, { [auditCheckpointJob.name]: async () => 1 })).toThrow(/No handler for job\(s\) telemetry-rollup/);
     expect(() => checkHandlers([auditCheckpointJob as never], { [auditCheckpointJob.name]: async () => 1, ghost: async () => 1 })).toThrow(/unknown job\(s\) ghost/);
     expect(() => checkHandlers([auditCheckpointJob as never, auditCheckpointJob as never], { [auditCheckpointJob.name]: async () => 1 })).toThrow(/more than once/);
   });

@@ -30,4 +30,16 @@ export const auditCheckpointJob: JobDefinition<{ organizationId?: string | undef
   options: RETRIED,
 };
 
-export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [auditCheckpointJob as JobDefinition<unknown>];
+/** Redoes telemetry rollups for the minutes written since the last run (native storage). */
+export const telemetryRollupJob: JobDefinition<Record<string, never>> = {
+  name: 'telemetry-rollup',
+  queue: 'maintenance',
+  version: 1,
+  payload: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  options: { ...RETRIED, removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 } },
+};
+
+export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
+  auditCheckpointJob as JobDefinition<unknown>,
+  telemetryRollupJob as JobDefinition<unknown>,
+];

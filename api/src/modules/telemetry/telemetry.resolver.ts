@@ -1,9 +1,22 @@
 // Telemetry in GraphQL: batch ingest for integrators and raw points of a signal over a range.
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { tenantOf, type Context } from '../../context.ts';
-import { badInput, notFound } from '../../common/errors.ts';
+import { badInput, notFound, requireUuid } from '../../common/errors.ts';
 import { QUALITY_NAMES } from '@threadline/db/telemetry/point-rules';
-import { IngestResult, TelemetryPoint, TelemetryPointInput, type TelemetryQuality, TelemetryRange } from './telemetry.types.ts';
+import { part13Aggregates } from '@threadline/db/telemetry/part13';
+import {
+  HierarchyBucket, HierarchyInput, IngestResult, LatestValue, Part13Bucket, Part13Input, SeriesInput, TelemetryBucket, TelemetryPoint,
+  TelemetryPointInput, type TelemetryQuality, TelemetryRange,
+} from './telemetry.types.ts';
+
+const MAX_RANGE_MS = 400 * 86_400_000;
+const MAX_BUCKETS = 10_000;
+const MAX_RAW_POINTS = 2_000_000;
+
+function checkRange(from: Date, to: Date): void {
+  if (to <= from) throw badInput('to must be after from.', { field: 'to' });
+  if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw badInput('A range may span at most 400 days; use a coarser width or several requests.', { field: 'from' });
+}
 
 /** GraphQL batches are smaller than HTTP bulk ones: the whole document is parsed and validated. */
 export const MAX_GRAPHQL_BATCH = 10_000;
@@ -25,8 +38,44 @@ export class TelemetryResolver {
   async telemetry(@Arg('range', () => TelemetryRange) range: TelemetryRange, @Ctx() ctx: Context): Promise<TelemetryPoint[]> {
     const { loaders } = tenantOf(ctx);
     if (!(await loaders.byId('Signal').load(range.signalId))) throw notFound('Signal', range.signalId);
-    if (range.to <= range.from) throw badInput('to must be after from.', { field: 'to' });
+    checkRange(range.from, range.to);
     const points = await ctx.services.telemetry.read(range.signalId, range.from, range.to, range.limit);
     return points.map((p) => ({ ...p, quality: QUALITY_OF[p.quality]! }));
+  }
+
+  @Authorized('read')
+  @Query(() => [TelemetryBucket], { description: 'Rollup buckets (1 minute, 1 hour, 1 day) of one signal in [from, to).' })
+  async telemetrySeries(@Arg('input', () => SeriesInput) input: SeriesInput, @Ctx() ctx: Context): Promise<TelemetryBucket[]> {
+    checkRange(input.from, input.to);
+    return ctx.services.telemetryQueries.series(tenantOf(ctx).principal.organizationId, input.signalId, input.from, input.to, input.width);
+  }
+
+  @Authorized('read')
+  @Query(() => [Part13Bucket], { description: 'Time-weighted average, percent good, time in state and transition count per bucket, from raw points.' })
+  async telemetryAggregates(@Arg('input', () => Part13Input) input: Part13Input, @Ctx() ctx: Context): Promise<Part13Bucket[]> {
+    checkRange(input.from, input.to);
+    const from = input.from.getTime();
+    const to = input.to.getTime();
+    const widthMs = input.bucketSeconds * 1000;
+    if ((to - from) / widthMs > MAX_BUCKETS) throw badInput(`At most ${MAX_BUCKETS} buckets per request; widen bucketSeconds.`, { field: 'bucketSeconds' });
+    const samples = await ctx.services.telemetryQueries.samples(tenantOf(ctx).principal.organizationId, input.signalId, input.from, input.to, MAX_RAW_POINTS);
+    return part13Aggregates(samples, from, to, widthMs, input.state ?? null).map((b) => ({
+      bucket: new Date(b.start), timeWeightedAverage: b.timeWeightedAverage, percentGood: b.percentGood,
+      timeInStateSeconds: b.timeInStateMs / 1000, transitionCount: b.transitionCount,
+    }));
+  }
+
+  @Authorized('read')
+  @Query(() => [LatestValue], { description: 'The newest point of each signal of an asset.' })
+  async latestValues(@Arg('assetId', () => ID) assetId: string, @Ctx() ctx: Context): Promise<LatestValue[]> {
+    const latest = await ctx.services.telemetryQueries.latest(tenantOf(ctx).principal.organizationId, requireUuid(assetId, 'assetId'));
+    return latest.map((p) => ({ ...p, quality: QUALITY_OF[p.quality]! }));
+  }
+
+  @Authorized('read')
+  @Query(() => [HierarchyBucket], { description: 'Rollups of every signal with one name, per asset, line or site, from sums and counts.' })
+  async telemetryRollup(@Arg('input', () => HierarchyInput) input: HierarchyInput, @Ctx() ctx: Context): Promise<HierarchyBucket[]> {
+    checkRange(input.from, input.to);
+    return ctx.services.telemetryQueries.hierarchy(tenantOf(ctx).principal.organizationId, input.level, input.signalName, input.from, input.to, input.width);
   }
 }

@@ -1,6 +1,6 @@
 // GraphQL types of telemetry ingest and reads.
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { DateTime } from '../../common/scalars.ts';
 
 export enum TelemetryQuality {
@@ -51,3 +51,85 @@ export class TelemetryRange {
   @Field(() => Int, { defaultValue: 1000 }) @IsOptional() @Min(1) @Max(10_000) limit!: number;
 }
 
+
+export enum RollupWidthName {
+  ONE_MINUTE = '1m',
+  ONE_HOUR = '1h',
+  ONE_DAY = '1d',
+}
+registerEnumType(RollupWidthName, { name: 'RollupWidth' });
+
+export enum HierarchyLevelName {
+  ASSET = 'asset',
+  LINE = 'line',
+  SITE = 'site',
+}
+registerEnumType(HierarchyLevelName, { name: 'HierarchyLevel' });
+
+@ObjectType({ description: 'Statistics of one rollup bucket. average = sum / count of values.' })
+export class TelemetryBucket {
+  @Field(() => DateTime) bucket!: Date;
+  @Field(() => Int) points!: number;
+  @Field(() => Float, { nullable: true }) average!: number | null;
+  @Field(() => Float, { nullable: true }) min!: number | null;
+  @Field(() => Float, { nullable: true }) max!: number | null;
+  @Field(() => Float, { nullable: true }) first!: number | null;
+  @Field(() => Float, { nullable: true }) last!: number | null;
+  @Field(() => Float, { description: 'Share of points with GOOD quality, 0-100.' }) percentGoodPoints!: number;
+}
+
+@ObjectType({ description: 'OPC UA Part 13 aggregates of one bucket, stepped interpolation, from raw points.' })
+export class Part13Bucket {
+  @Field(() => DateTime) bucket!: Date;
+  @Field(() => Float, { nullable: true }) timeWeightedAverage!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of the covered time with GOOD values, 0-100.' }) percentGood!: number | null;
+  @Field(() => Float, { description: 'Seconds the value equalled the requested state.' }) timeInStateSeconds!: number;
+  @Field(() => Int) transitionCount!: number;
+}
+
+@ObjectType()
+export class LatestValue {
+  @Field(() => ID) signalId!: string;
+  @Field(() => DateTime) time!: Date;
+  @Field(() => Float, { nullable: true }) value!: number | null;
+  @Field(() => TelemetryQuality) quality!: TelemetryQuality;
+}
+
+@ObjectType({ description: 'A rollup of every signal with one name across an asset, line or site.' })
+export class HierarchyBucket {
+  @Field(() => ID) groupId!: string;
+  @Field(() => String) groupName!: string;
+  @Field(() => DateTime) bucket!: Date;
+  @Field(() => Float, { nullable: true, description: 'Mean of all values: Σ sums / Σ value counts (never an average of averages).' }) average!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Sum over the signals of each one\'s mean, e.g. the total power of a line.' }) total!: number | null;
+  @Field(() => Float, { nullable: true }) min!: number | null;
+  @Field(() => Float, { nullable: true }) max!: number | null;
+  @Field(() => Int) points!: number;
+  @Field(() => Int) signals!: number;
+}
+
+@InputType()
+export class SeriesInput {
+  @Field(() => ID) @IsUUID() signalId!: string;
+  @Field(() => DateTime) from!: Date;
+  @Field(() => DateTime) to!: Date;
+  @Field(() => RollupWidthName) width!: RollupWidthName;
+}
+
+@InputType()
+export class Part13Input {
+  @Field(() => ID) @IsUUID() signalId!: string;
+  @Field(() => DateTime) from!: Date;
+  @Field(() => DateTime) to!: Date;
+  @Field(() => Int, { description: 'Bucket width in seconds.' }) @Min(1) @Max(31 * 86_400) bucketSeconds!: number;
+  @Field(() => Float, { nullable: true, description: 'The state to measure time in (state signals).' }) @IsOptional() state?: number;
+}
+
+@InputType()
+export class HierarchyInput {
+  @Field(() => HierarchyLevelName) level!: HierarchyLevelName;
+  @Field(() => String, { description: 'Signal name, e.g. power.' }) @MaxLength(120) signalName!: string;
+  @Field(() => DateTime) from!: Date;
+  @Field(() => DateTime) to!: Date;
+  @Field(() => RollupWidthName) width!: RollupWidthName;
+}
