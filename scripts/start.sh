@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm start`: the whole product with demo data: services, migrations, the demo plant (seeded
-# once), then the API, the workers and the portal. Ctrl-C stops them all.
+# once), then the API, the plant simulator (OPC UA server and MQTT/Sparkplug B publisher), the
+# workers (which ingest the plant's data) and the portal. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -15,7 +16,10 @@ npm run --silent build -w @threadline/web >/dev/null
 pids=()
 cleanup() { trap - EXIT INT TERM; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
+export SIMULATOR_OPCUA_PORT="${SIMULATOR_OPCUA_PORT:-4840}"
+export OPCUA_ENDPOINT="${OPCUA_ENDPOINT:-opc.tcp://127.0.0.1:${SIMULATOR_OPCUA_PORT}/UA/Threadline}"
 npm run --silent start -w @threadline/api & pids+=($!)
+npm run --silent simulate -w @threadline/workers & pids+=($!)
 npm run --silent start -w @threadline/workers & pids+=($!)
 npm run --silent start -w @threadline/web >/dev/null & pids+=($!)
 

@@ -10,6 +10,7 @@ import { runAuditCheckpoint } from './processors/audit-checkpoint.ts';
 import { checkNoEviction } from './redis-policy.ts';
 import { startWorkerHost } from './worker-host.ts';
 import { MqttAdapter } from './adapters/mqtt-adapter.ts';
+import { OpcUaAdapter } from './adapters/opcua-adapter.ts';
 import { adapterOrganization } from './adapters/organization.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
@@ -44,19 +45,20 @@ await host.queue(auditCheckpointJob.queue).upsertJobScheduler(
 );
 log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX }, 'workers running');
 
-let mqttAdapter: MqttAdapter | null = null;
-if (config.MQTT_URL) {
-  const ingest = new IngestService(telemetry, new SignalCatalog(pool));
-  mqttAdapter = new MqttAdapter({
-    url: config.MQTT_URL, organizationId: await adapterOrganization(pool, config.MQTT_ORGANIZATION), ingest,
-    log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX,
-  });
-  await mqttAdapter.start();
-}
+const ingest = new IngestService(telemetry, new SignalCatalog(pool));
+const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.MQTT_ORGANIZATION) : null;
+const mqttAdapter = config.MQTT_URL && plantOrganization
+  ? new MqttAdapter({ url: config.MQTT_URL, organizationId: plantOrganization, ingest, log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX })
+  : null;
+await mqttAdapter?.start();
+const opcuaAdapter = config.OPCUA_ENDPOINT && plantOrganization
+  ? new OpcUaAdapter({ endpointUrl: config.OPCUA_ENDPOINT, organizationId: plantOrganization, pool, ingest, log: log.child({ adapter: 'opcua' }) })
+  : null;
+await opcuaAdapter?.start();
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'shutting down');
-    void Promise.all([host.close(), mqttAdapter?.stop()]).then(() => pool.end()).then(() => process.exit(0));
+    void Promise.all([host.close(), mqttAdapter?.stop(), opcuaAdapter?.stop()]).then(() => pool.end()).then(() => process.exit(0));
   });
 }

@@ -1,0 +1,51 @@
+// `npm run simulate -w @threadline/workers`: the plant simulator. Serves every OPC_UA signal of
+// the demo plant from its own OPC UA server and publishes the MQTT and Sparkplug B ones, a reading
+// per signal per tick, following the seeded scenario with its injected faults.
+import pino from 'pino';
+import { z } from 'zod';
+import { createPool } from '@threadline/db/client';
+import { readDbConfig } from '@threadline/db/config';
+import { adapterOrganization } from '../adapters/organization.ts';
+import { loadPlantSignals } from './plant-signals.ts';
+import { SimulatorMqttPublisher } from './mqtt-publisher.ts';
+import { SimulatorOpcUaServer } from './opcua-server.ts';
+import { Scenario } from './scenario.ts';
+
+const config = z.object({
+  MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
+  MQTT_ORGANIZATION: z.string().optional(),
+  SIMULATOR_SEED: z.coerce.number().int().default(20261123),
+  SIMULATOR_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  SIMULATOR_OPCUA_PORT: z.coerce.number().int().min(1).max(65535).default(4840),
+  LOG_LEVEL: z.string().default('info'),
+}).parse(process.env);
+const db = readDbConfig();
+const log = pino({ name: 'threadline-simulator', level: config.LOG_LEVEL });
+
+const pool = createPool({ url: db.DATABASE_URL, role: db.DATABASE_APP_ROLE, poolSize: 2 });
+const signals = await loadPlantSignals(pool, await adapterOrganization(pool, config.MQTT_ORGANIZATION));
+await pool.end();
+const scenario = new Scenario(config.SIMULATOR_SEED);
+const opcua = new SimulatorOpcUaServer(config.SIMULATOR_OPCUA_PORT);
+await opcua.start(signals);
+const mqtt = new SimulatorMqttPublisher(config.MQTT_URL);
+await mqtt.start(signals);
+
+const valuesAt = (t: number) => new Map(signals.map((s) => [s.address, scenario.read(s, t).value]));
+await mqtt.birth(valuesAt(Date.now()), new Date());
+log.info({ signals: signals.length, opcua: opcua.endpointUrl, mqtt: config.MQTT_URL, seed: config.SIMULATOR_SEED }, 'plant simulator running');
+
+const timer = setInterval(() => {
+  const t = Math.floor(Date.now() / config.SIMULATOR_TICK_MS) * config.SIMULATOR_TICK_MS;
+  const values = valuesAt(t);
+  const time = new Date(t);
+  for (const signal of signals) if (signal.protocol === 'OPC_UA') opcua.publish(signal.address, values.get(signal.address)!, time);
+  mqtt.publish(signals, values, time).catch((err: unknown) => log.warn({ err }, 'publishing failed'));
+}, config.SIMULATOR_TICK_MS);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    clearInterval(timer);
+    void Promise.all([mqtt.stop(), opcua.stop()]).then(() => process.exit(0));
+  });
+}
