@@ -1,7 +1,7 @@
 // The OPC UA adapter against a real node-opcua server in this process (the simulator's): data
 // changes of the configured node ids are stored with their source timestamps, a value resent for
 // the same timestamp is not duplicated, and the server's status becomes the point's quality.
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '@threadline/db/client';
