@@ -13,8 +13,14 @@ npm run --silent db:seed
 echo "[start] building the portal" >&2
 npm run --silent build -w @threadline/web >/dev/null
 
+# Each service runs in its own process group (job control), so stopping one stops its children.
+set -m
 pids=()
-cleanup() { trap - EXIT INT TERM; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
 export SIMULATOR_OPCUA_PORT="${SIMULATOR_OPCUA_PORT:-4840}"
 export OPCUA_ENDPOINT="${OPCUA_ENDPOINT:-opc.tcp://127.0.0.1:${SIMULATOR_OPCUA_PORT}/UA/Threadline}"

@@ -48,6 +48,8 @@ export function parseSparkplugTopic(topic: string): SparkplugTopic | null {
 }
 
 const DATA_TYPES = new Set(['NBIRTH', 'DBIRTH', 'NDATA', 'DDATA']);
+/** Sparkplug's own session and control metrics, which are not plant readings. */
+const isControlMetric = (name: string) => name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Device Control/') || name.startsWith('Properties/');
 const payloads = sparkplugNamespace('spBv1.0')!;
 
 function numeric(value: unknown): number | null | undefined {
@@ -79,6 +81,7 @@ export class SparkplugDecoder {
       if (metric.name && alias !== null && topic.type.endsWith('BIRTH')) aliases.set(alias, metric.name);
       const name = metric.name ?? (alias !== null ? aliases.get(alias) : undefined);
       if (!name) return { ok: false, reason: `metric alias ${alias} on ${scope} was never announced in a BIRTH` };
+      if (isControlMetric(name)) continue;
       const value = numeric(metric.value);
       const stamp = numeric(metric.timestamp) ?? numeric(message.timestamp);
       points.push({

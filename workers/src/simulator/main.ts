@@ -27,7 +27,8 @@ const signals = await loadPlantSignals(pool, await adapterOrganization(pool, con
 await pool.end();
 const scenario = new Scenario(config.SIMULATOR_SEED);
 const opcua = new SimulatorOpcUaServer(config.SIMULATOR_OPCUA_PORT);
-await opcua.start(signals);
+const skipped = await opcua.start(signals);
+if (skipped.length > 0) log.warn({ skipped }, 'OPC UA signals whose node ids are not ns=1;s=… are not simulated');
 const mqtt = new SimulatorMqttPublisher(config.MQTT_URL);
 await mqtt.start(signals);
 

@@ -22,12 +22,18 @@ export class SimulatorOpcUaServer {
     return `opc.tcp://127.0.0.1:${this.server.endpoints[0]!.port}/UA/Threadline`;
   }
 
-  async start(signals: readonly SimSignal[]): Promise<void> {
+  /** Serves the OPC_UA signals whose node ids are string ids in namespace 1; returns the others' addresses. */
+  async start(signals: readonly SimSignal[]): Promise<string[]> {
     await this.server.initialize();
+    const skipped: string[] = [];
     const addressSpace = this.server.engine.addressSpace!;
     const namespace = addressSpace.getOwnNamespace();
     const objects = new Map<string, ReturnType<typeof namespace.addObject>>();
     for (const signal of signals.filter((s) => s.protocol === 'OPC_UA')) {
+      if (!/^ns=1;s=.+/.test(signal.address)) {
+        skipped.push(signal.address);
+        continue;
+      }
       let object = objects.get(signal.assetCode);
       if (!object) {
         object = namespace.addObject({ organizedBy: addressSpace.rootFolder.objects, browseName: signal.assetCode });
@@ -39,6 +45,7 @@ export class SimulatorOpcUaServer {
       this.variables.set(signal.address, variable);
     }
     await this.server.start();
+    return skipped;
   }
 
   /** Sets a value with its source timestamp; subscribers see the change. */
