@@ -17,6 +17,8 @@ const schema = z.object({
   /** Organisation (slug) whose signals MQTT data belongs to; may be left out when there is only one. */
   MQTT_ORGANIZATION: z.string().optional(),
   MQTT_TOPIC_PREFIX: z.string().default(''),
+  /** Connections sharing the plain MQTT topics, each storing one message at a time. */
+  MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(4),
   /** OPC UA server whose nodes the OPC_UA signals name, e.g. opc.tcp://127.0.0.1:4840/UA/Threadline. Empty: no OPC UA. */
   OPCUA_ENDPOINT: z.string().regex(/^(opc\.tcp:\/\/.+)?$/, 'OPCUA_ENDPOINT must be an opc.tcp:// URL').default(''),
   /** How often telemetry rollups are brought up to date. */

@@ -48,7 +48,7 @@ log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX 
 const ingest = new IngestService(telemetry, new SignalCatalog(pool));
 const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.MQTT_ORGANIZATION) : null;
 const mqttAdapter = config.MQTT_URL && plantOrganization
-  ? new MqttAdapter({ url: config.MQTT_URL, organizationId: plantOrganization, ingest, log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX })
+  ? new MqttAdapter({ url: config.MQTT_URL, organizationId: plantOrganization, ingest, log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX, connections: config.MQTT_CONNECTIONS })
   : null;
 await mqttAdapter?.start();
 const opcuaAdapter = config.OPCUA_ENDPOINT && plantOrganization

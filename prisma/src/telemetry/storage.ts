@@ -49,15 +49,36 @@ INSERT INTO telemetry (signal_id, time, value, quality, received_at)
 SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::int2[], $5::timestamptz[])
 ON CONFLICT (signal_id, time) DO NOTHING`;
 
-/** Native storage also marks the minutes it touched, for the rollup refresh to redo. */
+/**
+ * Native storage also marks the minutes the batch touches ($6, $7), for the rollup refresh to
+ * redo; in the same statement, so a stored point is never left out of its rollups.
+ */
 const INSERT_MARKING_DIRTY = `
-WITH inserted AS (${INSERT_ROWS} RETURNING signal_id, time),
+WITH inserted AS (${INSERT_ROWS} RETURNING 1),
 marked AS (
   INSERT INTO telemetry_dirty (signal_id, bucket)
-  SELECT DISTINCT signal_id, date_trunc('minute', time) FROM inserted
+  SELECT * FROM unnest($6::uuid[], $7::timestamptz[])
   ON CONFLICT DO NOTHING
 )
 SELECT count(*)::int AS inserted FROM inserted`;
+
+const MINUTE_MS = 60_000;
+
+/** The distinct (signal, minute) pairs of a batch, as two parallel arrays. */
+function touchedMinutes(points: readonly TelemetryPoint[]): [string[], Date[]] {
+  const seen = new Set<string>();
+  const signals: string[] = [];
+  const minutes: Date[] = [];
+  for (const p of points) {
+    const minute = Math.floor(p.time.getTime() / MINUTE_MS) * MINUTE_MS;
+    const key = `${p.signalId}|${minute}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    signals.push(p.signalId);
+    minutes.push(new Date(minute));
+  }
+  return [signals, minutes];
+}
 
 export async function timescaleAvailable(pool: pg.Pool): Promise<boolean> {
   const { rows } = await pool.query("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'");
@@ -73,6 +94,10 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
   abstract readonly kind: StorageKind;
   constructor(protected readonly pool: pg.Pool, protected readonly partitionDays: number) {}
   protected abstract readonly insertSql: string;
+  /** Parameters the insert takes after the five columns. */
+  protected extraParams(_points: readonly TelemetryPoint[]): unknown[] {
+    return [];
+  }
   abstract install(): Promise<void>;
   abstract ensurePartitions(from: Date, to: Date): Promise<number>;
   abstract refreshRollups(maxMinutes?: number): Promise<number>;
@@ -86,6 +111,7 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
       points.map((p) => p.value),
       points.map((p) => p.quality ?? Quality.GOOD),
       points.map((p) => p.receivedAt ?? now),
+      ...this.extraParams(points),
     ]);
     const inserted = result.rows[0]?.inserted ?? result.rowCount ?? 0;
     return { inserted, duplicates: points.length - inserted };
@@ -119,6 +145,10 @@ END $$`;
 export class NativeTelemetryStorage extends SqlTelemetryStorage {
   readonly kind = 'native' as const;
   protected readonly insertSql = INSERT_MARKING_DIRTY;
+
+  protected override extraParams(points: readonly TelemetryPoint[]): unknown[] {
+    return touchedMinutes(points);
+  }
 
   async install(): Promise<void> {
     await this.pool.query(`CREATE TABLE IF NOT EXISTS telemetry (${TABLE_COLUMNS}) PARTITION BY RANGE (time)`);

@@ -14,6 +14,8 @@ export interface MqttAdapterOptions {
   /** Prepended to subscriptions and stripped from topics (lets several installations share a broker). */
   topicPrefix?: string;
   clientId?: string;
+  /** Connections sharing the plain-topic subscription (MQTT 5 shared subscription); Sparkplug B uses the first only, to keep births before data. */
+  connections?: number;
 }
 
 export interface MqttAdapterStats {
@@ -25,14 +27,16 @@ export interface MqttAdapterStats {
 }
 
 /**
- * MQTT 5 with custom acknowledgements: the client hands over one message at a time and sends its
- * PUBACK when we call back, after the points are stored. Throughput therefore comes from messages
- * that carry many readings (Sparkplug B DDATA, JSON arrays), as gateways send them.
+ * MQTT 5 with custom acknowledgements: a connection hands over one message at a time and sends its
+ * PUBACK when we call back, after the points are stored. Throughput comes from messages that carry
+ * many readings (Sparkplug B DDATA, JSON arrays) and from several connections sharing the plain
+ * topics ($share/threadline-ingest/...), which the broker balances between them; Sparkplug B stays
+ * on one connection, because its data messages name metrics by aliases that only its births define.
  */
 export class MqttAdapter {
   readonly stats: MqttAdapterStats = { messages: 0, accepted: 0, duplicates: 0, rejected: 0, undecodable: 0 };
-  private client: MqttClient | null = null;
-  private idle: Promise<void> = Promise.resolve();
+  private clients: MqttClient[] = [];
+  private readonly idle = new Map<MqttClient, Promise<void>>();
   private readonly sparkplug = new SparkplugDecoder();
   private readonly prefix: string;
 
@@ -41,38 +45,48 @@ export class MqttAdapter {
   }
 
   async start(): Promise<void> {
+    const count = Math.max(1, this.options.connections ?? 4);
+    const base = this.options.clientId ?? `threadline-ingest-${process.pid}`;
+    for (let i = 0; i < count; i += 1) this.clients.push(await this.connect(`${base}-${i}`));
+    const shared = `$share/threadline-ingest/${this.prefix}threadline/#`;
+    await Promise.all(this.clients.map((client, i) => client.subscribeAsync(i === 0 ? [shared, `${this.prefix}spBv1.0/#`] : [shared], { qos: 1 })));
+    this.options.log.info({ url: this.options.url, prefix: this.prefix, connections: count }, 'MQTT adapter subscribed');
+  }
+
+  private async connect(clientId: string): Promise<MqttClient> {
+    let client: MqttClient | null = null;
     const clientOptions: IClientOptions = {
       protocolVersion: 5,
-      clientId: this.options.clientId ?? `threadline-ingest-${process.pid}`,
+      clientId,
       clean: false,
       properties: { sessionExpiryInterval: 3_600 },
       reconnectPeriod: 1_000,
       customHandleAcks: (topic, message, _packet, done) => {
-        this.idle = this.receive(topic, message).then(
+        const stored = this.receive(topic, message).then(
           () => done(0),
           (err: unknown) => {
             // Not acknowledged: after reconnecting, the broker delivers the message again.
             this.options.log.error({ err, topic }, 'storing MQTT points failed; the message will be redelivered');
-            this.client?.end(true, () => this.client?.reconnect());
+            client?.end(true, () => client?.reconnect());
           },
         );
+        if (client) this.idle.set(client, stored);
       },
     };
-    this.client = await mqtt.connectAsync(this.options.url, clientOptions);
-    this.client.on('error', (err) => this.options.log.warn({ err }, 'MQTT error'));
-    await this.client.subscribeAsync([`${this.prefix}threadline/#`, `${this.prefix}spBv1.0/#`], { qos: 1 });
-    this.options.log.info({ url: this.options.url, prefix: this.prefix }, 'MQTT adapter subscribed');
+    client = await mqtt.connectAsync(this.options.url, clientOptions);
+    client.on('error', (err) => this.options.log.warn({ err }, 'MQTT error'));
+    return client;
   }
 
-  /** Resolves when the message being stored (if any) is stored. */
-  settled(): Promise<void> {
-    return this.idle;
+  /** Resolves when the messages being stored (if any) are stored. */
+  async settled(): Promise<void> {
+    await Promise.all(this.idle.values());
   }
 
   async stop(): Promise<void> {
-    await this.idle;
-    await this.client?.endAsync();
-    this.client = null;
+    await this.settled();
+    await Promise.all(this.clients.map((c) => c.endAsync()));
+    this.clients = [];
   }
 
   private async receive(topic: string, message: Buffer): Promise<void> {

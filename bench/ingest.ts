@@ -1,0 +1,205 @@
+// `npm run bench:ingest`: telemetry ingest throughput of the HTTP bulk, GraphQL and MQTT paths,
+// each beside a raw COPY of the same number of rows into the same table in the same run, and the
+// delay from a point's arrival to its being visible in a query under MQTT load. Loopback only,
+// bounded in points and time; makes its own database and removes it.
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import mqtt from 'mqtt';
+import pg from 'pg';
+import pino from 'pino';
+import { from as copyFrom } from 'pg-copy-streams';
+import { createDb, createPool } from '@threadline/db/client';
+import { prepareDatabase } from '@threadline/db/prepare-database';
+import { seedDemoPlant } from '@threadline/db/seed/demo-plant';
+import { IngestService } from '@threadline/db/telemetry/ingest';
+import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
+import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
+import { readApiConfig } from '../api/src/config.ts';
+import { buildServer } from '../api/src/server.ts';
+import { createServices } from '../api/src/services.ts';
+import { MqttAdapter } from '../workers/src/adapters/mqtt-adapter.ts';
+
+const POINTS = Number(process.env.BENCH_POINTS ?? 200_000);
+const HTTP_BATCH = 10_000;
+const GRAPHQL_BATCH = 5_000;
+const MQTT_READINGS_PER_MESSAGE = Number(process.env.BENCH_READINGS_PER_MESSAGE ?? 500);
+const LOAD_RATE = Number(process.env.BENCH_LOAD_RATE ?? 50_000);
+const PROBES = 200;
+const MQTT_URL = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+interface Signal { id: string; address: string; protocol: string }
+
+/** N rows spread over the signals, one per second per signal, from `start`. */
+function rows(signals: Signal[], n: number, start: number): { signal: Signal; time: number; value: number }[] {
+  return Array.from({ length: n }, (_, i) => ({ signal: signals[i % signals.length]!, time: start + Math.floor(i / signals.length) * 1000, value: (i % 997) / 10 }));
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await work();
+  return (performance.now() - t0) / 1000;
+}
+
+async function copyRows(pool: pg.Pool, data: ReturnType<typeof rows>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const now = new Date().toISOString();
+    const text = data.map((r) => `${r.signal.id}\t${new Date(r.time).toISOString()}\t${r.value}\t0\t${now}\n`).join('');
+    await pipeline(Readable.from([text]), client.query(copyFrom('COPY telemetry (signal_id, time, value, quality, received_at) FROM STDIN')));
+  } finally {
+    client.release();
+  }
+}
+
+async function inBatches<T>(items: T[], size: number, concurrency: number, send: (batch: T[]) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (;;) {
+      const start = next;
+      next += size;
+      if (start >= items.length) return;
+      await send(items.slice(start, start + size));
+    }
+  }));
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const admin = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const name = `tl_bench_${randomBytes(4).toString('hex')}`;
+const url = new URL(admin.toString());
+url.pathname = `/${name}`;
+const databaseUrl = url.toString();
+
+await prepareDatabase(databaseUrl);
+const owner = createDb({ url: databaseUrl, role: '' });
+await seedDemoPlant(owner.prisma);
+await owner.close();
+
+const services = await createServices(readApiConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' }), pino({ level: 'silent' }));
+const app = await buildServer(services);
+await app.listen({ host: '127.0.0.1', port: 0 });
+const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+type Fields = Record<string, { token: string; accepted: number }>;
+const gql = async (query: string, variables: object, token?: string): Promise<Fields> => {
+  const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: Fields; errors?: unknown[] };
+  if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+};
+const session = (await gql('mutation { login(input: { email: "admin@northwind.example", password: "threadline-demo" }) { token } }', {})).login!.token;
+const apiKey = (await gql('mutation { createApiKey(input: { name: "bench", scopes: ["telemetry:write"] }) { token } }', {}, session)).createApiKey!.token;
+
+const pool = createPool({ url: databaseUrl, role: 'threadline_app', poolSize: 4 });
+const organizationId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id as string;
+const signals = (await pool.query<{ id: string; source_address: string; source_protocol: string }>('SELECT id, source_address, source_protocol FROM signals WHERE organization_id = $1 ORDER BY id', [organizationId]))
+  .rows.map((r) => ({ id: r.id, address: r.source_address, protocol: r.source_protocol }));
+const mqttSignals = signals.filter((s) => s.protocol === 'MQTT');
+const day = 86_400_000;
+const origin = Math.floor(Date.now() / day) * day - 10 * day;
+
+out(`Threadline ingest benchmark: ${POINTS} points per path, ${signals.length} signals, native partitioned storage, 2 cores`);
+
+const copySeconds = await timed(() => copyRows(pool, rows(signals, POINTS, origin)));
+const copyRate = POINTS / copySeconds;
+out(`raw COPY into telemetry        ${copyRate.toFixed(0).padStart(8)} points/s  (baseline)`);
+
+const httpRows = rows(signals, POINTS, origin + day);
+const httpSeconds = await timed(() => inBatches(httpRows, HTTP_BATCH, 2, async (batch) => {
+  const res = await fetch(`${base}/ingest/telemetry`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify(batch.map((r) => ({ signalId: r.signal.id, time: new Date(r.time).toISOString(), value: r.value }))),
+  });
+  const result = (await res.json()) as { accepted: number };
+  if (result.accepted !== batch.length) throw new Error(`HTTP stored ${result.accepted} of ${batch.length}`);
+}));
+const httpRate = POINTS / httpSeconds;
+out(`HTTP bulk (JSON, idempotent)   ${httpRate.toFixed(0).padStart(8)} points/s  ${(httpRate / copyRate).toFixed(2)} × COPY (goal ≥ 0.60)`);
+
+const gqlRows = rows(signals, POINTS, origin + 2 * day);
+const gqlSeconds = await timed(() => inBatches(gqlRows, GRAPHQL_BATCH, 2, async (batch) => {
+  const data = await gql('mutation($p: [TelemetryPointInput!]!) { ingestTelemetry(points: $p) { accepted } }', {
+    p: batch.map((r) => ({ signalId: r.signal.id, time: new Date(r.time).toISOString(), value: r.value })),
+  }, apiKey);
+  if (data.ingestTelemetry!.accepted !== batch.length) throw new Error('GraphQL stored fewer points than sent');
+}));
+const gqlRate = POINTS / gqlSeconds;
+out(`GraphQL batch                  ${gqlRate.toFixed(0).padStart(8)} points/s  ${(gqlRate / copyRate).toFixed(2)} × COPY (goal ≥ 0.30)`);
+
+// MQTT: the adapter in this process, publishing JSON arrays of readings to plain topics.
+const prefix = `tl-bench-${randomBytes(3).toString('hex')}/`;
+const ingest = new IngestService(await openTelemetryStorage(pool), new SignalCatalog(pool));
+const adapter = new MqttAdapter({ url: MQTT_URL, organizationId, ingest, log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-bench-${randomBytes(3).toString('hex')}` });
+await adapter.start();
+const publisher = await mqtt.connectAsync(MQTT_URL);
+/** Runs bench/mqtt-load.mjs in a worker thread and resolves with what it reports. */
+const inThread = (data: object) => new Promise<{ sent: number; seconds?: number }>((resolve, reject) => {
+  const worker = new Worker(new URL('./mqtt-load.mjs', import.meta.url), { workerData: { url: MQTT_URL, ...data } });
+  worker.once('message', resolve);
+  worker.once('error', reject);
+});
+async function stored(from: number, to: number): Promise<number> {
+  return Number((await pool.query('SELECT count(*) FROM telemetry WHERE time >= $1 AND time < $2', [new Date(from), new Date(to)])).rows[0].count);
+}
+// Sustained: the load thread offers MQTT_OFFERED_RATE points/s for POINTS points; the rate is what
+// was stored divided by the time until the last point was stored, counted in the database.
+const MQTT_OFFERED_RATE = Number(process.env.BENCH_MQTT_OFFERED_RATE ?? 80_000);
+const mqttFrom = origin + 3 * day;
+const mqttStart = performance.now();
+const offered = await inThread({
+  rate: MQTT_OFFERED_RATE, readingsPerMessage: MQTT_READINGS_PER_MESSAGE, topics: mqttSignals.map((s) => prefix + s.address),
+  origin: mqttFrom, durationMs: (POINTS / MQTT_OFFERED_RATE) * 1000,
+});
+const mqttDeadline = Date.now() + 120_000;
+let mqttStored = await stored(mqttFrom, mqttFrom + 30 * day);
+while (mqttStored < offered.sent && Date.now() < mqttDeadline) {
+  await new Promise((r) => setTimeout(r, 10));
+  mqttStored = await stored(mqttFrom, mqttFrom + 30 * day);
+}
+const mqttRate = mqttStored / ((performance.now() - mqttStart) / 1000);
+out(`MQTT sustained (JSON arrays of ${MQTT_READINGS_PER_MESSAGE}, ${(offered.sent / offered.seconds!).toFixed(0)} points/s offered) ${mqttRate.toFixed(0).padStart(8)} points/s  ${(mqttRate / copyRate).toFixed(2)} × COPY (goal ≥ 50000 points/s); sent ${offered.sent}, stored ${mqttStored}, lost ${offered.sent - mqttStored}`);
+
+// Arrival to queryable: a probe point on its own topic while a background load (another thread)
+// publishes at LOAD_RATE points per second.
+let achievedLoad = 0;
+async function probeDelays(load: boolean): Promise<number[]> {
+  const probeSignal = mqttSignals[0]!;
+  const delays: number[] = [];
+  const background = load
+    ? inThread({ rate: LOAD_RATE, readingsPerMessage: MQTT_READINGS_PER_MESSAGE, topics: mqttSignals.slice(1).map((s) => prefix + s.address), origin: origin + 5 * day, durationMs: PROBES * 40 })
+      .then((r) => { achievedLoad = r.sent / r.seconds!; })
+    : Promise.resolve();
+  for (let i = 0; i < PROBES; i += 1) {
+    const time = new Date(origin + (load ? 7 : 6) * day + i * 1000);
+    const sent = performance.now();
+    await publisher.publishAsync(prefix + probeSignal.address, JSON.stringify({ time: time.toISOString(), value: i }), { qos: 1 });
+    for (;;) {
+      const { rows: found } = await pool.query('SELECT 1 FROM telemetry WHERE signal_id = $1 AND time = $2', [probeSignal.id, time]);
+      if (found.length > 0) break;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    delays.push(performance.now() - sent);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await background;
+  return delays.sort((a, b) => a - b);
+}
+const idle = await probeDelays(false);
+const loaded = await probeDelays(true);
+out(`arrival → queryable, idle      p50 ${percentile(idle, 50).toFixed(1)} ms, p99 ${percentile(idle, 99).toFixed(1)} ms  (baseline)`);
+out(`arrival → queryable, ${achievedLoad.toFixed(0)} points/s load  p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms  ${(percentile(loaded, 99) / percentile(idle, 99)).toFixed(2)} × idle (goal p99 < 500 ms)`);
+
+await publisher.endAsync();
+await adapter.stop();
+await pool.end();
+await app.close();
+const cleanup = new pg.Client({ connectionString: admin.toString() });
+await cleanup.connect();
+await cleanup.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+await cleanup.end();
