@@ -15,6 +15,7 @@ import { createDb, createPool } from '@threadline/db/client';
 import { prepareDatabase } from '@threadline/db/prepare-database';
 import { seedDemoPlant } from '@threadline/db/seed/demo-plant';
 import { IngestService } from '@threadline/db/telemetry/ingest';
+import { EventIngest } from '@threadline/db/telemetry/events';
 import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { readApiConfig } from '../api/src/config.ts';
@@ -135,7 +136,7 @@ out(`GraphQL batch                  ${gqlRate.toFixed(0).padStart(8)} points/s  
 // MQTT: the adapter in this process, publishing JSON arrays of readings to plain topics.
 const prefix = `tl-bench-${randomBytes(3).toString('hex')}/`;
 const ingest = new IngestService(await openTelemetryStorage(pool), new SignalCatalog(pool));
-const adapter = new MqttAdapter({ url: MQTT_URL, organizationId, ingest, log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-bench-${randomBytes(3).toString('hex')}` });
+const adapter = new MqttAdapter({ url: MQTT_URL, organizationId, ingest, events: new EventIngest(pool), log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-bench-${randomBytes(3).toString('hex')}` });
 await adapter.start();
 const publisher = await mqtt.connectAsync(MQTT_URL);
 /** Runs bench/mqtt-load.mjs in a worker thread and resolves with what it reports. */

@@ -9,12 +9,13 @@ import { governanceResolvers } from './modules/governance/governance.resolver.ts
 import { modelResolvers } from './modules/models/models.resolver.ts';
 import { peopleResolvers } from './modules/people/people.resolver.ts';
 import { plantResolvers } from './modules/plant/plant.resolver.ts';
+import { eventResolvers } from './modules/telemetry/events.resolver.ts';
 import { TelemetryResolver } from './modules/telemetry/telemetry.resolver.ts';
 import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
 
 export const resolvers: ClassType[] = [
-  ...accessResolvers, ...plantResolvers, ...valueResolvers, ...waveResolvers, ...peopleResolvers, ...modelResolvers, ...governanceResolvers, TelemetryResolver,
+  ...accessResolvers, ...plantResolvers, ...valueResolvers, ...waveResolvers, ...peopleResolvers, ...modelResolvers, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

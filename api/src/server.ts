@@ -10,7 +10,7 @@ import { buildContext, type Context } from './context.ts';
 import { buildThreadlineSchema } from './schema.ts';
 import type { Services } from './services.ts';
 import { formatGraphQLError, ThreadlineError } from './common/errors.ts';
-import { registerIngestRoute } from './modules/telemetry/ingest.route.ts';
+import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -59,7 +59,7 @@ export async function buildServer(services: Services) {
     },
   });
 
-  await registerIngestRoute(app, services);
+  await registerIngestRoutes(app, services);
 
   app.get('/health', async (_request, reply) => {
     try {

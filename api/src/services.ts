@@ -9,6 +9,7 @@ import { AccessService } from './modules/access/access.service.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
 import { TelemetryQueries } from '@threadline/db/telemetry/queries';
+import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
 
 export interface Services {
@@ -19,6 +20,7 @@ export interface Services {
   telemetry: TelemetryStorage;
   ingest: IngestService;
   telemetryQueries: TelemetryQueries;
+  events: EventIngest;
   auditKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
 }
 
@@ -47,6 +49,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     telemetry,
     ingest: new IngestService(telemetry, new SignalCatalog(db.pool)),
     telemetryQueries: new TelemetryQueries(db.pool),
+    events: new EventIngest(db.pool),
     auditKeys: { signing, trusted: trustedAuditKeys(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
   };
 }

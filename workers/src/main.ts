@@ -13,6 +13,7 @@ import { MqttAdapter } from './adapters/mqtt-adapter.ts';
 import { OpcUaAdapter } from './adapters/opcua-adapter.ts';
 import { adapterOrganization } from './adapters/organization.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
+import { EventIngest } from '@threadline/db/telemetry/events';
 import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 
@@ -48,7 +49,7 @@ log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX 
 const ingest = new IngestService(telemetry, new SignalCatalog(pool));
 const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.MQTT_ORGANIZATION) : null;
 const mqttAdapter = config.MQTT_URL && plantOrganization
-  ? new MqttAdapter({ url: config.MQTT_URL, organizationId: plantOrganization, ingest, log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX, connections: config.MQTT_CONNECTIONS })
+  ? new MqttAdapter({ url: config.MQTT_URL, organizationId: plantOrganization, ingest, events: new EventIngest(pool), log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX, connections: config.MQTT_CONNECTIONS })
   : null;
 await mqttAdapter?.start();
 const opcuaAdapter = config.OPCUA_ENDPOINT && plantOrganization

@@ -16,4 +16,5 @@ export const CHECK_RULES: Record<string, string> = {
   certifications_period_check: 'expiresAt is after issuedAt',
   incidents_downtime_check: 'downtimeMinutes is not negative',
   audit_events_seq_check: 'audit sequence numbers start at 1',
+  plant_events_code_check: 'an event code has 1 to 120 characters',
 };

@@ -9,6 +9,7 @@ import { get as sparkplugNamespace } from 'sparkplug-payload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '@threadline/db/client';
 import { IngestService } from '@threadline/db/telemetry/ingest';
+import { EventIngest } from '@threadline/db/telemetry/events';
 import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
@@ -40,7 +41,7 @@ describe('MQTT adapter', () => {
     pool = createPool({ url: (await createTestDatabase()).url, role: 'threadline_app' });
     const organizationId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
     const ingest = new IngestService(await openTelemetryStorage(pool), new SignalCatalog(pool));
-    adapter = new MqttAdapter({ url: mqttUrl(), organizationId, ingest, log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-test-${randomBytes(4).toString('hex')}` });
+    adapter = new MqttAdapter({ url: mqttUrl(), organizationId, ingest, events: new EventIngest(pool), log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-test-${randomBytes(4).toString('hex')}` });
     await adapter.start();
     publisher = await mqtt.connectAsync(mqttUrl());
   });
@@ -71,6 +72,15 @@ describe('MQTT adapter', () => {
     })));
     expect(await stored('northwind/brq-gw-01/BRQ-L1-CMP01/discharge_pressure')).toEqual([[3000, 7.4, 0], [4000, 7.6, 0]]);
     expect(await stored('northwind/brq-gw-01/BRQ-L1-CMP01/power')).toEqual([[3000, 30.5, 0], [4000, 31, 0]]);
+  });
+
+  it('stores events published on an asset\'s events topic, once', async () => {
+    const alarm = JSON.stringify({ time: new Date(base + 7000).toISOString(), kind: 'ALARM', severity: 'CRITICAL', code: 'VIBRATION_HIGH', message: 'Spindle vibration 9.8 mm/s', attributes: { value: 9.8 } });
+    await publish('threadline/lej/LEJ-L1-CNC02/events', alarm);
+    await publish('threadline/lej/LEJ-L1-CNC02/events', alarm);
+    await publish('threadline/lej/NO-SUCH/events', alarm);
+    const { rows } = await pool.query("SELECT a.code, e.kind, e.severity, e.code AS event, e.attributes FROM plant_events e JOIN assets a ON a.id = e.asset_id");
+    expect(rows).toEqual([{ code: 'LEJ-L1-CNC02', kind: 'ALARM', severity: 'CRITICAL', event: 'VIBRATION_HIGH', attributes: { value: 9.8 } }]);
   });
 
   it('refuses what it cannot decode or place, and keeps the good messages around it', async () => {

@@ -3,13 +3,15 @@
 // crash before the write makes the broker deliver it again (and the resend is not duplicated).
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { IngestService } from '@threadline/db/telemetry/ingest';
-import { decodePlain, parseSparkplugTopic, SparkplugDecoder, type Decoded } from './mqtt-messages.ts';
+import type { IngestResult, IngestService } from '@threadline/db/telemetry/ingest';
+import type { EventIngest } from '@threadline/db/telemetry/events';
+import { decodeEvents, decodePlain, eventTopicAsset, parseSparkplugTopic, SparkplugDecoder, type Decoded } from './mqtt-messages.ts';
 
 export interface MqttAdapterOptions {
   url: string;
   organizationId: string;
   ingest: IngestService;
+  events: EventIngest;
   log: Logger;
   /** Prepended to subscriptions and stripped from topics (lets several installations share a broker). */
   topicPrefix?: string;
@@ -93,16 +95,26 @@ export class MqttAdapter {
     this.stats.messages += 1;
     const logical = topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic;
     const arrivedAt = new Date();
+    const eventAsset = eventTopicAsset(logical);
+    if (eventAsset) {
+      const events = decodeEvents(logical, eventAsset, message, arrivedAt);
+      if (!events.ok) return this.refuse(topic, events.reason);
+      return this.count(topic, await this.options.events.ingest(this.options.organizationId, events.events));
+    }
     const sparkplug = parseSparkplugTopic(logical);
     const decoded: Decoded = sparkplug ? this.sparkplug.decode(sparkplug, message, arrivedAt) : decodePlain(logical, message, arrivedAt);
-    if (!decoded.ok) {
-      // A message that can never be decoded is acknowledged, so it is not redelivered forever.
-      this.stats.undecodable += 1;
-      this.options.log.warn({ topic, reason: decoded.reason }, 'MQTT message refused');
-      return;
-    }
+    if (!decoded.ok) return this.refuse(topic, decoded.reason);
     if (decoded.points.length === 0) return;
-    const result = await this.options.ingest.ingestByAddress(this.options.organizationId, sparkplug ? 'SPARKPLUG_B' : 'MQTT', decoded.points);
+    this.count(topic, await this.options.ingest.ingestByAddress(this.options.organizationId, sparkplug ? 'SPARKPLUG_B' : 'MQTT', decoded.points));
+  }
+
+  /** A message that can never be decoded is acknowledged, so it is not redelivered forever. */
+  private refuse(topic: string, reason: string): void {
+    this.stats.undecodable += 1;
+    this.options.log.warn({ topic, reason }, 'MQTT message refused');
+  }
+
+  private count(topic: string, result: IngestResult): void {
     this.stats.accepted += result.accepted;
     this.stats.duplicates += result.duplicates;
     this.stats.rejected += result.rejected.length;

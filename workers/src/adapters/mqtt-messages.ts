@@ -5,6 +5,7 @@
 // the metric aliases that later DATA messages may use instead of names.
 import { get as sparkplugNamespace } from 'sparkplug-payload';
 import type { AddressedPoint } from '@threadline/db/telemetry/ingest';
+import type { RawEvent } from '@threadline/db/telemetry/events';
 
 export type Decoded = { ok: true; points: AddressedPoint[] } | { ok: false; reason: string };
 
@@ -32,6 +33,23 @@ export function decodePlain(topic: string, payload: Buffer, arrivedAt: Date): De
     return { address: topic, time: r.time ?? r.t ?? arrivedAt, value: r.value ?? r.v, quality: r.quality ?? r.q };
   });
   return { ok: true, points };
+}
+
+/** The asset code of an events topic `threadline/<site>/<asset>/events`, or null. */
+export function eventTopicAsset(topic: string): string | null {
+  return /^threadline\/[^/]+\/([^/]+)\/events$/.exec(topic)?.[1] ?? null;
+}
+
+/** Events on an events topic: an object or a list, the asset from the topic, time defaulting to arrival. */
+export function decodeEvents(topic: string, assetCode: string, payload: Buffer, arrivedAt: Date): { ok: true; events: RawEvent[] } | { ok: false; reason: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { ok: false, reason: `payload on ${topic} is not JSON` };
+  }
+  const list = Array.isArray(body) ? body : [body];
+  return { ok: true, events: list.map((e) => ({ time: arrivedAt.toISOString(), ...(e as object), assetCode, assetId: undefined })) };
 }
 
 export interface SparkplugTopic {

@@ -10,6 +10,7 @@ import { loadPlantSignals } from './plant-signals.ts';
 import { SimulatorMqttPublisher } from './mqtt-publisher.ts';
 import { SimulatorOpcUaServer } from './opcua-server.ts';
 import { Scenario } from './scenario.ts';
+import { AlarmLogic } from './alarms.ts';
 
 const config = z.object({
   MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
@@ -32,14 +33,18 @@ if (skipped.length > 0) log.warn({ skipped }, 'OPC UA signals whose node ids are
 const mqtt = new SimulatorMqttPublisher(config.MQTT_URL);
 await mqtt.start(signals);
 
+const alarms = new AlarmLogic();
 const valuesAt = (t: number) => new Map(signals.map((s) => [s.address, scenario.read(s, t).value]));
 await mqtt.birth(valuesAt(Date.now()), new Date());
 log.info({ signals: signals.length, opcua: opcua.endpointUrl, mqtt: config.MQTT_URL, seed: config.SIMULATOR_SEED }, 'plant simulator running');
 
 const timer = setInterval(() => {
   const t = Math.floor(Date.now() / config.SIMULATOR_TICK_MS) * config.SIMULATOR_TICK_MS;
-  const values = valuesAt(t);
+  const readings = signals.map((signal) => ({ signal, reading: scenario.read(signal, t) }));
+  const values = new Map(readings.map((r) => [r.signal.address, r.reading.value]));
   const time = new Date(t);
+  const events = alarms.step(readings, time);
+  if (events.length > 0) mqtt.publishEvents(events).catch((err: unknown) => log.warn({ err }, 'publishing events failed'));
   for (const signal of signals) if (signal.protocol === 'OPC_UA') opcua.publish(signal.address, values.get(signal.address)!, time);
   mqtt.publish(signals, values, time).catch((err: unknown) => log.warn({ err }, 'publishing failed'));
 }, config.SIMULATOR_TICK_MS);

@@ -3,6 +3,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { get as sparkplugNamespace } from 'sparkplug-payload';
 import type { SimSignal } from './scenario.ts';
+import type { SimEvent } from './alarms.ts';
 
 const sparkplug = sparkplugNamespace('spBv1.0')!;
 
@@ -59,6 +60,11 @@ export class SimulatorMqttPublisher {
       messages += 1;
     }
     return messages;
+  }
+
+  /** Plant events on threadline/<site>/<asset>/events. */
+  async publishEvents(events: readonly SimEvent[]): Promise<void> {
+    for (const { site, assetCode, ...event } of events) await this.send(`threadline/${site.toLowerCase()}/${assetCode}/events`, JSON.stringify(event));
   }
 
   async stop(): Promise<void> {

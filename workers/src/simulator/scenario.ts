@@ -5,6 +5,7 @@
 // temperature sensor, and a compressed-air leak wasting energy.
 
 export interface SimSignal {
+  site: string;
   assetCode: string;
   property: string;
   protocol: 'MQTT' | 'SPARKPLUG_B' | 'OPC_UA';

@@ -1,41 +1,41 @@
-// POST /ingest/telemetry: the HTTP bulk endpoint for gateways. Takes a JSON array (or
-// `{ "points": [...] }`) or NDJSON, optionally gzip-compressed; authenticates by API key or
-// session token with the telemetry:write permission; answers like the GraphQL mutation.
+// POST /ingest/telemetry and /ingest/events: the HTTP bulk endpoints for gateways. Each takes a
+// JSON array (or `{ "points": [...] }` / `{ "events": [...] }`) or NDJSON, optionally gzip-compressed;
+// authenticates by API key or session token with the telemetry:write permission; and answers like
+// the GraphQL mutations.
 import { createGunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import { badInput, forbidden, ThreadlineError, unauthenticated } from '../../common/errors.ts';
-import { MAX_BATCH } from '@threadline/db/telemetry/ingest';
-import type { RawPoint } from '@threadline/db/telemetry/point-rules';
+import { MAX_BATCH, type IngestResult } from '@threadline/db/telemetry/ingest';
 
 const BODY_LIMIT = 64 * 1024 * 1024;
 
-function parseNdjson(body: string): RawPoint[] {
-  const points: RawPoint[] = [];
+function parseNdjson(body: string): Record<string, unknown>[] {
+  const points: Record<string, unknown>[] = [];
   const lines = body.split('\n');
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i]!.trim();
     if (line === '') continue;
     try {
-      points.push(JSON.parse(line) as RawPoint);
+      points.push(JSON.parse(line) as Record<string, unknown>);
     } catch {
-      throw badInput(`Line ${i + 1} is not valid JSON; each line must be one point object.`, { line: i + 1 });
+      throw badInput(`Line ${i + 1} is not valid JSON; each line must be one object.`, { line: i + 1 });
     }
   }
   return points;
 }
 
-function pointsOf(body: unknown): RawPoint[] {
-  const points = Array.isArray(body) ? body : (body as { points?: unknown } | null)?.points;
-  if (!Array.isArray(points)) throw badInput('Send a JSON array of points, an object { "points": [...] }, or NDJSON.');
-  return points.map((p) => (p !== null && typeof p === 'object' ? (p as RawPoint) : {}));
+function itemsOf(body: unknown, key: 'points' | 'events'): Record<string, unknown>[] {
+  const items = Array.isArray(body) ? body : (body as Record<string, unknown> | null)?.[key];
+  if (!Array.isArray(items)) throw badInput(`Send a JSON array of ${key}, an object { "${key}": [...] }, or NDJSON.`);
+  return items.map((p) => (p !== null && typeof p === 'object' ? (p as Record<string, unknown>) : {}));
 }
 
 function sendError(reply: FastifyReply, error: ThreadlineError) {
   return reply.code(error.httpStatus).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
 }
 
-export async function registerIngestRoute(app: FastifyInstance, services: Services): Promise<void> {
+export async function registerIngestRoutes(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(async (scope) => {
     scope.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
       try {
@@ -64,16 +64,19 @@ export async function registerIngestRoute(app: FastifyInstance, services: Servic
       return reply.code(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Ingest failed on the server; nothing in this batch was stored. Retry the batch.' } });
     });
 
-    scope.post('/ingest/telemetry', { bodyLimit: BODY_LIMIT }, async (request: FastifyRequest, reply) => {
-      const header = (name: string) => request.headers[name] as string | undefined;
-      const principal = await services.access.authenticate({ authorization: header('authorization'), apiKey: header('x-api-key') });
-      if (!principal) throw unauthenticated('Send an API key with the telemetry:write scope (Authorization: Bearer tl_…).');
-      if (!principal.permissions.has('telemetry:write')) throw forbidden('This key or role lacks telemetry:write.');
-      const points = pointsOf(request.body);
-      if (points.length > MAX_BATCH) {
-        return sendError(reply.code(413), new ThreadlineError('BAD_USER_INPUT', `A batch may hold at most ${MAX_BATCH} points; split it.`));
-      }
-      return services.ingest.ingest(principal.organizationId, points);
-    });
+    const bulk = (path: string, key: 'points' | 'events', ingest: (organizationId: string, items: Record<string, unknown>[]) => Promise<IngestResult>) =>
+      scope.post(path, { bodyLimit: BODY_LIMIT }, async (request: FastifyRequest, reply) => {
+        const header = (name: string) => request.headers[name] as string | undefined;
+        const principal = await services.access.authenticate({ authorization: header('authorization'), apiKey: header('x-api-key') });
+        if (!principal) throw unauthenticated('Send an API key with the telemetry:write scope (Authorization: Bearer tl_…).');
+        if (!principal.permissions.has('telemetry:write')) throw forbidden('This key or role lacks telemetry:write.');
+        const items = itemsOf(request.body, key);
+        if (items.length > MAX_BATCH) {
+          return sendError(reply.code(413), new ThreadlineError('BAD_USER_INPUT', `A batch may hold at most ${MAX_BATCH} ${key}; split it.`));
+        }
+        return ingest(principal.organizationId, items);
+      });
+    bulk('/ingest/telemetry', 'points', (organizationId, items) => services.ingest.ingest(organizationId, items));
+    bulk('/ingest/events', 'events', (organizationId, items) => services.events.ingest(organizationId, items));
   });
 }

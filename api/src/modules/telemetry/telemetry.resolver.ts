@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphq
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput, notFound, requireUuid } from '../../common/errors.ts';
 import { QUALITY_NAMES } from '@threadline/db/telemetry/point-rules';
+import { PlantEventInput } from './events.types.ts';
 import { part13Aggregates } from '@threadline/db/telemetry/part13';
 import {
   HierarchyBucket, HierarchyInput, IngestResult, LatestValue, Part13Bucket, Part13Input, SeriesInput, TelemetryBucket, TelemetryPoint,
@@ -24,6 +25,13 @@ const QUALITY_OF = Object.fromEntries(Object.entries(QUALITY_NAMES).map(([name, 
 
 @Resolver()
 export class TelemetryResolver {
+  @Authorized('telemetry:write')
+  @Mutation(() => IngestResult, { description: `Stores up to ${MAX_GRAPHQL_BATCH} plant events; bad ones are reported with their index and reason.` })
+  async ingestEvents(@Arg('events', () => [PlantEventInput]) events: PlantEventInput[], @Ctx() ctx: Context): Promise<IngestResult> {
+    if (events.length > MAX_GRAPHQL_BATCH) throw badInput(`A batch may hold at most ${MAX_GRAPHQL_BATCH} events; split it or use POST /ingest/events.`);
+    return ctx.services.events.ingest(tenantOf(ctx).principal.organizationId, events);
+  }
+
   @Authorized('telemetry:write')
   @Mutation(() => IngestResult, {
     description: `Stores up to ${MAX_GRAPHQL_BATCH} points. Bad points are reported with their index and reason; the rest are stored. Telemetry is data, not a decision: it is not written to the audit trail.`,

@@ -98,7 +98,7 @@ describe('telemetry ingest', () => {
     const ndjson = [JSON.stringify({ signalId: vibration, time: at(50), value: 1 }), '{oops'].join('\n');
     const bad = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'x-api-key': keys.write, 'content-type': 'application/x-ndjson' }, payload: ndjson });
     expect(bad.status).toBe(400);
-    expect(bad.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', message: 'Line 2 is not valid JSON; each line must be one point object.' } });
+    expect(bad.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', message: 'Line 2 is not valid JSON; each line must be one object.' } });
     expect(await read(50, 51)).toEqual([]);
 
     const notGzip = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'x-api-key': keys.write, 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: '[]' });

@@ -1,0 +1,57 @@
+// Plant events through GraphQL and HTTP bulk: stored once per (asset, time, kind, code), each bad
+// event reported with its index and reason, and listed by asset, severity and time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpRequest, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
+
+const INGEST = 'mutation($e: [PlantEventInput!]!) { ingestEvents(events: $e) { accepted duplicates rejected { index reason } } }';
+
+describe('plant events', () => {
+  let api: ApiHarness;
+  let token: string;
+  let assetId: string;
+  const at = (s: number) => new Date(Date.now() - 600_000 + s * 1000).toISOString();
+
+  beforeAll(async () => {
+    api = await startApi();
+    token = await api.login('engineer@northwind.example');
+    assetId = (await api.services.db.prisma.asset.findFirstOrThrow({ where: { code: 'LEJ-L1-CNC02' } })).id;
+  });
+  afterAll(async () => api?.close());
+
+  it('stores events once and reports the bad ones by index', async () => {
+    const events = [
+      { assetId, time: at(1), kind: 'ALARM', severity: 'CRITICAL', code: 'VIBRATION_HIGH', message: 'Spindle vibration 9.8 mm/s', attributes: { value: 9.8, unit: 'mm/s' } },
+      { assetId, time: at(2), kind: 'STATE_CHANGE', severity: 'WARNING', code: 'STOPPED' },
+      { assetId, time: 'soon', kind: 'LOG', code: 'X' },
+      { assetId: '3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e', time: at(3), kind: 'LOG', code: 'X' },
+      { assetId, time: at(4), kind: 'LOG', code: '' },
+    ];
+    expect((await api.gql(INGEST, { e: events }, token)).data!.ingestEvents).toEqual({
+      accepted: 2, duplicates: 0,
+      rejected: [
+        { index: 2, reason: 'time must be an ISO 8601 timestamp or epoch milliseconds' },
+        { index: 3, reason: 'unknown asset 3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e' },
+        { index: 4, reason: 'code must be 1-120 characters' },
+      ],
+    });
+    expect((await api.gql(INGEST, { e: events.slice(0, 2) }, token)).data!.ingestEvents).toMatchObject({ accepted: 0, duplicates: 2 });
+  });
+
+  it('takes NDJSON over HTTP', async () => {
+    const admin = await api.login('admin@northwind.example');
+    const key = (await api.gql('mutation { createApiKey(input: { name: "gw", scopes: ["telemetry:write"] }) { token } }', {}, admin)).data!.createApiKey.token;
+    const body = [{ assetId, time: at(10), kind: 'STATE_CHANGE', severity: 'INFO', code: 'RUNNING' }].map((e) => JSON.stringify(e)).join('\n');
+    const res = await httpRequest(api, { method: 'POST', url: '/ingest/events', headers: { 'x-api-key': key, 'content-type': 'application/x-ndjson' }, payload: body });
+    expect(res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+  });
+
+  it('lists events by asset and severity, newest first', async () => {
+    const res = await api.gql('query($a: ID!) { all: plantEvents(filter: { assetId: $a }, order: DESC) { nodes { code severity asset { code } } } critical: plantEvents(filter: { severity: CRITICAL }) { nodes { code attributes } } }', { a: assetId }, token);
+    expect(res.data!.all.nodes).toEqual([
+      { code: 'RUNNING', severity: 'INFO', asset: { code: 'LEJ-L1-CNC02' } },
+      { code: 'STOPPED', severity: 'WARNING', asset: { code: 'LEJ-L1-CNC02' } },
+      { code: 'VIBRATION_HIGH', severity: 'CRITICAL', asset: { code: 'LEJ-L1-CNC02' } },
+    ]);
+    expect(res.data!.critical.nodes).toEqual([{ code: 'VIBRATION_HIGH', attributes: { value: 9.8, unit: 'mm/s' } }]);
+  });
+});

@@ -1,0 +1,97 @@
+// Plant events (alarms, state changes, log lines) through one ingest path, as telemetry: each event
+// is checked, the valid ones stored idempotently on (asset, time, kind, code), and each refused one
+// reported with its index and reason.
+import type pg from 'pg';
+import { MAX_FUTURE_MS, OLDEST } from './point-rules.ts';
+import type { IngestResult, RejectedPoint } from './ingest.ts';
+
+export const EVENT_KINDS = ['ALARM', 'STATE_CHANGE', 'LOG'] as const;
+export const SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface RawEvent {
+  assetId?: unknown;
+  /** Alternative to assetId, for plant adapters that know asset codes (MQTT topics). */
+  assetCode?: unknown;
+  time?: unknown;
+  kind?: unknown;
+  severity?: unknown;
+  code?: unknown;
+  message?: unknown;
+  attributes?: unknown;
+}
+
+interface ValidEvent {
+  assetId: string;
+  time: Date;
+  kind: string;
+  severity: string;
+  code: string;
+  message: string;
+  attributes: string;
+}
+
+const INSERT = `
+INSERT INTO plant_events (organization_id, asset_id, time, kind, severity, code, message, attributes, received_at)
+SELECT $1, * FROM unnest($2::uuid[], $3::timestamptz[], $4::plant_event_kind[], $5::severity[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
+ON CONFLICT (asset_id, time, kind, code) DO NOTHING`;
+
+export class EventIngest {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async ingest(organizationId: string, raw: readonly RawEvent[]): Promise<IngestResult> {
+    const assets = await this.assets(organizationId, raw);
+    const now = Date.now();
+    const rejected: RejectedPoint[] = [];
+    const valid: ValidEvent[] = [];
+    raw.forEach((event, index) => {
+      const checked = checkEvent(event, assets, now);
+      if (typeof checked === 'string') rejected.push({ index, reason: checked });
+      else valid.push(checked);
+    });
+    if (valid.length === 0) return { accepted: 0, duplicates: 0, rejected };
+    const receivedAt = new Date(now);
+    const result = await this.pool.query(INSERT, [
+      organizationId, valid.map((e) => e.assetId), valid.map((e) => e.time), valid.map((e) => e.kind), valid.map((e) => e.severity),
+      valid.map((e) => e.code), valid.map((e) => e.message), valid.map((e) => e.attributes), valid.map(() => receivedAt),
+    ]);
+    const accepted = result.rowCount ?? 0;
+    return { accepted, duplicates: valid.length - accepted, rejected };
+  }
+
+  /** The organisation's assets the batch names, by id and by code. */
+  private async assets(organizationId: string, raw: readonly RawEvent[]): Promise<Map<string, string>> {
+    const ids = raw.map((e) => e.assetId).filter((id): id is string => typeof id === 'string' && UUID.test(id));
+    const codes = raw.map((e) => e.assetCode).filter((c): c is string => typeof c === 'string');
+    if (ids.length === 0 && codes.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ id: string; code: string }>(
+      'SELECT id, code FROM assets WHERE organization_id = $1 AND (id = ANY($2::uuid[]) OR code = ANY($3::text[]))',
+      [organizationId, [...new Set(ids)], [...new Set(codes)]],
+    );
+    return new Map(rows.flatMap((r) => [[r.id, r.id], [`code:${r.code}`, r.id]]));
+  }
+}
+
+/** The event ready to store, or the reason it is refused. */
+export function checkEvent(event: RawEvent, assets: ReadonlyMap<string, string>, now: number): ValidEvent | string {
+  const key = typeof event.assetId === 'string' ? event.assetId.toLowerCase() : typeof event.assetCode === 'string' ? `code:${event.assetCode}` : null;
+  if (!key) return 'assetId (or assetCode) is required';
+  const assetId = assets.get(key);
+  if (!assetId) return `unknown asset ${typeof event.assetId === 'string' ? event.assetId : String(event.assetCode)}`;
+  const time = typeof event.time === 'string' || typeof event.time === 'number' ? new Date(event.time) : null;
+  if (!time || Number.isNaN(time.getTime())) return 'time must be an ISO 8601 timestamp or epoch milliseconds';
+  if (time.getTime() > now + MAX_FUTURE_MS) return 'time is more than 5 minutes in the future; check the device clock';
+  if (time.getTime() < OLDEST) return 'time is before 2000-01-01';
+  if (!(EVENT_KINDS as readonly unknown[]).includes(event.kind)) return `kind must be one of ${EVENT_KINDS.join(', ')}`;
+  const severity = event.severity ?? 'INFO';
+  if (!(SEVERITIES as readonly unknown[]).includes(severity)) return `severity must be one of ${SEVERITIES.join(', ')}`;
+  if (typeof event.code !== 'string' || event.code.length < 1 || event.code.length > 120 || event.code.includes('\0')) return 'code must be 1-120 characters';
+  const message = event.message ?? '';
+  if (typeof message !== 'string' || message.length > 4000 || message.includes('\0')) return 'message must be text of at most 4000 characters';
+  const attributes = event.attributes ?? {};
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) return 'attributes must be an object';
+  const json = JSON.stringify(attributes);
+  // PostgreSQL text and jsonb cannot hold NUL characters.
+  if (json.length > 16_384 || json.includes('\\u0000')) return 'attributes must be at most 16 KiB of JSON without NUL characters';
+  return { assetId, time, kind: event.kind as string, severity: severity as string, code: event.code, message, attributes: json };
+}
