@@ -23,6 +23,10 @@ const schema = z.object({
   OPCUA_ENDPOINT: z.string().regex(/^(opc\.tcp:\/\/.+)?$/, 'OPCUA_ENDPOINT must be an opc.tcp:// URL').default(''),
   /** How often telemetry rollups are brought up to date. */
   TELEMETRY_ROLLUP_EVERY_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
+  /** Days raw telemetry, 1-minute and 1-hour rollups are kept (1-day rollups are kept for ever). */
+  TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  TELEMETRY_MINUTE_ROLLUP_DAYS: z.coerce.number().int().min(1).default(180),
+  TELEMETRY_HOUR_ROLLUP_DAYS: z.coerce.number().int().min(1).default(3 * 365),
   /** How often the audit chain heads are signed. */
   AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
 });

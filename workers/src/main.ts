@@ -4,7 +4,8 @@ import pino from 'pino';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem } from '@threadline/db/audit/audit-keys';
 import { readWorkersConfig } from './config.ts';
-import { auditCheckpointJob, telemetryRollupJob } from './queues/catalogue.ts';
+import { auditCheckpointJob, telemetryMaintenanceJob, telemetryRollupJob } from './queues/catalogue.ts';
+import { runTelemetryMaintenance } from './processors/telemetry-maintenance.ts';
 import { runTelemetryRollup } from './processors/telemetry-rollup.ts';
 import { runAuditCheckpoint } from './processors/audit-checkpoint.ts';
 import { checkNoEviction } from './redis-policy.ts';
@@ -24,6 +25,10 @@ if ((await checkNoEviction(config.REDIS_URL)) === 'unknown') log.warn('could not
 const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.db.DATABASE_POOL_SIZE });
 const signingKey = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
 const telemetry = await openTelemetryStorage(pool, config.db.TELEMETRY_PARTITION_DAYS);
+// Partitions and retention change tables, which only the owner may do.
+const ownerPool = createPool({ url: config.db.MIGRATION_DATABASE_URL ?? config.db.DATABASE_URL, role: '', poolSize: 1 });
+const ownerTelemetry = await openTelemetryStorage(ownerPool, config.db.TELEMETRY_PARTITION_DAYS);
+const retention = { rawDays: config.TELEMETRY_RETENTION_DAYS, minuteDays: config.TELEMETRY_MINUTE_ROLLUP_DAYS, hourDays: config.TELEMETRY_HOUR_ROLLUP_DAYS };
 const host = startWorkerHost({
   connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
   prefix: config.QUEUE_PREFIX,
@@ -32,8 +37,14 @@ const host = startWorkerHost({
   handlers: {
     [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload),
     [telemetryRollupJob.name]: () => runTelemetryRollup(telemetry),
+    [telemetryMaintenanceJob.name]: () => runTelemetryMaintenance(ownerTelemetry, retention),
   },
 });
+await host.queue(telemetryMaintenanceJob.queue).upsertJobScheduler(
+  telemetryMaintenanceJob.name,
+  { every: 3_600_000, immediately: true },
+  { name: telemetryMaintenanceJob.name, data: {}, opts: telemetryMaintenanceJob.options },
+);
 await host.queue(telemetryRollupJob.queue).upsertJobScheduler(
   telemetryRollupJob.name,
   { every: config.TELEMETRY_ROLLUP_EVERY_SECONDS * 1000 },
@@ -60,6 +71,6 @@ await opcuaAdapter?.start();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'shutting down');
-    void Promise.all([host.close(), mqttAdapter?.stop(), opcuaAdapter?.stop()]).then(() => pool.end()).then(() => process.exit(0));
+    void Promise.all([host.close(), mqttAdapter?.stop(), opcuaAdapter?.stop()]).then(() => Promise.all([pool.end(), ownerPool.end()])).then(() => process.exit(0));
   });
 }

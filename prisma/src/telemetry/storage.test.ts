@@ -41,6 +41,18 @@ describe('native telemetry storage', () => {
     expect(await storage.write([{ signalId, time: old, value: 7 }])).toEqual({ inserted: 0, duplicates: 1 });
   });
 
+  it('drops partitions and rollups past the retention policy and keeps the rest', async () => {
+    const recent = new Date();
+    await storage.write([{ signalId, time: recent, value: 1 }]);
+    const before = await pool.query("SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'telemetry'::regclass");
+    const result = await storage.applyRetention({ rawDays: 20, minuteDays: 20, hourDays: null });
+    expect(result.partitionsDropped).toBeGreaterThanOrEqual(11); // 2020-03-04 and the days 30 to 21 ago
+    const after = await pool.query("SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'telemetry'::regclass");
+    expect(after.rows[0].n).toBe(before.rows[0].n - result.partitionsDropped);
+    expect((await pool.query("SELECT count(*)::int AS n FROM telemetry WHERE time < now() - interval '20 days'")).rows[0].n).toBe(0);
+    expect((await storage.read(signalId, new Date(recent.getTime() - 1), new Date(recent.getTime() + 1))).length).toBe(1);
+  });
+
   it('refuses a point for a signal that does not exist', async () => {
     await expect(storage.write([{ signalId: '00000000-0000-4000-8000-000000000000', time: new Date(), value: 1 }])).rejects.toThrow(/foreign key/);
   });

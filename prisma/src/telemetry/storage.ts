@@ -41,7 +41,23 @@ export interface TelemetryStorage {
   read(signalId: string, from: Date, to: Date, limit?: number): Promise<StoredPoint[]>;
   /** Brings the 1 min, 1 h and 1 day rollups up to date with what was written; returns minutes redone. */
   refreshRollups(maxMinutes?: number): Promise<number>;
+  /** Removes raw points and rollups older than the policy keeps them; needs the owner role. */
+  applyRetention(policy: RetentionPolicy, now?: Date): Promise<RetentionResult>;
 }
+
+/** Days each level is kept; null keeps it for ever. */
+export interface RetentionPolicy {
+  rawDays: number;
+  minuteDays: number;
+  hourDays: number | null;
+}
+
+export interface RetentionResult {
+  partitionsDropped: number;
+  rollupRowsDeleted: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 90, minuteDays: 180, hourDays: 3 * 365 };
 
 const DAY_MS = 86_400_000;
 const INSERT_ROWS = `
@@ -101,6 +117,21 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
   abstract install(): Promise<void>;
   abstract ensurePartitions(from: Date, to: Date): Promise<number>;
   abstract refreshRollups(maxMinutes?: number): Promise<number>;
+  protected abstract dropRawBefore(cutoff: Date): Promise<number>;
+
+  async applyRetention(policy: RetentionPolicy, now = new Date()): Promise<RetentionResult> {
+    const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
+    const partitionsDropped = await this.dropRawBefore(before(policy.rawDays));
+    let rollupRowsDeleted = 0;
+    for (const [width, days] of [['1m', policy.minuteDays], ['1h', policy.hourDays]] as const) {
+      if (days !== null) rollupRowsDeleted += (await this.deleteRollupsBefore(width, before(days))) ?? 0;
+    }
+    return { partitionsDropped, rollupRowsDeleted };
+  }
+
+  protected async deleteRollupsBefore(width: string, cutoff: Date): Promise<number> {
+    return (await this.pool.query(`DELETE FROM telemetry_${width} WHERE bucket < $1`, [cutoff])).rowCount ?? 0;
+  }
 
   async write(points: readonly TelemetryPoint[]): Promise<WriteResult> {
     if (points.length === 0) return { inserted: 0, duplicates: 0 };
@@ -166,6 +197,18 @@ export class NativeTelemetryStorage extends SqlTelemetryStorage {
     return refreshNativeRollups(this.pool, maxMinutes);
   }
 
+  /** Drops whole partitions that end before the cutoff, and old points in the default partition. */
+  protected async dropRawBefore(cutoff: Date): Promise<number> {
+    const { rows } = await this.pool.query<{ name: string; upper: Date }>(`
+      SELECT c.relname AS name, (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''([^'']+)''\\)'))[1]::timestamptz AS upper
+        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = 'telemetry'::regclass AND c.relname <> 'telemetry_default'`);
+    const old = rows.filter((r) => r.upper <= cutoff);
+    for (const partition of old) await this.pool.query(`DROP TABLE ${partition.name}`);
+    await this.pool.query('DELETE FROM telemetry_default WHERE time < $1', [cutoff]);
+    return old.length;
+  }
+
   async ensurePartitions(from: Date, to: Date): Promise<number> {
     const width = this.partitionDays * DAY_MS;
     let created = 0;
@@ -223,6 +266,17 @@ export class TimescaleTelemetryStorage extends SqlTelemetryStorage {
   /** Continuous aggregates refresh themselves on their policies. */
   async refreshRollups(): Promise<number> {
     return 0;
+  }
+
+  protected async dropRawBefore(cutoff: Date): Promise<number> {
+    const { rows } = await this.pool.query("SELECT drop_chunks('telemetry', older_than => $1::timestamptz)", [cutoff]);
+    return rows.length;
+  }
+
+  /** Continuous aggregates are materialised views: their chunks are dropped the same way. */
+  protected override async deleteRollupsBefore(width: string, cutoff: Date): Promise<number> {
+    const { rows } = await this.pool.query(`SELECT drop_chunks('telemetry_${width}', older_than => $1::timestamptz)`, [cutoff]);
+    return rows.length;
   }
 
   /** TimescaleDB creates chunks as points arrive. */

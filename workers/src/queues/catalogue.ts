@@ -39,7 +39,17 @@ export const telemetryRollupJob: JobDefinition<Record<string, never>> = {
   options: { ...RETRIED, removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 } },
 };
 
+/** Creates telemetry partitions ahead of time and applies the retention policy (owner role). */
+export const telemetryMaintenanceJob: JobDefinition<Record<string, never>> = {
+  name: 'telemetry-maintenance',
+  queue: 'maintenance',
+  version: 1,
+  payload: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  options: RETRIED,
+};
+
 export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
+  telemetryMaintenanceJob as JobDefinition<unknown>,
   auditCheckpointJob as JobDefinition<unknown>,
   telemetryRollupJob as JobDefinition<unknown>,
 ];
