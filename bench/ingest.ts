@@ -107,9 +107,12 @@ const origin = Math.floor(Date.now() / day) * day - 10 * day;
 
 out(`Threadline ingest benchmark: ${POINTS} points per path, ${signals.length} signals, native partitioned storage, 2 cores`);
 
-const copySeconds = await timed(() => copyRows(pool, rows(signals, POINTS, origin)));
+// Two COPY streams at once, as the HTTP and GraphQL paths below send two requests at once.
+const copyData = rows(signals, POINTS, origin);
+const half = Math.ceil(POINTS / 2);
+const copySeconds = await timed(() => Promise.all([copyRows(pool, copyData.slice(0, half)), copyRows(pool, copyData.slice(half))]));
 const copyRate = POINTS / copySeconds;
-out(`raw COPY into telemetry        ${copyRate.toFixed(0).padStart(8)} points/s  (baseline)`);
+out(`raw COPY into telemetry (2 streams) ${copyRate.toFixed(0).padStart(8)} points/s  (baseline)`);
 
 const httpRows = rows(signals, POINTS, origin + day);
 const httpSeconds = await timed(() => inBatches(httpRows, HTTP_BATCH, 2, async (batch) => {
@@ -136,7 +139,7 @@ out(`GraphQL batch                  ${gqlRate.toFixed(0).padStart(8)} points/s  
 // MQTT: the adapter in this process, publishing JSON arrays of readings to plain topics.
 const prefix = `tl-bench-${randomBytes(3).toString('hex')}/`;
 const ingest = new IngestService(await openTelemetryStorage(pool), new SignalCatalog(pool));
-const adapter = new MqttAdapter({ url: MQTT_URL, organizationId, ingest, events: new EventIngest(pool), log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-bench-${randomBytes(3).toString('hex')}` });
+const adapter = new MqttAdapter({ url: MQTT_URL, organizationId, ingest, events: new EventIngest(pool), log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-bench-${randomBytes(3).toString('hex')}`, connections: Number(process.env.BENCH_MQTT_CONNECTIONS ?? 4) });
 await adapter.start();
 const publisher = await mqtt.connectAsync(MQTT_URL);
 /** Runs bench/mqtt-load.mjs in a worker thread and resolves with what it reports. */
