@@ -38,11 +38,12 @@ export interface AppendedEvent {
  */
 export async function appendAuditEvent(tx: RawSql, input: AuditInput): Promise<AppendedEvent> {
   await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `audit:${input.organizationId}`);
-  const head = await tx.$queryRawUnsafe<{ seq: bigint; hash: string }[]>(
+  const head = await tx.$queryRawUnsafe<{ seq: bigint | string; hash: string }[]>(
     'SELECT seq, hash FROM audit_events WHERE organization_id = $1::uuid ORDER BY seq DESC LIMIT 1',
     input.organizationId,
   );
-  const seq = (head[0]?.seq ?? 0n) + 1n;
+  // Prisma returns BIGINT as bigint, node-postgres as a string.
+  const seq = BigInt(head[0]?.seq ?? 0) + 1n;
   const prevHash = head[0]?.hash ?? GENESIS_HASH;
   const occurredAt = new Date();
   const content: AuditEventContent = {

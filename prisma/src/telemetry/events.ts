@@ -1,9 +1,10 @@
 // Plant events (alarms, state changes, log lines) through one ingest path, as telemetry: each event
 // is checked, the valid ones stored idempotently on (asset, time, kind, code), and each refused one
-// reported with its index and reason.
+// reported with its index and reason. STOPPED and RUNNING state changes open and close incidents.
 import type pg from 'pg';
 import { MAX_FUTURE_MS, OLDEST } from './point-rules.ts';
 import type { IngestResult, RejectedPoint } from './ingest.ts';
+import { applyStateChanges } from './incidents-from-events.ts';
 
 export const EVENT_KINDS = ['ALARM', 'STATE_CHANGE', 'LOG'] as const;
 export const SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const;
@@ -34,7 +35,8 @@ interface ValidEvent {
 const INSERT = `
 INSERT INTO plant_events (organization_id, asset_id, time, kind, severity, code, message, attributes, received_at)
 SELECT $1, * FROM unnest($2::uuid[], $3::timestamptz[], $4::plant_event_kind[], $5::severity[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
-ON CONFLICT (asset_id, time, kind, code) DO NOTHING`;
+ON CONFLICT (asset_id, time, kind, code) DO NOTHING
+RETURNING asset_id, time, kind, code, severity, message`;
 
 export class EventIngest {
   constructor(private readonly pool: pg.Pool) {}
@@ -51,12 +53,25 @@ export class EventIngest {
     });
     if (valid.length === 0) return { accepted: 0, duplicates: 0, rejected };
     const receivedAt = new Date(now);
-    const result = await this.pool.query(INSERT, [
-      organizationId, valid.map((e) => e.assetId), valid.map((e) => e.time), valid.map((e) => e.kind), valid.map((e) => e.severity),
-      valid.map((e) => e.code), valid.map((e) => e.message), valid.map((e) => e.attributes), valid.map(() => receivedAt),
-    ]);
-    const accepted = result.rowCount ?? 0;
-    return { accepted, duplicates: valid.length - accepted, rejected };
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await client.query<{ asset_id: string; time: Date; kind: string; code: string; severity: string; message: string }>(INSERT, [
+        organizationId, valid.map((e) => e.assetId), valid.map((e) => e.time), valid.map((e) => e.kind), valid.map((e) => e.severity),
+        valid.map((e) => e.code), valid.map((e) => e.message), valid.map((e) => e.attributes), valid.map(() => receivedAt),
+      ]);
+      // Only events stored now change incidents, so a resend never opens or closes one twice.
+      await applyStateChanges(client, organizationId, result.rows.filter((e) => e.kind === 'STATE_CHANGE')
+        .map((e) => ({ assetId: e.asset_id, time: e.time, code: e.code, severity: e.severity, message: e.message })));
+      await client.query('COMMIT');
+      const accepted = result.rowCount ?? 0;
+      return { accepted, duplicates: valid.length - accepted, rejected };
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** The organisation's assets the batch names, by id and by code. */

@@ -55,3 +55,37 @@ describe('plant events', () => {
     expect(res.data!.critical.nodes).toEqual([{ code: 'VIBRATION_HIGH', attributes: { value: 9.8, unit: 'mm/s' } }]);
   });
 });
+
+describe('incidents from plant state changes', () => {
+  let api: ApiHarness;
+  let token: string;
+  let assetId: string;
+  const t0 = Date.now() - 3_600_000;
+  const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
+
+  beforeAll(async () => {
+    api = await startApi();
+    token = await api.login('engineer@northwind.example');
+    assetId = (await api.services.db.prisma.asset.findFirstOrThrow({ where: { code: 'LEJ-L1-CNC03' } })).id;
+  });
+  afterAll(async () => api?.close());
+
+  it('opens an incident on STOPPED and closes it with its downtime on RUNNING, once, on the audit trail', async () => {
+    const stop = { assetId, time: at(0), kind: 'STATE_CHANGE', severity: 'CRITICAL', code: 'STOPPED', message: 'Spindle bearing seized' };
+    const run = { assetId, time: at(42), kind: 'STATE_CHANGE', severity: 'INFO', code: 'RUNNING' };
+    expect((await api.gql(INGEST, { e: [stop] }, token)).data!.ingestEvents.accepted).toBe(1);
+    expect((await api.gql(INGEST, { e: [stop, run] }, token)).data!.ingestEvents).toMatchObject({ accepted: 1, duplicates: 1 });
+    await api.gql(INGEST, { e: [run] }, token);
+    const res = await api.gql('query($a: ID!) { incidents(filter: { assetId: $a }) { nodes { title cause severity startedAt endedAt downtimeMinutes aiRelated } } }', { a: assetId }, token);
+    expect(res.data!.incidents.nodes).toEqual([{
+      title: 'CNC machining centre 3 (LEJ-L1) stopped', cause: 'Spindle bearing seized', severity: 'CRITICAL',
+      startedAt: at(0), endedAt: at(42), downtimeMinutes: 42, aiRelated: false,
+    }]);
+    const audit = await api.gql('{ auditEvents(filter: { subjectType: "incident" }) { nodes { type actorKind actorLabel } } }', {}, token);
+    expect(audit.data!.auditEvents.nodes).toEqual([
+      { type: 'incident.created', actorKind: 'SYSTEM', actorLabel: 'plant-event:STOPPED' },
+      { type: 'incident.updated', actorKind: 'SYSTEM', actorLabel: 'plant-event:RUNNING' },
+    ]);
+    expect((await api.gql('{ verifyAuditChain { ok } }', {}, token)).data!.verifyAuditChain.ok).toBe(true);
+  });
+});
