@@ -60,9 +60,11 @@ export interface RetentionResult {
 export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 90, minuteDays: 180, hourDays: 3 * 365 };
 
 const DAY_MS = 86_400_000;
+// Times travel as epoch milliseconds: node-postgres formats Date parameters slowly.
 const INSERT_ROWS = `
 INSERT INTO telemetry (signal_id, time, value, quality, received_at)
-SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::int2[], $5::timestamptz[])
+SELECT s, to_timestamp(t / 1000.0), v, q, to_timestamp(r / 1000.0)
+  FROM unnest($1::uuid[], $2::float8[], $3::float8[], $4::int2[], $5::float8[]) AS u(s, t, v, q, r)
 ON CONFLICT (signal_id, time) DO NOTHING`;
 
 /**
@@ -73,7 +75,7 @@ const INSERT_MARKING_DIRTY = `
 WITH inserted AS (${INSERT_ROWS} RETURNING 1),
 marked AS (
   INSERT INTO telemetry_dirty (signal_id, bucket)
-  SELECT * FROM unnest($6::uuid[], $7::timestamptz[])
+  SELECT s, to_timestamp(m / 1000.0) FROM unnest($6::uuid[], $7::float8[]) AS d(s, m)
   ON CONFLICT DO NOTHING
 )
 SELECT count(*)::int AS inserted FROM inserted`;
@@ -81,17 +83,17 @@ SELECT count(*)::int AS inserted FROM inserted`;
 const MINUTE_MS = 60_000;
 
 /** The distinct (signal, minute) pairs of a batch, as two parallel arrays. */
-function touchedMinutes(points: readonly TelemetryPoint[]): [string[], Date[]] {
+function touchedMinutes(points: readonly TelemetryPoint[]): [string[], number[]] {
   const seen = new Set<string>();
   const signals: string[] = [];
-  const minutes: Date[] = [];
+  const minutes: number[] = [];
   for (const p of points) {
     const minute = Math.floor(p.time.getTime() / MINUTE_MS) * MINUTE_MS;
     const key = `${p.signalId}|${minute}`;
     if (seen.has(key)) continue;
     seen.add(key);
     signals.push(p.signalId);
-    minutes.push(new Date(minute));
+    minutes.push(minute);
   }
   return [signals, minutes];
 }
@@ -138,10 +140,10 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
     const now = new Date();
     const result = await this.pool.query<{ inserted?: number }>(this.insertSql, [
       points.map((p) => p.signalId),
-      points.map((p) => p.time),
+      points.map((p) => p.time.getTime()),
       points.map((p) => p.value),
       points.map((p) => p.quality ?? Quality.GOOD),
-      points.map((p) => p.receivedAt ?? now),
+      points.map((p) => (p.receivedAt ?? now).getTime()),
       ...this.extraParams(points),
     ]);
     const inserted = result.rows[0]?.inserted ?? result.rowCount ?? 0;
