@@ -1,5 +1,5 @@
 // Reads the API's environment once and fails at start naming the missing or bad variable.
-import { readDbConfig, type DbConfig } from '@threadline/db/config';
+import { parseEnv, readDbConfig, type DbConfig } from '@threadline/db/config';
 import { z } from 'zod';
 import { DEFAULT_KEY_DIR } from '@threadline/db/audit/audit-keys';
 
@@ -23,14 +23,9 @@ const schema = z.object({
 export type ApiConfig = z.infer<typeof schema> & { db: DbConfig };
 
 export function readApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid API configuration: ${issues}`);
-  }
-  const config = parsed.data;
+  const config = parseEnv(schema, env, 'API');
   if (config.NODE_ENV === 'production' && (!config.AUTH_TOKEN_SECRET || !config.AUDIT_SIGNING_KEY)) {
-    throw new Error('In production AUTH_TOKEN_SECRET and AUDIT_SIGNING_KEY must be set; see docs/operations.md.');
+    throw new Error('In production AUTH_TOKEN_SECRET and AUDIT_SIGNING_KEY must be set; see README (configuration).');
   }
   return { ...config, db: readDbConfig(env) };
 }

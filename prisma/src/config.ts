@@ -14,11 +14,16 @@ const schema = z.object({
 
 export type DbConfig = z.infer<typeof schema>;
 
-export function readDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
+/** Parses the environment with a schema, or fails naming every bad variable. */
+export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv, what: string): z.infer<T> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid database configuration: ${issues}`);
+    throw new Error(`Invalid ${what} configuration: ${issues}`);
   }
   return parsed.data;
+}
+
+export function readDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
+  return parseEnv(schema, env, 'database');
 }

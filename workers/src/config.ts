@@ -1,5 +1,5 @@
 // Reads the workers' environment once and fails at start naming the missing or bad variable.
-import { readDbConfig, type DbConfig } from '@threadline/db/config';
+import { parseEnv, readDbConfig, type DbConfig } from '@threadline/db/config';
 import { DEFAULT_KEY_DIR } from '@threadline/db/audit/audit-keys';
 import { z } from 'zod';
 
@@ -34,13 +34,9 @@ const schema = z.object({
 export type WorkersConfig = z.infer<typeof schema> & { db: DbConfig };
 
 export function readWorkersConfig(env: NodeJS.ProcessEnv = process.env): WorkersConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid workers configuration: ${issues}`);
+  const config = parseEnv(schema, env, 'workers');
+  if (config.NODE_ENV === 'production' && !config.AUDIT_SIGNING_KEY) {
+    throw new Error('In production AUDIT_SIGNING_KEY must be set; see README (configuration).');
   }
-  if (parsed.data.NODE_ENV === 'production' && !parsed.data.AUDIT_SIGNING_KEY) {
-    throw new Error('In production AUDIT_SIGNING_KEY must be set; see docs/operations.md.');
-  }
-  return { ...parsed.data, db: readDbConfig(env) };
+  return { ...config, db: readDbConfig(env) };
 }

@@ -4,7 +4,7 @@
 import pino from 'pino';
 import { z } from 'zod';
 import { createPool } from '@threadline/db/client';
-import { readDbConfig } from '@threadline/db/config';
+import { parseEnv, readDbConfig } from '@threadline/db/config';
 import { adapterOrganization } from '../adapters/organization.ts';
 import { loadPlantSignals } from './plant-signals.ts';
 import { SimulatorMqttPublisher } from './mqtt-publisher.ts';
@@ -12,14 +12,14 @@ import { SimulatorOpcUaServer } from './opcua-server.ts';
 import { Scenario } from './scenario.ts';
 import { AlarmLogic } from './alarms.ts';
 
-const config = z.object({
+const config = parseEnv(z.object({
   MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
   MQTT_ORGANIZATION: z.string().optional(),
   SIMULATOR_SEED: z.coerce.number().int().default(20261123),
   SIMULATOR_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   SIMULATOR_OPCUA_PORT: z.coerce.number().int().min(1).max(65535).default(4840),
   LOG_LEVEL: z.string().default('info'),
-}).parse(process.env);
+}), process.env, 'simulator');
 const db = readDbConfig();
 const log = pino({ name: 'threadline-simulator', level: config.LOG_LEVEL });
 
