@@ -9,11 +9,18 @@ const WHERE_OPERATIONS = new Set([
 ]);
 const CREATE_OPERATIONS = new Set(['create', 'createMany', 'createManyAndReturn']);
 
-type Args = Record<string, unknown> & { where?: object; data?: unknown; create?: object };
+type Args = Record<string, unknown> & { where?: object; data?: unknown; create?: object; update?: object };
 
 function stamp(data: unknown, organizationId: string): unknown {
   if (Array.isArray(data)) return data.map((row) => stamp(row, organizationId));
   return { ...(data as object), organizationId };
+}
+
+/** A copy of update data without organizationId: moving a row to another tenant is never allowed. */
+function unstamp(data: unknown): object | undefined {
+  if (!data || typeof data !== 'object') return data as undefined;
+  const { organizationId: _ignored, ...rest } = data as Record<string, unknown>;
+  return rest;
 }
 
 export function scopeArgs(model: string, operation: string, args: Args, organizationId: string): Args {
@@ -22,10 +29,10 @@ export function scopeArgs(model: string, operation: string, args: Args, organiza
   if (WHERE_OPERATIONS.has(operation)) scoped.where = { ...(args.where ?? {}), [key]: organizationId };
   if (model === 'Organization') return scoped;
   if (CREATE_OPERATIONS.has(operation)) scoped.data = stamp(args.data, organizationId);
-  if (operation === 'upsert') scoped.create = stamp(args.create, organizationId) as object;
-  if (operation.startsWith('update') || operation === 'upsert') {
-    // Moving a row to another tenant is never allowed.
-    if (scoped.data && typeof scoped.data === 'object') delete (scoped.data as Record<string, unknown>).organizationId;
+  if (operation.startsWith('update')) scoped.data = unstamp(args.data);
+  if (operation === 'upsert') {
+    scoped.create = stamp(args.create, organizationId) as object;
+    scoped.update = unstamp(args.update);
   }
   return scoped;
 }

@@ -1,5 +1,5 @@
-// Generic, tenant-scoped access to one Prisma model: keyset pages, single rows, creates and
-// updates. Services and loaders call it; resolvers never touch Prisma themselves.
+// Generic, tenant-scoped access to one Prisma model by name, and keyset pages over it. The
+// entity resolvers, commands and loaders reach Prisma through it.
 import type { Prisma } from '@threadline/db/client';
 import type { TenantPrisma } from '@threadline/db/tenant';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -30,7 +30,6 @@ export interface PageQuery {
   first: number;
   after?: string | undefined;
   order: SortOrder;
-  select?: object | undefined;
 }
 
 export async function findPage(delegate: ModelDelegate, query: PageQuery): Promise<ConnectionShape<Row>> {
@@ -39,15 +38,12 @@ export async function findPage(delegate: ModelDelegate, query: PageQuery): Promi
   let where: object = query.where;
   if (query.after) {
     const cursor = decodeCursor(query.after);
-    const value = orderKey === 'id' ? cursor.id : parseCursorValue(cursor.value);
-    const keyset = orderKey === 'id'
-      ? { id: { [cmp]: cursor.id } }
-      : { OR: [{ [orderKey]: { [cmp]: value } }, { [orderKey]: value, id: { [cmp]: cursor.id } }] };
-    where = { AND: [query.where, keyset] };
+    const value = parseCursorValue(cursor.value);
+    where = { AND: [query.where, { OR: [{ [orderKey]: { [cmp]: value } }, { [orderKey]: value, id: { [cmp]: cursor.id } }] }] };
   }
-  const orderBy = orderKey === 'id' ? [{ id: order }] : [{ [orderKey]: order }, { id: order }];
+  const orderBy = [{ [orderKey]: order }, { id: order }];
   const [rows, totalCount] = await Promise.all([
-    delegate.findMany({ where, orderBy, take: first + 1, ...(query.select ? { select: query.select } : {}) }),
+    delegate.findMany({ where, orderBy, take: first + 1 }),
     delegate.count({ where: query.where }),
   ]);
   const page = rows.slice(0, first);

@@ -1,6 +1,6 @@
 // Builds the standard GraphQL operations of one entity from its spec: a paginated, filtered list
 // and a lookup by id for every entity; create and update mutations, each an audited command, for
-// entities that people edit. Rules beyond the schema go in the spec's `check` hooks.
+// entities that people edit. Rules beyond the schema go in the spec's `prepare` hooks.
 import type { ClassType } from 'type-graphql';
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Prisma } from '@threadline/db/client';

@@ -2,6 +2,7 @@
 // an HTTP status for REST routes) in one place, and a message that tells a person what to do.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
+import { isUuid } from '@threadline/db/uuid';
 import { CHECK_RULES } from './check-rules.ts';
 
 export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
@@ -38,11 +39,9 @@ export const unauthenticated = (message = 'Sign in (POST /auth/login or the logi
   new ThreadlineError('UNAUTHENTICATED', message);
 export const conflict = (message: string, details?: Record<string, unknown>) => new ThreadlineError('CONFLICT', message, details);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The id itself when it is a UUID; BAD_USER_INPUT otherwise. */
 export function requireUuid(id: string, field = 'id'): string {
-  if (!UUID.test(id)) throw badInput(`${field} must be a UUID such as 3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e.`, { field });
+  if (!isUuid(id)) throw badInput(`${field} must be a UUID such as 3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e.`, { field });
   return id;
 }
 

@@ -2,13 +2,13 @@
 // is checked, the valid ones stored idempotently on (asset, time, kind, code), and each refused one
 // reported with its index and reason. STOPPED and RUNNING state changes open and close incidents.
 import type pg from 'pg';
-import { MAX_FUTURE_MS, OLDEST } from './point-rules.ts';
+import { checkTime } from './point-rules.ts';
+import { isUuid } from '../uuid.ts';
 import type { IngestResult, RejectedPoint } from './ingest.ts';
 import { applyStateChanges } from './incidents-from-events.ts';
 
 export const EVENT_KINDS = ['ALARM', 'STATE_CHANGE', 'LOG'] as const;
 export const SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RawEvent {
   assetId?: unknown;
@@ -76,7 +76,7 @@ export class EventIngest {
 
   /** The organisation's assets the batch names, by id and by code. */
   private async assets(organizationId: string, raw: readonly RawEvent[]): Promise<Map<string, string>> {
-    const ids = raw.map((e) => e.assetId).filter((id): id is string => typeof id === 'string' && UUID.test(id));
+    const ids = raw.map((e) => e.assetId).filter(isUuid);
     const codes = raw.map((e) => e.assetCode).filter((c): c is string => typeof c === 'string');
     if (ids.length === 0 && codes.length === 0) return new Map();
     const { rows } = await this.pool.query<{ id: string; code: string }>(
@@ -93,10 +93,8 @@ export function checkEvent(event: RawEvent, assets: ReadonlyMap<string, string>,
   if (!key) return 'assetId (or assetCode) is required';
   const assetId = assets.get(key);
   if (!assetId) return `unknown asset ${typeof event.assetId === 'string' ? event.assetId : String(event.assetCode)}`;
-  const time = typeof event.time === 'string' || typeof event.time === 'number' ? new Date(event.time) : null;
-  if (!time || Number.isNaN(time.getTime())) return 'time must be an ISO 8601 timestamp or epoch milliseconds';
-  if (time.getTime() > now + MAX_FUTURE_MS) return 'time is more than 5 minutes in the future; check the device clock';
-  if (time.getTime() < OLDEST) return 'time is before 2000-01-01';
+  const time = checkTime(event.time, now);
+  if (typeof time === 'string') return time;
   if (!(EVENT_KINDS as readonly unknown[]).includes(event.kind)) return `kind must be one of ${EVENT_KINDS.join(', ')}`;
   const severity = event.severity ?? 'INFO';
   if (!(SEVERITIES as readonly unknown[]).includes(severity)) return `severity must be one of ${SEVERITIES.join(', ')}`;

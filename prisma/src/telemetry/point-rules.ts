@@ -1,11 +1,12 @@
 // The rules a telemetry point must meet, as a pure function: a point is refused with its reason,
 // or accepted with a quality that flags values outside the signal's normal range.
 import { Quality, type QualityCode, type TelemetryPoint } from './storage.ts';
+import { isUuid } from '../uuid.ts';
 
 /** How far ahead of the server's clock a point may be stamped (device clock skew). */
-export const MAX_FUTURE_MS = 5 * 60_000;
+const MAX_FUTURE_MS = 5 * 60_000;
 /** The oldest point accepted (backfills older than this belong in an import job). */
-export const OLDEST = Date.UTC(2000, 0, 1);
+const OLDEST = Date.UTC(2000, 0, 1);
 
 export interface SignalRange {
   minValue: number | null;
@@ -24,22 +25,28 @@ export interface RawPoint {
 }
 
 export const QUALITY_NAMES: Record<string, QualityCode> = { GOOD: Quality.GOOD, OUT_OF_RANGE: Quality.OUT_OF_RANGE, UNCERTAIN: Quality.UNCERTAIN, BAD: Quality.BAD };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type Checked = { ok: true; point: TelemetryPoint } | { ok: false; reason: string };
 
 /** The signal id of a raw point when it has a well-formed one. */
 export function signalIdOf(raw: RawPoint): string | null {
-  return typeof raw.signalId === 'string' && UUID.test(raw.signalId) ? raw.signalId.toLowerCase() : null;
+  return isUuid(raw.signalId) ? raw.signalId.toLowerCase() : null;
+}
+
+/** A reading's or event's timestamp, or the reason it is refused. */
+export function checkTime(raw: unknown, now: number): Date | string {
+  const time = typeof raw === 'string' || typeof raw === 'number' ? new Date(raw) : raw instanceof Date ? raw : null;
+  if (!time || Number.isNaN(time.getTime())) return 'time must be an ISO 8601 timestamp or epoch milliseconds';
+  if (time.getTime() > now + MAX_FUTURE_MS) return 'time is more than 5 minutes in the future; check the device clock';
+  if (time.getTime() < OLDEST) return 'time is before 2000-01-01';
+  return time;
 }
 
 /** `signal` is the resolved signal, or the reason the point's signal could not be resolved. */
 export function checkPoint(raw: RawPoint, signal: KnownSignal | string, now: number, receivedAt: Date): Checked {
   if (typeof signal === 'string') return { ok: false, reason: signal };
-  const time = typeof raw.time === 'string' || typeof raw.time === 'number' ? new Date(raw.time) : raw.time instanceof Date ? raw.time : null;
-  if (!time || Number.isNaN(time.getTime())) return { ok: false, reason: 'time must be an ISO 8601 timestamp or epoch milliseconds' };
-  if (time.getTime() > now + MAX_FUTURE_MS) return { ok: false, reason: 'time is more than 5 minutes in the future; check the device clock' };
-  if (time.getTime() < OLDEST) return { ok: false, reason: 'time is before 2000-01-01' };
+  const time = checkTime(raw.time, now);
+  if (typeof time === 'string') return { ok: false, reason: time };
   if (raw.value !== null && (typeof raw.value !== 'number' || !Number.isFinite(raw.value))) {
     return { ok: false, reason: 'value must be a finite number or null' };
   }
