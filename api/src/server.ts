@@ -1,7 +1,8 @@
 // Composition root: builds the schema, the Fastify app with Apollo Server on /graphql, request
 // authentication and error formatting, and the health route.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { credentialsOf, header } from './auth/credentials.ts';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
@@ -11,11 +12,6 @@ import { buildThreadlineSchema } from './schema.ts';
 import type { Services } from './services.ts';
 import { formatGraphQLError, ThreadlineError } from './common/errors.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 export async function buildServer(services: Services) {
   const app = Fastify({
@@ -48,7 +44,7 @@ export async function buildServer(services: Services) {
     path: '/graphql',
     context: async (request) => {
       try {
-        const principal = await services.access.authenticate({ authorization: header(request, 'authorization'), apiKey: header(request, 'x-api-key') });
+        const principal = await services.access.authenticate(credentialsOf(request));
         return buildContext(services, principal, request.id, request.log);
       } catch (error) {
         if (error instanceof ThreadlineError) {

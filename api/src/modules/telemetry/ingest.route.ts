@@ -5,6 +5,7 @@
 import { createGunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
+import { credentialsOf } from '../../auth/credentials.ts';
 import { badInput, forbidden, ThreadlineError, unauthenticated } from '../../common/errors.ts';
 import { MAX_BATCH, type IngestResult } from '@threadline/db/telemetry/ingest';
 
@@ -31,8 +32,8 @@ function itemsOf(body: unknown, key: 'points' | 'events'): Record<string, unknow
   return items.map((p) => (p !== null && typeof p === 'object' ? (p as Record<string, unknown>) : {}));
 }
 
-function sendError(reply: FastifyReply, error: ThreadlineError) {
-  return reply.code(error.httpStatus).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+function sendError(reply: FastifyReply, error: ThreadlineError, status = error.httpStatus) {
+  return reply.code(status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
 }
 
 export async function registerIngestRoutes(app: FastifyInstance, services: Services): Promise<void> {
@@ -58,7 +59,7 @@ export async function registerIngestRoutes(app: FastifyInstance, services: Servi
       if (error instanceof ThreadlineError) return sendError(reply, error);
       if ((error as { code?: string }).code?.startsWith('Z_')) return sendError(reply, badInput('The body is not valid gzip; send it compressed or drop Content-Encoding: gzip.'));
       const status = (error as { statusCode?: number }).statusCode ?? 500;
-      if (status === 413) return sendError(reply, new ThreadlineError('BAD_USER_INPUT', `The body is larger than ${BODY_LIMIT / 1024 / 1024} MiB; send smaller batches.`));
+      if (status === 413) return sendError(reply, badInput(`The body is larger than ${BODY_LIMIT / 1024 / 1024} MiB; send smaller batches.`), 413);
       if (status < 500) return sendError(reply, badInput(`The body could not be read: ${(error as Error).message}`));
       services.log.error({ err: error }, 'ingest failed');
       return reply.code(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Ingest failed on the server; nothing in this batch was stored. Retry the batch.' } });
@@ -66,13 +67,12 @@ export async function registerIngestRoutes(app: FastifyInstance, services: Servi
 
     const bulk = (path: string, key: 'points' | 'events', ingest: (organizationId: string, items: Record<string, unknown>[]) => Promise<IngestResult>) =>
       scope.post(path, { bodyLimit: BODY_LIMIT }, async (request: FastifyRequest, reply) => {
-        const header = (name: string) => request.headers[name] as string | undefined;
-        const principal = await services.access.authenticate({ authorization: header('authorization'), apiKey: header('x-api-key') });
+        const principal = await services.access.authenticate(credentialsOf(request));
         if (!principal) throw unauthenticated('Send an API key with the telemetry:write scope (Authorization: Bearer tl_…).');
         if (!principal.permissions.has('telemetry:write')) throw forbidden('This key or role lacks telemetry:write.');
         const items = itemsOf(request.body, key);
         if (items.length > MAX_BATCH) {
-          return sendError(reply.code(413), new ThreadlineError('BAD_USER_INPUT', `A batch may hold at most ${MAX_BATCH} ${key}; split it.`));
+          return sendError(reply, badInput(`A batch may hold at most ${MAX_BATCH} ${key}; split it.`), 413);
         }
         return ingest(principal.organizationId, items);
       });

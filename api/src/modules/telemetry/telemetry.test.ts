@@ -105,6 +105,12 @@ describe('telemetry ingest', () => {
     expect(notGzip.status).toBe(400);
     expect(notGzip.json().error.message).toMatch(/not valid gzip/);
 
+    const tooMany = JSON.stringify(Array.from({ length: 50_001 }, () => ({ signalId: vibration, time: at(70), value: 1 })));
+    const big = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'x-api-key': keys.write, 'content-type': 'application/json' }, payload: tooMany });
+    expect(big.status).toBe(413);
+    expect(big.json().error.message).toBe('A batch may hold at most 50000 points; split it.');
+    expect(await read(70, 71)).toEqual([]);
+
     const shape = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'x-api-key': keys.write, 'content-type': 'application/json' }, payload: '{"readings": []}' });
     expect(shape.status).toBe(400);
     const readOnly = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'x-api-key': keys.read, 'content-type': 'application/json' }, payload: '[]' });
