@@ -14,8 +14,8 @@ const schema = z.object({
   THREADLINE_KEY_DIR: z.string().default(DEFAULT_KEY_DIR),
   /** The plant's MQTT broker; the adapter subscribes to threadline/# and spBv1.0/#. Empty to run without it. */
   MQTT_URL: z.union([z.url(), z.literal('')]).default('mqtt://127.0.0.1:1883'),
-  /** Organisation (slug) whose signals MQTT data belongs to; may be left out when there is only one. */
-  MQTT_ORGANIZATION: z.string().optional(),
+  /** Organisation (slug) whose plant publishes to the MQTT broker and OPC UA server; may be left out when there is only one. */
+  PLANT_ORGANIZATION: z.string().optional(),
   MQTT_TOPIC_PREFIX: z.string().default(''),
   /** Connections sharing the plain MQTT topics, each storing one message at a time. */
   MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(4),

@@ -1,10 +1,11 @@
-// Starts the workers process: checks Redis, runs every queue's worker, schedules repeatable
-// maintenance (audit checkpoints), and shuts down cleanly on SIGINT/SIGTERM.
+// Starts the workers process: checks Redis, runs every queue's worker, schedules the repeatable
+// jobs (audit checkpoints, telemetry rollups and maintenance), starts the plant adapters (MQTT and
+// Sparkplug B, OPC UA), and shuts down cleanly on SIGINT/SIGTERM.
 import pino from 'pino';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem } from '@threadline/db/audit/audit-keys';
 import { readWorkersConfig } from './config.ts';
-import { auditCheckpointJob, telemetryMaintenanceJob, telemetryRollupJob } from './queues/catalogue.ts';
+import { auditCheckpointJob, telemetryMaintenanceJob, telemetryRollupJob, type JobDefinition } from './queues/catalogue.ts';
 import { runTelemetryMaintenance } from './processors/telemetry-maintenance.ts';
 import { runTelemetryRollup } from './processors/telemetry-rollup.ts';
 import { runAuditCheckpoint } from './processors/audit-checkpoint.ts';
@@ -40,25 +41,15 @@ const host = startWorkerHost({
     [telemetryMaintenanceJob.name]: () => runTelemetryMaintenance(ownerTelemetry, retention),
   },
 });
-await host.queue(telemetryMaintenanceJob.queue).upsertJobScheduler(
-  telemetryMaintenanceJob.name,
-  { every: 3_600_000, immediately: true },
-  { name: telemetryMaintenanceJob.name, data: {}, opts: telemetryMaintenanceJob.options },
-);
-await host.queue(telemetryRollupJob.queue).upsertJobScheduler(
-  telemetryRollupJob.name,
-  { every: config.TELEMETRY_ROLLUP_EVERY_SECONDS * 1000 },
-  { name: telemetryRollupJob.name, data: {}, opts: telemetryRollupJob.options },
-);
-await host.queue(auditCheckpointJob.queue).upsertJobScheduler(
-  auditCheckpointJob.name,
-  { every: config.AUDIT_CHECKPOINT_EVERY_MINUTES * 60_000 },
-  { name: auditCheckpointJob.name, data: {}, opts: auditCheckpointJob.options },
-);
+const schedule = (job: Pick<JobDefinition<unknown>, 'name' | 'queue' | 'options'>, every: number, immediately = false) =>
+  host.queue(job.queue).upsertJobScheduler(job.name, { every, immediately }, { name: job.name, data: {}, opts: job.options });
+await schedule(telemetryMaintenanceJob, 3_600_000, true);
+await schedule(telemetryRollupJob, config.TELEMETRY_ROLLUP_EVERY_SECONDS * 1000);
+await schedule(auditCheckpointJob, config.AUDIT_CHECKPOINT_EVERY_MINUTES * 60_000);
 log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX }, 'workers running');
 
 const ingest = new IngestService(telemetry, new SignalCatalog(pool));
-const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.MQTT_ORGANIZATION) : null;
+const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.PLANT_ORGANIZATION) : null;
 const mqttAdapter = config.MQTT_URL && plantOrganization
   ? new MqttAdapter({ url: config.MQTT_URL, organizationId: plantOrganization, ingest, events: new EventIngest(pool), log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX, connections: config.MQTT_CONNECTIONS })
   : null;

@@ -5,7 +5,7 @@ export async function adapterOrganization(pool: pg.Pool, slug: string | undefine
   const { rows } = slug
     ? await pool.query<{ id: string }>('SELECT id FROM organizations WHERE slug = $1', [slug])
     : await pool.query<{ id: string }>('SELECT id FROM organizations ORDER BY created_at LIMIT 2');
-  if (slug && rows.length === 0) throw new Error(`MQTT_ORGANIZATION ${slug} is not an organisation slug; check the setting.`);
-  if (!slug && rows.length !== 1) throw new Error('Set MQTT_ORGANIZATION to the slug of the organisation whose plant publishes to this broker.');
+  if (slug && rows.length === 0) throw new Error(`PLANT_ORGANIZATION ${slug} is not an organisation slug; check the setting.`);
+  if (!slug && rows.length !== 1) throw new Error('Set PLANT_ORGANIZATION to the slug of the organisation whose plant publishes to this broker.');
   return rows[0]!.id;
 }

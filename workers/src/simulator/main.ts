@@ -14,7 +14,7 @@ import { AlarmLogic } from './alarms.ts';
 
 const config = parseEnv(z.object({
   MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
-  MQTT_ORGANIZATION: z.string().optional(),
+  PLANT_ORGANIZATION: z.string().optional(),
   SIMULATOR_SEED: z.coerce.number().int().default(20261123),
   SIMULATOR_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   SIMULATOR_OPCUA_PORT: z.coerce.number().int().min(1).max(65535).default(4840),
@@ -24,7 +24,7 @@ const db = readDbConfig();
 const log = pino({ name: 'threadline-simulator', level: config.LOG_LEVEL });
 
 const pool = createPool({ url: db.DATABASE_URL, role: db.DATABASE_APP_ROLE, poolSize: 2 });
-const signals = await loadPlantSignals(pool, await adapterOrganization(pool, config.MQTT_ORGANIZATION));
+const signals = await loadPlantSignals(pool, await adapterOrganization(pool, config.PLANT_ORGANIZATION));
 await pool.end();
 const scenario = new Scenario(config.SIMULATOR_SEED);
 const opcua = new SimulatorOpcUaServer(config.SIMULATOR_OPCUA_PORT);
