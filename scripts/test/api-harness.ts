@@ -1,6 +1,7 @@
 // Builds the real API (Fastify + Apollo + PostgreSQL) on a test database and talks to it through
 // Fastify's inject, with helpers to sign in and to count the SQL statements a request sends.
 import pino from 'pino';
+import { hashPassword } from '@threadline/db/passwords';
 import { readApiConfig } from '../../api/src/config.ts';
 import { buildServer } from '../../api/src/server.ts';
 import { createServices, type Services } from '../../api/src/services.ts';
@@ -68,7 +69,6 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
 
 /** A second organisation with an admin, for tenant-isolation tests; returns the admin's token. */
 export async function createOtherOrganization(api: ApiHarness, slug: string): Promise<{ organizationId: string; token: string }> {
-  const { hashPassword } = await import('@threadline/db/passwords');
   const org = await api.services.db.prisma.organization.create({ data: { name: `Org ${slug}`, slug } });
   await api.services.db.prisma.user.create({
     data: { organizationId: org.id, email: `admin@${slug}.example`, name: 'Other admin', role: 'ADMIN', passwordHash: await hashPassword('threadline-demo') },

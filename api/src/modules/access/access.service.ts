@@ -60,8 +60,11 @@ export class AccessService {
     if (!parsed || !key || !secretMatches(parsed.secret, key.secretHash)) throw unauthenticated('The API key is not valid.');
     if (key.revokedAt) throw unauthenticated('The API key was revoked; ask an administrator for a new one.');
     if (key.expiresAt && key.expiresAt <= new Date()) throw unauthenticated('The API key has expired; ask an administrator for a new one.');
-    // Recording use is best-effort and must not slow or fail the request.
-    void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    // Recording use is best-effort, at most once a minute per key, and must not slow or fail the
+    // request: gateways call many times a second.
+    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
+      void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    }
     return {
       kind: 'API_KEY', id: key.id, label: `api-key:${key.name}`, organizationId: key.organizationId,
       permissions: new Set(key.scopes.filter(isPermission) as Permission[]),
