@@ -4,6 +4,7 @@
 import type { PrismaClient, UserRole } from '../client.ts';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import { hashPassword } from '../passwords.ts';
+import { seededRandom } from '../random.ts';
 
 export const DEMO_ORG_SLUG = 'northwind';
 export const DEMO_PASSWORD = 'threadline-demo';
@@ -87,18 +88,6 @@ const DAY = 86_400_000;
 const monthsAgo = (now: Date, months: number) => new Date(now.getTime() - months * 30 * DAY);
 const monthsAhead = (now: Date, months: number) => new Date(now.getTime() + months * 30 * DAY);
 
-/** Seeded PRNG (mulberry32), so the demo plant is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Where a signal comes from: OPC UA nodes for machines with a server, plain MQTT topics in Leipzig,
  * Sparkplug B through the Brno gateway `brq-gw-01`.
@@ -122,7 +111,7 @@ export async function seedDemoPlant(prisma: PrismaClient, now = new Date()): Pro
     return { created: false, organizationId: existing.id, assets, signals };
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const rand = random(20261123);
+  const rand = seededRandom(20261123);
   return prisma.$transaction(async (tx) => {
     const org = await tx.organization.create({ data: { name: 'Northwind Components', slug: DEMO_ORG_SLUG, currency: 'EUR' } });
     const organizationId = org.id;

@@ -2,7 +2,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, IsUUID, Length, MaxLength } from 'class-validator';
 import {
-  AiRiskClass, DeploymentMode, DeploymentStatus, EdgeTargetKind, ExperimentStatus, InsightKind, ModelStage, ModelTask, RunStatus, Severity,
+  AiRiskClass, DeploymentMode, DeploymentStatus, EdgeTargetKind, ExperimentStatus, InsightKind, ModelTask, RunStatus, Severity,
 } from '@threadline/db/client';
 import { DateTime, Json } from '../../common/scalars.ts';
 import { partialOf } from '../../common/inputs.ts';
@@ -13,6 +13,7 @@ export class ModelInput {
   @Field(() => ModelTask) task!: ModelTask;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() useCaseId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() ownerId?: string;
+  @Field(() => ID, { nullable: true, description: 'The asset type whose assets it scores; needed to train it here.' }) @IsOptional() @IsUUID() assetTypeId?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(4000) description?: string;
   @Field(() => [String], { defaultValue: [] }) @ArrayMaxSize(256) @Length(1, 120, { each: true }) features!: string[];
   @Field(() => AiRiskClass, { defaultValue: AiRiskClass.LIMITED }) riskClass!: AiRiskClass;
@@ -29,7 +30,7 @@ export class ModelFilter {
 @InputType()
 export class ModelVersionFilter {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() modelId?: string;
-  @Field(() => ModelStage, { nullable: true }) @IsOptional() stage?: ModelStage;
+  @Field(() => Boolean, { nullable: true, description: 'True: only retired versions; false: only live ones.' }) @IsOptional() retired?: boolean;
 }
 
 @InputType()

@@ -12,6 +12,10 @@ import * as I from './models.inputs.ts';
 
 const write = 'model:write' as const;
 
+function versionWhere({ retired, ...filter }: I.ModelVersionFilter): object {
+  return retired === undefined || retired === null ? whereOf(filter) : { ...whereOf(filter), retiredAt: retired ? { not: null } : null };
+}
+
 export const modelSpecs: EntitySpec[] = [
   {
     name: 'Model', model: 'Model', subject: 'model', node: () => Model, list: 'models', single: 'model',
@@ -20,7 +24,7 @@ export const modelSpecs: EntitySpec[] = [
   },
   {
     name: 'ModelVersion', model: 'ModelVersion', subject: 'model_version', node: () => ModelVersion, list: 'modelVersions', single: 'modelVersion',
-    filter: I.ModelVersionFilter, toWhere: (f) => whereOf(f),
+    filter: I.ModelVersionFilter, toWhere: (f) => versionWhere(f as I.ModelVersionFilter),
   },
   {
     name: 'EdgeTarget', model: 'EdgeTarget', subject: 'edge_target', node: () => EdgeTarget, list: 'edgeTargets', single: 'edgeTarget',

@@ -3,13 +3,12 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import {
   AiRiskClass, DeploymentMode, DeploymentStatus, EdgeTargetKind, ExperimentDecision, ExperimentKind, ExperimentStatus,
-  InsightKind, ModelStage, ModelTask, RunStatus, Severity, TrainingTrigger,
+  InsightKind, ModelTask, RunStatus, Severity, TrainingTrigger,
 } from '@threadline/db/client';
 import { DateTime, Json } from '../../common/scalars.ts';
 
 registerEnumType(ModelTask, { name: 'ModelTask' });
 registerEnumType(AiRiskClass, { name: 'AiRiskClass', description: 'Risk class in the EU AI Act\'s terms.' });
-registerEnumType(ModelStage, { name: 'ModelStage' });
 registerEnumType(EdgeTargetKind, { name: 'EdgeTargetKind' });
 registerEnumType(DeploymentMode, { name: 'DeploymentMode' });
 registerEnumType(DeploymentStatus, { name: 'DeploymentStatus' });
@@ -28,6 +27,7 @@ export class Model {
   @Field(() => String) name!: string;
   @Field(() => ModelTask) task!: ModelTask;
   @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The asset type whose assets it scores.' }) assetTypeId!: string | null;
   @Field(() => [String], { description: 'Feature names in input order.' }) features!: string[];
   @Field(() => AiRiskClass) riskClass!: AiRiskClass;
   @Field(() => Json, { description: 'Drift thresholds, retraining and promotion rules.' }) policy!: unknown;
@@ -40,7 +40,9 @@ export class ModelVersion {
   @Field(() => ID) id!: string;
   @Field(() => ID) modelId!: string;
   @Field(() => Int) version!: number;
-  @Field(() => ModelStage) stage!: ModelStage;
+  @Field(() => String, { description: 'LOGISTIC, MLP, ANOMALY_ZSCORE (trained by Threadline) or EXTERNAL.' }) family!: string;
+  @Field(() => Float, { description: 'Score at or above which the model raises an insight.' }) threshold!: number;
+  @Field(() => DateTime, { nullable: true }) retiredAt!: Date | null;
   @Field(() => String, { description: 'SHA-256 of the ONNX bytes.' }) sha256!: string;
   @Field(() => String, { nullable: true, description: 'Ed25519 signature over (model, version, sha256).' }) signature!: string | null;
   @Field(() => String, { nullable: true }) signingKeyId!: string | null;
@@ -71,11 +73,13 @@ export class EdgeTarget {
 export class Deployment {
   @Field(() => ID) id!: string;
   @Field(() => ID) modelVersionId!: string;
+  @Field(() => String, { nullable: true, description: 'The alias the deployment follows, if any.' }) alias!: string | null;
   @Field(() => ID) edgeTargetId!: string;
   @Field(() => ID, { nullable: true }) assetId!: string | null;
   @Field(() => DeploymentMode) mode!: DeploymentMode;
   @Field(() => Float) trafficShare!: number;
   @Field(() => DeploymentStatus) status!: DeploymentStatus;
+  @Field(() => String, { nullable: true, description: 'Why the deployment is in its status, e.g. why it runs its fallback rules.' }) statusReason!: string | null;
   @Field(() => ID, { nullable: true }) deployedById!: string | null;
   @Field(() => DateTime, { nullable: true }) deployedAt!: Date | null;
   @Field(() => DateTime, { nullable: true }) retiredAt!: Date | null;

@@ -1,0 +1,122 @@
+// Features from a feature spec: for each window end on the scoring grid, the aggregates of every
+// signal over (end - window, end]. The one implementation used by training, the inference workers
+// and the edge command, so a model sees the same numbers wherever it runs.
+import type { Aggregate, FeatureSpec } from '@threadline/db/models/feature-spec';
+
+/** One signal's points in time order: epoch ms, values, and when each was received (epoch ms). */
+export interface SeriesPoints {
+  t: number[];
+  v: number[];
+  r?: number[];
+}
+
+/** An asset's points by signal name. */
+export type AssetSeries = Map<string, SeriesPoints>;
+
+export interface FeatureRow {
+  windowEnd: number;
+  values: Float64Array;
+  /** Points inside the window, over all signals. */
+  points: number;
+  /** Earliest and latest receipt of a point in the window (null without receipt times or points). */
+  earliestReceived: number | null;
+  latestReceived: number | null;
+}
+
+/** Window ends on the spec's grid in (after, upTo], oldest first. */
+export function gridEnds(spec: Pick<FeatureSpec, 'stepSeconds'>, after: number, upTo: number): number[] {
+  const step = spec.stepSeconds * 1000;
+  const ends: number[] = [];
+  for (let end = Math.floor(after / step) * step + step; end <= upTo; end += step) ends.push(end);
+  return ends;
+}
+
+/** Features of one asset at each window end (ascending). */
+export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEnds: readonly number[]): FeatureRow[] {
+  const width = spec.aggregates.length;
+  const windowMs = spec.windowSeconds * 1000;
+  const cursors = spec.signals.map((s) => ({ points: series.get(s.name), lo: 0, hi: 0 }));
+  const rows: FeatureRow[] = [];
+  let previous = -Infinity;
+  for (const end of windowEnds) {
+    if (end < previous) throw new Error('window ends must ascend');
+    previous = end;
+    const values = new Float64Array(spec.signals.length * width);
+    let points = 0;
+    let earliest = Infinity;
+    let latest = -Infinity;
+    cursors.forEach((cursor, s) => {
+      const p = cursor.points;
+      if (p) {
+        while (cursor.lo < p.t.length && p.t[cursor.lo]! <= end - windowMs) cursor.lo += 1;
+        if (cursor.hi < cursor.lo) cursor.hi = cursor.lo;
+        while (cursor.hi < p.t.length && p.t[cursor.hi]! <= end) cursor.hi += 1;
+      }
+      const count = p ? cursor.hi - cursor.lo : 0;
+      for (let a = 0; a < width; a += 1) {
+        values[s * width + a] = count === 0 ? spec.reference[s * width + a]! : aggregate(spec.aggregates[a]!, p!, cursor.lo, cursor.hi, end);
+      }
+      points += count;
+      if (p?.r && count > 0) {
+        for (let i = cursor.lo; i < cursor.hi; i += 1) {
+          if (p.r[i]! < earliest) earliest = p.r[i]!;
+          if (p.r[i]! > latest) latest = p.r[i]!;
+        }
+      }
+    });
+    rows.push({ windowEnd: end, values, points, earliestReceived: Number.isFinite(earliest) ? earliest : null, latestReceived: Number.isFinite(latest) ? latest : null });
+  }
+  return rows;
+}
+
+function aggregate(kind: Aggregate, p: SeriesPoints, lo: number, hi: number, end: number): number {
+  const n = hi - lo;
+  switch (kind) {
+    case 'last':
+      return p.v[hi - 1]!;
+    case 'min': {
+      let m = Infinity;
+      for (let i = lo; i < hi; i += 1) m = Math.min(m, p.v[i]!);
+      return m;
+    }
+    case 'max': {
+      let m = -Infinity;
+      for (let i = lo; i < hi; i += 1) m = Math.max(m, p.v[i]!);
+      return m;
+    }
+    case 'mean':
+      return sum(p.v, lo, hi) / n;
+    case 'std': {
+      const mean = sum(p.v, lo, hi) / n;
+      let squares = 0;
+      for (let i = lo; i < hi; i += 1) squares += (p.v[i]! - mean) ** 2;
+      return Math.sqrt(squares / n);
+    }
+    case 'slope': {
+      // Least-squares change per minute, times measured from the window end.
+      if (n < 2) return 0;
+      let mx = 0;
+      let my = 0;
+      for (let i = lo; i < hi; i += 1) {
+        mx += (p.t[i]! - end) / 60_000;
+        my += p.v[i]!;
+      }
+      mx /= n;
+      my /= n;
+      let sxy = 0;
+      let sxx = 0;
+      for (let i = lo; i < hi; i += 1) {
+        const dx = (p.t[i]! - end) / 60_000 - mx;
+        sxy += dx * (p.v[i]! - my);
+        sxx += dx * dx;
+      }
+      return sxx === 0 ? 0 : sxy / sxx;
+    }
+  }
+}
+
+function sum(values: number[], lo: number, hi: number): number {
+  let total = 0;
+  for (let i = lo; i < hi; i += 1) total += values[i]!;
+  return total;
+}

@@ -1,0 +1,62 @@
+// Holdout metrics of a scorer: ROC AUC, and precision, recall and F1 at a threshold; the threshold
+// with the best F1 on training data.
+
+/** The q-quantile of ascending values (linear interpolation). */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
+}
+
+/** Area under the ROC curve (Mann-Whitney, ties counted half); null without both classes. */
+export function auc(scores: readonly number[], labels: readonly number[]): number | null {
+  const order = scores.map((s, i) => [s, labels[i]!] as const).sort((a, b) => a[0] - b[0]);
+  const positives = labels.filter((l) => l === 1).length;
+  const negatives = labels.length - positives;
+  if (positives === 0 || negatives === 0) return null;
+  let rankSum = 0;
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j < order.length && order[j]![0] === order[i]![0]) j += 1;
+    const meanRank = (i + 1 + j) / 2;
+    for (let k = i; k < j; k += 1) if (order[k]![1] === 1) rankSum += meanRank;
+    i = j;
+  }
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+export interface Confusion {
+  precision: number;
+  recall: number;
+  f1: number;
+  positives: number;
+  flagged: number;
+}
+
+export function confusionAt(scores: readonly number[], labels: readonly number[], threshold: number): Confusion {
+  let tp = 0;
+  let flagged = 0;
+  const positives = labels.filter((l) => l === 1).length;
+  scores.forEach((s, i) => {
+    if (s < threshold) return;
+    flagged += 1;
+    if (labels[i] === 1) tp += 1;
+  });
+  const precision = flagged === 0 ? 0 : tp / flagged;
+  const recall = positives === 0 ? 0 : tp / positives;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { precision, recall, f1, positives, flagged };
+}
+
+/** The threshold among the scores with the best F1 (ties: the higher threshold). */
+export function bestF1Threshold(scores: readonly number[], labels: readonly number[]): number {
+  const candidates = [...new Set(scores)].sort((a, b) => b - a);
+  let best = { threshold: 0.5, f1: -1 };
+  for (const threshold of candidates.length > 400 ? candidates.filter((_, i) => i % Math.ceil(candidates.length / 400) === 0) : candidates) {
+    const { f1 } = confusionAt(scores, labels, threshold);
+    if (f1 > best.f1) best = { threshold, f1 };
+  }
+  return best.threshold;
+}

@@ -1,0 +1,84 @@
+// The model families Threadline trains, as plain parameters, and their TypeScript forward pass:
+// a failure-risk classifier (logistic regression or a one-hidden-layer MLP) and a streaming
+// anomaly detector (robust z-scores of the window's features against normal operation). Every
+// family standardises its raw features first; explanations occlude one feature at a time with
+// its reference value. The ONNX export (onnx-export.ts) computes exactly this.
+
+export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'ANOMALY_ZSCORE'] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+
+export interface Standardizer {
+  center: number[];
+  scale: number[];
+}
+
+export type TrainedModel =
+  | { family: 'LOGISTIC'; standardizer: Standardizer; weights: number[]; bias: number }
+  | { family: 'MLP'; standardizer: Standardizer; hiddenWeights: number[][]; hiddenBias: number[]; outputWeights: number[]; outputBias: number }
+  /** Score 1 - exp(-ln2 · mean(min(z², cap)) / halfAt): 0.5 where normal windows' 99.5th percentile lies. */
+  | { family: 'ANOMALY_ZSCORE'; standardizer: Standardizer; cap: number; halfAt: number };
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+export function standardize(s: Standardizer, x: ArrayLike<number>): number[] {
+  return Array.from({ length: s.center.length }, (_, f) => (x[f]! - s.center[f]!) / s.scale[f]!);
+}
+
+/** The score of standardised features. */
+export function scoreStandardized(model: TrainedModel, z: readonly number[]): number {
+  switch (model.family) {
+    case 'LOGISTIC':
+      return sigmoid(dot(model.weights, z) + model.bias);
+    case 'MLP': {
+      const hidden = model.hiddenWeights.map((w, h) => Math.max(0, dot(w, z) + model.hiddenBias[h]!));
+      return sigmoid(dot(model.outputWeights, hidden) + model.outputBias);
+    }
+    case 'ANOMALY_ZSCORE': {
+      const energy = z.reduce((total, v) => total + Math.min(v * v, model.cap), 0) / z.length;
+      return 1 - Math.exp(-(energy / model.halfAt) * Math.LN2);
+    }
+  }
+}
+
+export function score(model: TrainedModel, x: ArrayLike<number>): number {
+  return scoreStandardized(model, standardize(model.standardizer, x));
+}
+
+/**
+ * Per-feature contributions: the score minus the score with that feature replaced by its
+ * reference value. Positive: the feature pushed the score up.
+ */
+export function explain(model: TrainedModel, x: ArrayLike<number>, reference: readonly number[]): number[] {
+  const z = standardize(model.standardizer, x);
+  const zRef = standardize(model.standardizer, reference);
+  const full = scoreStandardized(model, z);
+  return z.map((_, f) => {
+    const occluded = [...z];
+    occluded[f] = zRef[f]!;
+    return full - scoreStandardized(model, occluded);
+  });
+}
+
+export function featureCount(model: TrainedModel): number {
+  return model.standardizer.center.length;
+}
+
+/** The same model with every parameter rounded to float32, as ONNX will hold it. */
+export function toFloat32(model: TrainedModel): TrainedModel {
+  const r = (values: readonly number[]) => values.map(Math.fround);
+  const standardizer = { center: r(model.standardizer.center), scale: r(model.standardizer.scale) };
+  switch (model.family) {
+    case 'LOGISTIC':
+      return { ...model, standardizer, weights: r(model.weights), bias: Math.fround(model.bias) };
+    case 'MLP':
+      return { ...model, standardizer, hiddenWeights: model.hiddenWeights.map(r), hiddenBias: r(model.hiddenBias), outputWeights: r(model.outputWeights), outputBias: Math.fround(model.outputBias) };
+    case 'ANOMALY_ZSCORE':
+      return { ...model, standardizer, cap: Math.fround(model.cap), halfAt: Math.fround(model.halfAt) };
+  }
+}
+
+function dot(a: readonly number[], b: readonly number[]): number {
+  let total = 0;
+  for (let i = 0; i < a.length; i += 1) total += a[i]! * b[i]!;
+  return total;
+}

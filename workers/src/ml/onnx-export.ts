@@ -1,0 +1,134 @@
+// Exports a trained model as an ONNX graph (built with onnx-proto, opset 17). Input `features`
+// [N, F] of raw feature values; outputs `score` [N] and `contributions` [N, F]: the explanation
+// is computed in the same run, by scoring each row again with one feature at a time replaced by
+// its reference value (occlusion), as the TypeScript forward pass does.
+import onnxProto from 'onnx-proto';
+import type { TrainedModel } from './model-families.ts';
+import { featureCount } from './model-families.ts';
+
+const { onnx } = onnxProto;
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const INT64 = onnx.TensorProto.DataType.INT64;
+
+export const ONNX_INPUT = 'features';
+export const ONNX_OUTPUTS = { score: 'score', contributions: 'contributions' } as const;
+
+type Node = ReturnType<typeof onnx.NodeProto.create>;
+type Tensor = ReturnType<typeof onnx.TensorProto.create>;
+
+class GraphBuilder {
+  readonly nodes: Node[] = [];
+  readonly initializers: Tensor[] = [];
+
+  floats(name: string, dims: number[], values: readonly number[]): string {
+    this.initializers.push(onnx.TensorProto.create({ name, dims, dataType: FLOAT, floatData: [...values] }));
+    return name;
+  }
+
+  ints(name: string, values: readonly number[]): string {
+    this.initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType: INT64, int64Data: [...values] }));
+    return name;
+  }
+
+  op(opType: string, inputs: string[], output: string, attribute: ReturnType<typeof onnx.AttributeProto.create>[] = []): string {
+    this.nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: [output], name: output, attribute }));
+    return output;
+  }
+}
+
+const valueInfo = (name: string, dims: (number | string)[]) => onnx.ValueInfoProto.create({
+  name,
+  type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+});
+
+/** Adds the family's score of standardised rows `input` [M, F] → [M, 1]; parameters are shared. */
+function body(g: GraphBuilder, model: TrainedModel, prefix: string, input: string): string {
+  switch (model.family) {
+    case 'LOGISTIC':
+      return g.op('Sigmoid', [g.op('Add', [g.op('MatMul', [input, 'w'], `${prefix}_xw`), 'b'], `${prefix}_logit`)], `${prefix}_score`);
+    case 'MLP': {
+      const hidden = g.op('Relu', [g.op('Add', [g.op('MatMul', [input, 'w1'], `${prefix}_h0`), 'b1'], `${prefix}_h1`)], `${prefix}_h`);
+      return g.op('Sigmoid', [g.op('Add', [g.op('MatMul', [hidden, 'w2'], `${prefix}_o0`), 'b2'], `${prefix}_logit`)], `${prefix}_score`);
+    }
+    case 'ANOMALY_ZSCORE': {
+      const squared = g.op('Min', [g.op('Mul', [input, input], `${prefix}_z2`), 'cap'], `${prefix}_capped`);
+      const energy = g.op('ReduceMean', [squared], `${prefix}_energy`, [onnx.AttributeProto.create({ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] }), onnx.AttributeProto.create({ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 })]);
+      const decay = g.op('Exp', [g.op('Neg', [g.op('Mul', [energy, 'rate'], `${prefix}_scaled`)], `${prefix}_neg`)], `${prefix}_decay`);
+      return g.op('Sub', ['one', decay], `${prefix}_score`);
+    }
+  }
+}
+
+function addParameters(g: GraphBuilder, model: TrainedModel): void {
+  const f = featureCount(model);
+  switch (model.family) {
+    case 'LOGISTIC':
+      g.floats('w', [f, 1], model.weights);
+      g.floats('b', [1], [model.bias]);
+      return;
+    case 'MLP': {
+      const h = model.hiddenBias.length;
+      // MatMul(x [M,F], w1 [F,H]): column h holds hidden unit h's weights.
+      g.floats('w1', [f, h], Array.from({ length: f * h }, (_, i) => model.hiddenWeights[i % h]![Math.floor(i / h)]!));
+      g.floats('b1', [h], model.hiddenBias);
+      g.floats('w2', [h, 1], model.outputWeights);
+      g.floats('b2', [1], [model.outputBias]);
+      return;
+    }
+    case 'ANOMALY_ZSCORE':
+      g.floats('cap', [1], [model.cap]);
+      g.floats('rate', [1], [Math.LN2 / model.halfAt]);
+      g.floats('one', [1], [1]);
+  }
+}
+
+export interface OnnxMetadata {
+  name: string;
+  version: number;
+  features: string[];
+}
+
+/** The model as ONNX bytes; `reference` is the value each feature is occluded with. */
+export function exportOnnx(model: TrainedModel, reference: readonly number[], metadata: OnnxMetadata): Uint8Array {
+  const f = featureCount(model);
+  if (reference.length !== f || metadata.features.length !== f) throw new Error(`the model has ${f} features; reference and names must match`);
+  const g = new GraphBuilder();
+  g.floats('center', [f], model.standardizer.center);
+  g.floats('scale', [f], model.standardizer.scale);
+  const zRef = reference.map((r, i) => (r - model.standardizer.center[i]!) / model.standardizer.scale[i]!);
+  g.floats('occlusion_keep', [f, f], Array.from({ length: f * f }, (_, i) => (Math.floor(i / f) === i % f ? 0 : 1)));
+  g.floats('occlusion_fill', [f, f], Array.from({ length: f * f }, (_, i) => (Math.floor(i / f) === i % f ? zRef[i % f]! : 0)));
+  g.ints('axis1', [1]);
+  g.ints('rows_by_feature', [-1, f]);
+  g.ints('flat', [-1]);
+  addParameters(g, model);
+
+  const z = g.op('Div', [g.op('Sub', [ONNX_INPUT, 'center'], 'centered'), 'scale'], 'z');
+  const full = body(g, model, 'full', z);
+  // Row r, feature f of the occluded batch: row r with feature f replaced by its reference.
+  const occluded = g.op('Add', [g.op('Mul', [g.op('Unsqueeze', [z, 'axis1'], 'z3'), 'occlusion_keep'], 'kept'), 'occlusion_fill'], 'occluded3');
+  const occludedScores = body(g, model, 'occluded', g.op('Reshape', [occluded, 'rows_by_feature'], 'occluded'));
+  g.op('Sub', [full, g.op('Reshape', [occludedScores, 'rows_by_feature'], 'occluded_by_feature')], ONNX_OUTPUTS.contributions);
+  g.op('Reshape', [full, 'flat'], ONNX_OUTPUTS.score);
+
+  const graph = onnx.GraphProto.create({
+    name: metadata.name,
+    node: g.nodes,
+    initializer: g.initializers,
+    input: [valueInfo(ONNX_INPUT, ['N', f])],
+    output: [valueInfo(ONNX_OUTPUTS.score, ['N']), valueInfo(ONNX_OUTPUTS.contributions, ['N', f])],
+  });
+  const proto = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'threadline',
+    producerVersion: '1',
+    modelVersion: metadata.version,
+    graph,
+    metadataProps: [
+      { key: 'threadline.family', value: model.family },
+      { key: 'threadline.features', value: JSON.stringify(metadata.features) },
+    ],
+  });
+  return onnx.ModelProto.encode(proto).finish();
+}
