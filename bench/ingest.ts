@@ -16,7 +16,6 @@ import { prepareDatabase } from '@threadline/db/prepare-database';
 import { seedDemoPlant } from '@threadline/db/seed/demo-plant';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { EventIngest } from '@threadline/db/telemetry/events';
-import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { readApiConfig } from '../api/src/config.ts';
 import { buildServer } from '../api/src/server.ts';
@@ -138,7 +137,7 @@ out(`GraphQL batch                  ${gqlRate.toFixed(0).padStart(8)} points/s  
 
 // MQTT: the adapter in this process, publishing JSON arrays of readings to plain topics.
 const prefix = `tl-bench-${randomBytes(3).toString('hex')}/`;
-const ingest = new IngestService(await openTelemetryStorage(pool), new SignalCatalog(pool));
+const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
 const adapter = new MqttAdapter({ url: MQTT_URL, organizationId, ingest, events: new EventIngest(pool), log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-bench-${randomBytes(3).toString('hex')}`, connections: Number(process.env.BENCH_MQTT_CONNECTIONS ?? 4) });
 await adapter.start();
 const publisher = await mqtt.connectAsync(MQTT_URL);

@@ -7,7 +7,6 @@ import type { ApiConfig } from './config.ts';
 import { TokenService } from './auth/tokens.ts';
 import { AccessService } from './modules/access/access.service.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
-import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
 import { TelemetryQueries } from '@threadline/db/telemetry/queries';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
@@ -47,7 +46,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     db,
     access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES)),
     telemetry,
-    ingest: new IngestService(telemetry, new SignalCatalog(db.pool)),
+    ingest: IngestService.forPool(db.pool, telemetry),
     telemetryQueries: new TelemetryQueries(db.pool),
     events: new EventIngest(db.pool),
     auditKeys: { signing, trusted: trustedAuditKeys(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },

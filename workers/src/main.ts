@@ -16,7 +16,6 @@ import { OpcUaAdapter } from './adapters/opcua-adapter.ts';
 import { adapterOrganization } from './adapters/organization.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { EventIngest } from '@threadline/db/telemetry/events';
-import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 
 const config = readWorkersConfig();
@@ -48,7 +47,7 @@ await schedule(telemetryRollupJob, config.TELEMETRY_ROLLUP_EVERY_SECONDS * 1000)
 await schedule(auditCheckpointJob, config.AUDIT_CHECKPOINT_EVERY_MINUTES * 60_000);
 log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX }, 'workers running');
 
-const ingest = new IngestService(telemetry, new SignalCatalog(pool));
+const ingest = IngestService.forPool(pool, telemetry);
 const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.PLANT_ORGANIZATION) : null;
 const mqttAdapter = config.MQTT_URL && plantOrganization
   ? new MqttAdapter({ url: config.MQTT_URL, organizationId: plantOrganization, ingest, events: new EventIngest(pool), log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX, connections: config.MQTT_CONNECTIONS })

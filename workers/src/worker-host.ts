@@ -1,4 +1,4 @@
-// Runs one BullMQ worker per queue and dispatches each job to its handler. Refuses to start when
+// Runs one BullMQ worker per queue of the catalogue and dispatches each job to its handler. Refuses to start when
 // a catalogue job has no handler, or a handler names no catalogue job; rejects a payload that
 // breaks its schema without retrying it.
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
@@ -10,7 +10,10 @@ export type Handler = (payload: never, job: Job) => Promise<unknown>;
 export interface WorkerHostOptions {
   connection: ConnectionOptions;
   prefix: string;
-  concurrency: number;
+  /** Jobs run at once per queue: one number for every queue, or per queue. */
+  concurrency: number | Partial<Record<QueueName, number>>;
+  /** How long a job's lock lasts without renewal; a killed worker's jobs run again after it. */
+  lockDurationMs?: number;
   handlers: Record<string, Handler>;
   log: Logger;
   catalogue?: readonly JobDefinition<unknown>[];
@@ -36,7 +39,10 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
   const catalogue = options.catalogue ?? JOB_CATALOGUE;
   checkHandlers(catalogue, options.handlers);
   const queues = new Map<QueueName, Queue>();
-  const workers = QUEUE_NAMES.map((queueName) => {
+  const used = QUEUE_NAMES.filter((name) => catalogue.some((job) => job.queue === name));
+  const concurrencyOf = (name: QueueName) => (typeof options.concurrency === 'number' ? options.concurrency : options.concurrency[name] ?? 1);
+  const lock = options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs } : {};
+  const workers = used.map((queueName) => {
     queues.set(queueName, new Queue(queueName, { connection: options.connection, prefix: options.prefix }));
     const worker = new Worker(queueName, async (job) => {
       const definition = catalogue.find((d) => d.name === job.name && d.queue === queueName);
@@ -48,7 +54,7 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
       const result = await options.handlers[job.name]!(parsed.data as never, job);
       log.debug('job done');
       return result;
-    }, { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency });
+    }, { connection: options.connection, prefix: options.prefix, concurrency: concurrencyOf(queueName), ...lock });
     worker.on('failed', (job, err) => options.log.warn({ jobId: job?.id, job: job?.name, err }, 'job failed'));
     worker.on('error', (err) => options.log.error({ err }, 'worker error'));
     return worker;

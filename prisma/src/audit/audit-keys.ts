@@ -1,4 +1,5 @@
-// Ed25519 keys that sign audit checkpoints: loading, the key id, and sign/verify of a chain head.
+// Ed25519 keys that sign audit checkpoints and model versions: loading, the key id, development
+// keys, and sign/verify of an audit chain head.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,14 +18,14 @@ export function keyIdOf(publicKey: KeyObject): string {
 
 export function signingKeyFromPem(privatePem: string): SigningKey {
   const privateKey = createPrivateKey(privatePem);
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the audit signing key must be an Ed25519 private key (PKCS#8 PEM)');
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('signing keys must be Ed25519 private keys (PKCS#8 PEM)');
   const publicKey = createPublicKey(privateKey);
   return { keyId: keyIdOf(publicKey), privateKey, publicKey };
 }
 
 export function publicKeyFromPem(publicPem: string): KeyObject {
   const key = createPublicKey(publicPem);
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error('audit verification keys must be Ed25519 public keys (SPKI PEM)');
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error('verification keys must be Ed25519 public keys (SPKI PEM)');
   return key;
 }
 
@@ -41,13 +42,13 @@ export function checkpointSignatureValid(publicKey: KeyObject, organizationId: s
 }
 
 /**
- * The signing key's PEM: the configured value when given, otherwise a development key made once
- * in `keyDir` and reused on later starts (never in production; the API refuses to start there
- * without AUDIT_SIGNING_KEY).
+ * A signing key's PEM: the configured value when given (PEM or base64 of it), otherwise a
+ * development key `<purpose>-signing-ed25519.pem` made once in `keyDir` and reused on later starts
+ * (never in production: API and workers refuse to start there without configured keys).
  */
-export function signingKeyPem(configured: string | undefined, keyDir: string): string {
+export function signingKeyPem(configured: string | undefined, keyDir: string, purpose: 'audit' | 'model' = 'audit'): string {
   if (configured) return configured.includes('BEGIN') ? configured : Buffer.from(configured, 'base64').toString('utf8');
-  return readOrCreate(join(keyDir, 'audit-signing-ed25519.pem'), () =>
+  return readOrCreate(join(keyDir, `${purpose}-signing-ed25519.pem`), () =>
     generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   );
 }

@@ -11,6 +11,14 @@ export interface RawSql {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
+/** RawSql over a node-postgres client, for writers that use pg directly (workers, ingest). */
+export function rawSqlOf(client: pg.PoolClient | pg.Pool): RawSql {
+  return {
+    $queryRawUnsafe: async <T>(query: string, ...values: unknown[]) => (await client.query(query, values)).rows as T,
+    $executeRawUnsafe: async (query: string, ...values: unknown[]) => (await client.query(query, values)).rowCount ?? 0,
+  };
+}
+
 export interface AuditActor {
   kind: ActorKindName;
   id: string | null;

@@ -2,7 +2,7 @@
 // (unless one is open), a RUNNING event closes it with its downtime. Each change is an audit event
 // by the system actor, in the same transaction, so downtime KPIs rest on an audited record.
 import type pg from 'pg';
-import { appendAuditEvent, type RawSql } from '../audit/audit-log.ts';
+import { appendAuditEvent, rawSqlOf } from '../audit/audit-log.ts';
 
 export interface StateChange {
   assetId: string;
@@ -15,18 +15,11 @@ export interface StateChange {
 export const STOPPED = 'STOPPED';
 export const RUNNING = 'RUNNING';
 
-function rawSql(client: pg.PoolClient): RawSql {
-  return {
-    $queryRawUnsafe: async <T>(query: string, ...values: unknown[]) => (await client.query(query, values)).rows as T,
-    $executeRawUnsafe: async (query: string, ...values: unknown[]) => (await client.query(query, values)).rowCount ?? 0,
-  };
-}
-
 /** Opens and closes incidents for the state changes; call inside the transaction that stored them. */
 export async function applyStateChanges(client: pg.PoolClient, organizationId: string, changes: readonly StateChange[]): Promise<number> {
   const relevant = changes.filter((c) => c.code === STOPPED || c.code === RUNNING).sort((a, b) => a.time.getTime() - b.time.getTime());
   let changed = 0;
-  const audit = rawSql(client);
+  const audit = rawSqlOf(client);
   for (const change of relevant) {
     const open = await client.query<{ id: string; started_at: Date }>(
       `SELECT id, started_at FROM incidents WHERE organization_id = $1 AND asset_id = $2 AND ended_at IS NULL AND started_at <= $3

@@ -1,9 +1,11 @@
 // The one ingest path every protocol writes through (GraphQL, HTTP bulk, MQTT, Sparkplug B, OPC UA):
 // checks each point, stores the valid ones idempotently on (signal, time), and reports each refused
-// point with its index and reason.
+// point with its index and reason; then tells inference which assets got data (arrivals.ts).
+import type pg from 'pg';
 import type { TelemetryStorage } from './storage.ts';
-import type { SignalCatalog } from './signal-catalog.ts';
-import { checkPoint, signalIdOf, type KnownSignal, type RawPoint } from './point-rules.ts';
+import { SignalCatalog, type CatalogSignal } from './signal-catalog.ts';
+import { ArrivalNotifier } from './arrivals.ts';
+import { checkPoint, signalIdOf, type RawPoint } from './point-rules.ts';
 
 export interface RejectedPoint {
   index: number;
@@ -25,13 +27,17 @@ export interface AddressedPoint extends Omit<RawPoint, 'signalId'> {
 export const MAX_BATCH = 50_000;
 
 export class IngestService {
-  constructor(private readonly storage: TelemetryStorage, private readonly catalog: SignalCatalog) {}
+  constructor(private readonly storage: TelemetryStorage, private readonly catalog: SignalCatalog, private readonly arrivals: ArrivalNotifier) {}
+
+  static forPool(pool: pg.Pool, storage: TelemetryStorage): IngestService {
+    return new IngestService(storage, new SignalCatalog(pool), new ArrivalNotifier(pool));
+  }
 
   /** Points named by signal id (GraphQL and HTTP bulk). */
   async ingest(organizationId: string, raw: readonly RawPoint[]): Promise<IngestResult> {
     const ids = [...new Set(raw.map(signalIdOf).filter((id): id is string => id !== null))];
     const signals = await this.catalog.byId(organizationId, ids);
-    return this.store(raw, (point) => {
+    return this.store(organizationId, raw, (point) => {
       const id = signalIdOf(point);
       if (!id) return 'signalId must be a UUID';
       return signals.get(id) ?? `unknown signal ${id}`;
@@ -41,20 +47,29 @@ export class IngestService {
   /** Points named by their source address under one protocol (the plant adapters). */
   async ingestByAddress(organizationId: string, protocol: string, points: readonly AddressedPoint[]): Promise<IngestResult> {
     const signals = await this.catalog.byAddress(organizationId, protocol, [...new Set(points.map((p) => p.address))]);
-    return this.store(points, (point) => signals.get((point as AddressedPoint).address) ?? `unknown ${protocol} address ${(point as AddressedPoint).address}`);
+    return this.store(organizationId, points, (point) => signals.get((point as AddressedPoint).address) ?? `unknown ${protocol} address ${(point as AddressedPoint).address}`);
   }
 
-  private async store(raw: readonly RawPoint[], signalOf: (point: RawPoint) => KnownSignal | string): Promise<IngestResult> {
+  private async store(organizationId: string, raw: readonly RawPoint[], signalOf: (point: RawPoint) => CatalogSignal | string): Promise<IngestResult> {
     const now = Date.now();
     const receivedAt = new Date(now);
     const rejected: RejectedPoint[] = [];
     const valid = [];
+    const latestByAsset = new Map<string, number>();
     for (let index = 0; index < raw.length; index += 1) {
-      const checked = checkPoint(raw[index]!, signalOf(raw[index]!), now, receivedAt);
-      if (checked.ok) valid.push(checked.point);
-      else rejected.push({ index, reason: checked.reason });
+      const signal = signalOf(raw[index]!);
+      const checked = checkPoint(raw[index]!, signal, now, receivedAt);
+      if (!checked.ok) {
+        rejected.push({ index, reason: checked.reason });
+        continue;
+      }
+      valid.push(checked.point);
+      const { assetId } = signal as CatalogSignal;
+      const time = checked.point.time.getTime();
+      if (time > (latestByAsset.get(assetId) ?? -Infinity)) latestByAsset.set(assetId, time);
     }
     const written = await this.storage.write(valid);
+    if (written.inserted > 0) await this.arrivals.notify({ organizationId, receivedAt: now, assets: [...latestByAsset] });
     return { accepted: written.inserted, duplicates: written.duplicates, rejected };
   }
 }

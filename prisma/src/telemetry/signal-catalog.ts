@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { KnownSignal } from './point-rules.ts';
 
-type CatalogSignal = KnownSignal;
+export type CatalogSignal = KnownSignal & { assetId: string };
 
 interface Entry {
   byId: Map<string, CatalogSignal>;
@@ -56,15 +56,15 @@ export class SignalCatalog {
   }
 
   private async load(organizationId: string): Promise<Entry> {
-    const { rows } = await this.pool.query<{ id: string; source_protocol: string; source_address: string; min_value: number | null; max_value: number | null }>(
-      `SELECT s.id, s.source_protocol, s.source_address, p.min_value, p.max_value FROM signals s
+    const { rows } = await this.pool.query<{ id: string; asset_id: string; source_protocol: string; source_address: string; min_value: number | null; max_value: number | null }>(
+      `SELECT s.id, s.asset_id, s.source_protocol, s.source_address, p.min_value, p.max_value FROM signals s
          LEFT JOIN asset_type_properties p ON p.organization_id = s.organization_id AND p.id = s.property_id
         WHERE s.organization_id = $1`,
       [organizationId],
     );
     const entry: Entry = { byId: new Map(), byAddress: new Map(), loadedAt: Date.now() };
     for (const row of rows) {
-      const signal = { id: row.id, minValue: row.min_value, maxValue: row.max_value };
+      const signal = { id: row.id, assetId: row.asset_id, minValue: row.min_value, maxValue: row.max_value };
       entry.byId.set(row.id, signal);
       entry.byAddress.set(addressKey(row.source_protocol, row.source_address), signal);
     }

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '@threadline/db/client';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { EventIngest } from '@threadline/db/telemetry/events';
-import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { mqttUrl } from '../../../scripts/test/queues.ts';
@@ -40,7 +39,7 @@ describe('MQTT adapter', () => {
   beforeAll(async () => {
     pool = createPool({ url: (await createTestDatabase()).url, role: 'threadline_app' });
     const organizationId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
-    const ingest = new IngestService(await openTelemetryStorage(pool), new SignalCatalog(pool));
+    const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
     adapter = new MqttAdapter({ url: mqttUrl(), organizationId, ingest, events: new EventIngest(pool), log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-test-${randomBytes(4).toString('hex')}` });
     await adapter.start();
     publisher = await mqtt.connectAsync(mqttUrl());

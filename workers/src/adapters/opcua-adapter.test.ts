@@ -6,7 +6,6 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '@threadline/db/client';
 import { IngestService } from '@threadline/db/telemetry/ingest';
-import { SignalCatalog } from '@threadline/db/telemetry/signal-catalog';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
@@ -36,7 +35,7 @@ describe('OPC UA adapter', () => {
     const organizationId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
     server = new SimulatorOpcUaServer(20_000 + Math.floor(Math.random() * 20_000));
     await server.start(await loadPlantSignals(pool, organizationId));
-    const ingest = new IngestService(await openTelemetryStorage(pool), new SignalCatalog(pool));
+    const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
     adapter = new OpcUaAdapter({ endpointUrl: server.endpointUrl, organizationId, pool, ingest, log: pino({ level: 'silent' }), samplingIntervalMs: 50, flushMs: 20 });
     await adapter.start();
   }, 60_000);

@@ -18,6 +18,8 @@ export interface FeatureRow {
   values: Float64Array;
   /** Points inside the window, over all signals. */
   points: number;
+  /** Every signal had a point in the window (otherwise its features took their reference values). */
+  complete: boolean;
   /** Earliest and latest receipt of a point in the window (null without receipt times or points). */
   earliestReceived: number | null;
   latestReceived: number | null;
@@ -43,6 +45,7 @@ export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEn
     previous = end;
     const values = new Float64Array(spec.signals.length * width);
     let points = 0;
+    let complete = true;
     let earliest = Infinity;
     let latest = -Infinity;
     cursors.forEach((cursor, s) => {
@@ -57,6 +60,7 @@ export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEn
         values[s * width + a] = count === 0 ? spec.reference[s * width + a]! : aggregate(spec.aggregates[a]!, p!, cursor.lo, cursor.hi, end);
       }
       points += count;
+      if (count === 0) complete = false;
       if (p?.r && count > 0) {
         for (let i = cursor.lo; i < cursor.hi; i += 1) {
           if (p.r[i]! < earliest) earliest = p.r[i]!;
@@ -64,7 +68,7 @@ export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEn
         }
       }
     });
-    rows.push({ windowEnd: end, values, points, earliestReceived: Number.isFinite(earliest) ? earliest : null, latestReceived: Number.isFinite(latest) ? latest : null });
+    rows.push({ windowEnd: end, values, points, complete, earliestReceived: Number.isFinite(earliest) ? earliest : null, latestReceived: Number.isFinite(latest) ? latest : null });
   }
   return rows;
 }

@@ -4,7 +4,7 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 
-export const QUEUE_NAMES = ['maintenance'] as const;
+export const QUEUE_NAMES = ['maintenance', 'inference', 'models'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobDefinition<P> {
@@ -48,7 +48,44 @@ export const telemetryMaintenanceJob: JobDefinition<Record<string, never>> = {
   options: RETRIED,
 };
 
+export interface InferenceWindow {
+  assetId: string;
+  /** Window ends on the deployment's grid in (after, upTo], epoch ms. */
+  after: number;
+  upTo: number;
+}
+
+export interface InferencePayload {
+  organizationId: string;
+  deploymentId: string;
+  windows: InferenceWindow[];
+}
+
+/** Scores a micro-batch of asset windows for one deployment; its job id names the batch, so a resend is one job. */
+export const inferenceJob: JobDefinition<InferencePayload> = {
+  name: 'inference',
+  queue: 'inference',
+  version: 1,
+  payload: z.object({
+    organizationId: z.uuid(),
+    deploymentId: z.uuid(),
+    windows: z.array(z.object({ assetId: z.uuid(), after: z.number(), upTo: z.number() }).refine((w) => w.upTo > w.after, 'upTo must follow after')).min(1).max(10_000),
+  }),
+  options: { attempts: 8, backoff: { type: 'exponential', delay: 250 }, removeOnComplete: { count: 2_000 }, removeOnFail: { count: 5_000 } },
+};
+
+/** Trains a queued training run and registers its model version; the job id is the run id. */
+export const modelTrainingJob: JobDefinition<{ organizationId: string; trainingRunId: string }> = {
+  name: 'model-training',
+  queue: 'models',
+  version: 1,
+  payload: z.object({ organizationId: z.uuid(), trainingRunId: z.uuid() }),
+  options: { ...RETRIED, attempts: 3 },
+};
+
 export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
+  inferenceJob as JobDefinition<unknown>,
+  modelTrainingJob as JobDefinition<unknown>,
   telemetryMaintenanceJob as JobDefinition<unknown>,
   auditCheckpointJob as JobDefinition<unknown>,
   telemetryRollupJob as JobDefinition<unknown>,

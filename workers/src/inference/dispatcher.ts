@@ -1,0 +1,181 @@
+// Turns telemetry arrival notices into inference jobs, without polling: it LISTENs for arrivals
+// and deployment changes, and a short moment (INFERENCE_DISPATCH_MS) after the first notice it
+// enqueues, per cloud deployment, one job holding the new grid windows of every asset that got
+// data. It remembers the last window scheduled per deployment and asset, starting from the newest
+// stored prediction, so each window is scheduled once; job ids name their windows, so a resend
+// is the same job. One dispatcher leads at a time (a PostgreSQL advisory lock); others stand by.
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { ARRIVALS_CHANNEL, parseArrival } from '@threadline/db/telemetry/arrivals';
+import { DEPLOYMENT_ASSETS_SQL, DEPLOYMENTS_CHANNEL } from '@threadline/db/models/deployment-scope';
+import { inferenceJob, type InferencePayload, type InferenceWindow } from '../queues/catalogue.ts';
+
+export interface DispatcherOptions {
+  /** Connection string of the database (the dispatcher holds one connection of its own). */
+  databaseUrl: string;
+  role: string;
+  pool: pg.Pool;
+  queue: Queue;
+  log: Logger;
+  dispatchMs: number;
+  /** Most windows one asset is given at once; older missed windows are skipped. */
+  maxWindowsPerAsset: number;
+  maxWindowsPerJob: number;
+}
+
+interface Route {
+  deploymentId: string;
+  organizationId: string;
+  stepMs: number;
+}
+
+const LEADER_LOCK = 'threadline:inference-dispatcher';
+
+export class InferenceDispatcher {
+  private client: pg.Client | null = null;
+  private routes = new Map<string, Route[]>();
+  private readonly lastScheduled = new Map<string, number>();
+  private readonly known = new Set<string>();
+  private readonly pending = new Map<string, { route: Route; assetId: string; latest: number }>();
+  private timer: NodeJS.Timeout | null = null;
+  private leaderTimer: NodeJS.Timeout | null = null;
+  private reloadTimer: NodeJS.Timeout | null = null;
+  private leading = false;
+  private stopped = false;
+  /** Jobs enqueued since start (for tests and logs). */
+  enqueued = 0;
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.databaseUrl });
+    client.on('error', (err) => this.options.log.error({ err }, 'dispatcher connection failed'));
+    await client.connect();
+    if (this.options.role) await client.query(`SET ROLE ${pg.escapeIdentifier(this.options.role)}`);
+    this.client = client;
+    client.on('notification', (message) => this.onNotification(message.channel, message.payload ?? ''));
+    await this.tryLead();
+    if (!this.leading) this.leaderTimer = setInterval(() => void this.tryLead().catch((err: unknown) => this.options.log.warn({ err }, 'leader check failed')), 5_000);
+    // A safety net for changes whose notice was missed.
+    this.reloadTimer = setInterval(() => void this.reload().catch((err: unknown) => this.options.log.warn({ err }, 'reloading deployments failed')), 30_000);
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  private async tryLead(): Promise<void> {
+    if (this.leading || this.stopped || !this.client) return;
+    const { rows } = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [LEADER_LOCK]);
+    if (!rows[0]!.locked) return;
+    this.leading = true;
+    if (this.leaderTimer) clearInterval(this.leaderTimer);
+    await this.reload();
+    await this.client.query(`LISTEN ${ARRIVALS_CHANNEL}`);
+    await this.client.query(`LISTEN ${DEPLOYMENTS_CHANNEL}`);
+    this.options.log.info({ deployments: new Set([...this.routes.values()].flat().map((r) => r.deploymentId)).size }, 'inference dispatcher leading');
+  }
+
+  /** Reloads which live cloud deployments score which assets, and where each left off. */
+  async reload(): Promise<void> {
+    if (!this.leading) return;
+    const { rows } = await this.options.pool.query<{ deployment_id: string; organization_id: string; asset_id: string; target_kind: string; step_seconds: number | null }>(DEPLOYMENT_ASSETS_SQL, [null]);
+    const routes = new Map<string, Route[]>();
+    for (const row of rows) {
+      if (row.target_kind !== 'CLOUD' || !row.step_seconds) continue;
+      const list = routes.get(row.asset_id) ?? [];
+      list.push({ deploymentId: row.deployment_id, organizationId: row.organization_id, stepMs: row.step_seconds * 1000 });
+      routes.set(row.asset_id, list);
+    }
+    const deployments = [...new Set(rows.map((r) => r.deployment_id))].filter((d) => !this.known.has(d));
+    if (deployments.length > 0) {
+      for (const d of deployments) this.known.add(d);
+      const { rows: last } = await this.options.pool.query<{ deployment_id: string; asset_id: string; last: number }>(
+        `SELECT deployment_id, asset_id, extract(epoch FROM max(ts)) * 1000 AS last FROM predictions
+          WHERE deployment_id = ANY($1::uuid[]) AND ts > now() - interval '2 days' GROUP BY 1, 2`, [deployments]);
+      for (const row of last) this.lastScheduled.set(`${row.deployment_id}|${row.asset_id}`, Number(row.last));
+    }
+    this.routes = routes;
+  }
+
+  private onNotification(channel: string, payload: string): void {
+    if (!this.leading) return;
+    if (channel === DEPLOYMENTS_CHANNEL) {
+      void this.reload().catch((err: unknown) => this.options.log.warn({ err }, 'reloading deployments failed'));
+      return;
+    }
+    const arrival = parseArrival(payload);
+    if (!arrival) return;
+    for (const [assetId, latest] of arrival.assets) {
+      for (const route of this.routes.get(assetId) ?? []) {
+        if (route.organizationId !== arrival.organizationId) continue;
+        const key = `${route.deploymentId}|${assetId}`;
+        const entry = this.pending.get(key);
+        if (!entry) this.pending.set(key, { route, assetId, latest });
+        else if (latest > entry.latest) entry.latest = latest;
+      }
+    }
+    if (this.pending.size > 0 && !this.timer) this.timer = setTimeout(() => void this.flush(), this.options.dispatchMs);
+  }
+
+  /** Enqueues the pending windows now. */
+  async flush(): Promise<void> {
+    this.timer = null;
+    const byDeployment = new Map<string, { route: Route; windows: InferenceWindow[] }>();
+    for (const [key, { route, assetId, latest }] of this.pending) {
+      const upTo = Math.floor(latest / route.stepMs) * route.stepMs;
+      const last = this.lastScheduled.get(key) ?? upTo - route.stepMs;
+      if (upTo <= last) continue;
+      const after = Math.max(last, upTo - this.options.maxWindowsPerAsset * route.stepMs);
+      this.lastScheduled.set(key, upTo);
+      const group = byDeployment.get(route.deploymentId) ?? { route, windows: [] };
+      group.windows.push({ assetId, after, upTo });
+      byDeployment.set(route.deploymentId, group);
+    }
+    this.pending.clear();
+    const jobs = [...byDeployment.values()].flatMap(({ route, windows }) => this.batches(route, windows));
+    if (jobs.length === 0) return;
+    try {
+      await this.options.queue.addBulk(jobs.map((data) => ({
+        name: inferenceJob.name, data, opts: { ...inferenceJob.options, jobId: `${data.deploymentId}-${digest(data.windows)}` },
+      })));
+      this.enqueued += jobs.length;
+    } catch (err) {
+      this.options.log.error({ err, jobs: jobs.length }, 'enqueueing inference failed; the windows are scheduled again with the next data');
+      for (const job of jobs) for (const w of job.windows) this.lastScheduled.set(`${job.deploymentId}|${w.assetId}`, w.after);
+    }
+  }
+
+  /** Splits a deployment's windows into jobs of at most maxWindowsPerJob grid windows. */
+  private batches(route: Route, windows: InferenceWindow[]): InferencePayload[] {
+    const jobs: InferencePayload[] = [];
+    let current: InferenceWindow[] = [];
+    let size = 0;
+    for (const w of windows) {
+      const count = Math.round((w.upTo - w.after) / route.stepMs);
+      if (size + count > this.options.maxWindowsPerJob && current.length > 0) {
+        jobs.push({ organizationId: route.organizationId, deploymentId: route.deploymentId, windows: current });
+        current = [];
+        size = 0;
+      }
+      current.push(w);
+      size += count;
+    }
+    if (current.length > 0) jobs.push({ organizationId: route.organizationId, deploymentId: route.deploymentId, windows: current });
+    return jobs;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of [this.timer, this.leaderTimer, this.reloadTimer]) if (timer) clearTimeout(timer);
+    if (this.pending.size > 0 && this.leading) await this.flush();
+    await this.client?.end();
+    this.client = null;
+  }
+}
+
+function digest(windows: readonly InferenceWindow[]): string {
+  return createHash('sha1').update(JSON.stringify(windows)).digest('hex').slice(0, 20);
+}

@@ -1,0 +1,182 @@
+// The model lifecycle on the simulator's plant, against real PostgreSQL and Redis: models trained
+// on simulated history find the injected bearing degradation on LEJ-L1-CNC02 before the failure it
+// causes, through the whole path (ingest → notice → dispatcher → BullMQ → ONNX → predictions →
+// insights); a tampered artifact is refused, audited, and the fallback rules keep insights coming.
+import { generateKeyPairSync } from 'node:crypto';
+import type pg from 'pg';
+import pino from 'pino';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { signingKeyFromPem } from '@threadline/db/audit/audit-keys';
+import { createPool } from '@threadline/db/client';
+import { trustedKeySet } from '@threadline/db/models/artifact-integrity';
+import { createDeployment, moveAlias } from '@threadline/db/models/registry';
+import { EventIngest } from '@threadline/db/telemetry/events';
+import { IngestService } from '@threadline/db/telemetry/ingest';
+import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
+import { createTestDatabase } from '../../../scripts/test/database.ts';
+import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
+import { modelHandlers, startModelRelays } from '../model-workers.ts';
+import { runModelTraining } from '../processors/model-training.ts';
+import { inferenceJob, modelTrainingJob } from '../queues/catalogue.ts';
+import { backfillScenario } from '../simulator/backfill.ts';
+import { loadPlantSignals } from '../simulator/plant-signals.ts';
+import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
+import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
+import type { InferenceDispatcher } from './dispatcher.ts';
+
+const signingKey = signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+const system = { kind: 'SYSTEM' as const, id: null, label: 'test' };
+const P = SCENARIO_PERIOD_MS;
+const FAILURE_OFFSET = 0.75 * P;
+
+describe('model lifecycle on the simulated plant', () => {
+  const prefix = testQueuePrefix();
+  const connection = { url: redisUrl(), maxRetriesPerRequest: null };
+  const log = pino({ level: 'silent' });
+  let pool: pg.Pool;
+  let dbUrl: string;
+  let org: string;
+  let ingest: IngestService;
+  let host: WorkerHost;
+  let relays: { dispatcher: InferenceDispatcher; stop: () => Promise<void> };
+  let queues: Queue[];
+  let scenario: Scenario;
+  let signals: Awaited<ReturnType<typeof loadPlantSignals>>;
+  let assetIds: Map<string, string>;
+  let modelId: string;
+  // Five whole past periods: three to train on, one to evaluate, one after the artifact is tampered with.
+  const start = Math.floor(Date.now() / P) * P - 5 * P;
+  const evaluationStart = start + 3 * P;
+
+  const train = async (family: string, task = 'FAILURE_RISK') => {
+    const { rows: [run] } = await pool.query<{ id: string }>(
+      `INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params)
+       VALUES ($1, $2, 'MANUAL', $3, $4, $5) RETURNING id`, [org, modelId, new Date(start), new Date(evaluationStart), { family, ...(task === 'ANOMALY_DETECTION' ? {} : {}) }]);
+    return runModelTraining({ pool, signingKey }, { organizationId: org, trainingRunId: run!.id }, true);
+  };
+
+  /** Waits until the dispatcher and the inference queue are idle. */
+  const settle = async () => {
+    const inference = queues[0]!;
+    for (let quiet = 0, i = 0; quiet < 3 && i < 600; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      await relays.dispatcher.flush();
+      const counts = await inference.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      quiet = Object.values(counts).every((c) => c === 0) ? quiet + 1 : 0;
+    }
+  };
+
+  const ingestRange = async (from: number, to: number, chunkMs: number) => {
+    for (let t = from; t < to; t += chunkMs) {
+      await backfillScenario({ ingest, events: new EventIngest(pool), organizationId: org, scenario, signals, from: t, to: Math.min(t + chunkMs, to), stepMs: 10_000 });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await settle();
+  };
+
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    dbUrl = db.url;
+    pool = createPool({ url: db.url, role: 'threadline_app', poolSize: 6 });
+    org = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
+    ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
+    scenario = new Scenario(20261123);
+    signals = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.startsWith('LEJ-L1-CNC'));
+    assetIds = new Map((await pool.query<{ code: string; id: string }>("SELECT code, id FROM assets WHERE code LIKE 'LEJ-L1-CNC%'")).rows.map((r) => [r.code, r.id]));
+    const { rows: [type] } = await pool.query<{ id: string }>("SELECT id FROM asset_types WHERE name = 'CNC machining centre'");
+    const { rows: [useCase] } = await pool.query<{ id: string }>("SELECT id FROM use_cases WHERE name LIKE 'Predictive maintenance%'");
+    modelId = (await pool.query<{ id: string }>(
+      "INSERT INTO models (organization_id, name, task, asset_type_id, use_case_id) VALUES ($1, 'Spindle failure risk (test)', 'FAILURE_RISK', $2, $3) RETURNING id",
+      [org, type!.id, useCase!.id])).rows[0]!.id;
+    // Three scenario periods of history, each ending in a bearing failure on LEJ-L1-CNC02.
+    await backfillScenario({ ingest, events: new EventIngest(pool), organizationId: org, scenario, signals, from: start, to: evaluationStart, stepMs: 10_000 });
+
+    const handlers = modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) });
+    host = startWorkerHost({ connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never], handlers: handlers.handlers });
+    // The relays' own queues: the worker host is replaced below, the relays keep running.
+    queues = [new Queue('inference', { connection, prefix }), new Queue('models', { connection, prefix })];
+    relays = await startModelRelays({
+      databaseUrl: db.url, role: 'threadline_app', pool, inferenceQueue: queues[0]!, modelsQueue: queues[1]!, log, dispatchMs: 10, maxWindowsPerAsset: 720, maxWindowsPerJob: 2_000,
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await relays?.stop();
+    await host?.close();
+    await Promise.all(queues.map((q) => q.close()));
+    await pool?.end();
+    await dropQueuePrefix(prefix);
+  });
+
+  it('learns failure risk from the simulated history: high holdout AUC, ONNX equal to TypeScript', async () => {
+    for (const family of ['LOGISTIC', 'MLP']) {
+      const result = await train(family);
+      const { rows: [version] } = await pool.query('SELECT family, metrics, threshold, signature, sha256, feature_spec, reference_profile FROM model_versions WHERE id = $1', [result.versionId]);
+      expect(version.family).toBe(family);
+      expect(version.metrics.incidents).toBeGreaterThanOrEqual(3);
+      expect(version.metrics.auc).toBeGreaterThan(0.9);
+      expect(version.metrics.recall).toBeGreaterThan(0.5);
+      expect(version.metrics.onnxMaxDeviation).toBeLessThan(1e-5);
+      expect(version.signature).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
+      expect(version.feature_spec.signals.map((s: { name: string }) => s.name)).toContain('spindle_vibration');
+      expect(version.reference_profile.features[0].edges).toHaveLength(11);
+    }
+  }, 120_000);
+
+  it('raises an explained insight on the degrading spindle before it fails, and none on healthy spindles', async () => {
+    const { rows: [latest] } = await pool.query<{ id: string }>("SELECT id FROM model_versions WHERE model_id = $1 AND family = 'LOGISTIC'", [modelId]);
+    await moveAlias(rawSqlOf(pool), org, modelId, 'champion', latest!.id, system);
+    const { rows: [cloud] } = await pool.query<{ id: string }>("SELECT id FROM edge_targets WHERE name = 'cloud-inference'");
+    await createDeployment(rawSqlOf(pool), { organizationId: org, modelId, versionId: null, alias: 'champion', edgeTargetId: cloud!.id, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
+    await relays.dispatcher.reload();
+    await ingestRange(evaluationStart, evaluationStart + P, 10 * 60_000);
+
+    const failureAt = evaluationStart + FAILURE_OFFSET;
+    const { rows: insights } = await pool.query<{ asset_id: string; evidence_end_at: Date; evidence_received_at: Date; raised_at: Date; explanation: { signal: string; unit: string }[]; from_fallback: boolean; title: string }>(
+      "SELECT * FROM insights WHERE organization_id = $1 AND source_key = $2 ORDER BY evidence_end_at", [org, `model:${modelId}`]);
+    const degrading = insights.filter((i) => i.asset_id === assetIds.get('LEJ-L1-CNC02'));
+    expect(degrading.length).toBeGreaterThan(0);
+    const first = degrading[0]!;
+    expect(first.evidence_end_at.getTime()).toBeLessThan(failureAt - 30 * 60_000);
+    expect(first.evidence_end_at.getTime()).toBeGreaterThan(evaluationStart + 0.3 * P);
+    expect(first.from_fallback).toBe(false);
+    expect(first.explanation[0]!.signal).toMatch(/^spindle_/);
+    expect(first.explanation[0]!.unit).toBeTruthy();
+    expect(first.evidence_received_at.getTime()).toBeLessThanOrEqual(first.raised_at.getTime());
+    expect(insights.filter((i) => i.asset_id !== assetIds.get('LEJ-L1-CNC02'))).toHaveLength(0);
+
+    const { rows: [counts] } = await pool.query<{ predictions: string; distinct_windows: string }>(
+      'SELECT count(*) AS predictions, count(DISTINCT (asset_id, ts)) AS distinct_windows FROM predictions WHERE model_version_id = $1', [latest!.id]);
+    expect(Number(counts!.predictions)).toBeGreaterThan(6 * 2_500);
+    expect(counts!.predictions).toBe(counts!.distinct_windows);
+  }, 240_000);
+
+  it('refuses a tampered artifact, audits the refusal, and keeps insights flowing from the fallback rules', async () => {
+    const { rows: [deployment] } = await pool.query<{ id: string; model_version_id: string }>("SELECT id, model_version_id FROM deployments WHERE status = 'ACTIVE' AND alias = 'champion'");
+    // Flip one byte of the stored ONNX, as an attacker or a bad disk would.
+    const owner = createPool({ url: dbUrl, role: '', poolSize: 1 });
+    await owner.query("UPDATE model_versions SET onnx = overlay(onnx placing '\\x00'::bytea from 200 for 1) WHERE id = $1", [deployment!.model_version_id]);
+    await owner.end();
+    await host.close();
+    const handlers = modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) });
+    host = startWorkerHost({ connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never], handlers: handlers.handlers });
+
+    // The next period's degradation, through the same path.
+    await ingestRange(evaluationStart + P, evaluationStart + P + FAILURE_OFFSET, 20 * 60_000);
+    const { rows: [after] } = await pool.query<{ status: string; status_reason: string }>('SELECT status, status_reason FROM deployments WHERE id = $1', [deployment!.id]);
+    expect(after!.status).toBe('FALLBACK');
+    expect(after!.status_reason).toMatch(/hash/);
+    const { rows: refusals } = await pool.query("SELECT payload FROM audit_events WHERE type = 'model_version.refused' AND subject_id = $1", [deployment!.model_version_id]);
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0].payload.deploymentId).toBe(deployment!.id);
+    const { rows: fallback } = await pool.query<{ asset_id: string; from_fallback: boolean; title: string; kind: string }>(
+      'SELECT asset_id, from_fallback, title, kind FROM insights WHERE source_key = $1', [`fallback:${deployment!.id}`]);
+    expect(fallback.length).toBeGreaterThan(0);
+    expect(fallback.every((i) => i.from_fallback && i.kind === 'THRESHOLD' && i.title.startsWith('Fallback rule'))).toBe(true);
+    expect(fallback.map((i) => i.asset_id)).toContain(assetIds.get('LEJ-L1-CNC02'));
+    const { rows: [newPredictions] } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM predictions WHERE model_version_id = $1 AND ts >= $2', [deployment!.model_version_id, new Date(evaluationStart + P)]);
+    expect(Number(newPredictions!.n)).toBe(0);
+  }, 240_000);
+});

@@ -1,0 +1,60 @@
+// Loaded model versions, one ONNX session per version per process. A version is checked before its
+// session is made (sha256 of the bytes, Ed25519 signature against the trusted keys); one that fails
+// is never loaded and is remembered as refused, with the reason.
+import type { KeyObject } from 'node:crypto';
+import type pg from 'pg';
+import { artifactRefusal } from '@threadline/db/models/artifact-integrity';
+import { featureSpecSchema, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { OnnxRunner } from '../ml/onnx-runner.ts';
+
+export type LoadedVersion =
+  | { ok: true; runner: OnnxRunner; spec: FeatureSpec }
+  | { ok: false; reason: string };
+
+const MAX_VERSIONS = 32;
+
+export class VersionCache {
+  private readonly versions = new Map<string, Promise<LoadedVersion>>();
+
+  constructor(private readonly pool: pg.Pool, private readonly trustedKeys: ReadonlyMap<string, KeyObject>) {}
+
+  get(organizationId: string, versionId: string): Promise<LoadedVersion> {
+    let loaded = this.versions.get(versionId);
+    if (!loaded) {
+      loaded = this.load(organizationId, versionId);
+      this.versions.set(versionId, loaded);
+      // A failed load (e.g. the database was away) is tried again next time; a refusal is kept.
+      loaded.catch(() => this.versions.delete(versionId));
+      if (this.versions.size > MAX_VERSIONS) void this.evict(this.versions.keys().next().value!);
+    }
+    return loaded;
+  }
+
+  private async evict(versionId: string): Promise<void> {
+    const loaded = this.versions.get(versionId);
+    this.versions.delete(versionId);
+    const version = await loaded?.catch(() => null);
+    if (version?.ok) await version.runner.release();
+  }
+
+  private async load(organizationId: string, versionId: string): Promise<LoadedVersion> {
+    const { rows: [row] } = await this.pool.query<{ model_id: string; version: number; onnx: Buffer | null; sha256: string; signature: string | null; signing_key_id: string | null; feature_spec: unknown }>(
+      'SELECT model_id, version, onnx, sha256, signature, signing_key_id, feature_spec FROM model_versions WHERE organization_id = $1 AND id = $2',
+      [organizationId, versionId],
+    );
+    if (!row) return { ok: false, reason: `model version ${versionId} not found` };
+    const refusal = artifactRefusal({ modelId: row.model_id, version: row.version, sha256: row.sha256, signature: row.signature, signingKeyId: row.signing_key_id }, row.onnx, this.trustedKeys);
+    if (refusal) return { ok: false, reason: refusal };
+    const spec = featureSpecSchema.safeParse(row.feature_spec);
+    if (!spec.success) return { ok: false, reason: `the feature spec is invalid: ${spec.error.issues[0]?.message ?? ''}` };
+    try {
+      return { ok: true, runner: await OnnxRunner.load(row.onnx!, spec.data.reference.length), spec: spec.data };
+    } catch (error) {
+      return { ok: false, reason: `onnxruntime cannot load the graph: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.versions.keys()].map((id) => this.evict(id)));
+  }
+}

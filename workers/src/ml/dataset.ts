@@ -1,0 +1,62 @@
+// Labelled training windows from the plant's own record: features on a grid over the data window
+// for every asset of the model's type, labelled 1 when an incident on the asset starts within the
+// horizon after the window end. Windows that overlap an incident (the asset is down) or miss a
+// signal are left out. The last 30 % of the window in time is the holdout.
+import type pg from 'pg';
+import type { FeatureSpec } from '@threadline/db/models/feature-spec';
+import { computeFeatures, gridEnds } from './features.ts';
+import { loadSeries } from './series.ts';
+
+export interface Dataset {
+  rows: Float64Array[];
+  labels: number[];
+  windowEnds: number[];
+  assetIds: string[];
+}
+
+export interface DatasetRequest {
+  organizationId: string;
+  assetIds: string[];
+  from: Date;
+  to: Date;
+  /** Spacing of training windows (may be coarser than the scoring grid). */
+  stepSeconds: number;
+  horizonMinutes: number;
+}
+
+export const HOLDOUT_SHARE = 0.3;
+
+interface Incident { assetId: string; start: number; end: number }
+
+export async function buildDataset(pool: pg.Pool, spec: FeatureSpec, request: DatasetRequest): Promise<{ train: Dataset; holdout: Dataset; incidents: number }> {
+  const from = request.from.getTime();
+  const to = request.to.getTime();
+  const horizon = request.horizonMinutes * 60_000;
+  const { rows: incidentRows } = await pool.query<{ asset_id: string; started: number; ended: number | null }>(
+    `SELECT asset_id, extract(epoch FROM started_at) * 1000 AS started, extract(epoch FROM ended_at) * 1000 AS ended
+       FROM incidents WHERE organization_id = $1 AND asset_id = ANY($2::uuid[]) AND started_at <= $4 AND coalesce(ended_at, 'infinity') > $3`,
+    [request.organizationId, request.assetIds, new Date(from - spec.windowSeconds * 1000), new Date(to + horizon)],
+  );
+  const incidents: Incident[] = incidentRows.map((r) => ({ assetId: r.asset_id, start: Number(r.started), end: r.ended === null ? Infinity : Number(r.ended) }));
+  const split = from + (to - from) * (1 - HOLDOUT_SHARE);
+  const train: Dataset = { rows: [], labels: [], windowEnds: [], assetIds: [] };
+  const holdout: Dataset = { rows: [], labels: [], windowEnds: [], assetIds: [] };
+  const trainingGrid = { ...spec, stepSeconds: request.stepSeconds };
+  for (const assetId of request.assetIds) {
+    const series = (await loadSeries(pool, request.organizationId, [{ assetId, after: from - spec.windowSeconds * 1000, upTo: to }], spec.signals.map((s) => s.name))).get(assetId)!;
+    const own = incidents.filter((i) => i.assetId === assetId);
+    const ends = gridEnds(trainingGrid, from + spec.windowSeconds * 1000, to);
+    for (const row of computeFeatures(spec, series, ends)) {
+      const end = row.windowEnd;
+      if (!row.complete) continue;
+      if (own.some((i) => i.start <= end && i.end > end - spec.windowSeconds * 1000)) continue;
+      const label = own.some((i) => i.start > end && i.start <= end + horizon) ? 1 : 0;
+      const target = end < split ? train : holdout;
+      target.rows.push(row.values);
+      target.labels.push(label);
+      target.windowEnds.push(end);
+      target.assetIds.push(assetId);
+    }
+  }
+  return { train, holdout, incidents: incidents.length };
+}

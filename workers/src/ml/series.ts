@@ -1,0 +1,35 @@
+// Loads assets' telemetry for feature windows in one query: per asset a time range, the signals
+// named by the feature spec, good and out-of-range points (bad-quality points are left out).
+import type pg from 'pg';
+import type { AssetSeries } from './features.ts';
+
+export interface SeriesRange {
+  assetId: string;
+  /** Exclusive start and inclusive end, epoch ms. */
+  after: number;
+  upTo: number;
+}
+
+export async function loadSeries(pool: pg.Pool | pg.PoolClient, organizationId: string, ranges: readonly SeriesRange[], signalNames: readonly string[]): Promise<Map<string, AssetSeries>> {
+  const result = new Map<string, AssetSeries>(ranges.map((r) => [r.assetId, new Map()]));
+  if (ranges.length === 0) return result;
+  const { rows } = await pool.query<[string, string, number, number, number]>({
+    text: `SELECT s.asset_id, s.name, extract(epoch FROM t.time) * 1000, t.value, extract(epoch FROM t.received_at) * 1000
+             FROM unnest($2::uuid[], $3::float8[], $4::float8[]) AS w(asset_id, after_ms, up_to_ms)
+             JOIN signals s ON s.organization_id = $1 AND s.asset_id = w.asset_id AND s.name = ANY($5::text[])
+             JOIN telemetry t ON t.signal_id = s.id AND t.time > to_timestamp(w.after_ms / 1000.0) AND t.time <= to_timestamp(w.up_to_ms / 1000.0)
+            WHERE t.value IS NOT NULL AND t.quality < 3
+            ORDER BY s.asset_id, s.name, t.time`,
+    values: [organizationId, ranges.map((r) => r.assetId), ranges.map((r) => r.after), ranges.map((r) => r.upTo), signalNames],
+    rowMode: 'array',
+  });
+  for (const [assetId, name, t, v, r] of rows) {
+    const series = result.get(assetId)!;
+    let points = series.get(name);
+    if (!points) series.set(name, (points = { t: [], v: [], r: [] }));
+    points.t.push(Number(t));
+    points.v.push(v);
+    points.r!.push(Number(r));
+  }
+  return result;
+}

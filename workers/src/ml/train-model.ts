@@ -1,0 +1,129 @@
+// One training run, start to finish: the feature spec from the asset type, labelled windows from
+// the data window, the family's fit, holdout metrics, the reference profile, and the ONNX export,
+// checked against the TypeScript forward pass before anything is registered.
+import type pg from 'pg';
+import { z } from 'zod';
+import { AGGREGATES, featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { buildDataset, type Dataset } from './dataset.ts';
+import { fitAnomalyDetector } from './fit-anomaly.ts';
+import { DEFAULT_CLASSIFIER_PARAMS, fitClassifier, scoreRows } from './fit-classifier.ts';
+import { auc, bestF1Threshold, confusionAt } from './metrics.ts';
+import { explain, MODEL_FAMILIES, toFloat32, type TrainedModel } from './model-families.ts';
+import { exportOnnx } from './onnx-export.ts';
+import { OnnxRunner, packRows } from './onnx-runner.ts';
+import { referenceProfile, type FeatureProfile } from './profile.ts';
+
+/** A training run's parameters (TrainingRun.params), with defaults. */
+export const trainingParamsSchema = z.object({
+  family: z.enum(MODEL_FAMILIES).optional(),
+  signals: z.array(z.string().min(1)).min(1).max(64).optional(),
+  aggregates: z.array(z.enum(AGGREGATES)).min(1).default(['mean', 'std', 'max', 'slope']),
+  windowSeconds: z.number().int().min(10).max(86_400).default(600),
+  stepSeconds: z.number().int().min(1).max(3_600).default(10),
+  trainingStepSeconds: z.number().int().min(1).max(3_600).default(60),
+  horizonMinutes: z.number().min(1).max(7 * 24 * 60).default(120),
+  assetIds: z.array(z.uuid()).max(10_000).optional(),
+  epochs: z.number().int().min(1).max(5_000).default(DEFAULT_CLASSIFIER_PARAMS.epochs),
+  learningRate: z.number().positive().max(1).default(DEFAULT_CLASSIFIER_PARAMS.learningRate),
+  l2: z.number().min(0).max(10).default(DEFAULT_CLASSIFIER_PARAMS.l2),
+  hiddenUnits: z.number().int().min(1).max(128).default(DEFAULT_CLASSIFIER_PARAMS.hiddenUnits),
+  seed: z.number().int().default(DEFAULT_CLASSIFIER_PARAMS.seed),
+});
+export type TrainingParams = z.infer<typeof trainingParamsSchema>;
+
+export interface ModelToTrain {
+  organizationId: string;
+  id: string;
+  name: string;
+  task: string;
+  assetTypeId: string | null;
+}
+
+export interface TrainingOutcome {
+  family: TrainedModel['family'];
+  model: TrainedModel;
+  spec: FeatureSpec;
+  onnx: Uint8Array;
+  threshold: number;
+  metrics: Record<string, number | string | null>;
+  profile: FeatureProfile[];
+}
+
+/** Raised for runs that cannot succeed however often they are retried. */
+export class TrainingRefused extends Error {}
+
+/** Largest difference allowed between ONNX and the TypeScript forward pass. */
+export const EXPORT_TOLERANCE = 1e-5;
+
+export async function trainModel(pool: pg.Pool, model: ModelToTrain, window: { from: Date; to: Date }, params: TrainingParams, nextVersion: number): Promise<TrainingOutcome> {
+  if (!model.assetTypeId) throw new TrainingRefused(`model ${model.name} names no asset type; set assetTypeId to train it here`);
+  const family = params.family ?? (model.task === 'ANOMALY_DETECTION' ? 'ANOMALY_ZSCORE' : 'LOGISTIC');
+  const { rows: properties } = await pool.query<{ name: string; unit: string | null; min_value: number | null; max_value: number | null }>(
+    `SELECT name, unit, min_value, max_value FROM asset_type_properties
+      WHERE organization_id = $1 AND asset_type_id = $2 AND data_type = 'NUMBER' ORDER BY name`, [model.organizationId, model.assetTypeId]);
+  const chosen = params.signals ? params.signals.map((n) => properties.find((p) => p.name === n) ?? n) : properties;
+  const unknown = chosen.filter((p): p is string => typeof p === 'string');
+  if (unknown.length > 0) throw new TrainingRefused(`the asset type has no numeric property ${unknown.join(', ')}`);
+  const signals = (chosen as typeof properties).map((p) => ({ name: p.name, unit: p.unit, min: p.min_value, max: p.max_value }));
+  if (signals.length === 0) throw new TrainingRefused('the asset type has no numeric properties to learn from');
+  const { rows: assets } = await pool.query<{ id: string }>(
+    'SELECT id FROM assets WHERE organization_id = $1 AND asset_type_id = $2 AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[])) ORDER BY code',
+    [model.organizationId, model.assetTypeId, params.assetIds ?? null],
+  );
+  // Complete windows only: a provisional reference stands in until training fixes the real one.
+  const provisional: FeatureSpec = { version: 1, windowSeconds: params.windowSeconds, stepSeconds: params.stepSeconds, signals, aggregates: params.aggregates, reference: new Array(signals.length * params.aggregates.length).fill(0) };
+  const { train, holdout, incidents } = await buildDataset(pool, provisional, {
+    organizationId: model.organizationId, assetIds: assets.map((a) => a.id), from: window.from, to: window.to,
+    stepSeconds: params.trainingStepSeconds, horizonMinutes: params.horizonMinutes,
+  });
+  if (train.rows.length < 50) throw new TrainingRefused(`only ${train.rows.length} training windows in the data window; widen it or wait for more data`);
+
+  const trained = toFloat32(family === 'ANOMALY_ZSCORE'
+    ? fitAnomalyDetector(train.rows.filter((_, i) => train.labels[i] === 0))
+    : fitClassifier(train.rows, train.labels, { ...params, family }));
+  const reference = family === 'ANOMALY_ZSCORE' ? trained.standardizer.center : meanOf(train.rows);
+  const spec: FeatureSpec = { ...provisional, reference: reference.map(Math.fround) };
+  const names = featureNames(spec);
+  const trainScores = scoreRows(trained, train.rows);
+  const threshold = family === 'ANOMALY_ZSCORE' ? 0.5 : bestF1Threshold(trainScores, train.labels);
+  const onnx = exportOnnx(trained, spec.reference, { name: model.name, version: nextVersion, features: names });
+  const deviation = await exportDeviation(trained, onnx, spec.reference, holdout.rows.length > 0 ? holdout : train);
+  if (deviation > EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript model by ${deviation}; not registered`);
+  return { family, model: trained, spec, onnx, threshold, metrics: metricsOf(trained, train, holdout, threshold, trainScores, deviation, incidents), profile: referenceProfile(names, train.rows) };
+}
+
+function meanOf(rows: readonly Float64Array[]): number[] {
+  return Array.from({ length: rows[0]!.length }, (_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length);
+}
+
+function metricsOf(model: TrainedModel, train: Dataset, holdout: Dataset, threshold: number, trainScores: number[], deviation: number, incidents: number) {
+  const holdoutScores = scoreRows(model, holdout.rows);
+  const at = confusionAt(holdoutScores, holdout.labels, threshold);
+  return {
+    family: model.family, threshold,
+    trainWindows: train.rows.length, trainPositives: train.labels.filter((l) => l === 1).length,
+    holdoutWindows: holdout.rows.length, holdoutPositives: at.positives, incidents,
+    trainAuc: auc(trainScores, train.labels),
+    auc: auc(holdoutScores, holdout.labels), precision: at.precision, recall: at.recall, f1: at.f1,
+    onnxMaxDeviation: deviation,
+  };
+}
+
+/** Largest difference between ONNX and the TypeScript forward pass (scores and contributions) on up to 300 rows. */
+async function exportDeviation(model: TrainedModel, onnx: Uint8Array, reference: readonly number[], data: Dataset): Promise<number> {
+  const rows = data.rows.slice(0, 300).map((r) => Float64Array.from(r, Math.fround));
+  const f = reference.length;
+  const runner = await OnnxRunner.load(onnx, f);
+  try {
+    const out = await runner.run(packRows(rows, f), rows.length);
+    let worst = 0;
+    const scores = scoreRows(model, rows);
+    rows.forEach((x, i) => {
+      worst = Math.max(worst, Math.abs(out.scores[i]! - scores[i]!));
+      explain(model, x, reference).forEach((c, j) => { worst = Math.max(worst, Math.abs(out.contributions[i * f + j]! - c)); });
+    });
+    return worst;
+  } finally {
+    await runner.release();
+  }
+}

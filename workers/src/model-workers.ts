@@ -1,0 +1,59 @@
+// The model lifecycle's moving parts in a workers process: the inference and training job
+// handlers (one ONNX session cache per process), the dispatcher that turns arriving telemetry into
+// inference jobs, and the relay that enqueues requested training runs.
+import type { KeyObject } from 'node:crypto';
+import type pg from 'pg';
+import type { Job, Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { SigningKey } from '@threadline/db/audit/audit-keys';
+import { InferenceDispatcher } from './inference/dispatcher.ts';
+import { VersionCache } from './inference/version-cache.ts';
+import { runInference } from './processors/inference.ts';
+import { runModelTraining } from './processors/model-training.ts';
+import { inferenceJob, modelTrainingJob, type InferencePayload } from './queues/catalogue.ts';
+import { TrainingRequestRelay } from './training-requests.ts';
+import type { Handler } from './worker-host.ts';
+
+export interface ModelWorkerDeps {
+  pool: pg.Pool;
+  signingKey: SigningKey;
+  trustedKeys: ReadonlyMap<string, KeyObject>;
+}
+
+export interface ModelHandlers {
+  handlers: Record<string, Handler>;
+  versions: VersionCache;
+}
+
+export function modelHandlers(deps: ModelWorkerDeps): ModelHandlers {
+  const versions = new VersionCache(deps.pool, deps.trustedKeys);
+  return {
+    versions,
+    handlers: {
+      [inferenceJob.name]: (payload: InferencePayload) => runInference({ pool: deps.pool, versions }, payload),
+      [modelTrainingJob.name]: (payload: { organizationId: string; trainingRunId: string }, job: Job) =>
+        runModelTraining(deps, payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+    },
+  };
+}
+
+export interface ModelRelaysOptions {
+  databaseUrl: string;
+  role: string;
+  pool: pg.Pool;
+  inferenceQueue: Queue;
+  modelsQueue: Queue;
+  log: Logger;
+  dispatchMs: number;
+  maxWindowsPerAsset: number;
+  maxWindowsPerJob: number;
+}
+
+/** Starts the inference dispatcher and the training relay; returns their stop. */
+export async function startModelRelays(options: ModelRelaysOptions): Promise<{ dispatcher: InferenceDispatcher; stop: () => Promise<void> }> {
+  const dispatcher = new InferenceDispatcher({ ...options, queue: options.inferenceQueue, log: options.log.child({ part: 'dispatcher' }) });
+  const relay = new TrainingRequestRelay({ databaseUrl: options.databaseUrl, role: options.role, queue: options.modelsQueue, log: options.log.child({ part: 'training-relay' }) });
+  await dispatcher.start();
+  await relay.start();
+  return { dispatcher, stop: async () => { await Promise.all([dispatcher.stop(), relay.stop()]); } };
+}

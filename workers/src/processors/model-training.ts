@@ -1,0 +1,76 @@
+// The model-training job: trains a queued run, registers the result as a new signed version of
+// its model, and records the run's outcome. Idempotent: a run that already succeeded is not
+// trained again; a run that cannot succeed (no data, no asset type) fails at once without retries.
+import type pg from 'pg';
+import { UnrecoverableError } from 'bullmq';
+import { appendAuditEvent, rawSqlOf, type AuditActor } from '@threadline/db/audit/audit-log';
+import type { SigningKey } from '@threadline/db/audit/audit-keys';
+import { registerVersion } from '@threadline/db/models/registry';
+import { inTransaction } from '../db-transaction.ts';
+import { trainingParamsSchema, trainModel, TrainingRefused } from '../ml/train-model.ts';
+
+export interface ModelTrainingDeps {
+  pool: pg.Pool;
+  signingKey: SigningKey;
+}
+
+export interface TrainingJobResult {
+  trainingRunId: string;
+  versionId: string | null;
+  version: number | null;
+}
+
+interface RunRow {
+  id: string; organization_id: string; model_id: string; base_version_id: string | null; status: string;
+  data_window_start_at: Date; data_window_end_at: Date; params: unknown;
+  name: string; task: string; asset_type_id: string | null;
+}
+
+export async function runModelTraining(deps: ModelTrainingDeps, payload: { organizationId: string; trainingRunId: string }, finalAttempt: boolean): Promise<TrainingJobResult> {
+  const actor: AuditActor = { kind: 'SYSTEM', id: null, label: `training-run:${payload.trainingRunId}` };
+  const { rows: [run] } = await deps.pool.query<RunRow>(
+    `SELECT r.*, m.name, m.task, m.asset_type_id FROM training_runs r JOIN models m ON m.organization_id = r.organization_id AND m.id = r.model_id
+      WHERE r.organization_id = $1 AND r.id = $2`, [payload.organizationId, payload.trainingRunId]);
+  if (!run) throw new UnrecoverableError(`training run ${payload.trainingRunId} not found`);
+  const done = await outputOf(deps.pool, run.id);
+  if (run.status === 'SUCCEEDED' || run.status === 'FAILED') return { trainingRunId: run.id, versionId: done?.id ?? null, version: done?.version ?? null };
+  await deps.pool.query("UPDATE training_runs SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1", [run.id]);
+  try {
+    const params = trainingParamsSchema.safeParse(run.params ?? {});
+    if (!params.success) throw new TrainingRefused(`invalid training parameters: ${params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const { rows: [last] } = await deps.pool.query<{ next: number }>('SELECT coalesce(max(version), 0)::int + 1 AS next FROM model_versions WHERE model_id = $1', [run.model_id]);
+    const outcome = await trainModel(deps.pool, { organizationId: run.organization_id, id: run.model_id, name: run.name, task: run.task, assetTypeId: run.asset_type_id },
+      { from: run.data_window_start_at, to: run.data_window_end_at }, params.data, last!.next);
+    return await inTransaction(deps.pool, async (client) => {
+      const { rows: [locked] } = await client.query<{ status: string }>('SELECT status FROM training_runs WHERE id = $1 FOR UPDATE', [run.id]);
+      if (locked!.status === 'SUCCEEDED') {
+        const existing = await outputOf(client, run.id);
+        return { trainingRunId: run.id, versionId: existing?.id ?? null, version: existing?.version ?? null };
+      }
+      const db = rawSqlOf(client);
+      const registered = await registerVersion(db, {
+        organizationId: run.organization_id, modelId: run.model_id, family: outcome.family, onnx: outcome.onnx, featureSpec: outcome.spec,
+        threshold: outcome.threshold, metrics: outcome.metrics, referenceProfile: { features: outcome.profile },
+        parentVersionId: run.base_version_id, trainingRunId: run.id,
+      }, deps.signingKey, actor);
+      await client.query("UPDATE training_runs SET status = 'SUCCEEDED', metrics = $2, finished_at = now(), error = NULL WHERE id = $1", [run.id, JSON.stringify(outcome.metrics)]);
+      await appendAuditEvent(db, { organizationId: run.organization_id, type: 'training_run.updated', actor, subjectType: 'training_run', subjectId: run.id, payload: { v: 1, status: 'SUCCEEDED', versionId: registered.id, version: registered.version } });
+      return { trainingRunId: run.id, versionId: registered.id, version: registered.version };
+    });
+  } catch (error) {
+    const refused = error instanceof TrainingRefused;
+    if (refused || finalAttempt) await markFailed(deps.pool, run, error instanceof Error ? error.message : String(error), actor);
+    throw refused ? new UnrecoverableError(error.message) : error;
+  }
+}
+
+async function outputOf(db: pg.Pool | pg.PoolClient, runId: string): Promise<{ id: string; version: number } | undefined> {
+  return (await db.query<{ id: string; version: number }>('SELECT id, version FROM model_versions WHERE training_run_id = $1 ORDER BY version DESC LIMIT 1', [runId])).rows[0];
+}
+
+async function markFailed(pool: pg.Pool, run: RunRow, message: string, actor: AuditActor): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query("UPDATE training_runs SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1", [run.id, message]);
+    await appendAuditEvent(rawSqlOf(client), { organizationId: run.organization_id, type: 'training_run.updated', actor, subjectType: 'training_run', subjectId: run.id, payload: { v: 1, status: 'FAILED', error: message } });
+  });
+}
