@@ -11,6 +11,20 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('threadline'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   AUDIT_SIGNING_KEY: z.string().optional(),
+  /** Ed25519 private key (PKCS#8 PEM, or base64 of it) that signs model versions trained here. */
+  MODEL_SIGNING_KEY: z.string().optional(),
+  /** Further public keys (comma-separated PEMs or base64) whose signed versions may be loaded. */
+  MODEL_TRUSTED_KEYS: z.string().optional(),
+  /** Jobs of each queue one process runs at once. */
+  INFERENCE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  TRAINING_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+  /** How long arriving telemetry is gathered into one inference batch. */
+  INFERENCE_DISPATCH_MS: z.coerce.number().int().min(0).max(10_000).default(20),
+  /** Most windows an asset is scored for at once after a gap; older ones are skipped. */
+  INFERENCE_MAX_WINDOWS_PER_ASSET: z.coerce.number().int().min(1).max(100_000).default(360),
+  INFERENCE_MAX_WINDOWS_PER_JOB: z.coerce.number().int().min(1).max(10_000).default(2_000),
+  /** A job whose worker stops renewing its lock this long (e.g. killed) runs again elsewhere. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   THREADLINE_KEY_DIR: z.string().default(DEFAULT_KEY_DIR),
   /** The plant's MQTT broker; the adapter subscribes to threadline/# and spBv1.0/#. Empty to run without it. */
   MQTT_URL: z.union([z.url(), z.literal('')]).default('mqtt://127.0.0.1:1883'),
@@ -35,8 +49,8 @@ export type WorkersConfig = z.infer<typeof schema> & { db: DbConfig };
 
 export function readWorkersConfig(env: NodeJS.ProcessEnv = process.env): WorkersConfig {
   const config = parseEnv(schema, env, 'workers');
-  if (config.NODE_ENV === 'production' && !config.AUDIT_SIGNING_KEY) {
-    throw new Error('In production AUDIT_SIGNING_KEY must be set; see README (configuration).');
+  if (config.NODE_ENV === 'production' && (!config.AUDIT_SIGNING_KEY || !config.MODEL_SIGNING_KEY)) {
+    throw new Error('In production AUDIT_SIGNING_KEY and MODEL_SIGNING_KEY must be set; see README (configuration).');
   }
   return { ...config, db: readDbConfig(env) };
 }

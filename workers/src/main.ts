@@ -1,6 +1,7 @@
 // Starts the workers process: checks Redis, runs every queue's worker, schedules the repeatable
-// jobs (audit checkpoints, telemetry rollups and maintenance), starts the plant adapters (MQTT and
-// Sparkplug B, OPC UA), and shuts down cleanly on SIGINT/SIGTERM.
+// jobs (audit checkpoints, telemetry rollups and maintenance), starts the inference dispatcher and
+// the training relay, the plant adapters (MQTT and Sparkplug B, OPC UA), and shuts down cleanly
+// on SIGINT/SIGTERM.
 import pino from 'pino';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem } from '@threadline/db/audit/audit-keys';
@@ -17,6 +18,10 @@ import { adapterOrganization } from './adapters/organization.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
+import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { trustedKeySet } from '@threadline/db/models/artifact-integrity';
+import { publishSigningKey } from '@threadline/db/models/registry';
+import { modelHandlers, startModelRelays } from './model-workers.ts';
 
 const config = readWorkersConfig();
 const log = pino({ name: 'threadline-workers', level: config.LOG_LEVEL });
@@ -24,6 +29,9 @@ if ((await checkNoEviction(config.REDIS_URL)) === 'unknown') log.warn('could not
 
 const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.db.DATABASE_POOL_SIZE });
 const signingKey = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
+const modelKey = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
+await publishSigningKey(rawSqlOf(pool), modelKey, !config.MODEL_SIGNING_KEY);
+const models = modelHandlers({ pool, signingKey: modelKey, trustedKeys: trustedKeySet(modelKey, config.MODEL_TRUSTED_KEYS) });
 const telemetry = await openTelemetryStorage(pool, config.db.TELEMETRY_PARTITION_DAYS);
 // Partitions and retention change tables, which only the owner may do.
 const ownerPool = createPool({ url: config.db.MIGRATION_DATABASE_URL ?? config.db.DATABASE_URL, role: '', poolSize: 1 });
@@ -32,9 +40,11 @@ const retention = { rawDays: config.TELEMETRY_RETENTION_DAYS, minuteDays: config
 const host = startWorkerHost({
   connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
   prefix: config.QUEUE_PREFIX,
-  concurrency: config.WORKER_CONCURRENCY,
+  concurrency: { maintenance: config.WORKER_CONCURRENCY, inference: config.INFERENCE_CONCURRENCY, models: config.TRAINING_CONCURRENCY },
+  lockDurationMs: config.WORKER_LOCK_MS,
   log,
   handlers: {
+    ...models.handlers,
     [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload),
     [telemetryRollupJob.name]: () => runTelemetryRollup(telemetry),
     [telemetryMaintenanceJob.name]: () => runTelemetryMaintenance(ownerTelemetry, retention),
@@ -45,7 +55,11 @@ const schedule = (job: Pick<JobDefinition<unknown>, 'name' | 'queue' | 'options'
 await schedule(telemetryMaintenanceJob, 3_600_000, true);
 await schedule(telemetryRollupJob, config.TELEMETRY_ROLLUP_EVERY_SECONDS * 1000);
 await schedule(auditCheckpointJob, config.AUDIT_CHECKPOINT_EVERY_MINUTES * 60_000);
-log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX }, 'workers running');
+const relays = await startModelRelays({
+  databaseUrl: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, pool, inferenceQueue: host.queue('inference'), modelsQueue: host.queue('models'), log,
+  dispatchMs: config.INFERENCE_DISPATCH_MS, maxWindowsPerAsset: config.INFERENCE_MAX_WINDOWS_PER_ASSET, maxWindowsPerJob: config.INFERENCE_MAX_WINDOWS_PER_JOB,
+});
+log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX, modelSigningKey: modelKey.keyId }, 'workers running');
 
 const ingest = IngestService.forPool(pool, telemetry);
 const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.PLANT_ORGANIZATION) : null;
@@ -61,6 +75,7 @@ await opcuaAdapter?.start();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'shutting down');
-    void Promise.all([host.close(), mqttAdapter?.stop(), opcuaAdapter?.stop()]).then(() => Promise.all([pool.end(), ownerPool.end()])).then(() => process.exit(0));
+    void Promise.all([mqttAdapter?.stop(), opcuaAdapter?.stop()]).then(() => relays.stop()).then(() => host.close()).then(() => models.versions.close())
+      .then(() => Promise.all([pool.end(), ownerPool.end()])).then(() => process.exit(0));
   });
 }
