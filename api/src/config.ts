@@ -15,6 +15,10 @@ const schema = z.object({
   AUDIT_SIGNING_KEY: z.string().optional(),
   /** Further trusted checkpoint public keys (SPKI PEM, separated by blank lines), for rotated keys. */
   AUDIT_TRUSTED_PUBLIC_KEYS: z.string().default(''),
+  /** Ed25519 private key (PKCS#8 PEM or base64 of it) that signs registered model versions and edge bundles. Made in development. */
+  MODEL_SIGNING_KEY: z.string().optional(),
+  /** Further public keys whose model versions are trusted (PEMs or base64, comma-separated). */
+  MODEL_TRUSTED_KEYS: z.string().optional(),
   /** Where development keys are made and kept. */
   THREADLINE_KEY_DIR: z.string().default(DEFAULT_KEY_DIR),
   CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
@@ -24,8 +28,8 @@ export type ApiConfig = z.infer<typeof schema> & { db: DbConfig };
 
 export function readApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const config = parseEnv(schema, env, 'API');
-  if (config.NODE_ENV === 'production' && (!config.AUTH_TOKEN_SECRET || !config.AUDIT_SIGNING_KEY)) {
-    throw new Error('In production AUTH_TOKEN_SECRET and AUDIT_SIGNING_KEY must be set; see README (configuration).');
+  if (config.NODE_ENV === 'production' && (!config.AUTH_TOKEN_SECRET || !config.AUDIT_SIGNING_KEY || !config.MODEL_SIGNING_KEY)) {
+    throw new Error('In production AUTH_TOKEN_SECRET, AUDIT_SIGNING_KEY and MODEL_SIGNING_KEY must be set; see README (configuration).');
   }
   return { ...config, db: readDbConfig(env) };
 }

@@ -2,7 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createDb, type Db } from '@threadline/db/client';
-import { devSecret, publicKeyFromPem, signingKeyFromPem, signingKeyPem, keyIdOf, type SigningKey } from '@threadline/db/audit/audit-keys';
+import { devSecret, signingKeyFromPem, signingKeyPem, trustedKeySet, type SigningKey } from '@threadline/db/audit/audit-keys';
 import type { ApiConfig } from './config.ts';
 import { TokenService } from './auth/tokens.ts';
 import { AccessService } from './modules/access/access.service.ts';
@@ -10,6 +10,8 @@ import { IngestService } from '@threadline/db/telemetry/ingest';
 import { TelemetryQueries } from '@threadline/db/telemetry/queries';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
+import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { publishSigningKey } from '@threadline/db/models/registry';
 
 export interface Services {
   config: ApiConfig;
@@ -21,15 +23,7 @@ export interface Services {
   telemetryQueries: TelemetryQueries;
   events: EventIngest;
   auditKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
-}
-
-export function trustedAuditKeys(signing: SigningKey, extraPems: string): Map<string, KeyObject> {
-  const trusted = new Map<string, KeyObject>([[signing.keyId, signing.publicKey]]);
-  for (const pem of extraPems.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)) {
-    const key = publicKeyFromPem(pem);
-    trusted.set(keyIdOf(key), key);
-  }
-  return trusted;
+  modelKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
 }
 
 export async function createServices(config: ApiConfig, log: Logger, onStatement?: (sql: string) => void): Promise<Services> {
@@ -40,6 +34,8 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
   const tokenSecret = config.AUTH_TOKEN_SECRET ?? devSecret(config.THREADLINE_KEY_DIR, 'auth-token');
   const signing = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
   const telemetry = await openTelemetryStorage(db.pool, config.db.TELEMETRY_PARTITION_DAYS);
+  const modelSigning = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
+  await publishSigningKey(rawSqlOf(db.pool), modelSigning, !config.MODEL_SIGNING_KEY);
   return {
     config,
     log,
@@ -49,6 +45,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     ingest: IngestService.forPool(db.pool, telemetry),
     telemetryQueries: new TelemetryQueries(db.pool),
     events: new EventIngest(db.pool),
-    auditKeys: { signing, trusted: trustedAuditKeys(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
+    auditKeys: { signing, trusted: trustedKeySet(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
+    modelKeys: { signing: modelSigning, trusted: trustedKeySet(modelSigning, config.MODEL_TRUSTED_KEYS) },
   };
 }

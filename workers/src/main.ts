@@ -4,7 +4,7 @@
 // on SIGINT/SIGTERM.
 import pino from 'pino';
 import { createPool } from '@threadline/db/client';
-import { signingKeyFromPem, signingKeyPem } from '@threadline/db/audit/audit-keys';
+import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { readWorkersConfig } from './config.ts';
 import { auditCheckpointJob, telemetryMaintenanceJob, telemetryRollupJob, type JobDefinition } from './queues/catalogue.ts';
 import { runTelemetryMaintenance } from './processors/telemetry-maintenance.ts';
@@ -19,7 +19,6 @@ import { IngestService } from '@threadline/db/telemetry/ingest';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
-import { trustedKeySet } from '@threadline/db/models/artifact-integrity';
 import { publishSigningKey } from '@threadline/db/models/registry';
 import { modelHandlers, startModelRelays } from './model-workers.ts';
 

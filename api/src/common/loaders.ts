@@ -18,12 +18,12 @@ export class Loaders {
     });
   }
 
-  /** Rows of `model` whose `field` equals each key, in `orderKey` order. */
-  manyBy(model: Prisma.ModelName, field: string, orderKey = 'createdAt'): DataLoader<string, Row[]> {
+  /** Rows of `model` whose `field` equals each key, in `orderKey` order (then by id, where rows have one). */
+  manyBy(model: Prisma.ModelName, field: string, orderKey = 'createdAt', byId = true): DataLoader<string, Row[]> {
     return this.cached(`${model}#${field}`, async (keys) => {
       const rows = await delegateOf(this.client, model).findMany({
         where: { [field]: { in: [...keys] } },
-        orderBy: [{ [orderKey]: 'asc' }, { id: 'asc' }],
+        orderBy: byId ? [{ [orderKey]: 'asc' }, { id: 'asc' }] : [{ [orderKey]: 'asc' }],
       });
       const groups = new Map<string, Row[]>(keys.map((key) => [key, []]));
       for (const row of rows) groups.get(row[field] as string)?.push(row);

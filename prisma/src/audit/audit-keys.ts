@@ -29,6 +29,19 @@ export function publicKeyFromPem(publicPem: string): KeyObject {
   return key;
 }
 
+/**
+ * The public keys a process trusts: its own signing key's and any configured besides, as PEMs or
+ * base64 of PEMs separated by commas or blank lines (e.g. the previous key after a rotation).
+ */
+export function trustedKeySet(own: SigningKey, configured: string | undefined): Map<string, KeyObject> {
+  const keys = new Map<string, KeyObject>([[own.keyId, own.publicKey]]);
+  for (const entry of (configured ?? '').split(/,|\n\s*\n/).map((e) => e.trim()).filter(Boolean)) {
+    const key = publicKeyFromPem(entry.includes('BEGIN') ? entry : Buffer.from(entry, 'base64').toString('utf8'));
+    keys.set(keyIdOf(key), key);
+  }
+  return keys;
+}
+
 function checkpointMessage(organizationId: string, seq: bigint, hash: string): Buffer {
   return Buffer.from(`threadline-audit-checkpoint\n${organizationId}\n${seq}\n${hash}`);
 }

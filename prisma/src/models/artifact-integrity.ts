@@ -1,7 +1,7 @@
 // Integrity of model artifacts: the sha256 of the ONNX bytes and an Ed25519 signature over
 // (model, version, sha256). A version is loaded only when both check out against a trusted key.
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
-import { keyIdOf, publicKeyFromPem, type SigningKey } from '../audit/audit-keys.ts';
+import type { SigningKey } from '../audit/audit-keys.ts';
 
 export interface SignedArtifact {
   modelId: string;
@@ -37,15 +37,3 @@ export function artifactRefusal(artifact: SignedArtifact, onnx: Uint8Array | nul
   return null;
 }
 
-/**
- * The keys whose signatures a process accepts: its own signing key's public half and any public
- * keys configured besides (comma-separated, each a PEM or base64 of one), e.g. after a rotation.
- */
-export function trustedKeySet(own: SigningKey, configured: string | undefined): Map<string, KeyObject> {
-  const keys = new Map<string, KeyObject>([[own.keyId, own.publicKey]]);
-  for (const entry of (configured ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
-    const key = publicKeyFromPem(entry.includes('BEGIN') ? entry : Buffer.from(entry, 'base64').toString('utf8'));
-    keys.set(keyIdOf(key), key);
-  }
-  return keys;
-}

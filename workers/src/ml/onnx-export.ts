@@ -3,6 +3,7 @@
 // is computed in the same run, by scoring each row again with one feature at a time replaced by
 // its reference value (occlusion), as the TypeScript forward pass does.
 import onnxProto from 'onnx-proto';
+import { ONNX_CONTRACT } from '@threadline/db/models/onnx-contract';
 import type { TrainedModel } from './model-families.ts';
 import { featureCount } from './model-families.ts';
 
@@ -10,8 +11,8 @@ const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
 
-export const ONNX_INPUT = 'features';
-export const ONNX_OUTPUTS = { score: 'score', contributions: 'contributions' } as const;
+export const ONNX_INPUT = ONNX_CONTRACT.input;
+export const ONNX_OUTPUTS = { score: ONNX_CONTRACT.score, contributions: ONNX_CONTRACT.contributions } as const;
 
 type Node = ReturnType<typeof onnx.NodeProto.create>;
 type Tensor = ReturnType<typeof onnx.TensorProto.create>;

@@ -1,6 +1,6 @@
 // The closed catalogue of audit event types. A type is never renamed or reused for another
 // meaning; new ones are added and CATALOGUE_VERSION raised. Each payload carries `v`.
-export const AUDIT_CATALOGUE_VERSION = 1;
+export const AUDIT_CATALOGUE_VERSION = 2;
 
 export const AUDIT_SUBJECTS = [
   'organization', 'user', 'api_key', 'site', 'line', 'asset_type', 'asset_type_property', 'asset', 'signal',
@@ -10,16 +10,21 @@ export const AUDIT_SUBJECTS = [
   'review', 'certification',
 ] as const;
 
+/** Events that are neither a creation nor an update. */
+export const SPECIAL_EVENTS = [
+  'api_key.revoked', 'user.signed_in', 'model_version.refused', 'model_version.retired', 'model_alias.moved',
+  'deployment.retired', 'deployment.bundle_issued',
+] as const;
+
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 
 export type AuditEventType =
   | `${AuditSubject}.created`
   | `${AuditSubject}.updated`
-  | 'api_key.revoked'
-  | 'user.signed_in';
+  | (typeof SPECIAL_EVENTS)[number];
 
 export function isAuditEventType(value: string): value is AuditEventType {
   const [subject, verb] = value.split('.');
-  if (value === 'api_key.revoked' || value === 'user.signed_in') return true;
+  if ((SPECIAL_EVENTS as readonly string[]).includes(value)) return true;
   return (AUDIT_SUBJECTS as readonly string[]).includes(subject ?? '') && (verb === 'created' || verb === 'updated');
 }

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointAuditChain } from '@threadline/db/audit/audit-log';
 import { startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
+import { AUDIT_CATALOGUE_VERSION } from './audit-catalogue.ts';
 
 const VERIFY = '{ verifyAuditChain { ok eventsChecked headSeq checkpointsChecked firstBroken { seq eventId reason detail } } }';
 
@@ -58,7 +59,7 @@ describe('audit trail', () => {
       expect(event.actor_label).toBe('admin@northwind.example');
     }
     const updated = await lastEvent();
-    expect(updated.payload).toMatchObject({ v: 1 });
+    expect(updated.payload).toMatchObject({ v: AUDIT_CATALOGUE_VERSION });
     const siteUpdate = (await f.owner.query("SELECT payload FROM audit_events WHERE organization_id = $1 AND type = 'site.updated' ORDER BY seq DESC LIMIT 1", [f.orgId])).rows[0];
     expect(siteUpdate.payload.changes).toEqual({ name: ['Leipzig machining plant', 'Leipzig plant'] });
     const verified = await f.api.gql(VERIFY, {}, f.admin);

@@ -1,0 +1,204 @@
+// The model registry's workflows in GraphQL: request training, register a version built
+// elsewhere, move aliases, deploy and retire, retire versions, issue signed edge bundles, and ask
+// which version scored an asset at a moment. Each write is authorised (model:write) and audited.
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { AuditActor, RawSql } from '@threadline/db/audit/audit-log';
+import { appendAuditEvent } from '@threadline/db/audit/audit-log';
+import { artifactRefusal } from '@threadline/db/models/artifact-integrity';
+import { ASSIGNMENTS_AT_SQL } from '@threadline/db/models/deployment-scope';
+import { createBundle, type EdgeBundle } from '@threadline/db/models/edge-bundle';
+import { featureNames, featureSpecSchema, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
+import { createDeployment, moveAlias, registerVersion, RegistryRefusal, retireDeployment } from '@threadline/db/models/registry';
+import { announceTrainingRun } from '@threadline/db/models/training-requests';
+import { actorOf } from '../../auth/principal.ts';
+import { tenantOf, type Context } from '../../context.ts';
+import { badInput, conflict, fromDatabaseError, notFound, requireUuid } from '../../common/errors.ts';
+import { DateTime } from '../../common/scalars.ts';
+import { Deployment, Model, ModelVersion, TrainingRun } from './models.types.ts';
+import {
+  DeployModelInput, EdgeBundleFile, ModelAlias, ModelAssignment, ModelSigningKey, RegisterModelVersionInput, SetModelAliasInput, TrainModelInput,
+} from './registry.types.ts';
+
+const MAX_TRAINING_WINDOW_MS = 366 * 86_400_000;
+
+/** Runs registry writes in one transaction of the caller's organisation; refusals become coded errors. */
+async function registryCommand<T>(ctx: Context, work: (db: RawSql, actor: AuditActor, organizationId: string) => Promise<T>): Promise<T> {
+  const { principal, tenant } = tenantOf(ctx);
+  try {
+    return await tenant.$transaction((tx) => work(tx as unknown as RawSql, actorOf(principal), principal.organizationId));
+  } catch (error) {
+    if (error instanceof RegistryRefusal) throw badInput(error.message, { field: error.field });
+    throw fromDatabaseError(error) ?? error;
+  }
+}
+
+@Resolver()
+export class RegistryResolver {
+  @Authorized('read')
+  @Query(() => [ModelSigningKey], { description: 'Public keys model versions and edge bundles are signed with; give one to threadline-edge.' })
+  async modelSigningKeys(@Ctx() ctx: Context): Promise<ModelSigningKey[]> {
+    tenantOf(ctx);
+    return ctx.services.db.prisma.modelSigningKey.findMany({ orderBy: { createdAt: 'asc' } });
+  }
+
+  @Authorized('read')
+  @Query(() => [ModelAssignment], { description: 'Which version each deployment covering the asset ran at that moment (from the append-only assignment history).' })
+  async modelAssignmentsAt(@Arg('assetId', () => ID) assetId: string, @Arg('at', () => DateTime) at: Date, @Ctx() ctx: Context): Promise<ModelAssignment[]> {
+    const { principal, tenant } = tenantOf(ctx);
+    const rows = await tenant.$queryRawUnsafe<{ deployment_id: string; model_version_id: string | null; valid_from: Date; reason: string; actor_label: string }[]>(
+      ASSIGNMENTS_AT_SQL, principal.organizationId, requireUuid(assetId, 'assetId'), at);
+    return rows.filter((r) => r.model_version_id !== null).map((r) => ({
+      deploymentId: r.deployment_id, modelVersionId: r.model_version_id, validFrom: r.valid_from, validTo: null, reason: r.reason, actorLabel: r.actor_label,
+    }));
+  }
+
+  @Authorized('model:write')
+  @Mutation(() => TrainingRun, { description: 'Queues a training run of the model on the data window; the workers train, sign and register the result as a new version.' })
+  async trainModel(@Arg('input', () => TrainModelInput) input: TrainModelInput, @Ctx() ctx: Context): Promise<TrainingRun> {
+    if (input.to <= input.from) throw badInput('to must be after from.', { field: 'to' });
+    if (input.to.getTime() - input.from.getTime() > MAX_TRAINING_WINDOW_MS) throw badInput('The data window may span at most a year.', { field: 'from' });
+    const { tenant } = tenantOf(ctx);
+    const model = await tenant.model.findFirst({ where: { id: requireUuid(input.modelId, 'modelId') } });
+    if (!model) throw notFound('Model', input.modelId);
+    if (!model.assetTypeId) throw badInput('The model names no asset type; set assetTypeId first, so its features can be found.', { field: 'modelId' });
+    const id = await registryCommand(ctx, async (db, actor, organizationId) => {
+      const [run] = await db.$queryRawUnsafe<{ id: string }[]>(
+        `INSERT INTO training_runs (organization_id, model_id, base_version_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id)
+         VALUES ($1::uuid, $2::uuid, $3::uuid, 'MANUAL', $4, $5, $6::jsonb, $7::uuid) RETURNING id`,
+        organizationId, model.id, input.baseVersionId ?? null, input.from, input.to, JSON.stringify(input.params ?? {}), actor.kind === 'USER' ? actor.id : null);
+      await appendAuditEvent(db, { organizationId, type: 'training_run.created', actor, subjectType: 'training_run', subjectId: run!.id, payload: { v: 1, modelId: model.id, from: input.from.toISOString(), to: input.to.toISOString(), params: JSON.parse(JSON.stringify(input.params ?? {})) } });
+      await announceTrainingRun(db, organizationId, run!.id);
+      return run!.id;
+    });
+    return (await tenant.trainingRun.findFirst({ where: { id } }))!;
+  }
+
+  @Authorized('model:write')
+  @Mutation(() => ModelVersion, { description: 'Registers a version built elsewhere: checks its ONNX contract and feature spec, hashes and signs it.' })
+  async registerModelVersion(@Arg('input', () => RegisterModelVersionInput) input: RegisterModelVersionInput, @Ctx() ctx: Context): Promise<ModelVersion> {
+    const spec = featureSpecSchema.safeParse(input.featureSpec);
+    if (!spec.success) throw badInput(`The feature spec is invalid: ${spec.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { field: 'featureSpec' });
+    const onnx = new Uint8Array(Buffer.from(input.onnx, 'base64'));
+    const violation = onnxContractViolation(onnx, featureNames(spec.data).length);
+    if (violation) throw badInput(`The ONNX model does not fit: ${violation}.`, { field: 'onnx' });
+    const { tenant } = tenantOf(ctx);
+    const model = await tenant.model.findFirst({ where: { id: requireUuid(input.modelId, 'modelId') } });
+    if (!model) throw notFound('Model', input.modelId);
+    const registered = await registryCommand(ctx, (db, actor, organizationId) => registerVersion(db, {
+      organizationId, modelId: model.id, family: 'EXTERNAL', onnx, featureSpec: spec.data, threshold: input.threshold, metrics: input.metrics ?? {},
+      referenceProfile: {}, parentVersionId: input.parentVersionId ?? null, registeredById: actor.kind === 'USER' ? actor.id : null,
+    }, ctx.services.modelKeys.signing, actor));
+    return (await tenant.modelVersion.findFirst({ where: { id: registered.id } }))! as ModelVersion;
+  }
+
+  @Authorized('model:write')
+  @Mutation(() => ModelAlias, { description: 'Points an alias at a version; deployments following the alias move with it (recorded in their assignment history).' })
+  async setModelAlias(@Arg('input', () => SetModelAliasInput) input: SetModelAliasInput, @Ctx() ctx: Context): Promise<ModelAlias> {
+    const { tenant } = tenantOf(ctx);
+    const version = await tenant.modelVersion.findFirst({ where: { id: requireUuid(input.versionId, 'versionId'), modelId: requireUuid(input.modelId, 'modelId') } });
+    if (!version) throw badInput('The version does not belong to the model.', { field: 'versionId' });
+    if (version.retiredAt) throw badInput('The version is retired; an alias cannot point at it.', { field: 'versionId' });
+    await registryCommand(ctx, (db, actor, organizationId) => moveAlias(db, organizationId, input.modelId, input.alias, version.id, actor));
+    return (await tenant.modelAlias.findFirst({ where: { modelId: input.modelId, alias: input.alias } }))!;
+  }
+
+  @Authorized('model:write')
+  @Mutation(() => Deployment, { description: 'Deploys a version, or the version an alias names (then following the alias), to an edge or cloud target.' })
+  async deployModel(@Arg('input', () => DeployModelInput) input: DeployModelInput, @Ctx() ctx: Context): Promise<Deployment> {
+    if (Boolean(input.versionId) === Boolean(input.alias)) throw badInput('Give exactly one of versionId and alias.', { field: input.versionId ? 'alias' : 'versionId' });
+    const { tenant } = tenantOf(ctx);
+    const target = await tenant.edgeTarget.findFirst({ where: { id: requireUuid(input.edgeTargetId, 'edgeTargetId') } });
+    if (!target) throw notFound('EdgeTarget', input.edgeTargetId);
+    const { id } = await registryCommand(ctx, (db, actor, organizationId) => createDeployment(db, {
+      organizationId, modelId: requireUuid(input.modelId, 'modelId'), versionId: input.versionId ?? null, alias: input.alias ?? null, edgeTargetId: target.id,
+      assetId: input.assetId ?? null, mode: input.mode, trafficShare: input.trafficShare,
+    }, actor));
+    return (await tenant.deployment.findFirst({ where: { id } }))!;
+  }
+
+  @Authorized('model:write')
+  @Mutation(() => Deployment, { description: 'Stops a deployment; its history records that nothing runs from now on.' })
+  async retireDeployment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Deployment> {
+    const { tenant } = tenantOf(ctx);
+    const deployment = await tenant.deployment.findFirst({ where: { id: requireUuid(id) } });
+    if (!deployment) throw notFound('Deployment', id);
+    if (deployment.status === 'RETIRED') throw conflict('The deployment is already retired.');
+    await registryCommand(ctx, (db, actor, organizationId) => retireDeployment(db, organizationId, deployment.id, actor));
+    return (await tenant.deployment.findFirst({ where: { id: deployment.id } }))!;
+  }
+
+  @Authorized('model:write')
+  @Mutation(() => ModelVersion, { description: 'Retires a version no alias names and no live deployment runs; it stays in the registry for lineage and audit.' })
+  async retireModelVersion(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ModelVersion> {
+    const { tenant } = tenantOf(ctx);
+    const version = await tenant.modelVersion.findFirst({ where: { id: requireUuid(id) } });
+    if (!version) throw notFound('ModelVersion', id);
+    if (version.retiredAt) throw conflict('The version is already retired.');
+    const [aliases, live] = await Promise.all([
+      tenant.modelAlias.findMany({ where: { modelVersionId: version.id } }),
+      tenant.deployment.count({ where: { modelVersionId: version.id, status: { not: 'RETIRED' } } }),
+    ]);
+    if (aliases.length > 0) throw conflict(`Alias ${aliases.map((a) => a.alias).join(', ')} still names this version; move it first.`);
+    if (live > 0) throw conflict(`${live} live deployment(s) run this version; retire them first.`);
+    await registryCommand(ctx, async (db, actor, organizationId) => {
+      await db.$executeRawUnsafe('UPDATE model_versions SET retired_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, version.id);
+      await appendAuditEvent(db, { organizationId, type: 'model_version.retired', actor, subjectType: 'model_version', subjectId: version.id, payload: { v: 1, version: version.version } });
+    });
+    return (await tenant.modelVersion.findFirst({ where: { id: version.id } }))! as ModelVersion;
+  }
+
+  @Authorized('model:write')
+  @Mutation(() => EdgeBundleFile, { description: 'Issues a signed bundle (ONNX, manifest, feature spec, signatures) of a deployment for its edge target. The stored artifact is verified first.' })
+  async issueEdgeBundle(@Arg('deploymentId', () => ID) deploymentId: string, @Ctx() ctx: Context): Promise<EdgeBundleFile> {
+    const { tenant } = tenantOf(ctx);
+    const deployment = await tenant.deployment.findFirst({ where: { id: requireUuid(deploymentId, 'deploymentId') }, include: { edgeTarget: true, modelVersion: { include: { model: true } } } });
+    if (!deployment) throw notFound('Deployment', deploymentId);
+    if (deployment.status === 'RETIRED') throw conflict('The deployment is retired.');
+    const version = deployment.modelVersion;
+    const refusal = artifactRefusal({ modelId: version.modelId, version: version.version, sha256: version.sha256, signature: version.signature, signingKeyId: version.signingKeyId }, version.onnx, ctx.services.modelKeys.trusted);
+    if (refusal) throw conflict(`The stored artifact fails verification (${refusal}); no bundle is issued.`);
+    const bundle: EdgeBundle = createBundle(ctx.services.modelKeys.signing, {
+      deploymentId: deployment.id, edgeTarget: { id: deployment.edgeTarget.id, name: deployment.edgeTarget.name, kind: deployment.edgeTarget.kind },
+      modelId: version.modelId, modelName: version.model.name, task: version.model.task, versionId: version.id, version: version.version, family: version.family,
+      threshold: version.threshold, sha256: version.sha256, signature: version.signature!, signingKeyId: version.signingKeyId!,
+      featureSpec: version.featureSpec as FeatureSpec, issuedAt: new Date().toISOString(),
+    }, version.onnx!);
+    await registryCommand(ctx, (db, actor, organizationId) => appendAuditEvent(db, {
+      organizationId, type: 'deployment.bundle_issued', actor, subjectType: 'deployment', subjectId: deployment.id,
+      payload: { v: 1, versionId: version.id, sha256: version.sha256, edgeTarget: deployment.edgeTarget.name },
+    }));
+    return { fileName: `${deployment.edgeTarget.name}-${version.model.name.replace(/[^A-Za-z0-9]+/g, '-')}-v${version.version}.tlbundle.json`, bundle };
+  }
+}
+
+@Resolver(() => Model)
+export class ModelAliasFields {
+  @Authorized('read')
+  @FieldResolver(() => [ModelAlias], { description: 'The model\'s aliases and the versions they name.' })
+  aliases(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelAlias[]> {
+    return tenantOf(ctx).loaders.manyBy('ModelAlias', 'modelId', 'alias', false).load(model.id) as unknown as Promise<ModelAlias[]>;
+  }
+}
+
+@Resolver(() => ModelVersion)
+export class ModelVersionAliasFields {
+  @Authorized('read')
+  @FieldResolver(() => [String], { description: 'Aliases that name this version.' })
+  async aliases(@Root() version: ModelVersion, @Ctx() ctx: Context): Promise<string[]> {
+    const rows = (await tenantOf(ctx).loaders.manyBy('ModelAlias', 'modelVersionId', 'alias', false).load(version.id)) as unknown as ModelAlias[];
+    return rows.map((r) => r.alias);
+  }
+}
+
+@Resolver(() => Deployment)
+export class DeploymentAssignmentFields {
+  @Authorized('read')
+  @FieldResolver(() => [ModelAssignment], { description: 'Which version the deployment ran from when, oldest first.' })
+  async assignments(@Root() deployment: Deployment, @Ctx() ctx: Context): Promise<ModelAssignment[]> {
+    const rows = (await tenantOf(ctx).loaders.manyBy('ModelAssignment', 'deploymentId', 'validFrom').load(deployment.id)) as unknown as Omit<ModelAssignment, 'validTo'>[];
+    return rows.map((r, i) => ({ ...r, validTo: rows[i + 1]?.validFrom ?? null }));
+  }
+}
+
+export const registryResolvers = [RegistryResolver, ModelAliasFields, ModelVersionAliasFields, DeploymentAssignmentFields];

@@ -1,0 +1,165 @@
+// The model registry through GraphQL: training requests reach the workers' channel, outside
+// versions are checked and signed, aliases move deployments and the append-only history answers
+// which version scored an asset at a moment, retirement rules hold, edge bundles verify, and
+// every write is authorised, audited and kept to its tenant.
+import { createPublicKey } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyIdOf } from '@threadline/db/audit/audit-keys';
+import { verifyBundle } from '@threadline/db/models/edge-bundle';
+import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { TRAINING_CHANNEL } from '@threadline/db/models/training-requests';
+import { exportOnnx } from '../../../../workers/src/ml/onnx-export.ts';
+import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
+
+const spec: FeatureSpec = {
+  version: 1, windowSeconds: 300, stepSeconds: 10, aggregates: ['mean', 'max'],
+  signals: [{ name: 'spindle_vibration', unit: 'mm/s', min: 0, max: 7.1 }, { name: 'spindle_temperature', unit: '°C', min: 15, max: 65 }],
+  reference: [3, 4, 40, 45],
+};
+const onnxOf = (bias: number) => Buffer.from(exportOnnx(
+  { family: 'LOGISTIC', standardizer: { center: spec.reference, scale: [1, 1, 10, 10] }, weights: [1, 0.5, 0.2, 0.1], bias },
+  spec.reference, { name: 'external', version: 1, features: featureNames(spec) },
+)).toString('base64');
+
+describe('the model registry', () => {
+  let api: ApiHarness;
+  let data: string;
+  let viewer: string;
+  let modelId: string;
+  let assetId: string;
+  let cloudId: string;
+  const versions: string[] = [];
+  let deploymentId: string;
+  let movedAt: Date;
+
+  beforeAll(async () => {
+    api = await startApi();
+    data = await api.login('data@northwind.example');
+    viewer = await api.login('viewer@northwind.example');
+    const prisma = api.services.db.prisma;
+    const type = await prisma.assetType.findFirstOrThrow({ where: { name: 'CNC machining centre' } });
+    assetId = (await prisma.asset.findFirstOrThrow({ where: { code: 'LEJ-L1-CNC02' } })).id;
+    cloudId = (await prisma.edgeTarget.findFirstOrThrow({ where: { name: 'cloud-inference' } })).id;
+    const res = await api.gql('mutation($i: ModelInput!) { createModel(input: $i) { id assetTypeId } }', { i: { name: 'Spindle risk', task: 'FAILURE_RISK', assetTypeId: type.id } }, data);
+    expect(res.errors).toBeUndefined();
+    modelId = res.data!.createModel.id;
+  });
+  afterAll(async () => api?.close());
+
+  it('queues a training run, announced to the workers when it commits', async () => {
+    const listener = new pg.Client({ connectionString: api.database.url });
+    await listener.connect();
+    await listener.query(`LISTEN ${TRAINING_CHANNEL}`);
+    const announced = new Promise<string>((resolve) => listener.on('notification', (m) => resolve(m.payload!)));
+    const res = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id status trigger params model { name } } }', {
+      i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', params: { family: 'MLP', horizonMinutes: 90 } },
+    }, data);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.trainModel).toMatchObject({ status: 'QUEUED', trigger: 'MANUAL', params: { family: 'MLP', horizonMinutes: 90 }, model: { name: 'Spindle risk' } });
+    expect(await announced).toMatch(new RegExp(`:${res.data!.trainModel.id}$`));
+    await listener.end();
+    const denied = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }', { i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z' } }, viewer);
+    expect(denied.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const backwards = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }', { i: { modelId, from: '2026-11-08T00:00:00Z', to: '2026-11-01T00:00:00Z' } }, data);
+    expect(backwards.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'to' } });
+  });
+
+  it('registers outside versions only when their ONNX fits the feature spec, and signs them', async () => {
+    const register = (onnx: string, featureSpec: unknown = spec) => api.gql('mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id version family sha256 signature signingKeyId aliases } }', { i: { modelId, onnx, featureSpec, threshold: 0.7 } }, data);
+    const garbage = await register(Buffer.from('not a model').toString('base64'));
+    expect(garbage.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'onnx' } });
+    const mismatch = await register(onnxOf(0), { ...spec, aggregates: ['mean'], reference: [3, 40] });
+    expect(mismatch.errors![0]!.message).toMatch(/\[N, 2\]/);
+    const badSpec = await register(onnxOf(0), { ...spec, reference: [1] });
+    expect(badSpec.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'featureSpec' } });
+    for (const bias of [-1, 0]) {
+      const res = await register(onnxOf(bias));
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.registerModelVersion).toMatchObject({ family: 'EXTERNAL', aliases: [] });
+      expect(res.data!.registerModelVersion.sha256).toMatch(/^[0-9a-f]{64}$/);
+      versions.push(res.data!.registerModelVersion.id);
+    }
+    const keys = await api.gql('{ modelSigningKeys { keyId publicKey development } }', {}, viewer);
+    const version = await api.gql('query($id: ID!) { modelVersion(id: $id) { version signingKeyId model { features } } }', { id: versions[1] }, viewer);
+    expect(version.data!.modelVersion).toMatchObject({ version: 2, model: { features: featureNames(spec) } });
+    expect(keys.data!.modelSigningKeys.map((k: { keyId: string }) => k.keyId)).toContain(version.data!.modelVersion.signingKeyId);
+  });
+
+  it('moves deployments with their alias and answers which version scored an asset at a moment', async () => {
+    const alias = (versionId: string) => api.gql('mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias modelVersionId } }', { i: { modelId, alias: 'champion', versionId } }, data);
+    expect((await alias(versions[0]!)).data!.setModelAlias).toEqual({ alias: 'champion', modelVersionId: versions[0] });
+    const deployed = await api.gql('mutation($i: DeployModelInput!) { deployModel(input: $i) { id alias status modelVersionId } }', { i: { modelId, alias: 'champion', edgeTargetId: cloudId } }, data);
+    expect(deployed.errors).toBeUndefined();
+    expect(deployed.data!.deployModel).toMatchObject({ alias: 'champion', status: 'ACTIVE', modelVersionId: versions[0] });
+    deploymentId = deployed.data!.deployModel.id;
+    const both = await api.gql('mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }', { i: { modelId, alias: 'champion', versionId: versions[0], edgeTargetId: cloudId } }, data);
+    expect(both.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    const noAlias = await api.gql('mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }', { i: { modelId, alias: 'nightly', edgeTargetId: cloudId } }, data);
+    expect(noAlias.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'alias' } });
+
+    await new Promise((r) => setTimeout(r, 20));
+    movedAt = new Date();
+    await new Promise((r) => setTimeout(r, 20));
+    await alias(versions[1]!);
+    const history = await api.gql('query($id: ID!) { deployment(id: $id) { modelVersionId assignments { modelVersionId validFrom validTo reason } } }', { id: deploymentId }, viewer);
+    const { assignments } = history.data!.deployment;
+    expect(history.data!.deployment.modelVersionId).toBe(versions[1]);
+    expect(assignments.map((a: { modelVersionId: string }) => a.modelVersionId)).toEqual([versions[0], versions[1]]);
+    expect(assignments[0].validTo).toBe(assignments[1].validFrom);
+    expect(assignments[1].reason).toBe('alias champion moved');
+
+    const at = (when: Date) => api.gql('query($a: ID!, $t: DateTimeISO!) { modelAssignmentsAt(assetId: $a, at: $t) { deploymentId modelVersionId } }', { a: assetId, t: when.toISOString() }, viewer);
+    expect((await at(movedAt)).data!.modelAssignmentsAt).toEqual([{ deploymentId, modelVersionId: versions[0] }]);
+    expect((await at(new Date())).data!.modelAssignmentsAt).toEqual([{ deploymentId, modelVersionId: versions[1] }]);
+    expect((await at(new Date(Date.now() - 86_400_000))).data!.modelAssignmentsAt).toEqual([]);
+    const aliases = await api.gql('query($id: ID!) { model(id: $id) { aliases { alias modelVersionId } } }', { id: modelId }, viewer);
+    expect(aliases.data!.model.aliases).toEqual([{ alias: 'champion', modelVersionId: versions[1] }]);
+    const audit = await api.services.db.prisma.auditEvent.findMany({ where: { type: { in: ['model_alias.moved', 'deployment.created'] } }, orderBy: { seq: 'asc' } });
+    expect(audit.map((e) => e.type)).toEqual(['model_alias.moved', 'deployment.created', 'model_alias.moved']);
+  });
+
+  it('retires only versions no alias names and no live deployment runs', async () => {
+    const retire = (id: string) => api.gql('mutation($id: ID!) { retireModelVersion(id: $id) { id retiredAt } }', { id }, data);
+    expect((await retire(versions[1]!)).errors![0]!.message).toMatch(/champion/);
+    const done = await retire(versions[0]!);
+    expect(done.data!.retireModelVersion.retiredAt).toBeTruthy();
+    const deployRetired = await api.gql('mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }', { i: { modelId, versionId: versions[0], edgeTargetId: cloudId } }, data);
+    expect(deployRetired.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'versionId' } });
+  });
+
+  it('issues edge bundles that verify against the published key, and refuses tampered ones', async () => {
+    const res = await api.gql('mutation($id: ID!) { issueEdgeBundle(deploymentId: $id) { fileName bundle } }', { id: deploymentId }, data);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.issueEdgeBundle.fileName).toMatch(/^cloud-inference-Spindle-risk-v2\.tlbundle\.json$/);
+    const keys = await api.gql('{ modelSigningKeys { publicKey } }', {}, viewer);
+    const trusted = new Map(keys.data!.modelSigningKeys.map((k: { publicKey: string }) => { const key = createPublicKey(k.publicKey); return [keyIdOf(key), key]; }));
+    const bundle = res.data!.issueEdgeBundle.bundle;
+    const verified = verifyBundle(bundle, trusted as never);
+    expect(verified.ok && verified.manifest.version).toBe(2);
+    const onnx = Buffer.from(bundle.onnx, 'base64');
+    onnx[100] ^= 0xff;
+    expect(verifyBundle({ ...bundle, onnx: onnx.toString('base64') }, trusted as never)).toMatchObject({ ok: false, reason: expect.stringMatching(/hash/) });
+    expect(verifyBundle({ ...bundle, manifest: { ...bundle.manifest, threshold: 0.01 } }, trusted as never)).toMatchObject({ ok: false, reason: expect.stringMatching(/manifest signature/) });
+    expect(verifyBundle(bundle, new Map())).toMatchObject({ ok: false, reason: expect.stringMatching(/not trusted/) });
+  });
+
+  it('retires deployments into the history, and keeps everything to its tenant', async () => {
+    const other = await createOtherOrganization(api, 'registry-other');
+    const foreign = await api.gql('mutation($id: ID!) { retireDeployment(id: $id) { id } }', { id: deploymentId }, other.token);
+    expect(foreign.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+    const res = await api.gql('mutation($id: ID!) { retireDeployment(id: $id) { status retiredAt assignments { modelVersionId } } }', { id: deploymentId }, data);
+    expect(res.data!.retireDeployment.status).toBe('RETIRED');
+    expect(res.data!.retireDeployment.assignments.at(-1).modelVersionId).toBeNull();
+    const now = await api.gql('query($a: ID!, $t: DateTimeISO!) { modelAssignmentsAt(assetId: $a, at: $t) { modelVersionId } }', { a: assetId, t: new Date().toISOString() }, viewer);
+    expect(now.data!.modelAssignmentsAt).toEqual([]);
+    const again = await api.gql('mutation($id: ID!) { retireDeployment(id: $id) { id } }', { id: deploymentId }, data);
+    expect(again.errors![0]!.extensions!.code).toBe('CONFLICT');
+    // The app role may not rewrite history, and the trigger stops even the owner.
+    expect(String(await api.services.db.pool.query("UPDATE model_assignments SET reason = 'rewritten'").catch((e: Error) => e))).toMatch(/permission denied/);
+    const owner = new pg.Client({ connectionString: api.database.url });
+    await owner.connect();
+    expect(String(await owner.query('DELETE FROM model_assignments').catch((e: Error) => e))).toMatch(/append-only/);
+    await owner.end();
+  });
+});

@@ -1,0 +1,66 @@
+// Signed edge bundles: everything an edge target needs to run a deployment's model offline (the
+// ONNX bytes, the feature spec, the version's own signature) under a manifest signed with the
+// registry's key. `threadline-edge` verifies a bundle before it scores anything with it.
+import { sign, verify, type KeyObject } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { SigningKey } from '../audit/audit-keys.ts';
+import { artifactRefusal } from './artifact-integrity.ts';
+import { featureSpecSchema, type FeatureSpec } from './feature-spec.ts';
+
+export const BUNDLE_FORMAT = 'threadline-edge-bundle/1';
+
+export interface BundleManifest {
+  deploymentId: string;
+  edgeTarget: { id: string; name: string; kind: string };
+  modelId: string;
+  modelName: string;
+  task: string;
+  versionId: string;
+  version: number;
+  family: string;
+  threshold: number;
+  sha256: string;
+  /** The version's signature over (model, version, sha256) and its key. */
+  signature: string;
+  signingKeyId: string;
+  featureSpec: FeatureSpec;
+  issuedAt: string;
+  /** The key that signed this manifest. */
+  bundleKeyId: string;
+}
+
+export interface EdgeBundle {
+  format: typeof BUNDLE_FORMAT;
+  manifest: BundleManifest;
+  manifestSignature: string;
+  onnx: string;
+}
+
+function manifestBytes(manifest: BundleManifest): Buffer {
+  return Buffer.from(`threadline-edge-bundle\n${canonicalize(manifest)}`);
+}
+
+export function createBundle(key: SigningKey, manifest: Omit<BundleManifest, 'bundleKeyId'>, onnx: Uint8Array): EdgeBundle {
+  const full: BundleManifest = { ...manifest, bundleKeyId: key.keyId };
+  return { format: BUNDLE_FORMAT, manifest: full, manifestSignature: sign(null, manifestBytes(full), key.privateKey).toString('base64'), onnx: Buffer.from(onnx).toString('base64') };
+}
+
+export type VerifiedBundle = { ok: true; manifest: BundleManifest; onnx: Uint8Array } | { ok: false; reason: string };
+
+/** Checks the manifest's signature, the ONNX bytes' hash and the version's own signature. */
+export function verifyBundle(raw: unknown, trustedKeys: ReadonlyMap<string, KeyObject>): VerifiedBundle {
+  const bundle = raw as Partial<EdgeBundle> | null;
+  if (!bundle || bundle.format !== BUNDLE_FORMAT || !bundle.manifest || typeof bundle.onnx !== 'string' || typeof bundle.manifestSignature !== 'string') {
+    return { ok: false, reason: `not a ${BUNDLE_FORMAT} file` };
+  }
+  const manifest = bundle.manifest;
+  const key = trustedKeys.get(manifest.bundleKeyId);
+  if (!key) return { ok: false, reason: `the bundle is signed with key ${manifest.bundleKeyId}, which is not trusted` };
+  if (!verify(null, manifestBytes(manifest), key, Buffer.from(bundle.manifestSignature, 'base64'))) return { ok: false, reason: 'the manifest signature does not verify' };
+  const onnx = new Uint8Array(Buffer.from(bundle.onnx, 'base64'));
+  const refusal = artifactRefusal({ modelId: manifest.modelId, version: manifest.version, sha256: manifest.sha256, signature: manifest.signature, signingKeyId: manifest.signingKeyId }, onnx, trustedKeys);
+  if (refusal) return { ok: false, reason: refusal };
+  const spec = featureSpecSchema.safeParse(manifest.featureSpec);
+  if (!spec.success) return { ok: false, reason: 'the feature spec is invalid' };
+  return { ok: true, manifest: { ...manifest, featureSpec: spec.data }, onnx };
+}
