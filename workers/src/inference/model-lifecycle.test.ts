@@ -2,7 +2,12 @@
 // on simulated history find the injected bearing degradation on LEJ-L1-CNC02 before the failure it
 // causes, through the whole path (ingest → notice → dispatcher → BullMQ → ONNX → predictions →
 // insights); a tampered artifact is refused, audited, and the fallback rules keep insights coming.
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import pino from 'pino';
 import { Queue } from 'bullmq';
@@ -10,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
+import { createBundle } from '@threadline/db/models/edge-bundle';
 import { createDeployment, moveAlias } from '@threadline/db/models/registry';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
@@ -122,6 +128,12 @@ describe('model lifecycle on the simulated plant', () => {
       expect(version.feature_spec.signals.map((s: { name: string }) => s.name)).toContain('spindle_vibration');
       expect(version.reference_profile.features[0].edges).toHaveLength(11);
     }
+    // The streaming anomaly detector learns normal operation only and is judged against the incidents.
+    const anomaly = await train('ANOMALY_ZSCORE');
+    const { rows: [detector] } = await pool.query('SELECT metrics, threshold FROM model_versions WHERE id = $1', [anomaly.versionId]);
+    expect(detector.threshold).toBe(0.5);
+    expect(detector.metrics.recall).toBeGreaterThan(0.7);
+    expect(detector.metrics.precision).toBeGreaterThan(0.7);
   }, 120_000);
 
   it('raises an explained insight on the degrading spindle before it fails, and none on healthy spindles', async () => {
@@ -151,6 +163,43 @@ describe('model lifecycle on the simulated plant', () => {
     expect(Number(counts!.predictions)).toBeGreaterThan(6 * 2_500);
     expect(counts!.predictions).toBe(counts!.distinct_windows);
   }, 240_000);
+
+  it('gives the same scores at the edge: threadline-edge verifies the signed bundle and scores a CSV as the cloud did', async () => {
+    const { rows: [version] } = await pool.query(
+      `SELECT v.*, m.name, m.task, d.id AS deployment_id FROM deployments d JOIN model_versions v ON v.id = d.model_version_id JOIN models m ON m.id = v.model_id
+        WHERE d.alias = 'champion' AND d.status = 'ACTIVE'`);
+    const bundle = createBundle(signingKey, {
+      deploymentId: version.deployment_id, edgeTarget: { id: 'lej-edge-01', name: 'lej-edge-01', kind: 'INDUSTRIAL_PC' }, modelId, modelName: version.name, task: version.task,
+      versionId: version.id, version: version.version, family: version.family, threshold: version.threshold, sha256: version.sha256, signature: version.signature,
+      signingKeyId: version.signing_key_id, featureSpec: version.feature_spec, issuedAt: new Date().toISOString(),
+    }, version.onnx);
+    const dir = mkdtempSync(join(tmpdir(), 'tl-edge-'));
+    const from = evaluationStart + 4 * 3_600_000;
+    const to = from + 3_600_000;
+    const { rows: readings } = await pool.query<{ name: string; t: string; value: number }>(
+      `SELECT s.name, (extract(epoch FROM t.time) * 1000)::bigint AS t, t.value FROM telemetry t JOIN signals s ON s.id = t.signal_id
+        WHERE s.asset_id = $1 AND t.time >= $2 AND t.time <= $3 ORDER BY t.time`, [assetIds.get('LEJ-L1-CNC02'), new Date(from), new Date(to)]);
+    writeFileSync(join(dir, 'readings.csv'), ['asset,signal,time,value', ...readings.map((r) => `LEJ-L1-CNC02,${r.name},${r.t},${r.value}`)].join('\n'));
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
+    writeFileSync(join(dir, 'key.pem'), signingKey.publicKey.export({ type: 'spki', format: 'pem' }));
+    const edge = (...args: string[]) => spawnSync(fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url)), [fileURLToPath(new URL('../edge/threadline-edge.ts', import.meta.url)), ...args], { encoding: 'utf8' });
+    const verified = edge('verify', join(dir, 'bundle.json'), '--public-key', join(dir, 'key.pem'));
+    expect(verified.status).toBe(0);
+    expect(verified.stdout).toMatch(/^ok: Spindle failure risk \(test\) v\d+ \(LOGISTIC\)/);
+    writeFileSync(join(dir, 'tampered.json'), JSON.stringify({ ...bundle, manifest: { ...bundle.manifest, threshold: 0.99 } }));
+    const refused = edge('verify', join(dir, 'tampered.json'), '--public-key', join(dir, 'key.pem'));
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toMatch(/refused: the manifest signature does not verify/);
+
+    const scored = edge('score', join(dir, 'bundle.json'), join(dir, 'readings.csv'), '--public-key', join(dir, 'key.pem'));
+    expect(scored.status).toBe(0);
+    const edgeScores = new Map(scored.stdout.trim().split('\n').slice(1).map((line) => line.split(',')).map(([, end, score]) => [Date.parse(end!), Number(score)]));
+    const { rows: cloud } = await pool.query<{ t: string; score: number }>(
+      'SELECT (extract(epoch FROM ts) * 1000)::bigint AS t, score FROM predictions WHERE model_version_id = $1 AND asset_id = $2 AND ts >= $3 AND ts <= $4',
+      [version.id, assetIds.get('LEJ-L1-CNC02'), new Date(from + version.feature_spec.windowSeconds * 1000), new Date(to)]);
+    expect(cloud.length).toBeGreaterThan(200);
+    for (const { t, score } of cloud) expect(Math.abs(edgeScores.get(Number(t))! - score)).toBeLessThan(1e-6);
+  }, 120_000);
 
   it('refuses a tampered artifact, audits the refusal, and keeps insights flowing from the fallback rules', async () => {
     const { rows: [deployment] } = await pool.query<{ id: string; model_version_id: string }>("SELECT id, model_version_id FROM deployments WHERE status = 'ACTIVE' AND alias = 'champion'");

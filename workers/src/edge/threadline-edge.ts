@@ -1,0 +1,82 @@
+#!/usr/bin/env -S npx --no-install tsx
+// `threadline-edge`: runs a deployment's model on an edge target, offline. `verify` checks a signed
+// bundle against a trusted public key; `score` verifies it too, then scores a CSV of readings with
+// the bundle's ONNX and feature spec, the same code and graph the cloud workers use, and writes one
+// line per window: asset, window end, score, whether it reaches the threshold, the top feature.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { keyIdOf, publicKeyFromPem } from '@threadline/db/audit/audit-keys';
+import { verifyBundle, type VerifiedBundle } from '@threadline/db/models/edge-bundle';
+import { computeFeatures, gridEnds } from '../ml/features.ts';
+import { OnnxRunner, packRows } from '../ml/onnx-runner.ts';
+import { explanationOf } from '../inference/explanations.ts';
+import { parseReadingsCsv } from './readings-csv.ts';
+
+const USAGE = `Usage:
+  threadline-edge verify <bundle.json> --public-key <key.pem>
+  threadline-edge score <bundle.json> <readings.csv> --public-key <key.pem> [--out <scores.csv>]
+
+The public key is one of the registry's model signing keys (GraphQL: modelSigningKeys).
+Readings CSV: header asset,signal,time,value; time as ISO 8601 or epoch milliseconds.`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`threadline-edge: ${message}\n`);
+  process.exit(code);
+}
+
+function verified(bundlePath: string, keyPath: string | undefined): Extract<VerifiedBundle, { ok: true }> {
+  if (!keyPath) fail(`--public-key is required\n${USAGE}`);
+  let key;
+  try {
+    key = publicKeyFromPem(readFileSync(keyPath, 'utf8'));
+  } catch (error) {
+    fail(`cannot read the public key ${keyPath}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(bundlePath, 'utf8'));
+  } catch (error) {
+    fail(`cannot read the bundle ${bundlePath}: ${(error as Error).message}`);
+  }
+  const result = verifyBundle(raw, new Map([[keyIdOf(key), key]]));
+  if (!result.ok) fail(`the bundle is refused: ${result.reason}`, 3);
+  return result;
+}
+
+async function score(bundle: Extract<VerifiedBundle, { ok: true }>, csvPath: string): Promise<string> {
+  const { manifest, onnx } = bundle;
+  const spec = manifest.featureSpec;
+  const parsed = parseReadingsCsv(readFileSync(csvPath, 'utf8'));
+  for (const problem of parsed.problems) process.stderr.write(`threadline-edge: ${csvPath} ${problem}\n`);
+  const runner = await OnnxRunner.load(onnx, spec.reference.length);
+  const lines = ['asset,window_end,score,alert,top_feature,top_contribution'];
+  for (const [asset, series] of parsed.assets) {
+    const times = [...series.values()].flatMap((p) => [p.t[0]!, p.t.at(-1)!]);
+    const rows = computeFeatures(spec, series, gridEnds(spec, Math.min(...times) - 1, Math.max(...times))).filter((r) => r.points > 0);
+    if (rows.length === 0) continue;
+    const out = await runner.run(packRows(rows.map((r) => r.values), spec.reference.length), rows.length);
+    rows.forEach((row, i) => {
+      const [top] = explanationOf(spec, row.values, out.contributions, i * spec.reference.length, 1);
+      lines.push([asset, new Date(row.windowEnd).toISOString(), out.scores[i]!.toPrecision(9), out.scores[i]! >= manifest.threshold, top?.feature ?? '', top?.contribution ?? ''].join(','));
+    });
+  }
+  await runner.release();
+  return `${lines.join('\n')}\n`;
+}
+
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'public-key': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } });
+const [command, bundlePath, csvPath] = positionals;
+if (values.help || !command) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(values.help ? 0 : 2);
+}
+if (command === 'verify' && bundlePath) {
+  const { manifest } = verified(bundlePath, values['public-key']);
+  process.stdout.write(`ok: ${manifest.modelName} v${manifest.version} (${manifest.family}) sha256 ${manifest.sha256} for ${manifest.edgeTarget.name}, signed by ${manifest.bundleKeyId}\n`);
+} else if (command === 'score' && bundlePath && csvPath) {
+  const csv = await score(verified(bundlePath, values['public-key']), csvPath);
+  if (values.out) writeFileSync(values.out, csv);
+  else process.stdout.write(csv);
+} else {
+  fail(USAGE);
+}
