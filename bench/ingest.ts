@@ -8,12 +8,11 @@ import { Worker } from 'node:worker_threads';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import mqtt from 'mqtt';
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { from as copyFrom } from 'pg-copy-streams';
-import { createDb, createPool } from '@threadline/db/client';
-import { prepareDatabase } from '@threadline/db/prepare-database';
-import { seedDemoPlant } from '@threadline/db/seed/demo-plant';
+import { createPool } from '@threadline/db/client';
+import { createBenchDatabase } from './bench-database.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
@@ -71,16 +70,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const admin = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const name = `tl_bench_${randomBytes(4).toString('hex')}`;
-const url = new URL(admin.toString());
-url.pathname = `/${name}`;
-const databaseUrl = url.toString();
-
-await prepareDatabase(databaseUrl);
-const owner = createDb({ url: databaseUrl, role: '' });
-await seedDemoPlant(owner.prisma);
-await owner.close();
+const database = await createBenchDatabase();
+const databaseUrl = database.url;
 
 const services = await createServices(readApiConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' }), pino({ level: 'silent' }));
 const app = await buildServer(services);
@@ -202,7 +193,4 @@ await publisher.endAsync();
 await adapter.stop();
 await pool.end();
 await app.close();
-const cleanup = new pg.Client({ connectionString: admin.toString() });
-await cleanup.connect();
-await cleanup.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-await cleanup.end();
+await database.drop();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm start`: the whole product with demo data: services, migrations, the demo plant (seeded
-# once), then the API, the plant simulator (OPC UA server and MQTT/Sparkplug B publisher), the
+# once, with a trained and deployed spindle failure-risk model), then the API, the plant simulator (OPC UA server and MQTT/Sparkplug B publisher), the
 # workers (which ingest the plant's data) and the portal. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ export API_PORT="${API_PORT:-4000}" WEB_PORT="${WEB_PORT:-3000}"
 export THREADLINE_API_URL="${THREADLINE_API_URL:-http://127.0.0.1:${API_PORT}/graphql}"
 npm run --silent db:migrate
 npm run --silent db:seed
+npm run --silent demo:models -w @threadline/workers
 echo "[start] building the portal" >&2
 npm run --silent build -w @threadline/web >/dev/null
 

@@ -7,9 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { keyIdOf, publicKeyFromPem } from '@threadline/db/audit/audit-keys';
 import { verifyBundle, type VerifiedBundle } from '@threadline/db/models/edge-bundle';
+import { topFeatures } from '@threadline/db/models/explanation';
+import { featureNames } from '@threadline/db/models/feature-spec';
 import { computeFeatures, gridEnds } from '../ml/features.ts';
 import { OnnxRunner, packRows } from '../ml/onnx-runner.ts';
-import { explanationOf } from '../inference/explanations.ts';
 import { parseReadingsCsv } from './readings-csv.ts';
 
 const USAGE = `Usage:
@@ -49,15 +50,17 @@ async function score(bundle: Extract<VerifiedBundle, { ok: true }>, csvPath: str
   const parsed = parseReadingsCsv(readFileSync(csvPath, 'utf8'));
   for (const problem of parsed.problems) process.stderr.write(`threadline-edge: ${csvPath} ${problem}\n`);
   const runner = await OnnxRunner.load(onnx, spec.reference.length);
+  const f = spec.reference.length;
+  const names = featureNames(spec);
   const lines = ['asset,window_end,score,alert,top_feature,top_contribution'];
   for (const [asset, series] of parsed.assets) {
     const times = [...series.values()].flatMap((p) => [p.t[0]!, p.t.at(-1)!]);
     const rows = computeFeatures(spec, series, gridEnds(spec, Math.min(...times) - 1, Math.max(...times))).filter((r) => r.points > 0);
     if (rows.length === 0) continue;
-    const out = await runner.run(packRows(rows.map((r) => r.values), spec.reference.length), rows.length);
+    const out = await runner.run(packRows(rows.map((r) => r.values), f), rows.length);
     rows.forEach((row, i) => {
-      const [top] = explanationOf(spec, row.values, out.contributions, i * spec.reference.length, 1);
-      lines.push([asset, new Date(row.windowEnd).toISOString(), out.scores[i]!.toPrecision(9), out.scores[i]! >= manifest.threshold, top?.feature ?? '', top?.contribution ?? ''].join(','));
+      const [top] = topFeatures(out.contributions, i * f, f, 1);
+      lines.push([asset, new Date(row.windowEnd).toISOString(), out.scores[i]!.toPrecision(9), out.scores[i]! >= manifest.threshold, names[top!], out.contributions[i * f + top!]!.toFixed(5)].join(','));
     });
   }
   await runner.release();

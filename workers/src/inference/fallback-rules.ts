@@ -6,7 +6,7 @@ import type { FeatureSpec } from '@threadline/db/models/feature-spec';
 import { computeFeatures, gridEnds } from '../ml/features.ts';
 import { loadSeries } from '../ml/series.ts';
 import type { InferenceWindow } from '../queues/catalogue.ts';
-import type { ExplanationEntry } from './explanations.ts';
+import type { ExplanationEntry } from '@threadline/db/models/explanation';
 import { storeInsights } from './insight-store.ts';
 import { inTransaction } from '../db-transaction.ts';
 
@@ -44,9 +44,11 @@ export async function runFallbackRules(pool: pg.Pool, deployment: FallbackDeploy
       const breaches = breachesOf(spec, row.values);
       const top = breaches[0];
       return {
-        assetId: w.assetId, windowEnd: row.windowEnd, score: breaches.length > 0 ? 1 : 0, predictionId: null, windowMs,
-        earliestReceived: row.earliestReceived, explanation: breaches,
-        title: top ? `Fallback rule: ${top.signal} mean ${top.value}${top.unit ? ` ${top.unit}` : ''} outside its normal range (limit ${top.reference}); the model is not running` : '',
+        assetId: w.assetId, windowEnd: row.windowEnd, score: breaches.length > 0 ? 1 : 0, predictionId: null, windowMs, earliestReceived: row.earliestReceived,
+        describe: () => ({
+          explanation: breaches,
+          title: top ? `Fallback rule: ${top.signal} mean ${top.value}${top.unit ? ` ${top.unit}` : ''} outside its normal range (limit ${top.reference}); the model is not running` : '',
+        }),
       };
     }));
   const insightsRaised = await inTransaction(pool, (client) => storeInsights(client, deployment.organization_id, {

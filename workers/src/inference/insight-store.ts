@@ -19,8 +19,8 @@ export interface InsightCandidate extends ScoredWindow {
   windowMs: number;
   /** Receipt of the earliest point in the evidence window (for time to insight). */
   earliestReceived: number | null;
-  explanation: unknown[];
-  title: string;
+  /** The explanation and title, worked out only for windows that raise an insight. */
+  describe: () => { explanation: unknown[]; title: string };
 }
 
 export async function storeInsights(client: pg.PoolClient, organizationId: string, source: InsightSource, threshold: number, windows: readonly InsightCandidate[]): Promise<number> {
@@ -36,6 +36,7 @@ export async function storeInsights(client: pg.PoolClient, organizationId: strin
     await client.query('UPDATE insights SET resolved_at = now() WHERE organization_id = $1 AND source_key = $2 AND resolved_at IS NULL AND asset_id = ANY($3::uuid[])', [organizationId, source.key, close]);
   }
   if (raise.length === 0) return 0;
+  const described = raise.map((x) => x.window.describe());
   const { rows: raised } = await client.query<{ id: string; asset_id: string; severity: string; title: string }>(
     `INSERT INTO insights (organization_id, asset_id, use_case_id, model_version_id, prediction_id, kind, severity, title, explanation, from_fallback,
                            source_key, evidence_start_at, evidence_end_at, evidence_received_at, resolved_at)
@@ -48,7 +49,7 @@ export async function storeInsights(client: pg.PoolClient, organizationId: strin
     [
       organizationId, source.useCaseId, source.modelVersionId, source.kind, source.fromFallback, source.key,
       raise.map((x) => x.window.assetId), raise.map((x) => x.window.predictionId), raise.map((x) => severityOf(x.window.score, threshold)),
-      raise.map((x) => x.window.title), raise.map((x) => JSON.stringify(x.window.explanation)),
+      described.map((d) => d.title), described.map((d) => JSON.stringify(d.explanation)),
       raise.map((x) => x.window.windowEnd - x.window.windowMs), raise.map((x) => x.window.windowEnd), raise.map((x) => x.window.earliestReceived),
       raise.map((x) => x.closedAt !== null),
     ],

@@ -1,7 +1,7 @@
 // Loads assets' telemetry for feature windows in one query: per asset a time range, the signals
 // named by the feature spec, good and out-of-range points (bad-quality points are left out).
 import type pg from 'pg';
-import type { AssetSeries } from './features.ts';
+import type { AssetSeries, SeriesPoints } from './features.ts';
 
 export interface SeriesRange {
   assetId: string;
@@ -18,8 +18,7 @@ export async function loadSeries(pool: pg.Pool | pg.PoolClient, organizationId: 
              FROM unnest($2::uuid[], $3::float8[], $4::float8[]) AS w(asset_id, after_ms, up_to_ms)
              JOIN signals s ON s.organization_id = $1 AND s.asset_id = w.asset_id AND s.name = ANY($5::text[])
              JOIN telemetry t ON t.signal_id = s.id AND t.time > to_timestamp(w.after_ms / 1000.0) AND t.time <= to_timestamp(w.up_to_ms / 1000.0)
-            WHERE t.value IS NOT NULL AND t.quality < 3
-            ORDER BY s.asset_id, s.name, t.time`,
+            WHERE t.value IS NOT NULL AND t.quality < 3`,
     values: [organizationId, ranges.map((r) => r.assetId), ranges.map((r) => r.after), ranges.map((r) => r.upTo), signalNames],
     rowMode: 'array',
   });
@@ -31,5 +30,18 @@ export async function loadSeries(pool: pg.Pool | pg.PoolClient, organizationId: 
     points.v.push(v);
     points.r!.push(Number(r));
   }
+  // Index scans return each signal's points in time order; sort only a series that is not.
+  for (const series of result.values()) for (const points of series.values()) sortByTime(points);
   return result;
+}
+
+function sortByTime(points: SeriesPoints): void {
+  let sorted = true;
+  for (let i = 1; i < points.t.length && sorted; i += 1) sorted = points.t[i - 1]! <= points.t[i]!;
+  if (sorted) return;
+  const order = points.t.map((_, i) => i).sort((a, b) => points.t[a]! - points.t[b]!);
+  const pick = <T>(values: T[]) => order.map((i) => values[i]!);
+  points.t = pick(points.t);
+  points.v = pick(points.v);
+  if (points.r) points.r = pick(points.r);
 }

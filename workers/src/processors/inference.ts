@@ -5,12 +5,13 @@
 // A version that fails its integrity check puts the deployment on its fallback rules.
 import type pg from 'pg';
 import { appendAuditEvent, rawSqlOf } from '@threadline/db/audit/audit-log';
+import { uuidV7 } from '@threadline/db/uuid';
+import { compactExplanation, expandExplanation, insightTitle, topFeatures } from '@threadline/db/models/explanation';
 import { inTransaction } from '../db-transaction.ts';
 import { computeFeatures, gridEnds, type FeatureRow } from '../ml/features.ts';
 import { packRows } from '../ml/onnx-runner.ts';
 import { loadSeries } from '../ml/series.ts';
 import type { InferencePayload } from '../queues/catalogue.ts';
-import { explanationOf, insightTitle } from '../inference/explanations.ts';
 import { runFallbackRules } from '../inference/fallback-rules.ts';
 import { storeInsights, type InsightSource } from '../inference/insight-store.ts';
 import type { VersionCache } from '../inference/version-cache.ts';
@@ -72,15 +73,16 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
   const f = spec.reference.length;
   const out = await runner.run(packRows(scored.map((s) => s.row.values), f), scored.length);
   const threshold = deployment.policy?.insightThreshold ?? deployment.threshold;
-  const explanations = scored.map((s, i) => explanationOf(spec, s.row.values, out.contributions, i * f, 5));
+  const top = scored.map((_, i) => topFeatures(out.contributions, i * f, f, 5));
   return inTransaction(deps.pool, async (client) => {
     const { rows: stored } = await client.query<{ id: string; asset_id: string; t: number }>(
-      `INSERT INTO predictions (organization_id, model_version_id, deployment_id, asset_id, ts, score, explanation)
-       SELECT $1, $2, $3, a, to_timestamp(t / 1000.0), s, e::jsonb FROM unnest($4::uuid[], $5::float8[], $6::float8[], $7::text[]) AS u(a, t, s, e)
+      `INSERT INTO predictions (id, organization_id, model_version_id, deployment_id, asset_id, ts, score, explanation)
+       SELECT i, $1, $2, $3, a, to_timestamp(t / 1000.0), s, e::jsonb FROM unnest($8::uuid[], $4::uuid[], $5::float8[], $6::float8[], $7::text[]) AS u(i, a, t, s, e)
        ON CONFLICT (model_version_id, asset_id, ts) DO NOTHING
        RETURNING id, asset_id, extract(epoch FROM ts) * 1000 AS t`,
       [deployment.organization_id, deployment.model_version_id, deployment.id, scored.map((s) => s.assetId), scored.map((s) => s.row.windowEnd),
-        Array.from(out.scores.subarray(0, scored.length)), explanations.map((e) => JSON.stringify(e.slice(0, 3)))],
+        Array.from(out.scores.subarray(0, scored.length)), scored.map((s, i) => JSON.stringify(compactExplanation(top[i]!.slice(0, 3), s.row.values, out.contributions, i * f))),
+        scored.map((s) => uuidV7(s.row.windowEnd))],
     );
     let insightsRaised = 0;
     if (deployment.mode === 'CHAMPION' && stored.length > 0) {
@@ -88,11 +90,12 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
       const source: InsightSource = { key: `model:${deployment.model_id}`, kind: KIND_OF_TASK[deployment.task] ?? 'THRESHOLD', fromFallback: false, modelVersionId: deployment.model_version_id, useCaseId: deployment.use_case_id };
       insightsRaised = await storeInsights(client, deployment.organization_id, source, threshold, stored.map((p) => {
         const i = index.get(`${p.asset_id}|${Number(p.t)}`)!;
-        const explanation = explanations[i]!;
         return {
-          assetId: p.asset_id, windowEnd: Number(p.t), score: out.scores[i]!, predictionId: p.id, windowMs,
-          earliestReceived: scored[i]!.row.earliestReceived, explanation,
-          title: insightTitle(LABEL_OF_TASK[deployment.task] ?? 'Score', out.scores[i]!, explanation[0]),
+          assetId: p.asset_id, windowEnd: Number(p.t), score: out.scores[i]!, predictionId: p.id, windowMs, earliestReceived: scored[i]!.row.earliestReceived,
+          describe: () => {
+            const explanation = expandExplanation(spec, compactExplanation(top[i]!, scored[i]!.row.values, out.contributions, i * f));
+            return { explanation, title: insightTitle(LABEL_OF_TASK[deployment.task] ?? 'Score', out.scores[i]!, explanation[0]) };
+          },
         };
       }));
     }

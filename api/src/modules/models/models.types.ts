@@ -95,7 +95,8 @@ export class Prediction {
   @Field(() => DateTime) ts!: Date;
   @Field(() => Float) score!: number;
   @Field(() => String, { nullable: true }) label!: string | null;
-  @Field(() => Json, { description: 'Per-feature contributions, top first, in the signal\'s units.' }) explanation!: unknown;
+  /** Stored compact; the explanation field resolver expands it (registry.resolver.ts). */
+  explanation!: unknown;
   @Field(() => DateTime) createdAt!: Date;
 }
 

@@ -9,13 +9,14 @@ import { ASSIGNMENTS_AT_SQL } from '@threadline/db/models/deployment-scope';
 import { createBundle, type EdgeBundle } from '@threadline/db/models/edge-bundle';
 import { featureNames, featureSpecSchema, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
+import { expandExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
 import { createDeployment, moveAlias, registerVersion, RegistryRefusal, retireDeployment } from '@threadline/db/models/registry';
 import { announceTrainingRun } from '@threadline/db/models/training-requests';
 import { actorOf } from '../../auth/principal.ts';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput, conflict, fromDatabaseError, notFound, requireUuid } from '../../common/errors.ts';
-import { DateTime } from '../../common/scalars.ts';
-import { Deployment, Model, ModelVersion, TrainingRun } from './models.types.ts';
+import { DateTime, Json } from '../../common/scalars.ts';
+import { Deployment, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';
 import {
   DeployModelInput, EdgeBundleFile, ModelAlias, ModelAssignment, ModelSigningKey, RegisterModelVersionInput, SetModelAliasInput, TrainModelInput,
 } from './registry.types.ts';
@@ -201,4 +202,15 @@ export class DeploymentAssignmentFields {
   }
 }
 
-export const registryResolvers = [RegistryResolver, ModelAliasFields, ModelVersionAliasFields, DeploymentAssignmentFields];
+@Resolver(() => Prediction)
+export class PredictionExplanationFields {
+  @Authorized('read')
+  @FieldResolver(() => Json, { description: 'The top feature contributions, largest effect first: feature, signal, aggregate, value and reference in the signal\'s units, contribution to the score.' })
+  async explanation(@Root() prediction: Prediction, @Ctx() ctx: Context): Promise<ExplanationEntry[]> {
+    const version = await tenantOf(ctx).loaders.byId('ModelVersion').load(prediction.modelVersionId);
+    const spec = featureSpecSchema.safeParse(version?.featureSpec);
+    return spec.success ? expandExplanation(spec.data, prediction.explanation as CompactExplanation) : [];
+  }
+}
+
+export const registryResolvers = [RegistryResolver, ModelAliasFields, ModelVersionAliasFields, DeploymentAssignmentFields, PredictionExplanationFields];

@@ -119,6 +119,18 @@ describe('the model registry', () => {
     expect(audit.map((e) => e.type)).toEqual(['model_alias.moved', 'deployment.created', 'model_alias.moved']);
   });
 
+  it('expands a prediction\'s compact explanation into features, values and units', async () => {
+    const { organizationId } = (await api.services.db.prisma.model.findFirstOrThrow({ where: { id: modelId } }));
+    await api.services.db.pool.query(
+      'INSERT INTO predictions (organization_id, model_version_id, deployment_id, asset_id, ts, score, explanation) VALUES ($1, $2, $3, $4, now(), 0.93, $5)',
+      [organizationId, versions[1], deploymentId, assetId, JSON.stringify([[1, 9.81, 0.41], [2, 44, -0.02]])]);
+    const res = await api.gql('query($a: ID!) { predictions(filter: { assetId: $a }) { nodes { score explanation } } }', { a: assetId }, viewer);
+    expect(res.data!.predictions.nodes[0].explanation).toEqual([
+      { feature: 'spindle_vibration.max', signal: 'spindle_vibration', aggregate: 'max', value: 9.81, reference: 4, unit: 'mm/s', contribution: 0.41 },
+      { feature: 'spindle_temperature.mean', signal: 'spindle_temperature', aggregate: 'mean', value: 44, reference: 40, unit: '°C', contribution: -0.02 },
+    ]);
+  });
+
   it('retires only versions no alias names and no live deployment runs', async () => {
     const retire = (id: string) => api.gql('mutation($id: ID!) { retireModelVersion(id: $id) { id retiredAt } }', { id }, data);
     expect((await retire(versions[1]!)).errors![0]!.message).toMatch(/champion/);
@@ -138,7 +150,7 @@ describe('the model registry', () => {
     const verified = verifyBundle(bundle, trusted as never);
     expect(verified.ok && verified.manifest.version).toBe(2);
     const onnx = Buffer.from(bundle.onnx, 'base64');
-    onnx[100] ^= 0xff;
+    onnx[100] = onnx[100]! ^ 0xff;
     expect(verifyBundle({ ...bundle, onnx: onnx.toString('base64') }, trusted as never)).toMatchObject({ ok: false, reason: expect.stringMatching(/hash/) });
     expect(verifyBundle({ ...bundle, manifest: { ...bundle.manifest, threshold: 0.01 } }, trusted as never)).toMatchObject({ ok: false, reason: expect.stringMatching(/manifest signature/) });
     expect(verifyBundle(bundle, new Map())).toMatchObject({ ok: false, reason: expect.stringMatching(/not trusted/) });

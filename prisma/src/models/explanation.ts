@@ -1,0 +1,54 @@
+// Explanations an operator can read: per feature, its value and reference in the signal's units and
+// how much it moved the score. Predictions store the compact form `[featureIndex, value,
+// contribution]` (they are a high-volume time series; names, units and references live once in the
+// version's feature spec) and the API expands it; insights store the expanded form.
+import { featureNames, featureParts, featureUnit, type FeatureSpec } from './feature-spec.ts';
+
+export interface ExplanationEntry {
+  feature: string;
+  signal: string;
+  aggregate: string;
+  value: number;
+  reference: number;
+  unit: string | null;
+  /** Score minus the score with this feature at its reference value. */
+  contribution: number;
+}
+
+export type CompactExplanation = [featureIndex: number, value: number, contribution: number][];
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+/** The `top` features with the largest effect (either sign) of one row, largest first. */
+export function topFeatures(contributions: ArrayLike<number>, offset: number, featureCount: number, top: number): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < featureCount; i += 1) {
+    const size = Math.abs(contributions[offset + i]!);
+    let at = order.length;
+    while (at > 0 && Math.abs(contributions[offset + order[at - 1]!]!) < size) at -= 1;
+    if (at < top) {
+      order.splice(at, 0, i);
+      if (order.length > top) order.pop();
+    }
+  }
+  return order;
+}
+
+export function compactExplanation(indices: readonly number[], values: ArrayLike<number>, contributions: ArrayLike<number>, offset: number): CompactExplanation {
+  return indices.map((i) => [i, round(values[i]!, 4), round(contributions[offset + i]!, 5)]);
+}
+
+export function expandExplanation(spec: Pick<FeatureSpec, 'signals' | 'aggregates' | 'reference'>, compact: CompactExplanation): ExplanationEntry[] {
+  const names = featureNames(spec);
+  return compact.filter(([i]) => i >= 0 && i < names.length).map(([i, value, contribution]) => {
+    const { signal, aggregate } = featureParts(spec, i);
+    return { feature: names[i]!, signal: signal.name, aggregate, value, reference: round(spec.reference[i]!, 4), unit: featureUnit(spec, i), contribution };
+  });
+}
+
+/** A one-line title naming the strongest feature. */
+export function insightTitle(label: string, score: number, top: ExplanationEntry | undefined): string {
+  if (!top) return `${label} ${score.toFixed(2)}`;
+  const unit = top.unit ? ` ${top.unit}` : '';
+  return `${label} ${score.toFixed(2)}: ${top.signal} ${top.aggregate} ${top.value}${unit} (normal ${top.reference}${unit})`;
+}

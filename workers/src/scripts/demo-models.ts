@@ -1,0 +1,71 @@
+// `npm run demo:models -w @threadline/workers` (run by `npm start`): gives the demo plant a working
+// model lifecycle once. It plays three periods of the simulator's scenario for LEJ-L1's spindles
+// into the past (readings every 10 s, with the alarms and bearing failures they cause), trains the
+// spindle failure-risk model on them, signs and registers it, names it champion and deploys it to
+// `cloud-inference` (every CNC, scored live from the simulator's data) and to the `lej-edge-01`
+// gateway (for edge bundles). A no-op when the model exists.
+import pino from 'pino';
+import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { signingKeyFromPem, signingKeyPem } from '@threadline/db/audit/audit-keys';
+import { createPool } from '@threadline/db/client';
+import { createDeployment, moveAlias, publishSigningKey } from '@threadline/db/models/registry';
+import { EventIngest } from '@threadline/db/telemetry/events';
+import { IngestService } from '@threadline/db/telemetry/ingest';
+import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
+import { adapterOrganization } from '../adapters/organization.ts';
+import { readWorkersConfig } from '../config.ts';
+import { inTransaction } from '../db-transaction.ts';
+import { runModelTraining } from '../processors/model-training.ts';
+import { backfillScenario } from '../simulator/backfill.ts';
+import { loadPlantSignals } from '../simulator/plant-signals.ts';
+import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
+
+const DEMO_MODEL = 'Spindle failure risk';
+const SIMULATOR_SEED = Number(process.env.SIMULATOR_SEED ?? 20261123);
+
+const config = readWorkersConfig();
+const log = pino({ name: 'threadline-demo-models', level: config.LOG_LEVEL });
+const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: 4 });
+const system = { kind: 'SYSTEM' as const, id: null, label: 'demo:models' };
+try {
+  const org = await adapterOrganization(pool, config.PLANT_ORGANIZATION);
+  const existing = await pool.query('SELECT 1 FROM models WHERE organization_id = $1 AND name = $2', [org, DEMO_MODEL]);
+  if (existing.rows.length > 0) {
+    log.info('the demo model is already there');
+  } else {
+    const key = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
+    await publishSigningKey(rawSqlOf(pool), key, !config.MODEL_SIGNING_KEY);
+    const P = SCENARIO_PERIOD_MS;
+    const to = Math.floor(Date.now() / P) * P;
+    const from = to - 3 * P;
+    const signals = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.startsWith('LEJ-L1-CNC'));
+    log.info({ from: new Date(from), to: new Date(to), signals: signals.length }, 'playing the scenario\'s history for training');
+    const played = await backfillScenario({
+      ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)), events: new EventIngest(pool), organizationId: org,
+      scenario: new Scenario(SIMULATOR_SEED), signals, from, to, stepMs: 10_000,
+    });
+    const { rows: [ids] } = await pool.query<{ type: string; use_case: string; owner: string; cloud: string; edge: string }>(
+      `SELECT (SELECT id FROM asset_types WHERE organization_id = $1 AND name = 'CNC machining centre') AS type,
+              (SELECT id FROM use_cases WHERE organization_id = $1 AND name LIKE 'Predictive maintenance%') AS use_case,
+              (SELECT id FROM users WHERE organization_id = $1 AND role = 'DATA_SCIENTIST' LIMIT 1) AS owner,
+              (SELECT id FROM edge_targets WHERE organization_id = $1 AND name = 'cloud-inference') AS cloud,
+              (SELECT id FROM edge_targets WHERE organization_id = $1 AND name = 'lej-edge-01') AS edge`, [org]);
+    const modelId = (await pool.query<{ id: string }>(
+      `INSERT INTO models (organization_id, name, task, asset_type_id, use_case_id, owner_id, risk_class, description)
+       VALUES ($1, $2, 'FAILURE_RISK', $3, $4, $5, 'LIMITED', 'Probability that a spindle fails within 2 hours, from 10-minute windows of vibration, temperature, load and power.') RETURNING id`,
+      [org, DEMO_MODEL, ids!.type, ids!.use_case, ids!.owner])).rows[0]!.id;
+    const runId = (await pool.query<{ id: string }>(
+      `INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id)
+       VALUES ($1, $2, 'MANUAL', $3, $4, '{"family": "LOGISTIC"}', $5) RETURNING id`, [org, modelId, new Date(from), new Date(to), ids!.owner])).rows[0]!.id;
+    const trained = await runModelTraining({ pool, signingKey: key }, { organizationId: org, trainingRunId: runId }, true);
+    await inTransaction(pool, async (client) => {
+      const db = rawSqlOf(client);
+      await moveAlias(db, org, modelId, 'champion', trained.versionId!, system);
+      await createDeployment(db, { organizationId: org, modelId, versionId: null, alias: 'champion', edgeTargetId: ids!.cloud, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
+      await createDeployment(db, { organizationId: org, modelId, versionId: null, alias: 'champion', edgeTargetId: ids!.edge, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
+    });
+    log.info({ points: played.points, events: played.events, version: trained.version }, 'trained, signed and deployed the demo model');
+  }
+} finally {
+  await pool.end();
+}
