@@ -17,4 +17,7 @@ export const CHECK_RULES: Record<string, string> = {
   incidents_downtime_check: 'downtimeMinutes is not negative',
   audit_events_seq_check: 'audit sequence numbers start at 1',
   plant_events_code_check: 'an event code has 1 to 120 characters',
+  model_versions_threshold_check: 'threshold lies between 0 and 1',
+  model_versions_sha256_check: 'sha256 is 64 lower-case hex digits',
+  model_aliases_alias_check: 'an alias is lower-case letters, digits, - or _, starting with a letter, at most 40 characters',
 };
