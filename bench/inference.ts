@@ -15,7 +15,7 @@ import { createDeployment } from '@threadline/db/models/registry';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
-import { computeFeatures, gridEnds } from '../workers/src/ml/features.ts';
+import { computeFeatures, gridEnds, scorable } from '../workers/src/ml/features.ts';
 import { OnnxRunner, packRows } from '../workers/src/ml/onnx-runner.ts';
 import { loadSeries } from '../workers/src/ml/series.ts';
 import { runModelTraining } from '../workers/src/processors/model-training.ts';
@@ -94,7 +94,7 @@ const queueRate = stored / seconds;
 
 // The bare baseline: the same rows (features computed the same way, untimed), one session.run each.
 const series = await loadSeries(pool, org, [...assets.values()].map((assetId) => ({ assetId, after: backlogFrom - spec.windowSeconds * 1000, upTo: backlogTo })), spec.signals.map((s) => s.name));
-const rows = [...assets.values()].flatMap((assetId) => computeFeatures(spec, series.get(assetId)!, gridEnds(spec, backlogFrom, backlogTo)).map((r) => r.values));
+const rows = [...assets.values()].flatMap((assetId) => computeFeatures(spec, series.get(assetId)!, gridEnds(spec, backlogFrom, backlogTo)).filter(scorable).map((r) => r.values));
 const runner = await OnnxRunner.load(version.onnx, spec.reference.length);
 const f = spec.reference.length;
 const bareStart = performance.now();

@@ -9,7 +9,7 @@ import { keyIdOf, publicKeyFromPem } from '@threadline/db/audit/audit-keys';
 import { verifyBundle, type VerifiedBundle } from '@threadline/db/models/edge-bundle';
 import { topFeatures } from '@threadline/db/models/explanation';
 import { featureNames } from '@threadline/db/models/feature-spec';
-import { computeFeatures, gridEnds } from '../ml/features.ts';
+import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import { OnnxRunner, packRows } from '../ml/onnx-runner.ts';
 import { parseReadingsCsv } from './readings-csv.ts';
 
@@ -55,7 +55,7 @@ async function score(bundle: Extract<VerifiedBundle, { ok: true }>, csvPath: str
   const lines = ['asset,window_end,score,alert,top_feature,top_contribution'];
   for (const [asset, series] of parsed.assets) {
     const times = [...series.values()].flatMap((p) => [p.t[0]!, p.t.at(-1)!]);
-    const rows = computeFeatures(spec, series, gridEnds(spec, Math.min(...times) - 1, Math.max(...times))).filter((r) => r.points > 0);
+    const rows = computeFeatures(spec, series, gridEnds(spec, Math.min(...times) - 1, Math.max(...times))).filter(scorable);
     if (rows.length === 0) continue;
     const out = await runner.run(packRows(rows.map((r) => r.values), f), rows.length);
     rows.forEach((row, i) => {

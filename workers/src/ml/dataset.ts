@@ -1,10 +1,10 @@
 // Labelled training windows from the plant's own record: features on a grid over the data window
 // for every asset of the model's type, labelled 1 when an incident on the asset starts within the
-// horizon after the window end. Windows that overlap an incident (the asset is down) or miss a
-// signal are left out. The last 30 % of the window in time is the holdout.
+// horizon after the window end. Windows that overlap an incident (the asset is down) or that the
+// models may not score (features.ts: a signal covering less than half the window) are left out. The last 30 % of the window in time is the holdout.
 import type pg from 'pg';
 import type { FeatureSpec } from '@threadline/db/models/feature-spec';
-import { computeFeatures, gridEnds } from './features.ts';
+import { computeFeatures, gridEnds, scorable } from './features.ts';
 import { loadSeries } from './series.ts';
 
 export interface Dataset {
@@ -48,7 +48,7 @@ export async function buildDataset(pool: pg.Pool, spec: FeatureSpec, request: Da
     const ends = gridEnds(trainingGrid, from + spec.windowSeconds * 1000, to);
     for (const row of computeFeatures(spec, series, ends)) {
       const end = row.windowEnd;
-      if (!row.complete) continue;
+      if (!scorable(row)) continue;
       if (own.some((i) => i.start <= end && i.end > end - spec.windowSeconds * 1000)) continue;
       const label = own.some((i) => i.start > end && i.start <= end + horizon) ? 1 : 0;
       const target = end < split ? train : holdout;

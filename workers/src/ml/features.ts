@@ -18,12 +18,19 @@ export interface FeatureRow {
   values: Float64Array;
   /** Points inside the window, over all signals. */
   points: number;
-  /** Every signal had a point in the window (otherwise its features took their reference values). */
-  complete: boolean;
+  /** The smallest share of the window any signal's points span (0 when a signal has none, whose features take their reference values). */
+  coverage: number;
   /** Earliest and latest receipt of a point in the window (null without receipt times or points). */
   earliestReceived: number | null;
   latestReceived: number | null;
 }
+
+/**
+ * Whether a model may score the window: every signal's points span at least half of it. Shorter
+ * spans (a signal that just started reporting, a gap) give slopes and spreads the model never saw.
+ */
+export const MIN_COVERAGE = 0.5;
+export const scorable = (row: FeatureRow): boolean => row.coverage >= MIN_COVERAGE;
 
 /** Window ends on the spec's grid in (after, upTo], oldest first. */
 export function gridEnds(spec: Pick<FeatureSpec, 'stepSeconds'>, after: number, upTo: number): number[] {
@@ -45,7 +52,7 @@ export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEn
     previous = end;
     const values = new Float64Array(spec.signals.length * width);
     let points = 0;
-    let complete = true;
+    let coverage = 1;
     let earliest = Infinity;
     let latest = -Infinity;
     cursors.forEach((cursor, s) => {
@@ -60,7 +67,7 @@ export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEn
         values[s * width + a] = count === 0 ? spec.reference[s * width + a]! : aggregate(spec.aggregates[a]!, p!, cursor.lo, cursor.hi, end);
       }
       points += count;
-      if (count === 0) complete = false;
+      coverage = Math.min(coverage, count === 0 ? 0 : (p!.t[cursor.hi - 1]! - p!.t[cursor.lo]!) / windowMs);
       if (p?.r && count > 0) {
         for (let i = cursor.lo; i < cursor.hi; i += 1) {
           if (p.r[i]! < earliest) earliest = p.r[i]!;
@@ -68,7 +75,7 @@ export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEn
         }
       }
     });
-    rows.push({ windowEnd: end, values, points, complete, earliestReceived: Number.isFinite(earliest) ? earliest : null, latestReceived: Number.isFinite(latest) ? latest : null });
+    rows.push({ windowEnd: end, values, points, coverage, earliestReceived: Number.isFinite(earliest) ? earliest : null, latestReceived: Number.isFinite(latest) ? latest : null });
   }
   return rows;
 }

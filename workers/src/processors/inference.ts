@@ -8,7 +8,7 @@ import { appendAuditEvent, rawSqlOf } from '@threadline/db/audit/audit-log';
 import { uuidV7 } from '@threadline/db/uuid';
 import { compactExplanation, expandExplanation, insightTitle, topFeatures } from '@threadline/db/models/explanation';
 import { inTransaction } from '../db-transaction.ts';
-import { computeFeatures, gridEnds, type FeatureRow } from '../ml/features.ts';
+import { computeFeatures, gridEnds, scorable, type FeatureRow } from '../ml/features.ts';
 import { packRows } from '../ml/onnx-runner.ts';
 import { loadSeries } from '../ml/series.ts';
 import type { InferencePayload } from '../queues/catalogue.ts';
@@ -66,7 +66,7 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
   const scored: { assetId: string; row: FeatureRow }[] = [];
   for (const w of payload.windows) {
     for (const row of computeFeatures(spec, series.get(w.assetId)!, gridEnds(spec, w.after, w.upTo))) {
-      if (row.points > 0) scored.push({ assetId: w.assetId, row });
+      if (scorable(row)) scored.push({ assetId: w.assetId, row });
     }
   }
   if (scored.length === 0) return none;

@@ -1,6 +1,7 @@
 // `npm run demo:models -w @threadline/workers` (run by `npm start`): gives the demo plant a working
 // model lifecycle once. It plays three periods of the simulator's scenario for LEJ-L1's spindles
-// into the past (readings every 10 s, with the alarms and bearing failures they cause), trains the
+// into the past (readings every 10 s, with the alarms and bearing failures they cause; up to now,
+// and the last quarter hour for the other spindles, so live scoring starts at once), trains the
 // spindle failure-risk model on them, signs and registers it, names it champion and deploys it to
 // `cloud-inference` (every CNC, scored live from the simulator's data) and to the `lej-edge-01`
 // gateway (for edge bundles). A no-op when the model exists.
@@ -38,12 +39,13 @@ try {
     const P = SCENARIO_PERIOD_MS;
     const to = Math.floor(Date.now() / P) * P;
     const from = to - 3 * P;
-    const signals = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.startsWith('LEJ-L1-CNC'));
-    log.info({ from: new Date(from), to: new Date(to), signals: signals.length }, 'playing the scenario\'s history for training');
-    const played = await backfillScenario({
-      ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)), events: new EventIngest(pool), organizationId: org,
-      scenario: new Scenario(SIMULATOR_SEED), signals, from, to, stepMs: 10_000,
-    });
+    const spindles = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.includes('-CNC'));
+    const history = { ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)), events: new EventIngest(pool), organizationId: org, scenario: new Scenario(SIMULATOR_SEED), stepMs: 10_000 };
+    log.info({ from: new Date(from), to: new Date(to) }, 'playing the scenario\'s history for training');
+    // LEJ-L1's spindles up to now, the others for the last window, so live scoring starts at once.
+    const now = Date.now();
+    const played = await backfillScenario({ ...history, signals: spindles.filter((s) => s.assetCode.startsWith('LEJ-L1-')), from, to: now });
+    await backfillScenario({ ...history, signals: spindles.filter((s) => !s.assetCode.startsWith('LEJ-L1-')), from: now - 15 * 60_000, to: now });
     const { rows: [ids] } = await pool.query<{ type: string; use_case: string; owner: string; cloud: string; edge: string }>(
       `SELECT (SELECT id FROM asset_types WHERE organization_id = $1 AND name = 'CNC machining centre') AS type,
               (SELECT id FROM use_cases WHERE organization_id = $1 AND name LIKE 'Predictive maintenance%') AS use_case,
