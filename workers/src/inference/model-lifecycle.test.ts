@@ -73,6 +73,15 @@ describe('model lifecycle on the simulated plant', () => {
     }
   };
 
+  /** A fresh workers host, with an empty session cache, as after a restart. */
+  const restartWorkers = async () => {
+    await host.close();
+    host = startWorkerHost({
+      connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never],
+      handlers: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers,
+    });
+  };
+
   const ingestRange = async (from: number, to: number, chunkMs: number) => {
     for (let t = from; t < to; t += chunkMs) {
       await backfillScenario({ ingest, events: new EventIngest(pool), organizationId: org, scenario, signals, from: t, to: Math.min(t + chunkMs, to), stepMs: 10_000 });
@@ -205,11 +214,9 @@ describe('model lifecycle on the simulated plant', () => {
     const { rows: [deployment] } = await pool.query<{ id: string; model_version_id: string }>("SELECT id, model_version_id FROM deployments WHERE status = 'ACTIVE' AND alias = 'champion'");
     // Flip one byte of the stored ONNX, as an attacker or a bad disk would.
     const owner = createPool({ url: dbUrl, role: '', poolSize: 1 });
+    const { rows: [original] } = await owner.query<{ onnx: Buffer }>('SELECT onnx FROM model_versions WHERE id = $1', [deployment!.model_version_id]);
     await owner.query("UPDATE model_versions SET onnx = overlay(onnx placing '\\x00'::bytea from 200 for 1) WHERE id = $1", [deployment!.model_version_id]);
-    await owner.end();
-    await host.close();
-    const handlers = modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) });
-    host = startWorkerHost({ connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never], handlers: handlers.handlers });
+    await restartWorkers();
 
     // The next period's degradation, through the same path.
     await ingestRange(evaluationStart + P, evaluationStart + P + FAILURE_OFFSET, 20 * 60_000);
@@ -226,5 +233,13 @@ describe('model lifecycle on the simulated plant', () => {
     expect(fallback.map((i) => i.asset_id)).toContain(assetIds.get('LEJ-L1-CNC02'));
     const { rows: [newPredictions] } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM predictions WHERE model_version_id = $1 AND ts >= $2', [deployment!.model_version_id, new Date(evaluationStart + P)]);
     expect(Number(newPredictions!.n)).toBe(0);
+
+    // Restored bytes verify again: the next batch runs the model and the deployment is ACTIVE again.
+    await owner.query('UPDATE model_versions SET onnx = $2 WHERE id = $1', [deployment!.model_version_id, original!.onnx]);
+    await owner.end();
+    await restartWorkers();
+    await ingestRange(evaluationStart + P + FAILURE_OFFSET, evaluationStart + P + FAILURE_OFFSET + 20 * 60_000, 20 * 60_000);
+    const { rows: [restored] } = await pool.query<{ status: string; status_reason: string | null }>('SELECT status, status_reason FROM deployments WHERE id = $1', [deployment!.id]);
+    expect(restored).toEqual({ status: 'ACTIVE', status_reason: null });
   }, 240_000);
 });

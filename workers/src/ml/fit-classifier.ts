@@ -13,7 +13,6 @@ export interface ClassifierParams {
   seed: number;
 }
 
-export const DEFAULT_CLASSIFIER_PARAMS: Omit<ClassifierParams, 'family'> = { epochs: 400, learningRate: 0.05, l2: 1e-3, hiddenUnits: 8, seed: 7 };
 
 /** Mean and standard deviation per feature (a small floor keeps constant features finite). */
 export function fitStandardizer(rows: readonly Float64Array[]): Standardizer {

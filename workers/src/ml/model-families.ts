@@ -4,8 +4,6 @@
 // family standardises its raw features first; explanations occlude one feature at a time with
 // its reference value. The ONNX export (onnx-export.ts) computes exactly this.
 
-export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'ANOMALY_ZSCORE'] as const;
-export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 
 export interface Standardizer {
   center: number[];

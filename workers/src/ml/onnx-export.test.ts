@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@threadline/db/random';
 import { fitAnomalyDetector } from './fit-anomaly.ts';
-import { fitClassifier, DEFAULT_CLASSIFIER_PARAMS } from './fit-classifier.ts';
+import { DEFAULT_CLASSIFIER_PARAMS } from '@threadline/db/models/training-params';
+import { fitClassifier } from './fit-classifier.ts';
 import { explain, score, toFloat32, type TrainedModel } from './model-families.ts';
 import { exportOnnx } from './onnx-export.ts';
 import { OnnxRunner, packRows } from './onnx-runner.ts';

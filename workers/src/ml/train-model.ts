@@ -2,34 +2,17 @@
 // the data window, the family's fit, holdout metrics, the reference profile, and the ONNX export,
 // checked against the TypeScript forward pass before anything is registered.
 import type pg from 'pg';
-import { z } from 'zod';
-import { AGGREGATES, featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import type { TrainingParams } from '@threadline/db/models/training-params';
 import { buildDataset, type Dataset } from './dataset.ts';
 import { fitAnomalyDetector } from './fit-anomaly.ts';
-import { DEFAULT_CLASSIFIER_PARAMS, fitClassifier, scoreRows } from './fit-classifier.ts';
+import { fitClassifier, scoreRows } from './fit-classifier.ts';
 import { auc, bestF1Threshold, confusionAt } from './metrics.ts';
-import { explain, MODEL_FAMILIES, toFloat32, type TrainedModel } from './model-families.ts';
+import { explain, toFloat32, type TrainedModel } from './model-families.ts';
 import { exportOnnx } from './onnx-export.ts';
 import { OnnxRunner, packRows } from './onnx-runner.ts';
 import { referenceProfile, type FeatureProfile } from './profile.ts';
 
-/** A training run's parameters (TrainingRun.params), with defaults. */
-export const trainingParamsSchema = z.object({
-  family: z.enum(MODEL_FAMILIES).optional(),
-  signals: z.array(z.string().min(1)).min(1).max(64).optional(),
-  aggregates: z.array(z.enum(AGGREGATES)).min(1).default(['mean', 'std', 'max', 'slope']),
-  windowSeconds: z.number().int().min(10).max(86_400).default(600),
-  stepSeconds: z.number().int().min(1).max(3_600).default(10),
-  trainingStepSeconds: z.number().int().min(1).max(3_600).default(60),
-  horizonMinutes: z.number().min(1).max(7 * 24 * 60).default(120),
-  assetIds: z.array(z.uuid()).max(10_000).optional(),
-  epochs: z.number().int().min(1).max(5_000).default(DEFAULT_CLASSIFIER_PARAMS.epochs),
-  learningRate: z.number().positive().max(1).default(DEFAULT_CLASSIFIER_PARAMS.learningRate),
-  l2: z.number().min(0).max(10).default(DEFAULT_CLASSIFIER_PARAMS.l2),
-  hiddenUnits: z.number().int().min(1).max(128).default(DEFAULT_CLASSIFIER_PARAMS.hiddenUnits),
-  seed: z.number().int().default(DEFAULT_CLASSIFIER_PARAMS.seed),
-});
-export type TrainingParams = z.infer<typeof trainingParamsSchema>;
 
 export interface ModelToTrain {
   organizationId: string;

@@ -99,6 +99,10 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
         };
       }));
     }
+    // A deployment that fell back because its version was refused runs the model again once it loads.
+    if (deployment.status === 'FALLBACK') {
+      await client.query("UPDATE deployments SET status = 'ACTIVE', status_reason = NULL, updated_at = now() WHERE id = $1 AND status = 'FALLBACK' AND model_version_id = $2", [deployment.id, deployment.model_version_id]);
+    }
     return { windows: scored.length, predictions: stored.length, insightsRaised, fallback: false };
   });
 }

@@ -7,7 +7,8 @@ import { appendAuditEvent, rawSqlOf, type AuditActor } from '@threadline/db/audi
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
 import { registerVersion } from '@threadline/db/models/registry';
 import { inTransaction } from '../db-transaction.ts';
-import { trainingParamsSchema, trainModel, TrainingRefused } from '../ml/train-model.ts';
+import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
+import { trainModel, TrainingRefused } from '../ml/train-model.ts';
 
 export interface ModelTrainingDeps {
   pool: pg.Pool;
@@ -37,7 +38,7 @@ export async function runModelTraining(deps: ModelTrainingDeps, payload: { organ
   await deps.pool.query("UPDATE training_runs SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1", [run.id]);
   try {
     const params = trainingParamsSchema.safeParse(run.params ?? {});
-    if (!params.success) throw new TrainingRefused(`invalid training parameters: ${params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!params.success) throw new TrainingRefused(`invalid training parameters: ${trainingParamsProblems(params.error)}`);
     const { rows: [last] } = await deps.pool.query<{ next: number }>('SELECT coalesce(max(version), 0)::int + 1 AS next FROM model_versions WHERE model_id = $1', [run.model_id]);
     const outcome = await trainModel(deps.pool, { organizationId: run.organization_id, id: run.model_id, name: run.name, task: run.task, assetTypeId: run.asset_type_id },
       { from: run.data_window_start_at, to: run.data_window_end_at }, params.data, last!.next);

@@ -12,6 +12,7 @@ import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { expandExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
 import { createDeployment, moveAlias, registerVersion, RegistryRefusal, retireDeployment } from '@threadline/db/models/registry';
 import { announceTrainingRun } from '@threadline/db/models/training-requests';
+import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
 import { actorOf } from '../../auth/principal.ts';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput, conflict, fromDatabaseError, notFound, requireUuid } from '../../common/errors.ts';
@@ -59,6 +60,8 @@ export class RegistryResolver {
   async trainModel(@Arg('input', () => TrainModelInput) input: TrainModelInput, @Ctx() ctx: Context): Promise<TrainingRun> {
     if (input.to <= input.from) throw badInput('to must be after from.', { field: 'to' });
     if (input.to.getTime() - input.from.getTime() > MAX_TRAINING_WINDOW_MS) throw badInput('The data window may span at most a year.', { field: 'from' });
+    const params = trainingParamsSchema.safeParse(input.params ?? {});
+    if (!params.success) throw badInput(`Invalid training parameters: ${trainingParamsProblems(params.error)}.`, { field: 'params' });
     const { tenant } = tenantOf(ctx);
     const model = await tenant.model.findFirst({ where: { id: requireUuid(input.modelId, 'modelId') } });
     if (!model) throw notFound('Model', input.modelId);

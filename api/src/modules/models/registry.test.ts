@@ -63,6 +63,10 @@ describe('the model registry', () => {
     expect(denied.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const backwards = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }', { i: { modelId, from: '2026-11-08T00:00:00Z', to: '2026-11-01T00:00:00Z' } }, data);
     expect(backwards.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'to' } });
+    const badParams = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }', { i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', params: { family: 'FOREST', windowSeconds: 1 } } }, data);
+    expect(badParams.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'params' } });
+    expect(badParams.errors![0]!.message).toMatch(/family.*windowSeconds/);
+    expect(await api.services.db.prisma.trainingRun.count()).toBe(1);
   });
 
   it('registers outside versions only when their ONNX fits the feature spec, and signs them', async () => {

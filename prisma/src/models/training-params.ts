@@ -1,0 +1,31 @@
+// A training run's parameters (TrainingRun.params) and their defaults: checked by the API when a
+// run is requested and again by the worker that trains it.
+import { z } from 'zod';
+import { AGGREGATES } from './feature-spec.ts';
+
+export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'ANOMALY_ZSCORE'] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+
+export const DEFAULT_CLASSIFIER_PARAMS = { epochs: 400, learningRate: 0.05, l2: 1e-3, hiddenUnits: 8, seed: 7 } as const;
+
+export const trainingParamsSchema = z.object({
+  family: z.enum(MODEL_FAMILIES).optional(),
+  signals: z.array(z.string().min(1)).min(1).max(64).optional(),
+  aggregates: z.array(z.enum(AGGREGATES)).min(1).default(['mean', 'std', 'max', 'slope']),
+  windowSeconds: z.number().int().min(10).max(86_400).default(600),
+  stepSeconds: z.number().int().min(1).max(3_600).default(10),
+  trainingStepSeconds: z.number().int().min(1).max(3_600).default(60),
+  horizonMinutes: z.number().min(1).max(7 * 24 * 60).default(120),
+  assetIds: z.array(z.uuid()).max(10_000).optional(),
+  epochs: z.number().int().min(1).max(5_000).default(DEFAULT_CLASSIFIER_PARAMS.epochs),
+  learningRate: z.number().positive().max(1).default(DEFAULT_CLASSIFIER_PARAMS.learningRate),
+  l2: z.number().min(0).max(10).default(DEFAULT_CLASSIFIER_PARAMS.l2),
+  hiddenUnits: z.number().int().min(1).max(128).default(DEFAULT_CLASSIFIER_PARAMS.hiddenUnits),
+  seed: z.number().int().default(DEFAULT_CLASSIFIER_PARAMS.seed),
+}).strict();
+export type TrainingParams = z.infer<typeof trainingParamsSchema>;
+
+/** The schema's complaints in one line. */
+export function trainingParamsProblems(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+}
