@@ -1,6 +1,6 @@
 // Starts the workers process: checks Redis, runs every queue's worker, schedules the repeatable
 // jobs (audit checkpoints, telemetry rollups and maintenance), starts the inference dispatcher and
-// the training relay, the plant adapters (MQTT and Sparkplug B, OPC UA), and shuts down cleanly
+// the outbox relay, the plant adapters (MQTT and Sparkplug B, OPC UA), and shuts down cleanly
 // on SIGINT/SIGTERM.
 import pino from 'pino';
 import { createPool } from '@threadline/db/client';
@@ -55,7 +55,7 @@ await schedule(telemetryMaintenanceJob, 3_600_000, true);
 await schedule(telemetryRollupJob, config.TELEMETRY_ROLLUP_EVERY_SECONDS * 1000);
 await schedule(auditCheckpointJob, config.AUDIT_CHECKPOINT_EVERY_MINUTES * 60_000);
 const relays = await startModelRelays({
-  databaseUrl: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, pool, inferenceQueue: host.queue('inference'), modelsQueue: host.queue('models'), log,
+  databaseUrl: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, pool, queue: host.queue, log,
   dispatchMs: config.INFERENCE_DISPATCH_MS, maxWindowsPerAsset: config.INFERENCE_MAX_WINDOWS_PER_ASSET, maxWindowsPerJob: config.INFERENCE_MAX_WINDOWS_PER_JOB,
 });
 log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX, modelSigningKey: modelKey.keyId }, 'workers running');

@@ -1,6 +1,6 @@
 // The model lifecycle's moving parts in a workers process: the inference and training job
 // handlers (one ONNX session cache per process), the dispatcher that turns arriving telemetry into
-// inference jobs, and the relay that enqueues requested training runs.
+// inference jobs, and the transactional outbox's relay (requested training runs, decisions' jobs).
 import type { KeyObject } from 'node:crypto';
 import type pg from 'pg';
 import type { Job, Queue } from 'bullmq';
@@ -10,8 +10,8 @@ import { InferenceDispatcher } from './inference/dispatcher.ts';
 import { VersionCache } from './inference/version-cache.ts';
 import { runInference } from './processors/inference.ts';
 import { runModelTraining } from './processors/model-training.ts';
-import { inferenceJob, modelTrainingJob, type InferencePayload } from './queues/catalogue.ts';
-import { TrainingRequestRelay } from './training-requests.ts';
+import { inferenceJob, modelTrainingJob, type InferencePayload, type QueueName } from './queues/catalogue.ts';
+import { OutboxRelay } from './outbox-relay.ts';
 import type { Handler } from './worker-host.ts';
 
 export interface ModelWorkerDeps {
@@ -41,19 +41,18 @@ export interface ModelRelaysOptions {
   databaseUrl: string;
   role: string;
   pool: pg.Pool;
-  inferenceQueue: Queue;
-  modelsQueue: Queue;
+  queue: (name: QueueName) => Queue;
   log: Logger;
   dispatchMs: number;
   maxWindowsPerAsset: number;
   maxWindowsPerJob: number;
 }
 
-/** Starts the inference dispatcher and the training relay; returns their stop. */
-export async function startModelRelays(options: ModelRelaysOptions): Promise<{ dispatcher: InferenceDispatcher; stop: () => Promise<void> }> {
-  const dispatcher = new InferenceDispatcher({ ...options, queue: options.inferenceQueue, log: options.log.child({ part: 'dispatcher' }) });
-  const relay = new TrainingRequestRelay({ databaseUrl: options.databaseUrl, role: options.role, queue: options.modelsQueue, log: options.log.child({ part: 'training-relay' }) });
+/** Starts the inference dispatcher and the outbox relay; returns their stop. */
+export async function startModelRelays(options: ModelRelaysOptions): Promise<{ dispatcher: InferenceDispatcher; outbox: OutboxRelay; stop: () => Promise<void> }> {
+  const dispatcher = new InferenceDispatcher({ ...options, queue: options.queue('inference'), log: options.log.child({ part: 'dispatcher' }) });
+  const relay = new OutboxRelay({ databaseUrl: options.databaseUrl, role: options.role, pool: options.pool, queue: options.queue, log: options.log.child({ part: 'outbox' }) });
   await dispatcher.start();
   await relay.start();
-  return { dispatcher, stop: async () => { await Promise.all([dispatcher.stop(), relay.stop()]); } };
+  return { dispatcher, outbox: relay, stop: async () => { await Promise.all([dispatcher.stop(), relay.stop()]); } };
 }

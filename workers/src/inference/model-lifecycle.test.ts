@@ -112,7 +112,7 @@ describe('model lifecycle on the simulated plant', () => {
     // The relays' own queues: the worker host is replaced below, the relays keep running.
     queues = [new Queue('inference', { connection, prefix }), new Queue('models', { connection, prefix })];
     relays = await startModelRelays({
-      databaseUrl: db.url, role: 'threadline_app', pool, inferenceQueue: queues[0]!, modelsQueue: queues[1]!, log, dispatchMs: 10, maxWindowsPerAsset: 720, maxWindowsPerJob: 2_000,
+      databaseUrl: db.url, role: 'threadline_app', pool, queue: (name) => (name === 'inference' ? queues[0]! : queues[1]!), log, dispatchMs: 10, maxWindowsPerAsset: 720, maxWindowsPerJob: 2_000,
     });
   }, 180_000);
 

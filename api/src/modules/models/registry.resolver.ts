@@ -11,7 +11,7 @@ import { featureNames, featureSpecSchema, type FeatureSpec } from '@threadline/d
 import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { expandExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
 import { createDeployment, moveAlias, registerVersion, RegistryRefusal, retireDeployment } from '@threadline/db/models/registry';
-import { announceTrainingRun } from '@threadline/db/models/training-requests';
+import { addToOutbox } from '@threadline/db/outbox';
 import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
 import { actorOf } from '../../auth/principal.ts';
 import { tenantOf, type Context } from '../../context.ts';
@@ -56,7 +56,7 @@ export class RegistryResolver {
   }
 
   @Authorized('model:write')
-  @Mutation(() => TrainingRun, { description: 'Queues a training run of the model on the data window; the workers train, sign and register the result as a new version.' })
+  @Mutation(() => TrainingRun, { description: 'Queues a training run of the model on the data window (through the transactional outbox); the workers train, sign and register the result as a new version.' })
   async trainModel(@Arg('input', () => TrainModelInput) input: TrainModelInput, @Ctx() ctx: Context): Promise<TrainingRun> {
     if (input.to <= input.from) throw badInput('to must be after from.', { field: 'to' });
     if (input.to.getTime() - input.from.getTime() > MAX_TRAINING_WINDOW_MS) throw badInput('The data window may span at most a year.', { field: 'from' });
@@ -72,7 +72,7 @@ export class RegistryResolver {
          VALUES ($1::uuid, $2::uuid, $3::uuid, 'MANUAL', $4, $5, $6::jsonb, $7::uuid) RETURNING id`,
         organizationId, model.id, input.baseVersionId ?? null, input.from, input.to, JSON.stringify(input.params ?? {}), actor.kind === 'USER' ? actor.id : null);
       await appendAuditEvent(db, { organizationId, type: 'training_run.created', actor, subjectType: 'training_run', subjectId: run!.id, payload: { v: 1, modelId: model.id, from: input.from.toISOString(), to: input.to.toISOString(), params: JSON.parse(JSON.stringify(input.params ?? {})) } });
-      await announceTrainingRun(db, organizationId, run!.id);
+      await addToOutbox(db, { organizationId, queue: 'models', name: 'model-training', jobId: `training-${run!.id}`, payload: { organizationId, trainingRunId: run!.id } });
       return run!.id;
     });
     return (await tenant.trainingRun.findFirst({ where: { id } }))!;

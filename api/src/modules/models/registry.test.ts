@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyIdOf } from '@threadline/db/audit/audit-keys';
 import { verifyBundle } from '@threadline/db/models/edge-bundle';
 import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
-import { TRAINING_CHANNEL } from '@threadline/db/models/training-requests';
+import { OUTBOX_CHANNEL } from '@threadline/db/outbox';
 import { exportOnnx } from '../../../../workers/src/ml/onnx-export.ts';
 import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
 
@@ -47,17 +47,19 @@ describe('the model registry', () => {
   });
   afterAll(async () => api?.close());
 
-  it('queues a training run, announced to the workers when it commits', async () => {
+  it('queues a training run through the outbox, announced to the workers when it commits', async () => {
     const listener = new pg.Client({ connectionString: api.database.url });
     await listener.connect();
-    await listener.query(`LISTEN ${TRAINING_CHANNEL}`);
+    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
     const announced = new Promise<string>((resolve) => listener.on('notification', (m) => resolve(m.payload!)));
     const res = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id status trigger params model { name } } }', {
       i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', params: { family: 'MLP', horizonMinutes: 90 } },
     }, data);
     expect(res.errors).toBeUndefined();
     expect(res.data!.trainModel).toMatchObject({ status: 'QUEUED', trigger: 'MANUAL', params: { family: 'MLP', horizonMinutes: 90 }, model: { name: 'Spindle risk' } });
-    expect(await announced).toMatch(new RegExp(`:${res.data!.trainModel.id}$`));
+    expect(await announced).toBe('models');
+    const outbox = await api.services.db.prisma.outboxMessage.findMany();
+    expect(outbox).toMatchObject([{ queue: 'models', jobName: 'model-training', jobId: `training-${res.data!.trainModel.id}`, payload: { trainingRunId: res.data!.trainModel.id }, dispatchedAt: null }]);
     await listener.end();
     const denied = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }', { i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z' } }, viewer);
     expect(denied.errors![0]!.extensions!.code).toBe('FORBIDDEN');

@@ -1,0 +1,79 @@
+// The transactional outbox against real PostgreSQL and Redis: rows reach their queue once under
+// their job id, a crash between enqueueing and marking neither loses nor doubles a job, a commit
+// wakes the relay at once, and a row naming an unknown job is kept, not dropped.
+import type pg from 'pg';
+import pino from 'pino';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { createPool } from '@threadline/db/client';
+import { addToOutbox } from '@threadline/db/outbox';
+import { createTestDatabase } from '../../scripts/test/database.ts';
+import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../scripts/test/queues.ts';
+import { OutboxRelay } from './outbox-relay.ts';
+import { modelTrainingJob } from './queues/catalogue.ts';
+
+describe('the outbox relay', () => {
+  const prefix = testQueuePrefix();
+  let pool: pg.Pool;
+  let url: string;
+  let queue: Queue;
+  let relay: OutboxRelay;
+  let org: string;
+  const job = (runId: string) => ({ organizationId: org, queue: 'models', name: modelTrainingJob.name, jobId: `training-${runId}`, payload: { organizationId: org, trainingRunId: runId } });
+  const inTx = async (work: (db: ReturnType<typeof rawSqlOf>) => Promise<void>) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await work(rawSqlOf(client));
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  };
+  const waiting = async () => (await queue.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.id).sort();
+
+  beforeAll(async () => {
+    url = (await createTestDatabase()).url;
+    pool = createPool({ url, role: 'threadline_app', poolSize: 3 });
+    org = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
+    queue = new Queue('models', { connection: { url: redisUrl(), maxRetriesPerRequest: null }, prefix });
+  });
+  afterAll(async () => {
+    await relay?.stop();
+    await queue?.close();
+    await pool?.end();
+    await dropQueuePrefix(prefix);
+  });
+
+  it('enqueues waiting rows once each at start, even when a crashed relay had enqueued one already', async () => {
+    const runs = ['4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0001', '4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0002'];
+    await inTx(async (db) => {
+      for (const run of runs) await addToOutbox(db, job(run));
+      await addToOutbox(db, job(runs[0]!)); // the same decision announced twice
+      await addToOutbox(db, { ...job(runs[1]!), name: 'no-such-job', jobId: 'orphan' });
+    });
+    // A relay that crashed after enqueueing the first row and before marking it.
+    await queue.add(modelTrainingJob.name, job(runs[0]!).payload, { jobId: `training-${runs[0]}` });
+    relay = new OutboxRelay({ databaseUrl: url, role: 'threadline_app', pool, queue: () => queue, log: pino({ level: 'silent' }) });
+    await relay.start();
+    expect(await waiting()).toEqual(runs.map((r) => `training-${r}`).sort());
+    const { rows } = await pool.query<{ job_id: string; dispatched: boolean }>('SELECT job_id, dispatched_at IS NOT NULL AS dispatched FROM outbox ORDER BY id');
+    expect(rows).toEqual([
+      { job_id: `training-${runs[0]}`, dispatched: true }, { job_id: `training-${runs[1]}`, dispatched: true },
+      { job_id: `training-${runs[0]}`, dispatched: true }, { job_id: 'orphan', dispatched: false },
+    ]);
+  });
+
+  it('is woken by a commit, and a rolled-back decision starts nothing', async () => {
+    const client = await pool.connect();
+    await client.query('BEGIN');
+    await addToOutbox(rawSqlOf(client), job('4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0009'));
+    await client.query('ROLLBACK');
+    client.release();
+    await inTx((db) => addToOutbox(db, job('4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0003')));
+    for (let i = 0; i < 50 && !(await waiting()).includes('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0003'); i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect(await waiting()).toContain('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0003');
+    expect(await waiting()).not.toContain('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0009');
+  });
+});

@@ -1,0 +1,77 @@
+// The transactional outbox's relay: enqueues every undispatched outbox row on its BullMQ queue under
+// the row's job id, then marks it dispatched. It runs at start, when a writer NOTIFYs, and every
+// 30 s as a safety net. A crash after enqueueing and before marking enqueues the same job id again,
+// which BullMQ treats as the same job; the jobs themselves are idempotent besides.
+import pg from 'pg';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { OUTBOX_CHANNEL } from '@threadline/db/outbox';
+import { JOB_CATALOGUE, type QueueName } from './queues/catalogue.ts';
+
+const BATCH = 500;
+
+export class OutboxRelay {
+  private client: pg.Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly options: { databaseUrl: string; role: string; pool: pg.Pool; queue: (name: QueueName) => Queue; log: Logger }) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.databaseUrl });
+    client.on('error', (err) => this.options.log.error({ err }, 'outbox relay connection failed'));
+    await client.connect();
+    if (this.options.role) await client.query(`SET ROLE ${pg.escapeIdentifier(this.options.role)}`);
+    client.on('notification', () => void this.relay());
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.client = client;
+    this.timer = setInterval(() => void this.relay(), 30_000);
+    await this.relay();
+  }
+
+  /** Dispatches what is waiting; concurrent calls run one pass after another. */
+  relay(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.pass().catch((err: unknown) => this.options.log.error({ err }, 'relaying the outbox failed; it is tried again')).finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        void this.relay();
+      }
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    let after = '0';
+    for (;;) {
+      const { rows } = await this.options.pool.query<{ id: string; queue: string; job_name: string; job_id: string; payload: unknown }>(
+        'SELECT id, queue, job_name, job_id, payload FROM outbox WHERE dispatched_at IS NULL AND id > $1 ORDER BY id LIMIT $2', [after, BATCH]);
+      if (rows.length === 0) return;
+      after = rows.at(-1)!.id;
+      const dispatched: string[] = [];
+      for (const row of rows) {
+        const definition = JOB_CATALOGUE.find((j) => j.name === row.job_name && j.queue === row.queue);
+        if (!definition) {
+          this.options.log.error({ outboxId: row.id, job: row.job_name, queue: row.queue }, 'outbox names a job the catalogue does not know; left undispatched');
+          continue;
+        }
+        await this.options.queue(definition.queue).add(definition.name, row.payload, { ...definition.options, jobId: row.job_id });
+        dispatched.push(row.id);
+      }
+      await this.options.pool.query('UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL', [dispatched]);
+      if (rows.length < BATCH) return;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    await this.client?.end();
+    this.client = null;
+  }
+}
