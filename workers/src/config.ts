@@ -41,6 +41,8 @@ const schema = z.object({
   TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   TELEMETRY_MINUTE_ROLLUP_DAYS: z.coerce.number().int().min(1).default(180),
   TELEMETRY_HOUR_ROLLUP_DAYS: z.coerce.number().int().min(1).default(3 * 365),
+  /** How often every live deployment is checked for drift. */
+  DRIFT_EVERY_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   /** How often the audit chain heads are signed. */
   AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
 });

@@ -6,7 +6,8 @@ import pino from 'pino';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { readWorkersConfig } from './config.ts';
-import { auditCheckpointJob, telemetryMaintenanceJob, telemetryRollupJob, type JobDefinition } from './queues/catalogue.ts';
+import { auditCheckpointJob, driftSweepJob, telemetryMaintenanceJob, telemetryRollupJob, type JobDefinition } from './queues/catalogue.ts';
+import { runDriftSweep } from './processors/drift-sweep.ts';
 import { runTelemetryMaintenance } from './processors/telemetry-maintenance.ts';
 import { runTelemetryRollup } from './processors/telemetry-rollup.ts';
 import { runAuditCheckpoint } from './processors/audit-checkpoint.ts';
@@ -47,6 +48,7 @@ const host = startWorkerHost({
     [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload),
     [telemetryRollupJob.name]: () => runTelemetryRollup(telemetry),
     [telemetryMaintenanceJob.name]: () => runTelemetryMaintenance(ownerTelemetry, retention),
+    [driftSweepJob.name]: () => runDriftSweep(pool, host.queue('models'), config.DRIFT_EVERY_MINUTES * 60_000),
   },
 });
 const schedule = (job: Pick<JobDefinition<unknown>, 'name' | 'queue' | 'options'>, every: number, immediately = false) =>
@@ -54,6 +56,7 @@ const schedule = (job: Pick<JobDefinition<unknown>, 'name' | 'queue' | 'options'
 await schedule(telemetryMaintenanceJob, 3_600_000, true);
 await schedule(telemetryRollupJob, config.TELEMETRY_ROLLUP_EVERY_SECONDS * 1000);
 await schedule(auditCheckpointJob, config.AUDIT_CHECKPOINT_EVERY_MINUTES * 60_000);
+await schedule(driftSweepJob, config.DRIFT_EVERY_MINUTES * 60_000);
 const relays = await startModelRelays({
   databaseUrl: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, pool, queue: host.queue, log,
   dispatchMs: config.INFERENCE_DISPATCH_MS, maxWindowsPerAsset: config.INFERENCE_MAX_WINDOWS_PER_ASSET, maxWindowsPerJob: config.INFERENCE_MAX_WINDOWS_PER_JOB,

@@ -10,7 +10,8 @@ import { InferenceDispatcher } from './inference/dispatcher.ts';
 import { VersionCache } from './inference/version-cache.ts';
 import { runInference } from './processors/inference.ts';
 import { runModelTraining } from './processors/model-training.ts';
-import { inferenceJob, modelTrainingJob, type InferencePayload, type QueueName } from './queues/catalogue.ts';
+import { driftCheckJob, inferenceJob, modelTrainingJob, type InferencePayload, type QueueName } from './queues/catalogue.ts';
+import { runDriftCheck } from './processors/drift-check.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import type { Handler } from './worker-host.ts';
 
@@ -26,6 +27,7 @@ export interface ModelHandlers {
 }
 
 export function modelHandlers(deps: ModelWorkerDeps): ModelHandlers {
+  // drift-sweep needs the models queue and the schedule: workers/src/main.ts adds its handler.
   const versions = new VersionCache(deps.pool, deps.trustedKeys);
   return {
     versions,
@@ -33,6 +35,7 @@ export function modelHandlers(deps: ModelWorkerDeps): ModelHandlers {
       [inferenceJob.name]: (payload: InferencePayload) => runInference({ pool: deps.pool, versions }, payload),
       [modelTrainingJob.name]: (payload: { organizationId: string; trainingRunId: string }, job: Job) =>
         runModelTraining(deps, payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+      [driftCheckJob.name]: (payload: { organizationId: string; deploymentId: string }) => runDriftCheck(deps.pool, payload),
     },
   };
 }

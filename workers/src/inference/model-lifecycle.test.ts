@@ -24,7 +24,7 @@ import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
 import { modelHandlers, startModelRelays } from '../model-workers.ts';
 import { runModelTraining } from '../processors/model-training.ts';
-import { inferenceJob, modelTrainingJob } from '../queues/catalogue.ts';
+import { driftCheckJob, inferenceJob, modelTrainingJob } from '../queues/catalogue.ts';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
@@ -77,7 +77,7 @@ describe('model lifecycle on the simulated plant', () => {
   const restartWorkers = async () => {
     await host.close();
     host = startWorkerHost({
-      connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never],
+      connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never],
       handlers: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers,
     });
   };
@@ -108,7 +108,7 @@ describe('model lifecycle on the simulated plant', () => {
     await backfillScenario({ ingest, events: new EventIngest(pool), organizationId: org, scenario, signals, from: start, to: evaluationStart, stepMs: 10_000 });
 
     const handlers = modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) });
-    host = startWorkerHost({ connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never], handlers: handlers.handlers });
+    host = startWorkerHost({ connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never], handlers: handlers.handlers });
     // The relays' own queues: the worker host is replaced below, the relays keep running.
     queues = [new Queue('inference', { connection, prefix }), new Queue('models', { connection, prefix })];
     relays = await startModelRelays({

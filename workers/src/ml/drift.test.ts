@@ -1,7 +1,7 @@
 // The drift statistics against values computed independently here, for known distributions.
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@threadline/db/random';
-import { cusum, kolmogorovQ, ksTest, psi } from './drift.ts';
+import { cusumStep, kolmogorovQ, ksTest, psi } from './drift.ts';
 import { referenceProfile } from './profile.ts';
 
 const random = seededRandom(99);
@@ -44,10 +44,22 @@ describe('drift statistics', () => {
     expect(kolmogorovQ(1.63)).toBeCloseTo(0.0098, 3);
   });
 
-  it('CUSUM catches a slow drift of 0.3 standard deviations that stays inside the window tests', () => {
-    const steady = Array.from({ length: 500 }, () => normal(0, 1));
-    const drifting = Array.from({ length: 500 }, (_, i) => normal((0.6 * i) / 500, 1));
-    expect(cusum(steady, 0, 1).alarm).toBe(false);
-    expect(cusum(drifting, 0, 1).alarm).toBe(true);
+  it('CUSUM across checks catches a slow drift that each window alone keeps below the PSI threshold', () => {
+    const [profile] = referenceProfile(['x'], Array.from(sample(5_000, 0), (v) => Float64Array.of(v)));
+    let state = { high: 0, low: 0, alarm: false };
+    let steady = { high: 0, low: 0, alarm: false };
+    const alarms: number[] = [];
+    for (let day = 1; day <= 12; day += 1) {
+      const window = sample(1_000, 0.03 * day); // a third of a standard deviation after eleven days
+      expect(psi(profile!, window)).toBeLessThan(0.25);
+      const mean = window.reduce((a, b) => a + b, 0) / window.length;
+      state = cusumStep(state, (mean - profile!.mean) / profile!.std, 0.05, 1);
+      if (state.alarm) alarms.push(day);
+      const calm = sample(1_000, 0);
+      steady = cusumStep(steady, (calm.reduce((a, b) => a + b, 0) / calm.length - profile!.mean) / profile!.std, 0.05, 1);
+      expect(steady.alarm).toBe(false);
+    }
+    expect(alarms[0]).toBeGreaterThan(3);
+    expect(alarms[0]).toBeLessThanOrEqual(12);
   });
 });

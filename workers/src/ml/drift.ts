@@ -1,6 +1,6 @@
 // Drift statistics of one feature against its reference profile: the population stability index
 // over the reference's 10 quantile bins, the two-sample Kolmogorov-Smirnov statistic with its
-// asymptotic p-value, and a two-sided CUSUM for slow shifts that windowed tests miss.
+// asymptotic p-value, and a two-sided CUSUM across checks for slow shifts that windowed tests miss.
 import { binOf, type FeatureProfile } from './profile.ts';
 
 /** Shares below this count as this, so an empty bin does not make PSI infinite. */
@@ -50,20 +50,20 @@ export function ksTest(a: ArrayLike<number>, b: ArrayLike<number>): { statistic:
   return { statistic, pValue: kolmogorovQ(statistic * Math.sqrt((a.length * b.length) / (a.length + b.length))) };
 }
 
+/** Where a feature's two-sided CUSUM stands after the drift checks so far. */
+export interface CusumState {
+  high: number;
+  low: number;
+}
+
 /**
- * Two-sided tabular CUSUM of values in time order, standardised by the reference mean and
- * standard deviation, with slack k and decision interval h (in standard deviations).
+ * One step of a two-sided tabular CUSUM across successive drift checks: `shift` is the window's
+ * mean minus the reference mean, in reference standard deviations; `slack` is the shift ignored per
+ * check. Small shifts that persist accumulate until one side passes `threshold`, which windowed tests
+ * comparing a single window with the reference miss.
  */
-export function cusum(values: ArrayLike<number>, mean: number, std: number, k = 0.5, h = 5): { statistic: number; alarm: boolean } {
-  const scale = std > 0 ? std : 1;
-  let high = 0;
-  let low = 0;
-  let statistic = 0;
-  for (let i = 0; i < values.length; i += 1) {
-    const z = (values[i]! - mean) / scale;
-    high = Math.max(0, high + z - k);
-    low = Math.max(0, low - z - k);
-    statistic = Math.max(statistic, high, low);
-  }
-  return { statistic, alarm: statistic > h };
+export function cusumStep(previous: CusumState, shift: number, slack: number, threshold: number): CusumState & { alarm: boolean } {
+  const high = Math.max(0, previous.high + shift - slack);
+  const low = Math.max(0, previous.low - shift - slack);
+  return { high, low, alarm: high > threshold || low > threshold };
 }

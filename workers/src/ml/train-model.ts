@@ -30,6 +30,8 @@ export interface TrainingOutcome {
   threshold: number;
   metrics: Record<string, number | string | null>;
   profile: FeatureProfile[];
+  /** The training windows' scores, profiled like a feature (for prediction drift). */
+  scoreProfile: FeatureProfile;
 }
 
 /** Raised for runs that cannot succeed however often they are retried. */
@@ -72,7 +74,8 @@ export async function trainModel(pool: pg.Pool, model: ModelToTrain, window: { f
   const onnx = exportOnnx(trained, spec.reference, { name: model.name, version: nextVersion, features: names });
   const deviation = await exportDeviation(trained, onnx, spec.reference, holdout.rows.length > 0 ? holdout : train);
   if (deviation > EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript model by ${deviation}; not registered`);
-  return { family, model: trained, spec, onnx, threshold, metrics: metricsOf(trained, train, holdout, threshold, trainScores, deviation, incidents), profile: referenceProfile(names, train.rows) };
+  return { family, model: trained, spec, onnx, threshold, metrics: metricsOf(trained, train, holdout, threshold, trainScores, deviation, incidents), profile: referenceProfile(names, train.rows),
+    scoreProfile: referenceProfile(['score'], trainScores.map((v) => Float64Array.of(v)))[0]! };
 }
 
 function meanOf(rows: readonly Float64Array[]): number[] {

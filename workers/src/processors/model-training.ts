@@ -51,7 +51,7 @@ export async function runModelTraining(deps: ModelTrainingDeps, payload: { organ
       const db = rawSqlOf(client);
       const registered = await registerVersion(db, {
         organizationId: run.organization_id, modelId: run.model_id, family: outcome.family, onnx: outcome.onnx, featureSpec: outcome.spec,
-        threshold: outcome.threshold, metrics: outcome.metrics, referenceProfile: { features: outcome.profile },
+        threshold: outcome.threshold, metrics: outcome.metrics, referenceProfile: { features: outcome.profile, score: outcome.scoreProfile },
         parentVersionId: run.base_version_id, trainingRunId: run.id,
       }, deps.signingKey, actor);
       await client.query("UPDATE training_runs SET status = 'SUCCEEDED', metrics = $2, finished_at = now(), error = NULL WHERE id = $1", [run.id, JSON.stringify(outcome.metrics)]);

@@ -83,7 +83,27 @@ export const modelTrainingJob: JobDefinition<{ organizationId: string; trainingR
   options: { ...RETRIED, attempts: 3 },
 };
 
+/** Checks one deployment for drift and, when its policy says so, starts retraining. */
+export const driftCheckJob: JobDefinition<{ organizationId: string; deploymentId: string }> = {
+  name: 'drift-check',
+  queue: 'models',
+  version: 1,
+  payload: z.object({ organizationId: z.uuid(), deploymentId: z.uuid() }),
+  options: RETRIED,
+};
+
+/** On a schedule: a drift check for every live deployment. */
+export const driftSweepJob: JobDefinition<Record<string, never>> = {
+  name: 'drift-sweep',
+  queue: 'maintenance',
+  version: 1,
+  payload: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  options: RETRIED,
+};
+
 export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
+  driftCheckJob as JobDefinition<unknown>,
+  driftSweepJob as JobDefinition<unknown>,
   inferenceJob as JobDefinition<unknown>,
   modelTrainingJob as JobDefinition<unknown>,
   telemetryMaintenanceJob as JobDefinition<unknown>,

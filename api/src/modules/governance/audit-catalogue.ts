@@ -6,7 +6,7 @@ export const AUDIT_SUBJECTS = [
   'organization', 'user', 'api_key', 'site', 'line', 'asset_type', 'asset_type_property', 'asset', 'signal',
   'use_case', 'kpi', 'kpi_measurement', 'cost_item', 'roi_snapshot', 'scaling_wave', 'wave_scope_item',
   'wave_gate', 'gate_decision', 'approval', 'squad', 'squad_member', 'okr', 'key_result', 'model',
-  'model_version', 'edge_target', 'deployment', 'insight', 'incident', 'training_run', 'experiment',
+  'model_version', 'edge_target', 'deployment', 'insight', 'incident', 'training_run', 'experiment', 'drift_report',
   'review', 'certification',
 ] as const;
 

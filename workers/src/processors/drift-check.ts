@@ -1,0 +1,106 @@
+// The drift check of one deployment: features of its assets over the policy's recent window on a
+// coarse grid, compared per feature with the version's reference profile (PSI, two-sample KS) and,
+// across successive checks, a CUSUM of the window mean's shift (slow sensor drift), the score distribution with the training scores (prediction drift), and, where incidents
+// label the window, recall and precision at the threshold (performance decay). The report is
+// stored; a drifting model whose policy allows it gets a training run (trigger DRIFT, lineage to
+// the report and the version) through the outbox, in the same transaction, without a person.
+import type pg from 'pg';
+import { appendAuditEvent, rawSqlOf } from '@threadline/db/audit/audit-log';
+import { DEPLOYMENT_ASSETS_SQL } from '@threadline/db/models/deployment-scope';
+import { featureNames, featureSpecSchema } from '@threadline/db/models/feature-spec';
+import { modelPolicySchema } from '@threadline/db/models/model-policy';
+import { addToOutbox } from '@threadline/db/outbox';
+import { inTransaction } from '../db-transaction.ts';
+import { cusumStep, ksTest, psi } from '../ml/drift.ts';
+import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
+import type { FeatureProfile } from '../ml/profile.ts';
+import { loadSeries } from '../ml/series.ts';
+import { modelTrainingJob } from '../queues/catalogue.ts';
+
+export interface DriftCheckResult {
+  driftReportId: string | null;
+  drifting: boolean;
+  trainingRunId: string | null;
+}
+
+/** At least this many recent windows, or no report. */
+const MIN_WINDOWS = 30;
+
+export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, now = Date.now()): Promise<DriftCheckResult> {
+  const none = { driftReportId: null, drifting: false, trainingRunId: null };
+  const { rows: [d] } = await pool.query<{ model_version_id: string; model_id: string; policy: unknown; feature_spec: unknown; reference_profile: { features?: FeatureProfile[]; score?: FeatureProfile }; threshold: number; run_params: unknown; status: string }>(
+    `SELECT d.model_version_id, m.id AS model_id, m.policy, v.feature_spec, v.reference_profile, v.threshold, d.status, r.params AS run_params
+       FROM deployments d JOIN model_versions v ON v.organization_id = d.organization_id AND v.id = d.model_version_id
+       JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
+       LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id
+      WHERE d.organization_id = $1 AND d.id = $2`, [payload.organizationId, payload.deploymentId]);
+  const spec = featureSpecSchema.safeParse(d?.feature_spec);
+  const profiles = d?.reference_profile.features;
+  if (!d || d.status === 'RETIRED' || !spec.success || !profiles || profiles.length !== spec.data.reference.length) return none;
+  const policy = modelPolicySchema.parse(d.policy ?? {});
+  const from = now - policy.driftWindowHours * 3_600_000;
+  const { rows: scope } = await pool.query<{ deployment_id: string; asset_id: string }>(DEPLOYMENT_ASSETS_SQL, [payload.organizationId]);
+  const assets = scope.filter((r) => r.deployment_id === payload.deploymentId).map((r) => r.asset_id);
+  const windowMs = spec.data.windowSeconds * 1000;
+  // Windows that do not overlap, so the tests see (nearly) independent samples.
+  const grid = { stepSeconds: Math.max(spec.data.stepSeconds, spec.data.windowSeconds) };
+  const series = await loadSeries(pool, payload.organizationId, assets.map((assetId) => ({ assetId, after: from - windowMs, upTo: now })), spec.data.signals.map((s) => s.name));
+  const rows = assets.flatMap((assetId) => computeFeatures(spec.data, series.get(assetId)!, gridEnds(grid, from, now)).filter(scorable));
+  if (rows.length < MIN_WINDOWS) return none;
+  const { rows: [last] } = await pool.query<{ features: { features?: { feature: string; cusumHigh?: number; cusumLow?: number }[] } }>(
+    'SELECT features FROM drift_reports WHERE organization_id = $1 AND deployment_id = $2 AND model_version_id = $3 ORDER BY window_end_at DESC LIMIT 1',
+    [payload.organizationId, payload.deploymentId, d.model_version_id]);
+  const previous = new Map((last?.features.features ?? []).map((f) => [f.feature, { high: f.cusumHigh ?? 0, low: f.cusumLow ?? 0 }]));
+
+  const names = featureNames(spec.data);
+  const features = names.map((feature, f) => {
+    const values = Float64Array.from(rows, (r) => r.values[f]!);
+    const sorted = Float64Array.from(values).sort();
+    const profile = profiles[f]!;
+    const ks = ksTest(sorted, Float64Array.from(profile.sample).sort());
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const shift = cusumStep(previous.get(feature) ?? { high: 0, low: 0 }, (mean - profile.mean) / (profile.std || 1), policy.cusumSlack, policy.cusumThreshold);
+    const psiValue = psi(profile, values);
+    const drifting = psiValue >= policy.psiThreshold || ks.pValue < policy.ksAlpha || shift.alarm;
+    return { feature, psi: round(psiValue), ks: round(ks.statistic), pValue: round(ks.pValue), cusumHigh: round(shift.high), cusumLow: round(shift.low), cusumAlarm: shift.alarm, drifting };
+  });
+  const driftingShare = features.filter((f) => f.drifting).length / features.length;
+  const drifting = driftingShare >= policy.driftShare && driftingShare > 0;
+  const predictionDrift = await scoreDrift(pool, payload, from, now, d.reference_profile.score);
+
+  return inTransaction(pool, async (client) => {
+    const db = rawSqlOf(client);
+    const actor = { kind: 'SYSTEM' as const, id: null, label: 'worker:drift-check' };
+    const { rows: [report] } = await client.query<{ id: string }>(
+      `INSERT INTO drift_reports (organization_id, model_version_id, deployment_id, window_start_at, window_end_at, features, drifting_share, drifting)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [payload.organizationId, d.model_version_id, payload.deploymentId, new Date(from), new Date(now),
+        JSON.stringify({ windows: rows.length, features, predictionDrift }), driftingShare, drifting]);
+    await appendAuditEvent(db, { organizationId: payload.organizationId, type: 'drift_report.created', actor, subjectType: 'model_version', subjectId: d.model_version_id,
+      payload: { v: 1, driftReportId: report!.id, deploymentId: payload.deploymentId, drifting, driftingShare: round(driftingShare), driftingFeatures: features.filter((f) => f.drifting).map((f) => f.feature) } });
+    if (!drifting || !policy.autoRetrain) return { driftReportId: report!.id, drifting, trainingRunId: null };
+    const { rows: busy } = await client.query("SELECT 1 FROM training_runs WHERE organization_id = $1 AND model_id = $2 AND status IN ('QUEUED', 'RUNNING') FOR UPDATE", [payload.organizationId, d.model_id]);
+    if (busy.length > 0) return { driftReportId: report!.id, drifting, trainingRunId: null };
+    const { rows: [run] } = await client.query<{ id: string }>(
+      `INSERT INTO training_runs (organization_id, model_id, base_version_id, drift_report_id, trigger, data_window_start_at, data_window_end_at, params)
+       VALUES ($1, $2, $3, $4, 'DRIFT', $5, $6, $7) RETURNING id`,
+      [payload.organizationId, d.model_id, d.model_version_id, report!.id, new Date(now - policy.retrainWindowHours * 3_600_000), new Date(now), JSON.stringify(d.run_params ?? {})]);
+    await appendAuditEvent(db, { organizationId: payload.organizationId, type: 'training_run.created', actor, subjectType: 'training_run', subjectId: run!.id,
+      payload: { v: 1, modelId: d.model_id, trigger: 'DRIFT', driftReportId: report!.id, baseVersionId: d.model_version_id } });
+    await addToOutbox(db, { organizationId: payload.organizationId, queue: modelTrainingJob.queue, name: modelTrainingJob.name, jobId: `training-${run!.id}`, payload: { organizationId: payload.organizationId, trainingRunId: run!.id } });
+    return { driftReportId: report!.id, drifting, trainingRunId: run!.id };
+  });
+}
+
+/** PSI and KS of the deployment's recent scores against the training scores. */
+async function scoreDrift(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, from: number, now: number, reference: FeatureProfile | undefined) {
+  if (!reference) return null;
+  const { rows } = await pool.query<{ score: number }>(
+    'SELECT score FROM predictions WHERE organization_id = $1 AND deployment_id = $2 AND ts > $3 AND ts <= $4 ORDER BY score', [payload.organizationId, payload.deploymentId, new Date(from), new Date(now)]);
+  if (rows.length < MIN_WINDOWS) return null;
+  const scores = Float64Array.from(rows, (r) => r.score);
+  const ks = ksTest(scores, Float64Array.from(reference.sample).sort());
+  return { predictions: rows.length, psi: round(psi(reference, scores)), ks: round(ks.statistic), pValue: round(ks.pValue) };
+}
+
+const round = (x: number) => Number(x.toPrecision(6));
