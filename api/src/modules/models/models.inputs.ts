@@ -17,6 +17,8 @@ export class ModelInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(4000) description?: string;
   @Field(() => [String], { defaultValue: [] }) @ArrayMaxSize(256) @Length(1, 120, { each: true }) features!: string[];
   @Field(() => AiRiskClass, { defaultValue: AiRiskClass.LIMITED }) riskClass!: AiRiskClass;
+  @Field(() => Json, { nullable: true, description: 'insightThreshold, driftWindowHours, psiThreshold, ksAlpha, cusumSlack, cusumThreshold, driftShare, autoRetrain, retrainWindowHours, autoPromote, promoteMargin (docs/models.md).' })
+  @IsOptional() policy?: unknown;
 }
 export const ModelUpdate = partialOf(ModelInput, 'ModelUpdate', ['task']);
 

@@ -3,6 +3,8 @@
 import type { ClassType } from 'type-graphql';
 import { entityResolvers, type EntitySpec } from '../../common/entity-resolvers.ts';
 import { whereOf } from '../../common/filters.ts';
+import { badInput } from '../../common/errors.ts';
+import { modelPolicySchema } from '@threadline/db/models/model-policy';
 import { belongsTo, hasMany, relationResolver } from '../../common/relations.ts';
 import { User } from '../access/access.types.ts';
 import { Asset, Site } from '../plant/plant.types.ts';
@@ -12,6 +14,17 @@ import * as I from './models.inputs.ts';
 
 const write = 'model:write' as const;
 
+/** A model's policy is checked (and its defaults filled in) before it is stored. */
+async function prepareModel(input: Partial<I.ModelInput>): Promise<Record<string, unknown>> {
+  if (input.policy === undefined || input.policy === null) {
+    const { policy: _unset, ...rest } = input;
+    return rest;
+  }
+  const policy = modelPolicySchema.safeParse(input.policy);
+  if (!policy.success) throw badInput(`The policy is invalid: ${policy.error.issues.map((i) => `${i.path.join('.') || 'policy'}: ${i.message}`).join('; ')}.`, { field: 'policy' });
+  return { ...input, policy: policy.data };
+}
+
 function versionWhere({ retired, ...filter }: I.ModelVersionFilter): object {
   return retired === undefined || retired === null ? whereOf(filter) : { ...whereOf(filter), retiredAt: retired ? { not: null } : null };
 }
@@ -20,7 +33,8 @@ export const modelSpecs: EntitySpec[] = [
   {
     name: 'Model', model: 'Model', subject: 'model', node: () => Model, list: 'models', single: 'model',
     filter: I.ModelFilter, toWhere: (f) => whereOf(f, { search: ['name', 'description'] }),
-    create: { input: I.ModelInput, permission: write }, update: { input: I.ModelUpdate, permission: write },
+    create: { input: I.ModelInput, permission: write, prepare: (input) => prepareModel(input as I.ModelInput) },
+    update: { input: I.ModelUpdate, permission: write, prepare: (input) => prepareModel(input as I.ModelInput) },
   },
   {
     name: 'ModelVersion', model: 'ModelVersion', subject: 'model_version', node: () => ModelVersion, list: 'modelVersions', single: 'modelVersion',

@@ -47,6 +47,17 @@ describe('the model registry', () => {
   });
   afterAll(async () => api?.close());
 
+  it('keeps a model\'s policy checked, with its defaults, and audited', async () => {
+    const bad = await api.gql('mutation($id: ID!, $i: ModelUpdate!) { updateModel(id: $id, input: $i) { id } }', { id: modelId, i: { policy: { driftShare: 2, retrain: true } } }, data);
+    expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'policy' } });
+    const res = await api.gql('mutation($id: ID!, $i: ModelUpdate!) { updateModel(id: $id, input: $i) { policy } }', { id: modelId, i: { policy: { autoRetrain: true, driftShare: 0.2 } } }, data);
+    expect(res.data!.updateModel.policy).toMatchObject({ autoRetrain: true, driftShare: 0.2, psiThreshold: 0.25, autoPromote: false });
+    const audit = await api.services.db.prisma.auditEvent.findFirstOrThrow({ where: { type: 'model.updated', subjectId: modelId }, orderBy: { seq: 'desc' } });
+    expect(JSON.stringify(audit.payload)).toMatch(/autoRetrain/);
+    const renamed = await api.gql('mutation($id: ID!, $i: ModelUpdate!) { updateModel(id: $id, input: $i) { name policy } }', { id: modelId, i: { description: 'kept policy' } }, data);
+    expect(renamed.data!.updateModel.policy).toMatchObject({ autoRetrain: true });
+  });
+
   it('queues a training run through the outbox, announced to the workers when it commits', async () => {
     const listener = new pg.Client({ connectionString: api.database.url });
     await listener.connect();
