@@ -8,6 +8,8 @@ export const PERMISSIONS = [
   'telemetry:write',
   'usecase:write',
   'model:write',
+  /** Name a version champion, decide promotions, roll back: an approver's call, not the model's authors'. */
+  'model:promote',
   'operations:write',
   'approval:decide',
   'access:admin',
@@ -19,7 +21,7 @@ export const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   VIEWER: ['read'],
   ENGINEER: ['read', 'plant:write', 'telemetry:write', 'operations:write'],
   DATA_SCIENTIST: ['read', 'model:write', 'operations:write'],
-  APPROVER: ['read', 'usecase:write', 'approval:decide'],
+  APPROVER: ['read', 'usecase:write', 'approval:decide', 'model:promote'],
   ADMIN: PERMISSIONS,
 };
 

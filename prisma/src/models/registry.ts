@@ -3,6 +3,7 @@
 // record which version each deployment runs in the append-only assignment history. Each write
 // appends its audit event in the caller's transaction.
 import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import type { JsonValue } from '../audit/audit-hash.ts';
 import type { SigningKey } from '../audit/audit-keys.ts';
 import type { FeatureSpec } from './feature-spec.ts';
 import { featureNames } from './feature-spec.ts';
@@ -73,13 +74,14 @@ export async function recordAssignment(db: RawSql, organizationId: string, deplo
  * Points an alias at a version and moves every live deployment that follows the alias, recording
  * each move in the assignment history; returns the deployments moved.
  */
-export async function moveAlias(db: RawSql, organizationId: string, modelId: string, alias: string, versionId: string, actor: AuditActor): Promise<string[]> {
+export async function moveAlias(db: RawSql, organizationId: string, modelId: string, alias: string, versionId: string, actor: AuditActor, evidence: Record<string, JsonValue> = {}): Promise<string[]> {
   const [previous] = await db.$queryRawUnsafe<{ model_version_id: string }[]>(
     'SELECT model_version_id FROM model_aliases WHERE model_id = $1::uuid AND alias = $2 FOR UPDATE', modelId, alias,
   );
   await db.$executeRawUnsafe(
     `INSERT INTO model_aliases (organization_id, model_id, alias, model_version_id, updated_by_id) VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5::uuid)
-     ON CONFLICT (model_id, alias) DO UPDATE SET model_version_id = EXCLUDED.model_version_id, updated_by_id = EXCLUDED.updated_by_id, updated_at = now()`,
+     ON CONFLICT (model_id, alias) DO UPDATE SET previous_version_id = model_aliases.model_version_id, model_version_id = EXCLUDED.model_version_id,
+       updated_by_id = EXCLUDED.updated_by_id, updated_at = now()`,
     organizationId, modelId, alias, versionId, actor.kind === 'USER' ? actor.id : null,
   );
   const moved = await db.$queryRawUnsafe<{ id: string }[]>(
@@ -95,7 +97,7 @@ export async function moveAlias(db: RawSql, organizationId: string, modelId: str
   if (moved.length > 0) await announceDeployments(db, organizationId);
   await appendAuditEvent(db, {
     organizationId, type: 'model_alias.moved', actor, subjectType: 'model', subjectId: modelId,
-    payload: { v: 1, alias, from: previous?.model_version_id ?? null, to: versionId, deploymentsMoved: moved.map((d) => d.id) },
+    payload: { v: 1, alias, from: previous?.model_version_id ?? null, to: versionId, deploymentsMoved: moved.map((d) => d.id), ...evidence },
   });
   return moved.map((d) => d.id);
 }

@@ -2,7 +2,6 @@
 // elsewhere, move aliases, deploy and retire, retire versions, issue signed edge bundles, and ask
 // which version scored an asset at a moment. Each write is authorised (model:write) and audited.
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { AuditActor, RawSql } from '@threadline/db/audit/audit-log';
 import { appendAuditEvent } from '@threadline/db/audit/audit-log';
 import { artifactRefusal } from '@threadline/db/models/artifact-integrity';
 import { ASSIGNMENTS_AT_SQL } from '@threadline/db/models/deployment-scope';
@@ -10,12 +9,13 @@ import { createBundle, type EdgeBundle } from '@threadline/db/models/edge-bundle
 import { featureNames, featureSpecSchema, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { expandExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
-import { createDeployment, moveAlias, registerVersion, RegistryRefusal, retireDeployment } from '@threadline/db/models/registry';
+import { createDeployment, moveAlias, registerVersion, retireDeployment } from '@threadline/db/models/registry';
 import { addToOutbox } from '@threadline/db/outbox';
 import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
-import { actorOf } from '../../auth/principal.ts';
 import { tenantOf, type Context } from '../../context.ts';
-import { badInput, conflict, fromDatabaseError, notFound, requireUuid } from '../../common/errors.ts';
+import { badInput, conflict, forbidden, notFound, requireUuid } from '../../common/errors.ts';
+import { registryCommand } from './registry-command.ts';
+import { CHAMPION } from './promotion.resolver.ts';
 import { DateTime, Json } from '../../common/scalars.ts';
 import { Deployment, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';
 import {
@@ -23,17 +23,6 @@ import {
 } from './registry.types.ts';
 
 const MAX_TRAINING_WINDOW_MS = 366 * 86_400_000;
-
-/** Runs registry writes in one transaction of the caller's organisation; refusals become coded errors. */
-async function registryCommand<T>(ctx: Context, work: (db: RawSql, actor: AuditActor, organizationId: string) => Promise<T>): Promise<T> {
-  const { principal, tenant } = tenantOf(ctx);
-  try {
-    return await tenant.$transaction((tx) => work(tx as unknown as RawSql, actorOf(principal), principal.organizationId));
-  } catch (error) {
-    if (error instanceof RegistryRefusal) throw badInput(error.message, { field: error.field });
-    throw fromDatabaseError(error) ?? error;
-  }
-}
 
 @Resolver()
 export class RegistryResolver {
@@ -96,10 +85,17 @@ export class RegistryResolver {
     return (await tenant.modelVersion.findFirst({ where: { id: registered.id } }))! as ModelVersion;
   }
 
-  @Authorized('model:write')
-  @Mutation(() => ModelAlias, { description: 'Points an alias at a version; deployments following the alias move with it (recorded in their assignment history).' })
+  // model:write for aliases in general, model:promote for the champion: checked below.
+  @Authorized('read')
+  @Mutation(() => ModelAlias, { description: 'Points an alias at a version; deployments following the alias move with it (recorded in their assignment history). The champion alias needs model:promote.' })
   async setModelAlias(@Arg('input', () => SetModelAliasInput) input: SetModelAliasInput, @Ctx() ctx: Context): Promise<ModelAlias> {
-    const { tenant } = tenantOf(ctx);
+    const { tenant, principal } = tenantOf(ctx);
+    const needed = input.alias === CHAMPION ? 'model:promote' : 'model:write';
+    if (!principal.permissions.has(needed)) {
+      throw forbidden(input.alias === CHAMPION
+        ? 'Naming the champion needs model:promote (an approver): request a promotion with requestModelPromotion.'
+        : 'Moving an alias needs model:write.');
+    }
     const version = await tenant.modelVersion.findFirst({ where: { id: requireUuid(input.versionId, 'versionId'), modelId: requireUuid(input.modelId, 'modelId') } });
     if (!version) throw badInput('The version does not belong to the model.', { field: 'versionId' });
     if (version.retiredAt) throw badInput('The version is retired; an alias cannot point at it.', { field: 'versionId' });

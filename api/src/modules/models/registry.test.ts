@@ -26,6 +26,7 @@ describe('the model registry', () => {
   let api: ApiHarness;
   let data: string;
   let viewer: string;
+  let approver: string;
   let modelId: string;
   let assetId: string;
   let cloudId: string;
@@ -37,6 +38,7 @@ describe('the model registry', () => {
     api = await startApi();
     data = await api.login('data@northwind.example');
     viewer = await api.login('viewer@northwind.example');
+    approver = await api.login('approver@northwind.example');
     const prisma = api.services.db.prisma;
     const type = await prisma.assetType.findFirstOrThrow({ where: { name: 'CNC machining centre' } });
     assetId = (await prisma.asset.findFirstOrThrow({ where: { code: 'LEJ-L1-CNC02' } })).id;
@@ -104,7 +106,7 @@ describe('the model registry', () => {
   });
 
   it('moves deployments with their alias and answers which version scored an asset at a moment', async () => {
-    const alias = (versionId: string) => api.gql('mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias modelVersionId } }', { i: { modelId, alias: 'champion', versionId } }, data);
+    const alias = (versionId: string) => api.gql('mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias modelVersionId } }', { i: { modelId, alias: 'champion', versionId } }, approver);
     expect((await alias(versions[0]!)).data!.setModelAlias).toEqual({ alias: 'champion', modelVersionId: versions[0] });
     const deployed = await api.gql('mutation($i: DeployModelInput!) { deployModel(input: $i) { id alias status modelVersionId } }', { i: { modelId, alias: 'champion', edgeTargetId: cloudId } }, data);
     expect(deployed.errors).toBeUndefined();
@@ -146,6 +148,47 @@ describe('the model registry', () => {
       { feature: 'spindle_vibration.max', signal: 'spindle_vibration', aggregate: 'max', value: 9.81, reference: 4, unit: 'mm/s', contribution: 0.41 },
       { feature: 'spindle_temperature.mean', signal: 'spindle_temperature', aggregate: 'mean', value: 44, reference: 40, unit: '°C', contribution: -0.02 },
     ]);
+  });
+
+  it('promotes to champion only on an approver\'s decision, with the evidence audited, and rolls back in one step', async () => {
+    const champion = async () => (await api.services.db.prisma.modelAlias.findFirstOrThrow({ where: { modelId, alias: 'champion' } })).modelVersionId;
+    const direct = await api.gql('mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias } }', { i: { modelId, alias: 'champion', versionId: versions[0] } }, data);
+    expect(direct.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect(await champion()).toBe(versions[1]);
+    const challenger = await api.gql('mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias } }', { i: { modelId, alias: 'challenger', versionId: versions[1] } }, data);
+    expect(challenger.errors).toBeUndefined();
+
+    const registered = await api.gql('mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id } }', { i: { modelId, onnx: onnxOf(0.5), featureSpec: spec, metrics: { auc: 0.97 } } }, data);
+    const candidate = registered.data!.registerModelVersion.id as string;
+    const requested = await api.gql('mutation($i: PromotionRequestInput!) { requestModelPromotion(input: $i) { id status subjectType subjectId } }', { i: { versionId: candidate, comment: 'better AUC' } }, data);
+    expect(requested.data!.requestModelPromotion).toMatchObject({ status: 'PENDING', subjectType: 'MODEL_PROMOTION', subjectId: candidate });
+    const approvalId = requested.data!.requestModelPromotion.id;
+    const decide = (token: string, approve = true) => api.gql('mutation($i: PromotionDecisionInput!) { decideModelPromotion(input: $i) { status approverId } }', { i: { approvalId, approve, comment: 'evidence reviewed' } }, token);
+    expect((await decide(data)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect(await champion()).toBe(versions[1]);
+    const decided = await decide(approver);
+    expect(decided.data!.decideModelPromotion.status).toBe('APPROVED');
+    expect(await champion()).toBe(candidate);
+    expect((await api.services.db.prisma.deployment.findFirstOrThrow({ where: { id: deploymentId } })).modelVersionId).toBe(candidate);
+    expect((await decide(approver)).errors![0]!.extensions!.code).toBe('CONFLICT');
+
+    // Someone who may do both (an admin) still needs a second person.
+    const admin = await api.login('admin@northwind.example');
+    const own = await api.gql('mutation($i: PromotionRequestInput!) { requestModelPromotion(input: $i) { id } }', { i: { versionId: versions[1] } }, admin);
+    const self = await api.gql('mutation($i: PromotionDecisionInput!) { decideModelPromotion(input: $i) { status } }', { i: { approvalId: own.data!.requestModelPromotion.id, approve: true } }, admin);
+    expect(self.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+
+    expect((await api.gql('mutation($i: AliasRollbackInput!) { rollbackModelAlias(input: $i) { alias } }', { i: { modelId } }, data)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const rolled = await api.gql('mutation($i: AliasRollbackInput!) { rollbackModelAlias(input: $i) { alias modelVersionId previousVersionId } }', { i: { modelId, comment: 'false alarms on LEJ-L2' } }, approver);
+    expect(rolled.data!.rollbackModelAlias).toEqual({ alias: 'champion', modelVersionId: versions[1], previousVersionId: candidate });
+    expect((await api.services.db.prisma.deployment.findFirstOrThrow({ where: { id: deploymentId } })).modelVersionId).toBe(versions[1]);
+
+    const moves = await api.services.db.prisma.auditEvent.findMany({ where: { type: 'model_alias.moved', subjectId: modelId }, orderBy: { seq: 'asc' } });
+    const [promotion, rollback] = moves.slice(-2).map((e) => e.payload as Record<string, any>);
+    expect(promotion).toMatchObject({ alias: 'champion', from: versions[1], to: candidate, approvalId, candidate: { metrics: { auc: 0.97 } } });
+    expect(rollback).toMatchObject({ alias: 'champion', from: candidate, to: versions[1], rollback: true, comment: 'false alarms on LEJ-L2' });
+    const chain = await api.gql('{ verifyAuditChain { ok } }', {}, approver);
+    expect(chain.data!.verifyAuditChain.ok).toBe(true);
   });
 
   it('retires only versions no alias names and no live deployment runs', async () => {

@@ -10,6 +10,7 @@ export class ModelAlias {
   @Field(() => ID) modelId!: string;
   @Field(() => String) alias!: string;
   @Field(() => ID) modelVersionId!: string;
+  @Field(() => ID, { nullable: true, description: 'The version it named before its last move (what rollbackModelAlias restores).' }) previousVersionId!: string | null;
   @Field(() => ID, { nullable: true }) updatedById!: string | null;
   @Field(() => DateTime) updatedAt!: Date;
 }
