@@ -24,5 +24,3 @@ export const modelPolicySchema = z.object({
   autoPromote: z.boolean().default(false),
   promoteMargin: z.number().min(0).max(1).default(0.05),
 }).strict();
-
-export type ModelPolicy = z.infer<typeof modelPolicySchema>;

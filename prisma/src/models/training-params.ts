@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { AGGREGATES } from './feature-spec.ts';
 
 export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'ANOMALY_ZSCORE'] as const;
-export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 
 export const DEFAULT_CLASSIFIER_PARAMS = { epochs: 400, learningRate: 0.05, l2: 1e-3, hiddenUnits: 8, seed: 7 } as const;
 

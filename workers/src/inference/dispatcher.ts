@@ -44,8 +44,6 @@ export class InferenceDispatcher {
   private reloadTimer: NodeJS.Timeout | null = null;
   private leading = false;
   private stopped = false;
-  /** Jobs enqueued since start (for tests and logs). */
-  enqueued = 0;
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -60,10 +58,6 @@ export class InferenceDispatcher {
     if (!this.leading) this.leaderTimer = setInterval(() => void this.tryLead().catch((err: unknown) => this.options.log.warn({ err }, 'leader check failed')), 5_000);
     // A safety net for changes whose notice was missed.
     this.reloadTimer = setInterval(() => void this.reload().catch((err: unknown) => this.options.log.warn({ err }, 'reloading deployments failed')), 30_000);
-  }
-
-  get isLeader(): boolean {
-    return this.leading;
   }
 
   private async tryLead(): Promise<void> {
@@ -141,7 +135,6 @@ export class InferenceDispatcher {
       await this.options.queue.addBulk(jobs.map((data) => ({
         name: inferenceJob.name, data, opts: { ...inferenceJob.options, jobId: `${data.deploymentId}-${digest(data.windows)}` },
       })));
-      this.enqueued += jobs.length;
     } catch (err) {
       this.options.log.error({ err, jobs: jobs.length }, 'enqueueing inference failed; the windows are scheduled again with the next data');
       for (const job of jobs) for (const w of job.windows) this.lastScheduled.set(`${job.deploymentId}|${w.assetId}`, w.after);

@@ -25,16 +25,11 @@ export class VersionCache {
       this.versions.set(versionId, loaded);
       // A failed load (e.g. the database was away) is tried again next time; a refusal is kept.
       loaded.catch(() => this.versions.delete(versionId));
-      if (this.versions.size > MAX_VERSIONS) void this.evict(this.versions.keys().next().value!);
+      // The oldest entry is forgotten, not released: a job may still be running it; the session is
+      // freed when nothing holds it any more.
+      if (this.versions.size > MAX_VERSIONS) this.versions.delete(this.versions.keys().next().value!);
     }
     return loaded;
-  }
-
-  private async evict(versionId: string): Promise<void> {
-    const loaded = this.versions.get(versionId);
-    this.versions.delete(versionId);
-    const version = await loaded?.catch(() => null);
-    if (version?.ok) await version.runner.release();
   }
 
   private async load(organizationId: string, versionId: string): Promise<LoadedVersion> {
@@ -54,7 +49,10 @@ export class VersionCache {
     }
   }
 
+  /** Releases every session; call when no job runs any more. */
   async close(): Promise<void> {
-    await Promise.all([...this.versions.keys()].map((id) => this.evict(id)));
+    const loaded = await Promise.all([...this.versions.values()].map((v) => v.catch(() => null)));
+    this.versions.clear();
+    await Promise.all(loaded.map((v) => (v?.ok ? v.runner.release() : undefined)));
   }
 }

@@ -67,7 +67,7 @@ describe('a workers process killed mid-batch', () => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      versionId = (await registerVersion(rawSqlOf(client), { organizationId: org, modelId, family: 'LOGISTIC', onnx: exportOnnx(model, spec.reference, { name: 'crash', version: 1, features: featureNames(spec) }), featureSpec: spec, threshold: 0.99, metrics: {}, referenceProfile: {} }, signingKey, system)).id;
+      versionId = (await registerVersion(rawSqlOf(client), { organizationId: org, modelId, family: 'LOGISTIC', onnx: exportOnnx(model, spec.reference, { name: 'crash', features: featureNames(spec) }), featureSpec: spec, threshold: 0.99, metrics: {}, referenceProfile: {} }, signingKey, system)).id;
       const { rows: [cloud] } = await client.query<{ id: string }>("SELECT id FROM edge_targets WHERE name = 'cloud-inference'");
       deploymentId = (await createDeployment(rawSqlOf(client), { organizationId: org, modelId, versionId, alias: null, edgeTargetId: cloud!.id, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system)).id;
       await client.query('COMMIT');

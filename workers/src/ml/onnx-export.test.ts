@@ -28,7 +28,7 @@ const models: Record<string, () => TrainedModel> = {
 describe.each(Object.keys(models))('the %s family', (family) => {
   it('exports ONNX whose scores and contributions equal the TypeScript forward pass within 1e-5', async () => {
     const model = toFloat32(models[family]!());
-    const runner = await OnnxRunner.load(exportOnnx(model, reference, { name: 'test', version: 1, features: names }), F);
+    const runner = await OnnxRunner.load(exportOnnx(model, reference, { name: 'test', features: names }), F);
     // Inputs as float32, which is what the graph sees.
     const inputs = rows.slice(0, 200).map((r) => Float64Array.from(r, Math.fround));
     const out = await runner.run(packRows(inputs, F), inputs.length);
@@ -43,7 +43,7 @@ describe.each(Object.keys(models))('the %s family', (family) => {
 
   it('names the perturbed feature first in its explanation', async () => {
     const model = toFloat32(models[family]!());
-    const runner = await OnnxRunner.load(exportOnnx(model, reference, { name: 'test', version: 1, features: names }), F);
+    const runner = await OnnxRunner.load(exportOnnx(model, reference, { name: 'test', features: names }), F);
     const perturbed = Float64Array.from(reference);
     perturbed[2] = reference[2]! + 6 * scales[2]!;
     const out = await runner.run(packRows([perturbed], F), 1);

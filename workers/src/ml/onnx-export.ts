@@ -83,9 +83,9 @@ function addParameters(g: GraphBuilder, model: TrainedModel): void {
   }
 }
 
+/** The graph's name and feature names; the version number is the registry's, not the file's. */
 export interface OnnxMetadata {
   name: string;
-  version: number;
   features: string[];
 }
 
@@ -124,7 +124,6 @@ export function exportOnnx(model: TrainedModel, reference: readonly number[], me
     opsetImport: [{ domain: '', version: 17 }],
     producerName: 'threadline',
     producerVersion: '1',
-    modelVersion: metadata.version,
     graph,
     metadataProps: [
       { key: 'threadline.family', value: model.family },

@@ -40,7 +40,7 @@ export class TrainingRefused extends Error {}
 /** Largest difference allowed between ONNX and the TypeScript forward pass. */
 export const EXPORT_TOLERANCE = 1e-5;
 
-export async function trainModel(pool: pg.Pool, model: ModelToTrain, window: { from: Date; to: Date }, params: TrainingParams, nextVersion: number): Promise<TrainingOutcome> {
+export async function trainModel(pool: pg.Pool, model: ModelToTrain, window: { from: Date; to: Date }, params: TrainingParams): Promise<TrainingOutcome> {
   if (!model.assetTypeId) throw new TrainingRefused(`model ${model.name} names no asset type; set assetTypeId to train it here`);
   const family = params.family ?? (model.task === 'ANOMALY_DETECTION' ? 'ANOMALY_ZSCORE' : 'LOGISTIC');
   const { rows: properties } = await pool.query<{ name: string; unit: string | null; min_value: number | null; max_value: number | null }>(
@@ -71,7 +71,7 @@ export async function trainModel(pool: pg.Pool, model: ModelToTrain, window: { f
   const names = featureNames(spec);
   const trainScores = scoreRows(trained, train.rows);
   const threshold = family === 'ANOMALY_ZSCORE' ? 0.5 : bestF1Threshold(trainScores, train.labels);
-  const onnx = exportOnnx(trained, spec.reference, { name: model.name, version: nextVersion, features: names });
+  const onnx = exportOnnx(trained, spec.reference, { name: model.name, features: names });
   const deviation = await exportDeviation(trained, onnx, spec.reference, holdout.rows.length > 0 ? holdout : train);
   if (deviation > EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript model by ${deviation}; not registered`);
   return { family, model: trained, spec, onnx, threshold, metrics: metricsOf(trained, train, holdout, threshold, trainScores, deviation, incidents), profile: referenceProfile(names, train.rows),

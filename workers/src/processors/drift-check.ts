@@ -39,8 +39,8 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
   if (!d || d.status === 'RETIRED' || !spec.success || !profiles || profiles.length !== spec.data.reference.length) return none;
   const policy = modelPolicySchema.parse(d.policy ?? {});
   const from = now - policy.driftWindowHours * 3_600_000;
-  const { rows: scope } = await pool.query<{ deployment_id: string; asset_id: string }>(DEPLOYMENT_ASSETS_SQL, [payload.organizationId]);
-  const assets = scope.filter((r) => r.deployment_id === payload.deploymentId).map((r) => r.asset_id);
+  const { rows: scope } = await pool.query<{ asset_id: string }>(`SELECT asset_id FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2`, [payload.organizationId, payload.deploymentId]);
+  const assets = scope.map((r) => r.asset_id);
   const windowMs = spec.data.windowSeconds * 1000;
   // Windows that do not overlap, so the tests see (nearly) independent samples.
   const grid = { stepSeconds: Math.max(spec.data.stepSeconds, spec.data.windowSeconds) };

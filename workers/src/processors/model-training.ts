@@ -39,9 +39,8 @@ export async function runModelTraining(deps: ModelTrainingDeps, payload: { organ
   try {
     const params = trainingParamsSchema.safeParse(run.params ?? {});
     if (!params.success) throw new TrainingRefused(`invalid training parameters: ${trainingParamsProblems(params.error)}`);
-    const { rows: [last] } = await deps.pool.query<{ next: number }>('SELECT coalesce(max(version), 0)::int + 1 AS next FROM model_versions WHERE model_id = $1', [run.model_id]);
     const outcome = await trainModel(deps.pool, { organizationId: run.organization_id, id: run.model_id, name: run.name, task: run.task, assetTypeId: run.asset_type_id },
-      { from: run.data_window_start_at, to: run.data_window_end_at }, params.data, last!.next);
+      { from: run.data_window_start_at, to: run.data_window_end_at }, params.data);
     return await inTransaction(deps.pool, async (client) => {
       const { rows: [locked] } = await client.query<{ status: string }>('SELECT status FROM training_runs WHERE id = $1 FOR UPDATE', [run.id]);
       if (locked!.status === 'SUCCEEDED') {

@@ -22,9 +22,3 @@ export type AuditEventType =
   | `${AuditSubject}.created`
   | `${AuditSubject}.updated`
   | (typeof SPECIAL_EVENTS)[number];
-
-export function isAuditEventType(value: string): value is AuditEventType {
-  const [subject, verb] = value.split('.');
-  if ((SPECIAL_EVENTS as readonly string[]).includes(value)) return true;
-  return (AUDIT_SUBJECTS as readonly string[]).includes(subject ?? '') && (verb === 'created' || verb === 'updated');
-}

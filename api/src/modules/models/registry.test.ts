@@ -19,7 +19,7 @@ const spec: FeatureSpec = {
 };
 const onnxOf = (bias: number) => Buffer.from(exportOnnx(
   { family: 'LOGISTIC', standardizer: { center: spec.reference, scale: [1, 1, 10, 10] }, weights: [1, 0.5, 0.2, 0.1], bias },
-  spec.reference, { name: 'external', version: 1, features: featureNames(spec) },
+  spec.reference, { name: 'external', features: featureNames(spec) },
 )).toString('base64');
 
 describe('the model registry', () => {
