@@ -11,7 +11,7 @@ import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { signingKeyFromPem } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { featureSpecSchema } from '@threadline/db/models/feature-spec';
-import { createDeployment } from '@threadline/db/models/registry';
+import { createDeployment } from '@threadline/db/models/deployments';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';

@@ -1,5 +1,5 @@
-// The model lifecycle's moving parts in a workers process: the inference and training job
-// handlers (one ONNX session cache per process), the dispatcher that turns arriving telemetry into
+// The model lifecycle's moving parts in a workers process: the inference, training, drift and
+// experiment job handlers (one ONNX session cache per process), the dispatcher that turns arriving telemetry into
 // inference jobs, and the transactional outbox's relay (requested training runs, decisions' jobs).
 import type { KeyObject } from 'node:crypto';
 import type pg from 'pg';
@@ -10,8 +10,9 @@ import { InferenceDispatcher } from './inference/dispatcher.ts';
 import { VersionCache } from './inference/version-cache.ts';
 import { runInference } from './processors/inference.ts';
 import { runModelTraining } from './processors/model-training.ts';
-import { driftCheckJob, inferenceJob, modelTrainingJob, type InferencePayload, type QueueName } from './queues/catalogue.ts';
+import { driftCheckJob, experimentEvaluationJob, inferenceJob, modelTrainingJob, type InferencePayload, type QueueName } from './queues/catalogue.ts';
 import { runDriftCheck } from './processors/drift-check.ts';
+import { runExperimentEvaluation } from './processors/experiment-evaluation.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import type { Handler } from './worker-host.ts';
 
@@ -36,6 +37,7 @@ export function modelHandlers(deps: ModelWorkerDeps): ModelHandlers {
       [modelTrainingJob.name]: (payload: { organizationId: string; trainingRunId: string }, job: Job) =>
         runModelTraining(deps, payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
       [driftCheckJob.name]: (payload: { organizationId: string; deploymentId: string }) => runDriftCheck(deps.pool, payload),
+      [experimentEvaluationJob.name]: (payload: { organizationId: string; experimentId: string }) => runExperimentEvaluation(deps.pool, payload),
     },
   };
 }

@@ -1,5 +1,6 @@
 // Which assets a deployment scores: its asset when it names one, otherwise every asset of the
-// model's asset type, within the edge target's site when the target belongs to a site.
+// model's asset type, within the edge target's site when the target belongs to a site; a running
+// A/B test moves its share of those assets from the champion deployment to the challenger's.
 export const DEPLOYMENTS_CHANNEL = 'deployments_changed';
 
 /** FROM deployments d … giving e (target), v (current version), m (model), a (covered asset). */
@@ -13,11 +14,32 @@ const SCOPE = `
     JOIN lines l ON l.organization_id = a.organization_id AND l.id = a.line_id
    WHERE (e.site_id IS NULL OR l.site_id = e.site_id)`;
 
-/** (deployment, asset) of live deployments; `$1` is an organisation or NULL for all. */
+/**
+ * (deployment, asset) of live deployments; `$1` is an organisation or NULL for all. A running A/B
+ * test splits its champion deployment's assets: the challenger arm is the round(share · n) assets
+ * of the champion's scope ranked first by md5(experiment id ‖ asset id) (deterministic, exactly its
+ * share, and an asset keeps its arm while the scope is unchanged); the champion skips them and
+ * the challenger deployment scores only them.
+ */
 export const DEPLOYMENT_ASSETS_SQL = `
-  SELECT d.id AS deployment_id, d.organization_id, a.id AS asset_id, e.kind AS target_kind,
-         (v.feature_spec->>'stepSeconds')::int AS step_seconds
-  ${SCOPE} AND d.status IN ('ACTIVE', 'FALLBACK') AND ($1::uuid IS NULL OR d.organization_id = $1::uuid)`;
+  WITH live AS (
+    SELECT d.id AS deployment_id, d.organization_id, d.mode, a.id AS asset_id, e.kind AS target_kind,
+           (v.feature_spec->>'stepSeconds')::int AS step_seconds
+    ${SCOPE} AND d.status IN ('ACTIVE', 'FALLBACK') AND ($1::uuid IS NULL OR d.organization_id = $1::uuid)
+  ), arms AS (
+    SELECT x.champion_deployment_id, x.challenger_deployment_id, r.asset_id
+      FROM experiments x
+      JOIN LATERAL (
+        SELECT l.asset_id, row_number() OVER (ORDER BY md5(x.id::text || l.asset_id::text)) AS rank, count(*) OVER () AS n
+          FROM live l WHERE l.deployment_id = x.champion_deployment_id
+      ) r ON r.rank <= round(x.traffic_share * r.n)
+     WHERE x.status = 'RUNNING' AND x.kind = 'AB_TEST' AND ($1::uuid IS NULL OR x.organization_id = $1::uuid)
+  )
+  SELECT l.deployment_id, l.organization_id, l.asset_id, l.target_kind, l.step_seconds
+    FROM live l
+   WHERE NOT EXISTS (SELECT 1 FROM arms WHERE arms.champion_deployment_id = l.deployment_id AND arms.asset_id = l.asset_id)
+     AND (NOT EXISTS (SELECT 1 FROM experiments x WHERE x.challenger_deployment_id = l.deployment_id AND x.status = 'RUNNING' AND x.kind = 'AB_TEST')
+          OR EXISTS (SELECT 1 FROM arms WHERE arms.challenger_deployment_id = l.deployment_id AND arms.asset_id = l.asset_id))`;
 
 /**
  * Per deployment that ever covered asset `$2` of organisation `$1`: its assignment in force at

@@ -1,14 +1,15 @@
 // The model registry's writes, shared by the API (users) and the workers (training runs): register
-// a signed version, publish a signing key, move an alias (and the deployments following it), and
-// record which version each deployment runs in the append-only assignment history. Each write
-// appends its audit event in the caller's transaction.
+// a signed version, publish a signing key, and move an alias (and the deployments following it,
+// recorded in the assignment history; moving the champion ends the model's running experiments).
+// Each write appends its audit event in the caller's transaction.
 import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import type { SigningKey } from '../audit/audit-keys.ts';
 import type { FeatureSpec } from './feature-spec.ts';
 import { featureNames } from './feature-spec.ts';
 import { sha256Hex, signArtifact } from './artifact-integrity.ts';
-import { DEPLOYMENTS_CHANNEL } from './deployment-scope.ts';
+import { announceDeployments, recordAssignment } from './deployments.ts';
+import { CHAMPION_ALIAS, endExperimentsOnChampionMove } from './experiments.ts';
 
 export interface NewVersion {
   organizationId: string;
@@ -62,14 +63,6 @@ export async function registerVersion(db: RawSql, input: NewVersion, key: Signin
   return { id: row!.id, version: next, sha256, signingKeyId: key.keyId };
 }
 
-/** Appends to the assignment history: from now on the deployment runs `versionId` (null: nothing). */
-export async function recordAssignment(db: RawSql, organizationId: string, deploymentId: string, versionId: string | null, reason: string, actor: AuditActor): Promise<void> {
-  await db.$executeRawUnsafe(
-    'INSERT INTO model_assignments (organization_id, deployment_id, model_version_id, reason, actor_label) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5)',
-    organizationId, deploymentId, versionId, reason, actor.label,
-  );
-}
-
 /**
  * Points an alias at a version and moves every live deployment that follows the alias, recording
  * each move in the assignment history; returns the deployments moved.
@@ -99,66 +92,6 @@ export async function moveAlias(db: RawSql, organizationId: string, modelId: str
     organizationId, type: 'model_alias.moved', actor, subjectType: 'model', subjectId: modelId,
     payload: { v: 1, alias, from: previous?.model_version_id ?? null, to: versionId, deploymentsMoved: moved.map((d) => d.id), ...evidence },
   });
+  if (alias === CHAMPION_ALIAS) await endExperimentsOnChampionMove(db, organizationId, modelId, versionId, actor);
   return moved.map((d) => d.id);
-}
-
-/** Tells the inference dispatchers that deployments changed (delivered when the transaction commits). */
-export async function announceDeployments(db: RawSql, organizationId: string): Promise<void> {
-  await db.$executeRawUnsafe('SELECT pg_notify($1, $2)', DEPLOYMENTS_CHANNEL, organizationId);
-}
-
-export interface NewDeployment {
-  organizationId: string;
-  modelId: string;
-  /** Exactly one of versionId and alias. */
-  versionId: string | null;
-  alias: string | null;
-  edgeTargetId: string;
-  assetId: string | null;
-  mode: 'CHAMPION' | 'CHALLENGER' | 'SHADOW';
-  trafficShare: number;
-}
-
-export class RegistryRefusal extends Error {
-  constructor(message: string, readonly field: string) {
-    super(message);
-  }
-}
-
-/** Deploys a version (or whatever version an alias names, following it from then on) to a target. */
-export async function createDeployment(db: RawSql, input: NewDeployment, actor: AuditActor): Promise<{ id: string; versionId: string }> {
-  let versionId = input.versionId;
-  if (input.alias) {
-    const [aliased] = await db.$queryRawUnsafe<{ model_version_id: string }[]>('SELECT model_version_id FROM model_aliases WHERE organization_id = $1::uuid AND model_id = $2::uuid AND alias = $3', input.organizationId, input.modelId, input.alias);
-    if (!aliased) throw new RegistryRefusal(`model has no alias ${input.alias}; set it first`, 'alias');
-    versionId = aliased.model_version_id;
-  }
-  const [version] = await db.$queryRawUnsafe<{ id: string; retired_at: Date | null }[]>('SELECT id, retired_at FROM model_versions WHERE organization_id = $1::uuid AND model_id = $2::uuid AND id = $3::uuid', input.organizationId, input.modelId, versionId);
-  if (!version) throw new RegistryRefusal('the version does not belong to the model', 'versionId');
-  if (version.retired_at) throw new RegistryRefusal('the version is retired and cannot be deployed', 'versionId');
-  const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
-    `INSERT INTO deployments (organization_id, model_version_id, alias, edge_target_id, asset_id, mode, traffic_share, status, deployed_by_id, deployed_at)
-     VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5::uuid, $6::deployment_mode, $7, 'ACTIVE', $8::uuid, now()) RETURNING id`,
-    input.organizationId, version.id, input.alias, input.edgeTargetId, input.assetId, input.mode, input.trafficShare, actor.kind === 'USER' ? actor.id : null,
-  );
-  await recordAssignment(db, input.organizationId, row!.id, version.id, input.alias ? `deployed following alias ${input.alias}` : 'deployed', actor);
-  await appendAuditEvent(db, {
-    organizationId: input.organizationId, type: 'deployment.created', actor, subjectType: 'deployment', subjectId: row!.id,
-    payload: { v: 1, modelId: input.modelId, versionId: version.id, alias: input.alias, edgeTargetId: input.edgeTargetId, assetId: input.assetId, mode: input.mode, trafficShare: input.trafficShare },
-  });
-  await announceDeployments(db, input.organizationId);
-  return { id: row!.id, versionId: version.id };
-}
-
-/** Retires a deployment: it stops scoring, and the history records that nothing runs from now on. */
-export async function retireDeployment(db: RawSql, organizationId: string, deploymentId: string, actor: AuditActor): Promise<boolean> {
-  const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
-    "UPDATE deployments SET status = 'RETIRED', retired_at = now(), updated_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid AND status <> 'RETIRED' RETURNING id",
-    organizationId, deploymentId,
-  );
-  if (!row) return false;
-  await recordAssignment(db, organizationId, deploymentId, null, 'retired', actor);
-  await appendAuditEvent(db, { organizationId, type: 'deployment.retired', actor, subjectType: 'deployment', subjectId: deploymentId, payload: { v: 1 } });
-  await announceDeployments(db, organizationId);
-  return true;
 }

@@ -16,7 +16,8 @@ import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { createBundle } from '@threadline/db/models/edge-bundle';
-import { createDeployment, moveAlias } from '@threadline/db/models/registry';
+import { createDeployment } from '@threadline/db/models/deployments';
+import { moveAlias } from '@threadline/db/models/registry';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
@@ -24,7 +25,7 @@ import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
 import { modelHandlers, startModelRelays } from '../model-workers.ts';
 import { runModelTraining } from '../processors/model-training.ts';
-import { driftCheckJob, inferenceJob, modelTrainingJob } from '../queues/catalogue.ts';
+import { driftCheckJob, experimentEvaluationJob, inferenceJob, modelTrainingJob } from '../queues/catalogue.ts';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
@@ -77,7 +78,7 @@ describe('model lifecycle on the simulated plant', () => {
   const restartWorkers = async () => {
     await host.close();
     host = startWorkerHost({
-      connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never],
+      connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never, experimentEvaluationJob as never],
       handlers: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers,
     });
   };
@@ -108,7 +109,7 @@ describe('model lifecycle on the simulated plant', () => {
     await backfillScenario({ ingest, events: new EventIngest(pool), organizationId: org, scenario, signals, from: start, to: evaluationStart, stepMs: 10_000 });
 
     const handlers = modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) });
-    host = startWorkerHost({ connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never], handlers: handlers.handlers });
+    host = startWorkerHost({ connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never, experimentEvaluationJob as never], handlers: handlers.handlers });
     // The relays' own queues: the worker host is replaced below, the relays keep running.
     queues = [new Queue('inference', { connection, prefix }), new Queue('models', { connection, prefix })];
     relays = await startModelRelays({

@@ -26,18 +26,32 @@ export interface DatasetRequest {
 
 export const HOLDOUT_SHARE = 0.3;
 
-interface Incident { assetId: string; start: number; end: number }
+export interface Incident { assetId: string; start: number; end: number }
+
+/**
+ * The label of an asset's window ending at `end`: 1 when one of the asset's incidents starts within
+ * the horizon after it, 0 otherwise, null when the window overlaps an incident (the asset is down).
+ */
+export function windowLabel(own: readonly Incident[], end: number, windowMs: number, horizonMs: number): 0 | 1 | null {
+  if (own.some((i) => i.start <= end && i.end > end - windowMs)) return null;
+  return own.some((i) => i.start > end && i.start <= end + horizonMs) ? 1 : 0;
+}
+
+/** Incidents of the assets that touch [from, to), ongoing ones ending at infinity. */
+export async function loadIncidents(pool: pg.Pool, organizationId: string, assetIds: readonly string[], from: number, to: number): Promise<Incident[]> {
+  const { rows } = await pool.query<{ asset_id: string; started: number; ended: number | null }>(
+    `SELECT asset_id, extract(epoch FROM started_at) * 1000 AS started, extract(epoch FROM ended_at) * 1000 AS ended
+       FROM incidents WHERE organization_id = $1 AND asset_id = ANY($2::uuid[]) AND started_at <= $4 AND coalesce(ended_at, 'infinity') > $3`,
+    [organizationId, assetIds, new Date(from), new Date(to)],
+  );
+  return rows.map((r) => ({ assetId: r.asset_id, start: Number(r.started), end: r.ended === null ? Infinity : Number(r.ended) }));
+}
 
 export async function buildDataset(pool: pg.Pool, spec: FeatureSpec, request: DatasetRequest): Promise<{ train: Dataset; holdout: Dataset; incidents: number }> {
   const from = request.from.getTime();
   const to = request.to.getTime();
   const horizon = request.horizonMinutes * 60_000;
-  const { rows: incidentRows } = await pool.query<{ asset_id: string; started: number; ended: number | null }>(
-    `SELECT asset_id, extract(epoch FROM started_at) * 1000 AS started, extract(epoch FROM ended_at) * 1000 AS ended
-       FROM incidents WHERE organization_id = $1 AND asset_id = ANY($2::uuid[]) AND started_at <= $4 AND coalesce(ended_at, 'infinity') > $3`,
-    [request.organizationId, request.assetIds, new Date(from - spec.windowSeconds * 1000), new Date(to + horizon)],
-  );
-  const incidents: Incident[] = incidentRows.map((r) => ({ assetId: r.asset_id, start: Number(r.started), end: r.ended === null ? Infinity : Number(r.ended) }));
+  const incidents = await loadIncidents(pool, request.organizationId, request.assetIds, from - spec.windowSeconds * 1000, to + horizon);
   const split = from + (to - from) * (1 - HOLDOUT_SHARE);
   const train: Dataset = { rows: [], labels: [], windowEnds: [], assetIds: [] };
   const holdout: Dataset = { rows: [], labels: [], windowEnds: [], assetIds: [] };
@@ -48,9 +62,8 @@ export async function buildDataset(pool: pg.Pool, spec: FeatureSpec, request: Da
     const ends = gridEnds(trainingGrid, from + spec.windowSeconds * 1000, to);
     for (const row of computeFeatures(spec, series, ends)) {
       const end = row.windowEnd;
-      if (!scorable(row)) continue;
-      if (own.some((i) => i.start <= end && i.end > end - spec.windowSeconds * 1000)) continue;
-      const label = own.some((i) => i.start > end && i.start <= end + horizon) ? 1 : 0;
+      const label = scorable(row) ? windowLabel(own, end, spec.windowSeconds * 1000, horizon) : null;
+      if (label === null) continue;
       const target = end < split ? train : holdout;
       target.rows.push(row.values);
       target.labels.push(label);

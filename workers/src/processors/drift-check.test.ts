@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
-import { createDeployment } from '@threadline/db/models/registry';
+import { createDeployment } from '@threadline/db/models/deployments';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
@@ -19,7 +19,7 @@ import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
 import { modelHandlers } from '../model-workers.ts';
 import { OutboxRelay } from '../outbox-relay.ts';
-import { driftCheckJob, inferenceJob, modelTrainingJob } from '../queues/catalogue.ts';
+import { driftCheckJob, experimentEvaluationJob, inferenceJob, modelTrainingJob } from '../queues/catalogue.ts';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
@@ -94,7 +94,7 @@ describe('drift checks', () => {
 
     const log = pino({ level: 'silent' });
     const connection = { url: redisUrl(), maxRetriesPerRequest: null };
-    host = startWorkerHost({ connection, prefix, concurrency: 1, log, catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never], handlers: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers });
+    host = startWorkerHost({ connection, prefix, concurrency: 1, log, catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never, experimentEvaluationJob as never], handlers: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers });
     const models = new Queue('models', { connection, prefix });
     relay = new OutboxRelay({ databaseUrl: url, role: 'threadline_app', pool, queue: () => models, log });
     await relay.start();

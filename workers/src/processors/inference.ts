@@ -1,6 +1,7 @@
 // The inference job: scores a micro-batch of asset windows for one deployment. Features come from
 // stored telemetry, the version's ONNX session scores all windows and their explanations in one
-// run, and predictions and the insights they raise commit in one transaction. Predictions are
+// run, and predictions and the insights they raise commit in one transaction (insights only from
+// deployments that act: champions, and challengers on their A/B share; shadows never). Predictions are
 // unique per (version, asset, window end), so a retried or repeated job writes nothing twice.
 // A version that fails its integrity check puts the deployment on its fallback rules.
 import type pg from 'pg';
@@ -33,6 +34,8 @@ export interface DeploymentRow {
   organization_id: string;
   model_version_id: string;
   mode: string;
+  /** Whether its insights reach people: champions, and challengers on their share of an A/B test. */
+  acts: boolean;
   status: string;
   model_id: string;
   task: string;
@@ -49,7 +52,9 @@ const LABEL_OF_TASK: Record<string, string> = { FAILURE_RISK: 'Failure risk', AN
 export async function runInference(deps: InferenceDeps, payload: InferencePayload): Promise<InferenceResult> {
   const { rows: [deployment] } = await deps.pool.query<DeploymentRow>(
     `SELECT d.id, d.organization_id, d.model_version_id, d.mode, d.status, m.id AS model_id, m.task, m.asset_type_id, m.use_case_id, m.policy,
-            v.threshold, v.feature_spec
+            v.threshold, v.feature_spec,
+            d.mode = 'CHAMPION' OR (d.mode = 'CHALLENGER' AND EXISTS (
+              SELECT 1 FROM experiments x WHERE x.organization_id = d.organization_id AND x.challenger_deployment_id = d.id AND x.kind = 'AB_TEST' AND x.status = 'RUNNING')) AS acts
        FROM deployments d JOIN model_versions v ON v.organization_id = d.organization_id AND v.id = d.model_version_id
        JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
       WHERE d.organization_id = $1 AND d.id = $2`, [payload.organizationId, payload.deploymentId]);
@@ -58,6 +63,8 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
   const loaded = await deps.versions.get(deployment.organization_id, deployment.model_version_id);
   if (!loaded.ok) {
     await enterFallback(deps.pool, deployment, loaded.reason);
+    // A shadow's fallback would act where it must not: it waits for a version that loads.
+    if (!deployment.acts) return { ...none, fallback: true };
     return { ...(await runFallbackRules(deps.pool, deployment, payload.windows)), fallback: true };
   }
   const { spec, runner } = loaded;
@@ -85,7 +92,7 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
         scored.map((s) => uuidV7(s.row.windowEnd))],
     );
     let insightsRaised = 0;
-    if (deployment.mode === 'CHAMPION' && stored.length > 0) {
+    if (deployment.acts && stored.length > 0) {
       const index = new Map(scored.map((s, i) => [`${s.assetId}|${s.row.windowEnd}`, i]));
       const source: InsightSource = { key: `model:${deployment.model_id}`, kind: KIND_OF_TASK[deployment.task] ?? 'THRESHOLD', fromFallback: false, modelVersionId: deployment.model_version_id, useCaseId: deployment.use_case_id };
       insightsRaised = await storeInsights(client, deployment.organization_id, source, threshold, stored.map((p) => {

@@ -92,7 +92,16 @@ export const driftCheckJob: JobDefinition<{ organizationId: string; deploymentId
   options: RETRIED,
 };
 
-/** On a schedule: a drift check for every live deployment. */
+/** Evaluates one running experiment and, when its model's policy allows, promotes a better challenger. */
+export const experimentEvaluationJob: JobDefinition<{ organizationId: string; experimentId: string }> = {
+  name: 'experiment-evaluation',
+  queue: 'models',
+  version: 1,
+  payload: z.object({ organizationId: z.uuid(), experimentId: z.uuid() }),
+  options: RETRIED,
+};
+
+/** On a schedule: a drift check for every live deployment and an evaluation of every running experiment. */
 export const driftSweepJob: JobDefinition<Record<string, never>> = {
   name: 'drift-sweep',
   queue: 'maintenance',
@@ -104,6 +113,7 @@ export const driftSweepJob: JobDefinition<Record<string, never>> = {
 export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   driftCheckJob as JobDefinition<unknown>,
   driftSweepJob as JobDefinition<unknown>,
+  experimentEvaluationJob as JobDefinition<unknown>,
   inferenceJob as JobDefinition<unknown>,
   modelTrainingJob as JobDefinition<unknown>,
   telemetryMaintenanceJob as JobDefinition<unknown>,

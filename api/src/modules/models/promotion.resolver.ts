@@ -6,6 +6,7 @@ import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Resolver } from '
 import { IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { JsonValue } from '@threadline/db/audit/audit-hash';
 import { appendAuditEvent } from '@threadline/db/audit/audit-log';
+import { CHAMPION_ALIAS } from '@threadline/db/models/experiments';
 import { moveAlias } from '@threadline/db/models/registry';
 import { tenantOf, type Context } from '../../context.ts';
 import { conflict, forbidden, notFound, requireUuid } from '../../common/errors.ts';
@@ -13,7 +14,6 @@ import { Approval } from '../waves/waves.types.ts';
 import { ModelAlias } from './registry.types.ts';
 import { registryCommand } from './registry-command.ts';
 
-export const CHAMPION = 'champion';
 
 @InputType()
 export class PromotionRequestInput {
@@ -31,7 +31,7 @@ export class PromotionDecisionInput {
 @InputType()
 export class AliasRollbackInput {
   @Field(() => ID) @IsUUID() modelId!: string;
-  @Field(() => String, { defaultValue: CHAMPION }) @Matches(/^[a-z][a-z0-9_-]{0,39}$/) alias!: string;
+  @Field(() => String, { defaultValue: CHAMPION_ALIAS }) @Matches(/^[a-z][a-z0-9_-]{0,39}$/) alias!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(4000) comment?: string;
 }
 
@@ -40,7 +40,7 @@ async function evidenceOf(ctx: Context, modelId: string, versionId: string): Pro
   const { tenant } = tenantOf(ctx);
   const [candidate, champion] = await Promise.all([
     tenant.modelVersion.findFirst({ where: { id: versionId }, select: { version: true, metrics: true } }),
-    tenant.modelAlias.findFirst({ where: { modelId, alias: CHAMPION }, include: { modelVersion: { select: { id: true, version: true, metrics: true } } } }),
+    tenant.modelAlias.findFirst({ where: { modelId, alias: CHAMPION_ALIAS }, include: { modelVersion: { select: { id: true, version: true, metrics: true } } } }),
   ]);
   return {
     candidate: { versionId, version: candidate?.version ?? null, metrics: (candidate?.metrics ?? {}) as JsonValue },
@@ -86,7 +86,7 @@ export class PromotionResolver {
         "UPDATE approvals SET status = $3::approval_status, approver_id = $4::uuid, decided_at = now(), comment = coalesce($5, comment) WHERE organization_id = $1::uuid AND id = $2::uuid AND status = 'PENDING'",
         organizationId, approval.id, status, principal.kind === 'USER' ? principal.id : null, input.comment ?? null);
       await appendAuditEvent(db, { organizationId, type: 'approval.updated', actor, subjectType: 'approval', subjectId: approval.id, payload: { v: 1, status, comment: input.comment ?? null, ...evidence } });
-      if (input.approve) await moveAlias(db, organizationId, version.modelId, CHAMPION, version.id, actor, { approvalId: approval.id, ...evidence });
+      if (input.approve) await moveAlias(db, organizationId, version.modelId, CHAMPION_ALIAS, version.id, actor, { approvalId: approval.id, ...evidence });
     });
     return (await tenant.approval.findFirst({ where: { id: approval.id } }))!;
   }

@@ -1,6 +1,6 @@
 // Registry writes in one transaction of the caller's organisation, their refusals as coded errors.
 import type { AuditActor, RawSql } from '@threadline/db/audit/audit-log';
-import { RegistryRefusal } from '@threadline/db/models/registry';
+import { RegistryRefusal } from '@threadline/db/models/deployments';
 import { actorOf } from '../../auth/principal.ts';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput, fromDatabaseError } from '../../common/errors.ts';

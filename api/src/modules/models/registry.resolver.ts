@@ -9,13 +9,14 @@ import { createBundle, type EdgeBundle } from '@threadline/db/models/edge-bundle
 import { featureNames, featureSpecSchema, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { expandExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
-import { createDeployment, moveAlias, registerVersion, retireDeployment } from '@threadline/db/models/registry';
+import { createDeployment, retireDeployment } from '@threadline/db/models/deployments';
+import { moveAlias, registerVersion } from '@threadline/db/models/registry';
 import { addToOutbox } from '@threadline/db/outbox';
 import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput, conflict, forbidden, notFound, requireUuid } from '../../common/errors.ts';
 import { registryCommand } from './registry-command.ts';
-import { CHAMPION } from './promotion.resolver.ts';
+import { CHAMPION_ALIAS } from '@threadline/db/models/experiments';
 import { DateTime, Json } from '../../common/scalars.ts';
 import { Deployment, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';
 import {
@@ -90,9 +91,9 @@ export class RegistryResolver {
   @Mutation(() => ModelAlias, { description: 'Points an alias at a version; deployments following the alias move with it (recorded in their assignment history). The champion alias needs model:promote.' })
   async setModelAlias(@Arg('input', () => SetModelAliasInput) input: SetModelAliasInput, @Ctx() ctx: Context): Promise<ModelAlias> {
     const { tenant, principal } = tenantOf(ctx);
-    const needed = input.alias === CHAMPION ? 'model:promote' : 'model:write';
+    const needed = input.alias === CHAMPION_ALIAS ? 'model:promote' : 'model:write';
     if (!principal.permissions.has(needed)) {
-      throw forbidden(input.alias === CHAMPION
+      throw forbidden(input.alias === CHAMPION_ALIAS
         ? 'Naming the champion needs model:promote (an approver): request a promotion with requestModelPromotion.'
         : 'Moving an alias needs model:write.');
     }

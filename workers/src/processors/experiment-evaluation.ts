@@ -1,0 +1,185 @@
+// The evaluation of a running experiment. Each arm's windows whose horizon has passed get the
+// stated metric (Brier score or log loss of the risk score against the incident label; lower is
+// better), averaged per asset and hour: the unit of evidence, so that overlapping neighbouring
+// windows do not pass for independent observations. The stated test compares the arms: Welch's
+// t-test between the asset-hours of an A/B test's arms, the paired t-test over the asset-hours a
+// shadow and the champion both scored. The result (arms, difference with its 95 % confidence
+// interval, p-value, relative improvement, verdict) is stored on the experiment. A challenger better
+// at the 5 % level by at least the policy's promotion margin becomes the champion when the policy
+// allows automatic promotion, with the result as evidence in the audit trail; otherwise an
+// approver decides (requestModelPromotion carries the result).
+import type pg from 'pg';
+import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import type { JsonValue } from '@threadline/db/audit/audit-hash';
+import { DEPLOYMENT_ASSETS_SQL } from '@threadline/db/models/deployment-scope';
+import { CHAMPION_ALIAS, type ExperimentMetric } from '@threadline/db/models/experiments';
+import { featureSpecSchema } from '@threadline/db/models/feature-spec';
+import { modelPolicySchema } from '@threadline/db/models/model-policy';
+import { moveAlias } from '@threadline/db/models/registry';
+import { trainingParamsSchema } from '@threadline/db/models/training-params';
+import { inTransaction } from '../db-transaction.ts';
+import { loadIncidents, windowLabel, type Incident } from '../ml/dataset.ts';
+import { pairedTest, sampleOf, welchTest, type TTestResult } from '../ml/t-tests.ts';
+
+export const ALPHA = 0.05;
+const UNIT_MS = 3_600_000;
+const PROBABILITY_FLOOR = 1e-6;
+
+export type Verdict = 'COLLECTING' | 'CHALLENGER_BETTER' | 'CHAMPION_BETTER' | 'INCONCLUSIVE';
+
+export interface ArmSummary {
+  windows: number;
+  units: number;
+  /** Mean of the units' mean losses. */
+  mean: number | null;
+}
+
+export interface ExperimentResult {
+  metric: ExperimentMetric;
+  statisticalTest: 'welch_t' | 'paired_t';
+  unit: 'asset-hour';
+  lowerIsBetter: true;
+  champion: ArmSummary;
+  challenger: ArmSummary;
+  /** Challenger minus champion (negative: the challenger's loss is lower). */
+  difference: number | null;
+  ci95: [number, number] | null;
+  pValue: number | null;
+  df: number | null;
+  /** (champion − challenger) / champion. */
+  relativeImprovement: number | null;
+  alpha: number;
+  verdict: Verdict;
+  windowsUpTo: string;
+  evaluatedAt: string;
+}
+
+export interface ExperimentEvaluation {
+  result: ExperimentResult;
+  promoted: boolean;
+}
+
+interface Scored { assetId: string; t: number; score: number }
+
+const LOSS: Record<ExperimentMetric, (score: number, label: number) => number> = {
+  brier: (s, y) => (s - y) ** 2,
+  log_loss: (s, y) => {
+    const p = Math.min(1 - PROBABILITY_FLOOR, Math.max(PROBABILITY_FLOOR, s));
+    return -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
+  },
+};
+
+export async function runExperimentEvaluation(pool: pg.Pool, payload: { organizationId: string; experimentId: string }, now = Date.now()): Promise<ExperimentEvaluation | null> {
+  const { rows: [x] } = await pool.query<{
+    kind: 'AB_TEST' | 'SHADOW'; metric: ExperimentMetric; model_id: string; challenger_version_id: string; champion_deployment_id: string; challenger_deployment_id: string;
+    started: number; policy: unknown; feature_spec: unknown; params: unknown;
+  }>(
+    `SELECT x.kind, x.metric, x.model_id, x.challenger_version_id, x.champion_deployment_id, x.challenger_deployment_id,
+            extract(epoch FROM x.started_at) * 1000 AS started, m.policy, v.feature_spec, r.params
+       FROM experiments x JOIN models m ON m.organization_id = x.organization_id AND m.id = x.model_id
+       JOIN model_versions v ON v.organization_id = x.organization_id AND v.id = x.champion_version_id
+       LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id
+      WHERE x.organization_id = $1 AND x.id = $2 AND x.status = 'RUNNING'`, [payload.organizationId, payload.experimentId]);
+  const spec = featureSpecSchema.safeParse(x?.feature_spec);
+  if (!x || !spec.success || !(x.metric in LOSS)) return null;
+  const policy = modelPolicySchema.parse(x.policy ?? {});
+  const horizonMs = (trainingParamsSchema.safeParse(x.params ?? {}).data?.horizonMinutes ?? 120) * 60_000;
+  const windowMs = spec.data.windowSeconds * 1000;
+  const upTo = now - horizonMs;
+  const started = Number(x.started);
+
+  const arm = (deploymentId: string) => pool.query<Scored>(
+    `SELECT asset_id AS "assetId", extract(epoch FROM ts) * 1000 AS t, score FROM predictions
+      WHERE organization_id = $1 AND deployment_id = $2 AND ts >= $3 AND ts <= $4`, [payload.organizationId, deploymentId, new Date(started), new Date(upTo)]);
+  const [championRows, challengerRows, arms] = await Promise.all([
+    arm(x.champion_deployment_id), arm(x.challenger_deployment_id),
+    pool.query<{ asset_id: string }>(`SELECT asset_id FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2`, [payload.organizationId, x.challenger_deployment_id]),
+  ]);
+  // An A/B test's champion arm is what the champion scored outside the challenger's assets.
+  const challengerAssets = new Set(arms.rows.map((r) => r.asset_id));
+  const champion = championRows.rows.filter((r) => x.kind === 'SHADOW' || !challengerAssets.has(r.assetId));
+  const challenger = challengerRows.rows;
+  const assetIds = [...new Set([...champion, ...challenger].map((r) => r.assetId))];
+  const incidents = await loadIncidents(pool, payload.organizationId, assetIds, started - windowMs, now);
+  const loss = lossesOf(incidents, windowMs, horizonMs, LOSS[x.metric]);
+  const a = loss(champion);
+  const b = loss(challenger);
+
+  const result = x.kind === 'AB_TEST' ? compareArms(a, b) : comparePairs(a, b);
+  const full: ExperimentResult = {
+    metric: x.metric, statisticalTest: x.kind === 'AB_TEST' ? 'welch_t' : 'paired_t', unit: 'asset-hour', lowerIsBetter: true, alpha: ALPHA,
+    ...result, windowsUpTo: new Date(upTo).toISOString(), evaluatedAt: new Date(now).toISOString(),
+  };
+  const promote = policy.autoPromote && full.verdict === 'CHALLENGER_BETTER' && (full.relativeImprovement ?? 0) >= policy.promoteMargin;
+  return inTransaction(pool, async (client) => {
+    const { rowCount } = await client.query("UPDATE experiments SET result = $3, evaluated_at = $4 WHERE organization_id = $1 AND id = $2 AND status = 'RUNNING'",
+      [payload.organizationId, payload.experimentId, JSON.stringify(full), new Date(now)]);
+    if (!rowCount || !promote) return { result: full, promoted: false };
+    await moveAlias(rawSqlOf(client), payload.organizationId, x.model_id, CHAMPION_ALIAS, x.challenger_version_id, { kind: 'SYSTEM', id: null, label: 'worker:experiment' }, {
+      experimentId: payload.experimentId, automatic: true, promoteMargin: policy.promoteMargin, result: full as unknown as JsonValue,
+    });
+    return { result: full, promoted: true };
+  });
+}
+
+/** Per (asset, hour): the window losses of scored windows that have a label. */
+function lossesOf(incidents: readonly Incident[], windowMs: number, horizonMs: number, loss: (score: number, label: number) => number) {
+  const byAsset = new Map<string, Incident[]>();
+  for (const i of incidents) byAsset.set(i.assetId, [...(byAsset.get(i.assetId) ?? []), i]);
+  return (rows: readonly Scored[]): Map<string, Map<number, number>> => {
+    const units = new Map<string, Map<number, number>>();
+    for (const r of rows) {
+      const t = Number(r.t);
+      const label = windowLabel(byAsset.get(r.assetId) ?? [], t, windowMs, horizonMs);
+      if (label === null) continue;
+      const key = `${r.assetId}|${Math.floor(t / UNIT_MS)}`;
+      if (!units.has(key)) units.set(key, new Map());
+      units.get(key)!.set(t, loss(r.score, label));
+    }
+    return units;
+  };
+}
+
+const meanOf = (values: Iterable<number>) => { let s = 0; let n = 0; for (const v of values) { s += v; n += 1; } return s / n; };
+const windowsIn = (units: Map<string, Map<number, number>>) => [...units.values()].reduce((n, u) => n + u.size, 0);
+
+type Comparison = Pick<ExperimentResult, 'champion' | 'challenger' | 'difference' | 'ci95' | 'pValue' | 'df' | 'relativeImprovement' | 'verdict'>;
+
+/** Welch's test between the arms' unit means. */
+function compareArms(a: Map<string, Map<number, number>>, b: Map<string, Map<number, number>>): Comparison {
+  const ma = [...a.values()].map((u) => meanOf(u.values()));
+  const mb = [...b.values()].map((u) => meanOf(u.values()));
+  const champion = { windows: windowsIn(a), units: ma.length, mean: ma.length ? meanOf(ma) : null };
+  const challenger = { windows: windowsIn(b), units: mb.length, mean: mb.length ? meanOf(mb) : null };
+  if (ma.length < 2 || mb.length < 2) return collecting(champion, challenger);
+  return verdictOf(champion, challenger, welchTest(sampleOf(ma), sampleOf(mb)));
+}
+
+/** The paired test over the units where both scored the same windows: per unit, the mean difference. */
+function comparePairs(a: Map<string, Map<number, number>>, b: Map<string, Map<number, number>>): Comparison {
+  const pairs: { champion: number; challenger: number }[] = [];
+  let windows = 0;
+  for (const [key, unitB] of b) {
+    const unitA = a.get(key);
+    if (!unitA) continue;
+    const both = [...unitB].filter(([t]) => unitA.has(t));
+    if (both.length === 0) continue;
+    windows += both.length;
+    pairs.push({ champion: meanOf(both.map(([t]) => unitA.get(t)!)), challenger: meanOf(both.map(([, v]) => v)) });
+  }
+  const champion = { windows, units: pairs.length, mean: pairs.length ? meanOf(pairs.map((p) => p.champion)) : null };
+  const challenger = { windows, units: pairs.length, mean: pairs.length ? meanOf(pairs.map((p) => p.challenger)) : null };
+  if (pairs.length < 2) return collecting(champion, challenger);
+  return verdictOf(champion, challenger, pairedTest(pairs.map((p) => p.challenger - p.champion)));
+}
+
+function collecting(champion: ArmSummary, challenger: ArmSummary): Comparison {
+  return { champion, challenger, difference: null, ci95: null, pValue: null, df: null, relativeImprovement: null, verdict: 'COLLECTING' };
+}
+
+function verdictOf(champion: ArmSummary, challenger: ArmSummary, test: TTestResult): Comparison {
+  const significant = test.pValue < ALPHA;
+  const verdict: Verdict = !significant ? 'INCONCLUSIVE' : test.difference < 0 ? 'CHALLENGER_BETTER' : 'CHAMPION_BETTER';
+  const relativeImprovement = champion.mean ? (champion.mean - challenger.mean!) / champion.mean : null;
+  return { champion, challenger, difference: test.difference, ci95: test.ci95, pValue: test.pValue, df: test.df, relativeImprovement, verdict };
+}
