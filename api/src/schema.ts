@@ -8,6 +8,7 @@ import { accessResolvers } from './modules/access/access.resolver.ts';
 import { governanceResolvers } from './modules/governance/governance.resolver.ts';
 import { modelResolvers } from './modules/models/models.resolver.ts';
 import { registryResolvers } from './modules/models/registry.resolver.ts';
+import { ExperimentResolver } from './modules/models/experiments.resolver.ts';
 import { PromotionResolver } from './modules/models/promotion.resolver.ts';
 import { peopleResolvers } from './modules/people/people.resolver.ts';
 import { plantResolvers } from './modules/plant/plant.resolver.ts';
@@ -17,7 +18,7 @@ import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
 
 export const resolvers: ClassType[] = [
-  ...accessResolvers, ...plantResolvers, ...valueResolvers, ...waveResolvers, ...peopleResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
+  ...accessResolvers, ...plantResolvers, ...valueResolvers, ...waveResolvers, ...peopleResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

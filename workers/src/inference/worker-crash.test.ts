@@ -11,16 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
-import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { createDeployment } from '@threadline/db/models/deployments';
-import { registerVersion } from '@threadline/db/models/registry';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
+import { cncFeatureSpec, HAND_MADE_STEP_MS, registerHandMadeVersion } from '../../../scripts/test/hand-made-versions.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
-import { exportOnnx } from '../ml/onnx-export.ts';
-import { toFloat32 } from '../ml/model-families.ts';
 import { modelHandlers } from '../model-workers.ts';
 import { inferenceJob } from '../queues/catalogue.ts';
 import { backfillScenario } from '../simulator/backfill.ts';
@@ -31,7 +28,6 @@ import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const signingKey = signingKeyFromPem(pem);
 const system = { kind: 'SYSTEM' as const, id: null, label: 'test' };
-const STEP_MS = 10_000;
 const HOUR = 3_600_000;
 
 describe('a workers process killed mid-batch', () => {
@@ -54,28 +50,20 @@ describe('a workers process killed mid-batch', () => {
     pool = createPool({ url: db.url, role: 'threadline_app', poolSize: 4 });
     const org = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id as string;
     const signals = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.includes('-CNC'));
-    await backfillScenario({ ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)), events: new EventIngest(pool), organizationId: org, scenario: new Scenario(1), signals, from: from - HOUR, to, stepMs: STEP_MS });
-    const { rows: [type] } = await pool.query<{ id: string }>("SELECT id FROM asset_types WHERE name = 'CNC machining centre'");
-    const { rows: properties } = await pool.query<{ name: string; unit: string; min_value: number; max_value: number }>('SELECT name, unit, min_value, max_value FROM asset_type_properties WHERE asset_type_id = $1 ORDER BY name', [type!.id]);
-    const spec: FeatureSpec = {
-      version: 1, windowSeconds: 300, stepSeconds: STEP_MS / 1000, aggregates: ['mean', 'max'],
-      signals: properties.map((p) => ({ name: p.name, unit: p.unit, min: p.min_value, max: p.max_value })),
-      reference: properties.flatMap((p) => [(p.min_value + p.max_value) / 2, p.max_value]),
-    };
-    const f = spec.reference.length;
-    const model = toFloat32({ family: 'LOGISTIC', standardizer: { center: spec.reference, scale: properties.flatMap((p) => [p.max_value - p.min_value, p.max_value - p.min_value]) }, weights: new Array(f).fill(0.5), bias: -1 });
-    const modelId = (await pool.query<{ id: string }>("INSERT INTO models (organization_id, name, task, asset_type_id) VALUES ($1, 'crash test', 'FAILURE_RISK', $2) RETURNING id", [org, type!.id])).rows[0]!.id;
+    await backfillScenario({ ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)), events: new EventIngest(pool), organizationId: org, scenario: new Scenario(1), signals, from: from - HOUR, to, stepMs: HAND_MADE_STEP_MS });
+    const { assetTypeId, spec, scale } = await cncFeatureSpec(pool, org);
+    const modelId = (await pool.query<{ id: string }>("INSERT INTO models (organization_id, name, task, asset_type_id) VALUES ($1, 'crash test', 'FAILURE_RISK', $2) RETURNING id", [org, assetTypeId])).rows[0]!.id;
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      versionId = (await registerVersion(rawSqlOf(client), { organizationId: org, modelId, family: 'LOGISTIC', onnx: exportOnnx(model, spec.reference, { name: 'crash', features: featureNames(spec) }), featureSpec: spec, threshold: 0.99, metrics: {}, referenceProfile: {} }, signingKey, system)).id;
+      versionId = await registerHandMadeVersion(client, signingKey, { organizationId: org, id: modelId, spec, scale }, 0.5, -1, 0.99);
       const { rows: [cloud] } = await client.query<{ id: string }>("SELECT id FROM edge_targets WHERE name = 'cloud-inference'");
       deploymentId = (await createDeployment(rawSqlOf(client), { organizationId: org, modelId, versionId, alias: null, edgeTargetId: cloud!.id, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system)).id;
       await client.query('COMMIT');
     } finally {
       client.release();
     }
-    assets = (await pool.query<{ id: string }>('SELECT id FROM assets WHERE asset_type_id = $1', [type!.id])).rows.map((r) => r.id);
+    assets = (await pool.query<{ id: string }>('SELECT id FROM assets WHERE asset_type_id = $1', [assetTypeId])).rows.map((r) => r.id);
     queue = new Queue('inference', { connection, prefix });
     // Every CNC (15) × 2 h in 6-minute batches: 20 jobs and 720 windows per asset.
     const jobs = assets.flatMap((assetId) => Array.from({ length: 20 }, (_, i) => {

@@ -117,5 +117,7 @@ export const modelResolvers: ClassType[] = [
     model: belongsTo('Model', () => Model, 'modelId'),
     champion: belongsTo('ModelVersion', () => ModelVersion, 'championVersionId'),
     challenger: belongsTo('ModelVersion', () => ModelVersion, 'challengerVersionId'),
+    championDeployment: belongsTo('Deployment', () => Deployment, 'championDeploymentId'),
+    challengerDeployment: belongsTo('Deployment', () => Deployment, 'challengerDeploymentId'),
   }),
 ];

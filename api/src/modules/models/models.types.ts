@@ -165,10 +165,14 @@ export class Experiment {
   @Field(() => Float) trafficShare!: number;
   @Field(() => String) metric!: string;
   @Field(() => String) statisticalTest!: string;
-  @Field(() => Json) result!: unknown;
+  @Field(() => Json, { description: 'The latest evaluation: per arm windows, asset-hours and mean loss; difference (challenger − champion) with its 95 % interval, p-value, relative improvement and verdict (docs/models.md).' }) result!: unknown;
   @Field(() => ExperimentDecision, { nullable: true }) decision!: ExperimentDecision | null;
   @Field(() => ID, { nullable: true }) decidedById!: string | null;
   @Field(() => DateTime, { nullable: true }) decidedAt!: Date | null;
+  @Field(() => ID, { description: 'The live champion deployment the experiment splits or shadows.' }) championDeploymentId!: string;
+  @Field(() => ID, { description: "The challenger's (or shadow's) own deployment on the same target and scope." }) challengerDeploymentId!: string;
+  @Field(() => ID, { nullable: true }) startedById!: string | null;
+  @Field(() => DateTime, { nullable: true, description: 'When the workers last evaluated it (result).' }) evaluatedAt!: Date | null;
   @Field(() => DateTime) startedAt!: Date;
   @Field(() => DateTime, { nullable: true }) endedAt!: Date | null;
 }

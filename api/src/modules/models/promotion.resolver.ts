@@ -35,16 +35,18 @@ export class AliasRollbackInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(4000) comment?: string;
 }
 
-/** What an approver sees and the audit trail keeps: the candidate's and the champion's metrics. */
+/** What an approver sees and the audit trail keeps: both versions' metrics and the candidate's latest experiment. */
 async function evidenceOf(ctx: Context, modelId: string, versionId: string): Promise<Record<string, JsonValue>> {
   const { tenant } = tenantOf(ctx);
-  const [candidate, champion] = await Promise.all([
+  const [candidate, champion, experiment] = await Promise.all([
     tenant.modelVersion.findFirst({ where: { id: versionId }, select: { version: true, metrics: true } }),
     tenant.modelAlias.findFirst({ where: { modelId, alias: CHAMPION_ALIAS }, include: { modelVersion: { select: { id: true, version: true, metrics: true } } } }),
+    tenant.experiment.findFirst({ where: { challengerVersionId: versionId }, orderBy: { startedAt: 'desc' }, select: { id: true, kind: true, status: true, result: true } }),
   ]);
   return {
     candidate: { versionId, version: candidate?.version ?? null, metrics: (candidate?.metrics ?? {}) as JsonValue },
     champion: champion ? { versionId: champion.modelVersion.id, version: champion.modelVersion.version, metrics: champion.modelVersion.metrics as JsonValue } : null,
+    experiment: experiment ? { experimentId: experiment.id, kind: experiment.kind, status: experiment.status, result: experiment.result as JsonValue } : null,
   };
 }
 
