@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
-import { signingKeyFromPem } from '@threadline/db/audit/audit-keys';
+import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { featureSpecSchema } from '@threadline/db/models/feature-spec';
 import { createDeployment } from '@threadline/db/models/deployments';
@@ -52,7 +52,7 @@ const modelId = (await pool.query<{ id: string }>("INSERT INTO models (organizat
 const runId = (await pool.query<{ id: string }>(
   "INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params) VALUES ($1, $2, 'MANUAL', $3, $4, $5) RETURNING id",
   [org, modelId, new Date(trainFrom), new Date(trainFrom + 3 * P), { family: 'MLP', windowSeconds: 60, stepSeconds: 1, trainingStepSeconds: 30 }])).rows[0]!.id;
-const trained = await runModelTraining({ pool, signingKey }, { organizationId: org, trainingRunId: runId }, true);
+const trained = await runModelTraining({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, trainingRunId: runId }, true);
 const { rows: [version] } = await pool.query('SELECT onnx, feature_spec, threshold FROM model_versions WHERE id = $1', [trained.versionId]);
 const spec = featureSpecSchema.parse(version.feature_spec);
 

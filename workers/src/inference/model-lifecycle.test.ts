@@ -60,7 +60,7 @@ describe('model lifecycle on the simulated plant', () => {
     const { rows: [run] } = await pool.query<{ id: string }>(
       `INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params)
        VALUES ($1, $2, 'MANUAL', $3, $4, $5) RETURNING id`, [org, modelId, new Date(start), new Date(evaluationStart), { family, ...(task === 'ANOMALY_DETECTION' ? {} : {}) }]);
-    return runModelTraining({ pool, signingKey }, { organizationId: org, trainingRunId: run!.id }, true);
+    return runModelTraining({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, trainingRunId: run!.id }, true);
   };
 
   /** Waits until the dispatcher and the inference queue are idle. */

@@ -37,6 +37,12 @@ export function windowLabel(own: readonly Incident[], end: number, windowMs: num
   return own.some((i) => i.start > end && i.start <= end + horizonMs) ? 1 : 0;
 }
 
+export function incidentsByAsset(incidents: readonly Incident[]): Map<string, Incident[]> {
+  const byAsset = new Map<string, Incident[]>();
+  for (const i of incidents) byAsset.set(i.assetId, [...(byAsset.get(i.assetId) ?? []), i]);
+  return byAsset;
+}
+
 /** Incidents of the assets that touch [from, to), ongoing ones ending at infinity. */
 export async function loadIncidents(pool: pg.Pool, organizationId: string, assetIds: readonly string[], from: number, to: number): Promise<Incident[]> {
   const { rows } = await pool.query<{ asset_id: string; started: number; ended: number | null }>(

@@ -32,6 +32,9 @@ export interface TrainingOutcome {
   profile: FeatureProfile[];
   /** The training windows' scores, profiled like a feature (for prediction drift). */
   scoreProfile: FeatureProfile;
+  /** The time-split holdout and the model's scores on it (for the comparison with the champion). */
+  holdout: Dataset;
+  holdoutScores: number[];
 }
 
 /** Raised for runs that cannot succeed however often they are retried. */
@@ -74,16 +77,16 @@ export async function trainModel(pool: pg.Pool, model: ModelToTrain, window: { f
   const onnx = exportOnnx(trained, spec.reference, { name: model.name, features: names });
   const deviation = await exportDeviation(trained, onnx, spec.reference, holdout.rows.length > 0 ? holdout : train);
   if (deviation > EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript model by ${deviation}; not registered`);
-  return { family, model: trained, spec, onnx, threshold, metrics: metricsOf(trained, train, holdout, threshold, trainScores, deviation, incidents), profile: referenceProfile(names, train.rows),
-    scoreProfile: referenceProfile(['score'], trainScores.map((v) => Float64Array.of(v)))[0]! };
+  const holdoutScores = scoreRows(trained, holdout.rows);
+  return { family, model: trained, spec, onnx, threshold, metrics: metricsOf(trained, train, holdout, holdoutScores, threshold, trainScores, deviation, incidents), profile: referenceProfile(names, train.rows),
+    scoreProfile: referenceProfile(['score'], trainScores.map((v) => Float64Array.of(v)))[0]!, holdout, holdoutScores };
 }
 
 function meanOf(rows: readonly Float64Array[]): number[] {
   return Array.from({ length: rows[0]!.length }, (_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length);
 }
 
-function metricsOf(model: TrainedModel, train: Dataset, holdout: Dataset, threshold: number, trainScores: number[], deviation: number, incidents: number) {
-  const holdoutScores = scoreRows(model, holdout.rows);
+function metricsOf(model: TrainedModel, train: Dataset, holdout: Dataset, holdoutScores: number[], threshold: number, trainScores: number[], deviation: number, incidents: number) {
   const at = confusionAt(holdoutScores, holdout.labels, threshold);
   return {
     family: model.family, threshold,

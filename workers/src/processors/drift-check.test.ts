@@ -59,7 +59,7 @@ describe('drift checks', () => {
     const { rows: [run] } = await pool.query<{ id: string }>(
       "INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params) VALUES ($1, $2, 'MANUAL', $3, $4, $5) RETURNING id",
       [org, modelId, new Date(drift - 48 * HOUR), new Date(drift - 24 * HOUR), { trainingStepSeconds: 300 }]);
-    versionId = (await runModelTraining({ pool, signingKey }, { organizationId: org, trainingRunId: run!.id }, true)).versionId!;
+    versionId = (await runModelTraining({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, trainingRunId: run!.id }, true)).versionId!;
     const { rows: [cloud] } = await pool.query<{ id: string }>("SELECT id FROM edge_targets WHERE name = 'cloud-inference'");
     deploymentId = (await createDeployment(rawSqlOf(pool), { organizationId: org, modelId, versionId, alias: null, edgeTargetId: cloud!.id, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, { kind: 'SYSTEM', id: null, label: 'test' })).id;
   }, 120_000);
@@ -108,9 +108,43 @@ describe('drift checks', () => {
     const { rows: [done] } = await pool.query('SELECT status, data_window_end_at FROM training_runs WHERE id = $1', [result.trainingRunId]);
     expect(done.status).toBe('SUCCEEDED');
     expect(done.data_window_end_at.getTime()).toBe(drift + 24 * HOUR);
+    // Judged against its parent on its own holdout, windows both could score.
+    const { rows: [{ metrics }] } = await pool.query('SELECT metrics FROM model_versions WHERE model_id = $1 AND version = 2', [modelId]);
+    expect(metrics.comparedWithChampion).toMatchObject({ championVersionId: versionId, championVersion: 1, windows: metrics.holdoutWindows });
+    expect(metrics.comparedWithChampion.candidate.brier).toBeGreaterThanOrEqual(0);
+    expect(metrics.comparedWithChampion.champion.brier).toBeGreaterThanOrEqual(0);
+    expect(metrics.comparedWithChampion.champion.brier).not.toBe(metrics.comparedWithChampion.candidate.brier);
     const { rows: aliases } = await pool.query('SELECT 1 FROM model_aliases WHERE model_version_id = (SELECT id FROM model_versions WHERE model_id = $1 AND version = 2)', [modelId]);
     expect(aliases).toHaveLength(0);
     const { rows: audit } = await pool.query("SELECT type FROM audit_events WHERE type IN ('drift_report.created', 'training_run.created', 'model_version.created') ORDER BY seq");
     expect(audit.map((a) => a.type)).toEqual(['model_version.created', 'drift_report.created', 'drift_report.created', 'training_run.created', 'drift_report.created', 'model_version.created']);
   }, 120_000);
+
+  it('reports performance decay where incidents label the recent predictions', async () => {
+    await pool.query('UPDATE models SET policy = $2 WHERE id = $1', [modelId, { autoRetrain: false, driftWindowHours: 24 }]);
+    const { rows: [chiller] } = await pool.query<{ id: string }>("SELECT id FROM assets WHERE code = 'LEJ-L2-CHL01'");
+    const incidentAt = drift + 12 * HOUR;
+    await pool.query("INSERT INTO incidents (organization_id, asset_id, title, started_at, ended_at) VALUES ($1, $2, 'compressor trip', $3, $4)", [org, chiller!.id, new Date(incidentAt), new Date(incidentAt + HOUR / 2)]);
+    // Every 10 minutes from +2 h to +20 h: high scores in the 2 h before the trip, low elsewhere;
+    // one early warning at +6 h is a false alarm, and two windows inside the trip are left out.
+    const ts: number[] = [];
+    for (let t = drift + 2 * HOUR; t <= drift + 20 * HOUR; t += HOUR / 6) ts.push(t);
+    const score = (t: number) => (t === drift + 6 * HOUR ? 0.95 : t >= incidentAt - 2 * HOUR && t < incidentAt ? 0.9 : 0.1);
+    await pool.query(
+      `INSERT INTO predictions (id, organization_id, model_version_id, deployment_id, asset_id, ts, score, explanation)
+       SELECT gen_random_uuid(), $1, $2, $3, $4, to_timestamp(t / 1000.0), s, '[]' FROM unnest($5::float8[], $6::float8[]) AS u(t, s)`,
+      [org, versionId, deploymentId, chiller!.id, ts, ts.map(score)]);
+    // The chillers' history had no incident, so its holdout has no AUC: give it one to compare with.
+    await pool.query('UPDATE model_versions SET metrics = metrics || $2 WHERE id = $1', [versionId, { auc: 0.99 }]);
+    const result = await runDriftCheck(pool, { organizationId: org, deploymentId }, drift + 24 * HOUR);
+    const { rows: [report] } = await pool.query('SELECT features FROM drift_reports WHERE id = $1', [result.driftReportId]);
+        // Labelled windows: up to 22 h (the 2 h horizon has not passed after), minus the two overlapping the trip (12:00, 12:10 → end-5 min < 12:30).
+    const labelled = ts.filter((t) => t <= drift + 22 * HOUR && !(t >= incidentAt && t - 5 * 60_000 < incidentAt + HOUR / 2));
+    // The false alarm outranks all 12 positives: AUC = 1 − 1/negatives.
+    const auc = 1 - 1 / (labelled.length - 12);
+    expect(report.features.performance).toMatchObject({ windows: labelled.length, positives: 12, auc: Number(auc.toPrecision(6)), precision: Number((12 / 13).toPrecision(6)), recall: 1, holdout: { auc: 0.99 } });
+    expect(report.features.performance.aucDrop).toBeCloseTo(0.99 - auc, 5);
+    expect(report.features.performance.brier).toBeCloseTo(labelled.reduce((s, t) => s + (score(t) - (t >= incidentAt - 2 * HOUR && t < incidentAt ? 1 : 0)) ** 2, 0) / labelled.length, 5);
+    expect(result.trainingRunId).toBeNull();
+  });
 });

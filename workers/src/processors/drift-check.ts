@@ -1,7 +1,8 @@
 // The drift check of one deployment: features of its assets over the policy's recent window on a
 // coarse grid, compared per feature with the version's reference profile (PSI, two-sample KS) and,
-// across successive checks, a CUSUM of the window mean's shift (slow sensor drift), the score distribution with the training scores (prediction drift), and, where incidents
-// label the window, recall and precision at the threshold (performance decay). The report is
+// across successive checks, a CUSUM of the window mean's shift (slow sensor drift); the score
+// distribution with the training scores (prediction drift); and, where incidents label the
+// window, the predictions judged like the holdout was (performance decay). The report is
 // stored; a drifting model whose policy allows it gets a training run (trigger DRIFT, lineage to
 // the report and the version) through the outbox, in the same transaction, without a person.
 import type pg from 'pg';
@@ -9,9 +10,12 @@ import { appendAuditEvent, rawSqlOf } from '@threadline/db/audit/audit-log';
 import { DEPLOYMENT_ASSETS_SQL } from '@threadline/db/models/deployment-scope';
 import { featureNames, featureSpecSchema } from '@threadline/db/models/feature-spec';
 import { modelPolicySchema } from '@threadline/db/models/model-policy';
+import { trainingParamsSchema } from '@threadline/db/models/training-params';
 import { addToOutbox } from '@threadline/db/outbox';
 import { inTransaction } from '../db-transaction.ts';
+import { incidentsByAsset, loadIncidents, windowLabel } from '../ml/dataset.ts';
 import { cusumStep, ksTest, psi } from '../ml/drift.ts';
+import { auc, confusionAt } from '../ml/metrics.ts';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import type { FeatureProfile } from '../ml/profile.ts';
 import { loadSeries } from '../ml/series.ts';
@@ -28,8 +32,8 @@ const MIN_WINDOWS = 30;
 
 export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, now = Date.now()): Promise<DriftCheckResult> {
   const none = { driftReportId: null, drifting: false, trainingRunId: null };
-  const { rows: [d] } = await pool.query<{ model_version_id: string; model_id: string; policy: unknown; feature_spec: unknown; reference_profile: { features?: FeatureProfile[]; score?: FeatureProfile }; threshold: number; run_params: unknown; status: string }>(
-    `SELECT d.model_version_id, m.id AS model_id, m.policy, v.feature_spec, v.reference_profile, v.threshold, d.status, r.params AS run_params
+  const { rows: [d] } = await pool.query<{ model_version_id: string; model_id: string; policy: unknown; feature_spec: unknown; reference_profile: { features?: FeatureProfile[]; score?: FeatureProfile }; threshold: number; metrics: Record<string, unknown>; run_params: unknown; status: string }>(
+    `SELECT d.model_version_id, m.id AS model_id, m.policy, v.feature_spec, v.reference_profile, v.threshold, v.metrics, d.status, r.params AS run_params
        FROM deployments d JOIN model_versions v ON v.organization_id = d.organization_id AND v.id = d.model_version_id
        JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
        LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id
@@ -67,6 +71,8 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
   const driftingShare = features.filter((f) => f.drifting).length / features.length;
   const drifting = driftingShare >= policy.driftShare && driftingShare > 0;
   const predictionDrift = await scoreDrift(pool, payload, from, now, d.reference_profile.score);
+  const horizonMs = (trainingParamsSchema.safeParse(d.run_params ?? {}).data?.horizonMinutes ?? 120) * 60_000;
+  const performance = await performanceOf(pool, payload, { from, upTo: now - horizonMs, windowMs, horizonMs, threshold: d.threshold, holdout: d.metrics });
 
   return inTransaction(pool, async (client) => {
     const db = rawSqlOf(client);
@@ -75,7 +81,7 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
       `INSERT INTO drift_reports (organization_id, model_version_id, deployment_id, window_start_at, window_end_at, features, drifting_share, drifting)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
       [payload.organizationId, d.model_version_id, payload.deploymentId, new Date(from), new Date(now),
-        JSON.stringify({ windows: rows.length, features, predictionDrift }), driftingShare, drifting]);
+        JSON.stringify({ windows: rows.length, features, predictionDrift, performance }), driftingShare, drifting]);
     await appendAuditEvent(db, { organizationId: payload.organizationId, type: 'drift_report.created', actor, subjectType: 'model_version', subjectId: d.model_version_id,
       payload: { v: 1, driftReportId: report!.id, deploymentId: payload.deploymentId, drifting, driftingShare: round(driftingShare), driftingFeatures: features.filter((f) => f.drifting).map((f) => f.feature) } });
     if (!drifting || !policy.autoRetrain) return { driftReportId: report!.id, drifting, trainingRunId: null };
@@ -101,6 +107,39 @@ async function scoreDrift(pool: pg.Pool, payload: { organizationId: string; depl
   const scores = Float64Array.from(rows, (r) => r.score);
   const ks = ksTest(scores, Float64Array.from(reference.sample).sort());
   return { predictions: rows.length, psi: round(psi(reference, scores)), ks: round(ks.statistic), pValue: round(ks.pValue) };
+}
+
+/**
+ * Performance decay, where incidents label the recent windows: the deployment's predictions whose
+ * horizon has passed, judged like the holdout was (AUC, Brier score, precision and recall at the
+ * threshold) beside the version's holdout figures.
+ */
+async function performanceOf(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, w: { from: number; upTo: number; windowMs: number; horizonMs: number; threshold: number; holdout: Record<string, unknown> }) {
+  if (w.upTo <= w.from) return null;
+  const { rows } = await pool.query<{ asset_id: string; t: number; score: number }>(
+    'SELECT asset_id, extract(epoch FROM ts) * 1000 AS t, score FROM predictions WHERE organization_id = $1 AND deployment_id = $2 AND ts > $3 AND ts <= $4',
+    [payload.organizationId, payload.deploymentId, new Date(w.from), new Date(w.upTo)]);
+  if (rows.length < MIN_WINDOWS) return null;
+  const incidents = await loadIncidents(pool, payload.organizationId, [...new Set(rows.map((r) => r.asset_id))], w.from - w.windowMs, w.upTo + w.horizonMs);
+  const byAsset = incidentsByAsset(incidents);
+  const scores: number[] = [];
+  const labels: number[] = [];
+  for (const r of rows) {
+    const label = windowLabel(byAsset.get(r.asset_id) ?? [], Number(r.t), w.windowMs, w.horizonMs);
+    if (label === null) continue;
+    scores.push(r.score);
+    labels.push(label);
+  }
+  const at = confusionAt(scores, labels, w.threshold);
+  const recentAuc = auc(scores, labels);
+  const holdoutAuc = typeof w.holdout.auc === 'number' ? w.holdout.auc : null;
+  return {
+    windows: scores.length, positives: at.positives, auc: recentAuc === null ? null : round(recentAuc),
+    brier: round(scores.reduce((s, p, i) => s + (p - labels[i]!) ** 2, 0) / Math.max(scores.length, 1)),
+    precision: round(at.precision), recall: round(at.recall),
+    holdout: { auc: holdoutAuc, precision: w.holdout.precision ?? null, recall: w.holdout.recall ?? null },
+    aucDrop: recentAuc !== null && holdoutAuc !== null ? round(holdoutAuc - recentAuc) : null,
+  };
 }
 
 const round = (x: number) => Number(x.toPrecision(6));

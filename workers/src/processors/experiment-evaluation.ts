@@ -18,7 +18,7 @@ import { modelPolicySchema } from '@threadline/db/models/model-policy';
 import { moveAlias } from '@threadline/db/models/registry';
 import { trainingParamsSchema } from '@threadline/db/models/training-params';
 import { inTransaction } from '../db-transaction.ts';
-import { loadIncidents, windowLabel, type Incident } from '../ml/dataset.ts';
+import { incidentsByAsset, loadIncidents, windowLabel, type Incident } from '../ml/dataset.ts';
 import { pairedTest, sampleOf, welchTest, type TTestResult } from '../ml/t-tests.ts';
 
 export const ALPHA = 0.05;
@@ -124,8 +124,7 @@ export async function runExperimentEvaluation(pool: pg.Pool, payload: { organiza
 
 /** Per (asset, hour): the window losses of scored windows that have a label. */
 function lossesOf(incidents: readonly Incident[], windowMs: number, horizonMs: number, loss: (score: number, label: number) => number) {
-  const byAsset = new Map<string, Incident[]>();
-  for (const i of incidents) byAsset.set(i.assetId, [...(byAsset.get(i.assetId) ?? []), i]);
+  const byAsset = incidentsByAsset(incidents);
   return (rows: readonly Scored[]): Map<string, Map<number, number>> => {
     const units = new Map<string, Map<number, number>>();
     for (const r of rows) {

@@ -1,18 +1,23 @@
 // The model-training job: trains a queued run, registers the result as a new signed version of
 // its model, and records the run's outcome. Idempotent: a run that already succeeded is not
 // trained again; a run that cannot succeed (no data, no asset type) fails at once without retries.
+import type { KeyObject } from 'node:crypto';
 import type pg from 'pg';
 import { UnrecoverableError } from 'bullmq';
 import { appendAuditEvent, rawSqlOf, type AuditActor } from '@threadline/db/audit/audit-log';
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
+import { CHAMPION_ALIAS } from '@threadline/db/models/experiments';
 import { registerVersion } from '@threadline/db/models/registry';
 import { inTransaction } from '../db-transaction.ts';
 import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
+import { compareWithChampion } from '../ml/champion-comparison.ts';
 import { trainModel, TrainingRefused } from '../ml/train-model.ts';
 
 export interface ModelTrainingDeps {
   pool: pg.Pool;
   signingKey: SigningKey;
+  /** Keys the champion's signature is checked against before it scores the candidate's holdout. */
+  trustedKeys: ReadonlyMap<string, KeyObject>;
 }
 
 export interface TrainingJobResult {
@@ -41,6 +46,14 @@ export async function runModelTraining(deps: ModelTrainingDeps, payload: { organ
     if (!params.success) throw new TrainingRefused(`invalid training parameters: ${trainingParamsProblems(params.error)}`);
     const outcome = await trainModel(deps.pool, { organizationId: run.organization_id, id: run.model_id, name: run.name, task: run.task, assetTypeId: run.asset_type_id },
       { from: run.data_window_start_at, to: run.data_window_end_at }, params.data);
+    // Judged against the champion (or the version it was trained from) on the same holdout.
+    const { rows: [against] } = await deps.pool.query<{ id: string; version: number; threshold: number }>(
+      `SELECT v.id, v.version, v.threshold FROM model_versions v
+        WHERE v.organization_id = $1 AND v.id = coalesce((SELECT model_version_id FROM model_aliases WHERE model_id = $2 AND alias = $4), $3::uuid)`,
+      [run.organization_id, run.model_id, run.base_version_id, CHAMPION_ALIAS]);
+    const metrics = against
+      ? { ...outcome.metrics, comparedWithChampion: await compareWithChampion(deps.pool, deps.trustedKeys, run.organization_id, against, outcome.holdout, outcome.holdoutScores, outcome.threshold) }
+      : outcome.metrics;
     return await inTransaction(deps.pool, async (client) => {
       const { rows: [locked] } = await client.query<{ status: string }>('SELECT status FROM training_runs WHERE id = $1 FOR UPDATE', [run.id]);
       if (locked!.status === 'SUCCEEDED') {
@@ -50,10 +63,10 @@ export async function runModelTraining(deps: ModelTrainingDeps, payload: { organ
       const db = rawSqlOf(client);
       const registered = await registerVersion(db, {
         organizationId: run.organization_id, modelId: run.model_id, family: outcome.family, onnx: outcome.onnx, featureSpec: outcome.spec,
-        threshold: outcome.threshold, metrics: outcome.metrics, referenceProfile: { features: outcome.profile, score: outcome.scoreProfile },
+        threshold: outcome.threshold, metrics, referenceProfile: { features: outcome.profile, score: outcome.scoreProfile },
         parentVersionId: run.base_version_id, trainingRunId: run.id,
       }, deps.signingKey, actor);
-      await client.query("UPDATE training_runs SET status = 'SUCCEEDED', metrics = $2, finished_at = now(), error = NULL WHERE id = $1", [run.id, JSON.stringify(outcome.metrics)]);
+      await client.query("UPDATE training_runs SET status = 'SUCCEEDED', metrics = $2, finished_at = now(), error = NULL WHERE id = $1", [run.id, JSON.stringify(metrics)]);
       await appendAuditEvent(db, { organizationId: run.organization_id, type: 'training_run.updated', actor, subjectType: 'training_run', subjectId: run.id, payload: { v: 1, status: 'SUCCEEDED', versionId: registered.id, version: registered.version } });
       return { trainingRunId: run.id, versionId: registered.id, version: registered.version };
     });

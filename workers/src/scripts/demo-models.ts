@@ -7,7 +7,7 @@
 // gateway (for edge bundles). A no-op when the model exists.
 import pino from 'pino';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
-import { signingKeyFromPem, signingKeyPem } from '@threadline/db/audit/audit-keys';
+import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { createDeployment } from '@threadline/db/models/deployments';
 import { moveAlias, publishSigningKey } from '@threadline/db/models/registry';
@@ -60,7 +60,7 @@ try {
     const runId = (await pool.query<{ id: string }>(
       `INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id)
        VALUES ($1, $2, 'MANUAL', $3, $4, '{"family": "LOGISTIC"}', $5) RETURNING id`, [org, modelId, new Date(from), new Date(to), ids!.owner])).rows[0]!.id;
-    const trained = await runModelTraining({ pool, signingKey: key }, { organizationId: org, trainingRunId: runId }, true);
+    const trained = await runModelTraining({ pool, signingKey: key, trustedKeys: trustedKeySet(key, config.MODEL_TRUSTED_KEYS) }, { organizationId: org, trainingRunId: runId }, true);
     await inTransaction(pool, async (client) => {
       const db = rawSqlOf(client);
       await moveAlias(db, org, modelId, 'champion', trained.versionId!, system);
