@@ -7,30 +7,14 @@ import { binOf, type FeatureProfile } from './profile.ts';
 const SHARE_FLOOR = 1e-4;
 
 /** PSI = Σ (actual − expected) · ln(actual / expected) over the reference's bins. */
-export function psi(reference: Pick<FeatureProfile, 'edges' | 'shares'>, values: ArrayLike<number>): number {
-  const counts = new Float64Array(reference.shares.length);
-  for (let i = 0; i < values.length; i += 1) counts[binOf(reference.edges, values[i]!)]! += 1;
+function psiOfCounts(shares: readonly number[], counts: Float64Array, n: number): number {
   let total = 0;
-  reference.shares.forEach((expectedShare, b) => {
+  shares.forEach((expectedShare, b) => {
     const expected = Math.max(expectedShare, SHARE_FLOOR);
-    const actual = Math.max(counts[b]! / Math.max(values.length, 1), SHARE_FLOOR);
+    const actual = Math.max(counts[b]! / Math.max(n, 1), SHARE_FLOOR);
     total += (actual - expected) * Math.log(actual / expected);
   });
   return total;
-}
-
-/** The largest distance between the empirical distribution functions of two ascending samples. */
-export function ksStatistic(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let i = 0;
-  let j = 0;
-  let d = 0;
-  while (i < a.length && j < b.length) {
-    const x = Math.min(a[i]!, b[j]!);
-    while (i < a.length && a[i]! <= x) i += 1;
-    while (j < b.length && b[j]! <= x) j += 1;
-    d = Math.max(d, Math.abs(i / a.length - j / b.length));
-  }
-  return d;
 }
 
 /** Kolmogorov's Q(λ) = 2 Σ_{k≥1} (−1)^{k−1} exp(−2k²λ²): the asymptotic P(D·√(nm/(n+m)) > λ). */
@@ -45,9 +29,61 @@ export function kolmogorovQ(lambda: number): number {
   return Math.min(1, Math.max(0, 2 * sum));
 }
 
-export function ksTest(a: ArrayLike<number>, b: ArrayLike<number>): { statistic: number; pValue: number } {
-  const statistic = ksStatistic(a, b);
-  return { statistic, pValue: kolmogorovQ(statistic * Math.sqrt((a.length * b.length) / (a.length + b.length))) };
+const ksPValue = (d: number, n: number, m: number) => kolmogorovQ(d * Math.sqrt((n * m) / (n + m)));
+
+export interface FeatureDrift {
+  psi: number;
+  ks: number;
+  pValue: number;
+  mean: number;
+}
+
+/**
+ * PSI, KS (with p-value) and the mean of a large recent sample against a feature's reference, in
+ * one pass and without sorting the sample: each value is counted into the reference's bins (PSI)
+ * and between the reference sample's distinct values (binary search). The two ECDFs differ most
+ * just below or at a reference value, so those counts give the exact KS statistic: the same as
+ * merge of both sorted samples, in O(n log m) for n values against m reference values.
+ */
+export function featureDrift(reference: Pick<FeatureProfile, 'edges' | 'shares' | 'sample'>, values: ArrayLike<number>): FeatureDrift {
+  const n = values.length;
+  const sortedReference = Float64Array.from(reference.sample).sort();
+  const distinct: number[] = [];
+  const atOrBelow: number[] = [];
+  sortedReference.forEach((r, i) => {
+    if (distinct.at(-1) !== r) distinct.push(r);
+    atOrBelow[distinct.length - 1] = i + 1;
+  });
+  const k = distinct.length;
+  const between = new Float64Array(k + 1);
+  const equal = new Float64Array(k);
+  const bins = new Float64Array(reference.shares.length);
+  let sum = 0;
+  for (let i = 0; i < n; i += 1) {
+    const v = values[i]!;
+    sum += v;
+    bins[binOf(reference.edges, v)]! += 1;
+    let lo = 0;
+    let hi = k;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (distinct[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < k && distinct[lo] === v) equal[lo]! += 1;
+    else between[lo]! += 1;
+  }
+  const m = sortedReference.length;
+  let below = 0;
+  let d = 0;
+  for (let j = 0; j < k; j += 1) {
+    below += between[j]!;
+    const refBelow = j === 0 ? 0 : atOrBelow[j - 1]!;
+    d = Math.max(d, Math.abs(below / n - refBelow / m));
+    below += equal[j]!;
+    d = Math.max(d, Math.abs(below / n - atOrBelow[j]! / m));
+  }
+  return { psi: psiOfCounts(reference.shares, bins, n), ks: d, pValue: ksPValue(d, n, m), mean: sum / n };
 }
 
 /** Where a feature's two-sided CUSUM stands after the drift checks so far. */

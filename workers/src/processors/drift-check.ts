@@ -14,7 +14,7 @@ import { trainingParamsSchema } from '@threadline/db/models/training-params';
 import { addToOutbox } from '@threadline/db/outbox';
 import { inTransaction } from '../db-transaction.ts';
 import { incidentsByAsset, loadIncidents, windowLabel } from '../ml/dataset.ts';
-import { cusumStep, ksTest, psi } from '../ml/drift.ts';
+import { cusumStep, featureDrift } from '../ml/drift.ts';
 import { auc, confusionAt } from '../ml/metrics.ts';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import type { FeatureProfile } from '../ml/profile.ts';
@@ -58,15 +58,11 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
 
   const names = featureNames(spec.data);
   const features = names.map((feature, f) => {
-    const values = Float64Array.from(rows, (r) => r.values[f]!);
-    const sorted = Float64Array.from(values).sort();
     const profile = profiles[f]!;
-    const ks = ksTest(sorted, Float64Array.from(profile.sample).sort());
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const shift = cusumStep(previous.get(feature) ?? { high: 0, low: 0 }, (mean - profile.mean) / (profile.std || 1), policy.cusumSlack, policy.cusumThreshold);
-    const psiValue = psi(profile, values);
-    const drifting = psiValue >= policy.psiThreshold || ks.pValue < policy.ksAlpha || shift.alarm;
-    return { feature, psi: round(psiValue), ks: round(ks.statistic), pValue: round(ks.pValue), cusumHigh: round(shift.high), cusumLow: round(shift.low), cusumAlarm: shift.alarm, drifting };
+    const drift = featureDrift(profile, Float64Array.from(rows, (r) => r.values[f]!));
+    const shift = cusumStep(previous.get(feature) ?? { high: 0, low: 0 }, (drift.mean - profile.mean) / (profile.std || 1), policy.cusumSlack, policy.cusumThreshold);
+    const drifting = drift.psi >= policy.psiThreshold || drift.pValue < policy.ksAlpha || shift.alarm;
+    return { feature, psi: round(drift.psi), ks: round(drift.ks), pValue: round(drift.pValue), cusumHigh: round(shift.high), cusumLow: round(shift.low), cusumAlarm: shift.alarm, drifting };
   });
   const driftingShare = features.filter((f) => f.drifting).length / features.length;
   const drifting = driftingShare >= policy.driftShare && driftingShare > 0;
@@ -102,11 +98,10 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
 async function scoreDrift(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, from: number, now: number, reference: FeatureProfile | undefined) {
   if (!reference) return null;
   const { rows } = await pool.query<{ score: number }>(
-    'SELECT score FROM predictions WHERE organization_id = $1 AND deployment_id = $2 AND ts > $3 AND ts <= $4 ORDER BY score', [payload.organizationId, payload.deploymentId, new Date(from), new Date(now)]);
+    'SELECT score FROM predictions WHERE organization_id = $1 AND deployment_id = $2 AND ts > $3 AND ts <= $4', [payload.organizationId, payload.deploymentId, new Date(from), new Date(now)]);
   if (rows.length < MIN_WINDOWS) return null;
-  const scores = Float64Array.from(rows, (r) => r.score);
-  const ks = ksTest(scores, Float64Array.from(reference.sample).sort());
-  return { predictions: rows.length, psi: round(psi(reference, scores)), ks: round(ks.statistic), pValue: round(ks.pValue) };
+  const drift = featureDrift(reference, Float64Array.from(rows, (r) => r.score));
+  return { predictions: rows.length, psi: round(drift.psi), ks: round(drift.ks), pValue: round(drift.pValue) };
 }
 
 /**

@@ -35,7 +35,9 @@ describe('experiments in GraphQL', () => {
 
   beforeAll(async () => {
     api = await startApi();
-    [data, viewer, approver] = await Promise.all(['data', 'viewer', 'approver'].map((u) => api.login(`${u}@northwind.example`)));
+    data = await api.login('data@northwind.example');
+    viewer = await api.login('viewer@northwind.example');
+    approver = await api.login('approver@northwind.example');
     const prisma = api.services.db.prisma;
     const type = await prisma.assetType.findFirstOrThrow({ where: { name: 'CNC machining centre' } });
     assets = (await prisma.asset.findMany({ where: { assetTypeId: type.id } })).map((a) => a.id);
