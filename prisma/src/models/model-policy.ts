@@ -1,5 +1,5 @@
 // A model's policy (Model.policy): when its insights fire, how drift is judged, and whether drift
-// retrains it and a better candidate is promoted without a person. Edited by data scientists
+// or a schedule retrains it and a better candidate is promoted without a person. Edited by data scientists
 // (updateModel), audited like every update; every field has a default.
 import { z } from 'zod';
 
@@ -20,7 +20,9 @@ export const modelPolicySchema = z.object({
   /** A drifting model starts a training run on the last retrainWindowHours without a person. */
   autoRetrain: z.boolean().default(false),
   retrainWindowHours: z.number().min(1).max(24 * 366).default(72),
-  /** A challenger beating the champion by at least promoteMargin is promoted without an approver. */
+  /** On a schedule, too: a training run on the last retrainWindowHours every retrainEveryHours (left out: none). */
+  retrainEveryHours: z.number().min(1).max(24 * 366).optional(),
+  /** A challenger whose experiment finds it better (p < 0.05) by at least promoteMargin (relative improvement of the metric) is promoted without an approver. */
   autoPromote: z.boolean().default(false),
   promoteMargin: z.number().min(0).max(1).default(0.05),
 }).strict();

@@ -26,6 +26,7 @@ import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
 import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
 import { runDriftCheck } from './drift-check.ts';
 import { runModelTraining } from './model-training.ts';
+import { startScheduledRetraining } from './scheduled-retraining.ts';
 
 const signingKey = signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const HOUR = 3_600_000;
@@ -146,5 +147,23 @@ describe('drift checks', () => {
     expect(report.features.performance.aucDrop).toBeCloseTo(0.99 - auc, 5);
     expect(report.features.performance.brier).toBeCloseTo(labelled.reduce((s, t) => s + (score(t) - (t >= incidentAt - 2 * HOUR && t < incidentAt ? 1 : 0)) ** 2, 0) / labelled.length, 5);
     expect(result.trainingRunId).toBeNull();
+  });
+
+  it('retrains on the policy\'s schedule: once per period, never beside a waiting run', async () => {
+    await relay?.stop();
+    relay = null;
+    await pool.query('UPDATE models SET policy = $2 WHERE id = $1', [modelId, { retrainEveryHours: 24, retrainWindowHours: 12 }]);
+    const at = drift + 30 * HOUR;
+    const [runId] = await startScheduledRetraining(pool, at);
+    const { rows: [run] } = await pool.query('SELECT trigger, status, base_version_id, data_window_start_at, data_window_end_at FROM training_runs WHERE id = $1', [runId]);
+    expect(run).toEqual({ trigger: 'SCHEDULE', status: 'QUEUED', base_version_id: versionId, data_window_start_at: new Date(at - 12 * HOUR), data_window_end_at: new Date(at) });
+    expect((await pool.query('SELECT job_id FROM outbox WHERE job_id = $1', [`training-${runId}`])).rows).toHaveLength(1);
+    // Waiting: nothing more, even a day later; done: nothing until the period has passed.
+    expect(await startScheduledRetraining(pool, at + 25 * HOUR)).toEqual([]);
+    await pool.query("UPDATE training_runs SET status = 'SUCCEEDED', created_at = $2 WHERE id = $1", [runId, new Date(at)]);
+    expect(await startScheduledRetraining(pool, at + 23 * HOUR)).toEqual([]);
+    expect(await startScheduledRetraining(pool, at + 25 * HOUR)).toHaveLength(1);
+    await pool.query('UPDATE models SET policy = $2 WHERE id = $1', [modelId, {}]);
+    expect(await startScheduledRetraining(pool, at + 60 * HOUR)).toEqual([]);
   });
 });

@@ -7,11 +7,12 @@
 // the report and the version) through the outbox, in the same transaction, without a person.
 import type pg from 'pg';
 import { appendAuditEvent, rawSqlOf } from '@threadline/db/audit/audit-log';
+import type { JsonValue } from '@threadline/db/audit/audit-hash';
 import { DEPLOYMENT_ASSETS_SQL } from '@threadline/db/models/deployment-scope';
 import { featureNames, featureSpecSchema } from '@threadline/db/models/feature-spec';
 import { modelPolicySchema } from '@threadline/db/models/model-policy';
 import { trainingParamsSchema } from '@threadline/db/models/training-params';
-import { addToOutbox } from '@threadline/db/outbox';
+import { requestTrainingRun } from '@threadline/db/models/training-runs';
 import { inTransaction } from '../db-transaction.ts';
 import { incidentsByAsset, loadIncidents, windowLabel } from '../ml/dataset.ts';
 import { cusumStep, featureDrift } from '../ml/drift.ts';
@@ -19,7 +20,6 @@ import { auc, confusionAt } from '../ml/metrics.ts';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import type { FeatureProfile } from '../ml/profile.ts';
 import { loadSeries } from '../ml/series.ts';
-import { modelTrainingJob } from '../queues/catalogue.ts';
 
 export interface DriftCheckResult {
   driftReportId: string | null;
@@ -83,14 +83,11 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
     if (!drifting || !policy.autoRetrain) return { driftReportId: report!.id, drifting, trainingRunId: null };
     const { rows: busy } = await client.query("SELECT 1 FROM training_runs WHERE organization_id = $1 AND model_id = $2 AND status IN ('QUEUED', 'RUNNING') FOR UPDATE", [payload.organizationId, d.model_id]);
     if (busy.length > 0) return { driftReportId: report!.id, drifting, trainingRunId: null };
-    const { rows: [run] } = await client.query<{ id: string }>(
-      `INSERT INTO training_runs (organization_id, model_id, base_version_id, drift_report_id, trigger, data_window_start_at, data_window_end_at, params)
-       VALUES ($1, $2, $3, $4, 'DRIFT', $5, $6, $7) RETURNING id`,
-      [payload.organizationId, d.model_id, d.model_version_id, report!.id, new Date(now - policy.retrainWindowHours * 3_600_000), new Date(now), JSON.stringify(d.run_params ?? {})]);
-    await appendAuditEvent(db, { organizationId: payload.organizationId, type: 'training_run.created', actor, subjectType: 'training_run', subjectId: run!.id,
-      payload: { v: 1, modelId: d.model_id, trigger: 'DRIFT', driftReportId: report!.id, baseVersionId: d.model_version_id } });
-    await addToOutbox(db, { organizationId: payload.organizationId, queue: modelTrainingJob.queue, name: modelTrainingJob.name, jobId: `training-${run!.id}`, payload: { organizationId: payload.organizationId, trainingRunId: run!.id } });
-    return { driftReportId: report!.id, drifting, trainingRunId: run!.id };
+    const runId = await requestTrainingRun(db, {
+      organizationId: payload.organizationId, modelId: d.model_id, trigger: 'DRIFT', baseVersionId: d.model_version_id, driftReportId: report!.id,
+      from: new Date(now - policy.retrainWindowHours * 3_600_000), to: new Date(now), params: (d.run_params ?? {}) as Record<string, JsonValue>,
+    }, actor);
+    return { driftReportId: report!.id, drifting, trainingRunId: runId };
   });
 }
 

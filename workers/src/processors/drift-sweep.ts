@@ -1,8 +1,10 @@
 // The scheduled sweep of live models: one drift-check job per live deployment and one evaluation
-// per running experiment, per sweep period (job ids name both, so a repeated sweep adds nothing).
+// per running experiment, per sweep period (job ids name both, so a repeated sweep adds nothing),
+// and the training runs the models' retraining schedules call for.
 import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import { driftCheckJob, experimentEvaluationJob } from '../queues/catalogue.ts';
+import { startScheduledRetraining } from './scheduled-retraining.ts';
 
 export async function runDriftSweep(pool: pg.Pool, models: Queue, everyMs: number, now = Date.now()): Promise<number> {
   const [deployments, experiments] = await Promise.all([
@@ -18,5 +20,6 @@ export async function runDriftSweep(pool: pg.Pool, models: Queue, everyMs: numbe
       name: experimentEvaluationJob.name, data: { organizationId: x.organization_id, experimentId: x.id }, opts: { ...experimentEvaluationJob.options, jobId: `experiment-${x.id}-${period}` },
     })),
   ]);
-  return deployments.rows.length + experiments.rows.length;
+  const retraining = await startScheduledRetraining(pool, now);
+  return deployments.rows.length + experiments.rows.length + retraining.length;
 }

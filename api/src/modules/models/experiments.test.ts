@@ -106,4 +106,20 @@ describe('experiments in GraphQL', () => {
     expect(listed.data!.experiments.nodes).toHaveLength(2);
     expect((await api.gql('{ verifyAuditChain { ok } }', {}, approver)).data!.verifyAuditChain.ok).toBe(true);
   });
+
+  it('answers lineage from a drift report to the runs it started and the versions they made', async () => {
+    const { pool } = api.services.db;
+    const { organizationId } = await api.services.db.prisma.model.findFirstOrThrow({ where: { id: modelId } });
+    const { rows: [report] } = await pool.query<{ id: string }>(
+      "INSERT INTO drift_reports (organization_id, model_version_id, deployment_id, window_start_at, window_end_at, features, drifting_share, drifting) VALUES ($1, $2, $3, now() - interval '1 day', now(), '{}', 0.5, true) RETURNING id",
+      [organizationId, versions[1], deploymentId]);
+    const { rows: [run] } = await pool.query<{ id: string }>(
+      "INSERT INTO training_runs (organization_id, model_id, base_version_id, drift_report_id, trigger, data_window_start_at, data_window_end_at, status) VALUES ($1, $2, $3, $4, 'DRIFT', now() - interval '3 days', now(), 'SUCCEEDED') RETURNING id",
+      [organizationId, modelId, versions[1], report!.id]);
+    await pool.query('UPDATE model_versions SET training_run_id = $2, parent_version_id = $3 WHERE id = $1', [versions[2], run!.id, versions[1]]);
+    const res = await api.gql(`query($id: ID!) { driftReport(id: $id) { drifting deployment { id } modelVersion { version }
+      trainingRuns { trigger baseVersion { version } outputs { version parent { version } } } } }`, { id: report!.id }, viewer);
+    expect(res.data!.driftReport).toEqual({ drifting: true, deployment: { id: deploymentId }, modelVersion: { version: 2 },
+      trainingRuns: [{ trigger: 'DRIFT', baseVersion: { version: 2 }, outputs: [{ version: 3, parent: { version: 2 } }] }] });
+  });
 });

@@ -106,6 +106,8 @@ export const modelResolvers: ClassType[] = [
   }),
   relationResolver('DriftReport', () => DriftReport, {
     modelVersion: belongsTo('ModelVersion', () => ModelVersion, 'modelVersionId'),
+    deployment: belongsTo('Deployment', () => Deployment, 'deploymentId', true),
+    trainingRuns: hasMany('TrainingRun', () => TrainingRun, 'driftReportId'),
   }),
   relationResolver('TrainingRun', () => TrainingRun, {
     model: belongsTo('Model', () => Model, 'modelId'),

@@ -129,7 +129,7 @@ export class DriftReport {
   @Field(() => ID, { nullable: true }) deploymentId!: string | null;
   @Field(() => DateTime) windowStartAt!: Date;
   @Field(() => DateTime) windowEndAt!: Date;
-  @Field(() => Json, { description: 'Per feature: PSI, KS statistic and p-value.' }) features!: unknown;
+  @Field(() => Json, { description: 'windows; per feature PSI, KS statistic and p-value, CUSUM (high, low, alarm) and drifting; predictionDrift (scores against the training scores); performance (predictions judged against incidents beside the holdout). See docs/models.md.' }) features!: unknown;
   @Field(() => Float) driftingShare!: number;
   @Field(() => Boolean) drifting!: boolean;
   @Field(() => DateTime) createdAt!: Date;

@@ -11,8 +11,9 @@ import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { expandExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
 import { createDeployment, retireDeployment } from '@threadline/db/models/deployments';
 import { moveAlias, registerVersion } from '@threadline/db/models/registry';
-import { addToOutbox } from '@threadline/db/outbox';
 import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
+import { requestTrainingRun } from '@threadline/db/models/training-runs';
+import type { JsonValue } from '@threadline/db/audit/audit-hash';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput, conflict, forbidden, notFound, requireUuid } from '../../common/errors.ts';
 import { registryCommand } from './registry-command.ts';
@@ -56,15 +57,10 @@ export class RegistryResolver {
     const model = await tenant.model.findFirst({ where: { id: requireUuid(input.modelId, 'modelId') } });
     if (!model) throw notFound('Model', input.modelId);
     if (!model.assetTypeId) throw badInput('The model names no asset type; set assetTypeId first, so its features can be found.', { field: 'modelId' });
-    const id = await registryCommand(ctx, async (db, actor, organizationId) => {
-      const [run] = await db.$queryRawUnsafe<{ id: string }[]>(
-        `INSERT INTO training_runs (organization_id, model_id, base_version_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id)
-         VALUES ($1::uuid, $2::uuid, $3::uuid, 'MANUAL', $4, $5, $6::jsonb, $7::uuid) RETURNING id`,
-        organizationId, model.id, input.baseVersionId ?? null, input.from, input.to, JSON.stringify(input.params ?? {}), actor.kind === 'USER' ? actor.id : null);
-      await appendAuditEvent(db, { organizationId, type: 'training_run.created', actor, subjectType: 'training_run', subjectId: run!.id, payload: { v: 1, modelId: model.id, from: input.from.toISOString(), to: input.to.toISOString(), params: JSON.parse(JSON.stringify(input.params ?? {})) } });
-      await addToOutbox(db, { organizationId, queue: 'models', name: 'model-training', jobId: `training-${run!.id}`, payload: { organizationId, trainingRunId: run!.id } });
-      return run!.id;
-    });
+    const id = await registryCommand(ctx, (db, actor, organizationId) => requestTrainingRun(db, {
+      organizationId, modelId: model.id, trigger: 'MANUAL', baseVersionId: input.baseVersionId ?? null, from: input.from, to: input.to,
+      params: JSON.parse(JSON.stringify(input.params ?? {})) as Record<string, JsonValue>,
+    }, actor));
     return (await tenant.trainingRun.findFirst({ where: { id } }))!;
   }
 

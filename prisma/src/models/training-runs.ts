@@ -1,0 +1,33 @@
+// Requesting a training run, whoever asks (a person, a drift report past the policy, the policy's
+// schedule): the queued run with its lineage (base version, triggering report, data window), its
+// audit event, and the training job in the outbox, all in the caller's transaction, so the job
+// starts exactly when the decision commits.
+import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import type { JsonValue } from '../audit/audit-hash.ts';
+import { addToOutbox } from '../outbox.ts';
+
+export interface TrainingRequest {
+  organizationId: string;
+  modelId: string;
+  trigger: 'MANUAL' | 'DRIFT' | 'SCHEDULE';
+  baseVersionId: string | null;
+  driftReportId?: string | null;
+  from: Date;
+  to: Date;
+  params: Record<string, JsonValue>;
+}
+
+export async function requestTrainingRun(db: RawSql, request: TrainingRequest, actor: AuditActor): Promise<string> {
+  const [run] = await db.$queryRawUnsafe<{ id: string }[]>(
+    `INSERT INTO training_runs (organization_id, model_id, base_version_id, drift_report_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id)
+     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::training_trigger, $6, $7, $8::jsonb, $9::uuid) RETURNING id`,
+    request.organizationId, request.modelId, request.baseVersionId, request.driftReportId ?? null, request.trigger, request.from, request.to,
+    JSON.stringify(request.params), actor.kind === 'USER' ? actor.id : null);
+  await appendAuditEvent(db, {
+    organizationId: request.organizationId, type: 'training_run.created', actor, subjectType: 'training_run', subjectId: run!.id,
+    payload: { v: 1, modelId: request.modelId, trigger: request.trigger, baseVersionId: request.baseVersionId, driftReportId: request.driftReportId ?? null,
+      from: request.from.toISOString(), to: request.to.toISOString(), params: request.params },
+  });
+  await addToOutbox(db, { organizationId: request.organizationId, queue: 'models', name: 'model-training', jobId: `training-${run!.id}`, payload: { organizationId: request.organizationId, trainingRunId: run!.id } });
+  return run!.id;
+}
