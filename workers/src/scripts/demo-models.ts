@@ -4,12 +4,14 @@
 // and the last quarter hour for the other spindles, so live scoring starts at once), trains the
 // spindle failure-risk model on them, signs and registers it, names it champion and deploys it to
 // `cloud-inference` (every CNC, scored live from the simulator's data) and to the `lej-edge-01`
-// gateway (for edge bundles). A no-op when the model exists.
+// gateway (for edge bundles); then trains an MLP candidate and runs it as an A/B challenger on a
+// fifth of the spindles. A no-op when the model exists.
 import pino from 'pino';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { createDeployment } from '@threadline/db/models/deployments';
+import { CHAMPION_ALIAS, startExperiment } from '@threadline/db/models/experiments';
 import { moveAlias, publishSigningKey } from '@threadline/db/models/registry';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
@@ -57,17 +59,26 @@ try {
       `INSERT INTO models (organization_id, name, task, asset_type_id, use_case_id, owner_id, risk_class, description)
        VALUES ($1, $2, 'FAILURE_RISK', $3, $4, $5, 'LIMITED', 'Probability that a spindle fails within 2 hours, from 10-minute windows of vibration, temperature, load and power.') RETURNING id`,
       [org, DEMO_MODEL, ids!.type, ids!.use_case, ids!.owner])).rows[0]!.id;
-    const runId = (await pool.query<{ id: string }>(
-      `INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id)
-       VALUES ($1, $2, 'MANUAL', $3, $4, '{"family": "LOGISTIC"}', $5) RETURNING id`, [org, modelId, new Date(from), new Date(to), ids!.owner])).rows[0]!.id;
-    const trained = await runModelTraining({ pool, signingKey: key, trustedKeys: trustedKeySet(key, config.MODEL_TRUSTED_KEYS) }, { organizationId: org, trainingRunId: runId }, true);
-    await inTransaction(pool, async (client) => {
+    const train = async (family: string, baseVersionId: string | null) => {
+      const runId = (await pool.query<{ id: string }>(
+        `INSERT INTO training_runs (organization_id, model_id, base_version_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id)
+         VALUES ($1, $2, $3, 'MANUAL', $4, $5, $6, $7) RETURNING id`, [org, modelId, baseVersionId, new Date(from), new Date(to), { family }, ids!.owner])).rows[0]!.id;
+      return runModelTraining({ pool, signingKey: key, trustedKeys: trustedKeySet(key, config.MODEL_TRUSTED_KEYS) }, { organizationId: org, trainingRunId: runId }, true);
+    };
+    const trained = await train('LOGISTIC', null);
+    const cloud = await inTransaction(pool, async (client) => {
       const db = rawSqlOf(client);
-      await moveAlias(db, org, modelId, 'champion', trained.versionId!, system);
-      await createDeployment(db, { organizationId: org, modelId, versionId: null, alias: 'champion', edgeTargetId: ids!.cloud, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
-      await createDeployment(db, { organizationId: org, modelId, versionId: null, alias: 'champion', edgeTargetId: ids!.edge, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
+      await moveAlias(db, org, modelId, CHAMPION_ALIAS, trained.versionId!, system);
+      await createDeployment(db, { organizationId: org, modelId, versionId: null, alias: CHAMPION_ALIAS, edgeTargetId: ids!.edge, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
+      return createDeployment(db, { organizationId: org, modelId, versionId: null, alias: CHAMPION_ALIAS, edgeTargetId: ids!.cloud, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
     });
-    log.info({ points: played.points, events: played.events, version: trained.version }, 'trained, signed and deployed the demo model');
+    // A candidate (the MLP, judged against the champion on its holdout) as an A/B challenger on a
+    // fifth of the spindles: the experiment the models page shows and an approver decides.
+    const candidate = await train('MLP', trained.versionId);
+    await inTransaction(pool, (client) => startExperiment(rawSqlOf(client), {
+      organizationId: org, championDeploymentId: cloud.id, challengerVersionId: candidate.versionId!, kind: 'AB_TEST', trafficShare: 0.2, metric: 'brier',
+    }, system));
+    log.info({ points: played.points, events: played.events, champion: trained.version, challenger: candidate.version }, 'trained, signed and deployed the demo model; its challenger runs on a fifth of the spindles');
   }
 } finally {
   await pool.end();
