@@ -1,0 +1,39 @@
+// UseCase.roi: projected (from targets, over a planning horizon) and realised (from measurements,
+// kickoff to now) figures, with the KPIs and cost items behind them (prisma/src/value/roi.ts).
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { RoiBasis } from '@threadline/db/client';
+import { computeRoi, monthStart } from '@threadline/db/value/roi';
+import { tenantOf, type Context } from '../../context.ts';
+import { badInput } from '../../common/errors.ts';
+import { UseCase } from './value.types.ts';
+import { RoiFigures } from './roi.types.ts';
+
+const PLANNING_MONTHS = 36;
+const MAX_MONTHS = 240;
+
+/** Whole or begun months from kickoff to `now` (at least one). */
+function monthsSince(kickoffAt: Date, now: Date): number {
+  let m = 1;
+  while (m < MAX_MONTHS && monthStart(kickoffAt, m + 1) <= now) m += 1;
+  return m;
+}
+
+@Resolver(() => UseCase)
+export class RoiResolver {
+  @FieldResolver(() => RoiFigures, { nullable: true, description: 'ROI, payback and NPV (DESIGN §2): PROJECTED from targets over `months` (36 unless given), REALISED from measurements from kickoff to now. Null until the use case has a kickoff.' })
+  async roi(@Root() useCase: UseCase, @Arg('basis', () => RoiBasis) basis: RoiBasis, @Arg('months', () => Int, { nullable: true }) months: number | null, @Ctx() ctx: Context): Promise<RoiFigures | null> {
+    if (months !== null && (months < 1 || months > MAX_MONTHS)) throw badInput(`months lies between 1 and ${MAX_MONTHS}.`, { field: 'months' });
+    if (!useCase.kickoffAt) return null;
+    const { tenant } = tenantOf(ctx);
+    const [kpis, costs] = await Promise.all([
+      tenant.kpi.findMany({ where: { useCaseId: useCase.id }, orderBy: { name: 'asc' }, include: basis === RoiBasis.REALISED ? { measurements: { orderBy: { measuredAt: 'asc' } } } : undefined }),
+      tenant.costItem.findMany({ where: { useCaseId: useCase.id }, orderBy: { startsAt: 'asc' } }),
+    ]);
+    return computeRoi({
+      kickoffAt: useCase.kickoffAt, discountRateAnnual: useCase.discountRateAnnual,
+      months: months ?? (basis === RoiBasis.PROJECTED ? PLANNING_MONTHS : monthsSince(useCase.kickoffAt, new Date())),
+      kpis: kpis.map((k) => ({ ...k, measurements: ('measurements' in k ? (k.measurements as { measuredAt: Date; value: number }[]) : []).map((m) => ({ at: m.measuredAt, value: m.value })) })),
+      costs,
+    }, basis);
+  }
+}
