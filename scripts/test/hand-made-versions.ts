@@ -1,5 +1,5 @@
-// Tests' model versions without training: a logistic model over the CNC machining centre's signals
-// (mean and max over 5-minute windows on a 10 s grid), exported to ONNX and registered signed.
+// Tests' model versions without training: logistic models exported to ONNX, e.g. over the CNC
+// machining centre's signals (mean and max over 5-minute windows on a 10 s grid), registered signed.
 import type pg from 'pg';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
@@ -21,11 +21,15 @@ export async function cncFeatureSpec(pool: pg.Pool, organizationId: string): Pro
   return { assetTypeId: type!.id, spec, scale: properties.flatMap((p) => [p.max_value - p.min_value, p.max_value - p.min_value]) };
 }
 
+/** The ONNX graph of a logistic model standardised around the spec's reference. */
+export function handMadeOnnx(spec: FeatureSpec, scale: number[], weights: number[], bias: number): Uint8Array {
+  const model = toFloat32({ family: 'LOGISTIC', standardizer: { center: spec.reference, scale }, weights, bias });
+  return exportOnnx(model, spec.reference, { name: 'hand-made', features: featureNames(spec) });
+}
+
 /** Registers a logistic version of the model with every weight `weight`; returns its id. */
 export async function registerHandMadeVersion(client: pg.PoolClient | pg.Pool, signingKey: SigningKey, model: { organizationId: string; id: string; spec: FeatureSpec; scale: number[] }, weight: number, bias: number, threshold: number): Promise<string> {
-  const f = model.spec.reference.length;
-  const trained = toFloat32({ family: 'LOGISTIC', standardizer: { center: model.spec.reference, scale: model.scale }, weights: new Array(f).fill(weight), bias });
-  const onnx = exportOnnx(trained, model.spec.reference, { name: 'hand-made', features: featureNames(model.spec) });
+  const onnx = handMadeOnnx(model.spec, model.scale, new Array(model.spec.reference.length).fill(weight), bias);
   return (await registerVersion(rawSqlOf(client), { organizationId: model.organizationId, modelId: model.id, family: 'LOGISTIC', onnx, featureSpec: model.spec, threshold, metrics: {}, referenceProfile: {} },
     signingKey, { kind: 'SYSTEM', id: null, label: 'test' })).id;
 }

@@ -7,6 +7,8 @@ export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'ANOMALY_ZSCORE'] as const;
 
 export const DEFAULT_CLASSIFIER_PARAMS = { epochs: 400, learningRate: 0.05, l2: 1e-3, hiddenUnits: 8, seed: 7 } as const;
 
+const DEFAULT_HORIZON_MINUTES = 120;
+
 export const trainingParamsSchema = z.object({
   family: z.enum(MODEL_FAMILIES).optional(),
   signals: z.array(z.string().min(1)).min(1).max(64).optional(),
@@ -14,7 +16,7 @@ export const trainingParamsSchema = z.object({
   windowSeconds: z.number().int().min(10).max(86_400).default(600),
   stepSeconds: z.number().int().min(1).max(3_600).default(10),
   trainingStepSeconds: z.number().int().min(1).max(3_600).default(60),
-  horizonMinutes: z.number().min(1).max(7 * 24 * 60).default(120),
+  horizonMinutes: z.number().min(1).max(7 * 24 * 60).default(DEFAULT_HORIZON_MINUTES),
   assetIds: z.array(z.uuid()).max(10_000).optional(),
   epochs: z.number().int().min(1).max(5_000).default(DEFAULT_CLASSIFIER_PARAMS.epochs),
   learningRate: z.number().positive().max(1).default(DEFAULT_CLASSIFIER_PARAMS.learningRate),
@@ -23,6 +25,11 @@ export const trainingParamsSchema = z.object({
   seed: z.number().int().default(DEFAULT_CLASSIFIER_PARAMS.seed),
 }).strict();
 export type TrainingParams = z.infer<typeof trainingParamsSchema>;
+
+/** How far ahead a version's labels look (its run's horizon), in ms: what its predictions are judged against. */
+export function horizonMsOf(runParams: unknown): number {
+  return (trainingParamsSchema.safeParse(runParams ?? {}).data?.horizonMinutes ?? DEFAULT_HORIZON_MINUTES) * 60_000;
+}
 
 /** The schema's complaints in one line. */
 export function trainingParamsProblems(error: z.ZodError): string {

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { VersionCache } from '../inference/version-cache.ts';
 import type { Dataset } from './dataset.ts';
 import { computeFeatures, scorable } from './features.ts';
-import { auc, confusionAt } from './metrics.ts';
+import { auc, brierScore, confusionAt } from './metrics.ts';
 import { packRows } from './onnx-runner.ts';
 import { loadSeries } from './series.ts';
 
@@ -65,6 +65,5 @@ export async function compareWithChampion(
 }
 
 function armMetrics(scores: readonly number[], labels: readonly number[], threshold: number): ArmMetrics {
-  const brier = scores.reduce((s, p, i) => s + (p - labels[i]!) ** 2, 0) / scores.length;
-  return { auc: auc(scores, labels), brier, f1: confusionAt(scores, labels, threshold).f1 };
+  return { auc: auc(scores, labels), brier: brierScore(scores, labels), f1: confusionAt(scores, labels, threshold).f1 };
 }

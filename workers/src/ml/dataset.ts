@@ -39,7 +39,11 @@ export function windowLabel(own: readonly Incident[], end: number, windowMs: num
 
 export function incidentsByAsset(incidents: readonly Incident[]): Map<string, Incident[]> {
   const byAsset = new Map<string, Incident[]>();
-  for (const i of incidents) byAsset.set(i.assetId, [...(byAsset.get(i.assetId) ?? []), i]);
+  for (const i of incidents) {
+    const own = byAsset.get(i.assetId);
+    if (own) own.push(i);
+    else byAsset.set(i.assetId, [i]);
+  }
   return byAsset;
 }
 
@@ -58,13 +62,14 @@ export async function buildDataset(pool: pg.Pool, spec: FeatureSpec, request: Da
   const to = request.to.getTime();
   const horizon = request.horizonMinutes * 60_000;
   const incidents = await loadIncidents(pool, request.organizationId, request.assetIds, from - spec.windowSeconds * 1000, to + horizon);
+  const byAsset = incidentsByAsset(incidents);
   const split = from + (to - from) * (1 - HOLDOUT_SHARE);
   const train: Dataset = { rows: [], labels: [], windowEnds: [], assetIds: [] };
   const holdout: Dataset = { rows: [], labels: [], windowEnds: [], assetIds: [] };
   const trainingGrid = { ...spec, stepSeconds: request.stepSeconds };
   for (const assetId of request.assetIds) {
     const series = (await loadSeries(pool, request.organizationId, [{ assetId, after: from - spec.windowSeconds * 1000, upTo: to }], spec.signals.map((s) => s.name))).get(assetId)!;
-    const own = incidents.filter((i) => i.assetId === assetId);
+    const own = byAsset.get(assetId) ?? [];
     const ends = gridEnds(trainingGrid, from + spec.windowSeconds * 1000, to);
     for (const row of computeFeatures(spec, series, ends)) {
       const end = row.windowEnd;

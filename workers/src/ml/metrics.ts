@@ -1,5 +1,5 @@
-// Holdout metrics of a scorer: ROC AUC, and precision, recall and F1 at a threshold; the threshold
-// with the best F1 on training data.
+// Holdout metrics of a scorer: ROC AUC, the Brier score, and precision, recall and F1 at a
+// threshold; the threshold with the best F1 on training data.
 
 /** The q-quantile of ascending values (linear interpolation). */
 export function quantile(sorted: readonly number[], q: number): number {
@@ -25,6 +25,13 @@ export function auc(scores: readonly number[], labels: readonly number[]): numbe
     i = j;
   }
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** Mean squared difference between scores and 0/1 labels; 0 without windows. */
+export function brierScore(scores: readonly number[], labels: readonly number[]): number {
+  let sum = 0;
+  scores.forEach((s, i) => { sum += (s - labels[i]!) ** 2; });
+  return scores.length === 0 ? 0 : sum / scores.length;
 }
 
 export interface Confusion {

@@ -11,12 +11,12 @@ import type { JsonValue } from '@threadline/db/audit/audit-hash';
 import { DEPLOYMENT_ASSETS_SQL } from '@threadline/db/models/deployment-scope';
 import { featureNames, featureSpecSchema } from '@threadline/db/models/feature-spec';
 import { modelPolicySchema } from '@threadline/db/models/model-policy';
-import { trainingParamsSchema } from '@threadline/db/models/training-params';
+import { horizonMsOf } from '@threadline/db/models/training-params';
 import { requestTrainingRun } from '@threadline/db/models/training-runs';
 import { inTransaction } from '../db-transaction.ts';
 import { incidentsByAsset, loadIncidents, windowLabel } from '../ml/dataset.ts';
 import { cusumStep, featureDrift } from '../ml/drift.ts';
-import { auc, confusionAt } from '../ml/metrics.ts';
+import { auc, brierScore, confusionAt } from '../ml/metrics.ts';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import type { FeatureProfile } from '../ml/profile.ts';
 import { loadSeries } from '../ml/series.ts';
@@ -67,7 +67,7 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
   const driftingShare = features.filter((f) => f.drifting).length / features.length;
   const drifting = driftingShare >= policy.driftShare && driftingShare > 0;
   const predictionDrift = await scoreDrift(pool, payload, from, now, d.reference_profile.score);
-  const horizonMs = (trainingParamsSchema.safeParse(d.run_params ?? {}).data?.horizonMinutes ?? 120) * 60_000;
+  const horizonMs = horizonMsOf(d.run_params);
   const performance = await performanceOf(pool, payload, { from, upTo: now - horizonMs, windowMs, horizonMs, threshold: d.threshold, holdout: d.metrics });
 
   return inTransaction(pool, async (client) => {
@@ -127,7 +127,7 @@ async function performanceOf(pool: pg.Pool, payload: { organizationId: string; d
   const holdoutAuc = typeof w.holdout.auc === 'number' ? w.holdout.auc : null;
   return {
     windows: scores.length, positives: at.positives, auc: recentAuc === null ? null : round(recentAuc),
-    brier: round(scores.reduce((s, p, i) => s + (p - labels[i]!) ** 2, 0) / Math.max(scores.length, 1)),
+    brier: round(brierScore(scores, labels)),
     precision: round(at.precision), recall: round(at.recall),
     holdout: { auc: holdoutAuc, precision: w.holdout.precision ?? null, recall: w.holdout.recall ?? null },
     aucDrop: recentAuc !== null && holdoutAuc !== null ? round(holdoutAuc - recentAuc) : null,

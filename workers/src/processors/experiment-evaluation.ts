@@ -16,7 +16,7 @@ import { CHAMPION_ALIAS, type ExperimentMetric } from '@threadline/db/models/exp
 import { featureSpecSchema } from '@threadline/db/models/feature-spec';
 import { modelPolicySchema } from '@threadline/db/models/model-policy';
 import { moveAlias } from '@threadline/db/models/registry';
-import { trainingParamsSchema } from '@threadline/db/models/training-params';
+import { horizonMsOf } from '@threadline/db/models/training-params';
 import { inTransaction } from '../db-transaction.ts';
 import { incidentsByAsset, loadIncidents, windowLabel, type Incident } from '../ml/dataset.ts';
 import { pairedTest, sampleOf, welchTest, type TTestResult } from '../ml/t-tests.ts';
@@ -83,7 +83,7 @@ export async function runExperimentEvaluation(pool: pg.Pool, payload: { organiza
   const spec = featureSpecSchema.safeParse(x?.feature_spec);
   if (!x || !spec.success || !(x.metric in LOSS)) return null;
   const policy = modelPolicySchema.parse(x.policy ?? {});
-  const horizonMs = (trainingParamsSchema.safeParse(x.params ?? {}).data?.horizonMinutes ?? 120) * 60_000;
+  const horizonMs = horizonMsOf(x.params);
   const windowMs = spec.data.windowSeconds * 1000;
   const upTo = now - horizonMs;
   const started = Number(x.started);

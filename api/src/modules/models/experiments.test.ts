@@ -5,17 +5,15 @@
 // ending one by hand returns its assets to the champion, all in a verifiable audit chain.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
-import { exportOnnx } from '../../../../workers/src/ml/onnx-export.ts';
+import type { FeatureSpec } from '@threadline/db/models/feature-spec';
 import { startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
+import { handMadeOnnx } from '../../../../scripts/test/hand-made-versions.ts';
 
 const spec: FeatureSpec = {
   version: 1, windowSeconds: 300, stepSeconds: 10, aggregates: ['mean'],
   signals: [{ name: 'spindle_vibration', unit: 'mm/s', min: 0, max: 7.1 }], reference: [3],
 };
-const onnxOf = (bias: number) => Buffer.from(exportOnnx(
-  { family: 'LOGISTIC', standardizer: { center: spec.reference, scale: [1] }, weights: [1], bias }, spec.reference, { name: 'external', features: featureNames(spec) },
-)).toString('base64');
+const onnxOf = (bias: number) => Buffer.from(handMadeOnnx(spec, [1], [1], bias)).toString('base64');
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 const START = `mutation($i: StartExperimentInput!) { startExperiment(input: $i) {

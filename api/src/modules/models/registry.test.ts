@@ -9,18 +9,15 @@ import { keyIdOf } from '@threadline/db/audit/audit-keys';
 import { verifyBundle } from '@threadline/db/models/edge-bundle';
 import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { OUTBOX_CHANNEL } from '@threadline/db/outbox';
-import { exportOnnx } from '../../../../workers/src/ml/onnx-export.ts';
 import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
+import { handMadeOnnx } from '../../../../scripts/test/hand-made-versions.ts';
 
 const spec: FeatureSpec = {
   version: 1, windowSeconds: 300, stepSeconds: 10, aggregates: ['mean', 'max'],
   signals: [{ name: 'spindle_vibration', unit: 'mm/s', min: 0, max: 7.1 }, { name: 'spindle_temperature', unit: '°C', min: 15, max: 65 }],
   reference: [3, 4, 40, 45],
 };
-const onnxOf = (bias: number) => Buffer.from(exportOnnx(
-  { family: 'LOGISTIC', standardizer: { center: spec.reference, scale: [1, 1, 10, 10] }, weights: [1, 0.5, 0.2, 0.1], bias },
-  spec.reference, { name: 'external', features: featureNames(spec) },
-)).toString('base64');
+const onnxOf = (bias: number) => Buffer.from(handMadeOnnx(spec, [1, 1, 10, 10], [1, 0.5, 0.2, 0.1], bias)).toString('base64');
 
 describe('the model registry', () => {
   let api: ApiHarness;
