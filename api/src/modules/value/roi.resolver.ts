@@ -5,7 +5,7 @@ import { RoiBasis } from '@threadline/db/client';
 import { computeRoi, monthStart } from '@threadline/db/value/roi';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput } from '../../common/errors.ts';
-import { UseCase } from './value.types.ts';
+import { CostItem, Kpi, KpiMeasurement, UseCase } from './value.types.ts';
 import { RoiFigures } from './roi.types.ts';
 
 const PLANNING_MONTHS = 36;
@@ -24,15 +24,19 @@ export class RoiResolver {
   async roi(@Root() useCase: UseCase, @Arg('basis', () => RoiBasis) basis: RoiBasis, @Arg('months', () => Int, { nullable: true }) months: number | null, @Ctx() ctx: Context): Promise<RoiFigures | null> {
     if (months !== null && (months < 1 || months > MAX_MONTHS)) throw badInput(`months lies between 1 and ${MAX_MONTHS}.`, { field: 'months' });
     if (!useCase.kickoffAt) return null;
-    const { tenant } = tenantOf(ctx);
+    // Batched per request (DataLoader): a list of use cases costs the same few statements as one.
+    const { loaders } = tenantOf(ctx);
     const [kpis, costs] = await Promise.all([
-      tenant.kpi.findMany({ where: { useCaseId: useCase.id }, orderBy: { name: 'asc' }, include: basis === RoiBasis.REALISED ? { measurements: { orderBy: { measuredAt: 'asc' } } } : undefined }),
-      tenant.costItem.findMany({ where: { useCaseId: useCase.id }, orderBy: { startsAt: 'asc' } }),
+      loaders.manyBy('Kpi', 'useCaseId').load(useCase.id) as unknown as Promise<Kpi[]>,
+      loaders.manyBy('CostItem', 'useCaseId').load(useCase.id) as unknown as Promise<CostItem[]>,
     ]);
+    const measurements = basis === RoiBasis.REALISED
+      ? await Promise.all(kpis.map((k) => loaders.manyBy('KpiMeasurement', 'kpiId', 'measuredAt').load(k.id) as unknown as Promise<KpiMeasurement[]>))
+      : kpis.map(() => []);
     return computeRoi({
       kickoffAt: useCase.kickoffAt, discountRateAnnual: useCase.discountRateAnnual,
       months: months ?? (basis === RoiBasis.PROJECTED ? PLANNING_MONTHS : monthsSince(useCase.kickoffAt, new Date())),
-      kpis: kpis.map((k) => ({ ...k, measurements: ('measurements' in k ? (k.measurements as { measuredAt: Date; value: number }[]) : []).map((m) => ({ at: m.measuredAt, value: m.value })) })),
+      kpis: kpis.map((k, i) => ({ ...k, measurements: measurements[i]!.map((m) => ({ at: m.measuredAt, value: m.value })) })),
       costs,
     }, basis);
   }

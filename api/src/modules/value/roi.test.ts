@@ -53,6 +53,19 @@ describe('use-case ROI in GraphQL', () => {
     expect(toNow.data!.useCase.roi.kpis[0].note).toBe('no measurement in the last 30 days');
   });
 
+  it('costs a fixed number of statements for a whole list of use cases', async () => {
+    const query = '{ useCases { nodes { name projected: roi(basis: PROJECTED) { roi } realised: roi(basis: REALISED) { roi } } } }';
+    let useCases = 0;
+    const statements = await api.countStatements(async () => {
+      const res = await api.gql(query, {}, admin);
+      expect(res.errors).toBeUndefined();
+      useCases = res.data!.useCases.nodes.filter((u: { projected: unknown }) => u.projected).length;
+    });
+    expect(useCases).toBeGreaterThanOrEqual(4);
+    // auth (1) + page and count (2) + KPIs, cost items, measurements (1 each)
+    expect(statements).toBeLessThanOrEqual(6);
+  });
+
   it('gives no figures before kickoff and refuses a bad horizon', async () => {
     const planned = await create('useCase', { name: 'Not started' });
     expect((await api.gql(ROI, { id: planned, basis: 'PROJECTED' }, admin)).data!.useCase.roi).toBeNull();
