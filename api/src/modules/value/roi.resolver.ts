@@ -5,7 +5,7 @@ import { RoiBasis } from '@threadline/db/client';
 import { computeRoi, monthStart } from '@threadline/db/value/roi';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput } from '../../common/errors.ts';
-import { CostItem, Kpi, KpiMeasurement, UseCase } from './value.types.ts';
+import { UseCase, type CostItem, type Kpi, type KpiMeasurement } from './value.types.ts';
 import { RoiFigures } from './roi.types.ts';
 
 const PLANNING_MONTHS = 36;
