@@ -9,6 +9,7 @@ import { governanceResolvers } from './modules/governance/governance.resolver.ts
 import { modelResolvers } from './modules/models/models.resolver.ts';
 import { registryResolvers } from './modules/models/registry.resolver.ts';
 import { ExperimentResolver } from './modules/models/experiments.resolver.ts';
+import { DeploymentAssetsResolver } from './modules/models/deployment-assets.ts';
 import { PromotionResolver } from './modules/models/promotion.resolver.ts';
 import { peopleResolvers } from './modules/people/people.resolver.ts';
 import { plantResolvers } from './modules/plant/plant.resolver.ts';
@@ -19,7 +20,7 @@ import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
 
 export const resolvers: ClassType[] = [
-  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, ...waveResolvers, ...peopleResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
+  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, ...waveResolvers, ...peopleResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, DeploymentAssetsResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

@@ -2,6 +2,7 @@
 // target, retire a deployment, and tell the inference dispatchers that deployments changed. Each
 // write appends its audit event in the caller's transaction.
 import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import { Refusal } from '../refusal.ts';
 import { DEPLOYMENTS_CHANNEL } from './deployment-scope.ts';
 
 /** Appends to the assignment history: from now on the deployment runs `versionId` (null: nothing). */
@@ -29,23 +30,17 @@ export interface NewDeployment {
   trafficShare: number;
 }
 
-export class RegistryRefusal extends Error {
-  constructor(message: string, readonly field: string) {
-    super(message);
-  }
-}
-
 /** Deploys a version (or whatever version an alias names, following it from then on) to a target. */
 export async function createDeployment(db: RawSql, input: NewDeployment, actor: AuditActor): Promise<{ id: string; versionId: string }> {
   let versionId = input.versionId;
   if (input.alias) {
     const [aliased] = await db.$queryRawUnsafe<{ model_version_id: string }[]>('SELECT model_version_id FROM model_aliases WHERE organization_id = $1::uuid AND model_id = $2::uuid AND alias = $3', input.organizationId, input.modelId, input.alias);
-    if (!aliased) throw new RegistryRefusal(`model has no alias ${input.alias}; set it first`, 'alias');
+    if (!aliased) throw new Refusal(`model has no alias ${input.alias}; set it first`, 'alias');
     versionId = aliased.model_version_id;
   }
   const [version] = await db.$queryRawUnsafe<{ id: string; retired_at: Date | null }[]>('SELECT id, retired_at FROM model_versions WHERE organization_id = $1::uuid AND model_id = $2::uuid AND id = $3::uuid', input.organizationId, input.modelId, versionId);
-  if (!version) throw new RegistryRefusal('the version does not belong to the model', 'versionId');
-  if (version.retired_at) throw new RegistryRefusal('the version is retired and cannot be deployed', 'versionId');
+  if (!version) throw new Refusal('the version does not belong to the model', 'versionId');
+  if (version.retired_at) throw new Refusal('the version is retired and cannot be deployed', 'versionId');
   const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
     `INSERT INTO deployments (organization_id, model_version_id, alias, edge_target_id, asset_id, mode, traffic_share, status, deployed_by_id, deployed_at)
      VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5::uuid, $6::deployment_mode, $7, 'ACTIVE', $8::uuid, now()) RETURNING id`,

@@ -7,7 +7,8 @@
 import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { DEPLOYMENT_ASSETS_SQL } from './deployment-scope.ts';
-import { createDeployment, RegistryRefusal, retireDeployment } from './deployments.ts';
+import { Refusal } from '../refusal.ts';
+import { createDeployment, retireDeployment } from './deployments.ts';
 
 export const CHAMPION_ALIAS = 'champion';
 
@@ -45,17 +46,17 @@ export async function startExperiment(db: RawSql, input: NewExperiment, actor: A
        FROM deployments d JOIN model_versions v ON v.organization_id = d.organization_id AND v.id = d.model_version_id
        JOIN edge_targets e ON e.organization_id = d.organization_id AND e.id = d.edge_target_id
       WHERE d.organization_id = $1::uuid AND d.id = $2::uuid FOR UPDATE OF d`, input.organizationId, input.championDeploymentId);
-  if (!champion) throw new RegistryRefusal('no such deployment', 'championDeploymentId');
-  if (champion.mode !== 'CHAMPION' || (champion.status !== 'ACTIVE' && champion.status !== 'FALLBACK')) throw new RegistryRefusal('the deployment is not a live champion deployment', 'championDeploymentId');
-  if (champion.target_kind !== 'CLOUD') throw new RegistryRefusal('experiments run on deployments the cloud workers score; an edge device scores the version in its bundle', 'championDeploymentId');
-  if (champion.model_version_id === input.challengerVersionId) throw new RegistryRefusal('the challenger is the version the champion deployment already runs', 'challengerVersionId');
+  if (!champion) throw new Refusal('no such deployment', 'championDeploymentId');
+  if (champion.mode !== 'CHAMPION' || (champion.status !== 'ACTIVE' && champion.status !== 'FALLBACK')) throw new Refusal('the deployment is not a live champion deployment', 'championDeploymentId');
+  if (champion.target_kind !== 'CLOUD') throw new Refusal('experiments run on deployments the cloud workers score; an edge device scores the version in its bundle', 'championDeploymentId');
+  if (champion.model_version_id === input.challengerVersionId) throw new Refusal('the challenger is the version the champion deployment already runs', 'challengerVersionId');
   const [running] = await db.$queryRawUnsafe<{ id: string }[]>("SELECT id FROM experiments WHERE organization_id = $1::uuid AND champion_deployment_id = $2::uuid AND status = 'RUNNING'", input.organizationId, champion.id);
-  if (running) throw new RegistryRefusal(`experiment ${running.id} already runs on this deployment; end it first`, 'championDeploymentId');
+  if (running) throw new Refusal(`experiment ${running.id} already runs on this deployment; end it first`, 'championDeploymentId');
   const [{ n }] = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2::uuid`, input.organizationId, champion.id) as [{ n: number }];
   const share = input.kind === 'AB_TEST' ? input.trafficShare : 1;
   const challengerAssets = Math.round(share * n);
   if (input.kind === 'AB_TEST' && (challengerAssets < 1 || challengerAssets >= n)) {
-    throw new RegistryRefusal(`a share of ${input.trafficShare} gives the challenger ${challengerAssets} of the deployment's ${n} assets; each arm needs at least one`, 'trafficShare');
+    throw new Refusal(`a share of ${input.trafficShare} gives the challenger ${challengerAssets} of the deployment's ${n} assets; each arm needs at least one`, 'trafficShare');
   }
   const deployment = await createDeployment(db, {
     organizationId: input.organizationId, modelId: champion.model_id, versionId: input.challengerVersionId, alias: null,

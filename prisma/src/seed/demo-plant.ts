@@ -257,14 +257,14 @@ export async function seedDemoPlant(prisma: PrismaClient, now = new Date()): Pro
         { organizationId, waveId: visionPilot.id, kpiId: escapes.id, threshold: 0.6, windowDays: 30 },
       ],
     });
-    const decision = await tx.gateDecision.create({
+    await tx.gateDecision.create({
       data: {
         organizationId, waveId: pdmPilot.id, outcome: 'ADVANCE', decidedById: users.APPROVER.id, decidedAt: monthsAgo(now, 4),
         rationale: 'Downtime on the pilot spindles fell from 42 to 35 h/month; operators trust the alerts. Advance to both Leipzig lines.',
         gateResults: [{ kpi: 'Unplanned downtime', threshold: 36, value: 35.2, passing: true }],
       },
     });
-    await tx.approval.create({ data: { organizationId, subjectType: 'GATE_DECISION', subjectId: decision.id, status: 'APPROVED', requestedById: users.DATA_SCIENTIST.id, approverId: users.APPROVER.id, decidedAt: monthsAgo(now, 4), comment: 'Gate evidence reviewed.' } });
+    await tx.approval.create({ data: { organizationId, subjectType: 'GATE_DECISION', subjectId: pdmPilot.id, status: 'APPROVED', requestedById: users.DATA_SCIENTIST.id, approverId: users.APPROVER.id, decidedAt: monthsAgo(now, 4), comment: 'Gate evidence reviewed.' } });
 
     // Squads with every role, OKRs whose key results track KPIs, and the review rhythm.
     const squadDefs = [

@@ -1,6 +1,6 @@
 // The closed catalogue of audit event types. A type is never renamed or reused for another
 // meaning; new ones are added and CATALOGUE_VERSION raised. Each payload carries `v`.
-export const AUDIT_CATALOGUE_VERSION = 3;
+export const AUDIT_CATALOGUE_VERSION = 4;
 
 export const AUDIT_SUBJECTS = [
   'organization', 'user', 'api_key', 'site', 'line', 'asset_type', 'asset_type_property', 'asset', 'signal',
@@ -14,6 +14,7 @@ export const AUDIT_SUBJECTS = [
 export const SPECIAL_EVENTS = [
   'api_key.revoked', 'user.signed_in', 'model_version.refused', 'model_version.retired', 'model_alias.moved',
   'deployment.retired', 'deployment.bundle_issued', 'experiment.started', 'experiment.ended',
+  'wave_scope_item.removed',
 ] as const;
 
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];

@@ -5,13 +5,13 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import { IsIn, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { ExperimentDecision, ExperimentKind } from '@threadline/db/client';
-import { DEPLOYMENT_ASSETS_SQL } from '@threadline/db/models/deployment-scope';
 import { endExperiment, EXPERIMENT_METRICS, startExperiment, type ExperimentMetric } from '@threadline/db/models/experiments';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput, conflict, notFound, requireUuid } from '../../common/errors.ts';
 import { Asset } from '../plant/plant.types.ts';
 import { Experiment } from './models.types.ts';
-import { registryCommand } from './registry-command.ts';
+import { assetsScoredBy } from './deployment-assets.ts';
+import { domainCommand } from '../../common/domain-command.ts';
 
 @InputType()
 export class StartExperimentInput {
@@ -38,7 +38,7 @@ export class ExperimentResolver {
   async startExperiment(@Arg('input', () => StartExperimentInput) input: StartExperimentInput, @Ctx() ctx: Context): Promise<Experiment> {
     if (input.kind === ExperimentKind.AB_TEST && (input.trafficShare <= 0 || input.trafficShare >= 1)) throw badInput('An A/B test gives the challenger a share between 0 and 1.', { field: 'trafficShare' });
     const { tenant } = tenantOf(ctx);
-    const started = await registryCommand(ctx, (db, actor, organizationId) => startExperiment(db, {
+    const started = await domainCommand(ctx, (db, actor, organizationId) => startExperiment(db, {
       organizationId, championDeploymentId: input.championDeploymentId, challengerVersionId: input.challengerVersionId,
       kind: input.kind, trafficShare: input.trafficShare, metric: input.metric as ExperimentMetric,
     }, actor));
@@ -53,7 +53,7 @@ export class ExperimentResolver {
     const experiment = await tenant.experiment.findFirst({ where: { id: requireUuid(input.experimentId, 'experimentId') } });
     if (!experiment) throw notFound('Experiment', input.experimentId);
     if (experiment.status !== 'RUNNING') throw conflict(`The experiment already ended (${experiment.status.toLowerCase()}).`);
-    await registryCommand(ctx, (db, actor, organizationId) => endExperiment(db, organizationId, experiment.id, {
+    await domainCommand(ctx, (db, actor, organizationId) => endExperiment(db, organizationId, experiment.id, {
       status: input.decision ? 'CONCLUDED' : 'ABORTED', decision: input.decision ?? null, reason: input.comment ?? (input.decision ? 'concluded by a person' : 'aborted by a person'),
     }, actor));
     return (await tenant.experiment.findFirst({ where: { id: experiment.id } }))!;
@@ -61,9 +61,6 @@ export class ExperimentResolver {
 
   @FieldResolver(() => [Asset], { description: 'The assets the challenger scores now (its A/B share; every covered asset for a shadow; none once ended).' })
   async challengerAssets(@Root() experiment: Experiment, @Ctx() ctx: Context): Promise<Asset[]> {
-    const { principal, tenant } = tenantOf(ctx);
-    const rows = await tenant.$queryRawUnsafe<{ asset_id: string }[]>(
-      `SELECT asset_id FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2::uuid`, principal.organizationId, experiment.challengerDeploymentId);
-    return tenant.asset.findMany({ where: { id: { in: rows.map((r) => r.asset_id) } }, orderBy: { code: 'asc' } });
+    return assetsScoredBy(ctx, experiment.challengerDeploymentId);
   }
 }

@@ -12,7 +12,7 @@ import { tenantOf, type Context } from '../../context.ts';
 import { conflict, forbidden, notFound, requireUuid } from '../../common/errors.ts';
 import { Approval } from '../waves/waves.types.ts';
 import { ModelAlias } from './registry.types.ts';
-import { registryCommand } from './registry-command.ts';
+import { domainCommand } from '../../common/domain-command.ts';
 
 
 @InputType()
@@ -61,7 +61,7 @@ export class PromotionResolver {
     if (!version) throw notFound('ModelVersion', input.versionId);
     if (version.retiredAt) throw conflict('The version is retired.');
     const evidence = await evidenceOf(ctx, version.modelId, version.id);
-    const id = await registryCommand(ctx, async (db, actor, organizationId) => {
+    const id = await domainCommand(ctx, async (db, actor, organizationId) => {
       const [approval] = await db.$queryRawUnsafe<{ id: string }[]>(
         "INSERT INTO approvals (organization_id, subject_type, subject_id, status, requested_by_id, comment) VALUES ($1::uuid, 'MODEL_PROMOTION', $2::uuid, 'PENDING', $3::uuid, $4) RETURNING id",
         organizationId, version.id, principal.id, input.comment ?? null);
@@ -82,7 +82,7 @@ export class PromotionResolver {
     const version = await tenant.modelVersion.findFirst({ where: { id: approval.subjectId } });
     if (!version || version.retiredAt) throw conflict('The version is gone or retired; reject the request.');
     const evidence = await evidenceOf(ctx, version.modelId, version.id);
-    await registryCommand(ctx, async (db, actor, organizationId) => {
+    await domainCommand(ctx, async (db, actor, organizationId) => {
       const status = input.approve ? 'APPROVED' : 'REJECTED';
       await db.$executeRawUnsafe(
         "UPDATE approvals SET status = $3::approval_status, approver_id = $4::uuid, decided_at = now(), comment = coalesce($5, comment) WHERE organization_id = $1::uuid AND id = $2::uuid AND status = 'PENDING'",
@@ -101,7 +101,7 @@ export class PromotionResolver {
     if (!alias) throw notFound('ModelAlias', `${input.modelId}/${input.alias}`);
     if (!alias.previousVersionId) throw conflict(`Alias ${input.alias} has not moved yet; there is nothing to roll back to.`);
     const previous = alias.previousVersionId;
-    await registryCommand(ctx, (db, actor, organizationId) => moveAlias(db, organizationId, input.modelId, input.alias, previous, actor, {
+    await domainCommand(ctx, (db, actor, organizationId) => moveAlias(db, organizationId, input.modelId, input.alias, previous, actor, {
       rollback: true, rolledBackVersionId: alias.modelVersionId, comment: input.comment ?? null,
     }));
     return (await tenant.modelAlias.findFirst({ where: { modelId: input.modelId, alias: input.alias } }))!;

@@ -16,7 +16,7 @@ import { requestTrainingRun } from '@threadline/db/models/training-runs';
 import type { JsonValue } from '@threadline/db/audit/audit-hash';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput, conflict, forbidden, notFound, requireUuid } from '../../common/errors.ts';
-import { registryCommand } from './registry-command.ts';
+import { domainCommand } from '../../common/domain-command.ts';
 import { CHAMPION_ALIAS } from '@threadline/db/models/experiments';
 import { DateTime, Json } from '../../common/scalars.ts';
 import { Deployment, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';
@@ -57,7 +57,7 @@ export class RegistryResolver {
     const model = await tenant.model.findFirst({ where: { id: requireUuid(input.modelId, 'modelId') } });
     if (!model) throw notFound('Model', input.modelId);
     if (!model.assetTypeId) throw badInput('The model names no asset type; set assetTypeId first, so its features can be found.', { field: 'modelId' });
-    const id = await registryCommand(ctx, (db, actor, organizationId) => requestTrainingRun(db, {
+    const id = await domainCommand(ctx, (db, actor, organizationId) => requestTrainingRun(db, {
       organizationId, modelId: model.id, trigger: 'MANUAL', baseVersionId: input.baseVersionId ?? null, from: input.from, to: input.to,
       params: JSON.parse(JSON.stringify(input.params ?? {})) as Record<string, JsonValue>,
     }, actor));
@@ -75,7 +75,7 @@ export class RegistryResolver {
     const { tenant } = tenantOf(ctx);
     const model = await tenant.model.findFirst({ where: { id: requireUuid(input.modelId, 'modelId') } });
     if (!model) throw notFound('Model', input.modelId);
-    const registered = await registryCommand(ctx, (db, actor, organizationId) => registerVersion(db, {
+    const registered = await domainCommand(ctx, (db, actor, organizationId) => registerVersion(db, {
       organizationId, modelId: model.id, family: 'EXTERNAL', onnx, featureSpec: spec.data, threshold: input.threshold, metrics: input.metrics ?? {},
       referenceProfile: {}, parentVersionId: input.parentVersionId ?? null, registeredById: actor.kind === 'USER' ? actor.id : null,
     }, ctx.services.modelKeys.signing, actor));
@@ -96,7 +96,7 @@ export class RegistryResolver {
     const version = await tenant.modelVersion.findFirst({ where: { id: requireUuid(input.versionId, 'versionId'), modelId: requireUuid(input.modelId, 'modelId') } });
     if (!version) throw badInput('The version does not belong to the model.', { field: 'versionId' });
     if (version.retiredAt) throw badInput('The version is retired; an alias cannot point at it.', { field: 'versionId' });
-    await registryCommand(ctx, (db, actor, organizationId) => moveAlias(db, organizationId, input.modelId, input.alias, version.id, actor));
+    await domainCommand(ctx, (db, actor, organizationId) => moveAlias(db, organizationId, input.modelId, input.alias, version.id, actor));
     return (await tenant.modelAlias.findFirst({ where: { modelId: input.modelId, alias: input.alias } }))!;
   }
 
@@ -107,7 +107,7 @@ export class RegistryResolver {
     const { tenant } = tenantOf(ctx);
     const target = await tenant.edgeTarget.findFirst({ where: { id: requireUuid(input.edgeTargetId, 'edgeTargetId') } });
     if (!target) throw notFound('EdgeTarget', input.edgeTargetId);
-    const { id } = await registryCommand(ctx, (db, actor, organizationId) => createDeployment(db, {
+    const { id } = await domainCommand(ctx, (db, actor, organizationId) => createDeployment(db, {
       organizationId, modelId: requireUuid(input.modelId, 'modelId'), versionId: input.versionId ?? null, alias: input.alias ?? null, edgeTargetId: target.id,
       assetId: input.assetId ?? null, mode: input.mode, trafficShare: input.trafficShare,
     }, actor));
@@ -121,7 +121,7 @@ export class RegistryResolver {
     const deployment = await tenant.deployment.findFirst({ where: { id: requireUuid(id) } });
     if (!deployment) throw notFound('Deployment', id);
     if (deployment.status === 'RETIRED') throw conflict('The deployment is already retired.');
-    await registryCommand(ctx, (db, actor, organizationId) => retireDeployment(db, organizationId, deployment.id, actor));
+    await domainCommand(ctx, (db, actor, organizationId) => retireDeployment(db, organizationId, deployment.id, actor));
     return (await tenant.deployment.findFirst({ where: { id: deployment.id } }))!;
   }
 
@@ -138,7 +138,7 @@ export class RegistryResolver {
     ]);
     if (aliases.length > 0) throw conflict(`Alias ${aliases.map((a) => a.alias).join(', ')} still names this version; move it first.`);
     if (live > 0) throw conflict(`${live} live deployment(s) run this version; retire them first.`);
-    await registryCommand(ctx, async (db, actor, organizationId) => {
+    await domainCommand(ctx, async (db, actor, organizationId) => {
       await db.$executeRawUnsafe('UPDATE model_versions SET retired_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, version.id);
       await appendAuditEvent(db, { organizationId, type: 'model_version.retired', actor, subjectType: 'model_version', subjectId: version.id, payload: { v: 1, version: version.version } });
     });
@@ -161,7 +161,7 @@ export class RegistryResolver {
       threshold: version.threshold, sha256: version.sha256, signature: version.signature!, signingKeyId: version.signingKeyId!,
       featureSpec: version.featureSpec as FeatureSpec, issuedAt: new Date().toISOString(),
     }, version.onnx!);
-    await registryCommand(ctx, (db, actor, organizationId) => appendAuditEvent(db, {
+    await domainCommand(ctx, (db, actor, organizationId) => appendAuditEvent(db, {
       organizationId, type: 'deployment.bundle_issued', actor, subjectType: 'deployment', subjectId: deployment.id,
       payload: { v: 1, versionId: version.id, sha256: version.sha256, edgeTarget: deployment.edgeTarget.name },
     }));

@@ -1,6 +1,6 @@
 // Inputs and filters of scaling waves.
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
-import { IsOptional, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsOptional, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { ApprovalStatus, ApprovalSubject, WavePhase, WaveStatus } from '@threadline/db/client';
 import { DateTime } from '../../common/scalars.ts';
 import { partialOf } from '../../common/inputs.ts';
@@ -59,4 +59,25 @@ export class ApprovalFilter {
   @Field(() => ApprovalSubject, { nullable: true }) @IsOptional() subjectType?: ApprovalSubject;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() subjectId?: string;
   @Field(() => ApprovalStatus, { nullable: true }) @IsOptional() status?: ApprovalStatus;
+}
+
+@InputType()
+export class WaveScopeInput {
+  @Field(() => ID) @IsUUID() waveId!: string;
+  @Field(() => [ID], { defaultValue: [] }) @IsUUID('all', { each: true }) @ArrayMaxSize(1000) assetIds!: string[];
+  @Field(() => [ID], { defaultValue: [] }) @IsUUID('all', { each: true }) @ArrayMaxSize(100) lineIds!: string[];
+  @Field(() => [ID], { defaultValue: [] }) @IsUUID('all', { each: true }) @ArrayMaxSize(100) siteIds!: string[];
+}
+
+@InputType()
+export class WaveAdvanceRequestInput {
+  @Field(() => ID) @IsUUID() waveId!: string;
+  @Field(() => String, { description: 'Why the wave should advance; the approver reads it beside the gates.' }) @Length(1, 4000) rationale!: string;
+}
+
+@InputType()
+export class WaveAdvanceDecisionInput {
+  @Field(() => ID) @IsUUID() approvalId!: string;
+  @Field(() => Boolean) approve!: boolean;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(4000) comment?: string;
 }

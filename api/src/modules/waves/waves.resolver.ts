@@ -9,6 +9,7 @@ import { Kpi, UseCase } from '../value/value.types.ts';
 import { Approval, GateDecision, ScalingWave, WaveGate, WaveScopeItem } from './waves.types.ts';
 import * as I from './waves.inputs.ts';
 import { prepareWave } from './waves.service.ts';
+import { WaveAdvanceResolver } from './wave-advance.resolver.ts';
 
 const write = 'usecase:write' as const;
 
@@ -40,6 +41,7 @@ export const waveSpecs: EntitySpec[] = [
 
 export const waveResolvers: ClassType[] = [
   ...waveSpecs.flatMap(entityResolvers),
+  WaveAdvanceResolver,
   relationResolver('ScalingWave', () => ScalingWave, {
     useCase: belongsTo('UseCase', () => UseCase, 'useCaseId'),
     scope: hasMany('WaveScopeItem', () => WaveScopeItem, 'waveId'),

@@ -73,3 +73,24 @@ export class Approval {
   @Field(() => DateTime, { nullable: true }) decidedAt!: Date | null;
   @Field(() => DateTime) createdAt!: Date;
 }
+
+@ObjectType({ description: 'One gate evaluated from measurements: the KPI\'s average over the gate\'s window against its threshold.' })
+export class GateEvaluation {
+  @Field(() => ID) gateId!: string;
+  @Field(() => ID) kpiId!: string;
+  @Field(() => String) kpi!: string;
+  @Field(() => String) unit!: string;
+  @Field(() => Float) threshold!: number;
+  @Field(() => Int) windowDays!: number;
+  @Field(() => Float, { nullable: true, description: 'Average of the measurements in the window; null when there were none.' }) value!: number | null;
+  @Field(() => Int) measurements!: number;
+  @Field(() => Boolean) passing!: boolean;
+  @Field(() => String) reason!: string;
+}
+
+@ObjectType({ description: 'What a wave\'s scope covers: a line or site covers every asset on it.' })
+export class WaveCoverage {
+  @Field(() => Int) assets!: number;
+  @Field(() => Int) lines!: number;
+  @Field(() => Int) sites!: number;
+}

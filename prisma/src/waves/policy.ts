@@ -1,5 +1,5 @@
 // The scaling methodology's phase policies (DESIGN §2), as data: scope limits and duration bounds.
-import type { WavePhase } from '@threadline/db/client';
+import type { WavePhase } from '../client.ts';
 
 export interface PhasePolicy {
   maxAssets: number | null;
@@ -14,6 +14,9 @@ export const PHASE_POLICY: Record<WavePhase, PhasePolicy> = {
   ANCHOR_DEPLOYMENT: { maxAssets: null, maxLines: 2, maxSites: 2, minMonths: 6, maxMonths: 12 },
   ENTERPRISE_ROLLOUT: { maxAssets: null, maxLines: null, maxSites: null, minMonths: 12, maxMonths: 24 },
 };
+
+/** The phases in the order a use case scales through them. */
+export const PHASE_ORDER: readonly WavePhase[] = ['PILOT_AND_PROVE', 'ANCHOR_DEPLOYMENT', 'ENTERPRISE_ROLLOUT'];
 
 const MONTH_MS = (365.25 / 12) * 86_400_000;
 

@@ -1,0 +1,18 @@
+// Domain writes (registry, experiments, waves) in one transaction of the caller's organisation;
+// a rule's refusal comes back as BAD_USER_INPUT naming the field, driver errors as coded errors.
+import type { AuditActor, RawSql } from '@threadline/db/audit/audit-log';
+import { Refusal } from '@threadline/db/refusal';
+import { actorOf } from '../auth/principal.ts';
+import { tenantOf, type Context } from '../context.ts';
+import { badInput, conflict, fromDatabaseError } from './errors.ts';
+
+/** Runs domain writes in one transaction of the caller's organisation; refusals become coded errors. */
+export async function domainCommand<T>(ctx: Context, work: (db: RawSql, actor: AuditActor, organizationId: string) => Promise<T>): Promise<T> {
+  const { principal, tenant } = tenantOf(ctx);
+  try {
+    return await tenant.$transaction((tx) => work(tx as unknown as RawSql, actorOf(principal), principal.organizationId));
+  } catch (error) {
+    if (error instanceof Refusal) throw error.code === 'CONFLICT' ? conflict(error.message, { field: error.field }) : badInput(error.message, { field: error.field });
+    throw fromDatabaseError(error) ?? error;
+  }
+}
