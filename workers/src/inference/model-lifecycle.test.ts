@@ -18,6 +18,7 @@ import { createPool } from '@threadline/db/client';
 import { createBundle } from '@threadline/db/models/edge-bundle';
 import { createDeployment } from '@threadline/db/models/deployments';
 import { moveAlias } from '@threadline/db/models/registry';
+import { insightTimings } from '@threadline/db/value/insight-timings';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
@@ -52,6 +53,7 @@ describe('model lifecycle on the simulated plant', () => {
   let signals: Awaited<ReturnType<typeof loadPlantSignals>>;
   let assetIds: Map<string, string>;
   let modelId: string;
+  let useCaseId: string;
   // Five whole past periods: three to train on, one to evaluate, one after the artifact is tampered with.
   const start = Math.floor(Date.now() / P) * P - 5 * P;
   const evaluationStart = start + 3 * P;
@@ -102,6 +104,7 @@ describe('model lifecycle on the simulated plant', () => {
     assetIds = new Map((await pool.query<{ code: string; id: string }>("SELECT code, id FROM assets WHERE code LIKE 'LEJ-L1-CNC%'")).rows.map((r) => [r.code, r.id]));
     const { rows: [type] } = await pool.query<{ id: string }>("SELECT id FROM asset_types WHERE name = 'CNC machining centre'");
     const { rows: [useCase] } = await pool.query<{ id: string }>("SELECT id FROM use_cases WHERE name LIKE 'Predictive maintenance%'");
+    useCaseId = useCase!.id;
     modelId = (await pool.query<{ id: string }>(
       "INSERT INTO models (organization_id, name, task, asset_type_id, use_case_id) VALUES ($1, 'Spindle failure risk (test)', 'FAILURE_RISK', $2, $3) RETURNING id",
       [org, type!.id, useCase!.id])).rows[0]!.id;
@@ -155,7 +158,7 @@ describe('model lifecycle on the simulated plant', () => {
     await ingestRange(evaluationStart, evaluationStart + P, 10 * 60_000);
 
     const failureAt = evaluationStart + FAILURE_OFFSET;
-    const { rows: insights } = await pool.query<{ asset_id: string; evidence_end_at: Date; evidence_received_at: Date; raised_at: Date; explanation: { signal: string; unit: string }[]; from_fallback: boolean; title: string }>(
+    const { rows: insights } = await pool.query<{ asset_id: string; evidence_start_at: Date; evidence_end_at: Date; evidence_received_at: Date; raised_at: Date; explanation: { signal: string; unit: string }[]; from_fallback: boolean; title: string }>(
       "SELECT * FROM insights WHERE organization_id = $1 AND source_key = $2 ORDER BY evidence_end_at", [org, `model:${modelId}`]);
     const degrading = insights.filter((i) => i.asset_id === assetIds.get('LEJ-L1-CNC02'));
     expect(degrading.length).toBeGreaterThan(0);
@@ -167,6 +170,32 @@ describe('model lifecycle on the simulated plant', () => {
     expect(first.explanation[0]!.unit).toBeTruthy();
     expect(first.evidence_received_at.getTime()).toBeLessThanOrEqual(first.raised_at.getTime());
     expect(insights.filter((i) => i.asset_id !== assetIds.get('LEJ-L1-CNC02'))).toHaveLength(0);
+
+    // MTTI of the use case from the injected fault: each insight's evidence receipt is the earliest
+    // receipt of the model's signals in its window, and MTTI (mean, p50, p95) is over exactly these.
+    const features = (await pool.query<{ names: string[] }>("SELECT array(SELECT jsonb_array_elements(feature_spec->'signals')->>'name') AS names FROM model_versions WHERE id = $1", [latest!.id])).rows[0]!.names;
+    const seconds: number[] = [];
+    for (const insight of insights) {
+      const { rows: [earliest] } = await pool.query<{ at: Date }>(
+        `SELECT min(t.received_at) AS at FROM telemetry t JOIN signals s ON s.id = t.signal_id
+          WHERE s.asset_id = $1 AND s.name = ANY($2) AND t.time > $3 AND t.time <= $4`, [insight.asset_id, features, insight.evidence_start_at, insight.evidence_end_at]);
+      expect(insight.evidence_received_at.getTime()).toBe(earliest!.at.getTime());
+      seconds.push((insight.raised_at.getTime() - earliest!.at.getTime()) / 1000);
+    }
+    seconds.sort((a, b) => a - b);
+    const percentile = (q: number) => {
+      const rank = (seconds.length - 1) * q;
+      const lo = Math.floor(rank);
+      return seconds[lo]! + (seconds[Math.min(lo + 1, seconds.length - 1)]! - seconds[lo]!) * (rank - lo);
+    };
+    const raised = insights.map((i) => i.raised_at.getTime());
+    const timings = await insightTimings(rawSqlOf(pool), org, useCaseId, new Date(Math.min(...raised)), new Date(Math.max(...raised) + 1));
+    expect(timings.insights).toBe(insights.length);
+    expect(timings.mtti.count).toBe(insights.length);
+    expect(timings.mtti.meanSeconds).toBeCloseTo(seconds.reduce((a, b) => a + b, 0) / seconds.length, 3);
+    expect(timings.mtti.p50Seconds).toBeCloseTo(percentile(0.5), 3);
+    expect(timings.mtti.p95Seconds).toBeCloseTo(percentile(0.95), 3);
+    expect(timings.mtta).toEqual({ count: 0, meanSeconds: null, p50Seconds: null, p95Seconds: null, unacknowledged: insights.length });
 
     const { rows: [counts] } = await pool.query<{ predictions: string; distinct_windows: string }>(
       'SELECT count(*) AS predictions, count(DISTINCT (asset_id, ts)) AS distinct_windows FROM predictions WHERE model_version_id = $1', [latest!.id]);

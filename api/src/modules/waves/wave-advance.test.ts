@@ -39,7 +39,9 @@ describe('advancing scaling waves', () => {
 
   beforeAll(async () => {
     api = await startApi();
-    [approver, admin, data] = await Promise.all(['approver', 'admin', 'data'].map((r) => api.login(`${r}@northwind.example`)));
+    approver = await api.login('approver@northwind.example');
+    admin = await api.login('admin@northwind.example');
+    data = await api.login('data@northwind.example');
     const prisma = api.services.db.prisma;
     const type = await prisma.assetType.findFirstOrThrow({ where: { name: 'CNC machining centre' } });
     lines = Object.fromEntries((await prisma.line.findMany()).map((l) => [l.code, l.id]));

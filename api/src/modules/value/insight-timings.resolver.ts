@@ -1,0 +1,34 @@
+// UseCase.insightTimings (MTTI with p50 and p95, MTTA apart) per period and UseCase.ttvDays
+// (prisma/src/value/insight-timings.ts, ttv.ts; firstValueAt is kept by the value-recompute job).
+import { Arg, Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
+import { insightTimings } from '@threadline/db/value/insight-timings';
+import { tenantOf, type Context } from '../../context.ts';
+import { badInput } from '../../common/errors.ts';
+import { DateTime } from '../../common/scalars.ts';
+import { UseCase } from './value.types.ts';
+import { InsightTimings } from './insight-timings.types.ts';
+
+const DAY_MS = 86_400_000;
+
+@Resolver(() => UseCase)
+export class InsightTimingsResolver {
+  @FieldResolver(() => InsightTimings, { description: 'MTTI (mean, p50, p95) and MTTA of the insights raised in [from, to); the last 30 days unless given.' })
+  async insightTimings(
+    @Root() useCase: UseCase,
+    @Arg('from', () => DateTime, { nullable: true }) from: Date | null,
+    @Arg('to', () => DateTime, { nullable: true }) to: Date | null,
+    @Ctx() ctx: Context,
+  ): Promise<InsightTimings> {
+    const end = to ?? new Date();
+    const start = from ?? new Date(end.getTime() - 30 * DAY_MS);
+    if (start >= end) throw badInput('from must be before to.', { field: 'from' });
+    const { principal, tenant } = tenantOf(ctx);
+    return { from: start, to: end, ...await insightTimings(tenant, principal.organizationId, useCase.id, start, end) };
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: 'Time to value in days: firstValueAt − kickoffAt (DESIGN §2); null until first value.' })
+  ttvDays(@Root() useCase: UseCase): number | null {
+    if (!useCase.kickoffAt || !useCase.firstValueAt) return null;
+    return (useCase.firstValueAt.getTime() - useCase.kickoffAt.getTime()) / DAY_MS;
+  }
+}
