@@ -43,6 +43,10 @@ const schema = z.object({
   TELEMETRY_HOUR_ROLLUP_DAYS: z.coerce.number().int().min(1).default(3 * 365),
   /** How often every live deployment is checked for drift. */
   DRIFT_EVERY_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** How often computed KPIs, wave gates, first values and ROI snapshots are brought up to date. */
+  VALUE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  /** Days of computed KPI measurements redone on each pass, so late data is counted. */
+  VALUE_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** How often the audit chain heads are signed. */
   AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
 });

@@ -108,6 +108,17 @@ function costIn(cost: RoiCost, start: Date, end: Date, m: number): number {
   return running ? cost.amount : 0;
 }
 
+/** Months a projection covers unless told otherwise, and the most any figure covers. */
+export const PLANNING_MONTHS = 36;
+export const MAX_MONTHS = 240;
+
+/** Whole or begun months from kickoff to `now` (at least one): what REALISED counts. */
+export function monthsSince(kickoffAt: Date, now: Date): number {
+  let m = 1;
+  while (m < MAX_MONTHS && monthStart(kickoffAt, m + 1) <= now) m += 1;
+  return m;
+}
+
 export function computeRoi(input: RoiInput, basis: RoiBasis): RoiFigures {
   const months: RoiMonth[] = [];
   const costTotals = new Map(input.costs.map((c) => [c.id, 0]));

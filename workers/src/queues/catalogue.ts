@@ -110,6 +110,15 @@ export const driftSweepJob: JobDefinition<Record<string, never>> = {
   options: RETRIED,
 };
 
+/** KPI/ROI recompute and gate evaluation for every organisation (or one), docs/value.md. */
+export const valueRecomputeJob: JobDefinition<{ organizationId?: string | undefined }> = {
+  name: 'value-recompute',
+  queue: 'maintenance',
+  version: 1,
+  payload: z.object({ organizationId: z.uuid().optional() }),
+  options: { ...RETRIED, removeOnComplete: { count: 200 } },
+};
+
 export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   driftCheckJob as JobDefinition<unknown>,
   driftSweepJob as JobDefinition<unknown>,
@@ -118,5 +127,6 @@ export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   modelTrainingJob as JobDefinition<unknown>,
   telemetryMaintenanceJob as JobDefinition<unknown>,
   auditCheckpointJob as JobDefinition<unknown>,
+  valueRecomputeJob as JobDefinition<unknown>,
   telemetryRollupJob as JobDefinition<unknown>,
 ];

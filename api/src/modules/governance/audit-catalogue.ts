@@ -14,7 +14,7 @@ export const AUDIT_SUBJECTS = [
 export const SPECIAL_EVENTS = [
   'api_key.revoked', 'user.signed_in', 'model_version.refused', 'model_version.retired', 'model_alias.moved',
   'deployment.retired', 'deployment.bundle_issued', 'experiment.started', 'experiment.ended',
-  'wave_scope_item.removed',
+  'wave_scope_item.removed', 'kpi_measurement.computed',
 ] as const;
 
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];

@@ -2,21 +2,11 @@
 // kickoff to now) figures, with the KPIs and cost items behind them (prisma/src/value/roi.ts).
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { RoiBasis } from '@threadline/db/client';
-import { computeRoi, monthStart } from '@threadline/db/value/roi';
+import { computeRoi, MAX_MONTHS, monthsSince, PLANNING_MONTHS } from '@threadline/db/value/roi';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput } from '../../common/errors.ts';
 import { UseCase, type CostItem, type Kpi, type KpiMeasurement } from './value.types.ts';
 import { RoiFigures } from './roi.types.ts';
-
-const PLANNING_MONTHS = 36;
-const MAX_MONTHS = 240;
-
-/** Whole or begun months from kickoff to `now` (at least one). */
-function monthsSince(kickoffAt: Date, now: Date): number {
-  let m = 1;
-  while (m < MAX_MONTHS && monthStart(kickoffAt, m + 1) <= now) m += 1;
-  return m;
-}
 
 @Resolver(() => UseCase)
 export class RoiResolver {

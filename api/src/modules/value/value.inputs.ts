@@ -2,7 +2,7 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { IsOptional, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { CostCategory, CostKind, KpiDirection, KpiKind, MeasurementSource, RiskLevel, RoiBasis, UseCaseStatus } from '@threadline/db/client';
-import { DateTime } from '../../common/scalars.ts';
+import { DateTime, Json } from '../../common/scalars.ts';
 import { partialOf } from '../../common/inputs.ts';
 
 @InputType()
@@ -38,6 +38,8 @@ export class KpiInput {
   @Field(() => Float, { defaultValue: 0 }) @Min(0) valuePerUnit!: number;
   @Field(() => Int, { defaultValue: 30 }) @Min(1) @Max(366) windowDays!: number;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(4000) description?: string;
+  @Field(() => Json, { nullable: true, description: 'How the KPI is computed from the thread: { kind, scope, ... } (docs/value.md); null or left out: measured by hand.' })
+  @IsOptional() computation?: unknown;
 }
 export const KpiUpdate = partialOf(KpiInput, 'KpiUpdate', ['useCaseId']);
 

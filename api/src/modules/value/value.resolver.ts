@@ -8,6 +8,7 @@ import { Squad } from '../people/people.types.ts';
 import { ScalingWave } from '../waves/waves.types.ts';
 import { CostItem, Kpi, KpiMeasurement, RoiSnapshot, UseCase } from './value.types.ts';
 import * as I from './value.inputs.ts';
+import { prepareKpi } from './kpi.service.ts';
 
 const write = 'usecase:write' as const;
 
@@ -20,7 +21,8 @@ export const valueSpecs: EntitySpec[] = [
   {
     name: 'Kpi', model: 'Kpi', subject: 'kpi', node: () => Kpi, list: 'kpis', single: 'kpi',
     filter: I.KpiFilter, toWhere: (f) => whereOf(f),
-    create: { input: I.KpiInput, permission: write }, update: { input: I.KpiUpdate, permission: write },
+    create: { input: I.KpiInput, permission: write, prepare: (input, tx) => prepareKpi(input as I.KpiInput, tx) },
+    update: { input: I.KpiUpdate, permission: write, prepare: (input, tx, _ctx, existing) => prepareKpi(input as I.KpiInput, tx, existing) },
   },
   {
     name: 'KpiMeasurement', model: 'KpiMeasurement', subject: 'kpi_measurement', node: () => KpiMeasurement,

@@ -41,6 +41,7 @@ export class Kpi {
   @Field(() => Float, { nullable: true }) target!: number | null;
   @Field(() => Float, { description: 'Currency per unit of improvement per month.' }) valuePerUnit!: number;
   @Field(() => Int, { description: 'Averaging window for improvement, in days.' }) windowDays!: number;
+  @Field(() => Json, { nullable: true, description: 'How the KPI is computed from the thread (the value-recompute job writes one COMPUTED measurement per day); null when measured by hand.' }) computation!: unknown;
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => DateTime) createdAt!: Date;
   @Field(() => DateTime) updatedAt!: Date;

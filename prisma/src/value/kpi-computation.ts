@@ -1,0 +1,211 @@
+// KPIs computed from the thread (docs/value.md): each computation gives one value per UTC day in
+// the KPI's unit, over the assets of its scope, rolled up from sums of times and counts so that a
+// day can be recomputed whenever late data arrives:
+// - UPTIME (%): 100 × (1 − downtime / scheduled time), downtime from the scope's incidents;
+// - UNPLANNED_DOWNTIME (h/month): incident hours in the day, as a monthly rate;
+// - OEE (%): availability × performance × quality: availability as for uptime, performance = units
+//   counted / (ideal rate × run time), quality = 1 − rejected / counted (units from a rate signal in
+//   units per minute, rejects from a percentage signal of the same asset and minute);
+// - ENERGY_PER_UNIT (kWh/unit): energy integrated from a power signal (kW) / units counted;
+// - ENERGY_COST (currency/month): energy × price per kWh, as a monthly rate;
+// - DEFECT_RATE (%): 100 × defective / inspected, from inspection events (code, attributes);
+// - DETECTOR_VALUE (currency/month): a model's confusion matrix against incidents in the day
+//   (true positive: an incident on the asset within the horizon after the insight, or linked to
+//   it; false positive: none; missed: an incident no insight foresaw) × the value of each outcome.
+// Energy and units come from the 1-minute rollups (each minute's mean × its length).
+import { z } from 'zod';
+import type { RawSql } from '../audit/audit-log.ts';
+
+const DAY_MS = 86_400_000;
+/** Days in a month for monthly rates (365.25 / 12). */
+export const MONTH_DAYS = 365.25 / 12;
+
+const scope = z.object({
+  assetIds: z.array(z.uuid()).max(1_000).default([]),
+  lineIds: z.array(z.uuid()).max(100).default([]),
+  siteIds: z.array(z.uuid()).max(100).default([]),
+  assetTypeId: z.uuid().optional(),
+}).strict().describe('Assets named, on the lines or at the sites named (all of the organisation\'s when none), of the asset type when given.');
+
+const signal = z.string().min(1).max(120);
+
+export const kpiComputationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('UPTIME'), scope }).strict(),
+  z.object({ kind: z.literal('UNPLANNED_DOWNTIME'), scope }).strict(),
+  z.object({ kind: z.literal('OEE'), scope, countSignal: signal, idealRatePerMinute: z.number().positive(), rejectSignal: signal.optional() }).strict(),
+  z.object({ kind: z.literal('ENERGY_PER_UNIT'), scope, energySignal: signal.default('power'), countSignal: signal, countScope: scope.optional() }).strict(),
+  z.object({ kind: z.literal('ENERGY_COST'), scope, energySignal: signal.default('power'), pricePerKwh: z.number().nonnegative() }).strict(),
+  z.object({ kind: z.literal('DEFECT_RATE'), scope, inspectionCode: signal.default('INSPECTION') }).strict(),
+  z.object({
+    kind: z.literal('DETECTOR_VALUE'), scope, modelId: z.uuid(), horizonHours: z.number().positive().max(24 * 30).default(48),
+    valuePerTruePositive: z.number().nonnegative(), costPerFalsePositive: z.number().nonnegative(), costPerMissed: z.number().nonnegative(),
+  }).strict(),
+]);
+
+export type KpiComputation = z.infer<typeof kpiComputationSchema>;
+export type ComputationScope = z.infer<typeof scope>;
+
+export interface ComputedDay {
+  /** The day's start (UTC); the measurement's time. */
+  day: Date;
+  value: number;
+  /** The sums behind the value, in words. */
+  note: string;
+}
+
+/** The scope's assets as a subquery over parameters $1 (organisation) and $n.. (scope). */
+function scopeSql(first: number): string {
+  const [assets, lines, sites, type] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
+  return `SELECT a.id FROM assets a JOIN lines l ON l.organization_id = a.organization_id AND l.id = a.line_id
+           WHERE a.organization_id = $1::uuid AND ($${first + 3}::uuid IS NULL OR a.asset_type_id = ${type}::uuid)
+             AND ((cardinality(${assets}::uuid[]) = 0 AND cardinality(${lines}::uuid[]) = 0 AND cardinality(${sites}::uuid[]) = 0)
+                  OR a.id = ANY(${assets}::uuid[]) OR a.line_id = ANY(${lines}::uuid[]) OR l.site_id = ANY(${sites}::uuid[]))`;
+}
+const scopeParams = (s: ComputationScope) => [s.assetIds, s.lineIds, s.siteIds, s.assetTypeId ?? null];
+
+/** Days [$2, $3) with each day's end capped at $4 (now); params $1 org, $2 from, $3 to, $4 now. */
+const DAYS = `days AS (SELECT d AS s, least(d + interval '1 day', $4::timestamptz) AS e
+                        FROM generate_series($2::timestamptz, $3::timestamptz - interval '1 day', interval '1 day') d WHERE d < $4::timestamptz)`;
+
+/** Per day: the scope's assets, scheduled hours and incident hours. Scope params from $5. */
+const DOWNTIME = `${DAYS}, scope AS (${scopeSql(5)}),
+  incidents AS (
+    SELECT i.asset_id, i.started_at,
+           CASE WHEN i.ended_at IS NOT NULL THEN i.ended_at WHEN i.downtime_minutes > 0 THEN i.started_at + make_interval(secs => i.downtime_minutes * 60) ELSE $4::timestamptz END AS ended_at
+      FROM incidents i WHERE i.organization_id = $1::uuid AND i.asset_id IN (SELECT id FROM scope) AND i.started_at < $3::timestamptz),
+  downtime AS (
+    SELECT days.s, days.e, (SELECT count(*) FROM scope)::float8 AS assets,
+           coalesce(sum(extract(epoch FROM least(days.e, i.ended_at) - greatest(days.s, i.started_at))) FILTER (WHERE i.ended_at > days.s AND i.started_at < days.e), 0) / 3600 AS down_hours
+      FROM days LEFT JOIN incidents i ON i.ended_at > days.s AND i.started_at < days.e
+     GROUP BY days.s, days.e)`;
+
+/** Per day and scope: Σ over minutes of the mean of a signal × minutes ($n signal name). */
+const minuteIntegral = (signalParam: string, scopeName: string) => `
+  SELECT days.s, sum(r.sum / r.value_count) AS total
+    FROM days JOIN telemetry_1m r ON r.bucket >= days.s AND r.bucket < days.e AND r.value_count > 0
+    JOIN signals g ON g.id = r.signal_id AND g.organization_id = $1::uuid AND g.name = ${signalParam} AND g.asset_id IN (SELECT id FROM ${scopeName})
+   GROUP BY days.s`;
+
+interface Row { s: Date; value: number | null; note: string }
+
+const hours = (r: { s: Date; e: Date }) => (r.e.getTime() - r.s.getTime()) / 3_600_000;
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+/** The computed value of each day in [from, to) up to `now`; days without the data a value needs are left out. */
+export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiComputation, from: Date, to: Date, now: Date): Promise<ComputedDay[]> {
+  const base = [organizationId, from, to, now, ...scopeParams(c.scope)];
+  let rows: Row[];
+  switch (c.kind) {
+    case 'UPTIME':
+    case 'UNPLANNED_DOWNTIME': {
+      const found = await db.$queryRawUnsafe<{ s: Date; e: Date; assets: number; down_hours: number }[]>(`WITH ${DOWNTIME} SELECT * FROM downtime ORDER BY s`, ...base);
+      rows = found.filter((r) => r.assets > 0).map((r) => {
+        const scheduled = r.assets * hours(r);
+        const down = Number(r.down_hours);
+        return c.kind === 'UPTIME'
+          ? { s: r.s, value: 100 * (1 - down / scheduled), note: `${round(down)} h down of ${round(scheduled)} h scheduled on ${r.assets} assets` }
+          : { s: r.s, value: down * (MONTH_DAYS * 24) / hours(r), note: `${round(down)} h down in ${round(hours(r))} h on ${r.assets} assets` };
+      });
+      break;
+    }
+    case 'OEE': {
+      const found = await db.$queryRawUnsafe<{ s: Date; e: Date; assets: number; down_hours: number; units: number | null; rejected: number | null }[]>(
+        `WITH ${DOWNTIME},
+           counted AS (${minuteIntegral('$9', 'scope')}),
+           rejected AS (
+             SELECT days.s, sum((c.sum / c.value_count) * (x.sum / x.value_count) / 100) AS total
+               FROM days JOIN telemetry_1m c ON c.bucket >= days.s AND c.bucket < days.e AND c.value_count > 0
+               JOIN signals cs ON cs.id = c.signal_id AND cs.organization_id = $1::uuid AND cs.name = $9 AND cs.asset_id IN (SELECT id FROM scope)
+               JOIN signals xs ON xs.organization_id = $1::uuid AND xs.asset_id = cs.asset_id AND xs.name = $10
+               JOIN telemetry_1m x ON x.signal_id = xs.id AND x.bucket = c.bucket AND x.value_count > 0
+              GROUP BY days.s)
+         SELECT d.*, counted.total AS units, rejected.total AS rejected FROM downtime d
+           LEFT JOIN counted ON counted.s = d.s LEFT JOIN rejected ON rejected.s = d.s ORDER BY d.s`,
+        ...base, c.countSignal, c.rejectSignal ?? '');
+      rows = found.filter((r) => r.assets > 0 && r.units !== null && Number(r.units) > 0).map((r) => {
+        const scheduled = r.assets * hours(r);
+        const availability = 1 - Number(r.down_hours) / scheduled;
+        const runMinutes = (scheduled - Number(r.down_hours)) * 60;
+        const units = Number(r.units);
+        const performance = runMinutes > 0 ? Math.min(1, units / (c.idealRatePerMinute * runMinutes)) : 0;
+        const quality = c.rejectSignal ? 1 - Number(r.rejected ?? 0) / units : 1;
+        return {
+          s: r.s, value: 100 * availability * performance * quality,
+          note: `availability ${round(availability, 4)} × performance ${round(performance, 4)} × quality ${round(quality, 4)} (${round(units)} units, ${round(Number(r.rejected ?? 0))} rejected)`,
+        };
+      });
+      break;
+    }
+    case 'ENERGY_PER_UNIT':
+    case 'ENERGY_COST': {
+      const countScope = c.kind === 'ENERGY_PER_UNIT' ? (c.countScope ?? c.scope) : c.scope;
+      const found = await db.$queryRawUnsafe<{ s: Date; e: Date; kwh: number | null; units: number | null }[]>(
+        `WITH ${DAYS}, scope AS (${scopeSql(5)}), count_scope AS (${scopeSql(9)}),
+           energy AS (${minuteIntegral('$13', 'scope')}), counted AS (${minuteIntegral('$14', 'count_scope')})
+         SELECT days.s, days.e, energy.total / 60 AS kwh, counted.total AS units FROM days
+           LEFT JOIN energy ON energy.s = days.s LEFT JOIN counted ON counted.s = days.s ORDER BY days.s`,
+        ...base, ...scopeParams(countScope), c.energySignal, c.kind === 'ENERGY_PER_UNIT' ? c.countSignal : '');
+      rows = c.kind === 'ENERGY_PER_UNIT'
+        ? found.filter((r) => r.kwh !== null && r.units !== null && Number(r.units) > 0)
+          .map((r) => ({ s: r.s, value: Number(r.kwh) / Number(r.units), note: `${round(Number(r.kwh))} kWh for ${round(Number(r.units))} units` }))
+        : found.filter((r) => r.kwh !== null)
+          .map((r) => ({ s: r.s, value: Number(r.kwh) * c.pricePerKwh * (MONTH_DAYS * 24) / hours(r), note: `${round(Number(r.kwh))} kWh in ${round(hours(r))} h at ${c.pricePerKwh} per kWh` }));
+      break;
+    }
+    case 'DEFECT_RATE': {
+      const found = await db.$queryRawUnsafe<{ s: Date; inspected: number; defective: number }[]>(
+        `WITH ${DAYS}, scope AS (${scopeSql(5)}),
+           inspections AS (
+             SELECT e.time,
+                    CASE WHEN jsonb_typeof(e.attributes->'inspected') = 'number' THEN (e.attributes->>'inspected')::float8 ELSE 1 END AS inspected,
+                    CASE jsonb_typeof(e.attributes->'defective') WHEN 'number' THEN (e.attributes->>'defective')::float8
+                         WHEN 'boolean' THEN CASE WHEN (e.attributes->>'defective')::boolean THEN 1 ELSE 0 END
+                         ELSE CASE WHEN upper(e.attributes->>'result') = 'FAIL' THEN 1 ELSE 0 END END AS defective
+               FROM plant_events e WHERE e.organization_id = $1::uuid AND e.code = $9 AND e.asset_id IN (SELECT id FROM scope)
+                AND e.time >= $2::timestamptz AND e.time < $3::timestamptz)
+         SELECT days.s, sum(i.inspected) AS inspected, sum(i.defective) AS defective
+           FROM days JOIN inspections i ON i.time >= days.s AND i.time < days.e GROUP BY days.s ORDER BY days.s`,
+        ...base, c.inspectionCode);
+      rows = found.filter((r) => Number(r.inspected) > 0)
+        .map((r) => ({ s: r.s, value: 100 * Number(r.defective) / Number(r.inspected), note: `${round(Number(r.defective))} defective of ${round(Number(r.inspected))} inspected` }));
+      break;
+    }
+    case 'DETECTOR_VALUE': {
+      const found = await db.$queryRawUnsafe<{ s: Date; e: Date; tp: number; fp: number; fn: number }[]>(
+        `WITH ${DAYS}, scope AS (${scopeSql(5)}),
+           raised AS (
+             SELECT i.id, i.asset_id, i.raised_at FROM insights i
+               JOIN model_versions v ON v.organization_id = i.organization_id AND v.id = i.model_version_id
+              WHERE i.organization_id = $1::uuid AND v.model_id = $9::uuid AND i.asset_id IN (SELECT id FROM scope)
+                AND i.raised_at >= $2::timestamptz - make_interval(secs => $10 * 3600) AND i.raised_at < $3::timestamptz),
+           happened AS (
+             SELECT n.id, n.asset_id, n.started_at, n.insight_id FROM incidents n
+              WHERE n.organization_id = $1::uuid AND n.asset_id IN (SELECT id FROM scope)
+                AND n.started_at >= $2::timestamptz AND n.started_at < $3::timestamptz + make_interval(secs => $10 * 3600)),
+           judged AS (
+             SELECT r.raised_at AS at,
+                    CASE WHEN EXISTS (SELECT 1 FROM happened h WHERE h.insight_id = r.id OR (h.asset_id = r.asset_id
+                           AND h.started_at >= r.raised_at AND h.started_at <= r.raised_at + make_interval(secs => $10 * 3600))) THEN 'TP' ELSE 'FP' END AS outcome
+               FROM raised r
+             UNION ALL
+             SELECT h.started_at, 'FN' FROM happened h
+              WHERE NOT EXISTS (SELECT 1 FROM raised r WHERE r.id = h.insight_id OR (r.asset_id = h.asset_id
+                      AND r.raised_at <= h.started_at AND r.raised_at >= h.started_at - make_interval(secs => $10 * 3600))))
+         SELECT days.s, days.e, count(*) FILTER (WHERE j.outcome = 'TP')::int AS tp, count(*) FILTER (WHERE j.outcome = 'FP')::int AS fp,
+                count(*) FILTER (WHERE j.outcome = 'FN')::int AS fn
+           FROM days LEFT JOIN judged j ON j.at >= days.s AND j.at < days.e GROUP BY days.s, days.e ORDER BY days.s`,
+        ...base, c.modelId, c.horizonHours);
+      rows = found.map((r) => {
+        const value = r.tp * c.valuePerTruePositive - r.fp * c.costPerFalsePositive - r.fn * c.costPerMissed;
+        return { s: r.s, value: value * (MONTH_DAYS * 24) / hours(r), note: `${r.tp} true positives, ${r.fp} false positives, ${r.fn} missed in ${round(hours(r))} h` };
+      });
+      break;
+    }
+  }
+  return rows.filter((r) => r.value !== null && Number.isFinite(r.value)).map((r) => ({ day: r.s, value: r.value!, note: r.note }));
+}
+
+/** The UTC day start at or before `at`. */
+export function dayStart(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+}

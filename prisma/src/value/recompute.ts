@@ -1,0 +1,164 @@
+// One pass of the value-recompute job for an organisation, in order: computed KPIs get their days
+// recomputed (the last `lookbackDays`, or from kickoff the first time), the gates of running waves
+// are evaluated from the measurements, each use case's first day of value is found once, and an ROI
+// snapshot of each basis is kept whenever a figure changed (or once a day). Manual measurements are
+// never overwritten. Every write is audited by the system actor.
+import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import type { JsonValue } from '../audit/audit-hash.ts';
+import { evaluateWaveGates } from '../waves/gates.ts';
+import { computeKpiDays, dayStart, kpiComputationSchema } from './kpi-computation.ts';
+import { computeRoi, monthsSince, PLANNING_MONTHS, type RoiBasis, type RoiCost, type RoiFigures, type RoiKpi } from './roi.ts';
+import { firstValue } from './ttv.ts';
+
+const DAY_MS = 86_400_000;
+/** A KPI computed for the first time is backfilled from its use case's kickoff, at most this far. */
+const MAX_BACKFILL_DAYS = 400;
+const SYSTEM: AuditActor = { kind: 'SYSTEM', id: null, label: 'worker:value-recompute' };
+
+export interface RecomputeResult {
+  measurementsChanged: number;
+  gatesEvaluated: number;
+  firstValues: number;
+  snapshots: number;
+}
+
+interface KpiRow { id: string; use_case_id: string; computation: unknown; kickoff_at: Date | null; computed: boolean }
+
+async function recomputeKpis(db: RawSql, organizationId: string, now: Date, lookbackDays: number): Promise<number> {
+  const kpis = await db.$queryRawUnsafe<KpiRow[]>(
+    `SELECT k.id, k.use_case_id, k.computation, u.kickoff_at,
+            EXISTS (SELECT 1 FROM kpi_measurements m WHERE m.kpi_id = k.id AND m.source = 'COMPUTED') AS computed
+       FROM kpis k JOIN use_cases u ON u.organization_id = k.organization_id AND u.id = k.use_case_id
+      WHERE k.organization_id = $1::uuid AND k.computation IS NOT NULL`, organizationId);
+  const to = new Date(dayStart(now).getTime() + DAY_MS);
+  let changed = 0;
+  for (const kpi of kpis) {
+    const parsed = kpiComputationSchema.safeParse(kpi.computation);
+    if (!parsed.success) continue;
+    const earliest = to.getTime() - MAX_BACKFILL_DAYS * DAY_MS;
+    const start = kpi.computed ? to.getTime() - lookbackDays * DAY_MS : Math.max(earliest, dayStart(kpi.kickoff_at ?? new Date(to.getTime() - 90 * DAY_MS)).getTime());
+    const days = await computeKpiDays(db, organizationId, parsed.data, new Date(start), to, now);
+    if (days.length === 0) continue;
+    const [row] = await db.$queryRawUnsafe<{ n: number }[]>(
+      `WITH written AS (
+         INSERT INTO kpi_measurements (organization_id, kpi_id, measured_at, value, source, note)
+         SELECT $1::uuid, $2::uuid, d, v, 'COMPUTED', n FROM unnest($3::timestamptz[], $4::float8[], $5::text[]) AS u(d, v, n)
+         ON CONFLICT (kpi_id, measured_at) DO UPDATE SET value = EXCLUDED.value, note = EXCLUDED.note
+          WHERE kpi_measurements.source = 'COMPUTED' AND (kpi_measurements.value, kpi_measurements.note) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.note)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM written`,
+      organizationId, kpi.id, days.map((d) => d.day), days.map((d) => d.value), days.map((d) => d.note));
+    if (row!.n === 0) continue;
+    changed += row!.n;
+    await appendAuditEvent(db, {
+      organizationId, type: 'kpi_measurement.computed', actor: SYSTEM, subjectType: 'kpi', subjectId: kpi.id,
+      payload: { v: 1, kind: parsed.data.kind, days: row!.n, from: days[0]!.day.toISOString(), to: days.at(-1)!.day.toISOString() },
+    });
+  }
+  return changed;
+}
+
+async function evaluateRunningGates(db: RawSql, organizationId: string, now: Date): Promise<number> {
+  const waves = await db.$queryRawUnsafe<{ id: string }[]>(
+    "SELECT id FROM scaling_waves WHERE organization_id = $1::uuid AND status IN ('ACTIVE', 'GATE_REVIEW')", organizationId);
+  let gates = 0;
+  for (const wave of waves) gates += (await evaluateWaveGates(db, organizationId, wave.id, now)).length;
+  return gates;
+}
+
+interface UseCaseValueInputs {
+  id: string;
+  kickoffAt: Date;
+  firstValueAt: Date | null;
+  discountRateAnnual: number;
+  kpis: (RoiKpi & { gated: boolean })[];
+  costs: RoiCost[];
+}
+
+/** Use cases with a kickoff, with their KPIs (measurements ascending, gated or not) and costs. */
+export async function loadValueInputs(db: RawSql, organizationId: string): Promise<UseCaseValueInputs[]> {
+  const [useCases, kpis, measurements, costs] = await Promise.all([
+    db.$queryRawUnsafe<{ id: string; kickoff_at: Date; first_value_at: Date | null; discount_rate_annual: number }[]>(
+      'SELECT id, kickoff_at, first_value_at, discount_rate_annual FROM use_cases WHERE organization_id = $1::uuid AND kickoff_at IS NOT NULL ORDER BY name', organizationId),
+    db.$queryRawUnsafe<{ id: string; use_case_id: string; name: string; direction: RoiKpi['direction']; baseline: number; target: number | null; value_per_unit: number; window_days: number; gated: boolean }[]>(
+      `SELECT k.id, k.use_case_id, k.name, k.direction::text AS direction, k.baseline, k.target, k.value_per_unit, k.window_days,
+              EXISTS (SELECT 1 FROM wave_gates g WHERE g.kpi_id = k.id) AS gated
+         FROM kpis k WHERE k.organization_id = $1::uuid ORDER BY k.name`, organizationId),
+    db.$queryRawUnsafe<{ kpi_id: string; measured_at: Date; value: number }[]>(
+      'SELECT kpi_id, measured_at, value FROM kpi_measurements WHERE organization_id = $1::uuid ORDER BY measured_at', organizationId),
+    db.$queryRawUnsafe<{ id: string; use_case_id: string; name: string; kind: RoiCost['kind']; amount: number; starts_at: Date; ends_at: Date | null }[]>(
+      'SELECT id, use_case_id, name, kind::text AS kind, amount, starts_at, ends_at FROM cost_items WHERE organization_id = $1::uuid ORDER BY starts_at', organizationId),
+  ]);
+  const series = new Map<string, { at: Date; value: number }[]>();
+  for (const m of measurements) {
+    const list = series.get(m.kpi_id) ?? [];
+    list.push({ at: m.measured_at, value: m.value });
+    series.set(m.kpi_id, list);
+  }
+  return useCases.map((u) => ({
+    id: u.id, kickoffAt: u.kickoff_at, firstValueAt: u.first_value_at, discountRateAnnual: u.discount_rate_annual,
+    kpis: kpis.filter((k) => k.use_case_id === u.id).map((k) => ({
+      id: k.id, name: k.name, direction: k.direction, baseline: k.baseline, target: k.target, valuePerUnit: k.value_per_unit,
+      windowDays: k.window_days, gated: k.gated, measurements: series.get(k.id) ?? [],
+    })),
+    costs: costs.filter((c) => c.use_case_id === u.id).map((c) => ({ id: c.id, name: c.name, kind: c.kind, amount: c.amount, startsAt: c.starts_at, endsAt: c.ends_at })),
+  }));
+}
+
+/** ROI of a use case on a basis as it stands at `now`: projected over the planning horizon, realised from kickoff to now. */
+export function roiNow(useCase: Pick<UseCaseValueInputs, 'kickoffAt' | 'discountRateAnnual' | 'kpis' | 'costs'>, basis: RoiBasis, now: Date, months?: number): RoiFigures {
+  return computeRoi({ ...useCase, months: months ?? (basis === 'PROJECTED' ? PLANNING_MONTHS : monthsSince(useCase.kickoffAt, now)) }, basis);
+}
+
+async function recordFirstValue(db: RawSql, organizationId: string, useCase: UseCaseValueInputs, now: Date): Promise<boolean> {
+  if (useCase.firstValueAt) return false;
+  const found = firstValue(useCase, now);
+  if (!found) return false;
+  await db.$executeRawUnsafe('UPDATE use_cases SET first_value_at = $3, updated_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, useCase.id, found.firstValueAt);
+  await appendAuditEvent(db, {
+    organizationId, type: 'use_case.updated', actor: SYSTEM, subjectType: 'use_case', subjectId: useCase.id,
+    payload: { v: 1, firstValueAt: [null, found.firstValueAt.toISOString()], rule: found.rule, ttvDays: found.ttvDays },
+  });
+  return true;
+}
+
+const figuresKey = (f: { cumulativeBenefit: number; cumulativeCost: number; roi: number | null; npv: number | null; paybackMonth: number | null }) =>
+  JSON.stringify([f.cumulativeBenefit.toFixed(2), f.cumulativeCost.toFixed(2), f.roi?.toFixed(6) ?? null, f.npv?.toFixed(2) ?? null, f.paybackMonth]);
+
+async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseValueInputs, now: Date): Promise<number> {
+  let written = 0;
+  for (const basis of ['PROJECTED', 'REALISED'] as const) {
+    const figures = roiNow(useCase, basis, now);
+    const [last] = await db.$queryRawUnsafe<{ computed_at: Date; cumulative_benefit: number; cumulative_cost: number; roi: number | null; npv: number | null; payback_month: number | null }[]>(
+      `SELECT computed_at, cumulative_benefit, cumulative_cost, roi, npv, payback_month FROM roi_snapshots
+        WHERE organization_id = $1::uuid AND use_case_id = $2::uuid AND basis = $3::roi_basis ORDER BY computed_at DESC LIMIT 1`, organizationId, useCase.id, basis);
+    const same = last && figuresKey({ cumulativeBenefit: last.cumulative_benefit, cumulativeCost: last.cumulative_cost, roi: last.roi, npv: last.npv, paybackMonth: last.payback_month }) === figuresKey(figures);
+    if (same && dayStart(last.computed_at).getTime() === dayStart(now).getTime()) continue;
+    const breakdown = { months: figures.months.length, kpis: figures.kpis, costs: figures.costs } as unknown as JsonValue;
+    const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
+      `INSERT INTO roi_snapshots (organization_id, use_case_id, basis, computed_at, monthly_benefit, cumulative_benefit, cumulative_cost, roi, npv, payback_month, breakdown)
+       VALUES ($1::uuid, $2::uuid, $3::roi_basis, $4, $5, $6, $7, $8, $9, $10, $11::jsonb) RETURNING id`,
+      organizationId, useCase.id, basis, now, figures.monthlyBenefit, figures.cumulativeBenefit, figures.cumulativeCost, figures.roi, figures.npv, figures.paybackMonth, JSON.stringify(breakdown));
+    await appendAuditEvent(db, {
+      organizationId, type: 'roi_snapshot.created', actor: SYSTEM, subjectType: 'roi_snapshot', subjectId: row!.id,
+      payload: { v: 1, useCaseId: useCase.id, basis, roi: figures.roi, npv: figures.npv, paybackMonth: figures.paybackMonth, cumulativeBenefit: figures.cumulativeBenefit, cumulativeCost: figures.cumulativeCost },
+    });
+    written += 1;
+  }
+  return written;
+}
+
+/** Recomputes an organisation's KPIs, gates, first values and ROI snapshots as of `now`. */
+export async function recomputeValue(db: RawSql, organizationId: string, now: Date, lookbackDays = 7): Promise<RecomputeResult> {
+  // One pass per organisation at a time (a scheduled and a requested pass may meet).
+  await db.$queryRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('value-recompute:' || $1))", organizationId);
+  const measurementsChanged = await recomputeKpis(db, organizationId, now, lookbackDays);
+  const gatesEvaluated = await evaluateRunningGates(db, organizationId, now);
+  let firstValues = 0;
+  let snapshots = 0;
+  for (const useCase of await loadValueInputs(db, organizationId)) {
+    if (await recordFirstValue(db, organizationId, useCase, now)) firstValues += 1;
+    snapshots += await snapshotRoi(db, organizationId, useCase, now);
+  }
+  return { measurementsChanged, gatesEvaluated, firstValues, snapshots };
+}
