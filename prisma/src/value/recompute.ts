@@ -7,7 +7,8 @@ import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-l
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { evaluateWaveGates } from '../waves/gates.ts';
 import { computeKpiDays, dayStart, kpiComputationSchema } from './kpi-computation.ts';
-import { computeRoi, monthsSince, PLANNING_MONTHS, type RoiBasis, type RoiCost, type RoiFigures, type RoiKpi } from './roi.ts';
+import { roiNow } from './roi.ts';
+import { loadValueInputs, type UseCaseValueInputs } from './value-inputs.ts';
 import { firstValue } from './ttv.ts';
 
 const DAY_MS = 86_400_000;
@@ -66,51 +67,7 @@ async function evaluateRunningGates(db: RawSql, organizationId: string, now: Dat
   return gates;
 }
 
-interface UseCaseValueInputs {
-  id: string;
-  kickoffAt: Date;
-  firstValueAt: Date | null;
-  discountRateAnnual: number;
-  kpis: (RoiKpi & { gated: boolean })[];
-  costs: RoiCost[];
-}
-
-/** Use cases with a kickoff, with their KPIs (measurements ascending, gated or not) and costs. */
-export async function loadValueInputs(db: RawSql, organizationId: string): Promise<UseCaseValueInputs[]> {
-  const [useCases, kpis, measurements, costs] = await Promise.all([
-    db.$queryRawUnsafe<{ id: string; kickoff_at: Date; first_value_at: Date | null; discount_rate_annual: number }[]>(
-      'SELECT id, kickoff_at, first_value_at, discount_rate_annual FROM use_cases WHERE organization_id = $1::uuid AND kickoff_at IS NOT NULL ORDER BY name', organizationId),
-    db.$queryRawUnsafe<{ id: string; use_case_id: string; name: string; direction: RoiKpi['direction']; baseline: number; target: number | null; value_per_unit: number; window_days: number; gated: boolean }[]>(
-      `SELECT k.id, k.use_case_id, k.name, k.direction::text AS direction, k.baseline, k.target, k.value_per_unit, k.window_days,
-              EXISTS (SELECT 1 FROM wave_gates g WHERE g.kpi_id = k.id) AS gated
-         FROM kpis k WHERE k.organization_id = $1::uuid ORDER BY k.name`, organizationId),
-    db.$queryRawUnsafe<{ kpi_id: string; measured_at: Date; value: number }[]>(
-      'SELECT kpi_id, measured_at, value FROM kpi_measurements WHERE organization_id = $1::uuid ORDER BY measured_at', organizationId),
-    db.$queryRawUnsafe<{ id: string; use_case_id: string; name: string; kind: RoiCost['kind']; amount: number; starts_at: Date; ends_at: Date | null }[]>(
-      'SELECT id, use_case_id, name, kind::text AS kind, amount, starts_at, ends_at FROM cost_items WHERE organization_id = $1::uuid ORDER BY starts_at', organizationId),
-  ]);
-  const series = new Map<string, { at: Date; value: number }[]>();
-  for (const m of measurements) {
-    const list = series.get(m.kpi_id) ?? [];
-    list.push({ at: m.measured_at, value: m.value });
-    series.set(m.kpi_id, list);
-  }
-  return useCases.map((u) => ({
-    id: u.id, kickoffAt: u.kickoff_at, firstValueAt: u.first_value_at, discountRateAnnual: u.discount_rate_annual,
-    kpis: kpis.filter((k) => k.use_case_id === u.id).map((k) => ({
-      id: k.id, name: k.name, direction: k.direction, baseline: k.baseline, target: k.target, valuePerUnit: k.value_per_unit,
-      windowDays: k.window_days, gated: k.gated, measurements: series.get(k.id) ?? [],
-    })),
-    costs: costs.filter((c) => c.use_case_id === u.id).map((c) => ({ id: c.id, name: c.name, kind: c.kind, amount: c.amount, startsAt: c.starts_at, endsAt: c.ends_at })),
-  }));
-}
-
-/** ROI of a use case on a basis as it stands at `now`: projected over the planning horizon, realised from kickoff to now. */
-export function roiNow(useCase: Pick<UseCaseValueInputs, 'kickoffAt' | 'discountRateAnnual' | 'kpis' | 'costs'>, basis: RoiBasis, now: Date, months?: number): RoiFigures {
-  return computeRoi({ ...useCase, months: months ?? (basis === 'PROJECTED' ? PLANNING_MONTHS : monthsSince(useCase.kickoffAt, now)) }, basis);
-}
-
-async function recordFirstValue(db: RawSql, organizationId: string, useCase: UseCaseValueInputs, now: Date): Promise<boolean> {
+async function recordFirstValue(db: RawSql, organizationId: string, useCase: UseCaseValueInputs & { kickoffAt: Date }, now: Date): Promise<boolean> {
   if (useCase.firstValueAt) return false;
   const found = firstValue(useCase, now);
   if (!found) return false;
@@ -125,7 +82,7 @@ async function recordFirstValue(db: RawSql, organizationId: string, useCase: Use
 const figuresKey = (f: { cumulativeBenefit: number; cumulativeCost: number; roi: number | null; npv: number | null; paybackMonth: number | null }) =>
   JSON.stringify([f.cumulativeBenefit.toFixed(2), f.cumulativeCost.toFixed(2), f.roi?.toFixed(6) ?? null, f.npv?.toFixed(2) ?? null, f.paybackMonth]);
 
-async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseValueInputs, now: Date): Promise<number> {
+async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseValueInputs & { kickoffAt: Date }, now: Date): Promise<number> {
   let written = 0;
   for (const basis of ['PROJECTED', 'REALISED'] as const) {
     const figures = roiNow(useCase, basis, now);
@@ -151,14 +108,16 @@ async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseV
 /** Recomputes an organisation's KPIs, gates, first values and ROI snapshots as of `now`. */
 export async function recomputeValue(db: RawSql, organizationId: string, now: Date, lookbackDays = 7): Promise<RecomputeResult> {
   // One pass per organisation at a time (a scheduled and a requested pass may meet).
-  await db.$queryRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('value-recompute:' || $1))", organizationId);
+  await db.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('value-recompute:' || $1))", organizationId);
   const measurementsChanged = await recomputeKpis(db, organizationId, now, lookbackDays);
   const gatesEvaluated = await evaluateRunningGates(db, organizationId, now);
   let firstValues = 0;
   let snapshots = 0;
   for (const useCase of await loadValueInputs(db, organizationId)) {
-    if (await recordFirstValue(db, organizationId, useCase, now)) firstValues += 1;
-    snapshots += await snapshotRoi(db, organizationId, useCase, now);
+    if (!useCase.kickoffAt) continue;
+    const started = { ...useCase, kickoffAt: useCase.kickoffAt };
+    if (await recordFirstValue(db, organizationId, started, now)) firstValues += 1;
+    snapshots += await snapshotRoi(db, organizationId, started, now);
   }
   return { measurementsChanged, gatesEvaluated, firstValues, snapshots };
 }

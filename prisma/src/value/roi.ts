@@ -160,3 +160,8 @@ export function computeRoi(input: RoiInput, basis: RoiBasis): RoiFigures {
     paybackMonth, npv, kpis, costs: input.costs.map((c) => ({ costItemId: c.id, name: c.name, total: costTotals.get(c.id)! })),
   };
 }
+
+/** ROI on a basis as it stands at `now`: projected over the planning horizon, realised from kickoff to now. */
+export function roiNow(useCase: Omit<RoiInput, 'months'>, basis: RoiBasis, now: Date, months?: number): RoiFigures {
+  return computeRoi({ ...useCase, months: months ?? (basis === 'PROJECTED' ? PLANNING_MONTHS : monthsSince(useCase.kickoffAt, now)) }, basis);
+}

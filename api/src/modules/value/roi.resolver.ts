@@ -2,7 +2,7 @@
 // kickoff to now) figures, with the KPIs and cost items behind them (prisma/src/value/roi.ts).
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { RoiBasis } from '@threadline/db/client';
-import { computeRoi, MAX_MONTHS, monthsSince, PLANNING_MONTHS } from '@threadline/db/value/roi';
+import { MAX_MONTHS, roiNow } from '@threadline/db/value/roi';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput } from '../../common/errors.ts';
 import { UseCase, type CostItem, type Kpi, type KpiMeasurement } from './value.types.ts';
@@ -23,11 +23,10 @@ export class RoiResolver {
     const measurements = basis === RoiBasis.REALISED
       ? await Promise.all(kpis.map((k) => loaders.manyBy('KpiMeasurement', 'kpiId', 'measuredAt').load(k.id) as unknown as Promise<KpiMeasurement[]>))
       : kpis.map(() => []);
-    return computeRoi({
+    return roiNow({
       kickoffAt: useCase.kickoffAt, discountRateAnnual: useCase.discountRateAnnual,
-      months: months ?? (basis === RoiBasis.PROJECTED ? PLANNING_MONTHS : monthsSince(useCase.kickoffAt, new Date())),
       kpis: kpis.map((k, i) => ({ ...k, measurements: measurements[i]!.map((m) => ({ at: m.measuredAt, value: m.value })) })),
       costs,
-    }, basis);
+    }, basis, new Date(), months ?? undefined);
   }
 }
