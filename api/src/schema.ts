@@ -18,11 +18,12 @@ import { TelemetryResolver } from './modules/telemetry/telemetry.resolver.ts';
 import { RoiResolver } from './modules/value/roi.resolver.ts';
 import { InsightTimingsResolver } from './modules/value/insight-timings.resolver.ts';
 import { PortfolioResolver } from './modules/value/portfolio.resolver.ts';
+import { RoiThreadResolver } from './modules/value/roi-thread.resolver.ts';
 import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
 
 export const resolvers: ClassType[] = [
-  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, InsightTimingsResolver, PortfolioResolver, ...waveResolvers, ...peopleResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, DeploymentAssetsResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
+  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, InsightTimingsResolver, PortfolioResolver, RoiThreadResolver, ...waveResolvers, ...peopleResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, DeploymentAssetsResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

@@ -103,6 +103,7 @@ export const modelResolvers: ClassType[] = [
     useCase: belongsTo('UseCase', () => UseCase, 'useCaseId', true),
     modelVersion: belongsTo('ModelVersion', () => ModelVersion, 'modelVersionId', true),
     prediction: belongsTo('Prediction', () => Prediction, 'predictionId', true),
+    acknowledgedBy: belongsTo('User', () => User, 'acknowledgedById', true),
   }),
   relationResolver('DriftReport', () => DriftReport, {
     modelVersion: belongsTo('ModelVersion', () => ModelVersion, 'modelVersionId'),
@@ -113,6 +114,7 @@ export const modelResolvers: ClassType[] = [
     model: belongsTo('Model', () => Model, 'modelId'),
     baseVersion: belongsTo('ModelVersion', () => ModelVersion, 'baseVersionId', true),
     driftReport: belongsTo('DriftReport', () => DriftReport, 'driftReportId', true),
+    requestedBy: belongsTo('User', () => User, 'requestedById', true),
     outputs: hasMany('ModelVersion', () => ModelVersion, 'trainingRunId'),
   }),
   relationResolver('Experiment', () => Experiment, {
