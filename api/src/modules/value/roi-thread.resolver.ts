@@ -12,7 +12,7 @@ import { tenantOf, type Context } from '../../context.ts';
 import { badInput } from '../../common/errors.ts';
 import { DateTime } from '../../common/scalars.ts';
 import { UseCase } from './value.types.ts';
-import { KpiChange, ModelVersionStep, RoiChange, RoiPoint } from './roi-thread.types.ts';
+import { type KpiChange, type ModelVersionStep, RoiChange, type RoiPoint } from './roi-thread.types.ts';
 
 const LIMIT = 200;
 
