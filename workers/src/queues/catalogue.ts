@@ -127,6 +127,6 @@ export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   modelTrainingJob as JobDefinition<unknown>,
   telemetryMaintenanceJob as JobDefinition<unknown>,
   auditCheckpointJob as JobDefinition<unknown>,
-  valueRecomputeJob as JobDefinition<unknown>,
   telemetryRollupJob as JobDefinition<unknown>,
+  valueRecomputeJob as JobDefinition<unknown>,
 ];
