@@ -12,6 +12,7 @@ import { ExperimentResolver } from './modules/models/experiments.resolver.ts';
 import { DeploymentAssetsResolver } from './modules/models/deployment-assets.ts';
 import { PromotionResolver } from './modules/models/promotion.resolver.ts';
 import { peopleResolvers } from './modules/people/people.resolver.ts';
+import { rhythmResolvers } from './modules/people/rhythm.resolver.ts';
 import { plantResolvers } from './modules/plant/plant.resolver.ts';
 import { eventResolvers } from './modules/telemetry/events.resolver.ts';
 import { TelemetryResolver } from './modules/telemetry/telemetry.resolver.ts';
@@ -23,7 +24,7 @@ import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
 
 export const resolvers: ClassType[] = [
-  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, InsightTimingsResolver, PortfolioResolver, RoiThreadResolver, ...waveResolvers, ...peopleResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, DeploymentAssetsResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
+  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, InsightTimingsResolver, PortfolioResolver, RoiThreadResolver, ...waveResolvers, ...peopleResolvers, ...rhythmResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, DeploymentAssetsResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

@@ -47,6 +47,8 @@ const schema = z.object({
   VALUE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
   /** Days of computed KPI measurements redone on each pass, so late data is counted. */
   VALUE_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** How often the review rhythm is scheduled and missed reviews marked. */
+  REVIEW_SCHEDULE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   /** How often the audit chain heads are signed. */
   AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
 });

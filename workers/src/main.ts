@@ -6,8 +6,8 @@ import pino from 'pino';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { readWorkersConfig } from './config.ts';
-import { auditCheckpointJob, driftSweepJob, telemetryMaintenanceJob, telemetryRollupJob, valueRecomputeJob, type JobDefinition } from './queues/catalogue.ts';
-import { runValueRecompute } from './processors/value-recompute.ts';
+import { auditCheckpointJob, driftSweepJob, reviewScheduleJob, telemetryMaintenanceJob, telemetryRollupJob, valueRecomputeJob, type JobDefinition } from './queues/catalogue.ts';
+import { runReviewSchedule, runValueRecompute } from './processors/programme-rhythm.ts';
 import { runDriftSweep } from './processors/drift-sweep.ts';
 import { runTelemetryMaintenance } from './processors/telemetry-maintenance.ts';
 import { runTelemetryRollup } from './processors/telemetry-rollup.ts';
@@ -51,6 +51,7 @@ const host = startWorkerHost({
     [telemetryMaintenanceJob.name]: () => runTelemetryMaintenance(ownerTelemetry, retention),
     [driftSweepJob.name]: () => runDriftSweep(pool, host.queue('models'), config.DRIFT_EVERY_MINUTES * 60_000),
     [valueRecomputeJob.name]: (payload: { organizationId?: string }) => runValueRecompute(pool, payload, config.VALUE_LOOKBACK_DAYS),
+    [reviewScheduleJob.name]: (payload: { organizationId?: string }) => runReviewSchedule(pool, payload),
   },
 });
 const schedule = (job: Pick<JobDefinition<unknown>, 'name' | 'queue' | 'options'>, every: number, immediately = false) =>
@@ -60,6 +61,7 @@ await schedule(telemetryRollupJob, config.TELEMETRY_ROLLUP_EVERY_SECONDS * 1000)
 await schedule(auditCheckpointJob, config.AUDIT_CHECKPOINT_EVERY_MINUTES * 60_000);
 await schedule(driftSweepJob, config.DRIFT_EVERY_MINUTES * 60_000);
 await schedule(valueRecomputeJob, config.VALUE_EVERY_MINUTES * 60_000, true);
+await schedule(reviewScheduleJob, config.REVIEW_SCHEDULE_EVERY_MINUTES * 60_000, true);
 const relays = await startModelRelays({
   databaseUrl: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, pool, queue: host.queue, log,
   dispatchMs: config.INFERENCE_DISPATCH_MS, maxWindowsPerAsset: config.INFERENCE_MAX_WINDOWS_PER_ASSET, maxWindowsPerJob: config.INFERENCE_MAX_WINDOWS_PER_JOB,

@@ -119,6 +119,15 @@ export const valueRecomputeJob: JobDefinition<{ organizationId?: string | undefi
   options: { ...RETRIED, removeOnComplete: { count: 200 } },
 };
 
+/** Schedules the review rhythm (model performance, infrastructure health, maturity) and marks missed reviews. */
+export const reviewScheduleJob: JobDefinition<{ organizationId?: string | undefined }> = {
+  name: 'review-schedule',
+  queue: 'maintenance',
+  version: 1,
+  payload: z.object({ organizationId: z.uuid().optional() }),
+  options: { ...RETRIED, removeOnComplete: { count: 200 } },
+};
+
 export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   driftCheckJob as JobDefinition<unknown>,
   driftSweepJob as JobDefinition<unknown>,
@@ -127,6 +136,7 @@ export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   modelTrainingJob as JobDefinition<unknown>,
   telemetryMaintenanceJob as JobDefinition<unknown>,
   auditCheckpointJob as JobDefinition<unknown>,
+  reviewScheduleJob as JobDefinition<unknown>,
   telemetryRollupJob as JobDefinition<unknown>,
   valueRecomputeJob as JobDefinition<unknown>,
 ];

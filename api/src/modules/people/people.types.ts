@@ -62,6 +62,7 @@ export class Review {
   @Field(() => DateTime, { nullable: true }) heldAt!: Date | null;
   @Field(() => ReviewStatus) status!: ReviewStatus;
   @Field(() => Json, { description: 'Findings, each with an owner and a due date.' }) findings!: unknown;
+  @Field(() => Json, { nullable: true, description: 'A maturity review: a score of 1-5 with evidence per dimension.' }) maturity!: unknown;
   @Field(() => DateTime) createdAt!: Date;
 }
 
