@@ -10,6 +10,7 @@ import { modelResolvers } from './modules/models/models.resolver.ts';
 import { registryResolvers } from './modules/models/registry.resolver.ts';
 import { ExperimentResolver } from './modules/models/experiments.resolver.ts';
 import { DeploymentAssetsResolver } from './modules/models/deployment-assets.ts';
+import { ModelCardResolver } from './modules/models/model-card.resolver.ts';
 import { PromotionResolver } from './modules/models/promotion.resolver.ts';
 import { peopleResolvers } from './modules/people/people.resolver.ts';
 import { rhythmResolvers } from './modules/people/rhythm.resolver.ts';
@@ -24,7 +25,7 @@ import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
 
 export const resolvers: ClassType[] = [
-  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, InsightTimingsResolver, PortfolioResolver, RoiThreadResolver, ...waveResolvers, ...peopleResolvers, ...rhythmResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, DeploymentAssetsResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
+  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, InsightTimingsResolver, PortfolioResolver, RoiThreadResolver, ...waveResolvers, ...peopleResolvers, ...rhythmResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, DeploymentAssetsResolver, ModelCardResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

@@ -12,6 +12,7 @@ import { buildThreadlineSchema } from './schema.ts';
 import type { Services } from './services.ts';
 import { formatGraphQLError, ThreadlineError } from './common/errors.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
+import { registerExportRoutes } from './modules/governance/export.route.ts';
 
 export async function buildServer(services: Services) {
   const app = Fastify({
@@ -56,6 +57,7 @@ export async function buildServer(services: Services) {
   });
 
   await registerIngestRoutes(app, services);
+  await registerExportRoutes(app, services);
 
   app.get('/health', async (_request, reply) => {
     try {

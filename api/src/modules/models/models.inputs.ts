@@ -17,6 +17,9 @@ export class ModelInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(4000) description?: string;
   @Field(() => [String], { defaultValue: [] }) @ArrayMaxSize(256) @Length(1, 120, { each: true }) features!: string[];
   @Field(() => AiRiskClass, { defaultValue: AiRiskClass.LIMITED }) riskClass!: AiRiskClass;
+  @Field(() => String, { nullable: true, description: 'Model card: what it is for and who acts on it.' }) @IsOptional() @MaxLength(4000) intendedUse?: string;
+  @Field(() => String, { nullable: true, description: 'Model card: the data it learns from.' }) @IsOptional() @MaxLength(4000) trainingData?: string;
+  @Field(() => String, { nullable: true, description: 'Model card: where it must not be trusted.' }) @IsOptional() @MaxLength(4000) limitations?: string;
   @Field(() => Json, { nullable: true, description: 'insightThreshold, driftWindowHours, psiThreshold, ksAlpha, cusumSlack, cusumThreshold, driftShare, autoRetrain, retrainWindowHours, autoPromote, promoteMargin (docs/models.md).' })
   @IsOptional() policy?: unknown;
 }

@@ -30,6 +30,9 @@ export class Model {
   @Field(() => ID, { nullable: true, description: 'The asset type whose assets it scores.' }) assetTypeId!: string | null;
   @Field(() => [String], { description: 'Feature names in input order.' }) features!: string[];
   @Field(() => AiRiskClass) riskClass!: AiRiskClass;
+  @Field(() => String, { nullable: true }) intendedUse!: string | null;
+  @Field(() => String, { nullable: true }) trainingData!: string | null;
+  @Field(() => String, { nullable: true }) limitations!: string | null;
   @Field(() => Json, { description: 'Drift thresholds, retraining and promotion rules.' }) policy!: unknown;
   @Field(() => DateTime) createdAt!: Date;
   @Field(() => DateTime) updatedAt!: Date;

@@ -1,0 +1,76 @@
+// Downloads for auditors: GET /export/audit.csv and /export/audit.json (the organisation's audit
+// trail, filtered by from, to, type and subjectType; at most 100,000 events, oldest first), and
+// GET /export/models/:id/card.md and card.json (the model card). Authenticated like the API
+// (session token or API key) with the read permission; only the caller's organisation is read.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { buildModelCard, modelCardMarkdown } from '@threadline/db/models/model-card';
+import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { isUuid } from '@threadline/db/uuid';
+import type { Services } from '../../services.ts';
+import { credentialsOf } from '../../auth/credentials.ts';
+import { badInput, forbidden, notFound, ThreadlineError, unauthenticated } from '../../common/errors.ts';
+
+const MAX_EVENTS = 100_000;
+const COLUMNS = ['seq', 'occurred_at', 'type', 'actor_kind', 'actor_label', 'subject_type', 'subject_id', 'payload', 'prev_hash', 'hash'] as const;
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; formulas defused. */
+export function csvField(value: unknown): string {
+  let s = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function dateParam(value: unknown, name: string): Date | null {
+  if (value === undefined || value === '') return null;
+  const d = new Date(String(value));
+  if (Number.isNaN(d.getTime())) throw badInput(`${name} must be an ISO date such as 2026-11-01T00:00:00Z.`, { field: name });
+  return d;
+}
+
+export async function registerExportRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  await app.register(async (scope) => {
+    scope.setErrorHandler((error, _request, reply) => {
+      if (error instanceof ThreadlineError) return reply.code(error.httpStatus).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+      services.log.error({ err: error }, 'export failed');
+      return reply.code(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'The export failed on the server; try again.' } });
+    });
+    const reader = async (request: FastifyRequest) => {
+      const principal = await services.access.authenticate(credentialsOf(request));
+      if (!principal) throw unauthenticated();
+      if (!principal.permissions.has('read')) throw forbidden('This key or role lacks read.');
+      return principal;
+    };
+
+    const audit = async (request: FastifyRequest, reply: FastifyReply, format: 'csv' | 'json') => {
+      const principal = await reader(request);
+      const q = request.query as Record<string, unknown>;
+      const from = dateParam(q.from, 'from');
+      const to = dateParam(q.to, 'to');
+      const { rows } = await services.db.pool.query<Record<(typeof COLUMNS)[number], unknown>>(
+        `SELECT seq::text, occurred_at, type, actor_kind::text, actor_label, subject_type, subject_id, payload, prev_hash, hash FROM audit_events
+          WHERE organization_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2) AND ($3::timestamptz IS NULL OR occurred_at < $3)
+            AND ($4::text IS NULL OR type = $4) AND ($5::text IS NULL OR subject_type = $5)
+          ORDER BY seq LIMIT ${MAX_EVENTS}`,
+        [principal.organizationId, from, to, q.type ? String(q.type) : null, q.subjectType ? String(q.subjectType) : null]);
+      const stamp = new Date().toISOString().slice(0, 10);
+      reply.header('content-disposition', `attachment; filename="audit-trail-${stamp}.${format}"`);
+      if (format === 'json') return reply.type('application/json').send(rows);
+      const body = [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => csvField(r[c])).join(','))].join('\r\n');
+      return reply.type('text/csv; charset=utf-8').send(`${body}\r\n`);
+    };
+    scope.get('/export/audit.csv', (request, reply) => audit(request, reply, 'csv'));
+    scope.get('/export/audit.json', (request, reply) => audit(request, reply, 'json'));
+
+    const card = async (request: FastifyRequest, reply: FastifyReply, format: 'md' | 'json') => {
+      const principal = await reader(request);
+      const { id } = request.params as { id: string };
+      if (!isUuid(id)) throw badInput('The model id must be a UUID.', { field: 'id' });
+      const built = await buildModelCard(rawSqlOf(services.db.pool), principal.organizationId, id);
+      if (!built) throw notFound('Model', id);
+      reply.header('content-disposition', `attachment; filename="model-card-${built.model.name.replace(/[^A-Za-z0-9_-]+/g, '-')}.${format}"`);
+      return format === 'json' ? reply.type('application/json').send(built) : reply.type('text/markdown; charset=utf-8').send(modelCardMarkdown(built));
+    };
+    scope.get('/export/models/:id/card.md', (request, reply) => card(request, reply, 'md'));
+    scope.get('/export/models/:id/card.json', (request, reply) => card(request, reply, 'json'));
+  });
+}
