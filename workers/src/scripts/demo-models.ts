@@ -3,9 +3,10 @@
 // into the past (readings every 10 s, with the alarms and bearing failures they cause; up to now,
 // and the last quarter hour for the other spindles, so live scoring starts at once), trains the
 // spindle failure-risk model on them, signs and registers it, names it champion and deploys it to
-// `cloud-inference` (every CNC, scored live from the simulator's data) and to the `lej-edge-01`
+// `cloud-inference` (every CNC in its use case's rolled-out wave scope, scored live from the simulator's data) and to the `lej-edge-01`
 // gateway (for edge bundles); then trains an MLP candidate and runs it as an A/B challenger on a
-// fifth of the spindles. A no-op when the model exists.
+// fifth of the spindles, and adds a KPI for the detector's value computed from its confusion matrix.
+// A no-op when the model exists.
 import pino from 'pino';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
@@ -78,6 +79,16 @@ try {
     await inTransaction(pool, (client) => startExperiment(rawSqlOf(client), {
       organizationId: org, championDeploymentId: cloud.id, challengerVersionId: candidate.versionId!, kind: 'AB_TEST', trafficShare: 0.2, metric: 'brier',
     }, system));
+    // The detector's business value, computed daily from its confusion matrix against incidents on
+    // LEJ-L1's spindles: a foreseen failure saves a crash repair, a false alarm costs an inspection.
+    await pool.query(
+      `INSERT INTO kpis (organization_id, use_case_id, name, kind, unit, direction, baseline, target, value_per_unit, description, computation)
+       VALUES ($1, $2, 'Spindle detector value', 'DETECTOR_VALUE', 'EUR/month', 'HIGHER_IS_BETTER', 0, 40000, 1,
+               'Value of the failure-risk model per month: foreseen failures × 6,500 € saved − false alarms × 250 € − missed failures × 4,000 €.', $3)`,
+      [org, ids!.use_case, {
+        kind: 'DETECTOR_VALUE', modelId, horizonHours: 2, valuePerTruePositive: 6_500, costPerFalsePositive: 250, costPerMissed: 4_000,
+        scope: { assetIds: [], lineIds: [(await pool.query<{ id: string }>("SELECT id FROM lines WHERE organization_id = $1 AND code = 'LEJ-L1'", [org])).rows[0]!.id], siteIds: [], assetTypeId: ids!.type },
+      }]);
     log.info({ points: played.points, events: played.events, champion: trained.version, challenger: candidate.version }, 'trained, signed and deployed the demo model; its challenger runs on a fifth of the spindles');
   }
 } finally {
