@@ -3,11 +3,12 @@
 // evidence says, in GraphQL, JSON and Markdown; the audit trail as CSV and JSON, filtered, only the
 // caller's organisation, refused without credentials.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeatureSpec } from '@threadline/db/models/feature-spec';
 import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
 import { handMadeOnnx } from '../../../../scripts/test/hand-made-versions.ts';
 import { csvField } from './export.route.ts';
 
-const spec = {
+const spec: FeatureSpec = {
   version: 1, windowSeconds: 300, stepSeconds: 10, aggregates: ['mean'],
   signals: [{ name: 'spindle_vibration', unit: 'mm/s', min: 0, max: 7.1 }], reference: [3],
 };
