@@ -8,7 +8,9 @@ test('a viewer signs in and sees the use cases with KPIs and waves', async ({ pa
   await page.getByLabel('E-mail').fill('viewer@northwind.example');
   await page.getByLabel('Password').fill('threadline-demo');
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
 
+  await page.getByRole('link', { name: 'Use cases', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Use cases' })).toBeVisible();
   const cards = page.getByTestId('use-case');
   await expect(cards).toHaveCount(3);

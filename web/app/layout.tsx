@@ -15,7 +15,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <header className="top">
           <a href="/" className="brand">Threadline</a>
           <nav>
-            <a href="/">Use cases</a>
+            <a href="/">Overview</a>
+            <a href="/use-cases">Use cases</a>
             <a href="/logout">Sign out</a>
           </nav>
         </header>

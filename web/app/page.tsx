@@ -1,76 +1,92 @@
-// The first portal page: every use case with its KPIs (baseline, target) and scaling waves, read
-// from the GraphQL API in one request.
-import { redirect } from 'next/navigation';
-import { ApiError, graphql } from '../lib/graphql';
+// The overview for business stakeholders: portfolio ROI projected beside realised with the months
+// behind it, each use case's ROI, MTTI and TTV, the waves at a glance and the latest insights, all
+// in one GraphQL request.
+import { CumulativeChart } from './components/cumulative-chart';
+import { Help, Metric } from './components/metric';
+import { loadPage } from '../lib/page-data';
+import { date, duration, money, number, PHASE, ratio } from '../lib/format';
 
 export const dynamic = 'force-dynamic';
 
-interface UseCaseView {
-  id: string;
-  name: string;
-  description: string | null;
-  status: string;
-  kickoffAt: string | null;
-  kpis: { id: string; name: string; unit: string; direction: string; baseline: number; target: number | null }[];
-  waves: { id: string; name: string; phase: string; status: string; plannedEndAt: string }[];
+interface Portfolio { roi: number | null; npv: number; paybackMonth: string | null; cumulativeBenefit: number; cumulativeCost: number }
+interface Overview {
+  projected: Portfolio;
+  realised: Portfolio & { months: { month: string; cumulativeBenefit: number; cumulativeCost: number }[]; useCases: { useCase: { id: string }; roi: number | null; paybackMonth: number | null }[] };
+  useCases: { nodes: {
+    id: string; name: string; status: string; kickoffAt: string | null; ttvDays: number | null;
+    insightTimings: { insights: number; mtti: { meanSeconds: number | null; p50Seconds: number | null; p95Seconds: number | null }; mtta: { meanSeconds: number | null; unacknowledged: number } };
+    waves: { id: string; name: string; phase: string; status: string; plannedEndAt: string }[];
+  }[] };
+  insights: { nodes: { id: string; title: string; severity: string; raisedAt: string; asset: { code: string }; useCase: { name: string } | null }[] };
 }
 
 const QUERY = `{
-  useCases(first: 100) {
-    totalCount
-    nodes {
-      id name description status kickoffAt
-      kpis { id name unit direction baseline target }
-      waves { id name phase status plannedEndAt }
-    }
-  }
+  projected: portfolioRoi(basis: PROJECTED) { roi npv paybackMonth cumulativeBenefit cumulativeCost }
+  realised: portfolioRoi(basis: REALISED) { roi npv paybackMonth cumulativeBenefit cumulativeCost
+    months { month cumulativeBenefit cumulativeCost } useCases { useCase { id } roi paybackMonth } }
+  useCases(first: 100) { nodes { id name status kickoffAt ttvDays
+    insightTimings { insights mtti { meanSeconds p50Seconds p95Seconds } mtta { meanSeconds unacknowledged } }
+    waves { id name phase status plannedEndAt } } }
+  insights(first: 6, order: DESC) { nodes { id title severity raisedAt asset { code } useCase { name } } }
 }`;
 
-const PHASE: Record<string, string> = { PILOT_AND_PROVE: 'Pilot & Prove', ANCHOR_DEPLOYMENT: 'Anchor Deployment', ENTERPRISE_ROLLOUT: 'Enterprise Rollout' };
-
-export default async function UseCasesPage() {
-  let data: { useCases: { totalCount: number; nodes: UseCaseView[] } };
-  try {
-    data = await graphql(QUERY);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') redirect('/login');
-    return <p className="error" role="alert">{error instanceof Error ? error.message : 'The use cases could not be loaded.'}</p>;
-  }
-  const useCases = data.useCases.nodes;
+export default async function OverviewPage() {
+  const { data, error } = await loadPage<Overview>(QUERY);
+  if (!data) return <><h1>Overview</h1><p className="error" role="alert">{error}</p></>;
+  const roiOf = new Map(data.realised.useCases.map((u) => [u.useCase.id, u]));
   return (
     <>
-      <h1>Use cases</h1>
-      <p className="lede">{data.useCases.totalCount} use cases, each tied to the KPIs it must move and the waves that scale it.</p>
-      {useCases.length === 0 ? <p className="muted">No use cases yet. An approver or admin can create one through the API.</p> : null}
-      <section className="cards">
-        {useCases.map((u) => (
-          <article className="card" key={u.id} data-testid="use-case">
-            <h2>{u.name}</h2>
-            <span className="tag">{u.status}</span>
-            {u.kickoffAt ? <span className="muted">kicked off {new Date(u.kickoffAt).toLocaleDateString('en-GB')}</span> : null}
-            {u.description ? <p className="muted">{u.description}</p> : null}
-            <table>
-              <thead><tr><th>KPI</th><th className="num">Baseline</th><th className="num">Target</th></tr></thead>
-              <tbody>
-                {u.kpis.map((k) => (
-                  <tr key={k.id}>
-                    <td>{k.name} <span className="muted">({k.unit}, {k.direction === 'LOWER_IS_BETTER' ? 'lower is better' : 'higher is better'})</span></td>
-                    <td className="num">{k.baseline.toLocaleString('en-GB')}</td>
-                    <td className="num">{k.target === null ? '—' : k.target.toLocaleString('en-GB')}</td>
+      <h1>Overview</h1>
+      <p className="lede">What the AIoT programme has earned so far and what it is set to earn.</p>
+      <section className="metrics" aria-label="Portfolio ROI">
+        <Metric testId="realised-roi" label="Realised ROI" metric="roi" value={ratio(data.realised.roi)} detail={`${money(data.realised.cumulativeBenefit)} benefit for ${money(data.realised.cumulativeCost)} cost`} />
+        <Metric testId="projected-roi" label="Projected ROI" metric="roi" value={ratio(data.projected.roi)} detail={`over 36 months from each kickoff`} />
+        <Metric testId="realised-npv" label="Realised NPV" metric="npv" value={money(data.realised.npv)} detail={`projected ${money(data.projected.npv)}`} />
+        <Metric testId="payback" label="Payback" metric="payback" value={data.realised.paybackMonth ?? 'not yet'} detail={`projected ${data.projected.paybackMonth ?? 'not within 36 months'}`} />
+      </section>
+      <section className="panel">
+        <h2>Realised benefit and cost <Help metric="benefit" label="benefit" /></h2>
+        <CumulativeChart points={data.realised.months} payback={data.realised.paybackMonth} title="Cumulative realised benefit and cost of every use case, by calendar month." />
+      </section>
+      <section className="panel">
+        <h2>Use cases</h2>
+        {data.useCases.nodes.length === 0 ? <p className="muted">No use cases yet. An approver or admin creates them through the API.</p> : (
+          <table>
+            <thead><tr>
+              <th scope="col">Use case</th><th scope="col" className="num">Realised ROI <Help metric="roi" label="ROI" /></th>
+              <th scope="col" className="num">MTTI (p50 / p95) <Help metric="mtti" label="MTTI" /></th>
+              <th scope="col" className="num">MTTA <Help metric="mtta" label="MTTA" /></th>
+              <th scope="col" className="num">TTV <Help metric="ttv" label="TTV" /></th>
+              <th scope="col">Current wave <Help metric="waves" label="waves" /></th>
+            </tr></thead>
+            <tbody>
+              {data.useCases.nodes.map((u) => {
+                const wave = u.waves.find((w) => w.status === 'ACTIVE' || w.status === 'GATE_REVIEW') ?? u.waves.find((w) => w.status === 'PLANNED');
+                const t = u.insightTimings;
+                return (
+                  <tr key={u.id} data-testid="overview-use-case">
+                    <th scope="row"><a href={`/use-cases#${u.id}`}>{u.name}</a> <span className="tag">{u.status}</span></th>
+                    <td className="num" data-testid="use-case-roi">{u.kickoffAt ? ratio(roiOf.get(u.id)?.roi ?? null) : 'no kickoff'}</td>
+                    <td className="num">{t.insights === 0 ? 'no insights (30 d)' : `${duration(t.mtti.meanSeconds)} (${duration(t.mtti.p50Seconds)} / ${duration(t.mtti.p95Seconds)})`}</td>
+                    <td className="num">{t.insights === 0 ? '—' : `${duration(t.mtta.meanSeconds)}${t.mtta.unacknowledged > 0 ? `, ${t.mtta.unacknowledged} open` : ''}`}</td>
+                    <td className="num">{u.ttvDays === null ? 'no value yet' : `${number(u.ttvDays, 0)} days`}</td>
+                    <td>{wave ? <>{PHASE[wave.phase]} <span className="tag">{wave.status}</span> <span className="muted small">until {date(wave.plannedEndAt)}</span></> : <span className="muted">no wave</span>}</td>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-            <table>
-              <thead><tr><th>Wave</th><th>Phase</th><th>Status</th></tr></thead>
-              <tbody>
-                {u.waves.map((w) => (
-                  <tr key={w.id}><td>{w.name}</td><td>{PHASE[w.phase] ?? w.phase}</td><td>{w.status}</td></tr>
-                ))}
-              </tbody>
-            </table>
-          </article>
-        ))}
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="panel">
+        <h2>Latest insights</h2>
+        {data.insights.nodes.length === 0 ? <p className="muted">No insights yet: they appear as the models score live data.</p> : (
+          <ul className="insights">
+            {data.insights.nodes.map((i) => (
+              <li key={i.id}><span className={`sev sev-${i.severity.toLowerCase()}`}>{i.severity}</span> {i.title} <span className="muted small">{i.asset.code}{i.useCase ? `, ${i.useCase.name}` : ''}, {new Date(i.raisedAt).toLocaleString('en-GB')}</span></li>
+            ))}
+          </ul>
+        )}
       </section>
     </>
   );

@@ -1,0 +1,77 @@
+// The first portal page: every use case with its KPIs (baseline, target) and scaling waves, read
+// from the GraphQL API in one request.
+import { redirect } from 'next/navigation';
+import { ApiError, graphql } from '../../lib/graphql';
+
+export const dynamic = 'force-dynamic';
+
+interface UseCaseView {
+  id: string;
+  name: string;
+  description: string | null;
+  status: string;
+  kickoffAt: string | null;
+  kpis: { id: string; name: string; unit: string; direction: string; baseline: number; target: number | null }[];
+  waves: { id: string; name: string; phase: string; status: string; plannedEndAt: string }[];
+}
+
+const QUERY = `{
+  useCases(first: 100) {
+    totalCount
+    nodes {
+      id name description status kickoffAt
+      kpis { id name unit direction baseline target }
+      waves { id name phase status plannedEndAt }
+    }
+  }
+}`;
+
+const PHASE: Record<string, string> = { PILOT_AND_PROVE: 'Pilot & Prove', ANCHOR_DEPLOYMENT: 'Anchor Deployment', ENTERPRISE_ROLLOUT: 'Enterprise Rollout' };
+
+export default async function UseCasesPage() {
+  let data: { useCases: { totalCount: number; nodes: UseCaseView[] } };
+  try {
+    data = await graphql(QUERY);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') redirect('/login');
+    return <p className="error" role="alert">{error instanceof Error ? error.message : 'The use cases could not be loaded.'}</p>;
+  }
+  const useCases = data.useCases.nodes;
+  return (
+    <>
+      <h1>Use cases</h1>
+      <p className="lede">{data.useCases.totalCount} use cases, each tied to the KPIs it must move and the waves that scale it.</p>
+      {useCases.length === 0 ? <p className="muted">No use cases yet. An approver or admin can create one through the API.</p> : null}
+      <section className="cards">
+        {useCases.map((u) => (
+          <article className="card" key={u.id} id={u.id} data-testid="use-case">
+            <h2>{u.name}</h2>
+            <span className="tag">{u.status}</span>
+            {u.kickoffAt ? <span className="muted">kicked off {new Date(u.kickoffAt).toLocaleDateString('en-GB')}</span> : null}
+            {u.description ? <p className="muted">{u.description}</p> : null}
+            <table>
+              <thead><tr><th>KPI</th><th className="num">Baseline</th><th className="num">Target</th></tr></thead>
+              <tbody>
+                {u.kpis.map((k) => (
+                  <tr key={k.id}>
+                    <td>{k.name} <span className="muted">({k.unit}, {k.direction === 'LOWER_IS_BETTER' ? 'lower is better' : 'higher is better'})</span></td>
+                    <td className="num">{k.baseline.toLocaleString('en-GB')}</td>
+                    <td className="num">{k.target === null ? '—' : k.target.toLocaleString('en-GB')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <table>
+              <thead><tr><th>Wave</th><th>Phase</th><th>Status</th></tr></thead>
+              <tbody>
+                {u.waves.map((w) => (
+                  <tr key={w.id}><td>{w.name}</td><td>{PHASE[w.phase] ?? w.phase}</td><td>{w.status}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </article>
+        ))}
+      </section>
+    </>
+  );
+}

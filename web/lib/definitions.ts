@@ -1,0 +1,14 @@
+// The metrics' definitions as DESIGN §2 states them, shown as help text beside every figure.
+export const DEFINITIONS = {
+  roi: 'ROI(t) = (cumulative benefit − cumulative cost) / cumulative cost, from the use case\'s kickoff. Projected takes each KPI\'s target as its actual; realised takes the average of its measurements over its window.',
+  benefit: 'Benefit per month = Σ over KPIs of improvement × value per unit. Improvement = baseline − actual when lower is better, actual − baseline when higher is better, over a window (default 30 days, average of measurements).',
+  payback: 'Payback = the first month where cumulative benefit ≥ cumulative cost.',
+  npv: 'NPV at annual rate r = Σ_m (benefit_m − cost_m) / (1 + r/12)^m. The portfolio\'s NPV is the sum of the use cases\' NPVs.',
+  mtti: 'Time to insight of one insight = raisedAt − receivedAt of the earliest telemetry point in its evidence window. MTTI = mean over insights (also p50 and p95) per use case and period.',
+  mtta: 'MTTA = mean of acknowledgedAt − raisedAt over the acknowledged insights, reported apart from MTTI.',
+  ttv: 'TTV = firstValueAt − kickoffAt, where firstValueAt is the first day on which the 7-day average of every gated KPI meets its target (or realised benefit > 0 for 7 days when no target).',
+  waves: 'Wave policy: Pilot & Prove ≤ 5 assets and 3-6 months; Anchor 1-2 lines or sites, 6-12 months; Enterprise multi-site, 12-24 months. A wave advances only when its gates pass (evaluated from measurements) and an approver signs.',
+  priority: 'Prioritisation score (0-100): 40 % projected ROI as roi / (1 + roi), 25 % data readiness, 20 % stakeholder alignment, 15 % risk (low 1, medium 0.5, high 0).',
+} as const;
+
+export type Metric = keyof typeof DEFINITIONS;
