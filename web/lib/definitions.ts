@@ -8,6 +8,7 @@ export const DEFINITIONS = {
   mtta: 'MTTA = mean of acknowledgedAt − raisedAt over the acknowledged insights, reported apart from MTTI.',
   ttv: 'TTV = firstValueAt − kickoffAt, where firstValueAt is the first day on which the 7-day average of every gated KPI meets its target (or realised benefit > 0 for 7 days when no target).',
   waves: 'Wave policy: Pilot & Prove ≤ 5 assets and 3-6 months; Anchor 1-2 lines or sites, 6-12 months; Enterprise multi-site, 12-24 months. A wave advances only when its gates pass (evaluated from measurements) and an approver signs.',
+  audit: 'Audit chain: hashₙ = SHA-256(hashₙ₋₁ ‖ canonical JSON of eventₙ), genesis all zeros; the table refuses UPDATE and DELETE; verification recomputes every hash and names the first broken link.',
   priority: 'Prioritisation score (0-100): 40 % projected ROI as roi / (1 + roi), 25 % data readiness, 20 % stakeholder alignment, 15 % risk (low 1, medium 0.5, high 0).',
 } as const;
 
