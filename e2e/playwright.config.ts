@@ -1,5 +1,6 @@
 // End-to-end journeys in Debian's Chromium against the real product: the API and the portal are
-// started on their own ports over a database of their own, migrated and seeded with the demo plant.
+// started on their own ports over a database of their own, migrated and seeded with the demo plant
+// and its trained models, as `npm start` does.
 import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
 
@@ -30,12 +31,12 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: 'npm run --silent db:migrate && npm run --silent db:seed && npm run --silent start -w @threadline/api',
+      command: 'npm run --silent db:migrate && npm run --silent db:seed && npm run --silent demo:models -w @threadline/workers && npm run --silent start -w @threadline/api',
       cwd: '..',
       url: `http://127.0.0.1:${API_PORT}/health`,
       env: { DATABASE_URL: databaseUrl, API_PORT: String(API_PORT), LOG_LEVEL: 'warn', NODE_ENV: 'test' },
       reuseExistingServer: false,
-      timeout: 120_000,
+      timeout: 240_000,
     },
     {
       command: `npm run --silent build -w @threadline/web && npx next start --port ${WEB_PORT}`,

@@ -17,6 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav>
             <a href="/">Overview</a>
             <a href="/use-cases">Use cases</a>
+            <a href="/models">Models</a>
             <a href="/governance">Governance</a>
             <a href="/logout">Sign out</a>
           </nav>

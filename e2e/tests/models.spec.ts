@@ -1,0 +1,41 @@
+// Promotion as people do it in the portal: a data scientist asks for the demo's challenger to be
+// champion; a viewer sees the request but no button to decide it; an approver approves it on the
+// models page, the champion moves, and the decision is in the audit trail on the governance page.
+import { expect, test } from '@playwright/test';
+import { api, seriousViolations, signIn } from './helpers';
+
+test.describe.configure({ mode: 'serial' });
+
+const MODEL = 'Spindle failure risk';
+
+test('a viewer sees the promotion request but is offered no decision', async ({ page }) => {
+  const { models } = await api<{ models: { nodes: { versions: { id: string; version: number }[] }[] } }>('data@northwind.example',
+    'query($s: String) { models(filter: { search: $s }) { nodes { versions { id version } } } }', { s: MODEL });
+  const challenger = models.nodes[0]!.versions.find((v) => v.version === 2)!;
+  await api('data@northwind.example', 'mutation($i: PromotionRequestInput!) { requestModelPromotion(input: $i) { id } }', { i: { versionId: challenger.id, comment: 'Lower Brier on the A/B test' } });
+
+  await signIn(page, 'viewer@northwind.example');
+  await page.getByRole('link', { name: 'Models' }).click();
+  const model = page.getByTestId('model').filter({ hasText: MODEL });
+  await expect(model.getByTestId('champion')).toHaveText('Champion: v1');
+  const request = page.getByTestId('approval').filter({ hasText: `${MODEL} v2` });
+  await expect(request).toContainText('Lower Brier on the A/B test');
+  await expect(request).toContainText('An approver decides.');
+  await expect(page.getByRole('button', { name: /Approve/ })).toHaveCount(0);
+  await page.screenshot({ path: 'screenshots/models.png', fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('an approver approves it: the champion moves and the audit trail shows who did it', async ({ page }) => {
+  await signIn(page, 'approver@northwind.example');
+  await page.goto('/models');
+  await page.getByRole('button', { name: `Approve ${MODEL} v2` }).click();
+  const model = page.getByTestId('model').filter({ hasText: MODEL });
+  await expect(model.getByTestId('champion')).toHaveText('Champion: v2');
+  await expect(page.getByText('No promotion requests are waiting.')).toBeVisible();
+
+  await page.goto('/governance?type=model_alias.moved');
+  const rows = page.getByTestId('audit-trail').locator('tbody tr');
+  await expect(rows.first()).toContainText('approver@northwind.example');
+  await expect(page.getByTestId('chain-status')).toContainText('Intact.');
+});
