@@ -4,22 +4,19 @@
 // moves its share of those assets from the champion deployment to the challenger's.
 export const DEPLOYMENTS_CHANNEL = 'deployments_changed';
 
-/** Wave statuses whose scope a use case's models cover: the wave running, under review, or passed. */
-export const ROLLED_OUT_WAVE_STATUSES = `('ACTIVE', 'GATE_REVIEW', 'PASSED')`;
+/** FROM scaling_waves w and their wave_scope_items s, for the use case of model m. */
+const USE_CASE_WAVE_ITEMS = `FROM scaling_waves w JOIN wave_scope_items s ON s.organization_id = w.organization_id AND s.wave_id = w.id
+                  WHERE w.organization_id = m.organization_id AND w.use_case_id = m.use_case_id`;
 
 /**
- * Whether asset a (on line l) is in the rolled-out scope of use case `useCase`: true when the use
- * case has no wave with a scope (it is not scaled in waves), otherwise when a wave that is running,
- * under review or passed names the asset, its line or its site.
+ * Whether asset a (on line l) is in the rolled-out scope of model m's use case: true when the model
+ * has no use case or the use case has no wave with a scope (it is not scaled in waves), otherwise
+ * when a wave that is running, under review or passed names the asset, its line or its site.
  */
-export function inRolledOutScope(useCase: string): string {
-  const items = `FROM scaling_waves w JOIN wave_scope_items s ON s.organization_id = w.organization_id AND s.wave_id = w.id
-                  WHERE w.organization_id = a.organization_id AND w.use_case_id = ${useCase}`;
-  return `(${useCase} IS NULL
-        OR NOT EXISTS (SELECT 1 ${items})
-        OR EXISTS (SELECT 1 ${items} AND w.status IN ${ROLLED_OUT_WAVE_STATUSES}
+const IN_ROLLED_OUT_SCOPE = `(m.use_case_id IS NULL
+        OR NOT EXISTS (SELECT 1 ${USE_CASE_WAVE_ITEMS})
+        OR EXISTS (SELECT 1 ${USE_CASE_WAVE_ITEMS} AND w.status IN ('ACTIVE', 'GATE_REVIEW', 'PASSED')
                       AND (s.asset_id = a.id OR s.line_id = a.line_id OR s.site_id = l.site_id)))`;
-}
 
 /** FROM deployments d … giving e (target), v (current version), m (model), a (covered asset). */
 const SCOPE = `
@@ -31,7 +28,7 @@ const SCOPE = `
      AND (a.id = d.asset_id OR (d.asset_id IS NULL AND a.asset_type_id = m.asset_type_id))
     JOIN lines l ON l.organization_id = a.organization_id AND l.id = a.line_id
    WHERE (e.site_id IS NULL OR l.site_id = e.site_id)
-     AND (d.asset_id IS NOT NULL OR ${inRolledOutScope('m.use_case_id')})`;
+     AND (d.asset_id IS NOT NULL OR ${IN_ROLLED_OUT_SCOPE})`;
 
 /**
  * (deployment, asset) of live deployments; `$1` is an organisation or NULL for all. A running A/B

@@ -95,9 +95,19 @@ describe('advancing scaling waves', () => {
     expect(stranger.errors![0]!.extensions!).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'assetIds' } });
   });
 
-  it('starts a wave by hand but never passes one by hand', async () => {
-    const started = await api.gql('mutation($id: ID!) { updateScalingWave(id: $id, input: { status: ACTIVE }) { status startedAt } }', { id: pilotId }, approver);
-    expect(started.data!.updateScalingWave.status).toBe('ACTIVE');
+  it('starts a wave by hand, telling the inference dispatchers, but never passes one by hand', async () => {
+    const listener = await api.services.db.pool.connect();
+    const notices: string[] = [];
+    listener.on('notification', (n) => notices.push(n.payload ?? ''));
+    await listener.query('LISTEN deployments_changed');
+    try {
+      const started = await api.gql('mutation($id: ID!) { updateScalingWave(id: $id, input: { status: ACTIVE }) { status startedAt } }', { id: pilotId }, approver);
+      expect(started.data!.updateScalingWave.status).toBe('ACTIVE');
+      await expect.poll(() => notices).toContain((await api.services.db.prisma.organization.findFirstOrThrow({ where: { slug: 'northwind' } })).id);
+    } finally {
+      await listener.query('UNLISTEN deployments_changed');
+      listener.release();
+    }
     expect(await scored()).toHaveLength(5);
     const passed = await api.gql('mutation($id: ID!) { updateScalingWave(id: $id, input: { status: PASSED }) { status } }', { id: pilotId }, approver);
     expect(passed.errors![0]!.extensions!).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'status' } });

@@ -8,6 +8,9 @@ import { Asset, Line, Site } from '../plant/plant.types.ts';
 import { Kpi, UseCase } from '../value/value.types.ts';
 import { Approval, GateDecision, ScalingWave, WaveGate, WaveScopeItem } from './waves.types.ts';
 import * as I from './waves.inputs.ts';
+import type { RawSql } from '@threadline/db/audit/audit-log';
+import { announceDeployments } from '@threadline/db/models/deployments';
+import { tenantOf } from '../../context.ts';
 import { prepareWave } from './waves.service.ts';
 import { WaveAdvanceResolver } from './wave-advance.resolver.ts';
 
@@ -18,7 +21,15 @@ export const waveSpecs: EntitySpec[] = [
     name: 'ScalingWave', model: 'ScalingWave', subject: 'scaling_wave', node: () => ScalingWave, list: 'scalingWaves', single: 'scalingWave',
     filter: I.ScalingWaveFilter, toWhere: (f) => whereOf(f),
     create: { input: I.ScalingWaveInput, permission: write, prepare: async (input) => prepareWave(input as I.ScalingWaveInput) },
-    update: { input: I.ScalingWaveUpdate, permission: write, prepare: async (input, _tx, _ctx, existing) => prepareWave(input as I.ScalingWaveUpdate, existing) },
+    update: {
+      input: I.ScalingWaveUpdate, permission: write,
+      prepare: async (input, tx, ctx, existing) => {
+        const data = prepareWave(input as I.ScalingWaveUpdate, existing);
+        // Starting or cancelling a wave changes what the use case's models score: tell the dispatchers (on commit).
+        if ((input as I.ScalingWaveUpdate).status) await announceDeployments(tx as unknown as RawSql, tenantOf(ctx).principal.organizationId);
+        return data;
+      },
+    },
   },
   {
     name: 'WaveScopeItem', model: 'WaveScopeItem', subject: 'wave_scope_item', node: () => WaveScopeItem, list: 'waveScopeItems', single: 'waveScopeItem',
