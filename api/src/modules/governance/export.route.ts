@@ -7,8 +7,8 @@ import { buildModelCard, modelCardMarkdown } from '@threadline/db/models/model-c
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { isUuid } from '@threadline/db/uuid';
 import type { Services } from '../../services.ts';
-import { credentialsOf } from '../../auth/credentials.ts';
-import { badInput, forbidden, notFound, ThreadlineError, unauthenticated } from '../../common/errors.ts';
+import { badInput, notFound, ThreadlineError } from '../../common/errors.ts';
+import { requirePermission, sendError } from '../../common/http-route.ts';
 
 const MAX_EVENTS = 100_000;
 const COLUMNS = ['seq', 'occurred_at', 'type', 'actor_kind', 'actor_label', 'subject_type', 'subject_id', 'payload', 'prev_hash', 'hash'] as const;
@@ -30,19 +30,12 @@ function dateParam(value: unknown, name: string): Date | null {
 export async function registerExportRoutes(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler((error, _request, reply) => {
-      if (error instanceof ThreadlineError) return reply.code(error.httpStatus).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+      if (error instanceof ThreadlineError) return sendError(reply, error);
       services.log.error({ err: error }, 'export failed');
       return reply.code(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'The export failed on the server; try again.' } });
     });
-    const reader = async (request: FastifyRequest) => {
-      const principal = await services.access.authenticate(credentialsOf(request));
-      if (!principal) throw unauthenticated();
-      if (!principal.permissions.has('read')) throw forbidden('This key or role lacks read.');
-      return principal;
-    };
-
     const audit = async (request: FastifyRequest, reply: FastifyReply, format: 'csv' | 'json') => {
-      const principal = await reader(request);
+      const principal = await requirePermission(services, request, 'read');
       const q = request.query as Record<string, unknown>;
       const from = dateParam(q.from, 'from');
       const to = dateParam(q.to, 'to');
@@ -62,7 +55,7 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
     scope.get('/export/audit.json', (request, reply) => audit(request, reply, 'json'));
 
     const card = async (request: FastifyRequest, reply: FastifyReply, format: 'md' | 'json') => {
-      const principal = await reader(request);
+      const principal = await requirePermission(services, request, 'read');
       const { id } = request.params as { id: string };
       if (!isUuid(id)) throw badInput('The model id must be a UUID.', { field: 'id' });
       const built = await buildModelCard(rawSqlOf(services.db.pool), principal.organizationId, id);

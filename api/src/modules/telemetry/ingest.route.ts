@@ -3,10 +3,10 @@
 // authenticates by API key or session token with the telemetry:write permission; and answers like
 // the GraphQL mutations.
 import { createGunzip } from 'node:zlib';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
-import { credentialsOf } from '../../auth/credentials.ts';
-import { badInput, forbidden, ThreadlineError, unauthenticated } from '../../common/errors.ts';
+import { badInput, ThreadlineError } from '../../common/errors.ts';
+import { requirePermission, sendError } from '../../common/http-route.ts';
 import { MAX_BATCH, type IngestResult } from '@threadline/db/telemetry/ingest';
 
 const BODY_LIMIT = 64 * 1024 * 1024;
@@ -30,10 +30,6 @@ function itemsOf(body: unknown, key: 'points' | 'events'): Record<string, unknow
   const items = Array.isArray(body) ? body : (body as Record<string, unknown> | null)?.[key];
   if (!Array.isArray(items)) throw badInput(`Send a JSON array of ${key}, an object { "${key}": [...] }, or NDJSON.`);
   return items.map((p) => (p !== null && typeof p === 'object' ? (p as Record<string, unknown>) : {}));
-}
-
-function sendError(reply: FastifyReply, error: ThreadlineError, status = error.httpStatus) {
-  return reply.code(status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
 }
 
 export async function registerIngestRoutes(app: FastifyInstance, services: Services): Promise<void> {
@@ -67,9 +63,7 @@ export async function registerIngestRoutes(app: FastifyInstance, services: Servi
 
     const bulk = (path: string, key: 'points' | 'events', ingest: (organizationId: string, items: Record<string, unknown>[]) => Promise<IngestResult>) =>
       scope.post(path, { bodyLimit: BODY_LIMIT }, async (request: FastifyRequest, reply) => {
-        const principal = await services.access.authenticate(credentialsOf(request));
-        if (!principal) throw unauthenticated('Send an API key with the telemetry:write scope (Authorization: Bearer tl_…).');
-        if (!principal.permissions.has('telemetry:write')) throw forbidden('This key or role lacks telemetry:write.');
+        const principal = await requirePermission(services, request, 'telemetry:write', 'Send an API key with the telemetry:write scope (Authorization: Bearer tl_…).');
         const items = itemsOf(request.body, key);
         if (items.length > MAX_BATCH) {
           return sendError(reply, badInput(`A batch may hold at most ${MAX_BATCH} ${key}; split it.`), 413);
