@@ -1,7 +1,7 @@
-// The first portal page: every use case with its KPIs (baseline, target) and scaling waves, read
+// Use cases: every use case with its KPIs (baseline, target) and scaling waves, read
 // from the GraphQL API in one request.
-import { redirect } from 'next/navigation';
-import { ApiError, graphql } from '../../lib/graphql';
+import { loadPage } from '../../lib/page-data';
+import { PHASE } from '../../lib/format';
 
 export const dynamic = 'force-dynamic';
 
@@ -26,16 +26,9 @@ const QUERY = `{
   }
 }`;
 
-const PHASE: Record<string, string> = { PILOT_AND_PROVE: 'Pilot & Prove', ANCHOR_DEPLOYMENT: 'Anchor Deployment', ENTERPRISE_ROLLOUT: 'Enterprise Rollout' };
-
 export default async function UseCasesPage() {
-  let data: { useCases: { totalCount: number; nodes: UseCaseView[] } };
-  try {
-    data = await graphql(QUERY);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') redirect('/login');
-    return <p className="error" role="alert">{error instanceof Error ? error.message : 'The use cases could not be loaded.'}</p>;
-  }
+  const { data, error } = await loadPage<{ useCases: { totalCount: number; nodes: UseCaseView[] } }>(QUERY);
+  if (!data) return <><h1>Use cases</h1><p className="error" role="alert">{error}</p></>;
   const useCases = data.useCases.nodes;
   return (
     <>
