@@ -57,7 +57,7 @@ export interface ComputedDay {
 function scopeSql(first: number): string {
   const [assets, lines, sites, type] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
   return `SELECT a.id FROM assets a JOIN lines l ON l.organization_id = a.organization_id AND l.id = a.line_id
-           WHERE a.organization_id = $1::uuid AND ($${first + 3}::uuid IS NULL OR a.asset_type_id = ${type}::uuid)
+           WHERE a.organization_id = $1::uuid AND (${type}::uuid IS NULL OR a.asset_type_id = ${type}::uuid)
              AND ((cardinality(${assets}::uuid[]) = 0 AND cardinality(${lines}::uuid[]) = 0 AND cardinality(${sites}::uuid[]) = 0)
                   OR a.id = ANY(${assets}::uuid[]) OR a.line_id = ANY(${lines}::uuid[]) OR l.site_id = ANY(${sites}::uuid[]))`;
 }
@@ -86,7 +86,7 @@ const minuteIntegral = (signalParam: string, scopeName: string) => `
     JOIN signals g ON g.id = r.signal_id AND g.organization_id = $1::uuid AND g.name = ${signalParam} AND g.asset_id IN (SELECT id FROM ${scopeName})
    GROUP BY days.s`;
 
-interface Row { s: Date; value: number | null; note: string }
+interface Row { s: Date; value: number; note: string }
 
 const hours = (r: { s: Date; e: Date }) => (r.e.getTime() - r.s.getTime()) / 3_600_000;
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -202,7 +202,7 @@ export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiC
       break;
     }
   }
-  return rows.filter((r) => r.value !== null && Number.isFinite(r.value)).map((r) => ({ day: r.s, value: r.value!, note: r.note }));
+  return rows.filter((r) => Number.isFinite(r.value)).map((r) => ({ day: r.s, value: r.value, note: r.note }));
 }
 
 /** The UTC day start at or before `at`. */

@@ -6,9 +6,17 @@ import { tenantOf, type Context } from '../../context.ts';
 import { Json } from '../../common/scalars.ts';
 import { Model } from './models.types.ts';
 
-async function cardOf(ctx: Context, modelId: string): Promise<ModelCard> {
-  const { principal, tenant } = tenantOf(ctx);
-  return (await buildModelCard(tenant, principal.organizationId, modelId))!;
+/** Cards built in this request: asking for `card` and `cardMarkdown` builds the card once. */
+const built = new WeakMap<Context, Map<string, Promise<ModelCard>>>();
+
+function cardOf(ctx: Context, modelId: string): Promise<ModelCard> {
+  const cards = built.get(ctx) ?? new Map<string, Promise<ModelCard>>();
+  built.set(ctx, cards);
+  if (!cards.has(modelId)) {
+    const { principal, tenant } = tenantOf(ctx);
+    cards.set(modelId, buildModelCard(tenant, principal.organizationId, modelId).then((card) => card!));
+  }
+  return cards.get(modelId)!;
 }
 
 @Resolver(() => Model)

@@ -8,7 +8,7 @@ import { holdReview, MATURITY_DIMENSIONS, reviewOutcomeSchema } from '@threadlin
 import { windowAverage } from '@threadline/db/value/roi';
 import { tenantOf, type Context } from '../../context.ts';
 import { domainCommand } from '../../common/domain-command.ts';
-import { badInput, notFound, requireUuid } from '../../common/errors.ts';
+import { badInput, requireUuid } from '../../common/errors.ts';
 import { Json } from '../../common/scalars.ts';
 import type { Kpi, KpiMeasurement } from '../value/value.types.ts';
 import { Certification, KeyResult, Review, Squad, type SquadMember } from './people.types.ts';
@@ -48,9 +48,8 @@ export class ReviewResolver {
       throw badInput(`${issue.path.join('.')}: ${issue.message}`, { field: String(issue.path[0] ?? 'findings') });
     }
     await domainCommand(ctx, (db, actor, organizationId) => holdReview(db, organizationId, requireUuid(input.reviewId, 'reviewId'), parsed.data, actor));
-    const review = await tenantOf(ctx).tenant.review.findFirst({ where: { id: input.reviewId } });
-    if (!review) throw notFound('Review', input.reviewId);
-    return review;
+    // holdReview refused a review that is not the organisation's; this one exists.
+    return (await tenantOf(ctx).tenant.review.findFirst({ where: { id: input.reviewId } }))!;
   }
 }
 

@@ -51,9 +51,13 @@ export class RoiThreadResolver {
     ]);
     const kpis: KpiChange[] = kpiRows.map((kpi) => {
       const series = started.kpis.find((k) => k.id === kpi.id)!;
-      const averageBefore = windowAverage(series.measurements.filter((m) => m.at <= from), from, kpi.windowDays);
+      const averageBefore = windowAverage(series.measurements, from, kpi.windowDays);
       const averageAfter = windowAverage(series.measurements, end, kpi.windowDays);
-      const benefit = (average: number | null) => (basis === RoiBasis.PROJECTED || average === null ? (basis === RoiBasis.PROJECTED && kpi.target !== null ? improvement(kpi, kpi.target) * kpi.valuePerUnit : 0) : improvement(kpi, average) * kpi.valuePerUnit);
+      // As in ROI: projected takes the target as the actual, realised the window's average.
+      const benefit = (average: number | null) => {
+        const actual = basis === RoiBasis.PROJECTED ? kpi.target : average;
+        return actual === null ? 0 : improvement(kpi, actual) * kpi.valuePerUnit;
+      };
       const benefitPerMonthBefore = benefit(averageBefore);
       const benefitPerMonthAfter = benefit(averageAfter);
       return {

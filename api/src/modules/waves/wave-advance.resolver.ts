@@ -2,7 +2,6 @@
 // with the gates as evidence, decided by another person with approval:decide, refused while a
 // gate fails (prisma/src/waves).
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { decideWaveAdvance, requestWaveAdvance } from '@threadline/db/waves/advance';
 import { evaluateWaveGates } from '@threadline/db/waves/gates';
 import { addToWaveScope, removeFromWaveScope, waveCoverage } from '@threadline/db/waves/scope';
@@ -69,7 +68,7 @@ export class WaveAdvanceResolver {
 
   @FieldResolver(() => WaveCoverage, { description: 'How many assets, lines and sites the wave\'s scope covers.' })
   async coverage(@Root() wave: ScalingWave, @Ctx() ctx: Context): Promise<WaveCoverage> {
-    const { principal } = tenantOf(ctx);
-    return waveCoverage(rawSqlOf(ctx.services.db.pool), principal.organizationId, wave.id);
+    const { principal, tenant } = tenantOf(ctx);
+    return waveCoverage(tenant, principal.organizationId, wave.id);
   }
 }
