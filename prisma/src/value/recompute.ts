@@ -23,11 +23,11 @@ export interface RecomputeResult {
   snapshots: number;
 }
 
-interface KpiRow { id: string; use_case_id: string; computation: unknown; kickoff_at: Date | null; computed: boolean }
+interface KpiRow { id: string; computation: unknown; kickoff_at: Date | null; computed: boolean }
 
 async function recomputeKpis(db: RawSql, organizationId: string, now: Date, lookbackDays: number): Promise<number> {
   const kpis = await db.$queryRawUnsafe<KpiRow[]>(
-    `SELECT k.id, k.use_case_id, k.computation, u.kickoff_at,
+    `SELECT k.id, k.computation, u.kickoff_at,
             EXISTS (SELECT 1 FROM kpi_measurements m WHERE m.kpi_id = k.id AND m.source = 'COMPUTED') AS computed
        FROM kpis k JOIN use_cases u ON u.organization_id = k.organization_id AND u.id = k.use_case_id
       WHERE k.organization_id = $1::uuid AND k.computation IS NOT NULL`, organizationId);
@@ -36,8 +36,9 @@ async function recomputeKpis(db: RawSql, organizationId: string, now: Date, look
   for (const kpi of kpis) {
     const parsed = kpiComputationSchema.safeParse(kpi.computation);
     if (!parsed.success) continue;
-    const earliest = to.getTime() - MAX_BACKFILL_DAYS * DAY_MS;
-    const start = kpi.computed ? to.getTime() - lookbackDays * DAY_MS : Math.max(earliest, dayStart(kpi.kickoff_at ?? new Date(to.getTime() - 90 * DAY_MS)).getTime());
+    // Computed before: redo the lookback. First time: from kickoff (90 days without one), at most the backfill limit.
+    const backfillFrom = kpi.kickoff_at ? dayStart(kpi.kickoff_at).getTime() : to.getTime() - 90 * DAY_MS;
+    const start = kpi.computed ? to.getTime() - lookbackDays * DAY_MS : Math.max(to.getTime() - MAX_BACKFILL_DAYS * DAY_MS, backfillFrom);
     const days = await computeKpiDays(db, organizationId, parsed.data, new Date(start), to, now);
     if (days.length === 0) continue;
     const [row] = await db.$queryRawUnsafe<{ n: number }[]>(
