@@ -17,6 +17,8 @@ import { rhythmResolvers } from './modules/people/rhythm.resolver.ts';
 import { plantResolvers } from './modules/plant/plant.resolver.ts';
 import { eventResolvers } from './modules/telemetry/events.resolver.ts';
 import { TelemetryResolver } from './modules/telemetry/telemetry.resolver.ts';
+import { SignalSeriesResolver } from './modules/telemetry/signal-series.resolver.ts';
+import { InsightAcknowledgementResolver } from './modules/models/insight-acknowledgement.resolver.ts';
 import { RoiResolver } from './modules/value/roi.resolver.ts';
 import { InsightTimingsResolver } from './modules/value/insight-timings.resolver.ts';
 import { PortfolioResolver } from './modules/value/portfolio.resolver.ts';
@@ -25,7 +27,7 @@ import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
 
 export const resolvers: ClassType[] = [
-  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, InsightTimingsResolver, PortfolioResolver, RoiThreadResolver, ...waveResolvers, ...peopleResolvers, ...rhythmResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, DeploymentAssetsResolver, ModelCardResolver, ...governanceResolvers, TelemetryResolver, ...eventResolvers,
+  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, InsightTimingsResolver, PortfolioResolver, RoiThreadResolver, ...waveResolvers, ...peopleResolvers, ...rhythmResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, DeploymentAssetsResolver, ModelCardResolver, InsightAcknowledgementResolver, ...governanceResolvers, TelemetryResolver, SignalSeriesResolver, ...eventResolvers,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

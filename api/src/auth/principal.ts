@@ -1,6 +1,7 @@
 // Who is calling: a signed-in user or an API key, always of exactly one organisation.
 import type { Permission } from './permissions.ts';
 import type { AuditActor } from '@threadline/db/audit/audit-log';
+import { forbidden } from '../common/errors.ts';
 
 export interface Principal {
   kind: 'USER' | 'API_KEY';
@@ -14,4 +15,10 @@ export interface Principal {
 
 export function actorOf(principal: Principal): AuditActor {
   return { kind: principal.kind, id: principal.id, label: principal.label };
+}
+
+/** The signed-in person's id for decisions only people make; FORBIDDEN for API keys. */
+export function personOf(principal: Principal, what: string): string {
+  if (principal.kind !== 'USER') throw forbidden(`${what} is done by people, not API keys.`);
+  return principal.id;
 }

@@ -13,6 +13,7 @@ import { conflict, forbidden, notFound, requireUuid } from '../../common/errors.
 import { Approval } from '../waves/waves.types.ts';
 import { ModelAlias } from './registry.types.ts';
 import { domainCommand } from '../../common/domain-command.ts';
+import { personOf } from '../../auth/principal.ts';
 
 
 @InputType()
@@ -56,7 +57,7 @@ export class PromotionResolver {
   @Mutation(() => Approval, { description: 'Asks an approver to make this version the champion; the approval carries the candidate\'s and the champion\'s metrics.' })
   async requestModelPromotion(@Arg('input', () => PromotionRequestInput) input: PromotionRequestInput, @Ctx() ctx: Context): Promise<Approval> {
     const { principal, tenant } = tenantOf(ctx);
-    if (principal.kind !== 'USER') throw forbidden('Promotions are requested by people, not API keys.');
+    personOf(principal, 'Asking for a promotion');
     const version = await tenant.modelVersion.findFirst({ where: { id: input.versionId } });
     if (!version) throw notFound('ModelVersion', input.versionId);
     if (version.retiredAt) throw conflict('The version is retired.');

@@ -76,6 +76,18 @@ describe('telemetry rollups and reads', () => {
     expect(latest.data!.latestValues).toEqual([{ signalId: power.a, time: iso(70_000), value: 30, quality: 'GOOD' }]);
   });
 
+  it('reads an asset, its signals and their rollups in one request, as telemetrySeries does', async () => {
+    const { assetId } = await api.services.db.prisma.signal.findUniqueOrThrow({ where: { id: power.a } });
+    const res = await api.gql(`query($a: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { asset(id: $a) { signals { id series(width: ONE_MINUTE, from: $from, to: $to) { bucket points average } } } }`,
+      { a: assetId, from: iso(0), to: iso(120_000) }, token);
+    expect(res.errors).toBeUndefined();
+    const signal = res.data!.asset.signals.find((s: { id: string }) => s.id === power.a);
+    // The minute buckets of the earlier tests: 2, 10, 20, 60 in the first minute, 30 in the second.
+    expect(signal.series).toEqual([{ bucket: iso(0), points: 4, average: 23 }, { bucket: iso(60_000), points: 1, average: 30 }]);
+    const backwards = await api.gql(`query($a: ID!) { asset(id: $a) { signals { series(width: ONE_HOUR, from: "${iso(60_000)}", to: "${iso(0)}") { bucket } } } }`, { a: assetId }, token);
+    expect(backwards.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses ranges that are backwards or too wide', async () => {
     const res = await api.gql(SERIES, { i: { signalId: power.a, from: iso(60_000), to: iso(0), width: 'ONE_MINUTE' } }, token);
     expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');

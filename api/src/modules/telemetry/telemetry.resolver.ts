@@ -14,7 +14,7 @@ const MAX_RANGE_MS = 400 * 86_400_000;
 const MAX_BUCKETS = 10_000;
 const MAX_RAW_POINTS = 2_000_000;
 
-function checkRange(from: Date, to: Date): void {
+export function checkRange(from: Date, to: Date): void {
   if (to <= from) throw badInput('to must be after from.', { field: 'to' });
   if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw badInput('A range may span at most 400 days; use a coarser width or several requests.', { field: 'from' });
 }

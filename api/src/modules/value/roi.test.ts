@@ -53,6 +53,14 @@ describe('use-case ROI in GraphQL', () => {
     expect(toNow.data!.useCase.roi.kpis[0].note).toBe('no measurement in the last 30 days');
   });
 
+  it('lists each KPI\'s measurements oldest first, for its chart, in the same request', async () => {
+    await create('kpiMeasurement', { kpiId, measuredAt: '2026-01-10T00:00:00Z', value: 37 });
+    const res = await api.gql('query($id: ID!) { useCase(id: $id) { kpis { name measurements { measuredAt value source } } } }', { id: useCaseId }, admin);
+    expect(res.data!.useCase.kpis).toEqual([{ name: 'Unplanned downtime', measurements: [
+      { measuredAt: '2026-01-10T00:00:00.000Z', value: 37, source: 'MANUAL' }, { measuredAt: '2026-01-20T00:00:00.000Z', value: 34, source: 'MANUAL' },
+    ] }]);
+  });
+
   it('costs a fixed number of statements for a whole list of use cases', async () => {
     const query = '{ useCases { nodes { name projected: roi(basis: PROJECTED) { roi } realised: roi(basis: REALISED) { roi } } } }';
     let useCases = 0;

@@ -53,6 +53,7 @@ export const valueResolvers: ClassType[] = [
   }),
   relationResolver('Kpi', () => Kpi, {
     useCase: belongsTo('UseCase', () => UseCase, 'useCaseId'),
+    measurements: hasMany('KpiMeasurement', () => KpiMeasurement, 'kpiId', 'measuredAt'),
   }),
   relationResolver('KpiMeasurement', () => KpiMeasurement, {
     kpi: belongsTo('Kpi', () => Kpi, 'kpiId'),

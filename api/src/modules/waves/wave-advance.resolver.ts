@@ -7,7 +7,8 @@ import { evaluateWaveGates } from '@threadline/db/waves/gates';
 import { addToWaveScope, removeFromWaveScope, waveCoverage } from '@threadline/db/waves/scope';
 import { tenantOf, type Context } from '../../context.ts';
 import { domainCommand } from '../../common/domain-command.ts';
-import { forbidden, notFound, requireUuid } from '../../common/errors.ts';
+import { notFound, requireUuid } from '../../common/errors.ts';
+import { personOf } from '../../auth/principal.ts';
 import { Approval, GateDecision, GateEvaluation, ScalingWave, WaveCoverage } from './waves.types.ts';
 import { WaveAdvanceDecisionInput, WaveAdvanceRequestInput, WaveScopeInput } from './waves.inputs.ts';
 
@@ -15,12 +16,6 @@ async function waveOf(ctx: Context, id: string): Promise<ScalingWave> {
   const wave = await tenantOf(ctx).tenant.scalingWave.findFirst({ where: { id } });
   if (!wave) throw notFound('ScalingWave', id);
   return wave;
-}
-
-function personOf(ctx: Context, what: string): string {
-  const { principal } = tenantOf(ctx);
-  if (principal.kind !== 'USER') throw forbidden(`${what} is done by people, not API keys.`);
-  return principal.id;
 }
 
 @Resolver(() => ScalingWave)
@@ -51,7 +46,7 @@ export class WaveAdvanceResolver {
   @Authorized('usecase:write')
   @Mutation(() => Approval, { description: 'Asks an approver to advance an active wave; the gates are evaluated now and kept with the request. The wave waits in GATE_REVIEW.' })
   async requestWaveAdvance(@Arg('input', () => WaveAdvanceRequestInput) input: WaveAdvanceRequestInput, @Ctx() ctx: Context): Promise<Approval> {
-    const requestedById = personOf(ctx, 'Asking to advance a wave');
+    const requestedById = personOf(tenantOf(ctx).principal, 'Asking to advance a wave');
     const { approvalId } = await domainCommand(ctx, (db, actor, organizationId) => requestWaveAdvance(db, { organizationId, waveId: input.waveId, requestedById, rationale: input.rationale }, actor));
     return (await tenantOf(ctx).tenant.approval.findFirst({ where: { id: approvalId } }))!;
   }
@@ -59,7 +54,7 @@ export class WaveAdvanceResolver {
   @Authorized('approval:decide')
   @Mutation(() => GateDecision, { description: 'Decides a request to advance: approving passes the wave, starts the next phase\'s wave and rolls the use case\'s models out to its scope, but only when every gate passes now (CONFLICT otherwise, even with an approval); rejecting holds the wave.' })
   async decideWaveAdvance(@Arg('input', () => WaveAdvanceDecisionInput) input: WaveAdvanceDecisionInput, @Ctx() ctx: Context): Promise<GateDecision> {
-    const approverId = personOf(ctx, 'Deciding a gate');
+    const approverId = personOf(tenantOf(ctx).principal, 'Deciding a gate');
     const { gateDecisionId } = await domainCommand(ctx, (db, actor, organizationId) => decideWaveAdvance(db, {
       organizationId, approvalId: requireUuid(input.approvalId, 'approvalId'), approverId, approve: input.approve, comment: input.comment ?? null,
     }, actor));
