@@ -1,6 +1,10 @@
-// The portal's frame: header with navigation and the signed-in state.
+// The portal's frame: header with the sections, who is signed in and sign-out.
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { cookies } from 'next/headers';
+import { NavLinks } from './components/nav-links';
+import { USER_COOKIE } from '../lib/config';
+import { ROLE } from '../lib/format';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -8,19 +12,30 @@ export const metadata: Metadata = {
   description: 'The AIoT digital thread: from business KPI to realised value.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+async function signedIn(): Promise<{ name: string; role: string } | null> {
+  const raw = (await cookies()).get(USER_COOKIE)?.value;
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as { name: string; role: string };
+  } catch {
+    return null;
+  }
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await signedIn();
   return (
     <html lang="en">
       <body>
         <header className="top">
           <a href="/" className="brand">Threadline</a>
-          <nav>
-            <a href="/">Overview</a>
-            <a href="/use-cases">Use cases</a>
-            <a href="/models">Models</a>
-            <a href="/governance">Governance</a>
-            <a href="/logout">Sign out</a>
-          </nav>
+          {user ? <NavLinks /> : null}
+          {user ? (
+            <div className="who">
+              <span data-testid="signed-in">{user.name} <span className="role">{ROLE[user.role] ?? user.role}</span></span>
+              <a href="/logout">Sign out</a>
+            </div>
+          ) : null}
         </header>
         <main>{children}</main>
       </body>

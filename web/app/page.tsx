@@ -1,10 +1,13 @@
 // The overview for business stakeholders: portfolio ROI projected beside realised with the months
 // behind it, each use case's ROI, MTTI and TTV, the waves at a glance and the latest insights, all
 // in one GraphQL request.
-import { CumulativeChart } from './components/cumulative-chart';
 import { Help, Metric } from './components/metric';
+import { SeriesChart } from './components/series-chart';
+import { LiveRefresh } from './components/live-refresh';
+import { BENEFIT_AND_COST } from '../lib/chart-lines';
 import { loadPage } from '../lib/page-data';
 import { date, duration, money, number, PHASE, ratio } from '../lib/format';
+import { POLL_SECONDS } from '../lib/config';
 
 export const dynamic = 'force-dynamic';
 
@@ -37,6 +40,7 @@ export default async function OverviewPage() {
   return (
     <>
       <h1>Overview</h1>
+      <LiveRefresh everySeconds={POLL_SECONDS} />
       <p className="lede">What the AIoT programme has earned so far and what it is set to earn.</p>
       <section className="metrics" aria-label="Portfolio ROI">
         <Metric testId="realised-roi" label="Realised ROI" metric="roi" value={ratio(data.realised.roi)} detail={`${money(data.realised.cumulativeBenefit)} benefit for ${money(data.realised.cumulativeCost)} cost`} />
@@ -46,7 +50,9 @@ export default async function OverviewPage() {
       </section>
       <section className="panel">
         <h2>Realised benefit and cost <Help metric="benefit" label="benefit" /></h2>
-        <CumulativeChart points={data.realised.months} payback={data.realised.paybackMonth} title="Cumulative realised benefit and cost of every use case, by calendar month." />
+        <SeriesChart title="Cumulative realised benefit and cost of every use case, by calendar month." points={data.realised.months} x={{ key: 'month', kind: 'category' }}
+          lines={BENEFIT_AND_COST} format="money" empty="No months to chart yet: nothing has a kickoff."
+          references={data.realised.paybackMonth ? [{ axis: 'x', value: data.realised.paybackMonth, label: 'payback', color: '#0f6cbd' }] : []} />
       </section>
       <section className="panel">
         <h2>Use cases</h2>
@@ -65,7 +71,7 @@ export default async function OverviewPage() {
                 const t = u.insightTimings;
                 return (
                   <tr key={u.id} data-testid="overview-use-case">
-                    <th scope="row"><a href={`/use-cases#${u.id}`}>{u.name}</a> <span className="tag">{u.status}</span></th>
+                    <th scope="row"><a href={`/use-cases/${u.id}`}>{u.name}</a> <span className="tag">{u.status}</span></th>
                     <td className="num" data-testid="use-case-roi">{u.kickoffAt ? ratio(roiOf.get(u.id)?.roi ?? null) : 'no kickoff'}</td>
                     <td className="num">{t.insights === 0 ? 'no insights (30 d)' : `${duration(t.mtti.meanSeconds)} (${duration(t.mtti.p50Seconds)} / ${duration(t.mtti.p95Seconds)})`}</td>
                     <td className="num">{t.insights === 0 ? '—' : `${duration(t.mtta.meanSeconds)}${t.mtta.unacknowledged > 0 ? `, ${t.mtta.unacknowledged} open` : ''}`}</td>

@@ -1,7 +1,8 @@
-// A page's first view: one GraphQL request; no session sends the visitor to sign in, any other
-// failure becomes the page's error state.
+// A page's first view: one GraphQL request; no session sends the visitor to sign in, a record
+// that does not exist (or is another organisation's) gives the not-found page, any other failure
+// becomes the page's error state.
 import 'server-only';
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { ApiError, graphql } from './graphql';
 
 export type PageData<T> = { data: T; error: null } | { data: null; error: string };
@@ -11,6 +12,7 @@ export async function loadPage<T>(query: string, variables: Record<string, unkno
     return { data: await graphql<T>(query, variables), error: null };
   } catch (error) {
     if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') redirect('/login');
+    if (error instanceof ApiError && error.code === 'NOT_FOUND') notFound();
     return { data: null, error: error instanceof Error ? error.message : 'The page could not be loaded.' };
   }
 }

@@ -2,7 +2,7 @@
 // Signs in through the API's login mutation and keeps the session token in an httpOnly cookie.
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { SESSION_COOKIE } from '../../lib/config';
+import { SESSION_COOKIE, USER_COOKIE } from '../../lib/config';
 import { ApiError, graphql } from '../../lib/graphql';
 
 export interface LoginState {
@@ -13,14 +13,15 @@ export async function login(_previous: LoginState, form: FormData): Promise<Logi
   const email = String(form.get('email') ?? '');
   const password = String(form.get('password') ?? '');
   try {
-    const data = await graphql<{ login: { token: string; expiresAt: string } }>(
-      'mutation($input: LoginInput!) { login(input: $input) { token expiresAt } }',
+    const data = await graphql<{ login: { token: string; expiresAt: string; user: { name: string; role: string } } }>(
+      'mutation($input: LoginInput!) { login(input: $input) { token expiresAt user { name role } } }',
       { input: { email, password } },
       '',
     );
-    (await cookies()).set(SESSION_COOKIE, data.login.token, {
-      httpOnly: true, sameSite: 'lax', path: '/', expires: new Date(data.login.expiresAt),
-    });
+    const options = { httpOnly: true, sameSite: 'lax', path: '/', expires: new Date(data.login.expiresAt) } as const;
+    const jar = await cookies();
+    jar.set(SESSION_COOKIE, data.login.token, options);
+    jar.set(USER_COOKIE, JSON.stringify(data.login.user), options);
   } catch (error) {
     return { error: error instanceof ApiError ? error.message : 'Sign-in failed; try again.' };
   }

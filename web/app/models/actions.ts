@@ -1,22 +1,10 @@
 'use server';
 // An approver's decision on a promotion request, through the API (which checks model:promote and
-// that the approver is not the requester); the models page is rendered again after it.
-import { revalidatePath } from 'next/cache';
-import { ApiError, graphql } from '../../lib/graphql';
+// that the approver is not the requester); the models and governance pages are rendered again.
+import { field, mutate, type ActionState } from '../../lib/mutation';
 
-export interface DecisionState {
-  error: string | null;
-  done: string | null;
-}
-
-export async function decidePromotion(_previous: DecisionState, form: FormData): Promise<DecisionState> {
-  const approvalId = String(form.get('approvalId') ?? '');
-  const approve = form.get('decision') === 'approve';
-  try {
-    await graphql('mutation($i: PromotionDecisionInput!) { decideModelPromotion(input: $i) { status } }', { i: { approvalId, approve } });
-  } catch (error) {
-    return { error: error instanceof ApiError ? error.message : 'The decision could not be recorded; try again.', done: null };
-  }
-  revalidatePath('/models');
-  return { error: null, done: approve ? 'Approved: the champion moved.' : 'Rejected.' };
+export async function decidePromotion(_previous: ActionState, form: FormData): Promise<ActionState> {
+  const approve = field(form, 'decision') === 'approve';
+  return mutate('mutation($i: PromotionDecisionInput!) { decideModelPromotion(input: $i) { status } }',
+    { i: { approvalId: field(form, 'approvalId'), approve } }, approve ? 'Approved: the champion moved.' : 'Rejected.', ['/models', '/governance']);
 }

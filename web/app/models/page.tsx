@@ -3,7 +3,9 @@
 // requests waiting for a decision, with Approve and Reject for people who may decide them.
 import { loadPage } from '../../lib/page-data';
 import { date, number } from '../../lib/format';
-import { DecisionForm } from './decision-form';
+import { ActionForm } from '../components/action-form';
+import { decidePromotion } from './actions';
+import { decisionButtons } from '../../lib/decision-buttons';
 
 export const dynamic = 'force-dynamic';
 
@@ -57,7 +59,7 @@ export default async function ModelsPage() {
               return (
                 <li key={a.id} data-testid="approval">
                   <strong>{label}</strong> to champion, asked by {a.requestedBy.name} on {date(a.createdAt)}{a.comment ? `: “${a.comment}”` : ''}
-                  {mayPromote && a.requestedById !== data.viewer.id ? <DecisionForm approvalId={a.id} label={label} /> : <p className="muted small">{mayPromote ? 'You asked for this; someone else decides.' : 'An approver decides.'}</p>}
+                  {mayPromote && a.requestedById !== data.viewer.id ? <ActionForm action={decidePromotion} hidden={{ approvalId: a.id }} buttons={decisionButtons(label)} /> : <p className="muted small">{mayPromote ? 'You asked for this; someone else decides.' : 'An approver decides.'}</p>}
                 </li>
               );
             })}

@@ -38,7 +38,7 @@ export default async function UseCasesPage() {
       <section className="cards">
         {useCases.map((u) => (
           <article className="card" key={u.id} id={u.id} data-testid="use-case">
-            <h2>{u.name}</h2>
+            <h2><a href={`/use-cases/${u.id}`}>{u.name}</a></h2>
             <span className="tag">{u.status}</span>
             {u.kickoffAt ? <span className="muted">kicked off {new Date(u.kickoffAt).toLocaleDateString('en-GB')}</span> : null}
             {u.description ? <p className="muted">{u.description}</p> : null}

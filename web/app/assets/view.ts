@@ -1,0 +1,44 @@
+// What the assets page reads, in one GraphQL request: the plant tree with each asset's open
+// insights and, for the selected asset, its signals' rollups over the chosen range, latest readings,
+// insights with their explanations, and incidents.
+export interface ExplanationEntry { feature: string; signal: string; aggregate: string; value: number; reference: number; unit: string | null; contribution: number }
+export interface InsightView {
+  id: string; assetId: string; kind: string; severity: string; title: string; raisedAt: string; resolvedAt: string | null; acknowledgedAt: string | null; fromFallback: boolean;
+  acknowledgedBy: { name: string } | null; explanation: ExplanationEntry[]; modelVersion: { version: number; model: { name: string } } | null;
+}
+export interface AssetDetail {
+  id: string; code: string; name: string; criticality: number; manufacturer: string | null; modelNumber: string | null; tags: string[];
+  assetType: { name: string }; line: { name: string; site: { name: string } };
+  signals: { id: string; name: string; unit: string | null; series: { bucket: string; average: number | null; min: number | null; max: number | null; points: number }[] }[];
+}
+export interface AssetsPageView {
+  viewer: { permissions: string[] };
+  sites: { nodes: { id: string; code: string; name: string; lines: { id: string; code: string; name: string; assets: { id: string; code: string; name: string; assetType: { name: string } }[] }[] }[] };
+  open: { nodes: InsightView[] };
+  asset?: AssetDetail;
+  latestValues?: { signalId: string; time: string; value: number | null; quality: string }[];
+  insights?: { nodes: InsightView[] };
+  incidents?: { nodes: { id: string; title: string; severity: string; startedAt: string; endedAt: string | null; downtimeMinutes: number; cause: string | null; aiRelated: boolean }[] };
+}
+
+/** The ranges a visitor can pick, each with the rollup width that gives a readable chart. */
+export const RANGES = {
+  '2h': { label: '2 hours', ms: 2 * 3_600_000, width: 'ONE_MINUTE' },
+  '24h': { label: '24 hours', ms: 24 * 3_600_000, width: 'ONE_HOUR' },
+  '7d': { label: '7 days', ms: 7 * 86_400_000, width: 'ONE_HOUR' },
+  '90d': { label: '90 days', ms: 90 * 86_400_000, width: 'ONE_DAY' },
+} as const;
+export type RangeKey = keyof typeof RANGES;
+
+const INSIGHT = 'id assetId kind severity title raisedAt resolvedAt acknowledgedAt fromFallback acknowledgedBy { name } explanation modelVersion { version model { name } }';
+
+export const assetsQuery = (width: string) => `query($asset: ID!, $selected: Boolean!, $from: DateTimeISO!, $to: DateTimeISO!, $since: DateTimeISO!) {
+  viewer { permissions }
+  sites(first: 100) { nodes { id code name lines { id code name assets { id code name assetType { name } } } } }
+  open: insights(first: 500, order: DESC, filter: { from: $since }) { nodes { ${INSIGHT} } }
+  asset(id: $asset) @include(if: $selected) { id code name criticality manufacturer modelNumber tags assetType { name } line { name site { name } }
+    signals { id name unit series(width: ${width}, from: $from, to: $to) { bucket average min max points } } }
+  latestValues(assetId: $asset) @include(if: $selected) { signalId time value quality }
+  insights(first: 20, order: DESC, filter: { assetId: $asset }) @include(if: $selected) { nodes { ${INSIGHT} } }
+  incidents(first: 20, order: DESC, filter: { assetId: $asset }) @include(if: $selected) { nodes { id title severity startedAt endedAt downtimeMinutes cause aiRelated } }
+}`;
