@@ -6,6 +6,9 @@ import { date, number } from '../../lib/format';
 import { ActionForm } from '../components/action-form';
 import { decidePromotion } from './actions';
 import { decisionButtons } from '../../lib/decision-buttons';
+import { DriftPanel, type DriftReportView } from './drift-panel';
+import { LiveRefresh } from '../components/live-refresh';
+import { POLL_SECONDS } from '../../lib/config';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,6 +19,7 @@ interface ModelsView {
   viewer: { id: string; permissions: string[] };
   models: { nodes: { id: string; name: string; task: string; riskClass: string; useCase: { name: string } | null; versions: Version[] }[] };
   experiments: { nodes: (Experiment & { modelId: string })[] };
+  driftReports: { nodes: DriftReportView[] };
   approvals: { nodes: { id: string; subjectId: string; comment: string | null; createdAt: string; requestedById: string; requestedBy: { name: string } }[] };
 }
 
@@ -24,6 +28,7 @@ const QUERY = `{
   models(first: 100) { nodes { id name task riskClass useCase { name }
     versions { id version aliases family createdAt metrics parent { version } trainingRun { trigger dataWindowStartAt dataWindowEndAt } } } }
   experiments(first: 100, order: DESC) { nodes { id modelId kind status trafficShare metric statisticalTest evaluatedAt result champion { version } challenger { version } } }
+  driftReports(first: 200, order: DESC) { nodes { id modelVersionId windowStartAt windowEndAt drifting driftingShare features } }
   approvals(first: 100, filter: { subjectType: MODEL_PROMOTION, status: PENDING }) { nodes { id subjectId comment createdAt requestedById requestedBy { name } } }
 }`;
 
@@ -48,6 +53,7 @@ export default async function ModelsPage() {
   return (
     <>
       <h1>Models</h1>
+      <LiveRefresh everySeconds={POLL_SECONDS} />
       <p className="lede">Signed model versions, where each came from, how challengers compare, and the promotions waiting for a decision.</p>
       <section className="panel" aria-label="Promotions waiting">
         <h2>Promotions waiting for a decision</h2>
@@ -69,6 +75,8 @@ export default async function ModelsPage() {
       {data.models.nodes.length === 0 ? <p className="muted">No models yet. A data scientist registers or trains one through the API.</p> : data.models.nodes.map((m) => {
         const champion = m.versions.find((v) => v.aliases.includes('champion'));
         const experiments = data.experiments.nodes.filter((x) => x.modelId === m.id);
+        const versionIds = new Set(m.versions.map((v) => v.id));
+        const drift = data.driftReports.nodes.filter((r) => versionIds.has(r.modelVersionId));
         return (
           <section className="panel" key={m.id} data-testid="model">
             <h2>{m.name} <span className="tag">{m.task}</span> <span className="tag">EU AI Act: {m.riskClass}</span></h2>
@@ -104,6 +112,7 @@ export default async function ModelsPage() {
                 </tbody>
               </table>
             ) : null}
+            <DriftPanel reports={drift} championId={champion?.id ?? null} />
           </section>
         );
       })}
