@@ -8,11 +8,12 @@ import { BENEFIT_AND_COST } from '../lib/chart-lines';
 import { loadPage } from '../lib/page-data';
 import { date, duration, money, number, PHASE, ratio } from '../lib/format';
 import { POLL_SECONDS } from '../lib/config';
+import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../lib/live';
 
 export const dynamic = 'force-dynamic';
 
 interface Portfolio { roi: number | null; npv: number; paybackMonth: string | null; cumulativeBenefit: number; cumulativeCost: number }
-interface Overview {
+interface Overview extends LiveData {
   projected: Portfolio;
   realised: Portfolio & { months: { month: string; cumulativeBenefit: number; cumulativeCost: number }[]; useCases: { useCase: { id: string }; roi: number | null; paybackMonth: number | null }[] };
   useCases: { nodes: {
@@ -31,6 +32,7 @@ const QUERY = `{
     insightTimings { insights mtti { meanSeconds p50Seconds p95Seconds } mtta { meanSeconds unacknowledged } }
     waves { id name phase status plannedEndAt } } }
   insights(first: 6, order: DESC) { nodes { id title severity raisedAt asset { code } useCase { name } } }
+  ${LIVE_FIELDS}
 }`;
 
 export default async function OverviewPage() {
@@ -40,7 +42,7 @@ export default async function OverviewPage() {
   return (
     <>
       <h1>Overview</h1>
-      <LiveRefresh everySeconds={POLL_SECONDS} />
+      <LiveRefresh everySeconds={POLL_SECONDS} fingerprint={fingerprintOf(data)} />
       <p className="lede">What the AIoT programme has earned so far and what it is set to earn.</p>
       <section className="metrics" aria-label="Portfolio ROI">
         <Metric testId="realised-roi" label="Realised ROI" metric="roi" value={ratio(data.realised.roi)} detail={`${money(data.realised.cumulativeBenefit)} benefit for ${money(data.realised.cumulativeCost)} cost`} />

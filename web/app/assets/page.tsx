@@ -3,6 +3,7 @@
 import { LiveRefresh } from '../components/live-refresh';
 import { loadPage } from '../../lib/page-data';
 import { POLL_SECONDS } from '../../lib/config';
+import { fingerprintOf } from '../../lib/live';
 import { AssetDetail } from './asset-detail';
 import { AssetTree } from './asset-tree';
 import { InsightCard } from './insight-card';
@@ -32,7 +33,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <h1>Assets</h1>
-      <LiveRefresh everySeconds={POLL_SECONDS} assetId={selected ?? undefined} />
+      <LiveRefresh everySeconds={POLL_SECONDS} fingerprint={fingerprintOf(data)} assetId={selected ?? undefined} />
       <p className="lede">The plant as sites, lines and assets, with each asset&apos;s live telemetry, the insights raised on it and why.</p>
       <div className="split">
         <AssetTree sites={data.sites.nodes} openByAsset={openByAsset} selected={selected} range={range} />

@@ -1,6 +1,8 @@
 // What the assets page reads, in one GraphQL request: the plant tree with each asset's open
 // insights and, for the selected asset, its signals' rollups over the chosen range, latest readings,
 // insights with their explanations, and incidents.
+import { LIVE_FIELDS, type LiveData } from '../../lib/live';
+
 export interface ExplanationEntry { feature: string; signal: string; aggregate: string; value: number; reference: number; unit: string | null; contribution: number }
 export interface InsightView {
   id: string; assetId: string; kind: string; severity: string; title: string; raisedAt: string; resolvedAt: string | null; acknowledgedAt: string | null; fromFallback: boolean;
@@ -11,7 +13,7 @@ export interface AssetDetail {
   assetType: { name: string }; line: { name: string; site: { name: string } };
   signals: { id: string; name: string; unit: string | null; series: { bucket: string; average: number | null; min: number | null; max: number | null; points: number }[] }[];
 }
-export interface AssetsPageView {
+export interface AssetsPageView extends LiveData {
   viewer: { permissions: string[] };
   sites: { nodes: { id: string; code: string; name: string; lines: { id: string; code: string; name: string; assets: { id: string; code: string; name: string; assetType: { name: string } }[] }[] }[] };
   open: { nodes: InsightView[] };
@@ -41,4 +43,5 @@ export const assetsQuery = (width: string) => `query($asset: ID!, $selected: Boo
   latestValues(assetId: $asset) @include(if: $selected) { signalId time value quality }
   insights(first: 20, order: DESC, filter: { assetId: $asset }) @include(if: $selected) { nodes { ${INSIGHT} } }
   incidents(first: 20, order: DESC, filter: { assetId: $asset }) @include(if: $selected) { nodes { id title severity startedAt endedAt downtimeMinutes cause aiRelated } }
+  ${LIVE_FIELDS}
 }`;

@@ -1,14 +1,14 @@
 'use client';
-// Live data without a reload: every few seconds the page asks /live for a fingerprint of what it
-// shows (the newest audit event, insight, incident, drift report and, on an asset, its latest
-// readings) and re-renders its server components only when that changed. Paused while the tab is
-// hidden; the time of the last update is announced politely.
+// Live data without a reload: every few seconds the page asks /live for the fingerprint of what it
+// shows (lib/live.ts) and re-renders its server components only when it differs from the one the
+// page was rendered with. Nothing is asked before the first interval, so a first view costs the
+// page's one request. Paused while the tab is hidden; the last update is announced politely.
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 
-export function LiveRefresh({ everySeconds, assetId }: { everySeconds: number; assetId?: string }) {
+export function LiveRefresh({ everySeconds, fingerprint: rendered, assetId }: { everySeconds: number; fingerprint: string; assetId?: string }) {
   const router = useRouter();
-  const fingerprint = useRef<string | null>(null);
+  const fingerprint = useRef(rendered);
   const [updatedAt, setUpdatedAt] = useState<string | null>(null);
 
   useEffect(() => {
@@ -21,7 +21,7 @@ export function LiveRefresh({ everySeconds, assetId }: { everySeconds: number; a
         if (!response.ok) return;
         const { fingerprint: next } = (await response.json()) as { fingerprint: string };
         if (stopped) return;
-        if (fingerprint.current !== null && fingerprint.current !== next) {
+        if (fingerprint.current !== next) {
           router.refresh();
           setUpdatedAt(new Date().toLocaleTimeString('en-GB'));
         }
@@ -30,13 +30,13 @@ export function LiveRefresh({ everySeconds, assetId }: { everySeconds: number; a
         // The next poll tries again; the page keeps what it shows.
       }
     };
-    void poll();
+    fingerprint.current = rendered;
     const timer = setInterval(() => void poll(), everySeconds * 1000);
     return () => {
       stopped = true;
       clearInterval(timer);
     };
-  }, [router, everySeconds, assetId]);
+  }, [router, everySeconds, assetId, rendered]);
 
   return <p className="live muted small" role="status" aria-live="polite">{updatedAt ? `Live: updated ${updatedAt}` : 'Live'}</p>;
 }

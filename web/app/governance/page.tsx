@@ -1,11 +1,14 @@
 // Governance: the audit trail's chain status (recomputed on every view, naming the first broken
 // link), the trail itself newest first with filters, and its CSV export.
 import { Help } from '../components/metric';
+import { LiveRefresh } from '../components/live-refresh';
 import { loadPage } from '../../lib/page-data';
+import { POLL_SECONDS } from '../../lib/config';
+import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../../lib/live';
 
 export const dynamic = 'force-dynamic';
 
-interface Governance {
+interface Governance extends LiveData {
   verifyAuditChain: { ok: boolean; eventsChecked: number; headSeq: string; checkpointsChecked: number; latestCheckpointSeq: string | null; verifiedAt: string;
     firstBroken: { seq: string; eventId: string | null; reason: string; detail: string } | null };
   auditEvents: { totalCount: number; nodes: { id: string; seq: string; type: string; actorLabel: string; subjectType: string; subjectId: string | null; occurredAt: string }[] };
@@ -14,20 +17,25 @@ interface Governance {
 const QUERY = `query($filter: AuditEventFilter) {
   verifyAuditChain { ok eventsChecked headSeq checkpointsChecked latestCheckpointSeq verifiedAt firstBroken { seq eventId reason detail } }
   auditEvents(first: 100, order: DESC, filter: $filter) { totalCount nodes { id seq type actorLabel subjectType subjectId occurredAt } }
+  ${LIVE_FIELDS}
 }`;
 
 const FILTERS = ['type', 'subjectType', 'from', 'to'] as const;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export default async function GovernancePage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
-  // Dates are whole days: `to` includes its day.
-  const day = (value: string, end: boolean) => new Date(new Date(value).getTime() + (end ? 86_400_000 : 0)).toISOString();
-  const filter = Object.fromEntries(FILTERS.flatMap((k) => (params[k] ? [[k, k === 'from' || k === 'to' ? day(params[k]!, k === 'to') : params[k]]] : [])));
+  // Dates are whole days (YYYY-MM-DD; anything else is ignored and said so): `to` includes its day.
+  const day = (value: string, end: boolean) => new Date(Date.parse(`${value}T00:00:00Z`) + (end ? 86_400_000 : 0)).toISOString();
+  const badDate = (['from', 'to'] as const).filter((k) => params[k] && !(DAY.test(params[k]!) && !Number.isNaN(Date.parse(params[k]!))));
+  const filter = Object.fromEntries(FILTERS.flatMap((k) => (params[k] && !badDate.includes(k as 'from' | 'to') ? [[k, k === 'from' || k === 'to' ? day(params[k]!, k === 'to') : params[k]]] : [])));
   const query = new URLSearchParams(Object.entries(filter) as [string, string][]).toString();
   const { data, error } = await loadPage<Governance>(QUERY, { filter });
   return (
     <>
       <h1>Governance</h1>
+      {data ? <LiveRefresh everySeconds={POLL_SECONDS} fingerprint={fingerprintOf(data)} /> : null}
+      {badDate.length > 0 ? <p className="error" role="alert">Ignored {badDate.join(' and ')}: dates are written YYYY-MM-DD.</p> : null}
       <p className="lede">Every change is an audit event, hash-chained and signed; the chain is recomputed each time this page loads.</p>
       {!data ? <p className="error" role="alert">{error}</p> : (
         <>

@@ -9,13 +9,14 @@ import { decisionButtons } from '../../lib/decision-buttons';
 import { DriftPanel, type DriftReportView } from './drift-panel';
 import { LiveRefresh } from '../components/live-refresh';
 import { POLL_SECONDS } from '../../lib/config';
+import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../../lib/live';
 
 export const dynamic = 'force-dynamic';
 
 interface Version { id: string; version: number; aliases: string[]; family: string; createdAt: string; metrics: Record<string, unknown>; parent: { version: number } | null; trainingRun: { trigger: string; dataWindowStartAt: string; dataWindowEndAt: string } | null }
 interface Experiment { id: string; kind: string; status: string; trafficShare: number; metric: string; statisticalTest: string; champion: { version: number }; challenger: { version: number }; evaluatedAt: string | null;
   result: { difference?: number | null; ci95?: [number, number] | null; pValue?: number | null; champion?: { units: number }; challenger?: { units: number } } }
-interface ModelsView {
+interface ModelsView extends LiveData {
   viewer: { id: string; permissions: string[] };
   models: { nodes: { id: string; name: string; task: string; riskClass: string; useCase: { name: string } | null; versions: Version[] }[] };
   experiments: { nodes: (Experiment & { modelId: string })[] };
@@ -30,6 +31,7 @@ const QUERY = `{
   experiments(first: 100, order: DESC) { nodes { id modelId kind status trafficShare metric statisticalTest evaluatedAt result champion { version } challenger { version } } }
   driftReports(first: 200, order: DESC) { nodes { id modelVersionId windowStartAt windowEndAt drifting driftingShare features } }
   approvals(first: 100, filter: { subjectType: MODEL_PROMOTION, status: PENDING }) { nodes { id subjectId comment createdAt requestedById requestedBy { name } } }
+  ${LIVE_FIELDS}
 }`;
 
 const metric = (m: Record<string, unknown>, key: string) => (typeof m[key] === 'number' ? number(m[key] as number, 3) : '—');
@@ -53,7 +55,7 @@ export default async function ModelsPage() {
   return (
     <>
       <h1>Models</h1>
-      <LiveRefresh everySeconds={POLL_SECONDS} />
+      <LiveRefresh everySeconds={POLL_SECONDS} fingerprint={fingerprintOf(data)} />
       <p className="lede">Signed model versions, where each came from, how challengers compare, and the promotions waiting for a decision.</p>
       <section className="panel" aria-label="Promotions waiting">
         <h2>Promotions waiting for a decision</h2>

@@ -6,11 +6,12 @@ import { Help } from '../components/metric';
 import { loadPage } from '../../lib/page-data';
 import { date, dateTime, number } from '../../lib/format';
 import { POLL_SECONDS } from '../../lib/config';
+import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../../lib/live';
 
 export const dynamic = 'force-dynamic';
 
 interface ReviewRow { id: string; kind: string; status: string; dueAt: string; heldAt: string | null; maturityLevel: number | null; findings: unknown[]; useCase: { name: string } | null; squad: { name: string } | null; owner: { name: string } | null }
-interface OperationsView {
+interface OperationsView extends LiveData {
   due: { nodes: ReviewRow[] };
   missed: { nodes: ReviewRow[] };
   held: { nodes: ReviewRow[] };
@@ -27,6 +28,7 @@ const QUERY = `{
   incidents(first: 30, order: DESC) { nodes { id title severity startedAt endedAt downtimeMinutes aiRelated asset { id code } } }
   certifications(first: 200) { nodes { id subject level status expiresAt daysToExpiry holder { name } } }
   squads(first: 100) { nodes { id name missingRoles useCase { name } members { id } } }
+  ${LIVE_FIELDS}
 }`;
 
 const KIND: Record<string, string> = { MODEL_PERFORMANCE: 'Model performance', INFRA_HEALTH: 'Infrastructure health', MATURITY: 'Maturity assessment' };
@@ -59,7 +61,7 @@ export default async function OperationsPage() {
   return (
     <>
       <h1>Operations</h1>
-      <LiveRefresh everySeconds={POLL_SECONDS} />
+      <LiveRefresh everySeconds={POLL_SECONDS} fingerprint={fingerprintOf(data)} />
       <p className="lede">The review rhythm, the plant&apos;s incidents, people&apos;s certifications and the squads that run each use case.</p>
       <section className="panel" aria-label="Reviews">
         <h2>Reviews</h2>

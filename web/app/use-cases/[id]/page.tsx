@@ -6,6 +6,7 @@ import { Metric } from '../../components/metric';
 import { loadPage } from '../../../lib/page-data';
 import { date, duration, money, number, ratio } from '../../../lib/format';
 import { POLL_SECONDS } from '../../../lib/config';
+import { fingerprintOf } from '../../../lib/live';
 import { KpiPanels } from './kpi-panels';
 import { RoiBreakdown } from './roi-breakdown';
 import { WaveTimeline } from './wave-timeline';
@@ -25,7 +26,7 @@ export default async function UseCasePage({ params }: { params: Promise<{ id: st
     <>
       <p className="crumbs"><a href="/use-cases">Use cases</a> /</p>
       <h1>{u.name}</h1>
-      <LiveRefresh everySeconds={POLL_SECONDS} />
+      <LiveRefresh everySeconds={POLL_SECONDS} fingerprint={fingerprintOf(data)} />
       <p className="lede">
         <span className="tag">{u.status}</span>{u.owner ? `Owned by ${u.owner.name}. ` : ''}{u.kickoffAt ? `Kicked off ${date(u.kickoffAt)}.` : 'Not kicked off yet.'} {u.description ?? ''}
       </p>

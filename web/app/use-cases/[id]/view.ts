@@ -1,4 +1,5 @@
 // What the use-case page reads, in one GraphQL request, and its shape.
+import { LIVE_FIELDS, type LiveData } from '../../../lib/live';
 export interface RoiView {
   roi: number | null; npv: number; paybackMonth: number | null; cumulativeBenefit: number; cumulativeCost: number; monthlyBenefit: number;
   months: { month: number; cumulativeBenefit: number; cumulativeCost: number }[];
@@ -16,7 +17,7 @@ export interface WaveView {
   decisions: { id: string; decidedAt: string; outcome: string; rationale: string; decidedBy: { name: string } }[];
 }
 export interface PendingAdvance { id: string; subjectId: string; comment: string | null; createdAt: string; requestedById: string; requestedBy: { name: string } }
-export interface UseCasePageView {
+export interface UseCasePageView extends LiveData {
   viewer: { id: string; permissions: string[] };
   useCase: {
     id: string; name: string; description: string | null; status: string; kickoffAt: string | null; ttvDays: number | null; firstValueAt: string | null;
@@ -41,4 +42,5 @@ export const USE_CASE_QUERY = `query($id: ID!) {
       gates { id kpi { name unit } threshold windowDays lastValue passing lastEvaluatedAt }
       decisions { id decidedAt outcome rationale decidedBy { name } } } }
   approvals(first: 50, filter: { subjectType: GATE_DECISION, status: PENDING }) { nodes { id subjectId comment createdAt requestedById requestedBy { name } } }
+  ${LIVE_FIELDS}
 }`;
