@@ -1,7 +1,10 @@
-// Drops the journeys' database after the run.
+// Drops the journeys' database and their workers' queue keys after the run.
 import pg from 'pg';
+import { dropQueuePrefix } from '../scripts/test/redis-prefix.ts';
 
 export default async function teardown(): Promise<void> {
+  const prefix = process.env.E2E_QUEUE_PREFIX;
+  if (prefix) await dropQueuePrefix(prefix);
   const name = process.env.E2E_DATABASE;
   if (!name) return;
   const admin = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');

@@ -1,12 +1,17 @@
-// End-to-end journeys in Debian's Chromium against the real product: the API and the portal are
-// started on their own ports over a database of their own, migrated and seeded with the demo plant
-// and its trained models, as `npm start` does.
+// End-to-end journeys in Debian's Chromium against the real product: the API, the workers and the
+// portal are started on their own ports and queue prefix over a database of their own, migrated and
+// seeded with the demo plant and its trained models, as `npm start` does (without the simulator:
+// the journeys make their own changes). The portal reaches the API through a counting pass-through
+// (graphql-counter.ts) so tests can count a page's GraphQL requests.
 import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
 
 const API_PORT = Number(process.env.E2E_API_PORT ?? 4610);
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3610);
-process.env.E2E_DATABASE ??= `tl_e2e_${randomBytes(4).toString('hex')}`;
+const COUNTER_PORT = Number(process.env.E2E_COUNTER_PORT ?? 4611);
+const run = randomBytes(4).toString('hex');
+process.env.E2E_DATABASE ??= `tl_e2e_${run}`;
+process.env.E2E_QUEUE_PREFIX ??= `e2e_${run}`;
 const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 server.pathname = `/${process.env.E2E_DATABASE}`;
 const databaseUrl = server.toString();
@@ -39,10 +44,22 @@ export default defineConfig({
       timeout: 240_000,
     },
     {
+      command: 'npm run --silent start -w @threadline/workers',
+      cwd: '..',
+      env: { DATABASE_URL: databaseUrl, QUEUE_PREFIX: process.env.E2E_QUEUE_PREFIX, MQTT_URL: '', OPCUA_ENDPOINT: '', LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+      reuseExistingServer: false,
+    },
+    {
+      command: 'npx tsx graphql-counter.ts',
+      url: `http://127.0.0.1:${COUNTER_PORT}/__requests`,
+      env: { E2E_COUNTER_PORT: String(COUNTER_PORT), E2E_COUNTER_TARGET: `http://127.0.0.1:${API_PORT}` },
+      reuseExistingServer: false,
+    },
+    {
       command: `npm run --silent build -w @threadline/web && npx next start --port ${WEB_PORT}`,
       cwd: '../web',
       url: `http://127.0.0.1:${WEB_PORT}/login`,
-      env: { THREADLINE_API_URL: `http://127.0.0.1:${API_PORT}/graphql`, NEXT_TELEMETRY_DISABLED: '1' },
+      env: { THREADLINE_API_URL: `http://127.0.0.1:${COUNTER_PORT}/graphql`, PORTAL_POLL_SECONDS: '4', NEXT_TELEMETRY_DISABLED: '1' },
       reuseExistingServer: false,
       timeout: 180_000,
     },

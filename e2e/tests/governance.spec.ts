@@ -1,14 +1,7 @@
 // The governance page: the audit chain's status, the trail with filters and its CSV export; a row
 // changed behind the API's back (by SQL, triggers bypassed) shows the chain as broken at that row.
 import { expect, test } from '@playwright/test';
-import pg from 'pg';
-import { seriousViolations, signIn } from './helpers';
-
-function database(): pg.Client {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = `/${process.env.E2E_DATABASE}`;
-  return new pg.Client({ connectionString: url.toString() });
-}
+import { database, seriousViolations, signIn } from './helpers';
 
 test('a viewer sees the intact chain, filters the trail and exports it as CSV', async ({ page }) => {
   await signIn(page, 'viewer@northwind.example');

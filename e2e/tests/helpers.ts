@@ -1,10 +1,43 @@
 // Shared steps of the portal journeys: signing in as a demo user, asking the API directly what a
-// page should show, and scanning a page with axe.
+// page should show, the journeys' database, the GraphQL requests the portal sent, and scanning a
+// page with axe.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+import pg from 'pg';
 
 export const API_URL = `http://127.0.0.1:${process.env.E2E_API_PORT ?? 4610}/graphql`;
 export const PASSWORD = 'threadline-demo';
+const COUNTER_URL = `http://127.0.0.1:${process.env.E2E_COUNTER_PORT ?? 4611}`;
+
+/** A client of the journeys' own database (for what only SQL can do, like tampering). */
+export function database(): pg.Client {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${process.env.E2E_DATABASE}`;
+  return new pg.Client({ connectionString: url.toString() });
+}
+
+export interface SentRequest { startedAt: number; endedAt: number; query: string }
+
+/** Forgets the GraphQL requests the portal sent so far. */
+export async function resetRequests(): Promise<void> {
+  await fetch(`${COUNTER_URL}/__reset`, { method: 'POST' });
+}
+
+/** The GraphQL requests the portal's server sent to the API since the last reset. */
+export async function sentRequests(): Promise<SentRequest[]> {
+  return (await (await fetch(`${COUNTER_URL}/__requests`)).json()) as SentRequest[];
+}
+
+/** Rounds of requests: a request that starts after every earlier one ended begins a new round. */
+export function roundsOf(requests: SentRequest[]): number {
+  let rounds = 0;
+  let lastEnd = -Infinity;
+  for (const r of [...requests].sort((a, b) => a.startedAt - b.startedAt)) {
+    if (r.startedAt >= lastEnd) rounds += 1;
+    lastEnd = Math.max(lastEnd, r.endedAt);
+  }
+  return rounds;
+}
 
 export async function signIn(page: Page, email: string): Promise<void> {
   await page.goto('/login');
@@ -12,6 +45,11 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+}
+
+/** Time from navigation start to DOM interactive of the page's last navigation, in ms. */
+export async function interactiveMs(page: Page): Promise<number> {
+  return Number(await page.evaluate('performance.getEntriesByType("navigation")[0].domInteractive'));
 }
 
 /** A GraphQL answer from the API as the given demo user. */

@@ -1,6 +1,6 @@
 // The overview as a business stakeholder sees it: the portfolio's realised and projected ROI equal
 // what the API computes, every use case has its ROI, MTTI and TTV with definitions one click away,
-// the page is interactive within 1.5 s and has no serious accessibility violation.
+// the page has no serious accessibility violation (timing and requests: pages.spec.ts).
 import { expect, test } from '@playwright/test';
 import { api, seriousViolations, signIn } from './helpers';
 
@@ -8,10 +8,14 @@ const ratio = (value: number | null) => (value === null ? '—' : `${(value * 10
 
 test('the overview shows the portfolio ROI the API computes, with definitions', async ({ page }) => {
   await signIn(page, 'viewer@northwind.example');
-  const expected = await api<{ realised: { roi: number | null }; projected: { roi: number | null } }>('viewer@northwind.example',
-    '{ realised: portfolioRoi(basis: REALISED) { roi } projected: portfolioRoi(basis: PROJECTED) { roi } }');
-  await expect(page.getByTestId('realised-roi')).toContainText(ratio(expected.realised.roi));
-  await expect(page.getByTestId('projected-roi')).toContainText(ratio(expected.projected.roi));
+  // The workers recompute value in the background: compare a fresh view with a fresh answer.
+  await expect(async () => {
+    await page.reload();
+    const expected = await api<{ realised: { roi: number | null }; projected: { roi: number | null } }>('viewer@northwind.example',
+      '{ realised: portfolioRoi(basis: REALISED) { roi } projected: portfolioRoi(basis: PROJECTED) { roi } }');
+    await expect(page.getByTestId('realised-roi')).toContainText(ratio(expected.realised.roi), { timeout: 1_000 });
+    await expect(page.getByTestId('projected-roi')).toContainText(ratio(expected.projected.roi), { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
   await expect(page.getByTestId('overview-use-case')).toHaveCount(3);
 
   const help = page.getByTestId('realised-roi').getByLabel('Definition of Realised ROI');
@@ -20,14 +24,4 @@ test('the overview shows the portfolio ROI the API computes, with definitions', 
   await expect(page.getByRole('figure', { name: /Cumulative realised benefit and cost/ })).toBeVisible();
   await page.screenshot({ path: 'screenshots/overview.png', fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
-});
-
-test('the overview is interactive within 1.5 s', async ({ page }) => {
-  await signIn(page, 'approver@northwind.example');
-  const started = Date.now();
-  await page.goto('/');
-  await expect(page.getByTestId('realised-roi')).toBeVisible();
-  const interactiveMs = Number(await page.evaluate('performance.getEntriesByType("navigation")[0].domInteractive'));
-  process.stdout.write(`overview: interactive after ${Math.round(interactiveMs)} ms (navigation to visible ${Date.now() - started} ms)\n`);
-  expect(interactiveMs).toBeLessThan(1_500);
 });

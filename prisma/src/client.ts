@@ -3,6 +3,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { logger } from './logger.ts';
 
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export type * from './generated/prisma/models.ts';
@@ -36,12 +37,16 @@ function meteredClient(onStatement: (sql: string) => void): typeof pg.Client {
 }
 
 export function createPool(options: DbOptions): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     options: options.role ? `-c role=${options.role}` : undefined,
     ...(options.onStatement ? { Client: meteredClient(options.onStatement) } : {}),
   });
+  // An idle connection dropped by the server (restart, failover, a terminated backend) is discarded
+  // by the pool and replaced on next use; without a listener it would crash the process.
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection was closed by the server; the pool replaces it'));
+  return pool;
 }
 
 export function createDb(options: DbOptions): Db {
