@@ -18,3 +18,12 @@ test('a new incident appears on the open operations page without a reload', asyn
   await expect(page.getByRole('status').filter({ hasText: /Live: updated/ })).toBeVisible();
   expect(await page.evaluate('window.stillHere')).toBe(true);
 });
+
+test('the live probe refuses a malformed asset id and answers 401 without a session', async ({ page, playwright }) => {
+  await signIn(page, 'viewer@northwind.example');
+  expect((await page.request.get('/live?asset=not-a-uuid')).status()).toBe(400);
+  expect((await page.request.get('/live')).status()).toBe(200);
+  const anonymous = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+  expect((await anonymous.get('/live')).status()).toBe(401);
+  await anonymous.dispose();
+});

@@ -8,16 +8,16 @@ import { AssetDetail } from './asset-detail';
 import { AssetTree } from './asset-tree';
 import { InsightCard } from './insight-card';
 import { assetsQuery, RANGES, type AssetsPageView, type RangeKey } from './view';
+import { isUuid } from '../../lib/ids';
 
 export const dynamic = 'force-dynamic';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_ASSET = '00000000-0000-0000-0000-000000000000';
 const OPEN_INSIGHT_DAYS = 30;
 
 export default async function AssetsPage({ searchParams }: { searchParams: Promise<{ asset?: string; range?: string }> }) {
   const params = await searchParams;
-  const selected = params.asset && UUID.test(params.asset) ? params.asset : null;
+  const selected = isUuid(params.asset) ? params.asset : null;
   const range: RangeKey = params.range && params.range in RANGES ? (params.range as RangeKey) : '2h';
   const to = Date.now();
   const { data, error } = await loadPage<AssetsPageView>(assetsQuery(RANGES[range].width), {

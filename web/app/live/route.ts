@@ -3,12 +3,12 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { ApiError, graphql } from '../../lib/graphql';
 import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../../lib/live';
+import { isUuid } from '../../lib/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function GET(request: NextRequest) {
   const asset = request.nextUrl.searchParams.get('asset');
-  if (asset !== null && !UUID.test(asset)) return NextResponse.json({ error: 'asset must be a UUID' }, { status: 400 });
+  if (asset !== null && !isUuid(asset)) return NextResponse.json({ error: 'asset must be a UUID' }, { status: 400 });
   try {
     const data = asset
       ? await graphql<LiveData>(`query($asset: ID!) { ${LIVE_FIELDS} latestValues(assetId: $asset) { signalId time } }`, { asset })

@@ -11,14 +11,14 @@ import { KpiPanels } from './kpi-panels';
 import { RoiBreakdown } from './roi-breakdown';
 import { WaveTimeline } from './wave-timeline';
 import { USE_CASE_QUERY, type UseCasePageView } from './view';
+import { isUuid } from '../../../lib/ids';
 
 export const dynamic = 'force-dynamic';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function UseCasePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!UUID.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   const { data, error } = await loadPage<UseCasePageView>(USE_CASE_QUERY, { id });
   if (!data) return <><h1>Use case</h1><p className="error" role="alert">{error}</p></>;
   const u = data.useCase;
