@@ -47,9 +47,10 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
 }
 
-/** Time from navigation start to DOM interactive of the page's last navigation, in ms. */
+/** Time from navigation start until the page was hydrated and responds (set by LiveRefresh), in ms. */
 export async function interactiveMs(page: Page): Promise<number> {
-  return Number(await page.evaluate('performance.getEntriesByType("navigation")[0].domInteractive'));
+  await page.locator('html[data-interactive-at]').waitFor({ state: 'attached' });
+  return Number(await page.locator('html').getAttribute('data-interactive-at'));
 }
 
 /** A GraphQL answer from the API as the given demo user. */
