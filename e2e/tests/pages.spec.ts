@@ -13,9 +13,9 @@ async function firstView(page: Page, path: string, heading: string | RegExp, scr
   await resetRequests();
   await page.goto(path);
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
-  const interactive = await interactiveMs(page);
+  const { dom, hydrated, interactive } = await interactiveMs(page);
   const requests = await sentRequests();
-  timings.push(`${path.padEnd(60)} interactive ${String(Math.round(interactive)).padStart(5)} ms, ${requests.length} GraphQL request(s) in ${roundsOf(requests)} round(s)`);
+  timings.push(`${path.padEnd(60)} interactive ${String(Math.round(interactive)).padStart(5)} ms (DOM ${dom}, hydrated ${hydrated}), ${requests.length} GraphQL request(s) in ${roundsOf(requests)} round(s)`);
   expect(interactive, `${path} interactive`).toBeLessThan(1_500);
   expect(roundsOf(requests), `${path}: ${requests.map((r) => r.query).join(' | ')}`).toBe(1);
   await page.waitForLoadState('networkidle');

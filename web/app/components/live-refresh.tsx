@@ -12,11 +12,6 @@ export function LiveRefresh({ everySeconds, fingerprint: rendered, assetId }: { 
   const [updatedAt, setUpdatedAt] = useState<string | null>(null);
 
   useEffect(() => {
-    // The page is hydrated and responds from here on: when, in ms since navigation start.
-    document.documentElement.dataset.interactiveAt ??= String(Math.round(performance.now()));
-  }, []);
-
-  useEffect(() => {
     let stopped = false;
     const url = `/live${assetId ? `?asset=${encodeURIComponent(assetId)}` : ''}`;
     const poll = async () => {

@@ -1,7 +1,10 @@
 'use client';
-// The portal's sections, the current one marked for sighted and screen-reader users alike.
+// The portal's sections, the current one marked for sighted and screen-reader users alike. Being in
+// every signed-in page, it also marks when the page was hydrated (ms since navigation start) on
+// <html data-interactive-at>, for the journeys' time-to-interactive figure.
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useEffect } from 'react';
 
 const SECTIONS = [
   { href: '/', label: 'Overview' },
@@ -14,6 +17,9 @@ const SECTIONS = [
 
 export function NavLinks() {
   const path = usePathname();
+  useEffect(() => {
+    document.documentElement.dataset.interactiveAt ??= String(Math.round(performance.now()));
+  }, []);
   const current = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
   return (
     <nav aria-label="Sections">

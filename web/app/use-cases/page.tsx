@@ -2,6 +2,9 @@
 // from the GraphQL API in one request.
 import { loadPage } from '../../lib/page-data';
 import { PHASE } from '../../lib/format';
+import { POLL_SECONDS } from '../../lib/config';
+import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../../lib/live';
+import { LiveRefresh } from '../components/live-refresh';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,15 +27,17 @@ const QUERY = `{
       waves { id name phase status plannedEndAt }
     }
   }
+  ${LIVE_FIELDS}
 }`;
 
 export default async function UseCasesPage() {
-  const { data, error } = await loadPage<{ useCases: { totalCount: number; nodes: UseCaseView[] } }>(QUERY);
+  const { data, error } = await loadPage<LiveData & { useCases: { totalCount: number; nodes: UseCaseView[] } }>(QUERY);
   if (!data) return <><h1>Use cases</h1><p className="error" role="alert">{error}</p></>;
   const useCases = data.useCases.nodes;
   return (
     <>
       <h1>Use cases</h1>
+      <LiveRefresh everySeconds={POLL_SECONDS} fingerprint={fingerprintOf(data)} />
       <p className="lede">{data.useCases.totalCount} use cases, each tied to the KPIs it must move and the waves that scale it.</p>
       {useCases.length === 0 ? <p className="muted">No use cases yet. An approver or admin can create one through the API.</p> : null}
       <section className="cards">
