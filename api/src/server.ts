@@ -13,6 +13,7 @@ import type { Services } from './services.ts';
 import { formatGraphQLError, ThreadlineError } from './common/errors.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 import { registerExportRoutes } from './modules/governance/export.route.ts';
+import { queryLimits } from './security/query-limits.ts';
 
 export async function buildServer(services: Services) {
   const app = Fastify({
@@ -21,11 +22,12 @@ export async function buildServer(services: Services) {
     bodyLimit: 10 * 1024 * 1024,
   });
   const schema = await buildThreadlineSchema();
+  const limits = queryLimits(services.config.NODE_ENV);
   const apollo = new ApolloServer<Context>({
     schema,
-    introspection: services.config.NODE_ENV !== 'production',
+    ...limits,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), ...limits.plugins!],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, (err) => services.log.error({ err }, 'unexpected error in a GraphQL operation')),
   });
   await apollo.start();
