@@ -1,6 +1,7 @@
 // Operations beyond the API's limits are refused before they run, each with its code and the limit
-// named: too deep, too many aliases, too many tokens, too costly, batched; outside development no
-// introspection and no field suggestions. An ordinary page-sized operation passes.
+// named: too deep, too many aliases, too many tokens, too costly, batched, cross-site without a
+// preflight; outside development no introspection and no field suggestions. An ordinary page-sized
+// operation passes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest, startApi, type ApiHarness } from '../../../scripts/test/api-harness.ts';
 import { QUERY_LIMITS } from './query-limits.ts';
@@ -63,6 +64,16 @@ describe('query limits', () => {
     const typo = await refused('{ useCasez { nodes { id } } }');
     expect(typo.message).not.toMatch(/did you mean/i);
     expect(typo.message).not.toMatch(/useCases/);
+  });
+
+  it('refuses a request a browser could send cross-site without a preflight (CSRF prevention)', async () => {
+    const simple = await httpRequest(api, { method: 'POST', url: '/graphql', headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
+      payload: JSON.stringify({ query: '{ viewer { id } }' }) });
+    expect(simple.status).toBe(400);
+    const get = await httpRequest(api, { method: 'GET', url: `/graphql?query=${encodeURIComponent('{ viewer { id } }')}`, headers: { authorization: `Bearer ${token}` } });
+    expect(get.status).toBe(400);
+    const allowed = await httpRequest(api, { method: 'GET', url: `/graphql?query=${encodeURIComponent('{ viewer { id } }')}`, headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+    expect(allowed.status).toBe(200);
   });
 
   it('lets an ordinary operation through', async () => {
