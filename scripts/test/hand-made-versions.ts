@@ -1,5 +1,6 @@
 // Tests' model versions without training: logistic models exported to ONNX, e.g. over the CNC
 // machining centre's signals (mean and max over 5-minute windows on a 10 s grid), registered signed.
+import onnxProto from 'onnx-proto';
 import type pg from 'pg';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
@@ -32,4 +33,17 @@ export async function registerHandMadeVersion(client: pg.PoolClient | pg.Pool, s
   const onnx = handMadeOnnx(model.spec, model.scale, new Array(model.spec.reference.length).fill(weight), bias);
   return (await registerVersion(rawSqlOf(client), { organizationId: model.organizationId, modelId: model.id, family: 'LOGISTIC', onnx, featureSpec: model.spec, threshold, metrics: {}, referenceProfile: {} },
     signingKey, { kind: 'SYSTEM', id: null, label: 'test' })).id;
+}
+
+/** The same model with its first initializer moved to an external data file (as ONNX allows for
+ *  large weights): what a runtime would read from its own disk, so Threadline refuses it. */
+export function withExternalData(bytes: Uint8Array, location = '../../etc/passwd'): Uint8Array {
+  const { onnx } = onnxProto;
+  const model = onnx.ModelProto.decode(bytes);
+  const tensor = model.graph!.initializer![0]!;
+  tensor.rawData = new Uint8Array(0);
+  tensor.floatData = [];
+  tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+  tensor.externalData = [onnx.StringStringEntryProto.create({ key: 'location', value: location })];
+  return onnx.ModelProto.encode(model).finish();
 }

@@ -1,13 +1,31 @@
-// What Threadline expects of a model's ONNX graph: input `features` [N, F] of float, outputs
-// `score` [N] and `contributions` [N, F]. Checked when a version built elsewhere is registered.
+// What Threadline expects of a model's ONNX graph: at most MAX_ONNX_BYTES, every tensor inside the
+// file (none that points at an external data file, which a runtime would read from its disk), input
+// `features` [N, F] of float, outputs `score` [N] and `contributions` [N, F]. Checked when a version
+// built elsewhere is registered and again before any inference session is created.
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
 
 export const ONNX_CONTRACT = { input: 'features', score: 'score', contributions: 'contributions' } as const;
+/** Threadline's models are kilobytes; 16 MiB leaves room for much larger ones built elsewhere. */
+export const MAX_ONNX_BYTES = 16 * 1024 * 1024;
+
+type Graph = NonNullable<ReturnType<typeof onnx.ModelProto.decode>['graph']>;
+type Tensor = NonNullable<Graph['initializer']>[number];
+
+const isExternal = (t: Tensor | null | undefined) => Boolean(t && (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData ?? []).length > 0));
+
+/** Whether any tensor of the graph, its nodes' attributes or their subgraphs lives in an external file. */
+function referencesExternalData(graph: Graph | null | undefined): boolean {
+  if (!graph) return false;
+  if ((graph.initializer ?? []).some(isExternal) || (graph.sparseInitializer ?? []).some((s) => isExternal(s.values) || isExternal(s.indices))) return true;
+  return (graph.node ?? []).some((node) => (node.attribute ?? []).some((a) =>
+    isExternal(a.t) || (a.tensors ?? []).some(isExternal) || referencesExternalData(a.g) || (a.graphs ?? []).some((g) => referencesExternalData(g))));
+}
 
 /** Why the bytes break the contract for `featureCount` features, or null when they keep it. */
 export function onnxContractViolation(bytes: Uint8Array, featureCount: number): string | null {
+  if (bytes.length > MAX_ONNX_BYTES) return `the ONNX model is ${bytes.length} bytes; at most ${MAX_ONNX_BYTES} are accepted`;
   let model: ReturnType<typeof onnx.ModelProto.decode>;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -16,6 +34,9 @@ export function onnxContractViolation(bytes: Uint8Array, featureCount: number): 
   }
   const graph = model.graph;
   if (!graph) return 'the ONNX model has no graph';
+  if (referencesExternalData(graph) || (model.functions ?? []).some((f) => (f.node ?? []).some((n) => (n.attribute ?? []).some((a) => isExternal(a.t))))) {
+    return 'the ONNX model refers to external data files; embed every tensor in the model';
+  }
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
   const inputs = (graph.input ?? []).filter((i) => !initializers.has(i.name ?? ''));
   if (inputs.length !== 1 || inputs[0]!.name !== ONNX_CONTRACT.input) return `the graph must take one input named "${ONNX_CONTRACT.input}"`;

@@ -1,6 +1,8 @@
 // Runs an exported model with onnxruntime-node: one session per model, a batch of feature rows in,
-// scores and per-feature contributions out.
+// scores and per-feature contributions out. Bytes that break the ONNX contract (too large, external
+// data files, wrong inputs or outputs) are refused before a session is created.
 import ort from 'onnxruntime-node';
+import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { ONNX_INPUT, ONNX_OUTPUTS } from './onnx-export.ts';
 
 export interface ScoredBatch {
@@ -13,6 +15,8 @@ export class OnnxRunner {
   private constructor(private readonly session: ort.InferenceSession, readonly featureCount: number) {}
 
   static async load(bytes: Uint8Array, featureCount: number): Promise<OnnxRunner> {
+    const violation = onnxContractViolation(bytes, featureCount);
+    if (violation) throw new Error(`Refused before loading: ${violation}.`);
     const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
     return new OnnxRunner(session, featureCount);
   }

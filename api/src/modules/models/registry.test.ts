@@ -10,7 +10,7 @@ import { verifyBundle } from '@threadline/db/models/edge-bundle';
 import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { OUTBOX_CHANNEL } from '@threadline/db/outbox';
 import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
-import { handMadeOnnx } from '../../../../scripts/test/hand-made-versions.ts';
+import { handMadeOnnx, withExternalData } from '../../../../scripts/test/hand-made-versions.ts';
 
 const spec: FeatureSpec = {
   version: 1, windowSeconds: 300, stepSeconds: 10, aggregates: ['mean', 'max'],
@@ -87,6 +87,9 @@ describe('the model registry', () => {
     expect(garbage.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'onnx' } });
     const mismatch = await register(onnxOf(0), { ...spec, aggregates: ['mean'], reference: [3, 40] });
     expect(mismatch.errors![0]!.message).toMatch(/\[N, 2\]/);
+    const external = await register(Buffer.from(withExternalData(handMadeOnnx(spec, [1, 1, 10, 10], [1, 0.5, 0.2, 0.1], 0))).toString('base64'));
+    expect(external.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'onnx' } });
+    expect(external.errors![0]!.message).toMatch(/external data files/);
     const badSpec = await register(onnxOf(0), { ...spec, reference: [1] });
     expect(badSpec.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'featureSpec' } });
     for (const bias of [-1, 0]) {
