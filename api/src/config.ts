@@ -22,6 +22,9 @@ const schema = z.object({
   /** Where development keys are made and kept. */
   THREADLINE_KEY_DIR: z.string().default(DEFAULT_KEY_DIR),
   CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+  /** Requests per second each API key may send on average, and how many at once. */
+  API_KEY_RATE_PER_SECOND: z.coerce.number().positive().default(50),
+  API_KEY_BURST: z.coerce.number().int().min(1).default(200),
 });
 
 export type ApiConfig = z.infer<typeof schema> & { db: DbConfig };

@@ -10,7 +10,7 @@ import { GraphQLError } from 'graphql';
 import { buildContext, type Context } from './context.ts';
 import { buildThreadlineSchema } from './schema.ts';
 import type { Services } from './services.ts';
-import { formatGraphQLError, ThreadlineError } from './common/errors.ts';
+import { formatGraphQLError, retryAfterOf, ThreadlineError } from './common/errors.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 import { registerExportRoutes } from './modules/governance/export.route.ts';
 import { queryLimits } from './security/query-limits.ts';
@@ -51,7 +51,11 @@ export async function buildServer(services: Services) {
         return buildContext(services, principal, request.id, request.log);
       } catch (error) {
         if (error instanceof ThreadlineError) {
-          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
+          const retryAfter = retryAfterOf(error);
+          throw new GraphQLError(error.message, { extensions: {
+            code: error.code, ...(error.details ? { details: error.details } : {}),
+            http: { status: error.httpStatus, ...(retryAfter ? { headers: new Map([['retry-after', retryAfter]]) } : {}) },
+          } });
         }
         throw error;
       }

@@ -12,6 +12,7 @@ import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { publishSigningKey } from '@threadline/db/models/registry';
+import { TokenBucketLimiter } from './security/rate-limiter.ts';
 
 export interface Services {
   config: ApiConfig;
@@ -40,7 +41,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     config,
     log,
     db,
-    access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES)),
+    access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES), new TokenBucketLimiter(config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST)),
     telemetry,
     ingest: IngestService.forPool(db.pool, telemetry),
     telemetryQueries: new TelemetryQueries(db.pool),

@@ -5,7 +5,7 @@ import { ArgumentValidationError } from 'type-graphql';
 import { isUuid } from '@threadline/db/uuid';
 import { CHECK_RULES } from './check-rules.ts';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'RATE_LIMITED' | 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
@@ -13,6 +13,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -38,6 +39,12 @@ export const forbidden = (message: string) => new ThreadlineError('FORBIDDEN', m
 export const unauthenticated = (message = 'Sign in (POST /auth/login or the login mutation) or send an API key.') =>
   new ThreadlineError('UNAUTHENTICATED', message);
 export const conflict = (message: string, details?: Record<string, unknown>) => new ThreadlineError('CONFLICT', message, details);
+export const rateLimited = (retryAfterSeconds: number) =>
+  new ThreadlineError('RATE_LIMITED', `Too many requests with this API key; retry after ${retryAfterSeconds} s.`, { retryAfterSeconds });
+
+/** The Retry-After header value of a RATE_LIMITED error, else null. */
+export const retryAfterOf = (error: ThreadlineError): string | null =>
+  (error.code === 'RATE_LIMITED' ? String(error.details?.retryAfterSeconds ?? 1) : null);
 
 /** The id itself when it is a UUID; BAD_USER_INPUT otherwise. */
 export function requireUuid(id: string, field = 'id'): string {

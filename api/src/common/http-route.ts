@@ -5,9 +5,11 @@ import type { Permission } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
 import { credentialsOf } from '../auth/credentials.ts';
 import type { Services } from '../services.ts';
-import { forbidden, unauthenticated, type ThreadlineError } from './errors.ts';
+import { forbidden, retryAfterOf, unauthenticated, type ThreadlineError } from './errors.ts';
 
 export function sendError(reply: FastifyReply, error: ThreadlineError, status = error.httpStatus) {
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter) reply.header('retry-after', retryAfter);
   return reply.code(status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
 }
 

@@ -1,0 +1,35 @@
+// A token bucket per key: `burst` requests at once, refilled at `perSecond`. Kept in this API
+// process (docs/scaling.md says what changes with several replicas); idle full buckets are dropped
+// so the table stays as large as the set of recently active keys.
+export interface RateVerdict {
+  allowed: boolean;
+  /** Whole seconds until one request is allowed again (0 when allowed). */
+  retryAfterSeconds: number;
+}
+
+const PRUNE_ABOVE = 10_000;
+
+export class TokenBucketLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly perSecond: number, private readonly burst: number) {}
+
+  take(key: string, now = Date.now()): RateVerdict {
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > PRUNE_ABOVE) this.prune(now);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { allowed: true, retryAfterSeconds: 0 };
+    }
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond)) };
+  }
+
+  private prune(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(key);
+    }
+  }
+}
