@@ -4,6 +4,8 @@
 // the journeys make their own changes). The portal reaches the API through a counting pass-through
 // (graphql-counter.ts) so tests can count a page's GraphQL requests.
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 const API_PORT = Number(process.env.E2E_API_PORT ?? 4610);
@@ -12,6 +14,9 @@ const COUNTER_PORT = Number(process.env.E2E_COUNTER_PORT ?? 4611);
 const run = randomBytes(4).toString('hex');
 process.env.E2E_DATABASE ??= `tl_e2e_${run}`;
 process.env.E2E_QUEUE_PREFIX ??= `e2e_${run}`;
+// The workers run in a process group of their own, named in this file, which the teardown stops:
+// they have no URL for Playwright to watch, and must not outlive the run.
+process.env.E2E_WORKERS_PGID_FILE ??= join(tmpdir(), `tl_e2e_workers_${run}.pgid`);
 const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 server.pathname = `/${process.env.E2E_DATABASE}`;
 const databaseUrl = server.toString();
@@ -44,7 +49,7 @@ export default defineConfig({
       timeout: 240_000,
     },
     {
-      command: 'npm run --silent start -w @threadline/workers',
+      command: `bash -c 'set -m; npm run --silent start -w @threadline/workers & echo $! > "${process.env.E2E_WORKERS_PGID_FILE}"; wait $!'`,
       cwd: '..',
       env: { DATABASE_URL: databaseUrl, QUEUE_PREFIX: process.env.E2E_QUEUE_PREFIX, MQTT_URL: '', OPCUA_ENDPOINT: '', LOG_LEVEL: 'warn', NODE_ENV: 'test' },
       reuseExistingServer: false,

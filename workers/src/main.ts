@@ -82,6 +82,12 @@ await opcuaAdapter?.start();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'shutting down');
+    // Running jobs get their lock time to finish; a shutdown stuck beyond it (a database gone, a
+    // hung connection) must not keep the process alive: BullMQ retries whatever was not done.
+    setTimeout(() => {
+      log.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.WORKER_LOCK_MS + 5_000).unref();
     void Promise.all([mqttAdapter?.stop(), opcuaAdapter?.stop()]).then(() => relays.stop()).then(() => host.close()).then(() => models.versions.close())
       .then(() => Promise.all([pool.end(), ownerPool.end()])).then(() => process.exit(0));
   });
