@@ -1,7 +1,10 @@
 // Runs one BullMQ worker per queue of the catalogue and dispatches each job to its handler. Refuses to start when
 // a catalogue job has no handler, or a handler names no catalogue job; rejects a payload that
-// breaks its schema without retrying it.
+// breaks its schema without retrying it. A watchdog pings Redis and, once Redis answers again
+// after an outage (a restart, a failover), replaces the workers: BullMQ workers are known to stay
+// disconnected after a Redis restart, and a killed job is retried by its lock anyway.
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JOB_CATALOGUE, QUEUE_NAMES, type JobDefinition, type QueueName } from './queues/catalogue.ts';
 
@@ -17,7 +20,13 @@ export interface WorkerHostOptions {
   handlers: Record<string, Handler>;
   log: Logger;
   catalogue?: readonly JobDefinition<unknown>[];
+  /** How often the watchdog pings Redis (0: no watchdog). */
+  watchdogMs?: number;
+  /** The Redis the watchdog pings; the workers' own when left out. */
+  redisUrl?: string;
 }
+
+const DEFAULT_WATCHDOG_MS = 5_000;
 
 export interface WorkerHost {
   workers: Worker[];
@@ -42,8 +51,8 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
   const used = QUEUE_NAMES.filter((name) => catalogue.some((job) => job.queue === name));
   const concurrencyOf = (name: QueueName) => (typeof options.concurrency === 'number' ? options.concurrency : options.concurrency[name] ?? 1);
   const lock = options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs } : {};
-  const workers = used.map((queueName) => {
-    queues.set(queueName, new Queue(queueName, { connection: options.connection, prefix: options.prefix }));
+  for (const queueName of used) queues.set(queueName, new Queue(queueName, { connection: options.connection, prefix: options.prefix }));
+  const startWorker = (queueName: QueueName) => {
     const worker = new Worker(queueName, async (job) => {
       const definition = catalogue.find((d) => d.name === job.name && d.queue === queueName);
       if (!definition) throw new UnrecoverableError(`Job ${job.name} is not in the catalogue of queue ${queueName}.`);
@@ -58,13 +67,52 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
     worker.on('failed', (job, err) => options.log.warn({ jobId: job?.id, job: job?.name, err }, 'job failed'));
     worker.on('error', (err) => options.log.error({ err }, 'worker error'));
     return worker;
+  };
+  const workers = used.map(startWorker);
+  const watchdog = watchRedis(options, async () => {
+    options.log.warn('Redis is back after an outage; replacing the queue workers');
+    const old = workers.splice(0, workers.length, ...used.map(startWorker));
+    await Promise.all(old.map((w) => w.close(true).catch((err: unknown) => options.log.warn({ err }, 'closing a stale worker failed'))));
   });
   return {
     workers,
     queue: (name) => queues.get(name)!,
     async close() {
+      watchdog.stop();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}
+
+/** Pings Redis every `watchdogMs`; calls `recovered` when a ping succeeds after one failed. */
+function watchRedis(options: WorkerHostOptions, recovered: () => Promise<void>): { stop(): void } {
+  const every = options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
+  const url = options.redisUrl ?? (options.connection as { url?: string }).url;
+  if (every <= 0 || !url) return { stop: () => undefined };
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: every, commandTimeout: every, retryStrategy: () => every });
+  redis.on('error', () => undefined);
+  let down = false;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    const ping = redis.status === 'wait' ? redis.connect().then(() => redis.ping()) : redis.ping();
+    void ping.then(async () => {
+      if (down) {
+        down = false;
+        await recovered();
+      }
+    }, () => {
+      if (!down) options.log.warn('Redis does not answer; the queue workers will be replaced once it does');
+      down = true;
+    }).finally(() => { busy = false; });
+  }, every);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      redis.disconnect();
     },
   };
 }
