@@ -74,12 +74,17 @@ describe('a workers process killed mid-batch', () => {
   }, 120_000);
 
   afterAll(async () => {
-    child?.kill('SIGKILL');
+    killGroup(child);
     await host?.close();
     await queue?.close();
     await pool?.end();
     await dropQueuePrefix(prefix);
   });
+
+  /** SIGKILL to the worker's whole process group (tsx and the node process it runs). */
+  const killGroup = (process_: ChildProcess | null) => {
+    if (process_?.pid) try { process.kill(-process_.pid, 'SIGKILL'); } catch { /* already gone */ }
+  };
 
   const predictions = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM predictions WHERE model_version_id = $1', [versionId])).rows[0]!.n);
 
@@ -88,6 +93,8 @@ describe('a workers process killed mid-batch', () => {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
       env: { ...process.env, DATABASE_URL: dbUrl, QUEUE_PREFIX: prefix, MQTT_URL: '', OPCUA_ENDPOINT: '', MODEL_SIGNING_KEY: pem, LOG_LEVEL: 'silent', WORKER_LOCK_MS: '2000', INFERENCE_CONCURRENCY: '2', NODE_ENV: 'test' },
       stdio: 'ignore',
+      // Its own process group: tsx runs the worker in a child process, and both must die.
+      detached: true,
     });
     // Kill it while it is in the middle of the batches.
     let activeAtKill = 0;
@@ -95,7 +102,7 @@ describe('a workers process killed mid-batch', () => {
       await new Promise((r) => setTimeout(r, 25));
       const [done, counts] = await Promise.all([predictions(), queue.getJobCounts('active', 'completed')]);
       if (done > 0 && counts.active! > 0) {
-        child.kill('SIGKILL');
+        killGroup(child);
         activeAtKill = counts.active!;
         break;
       }
