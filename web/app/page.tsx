@@ -8,35 +8,15 @@ import { BENEFIT_AND_COST } from '../lib/chart-lines';
 import { loadPage } from '../lib/page-data';
 import { date, duration, money, number, PHASE, ratio } from '../lib/format';
 import { POLL_SECONDS } from '../lib/config';
-import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../lib/live';
+import { fingerprintOf } from '../lib/live';
+import { OVERVIEW_QUERY, type Overview } from './overview-view';
 
 export const dynamic = 'force-dynamic';
 
-interface Portfolio { roi: number | null; npv: number; paybackMonth: string | null; cumulativeBenefit: number; cumulativeCost: number }
-interface Overview extends LiveData {
-  projected: Portfolio;
-  realised: Portfolio & { months: { month: string; cumulativeBenefit: number; cumulativeCost: number }[]; useCases: { useCase: { id: string }; roi: number | null; paybackMonth: number | null }[] };
-  useCases: { nodes: {
-    id: string; name: string; status: string; kickoffAt: string | null; ttvDays: number | null;
-    insightTimings: { insights: number; mtti: { meanSeconds: number | null; p50Seconds: number | null; p95Seconds: number | null }; mtta: { meanSeconds: number | null; unacknowledged: number } };
-    waves: { id: string; name: string; phase: string; status: string; plannedEndAt: string }[];
-  }[] };
-  insights: { nodes: { id: string; title: string; severity: string; raisedAt: string; asset: { code: string }; useCase: { name: string } | null }[] };
-}
 
-const QUERY = `{
-  projected: portfolioRoi(basis: PROJECTED) { roi npv paybackMonth cumulativeBenefit cumulativeCost }
-  realised: portfolioRoi(basis: REALISED) { roi npv paybackMonth cumulativeBenefit cumulativeCost
-    months { month cumulativeBenefit cumulativeCost } useCases { useCase { id } roi paybackMonth } }
-  useCases(first: 100) { nodes { id name status kickoffAt ttvDays
-    insightTimings { insights mtti { meanSeconds p50Seconds p95Seconds } mtta { meanSeconds unacknowledged } }
-    waves { id name phase status plannedEndAt } } }
-  insights(first: 6, order: DESC) { nodes { id title severity raisedAt asset { code } useCase { name } } }
-  ${LIVE_FIELDS}
-}`;
 
 export default async function OverviewPage() {
-  const { data, error } = await loadPage<Overview>(QUERY);
+  const { data, error } = await loadPage<Overview>(OVERVIEW_QUERY);
   if (!data) return <><h1>Overview</h1><p className="error" role="alert">{error}</p></>;
   const roiOf = new Map(data.realised.useCases.map((u) => [u.useCase.id, u]));
   return (
