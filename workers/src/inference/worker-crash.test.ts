@@ -8,26 +8,17 @@ import type pg from 'pg';
 import pino from 'pino';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
-import { createDeployment } from '@threadline/db/models/deployments';
-import { EventIngest } from '@threadline/db/telemetry/events';
-import { IngestService } from '@threadline/db/telemetry/ingest';
-import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
-import { cncFeatureSpec, HAND_MADE_STEP_MS, registerHandMadeVersion } from '../../../scripts/test/hand-made-versions.ts';
+import { prepareInferenceFixture } from '../../../scripts/test/inference-fixture.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
 import { modelHandlers } from '../model-workers.ts';
 import { inferenceJob } from '../queues/catalogue.ts';
-import { backfillScenario } from '../simulator/backfill.ts';
-import { loadPlantSignals } from '../simulator/plant-signals.ts';
-import { Scenario } from '../simulator/scenario.ts';
 import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
 
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const signingKey = signingKeyFromPem(pem);
-const system = { kind: 'SYSTEM' as const, id: null, label: 'test' };
 const HOUR = 3_600_000;
 
 describe('a workers process killed mid-batch', () => {
@@ -38,7 +29,6 @@ describe('a workers process killed mid-batch', () => {
   let queue: Queue;
   let child: ChildProcess | null = null;
   let host: WorkerHost | null = null;
-  let deploymentId: string;
   let versionId: string;
   let assets: string[];
   const to = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
@@ -48,29 +38,11 @@ describe('a workers process killed mid-batch', () => {
     const db = await createTestDatabase();
     dbUrl = db.url;
     pool = createPool({ url: db.url, role: 'threadline_app', poolSize: 4 });
-    const org = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id as string;
-    const signals = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.includes('-CNC'));
-    await backfillScenario({ ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)), events: new EventIngest(pool), organizationId: org, scenario: new Scenario(1), signals, from: from - HOUR, to, stepMs: HAND_MADE_STEP_MS });
-    const { assetTypeId, spec, scale } = await cncFeatureSpec(pool, org);
-    const modelId = (await pool.query<{ id: string }>("INSERT INTO models (organization_id, name, task, asset_type_id) VALUES ($1, 'crash test', 'FAILURE_RISK', $2) RETURNING id", [org, assetTypeId])).rows[0]!.id;
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      versionId = await registerHandMadeVersion(client, signingKey, { organizationId: org, id: modelId, spec, scale }, 0.5, -1, 0.99);
-      const { rows: [cloud] } = await client.query<{ id: string }>("SELECT id FROM edge_targets WHERE name = 'cloud-inference'");
-      deploymentId = (await createDeployment(rawSqlOf(client), { organizationId: org, modelId, versionId, alias: null, edgeTargetId: cloud!.id, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system)).id;
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
-    assets = (await pool.query<{ id: string }>('SELECT id FROM assets WHERE asset_type_id = $1', [assetTypeId])).rows.map((r) => r.id);
-    queue = new Queue('inference', { connection, prefix });
     // Every CNC (15) × 2 h in 6-minute batches: 20 jobs and 720 windows per asset.
-    const jobs = assets.flatMap((assetId) => Array.from({ length: 20 }, (_, i) => {
-      const windows = [{ assetId, after: from + i * 6 * 60_000, upTo: from + (i + 1) * 6 * 60_000 }];
-      return { name: inferenceJob.name, data: { organizationId: org, deploymentId, windows }, opts: { ...inferenceJob.options, jobId: `${deploymentId}-${assetId}-${i}` } };
-    }));
-    await queue.addBulk(jobs);
+    const fixture = await prepareInferenceFixture(pool, signingKey, { from, to, jobsPerAsset: 20 });
+    ({ versionId, assets } = fixture);
+    queue = new Queue('inference', { connection, prefix });
+    await queue.addBulk(fixture.jobs as never);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,0 +1,34 @@
+// A workers process (workers/src/main.ts) for the chaos suite, in a process group of its own so a
+// SIGKILL takes tsx and the node process it runs together, as a crash or an OOM kill would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export class WorkersProcess {
+  private child: ChildProcess | null = null;
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  start(): void {
+    // The suite itself runs under tsx with bench's tsconfig; the workers use their own.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TSX_')));
+    this.child = spawn(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), ['src/main.ts'], {
+      cwd: fileURLToPath(new URL('../../workers', import.meta.url)),
+      env: { ...inherited, MQTT_URL: '', OPCUA_ENDPOINT: '', LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'silent', NODE_ENV: 'test', ...this.env },
+      stdio: process.env.CHAOS_LOG_LEVEL ? 'inherit' : 'ignore',
+      detached: true,
+    });
+  }
+
+  /** SIGKILL to the whole group; resolves once the process is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child?.pid || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      return;
+    }
+    await exited;
+  }
+}
