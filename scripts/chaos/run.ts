@@ -10,7 +10,7 @@ import { signingKeyFromPem } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { createBenchDatabase } from '../../bench/bench-database.ts';
 import { prepareInferenceFixture, type InferenceFixture } from '../test/inference-fixture.ts';
-import { PrivateRedis } from './private-redis.ts';
+import { PrivateRedis } from '../test/private-redis.ts';
 import { WorkersProcess } from './workers-process.ts';
 
 const HOUR = 3_600_000;

@@ -1,54 +1,29 @@
 // A Redis restart does not stop the workers for good: with Redis killed and started again on the
-// same port (its own server here, not the machine's shared one), the watchdog notices the outage,
+// same port (a server of its own, not the machine's shared one), the watchdog notices the outage,
 // says so, replaces the workers once Redis answers again, and a job enqueued afterwards is done
 // within 30 s. (BullMQ 6 reconnects by itself in this scenario; the watchdog is for the cases where
 // its workers stay disconnected.)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PrivateRedis } from '../../scripts/test/private-redis.ts';
 import { telemetryRollupJob } from './queues/catalogue.ts';
 import { startWorkerHost, type WorkerHost } from './worker-host.ts';
 
-const freePort = () => new Promise<number>((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolve(port));
-  });
-});
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: null });
-  probe.on('error', () => undefined);
-  await probe.connect().catch(() => undefined);
-  await probe.ping();
-  probe.disconnect();
-  return child;
-}
-
-const stopRedis = (child: ChildProcess) => new Promise<void>((resolve) => {
-  child.once('exit', () => resolve());
-  child.kill('SIGKILL');
-});
-
 describe('the Redis watchdog', () => {
-  let redis: ChildProcess | undefined;
+  let redis: PrivateRedis | undefined;
   let host: WorkerHost | undefined;
   let queue: Queue | undefined;
   afterAll(async () => {
     await queue?.close().catch(() => undefined);
     await host?.close().catch(() => undefined);
-    if (redis) await stopRedis(redis);
+    await redis?.stop();
   });
 
   it('replaces the workers after Redis restarts, so jobs are done again within 30 s', async () => {
-    const port = await freePort();
-    const url = `redis://127.0.0.1:${port}`;
-    redis = await startRedis(port);
+    redis = await PrivateRedis.start();
+    const { url } = redis;
     const done: string[] = [];
     const logged: string[] = [];
     const log = pino({ level: 'warn' }, new Writable({ write(chunk, _encoding, next) { logged.push(String((JSON.parse(String(chunk)) as { msg: string }).msg)); next(); } }));
@@ -63,9 +38,9 @@ describe('the Redis watchdog', () => {
     await queue.add(telemetryRollupJob.name, {}, { jobId: 'before' });
     await expect.poll(() => done, { timeout: 10_000 }).toContain('before');
 
-    await stopRedis(redis);
+    await redis.kill();
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    redis = await startRedis(port);
+    await redis.restart();
     const restartedAt = Date.now();
     await queue.add(telemetryRollupJob.name, {}, { jobId: 'after' });
     await expect.poll(() => done, { timeout: 30_000, interval: 250 }).toContain('after');

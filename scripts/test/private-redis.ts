@@ -1,6 +1,6 @@
-// The chaos suite's own Redis on a free loopback port, with AOF (appendfsync everysec) in a temporary
-// directory, so it can be killed and restarted without touching the machine's shared Redis, and
-// keeps what it acknowledged a second before.
+// A Redis of its own on a free loopback port, for the chaos suite and the watchdog test: AOF
+// (appendfsync everysec) in a temporary directory, so it can be killed and restarted without
+// touching the machine's shared Redis, and keeps what it acknowledged a second before.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
-export const freePort = () => new Promise<number>((resolve) => {
+const freePort = () => new Promise<number>((resolve) => {
   const server = createServer().listen(0, '127.0.0.1', () => {
     const { port } = server.address() as { port: number };
     server.close(() => resolve(port));
