@@ -2,6 +2,7 @@
 // with the min-max band) over the chosen range, its insights with explanations, and its incidents.
 import { SeriesChart } from '../components/series-chart';
 import { Help } from '../components/metric';
+import { IncidentTable } from '../components/incident-table';
 import { dateTime, number } from '../../lib/format';
 import { InsightCard } from './insight-card';
 import { RANGES, type AssetsPageView, type AssetDetail as Asset, type RangeKey } from './view';
@@ -52,19 +53,7 @@ export function AssetDetail({ asset, data, range, mayAcknowledge }: { asset: Ass
       <h3>Insights <Help metric="mtti" label="time to insight" /></h3>
       {insights.length === 0 ? <p className="muted">No insights on this asset yet.</p> : insights.map((i) => <InsightCard key={i.id} insight={i} mayAcknowledge={mayAcknowledge} />)}
       <h3>Incidents <Help metric="mttr" label="downtime" /></h3>
-      {incidents.length === 0 ? <p className="muted">No incidents recorded.</p> : (
-        <table>
-          <thead><tr><th scope="col">Incident</th><th scope="col">Severity</th><th scope="col">Started</th><th scope="col">Ended</th><th scope="col" className="num">Downtime</th></tr></thead>
-          <tbody>
-            {incidents.map((x) => (
-              <tr key={x.id}>
-                <td>{x.title}{x.aiRelated ? <span className="tag">AI-related</span> : null}{x.cause ? <span className="muted small"> ({x.cause})</span> : null}</td>
-                <td>{x.severity}</td><td>{dateTime(x.startedAt)}</td><td>{x.endedAt ? dateTime(x.endedAt) : 'ongoing'}</td><td className="num">{number(x.downtimeMinutes, 0)} min</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <IncidentTable incidents={incidents} />
     </div>
   );
 }

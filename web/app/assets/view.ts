@@ -2,6 +2,7 @@
 // insights and, for the selected asset, its signals' rollups over the chosen range, latest readings,
 // insights with their explanations, and incidents.
 import { LIVE_FIELDS, type LiveData } from '../../lib/live';
+import type { IncidentRow } from '../components/incident-table';
 
 export interface ExplanationEntry { feature: string; signal: string; aggregate: string; value: number; reference: number; unit: string | null; contribution: number }
 export interface InsightView {
@@ -20,7 +21,7 @@ export interface AssetsPageView extends LiveData {
   asset?: AssetDetail;
   latestValues?: { signalId: string; time: string; value: number | null; quality: string }[];
   insights?: { nodes: InsightView[] };
-  incidents?: { nodes: { id: string; title: string; severity: string; startedAt: string; endedAt: string | null; downtimeMinutes: number; cause: string | null; aiRelated: boolean }[] };
+  incidents?: { nodes: IncidentRow[] };
 }
 
 /** The ranges a visitor can pick, each with the rollup width that gives a readable chart. */

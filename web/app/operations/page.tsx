@@ -3,8 +3,9 @@
 // One GraphQL request; live by polling.
 import { LiveRefresh } from '../components/live-refresh';
 import { Help } from '../components/metric';
+import { IncidentTable, type IncidentRow } from '../components/incident-table';
 import { loadPage } from '../../lib/page-data';
-import { date, dateTime, number } from '../../lib/format';
+import { date, number } from '../../lib/format';
 import { POLL_SECONDS } from '../../lib/config';
 import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../../lib/live';
 
@@ -15,7 +16,7 @@ interface OperationsView extends LiveData {
   due: { nodes: ReviewRow[] };
   missed: { nodes: ReviewRow[] };
   held: { nodes: ReviewRow[] };
-  incidents: { nodes: { id: string; title: string; severity: string; startedAt: string; endedAt: string | null; downtimeMinutes: number; aiRelated: boolean; asset: { id: string; code: string } }[] };
+  incidents: { nodes: IncidentRow[] };
   certifications: { nodes: { id: string; subject: string; level: string; status: string; expiresAt: string; daysToExpiry: number; holder: { name: string } }[] };
   squads: { nodes: { id: string; name: string; missingRoles: string[]; useCase: { name: string } | null; members: { id: string }[] }[] };
 }
@@ -71,19 +72,7 @@ export default async function OperationsPage() {
       </section>
       <section className="panel" aria-label="Incidents">
         <h2>Incidents <Help metric="mttr" label="downtime" /></h2>
-        {incidents.length === 0 ? <p className="muted">No incidents recorded.</p> : (
-          <table data-testid="incidents">
-            <thead><tr><th scope="col">Incident</th><th scope="col">Asset</th><th scope="col">Severity</th><th scope="col">Started</th><th scope="col">Ended</th><th scope="col" className="num">Downtime</th></tr></thead>
-            <tbody>
-              {incidents.map((x) => (
-                <tr key={x.id} className={x.endedAt ? undefined : 'ongoing'}>
-                  <td>{x.title}{x.aiRelated ? <span className="tag">AI-related</span> : null}</td><td><a href={`/assets?asset=${x.asset.id}`}>{x.asset.code}</a></td>
-                  <td>{x.severity}</td><td>{dateTime(x.startedAt)}</td><td>{x.endedAt ? dateTime(x.endedAt) : 'ongoing'}</td><td className="num">{number(x.downtimeMinutes, 0)} min</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <IncidentTable incidents={incidents} testId="incidents" />
       </section>
       <section className="panel" aria-label="Certifications">
         <h2>Certifications</h2>
