@@ -5,7 +5,6 @@ import { ApiError, graphql } from '../../lib/graphql';
 import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../../lib/live';
 import { isUuid } from '../../lib/ids';
 
-
 export async function GET(request: NextRequest) {
   const asset = request.nextUrl.searchParams.get('asset');
   if (asset !== null && !isUuid(asset)) return NextResponse.json({ error: 'asset must be a UUID' }, { status: 400 });
