@@ -13,7 +13,7 @@ import { readApiConfig } from '../api/src/config.ts';
 import { buildServer } from '../api/src/server.ts';
 import { createServices } from '../api/src/services.ts';
 import { OVERVIEW_QUERY } from '../web/app/overview-view.ts';
-import { createBenchDatabase } from './bench-database.ts';
+import { createSeededDatabase } from '../scripts/test/seeded-database.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -46,7 +46,7 @@ async function load(url: string, body: string, headers: Record<string, string>):
 
 const line = (label: string, r: Result) => `${label.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}`;
 
-const database = await createBenchDatabase();
+const database = await createSeededDatabase();
 try {
   const services = await createServices(readApiConfig({ ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent', NODE_ENV: 'test', API_KEY_RATE_PER_SECOND: '1000000', API_KEY_BURST: '1000000' }), pino({ level: 'silent' }));
   const app = await buildServer(services);

@@ -23,7 +23,7 @@ import { inferenceJob } from '../workers/src/queues/catalogue.ts';
 import { backfillScenario } from '../workers/src/simulator/backfill.ts';
 import { loadPlantSignals } from '../workers/src/simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../workers/src/simulator/scenario.ts';
-import { createBenchDatabase } from './bench-database.ts';
+import { createSeededDatabase } from '../scripts/test/seeded-database.ts';
 
 const BACKLOG_MINUTES = Number(process.env.BENCH_BACKLOG_MINUTES ?? 60);
 const LIVE_SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 120);
@@ -31,7 +31,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const database = await createBenchDatabase();
+const database = await createSeededDatabase();
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const signingKey = signingKeyFromPem(pem);
 const system = { kind: 'SYSTEM' as const, id: null, label: 'bench' };

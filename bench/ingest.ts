@@ -12,7 +12,7 @@ import type pg from 'pg';
 import pino from 'pino';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createPool } from '@threadline/db/client';
-import { createBenchDatabase } from './bench-database.ts';
+import { createSeededDatabase } from '../scripts/test/seeded-database.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
@@ -70,7 +70,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const database = await createBenchDatabase();
+const database = await createSeededDatabase();
 const databaseUrl = database.url;
 
 const services = await createServices(readApiConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' }), pino({ level: 'silent' }));

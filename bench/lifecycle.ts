@@ -23,7 +23,7 @@ import { runModelTraining } from '../workers/src/processors/model-training.ts';
 import { backfillScenario } from '../workers/src/simulator/backfill.ts';
 import { loadPlantSignals } from '../workers/src/simulator/plant-signals.ts';
 import { Scenario } from '../workers/src/simulator/scenario.ts';
-import { createBenchDatabase } from './bench-database.ts';
+import { createSeededDatabase } from '../scripts/test/seeded-database.ts';
 
 const ROWS = Number(process.env.BENCH_DRIFT_ROWS ?? 1_000_000);
 const FEATURES = 10;
@@ -65,7 +65,7 @@ out(`plain loop summing ${ROWS} rows × ${FEATURES} Float32Arrays   ${best(loopT
 out(`drift: PSI + KS + p-value + CUSUM, ${ROWS} rows × ${FEATURES} features ${best(driftTimes).toFixed(1).padStart(8)} ms  ${(best(driftTimes) / best(loopTimes)).toFixed(1)} × the loop; goal < 1000 ms; ${drifting} of ${FEATURES} features flagged (5 drift)`);
 
 // 2. Training.
-const database = await createBenchDatabase();
+const database = await createSeededDatabase();
 const signingKey = signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const pool = createPool({ url: database.url, role: 'threadline_app', poolSize: 4 });
 const org = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id as string;

@@ -10,7 +10,8 @@ import { GraphQLError } from 'graphql';
 import { buildContext, type Context } from './context.ts';
 import { buildThreadlineSchema } from './schema.ts';
 import type { Services } from './services.ts';
-import { formatGraphQLError, retryAfterOf, ThreadlineError } from './common/errors.ts';
+import { isDatabaseUnavailable } from '@threadline/db/database-unavailable';
+import { formatGraphQLError, retryAfterOf, serviceUnavailable, ThreadlineError } from './common/errors.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 import { registerExportRoutes } from './modules/governance/export.route.ts';
 import { queryLimits } from './security/query-limits.ts';
@@ -49,7 +50,8 @@ export async function buildServer(services: Services) {
       try {
         const principal = await services.access.authenticate(credentialsOf(request));
         return buildContext(services, principal, request.id, request.log);
-      } catch (error) {
+      } catch (caught) {
+        const error = isDatabaseUnavailable(caught) ? serviceUnavailable() : caught;
         if (error instanceof ThreadlineError) {
           const retryAfter = retryAfterOf(error);
           throw new GraphQLError(error.message, { extensions: {

@@ -8,10 +8,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { signingKeyFromPem } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
-import { createBenchDatabase } from '../../bench/bench-database.ts';
+import { createSeededDatabase } from '../test/seeded-database.ts';
 import { prepareInferenceFixture, type InferenceFixture } from '../test/inference-fixture.ts';
 import { PrivateRedis } from '../test/private-redis.ts';
-import { WorkersProcess } from './workers-process.ts';
+import { ServiceProcess } from './service-process.ts';
 
 const HOUR = 3_600_000;
 const KILLS = Number(process.env.CHAOS_KILLS ?? 20);
@@ -22,7 +22,7 @@ interface Outcome { scenario: string; sent: string; done: string; stored: number
 
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const signingKey = signingKeyFromPem(pem);
-const database = await createBenchDatabase();
+const database = await createSeededDatabase();
 const redis = await PrivateRedis.start();
 const pool = createPool({ url: database.url, role: 'threadline_app', poolSize: 4 });
 const outcomes: Outcome[] = [];
@@ -73,7 +73,7 @@ try {
     queue.on('error', () => undefined);
     const fixture = await prepareInferenceFixture(pool, signingKey, { from, to, jobsPerAsset: 144, modelName: 'chaos: killed workers' });
     await queue.addBulk(fixture.jobs as never);
-    const workers = new WorkersProcess({ DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, MODEL_SIGNING_KEY: pem, WORKER_LOCK_MS: '2000', INFERENCE_CONCURRENCY: '2' });
+    const workers = new ServiceProcess('workers', { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, MODEL_SIGNING_KEY: pem, WORKER_LOCK_MS: '2000', INFERENCE_CONCURRENCY: '2' });
     let killedWhileActive = 0;
     for (let kill = 0; kill < KILLS; kill += 1) {
       const finished = async () => fixture.jobs.length - pending((await counts(queue))!);
@@ -102,7 +102,7 @@ try {
     const fixture = await prepareInferenceFixture(pool, signingKey, { from, to, jobsPerAsset: 48, modelName: 'chaos: redis restart' });
     await queue.addBulk(fixture.jobs as never);
     await sleep(1_500); // past appendfsync everysec: the enqueued jobs are on disk
-    const workers = new WorkersProcess({ DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, MODEL_SIGNING_KEY: pem, WORKER_LOCK_MS: '2000', INFERENCE_CONCURRENCY: '2' });
+    const workers = new ServiceProcess('workers', { DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, MODEL_SIGNING_KEY: pem, WORKER_LOCK_MS: '2000', INFERENCE_CONCURRENCY: '2' });
     workers.start();
     for (;;) {
       const c = await counts(queue);

@@ -23,8 +23,9 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness> {
-  const database = await createTestDatabase();
+/** The API on `database`: a fresh copy of the seeded template unless given. */
+export async function startApi(env: Record<string, string> = {}, database?: TestDatabase): Promise<ApiHarness> {
+  database ??= await createTestDatabase();
   let counting = false;
   let statements = 0;
   const config = readApiConfig({ ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });

@@ -2,10 +2,11 @@
 // an HTTP status for REST routes) in one place, and a message that tells a person what to do.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
+import { isDatabaseUnavailable } from '@threadline/db/database-unavailable';
 import { isUuid } from '@threadline/db/uuid';
 import { CHECK_RULES } from './check-rules.ts';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'RATE_LIMITED' | 'INTERNAL_SERVER_ERROR';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
@@ -15,6 +16,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export class ThreadlineError extends Error {
@@ -42,9 +44,13 @@ export const conflict = (message: string, details?: Record<string, unknown>) => 
 export const rateLimited = (retryAfterSeconds: number) =>
   new ThreadlineError('RATE_LIMITED', `Too many requests with this API key; retry after ${retryAfterSeconds} s.`, { retryAfterSeconds });
 
-/** The Retry-After header value of a RATE_LIMITED error, else null. */
+/** The database cannot be reached (a restart, a crash, a failover): nothing is wrong with the request; retry it. */
+export const serviceUnavailable = (message = 'The database cannot be reached right now; retry in a few seconds.') =>
+  new ThreadlineError('SERVICE_UNAVAILABLE', message, { retryAfterSeconds: 2 });
+
+/** The Retry-After header value of a RATE_LIMITED or SERVICE_UNAVAILABLE error, else null. */
 export const retryAfterOf = (error: ThreadlineError): string | null =>
-  (error.code === 'RATE_LIMITED' ? String(error.details?.retryAfterSeconds ?? 1) : null);
+  (error.code === 'RATE_LIMITED' || error.code === 'SERVICE_UNAVAILABLE' ? String(error.details?.retryAfterSeconds ?? 1) : null);
 
 /** The id itself when it is a UUID; BAD_USER_INPUT otherwise. */
 export function requireUuid(id: string, field = 'id'): string {
@@ -114,8 +120,8 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     const message = `Invalid input: ${fields.flatMap((f) => f.problems).join('; ')}.`;
     return { ...formatted, message, extensions: { code: 'BAD_USER_INPUT', fields } };
   }
-  const mapped = fromDatabaseError(original);
-  if (mapped) return { ...formatted, message: mapped.message, extensions: { code: mapped.code } };
+  const mapped = fromDatabaseError(original) ?? (isDatabaseUnavailable(original) ? serviceUnavailable() : null);
+  if (mapped) return { ...formatted, message: mapped.message, extensions: { code: mapped.code, ...(mapped.details ? { details: mapped.details } : {}) } };
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
   log(original);

@@ -8,7 +8,7 @@ import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { isUuid } from '@threadline/db/uuid';
 import type { Services } from '../../services.ts';
 import { badInput, notFound, ThreadlineError } from '../../common/errors.ts';
-import { requirePermission, sendError } from '../../common/http-route.ts';
+import { requirePermission, sendError, sendUnexpected } from '../../common/http-route.ts';
 
 const MAX_EVENTS = 100_000;
 const COLUMNS = ['seq', 'occurred_at', 'type', 'actor_kind', 'actor_label', 'subject_type', 'subject_id', 'payload', 'prev_hash', 'hash'] as const;
@@ -31,8 +31,7 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
   await app.register(async (scope) => {
     scope.setErrorHandler((error, _request, reply) => {
       if (error instanceof ThreadlineError) return sendError(reply, error);
-      services.log.error({ err: error }, 'export failed');
-      return reply.code(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'The export failed on the server; try again.' } });
+      return sendUnexpected(services, reply, error, 'export failed', 'The export failed on the server; try again.');
     });
     const audit = async (request: FastifyRequest, reply: FastifyReply, format: 'csv' | 'json') => {
       const principal = await requirePermission(services, request, 'read');

@@ -6,7 +6,7 @@ import { createGunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import { badInput, ThreadlineError } from '../../common/errors.ts';
-import { requirePermission, sendError } from '../../common/http-route.ts';
+import { requirePermission, sendError, sendUnexpected } from '../../common/http-route.ts';
 import { MAX_BATCH, type IngestResult } from '@threadline/db/telemetry/ingest';
 
 const BODY_LIMIT = 64 * 1024 * 1024;
@@ -57,8 +57,8 @@ export async function registerIngestRoutes(app: FastifyInstance, services: Servi
       const status = (error as { statusCode?: number }).statusCode ?? 500;
       if (status === 413) return sendError(reply, badInput(`The body is larger than ${BODY_LIMIT / 1024 / 1024} MiB; send smaller batches.`), 413);
       if (status < 500) return sendError(reply, badInput(`The body could not be read: ${(error as Error).message}`));
-      services.log.error({ err: error }, 'ingest failed');
-      return reply.code(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Ingest failed on the server; nothing in this batch was stored. Retry the batch.' } });
+      return sendUnexpected(services, reply, error, 'ingest failed', 'Ingest failed on the server; nothing in this batch was stored. Retry the batch.',
+        'The database cannot be reached right now, so the batch may not have been stored; resend it after Retry-After seconds (a resend never stores a point twice).');
     });
 
     const bulk = (path: string, key: 'points' | 'events', ingest: (organizationId: string, items: Record<string, unknown>[]) => Promise<IngestResult>) =>

@@ -1,28 +1,29 @@
-// A workers process (workers/src/main.ts) for the chaos suite, in a process group of its own so a
-// SIGKILL takes tsx and the node process it runs together, as a crash or an OOM kill would.
+// A Threadline process (the API's or the workers' src/main.ts) for the chaos suite, in a process
+// group of its own so a SIGKILL takes tsx and the node process it runs together, as a crash or an
+// OOM kill would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export class WorkersProcess {
+export class ServiceProcess {
   private child: ChildProcess | null = null;
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(private readonly service: 'api' | 'workers', private readonly env: Record<string, string>) {}
 
   start(): void {
-    // The suite itself runs under tsx with bench's tsconfig; the workers use their own.
+    // The suite itself runs under tsx with bench's tsconfig; each service uses its own.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TSX_')));
     this.child = spawn(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), ['src/main.ts'], {
-      cwd: fileURLToPath(new URL('../../workers', import.meta.url)),
+      cwd: fileURLToPath(new URL(`../../${this.service}`, import.meta.url)),
       env: { ...inherited, MQTT_URL: '', OPCUA_ENDPOINT: '', LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'silent', NODE_ENV: 'test', ...this.env },
       stdio: process.env.CHAOS_LOG_LEVEL ? 'inherit' : 'ignore',
       detached: true,
     });
   }
 
-  /** SIGKILL to the whole group; resolves once the process is gone. */
+  /** Sends `signal` (SIGKILL unless named) to the whole group; resolves once the process is gone. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.child;
-    if (!child?.pid || child.exitCode !== null) return;
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
       process.kill(-child.pid, signal);
