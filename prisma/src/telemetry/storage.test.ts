@@ -3,7 +3,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
-import { type NativeTelemetryStorage, openTelemetryStorage, Quality } from './storage.ts';
+import { refreshNativeRollups } from './rollups.ts';
+import { NativeTelemetryStorage, openTelemetryStorage, Quality } from './storage.ts';
 
 describe('native telemetry storage', () => {
   let pool: pg.Pool;
@@ -51,6 +52,24 @@ describe('native telemetry storage', () => {
     expect(after.rows[0].n).toBe(before.rows[0].n - result.partitionsDropped);
     expect((await pool.query("SELECT count(*)::int AS n FROM telemetry WHERE time < now() - interval '20 days'")).rows[0].n).toBe(0);
     expect((await storage.read(signalId, new Date(recent.getTime() - 1), new Date(recent.getTime() + 1))).length).toBe(1);
+  });
+
+  it('rolls up a point whose write commits while a rollup refresh takes its minute', async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+    await storage.write([{ signalId, time: new Date(minute), value: 1 }]); // the minute is dirty
+    // A second write to the same minute, in a transaction that stays open while the refresh runs.
+    const writer = await pool.connect();
+    try {
+      await writer.query('BEGIN');
+      await new NativeTelemetryStorage(writer as unknown as pg.Pool, 1).write([{ signalId, time: new Date(minute + 1_000), value: 2 }]);
+      await refreshNativeRollups(pool, 10_000);
+      await writer.query('COMMIT');
+    } finally {
+      writer.release();
+    }
+    await refreshNativeRollups(pool, 10_000);
+    const { rows: [rollup] } = await pool.query<{ count: number; sum: number }>('SELECT count, sum FROM telemetry_1m WHERE signal_id = $1 AND bucket = $2', [signalId, new Date(minute)]);
+    expect(rollup).toEqual({ count: 2, sum: 3 });
   });
 
   it('refuses a point for a signal that does not exist', async () => {

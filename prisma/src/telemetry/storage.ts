@@ -69,33 +69,33 @@ ON CONFLICT (signal_id, time) DO NOTHING`;
 
 /**
  * Native storage also marks the minutes the batch touches ($6, $7), for the rollup refresh to
- * redo; in the same statement, so a stored point is never left out of its rollups.
+ * redo; in the same statement, so a stored point is never left out of its rollups. A minute already
+ * marked is locked (a no-op update) until the write commits: the refresh skips locked marks, so it
+ * cannot take the mark and redo the minute before this write's points are visible to it.
  */
 const INSERT_MARKING_DIRTY = `
 WITH inserted AS (${INSERT_ROWS} RETURNING 1),
 marked AS (
   INSERT INTO telemetry_dirty (signal_id, bucket)
   SELECT s, to_timestamp(m / 1000.0) FROM unnest($6::uuid[], $7::float8[]) AS d(s, m)
-  ON CONFLICT DO NOTHING
+  ON CONFLICT (signal_id, bucket) DO UPDATE SET bucket = EXCLUDED.bucket
 )
 SELECT count(*)::int AS inserted FROM inserted`;
 
 const MINUTE_MS = 60_000;
 
-/** The distinct (signal, minute) pairs of a batch, as two parallel arrays. */
+/**
+ * The distinct (signal, minute) pairs of a batch, as two parallel arrays, ordered by minute and
+ * signal: concurrent writes lock the marks they share in the same order, so they cannot deadlock.
+ */
 function touchedMinutes(points: readonly TelemetryPoint[]): [string[], number[]] {
-  const seen = new Set<string>();
-  const signals: string[] = [];
-  const minutes: number[] = [];
+  const touched = new Map<string, { signalId: string; minute: number }>();
   for (const p of points) {
     const minute = Math.floor(p.time.getTime() / MINUTE_MS) * MINUTE_MS;
-    const key = `${p.signalId}|${minute}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    signals.push(p.signalId);
-    minutes.push(minute);
+    touched.set(`${minute}|${p.signalId}`, { signalId: p.signalId, minute });
   }
-  return [signals, minutes];
+  const ordered = [...touched.values()].sort((a, b) => a.minute - b.minute || (a.signalId < b.signalId ? -1 : a.signalId > b.signalId ? 1 : 0));
+  return [ordered.map((t) => t.signalId), ordered.map((t) => t.minute)];
 }
 
 export async function timescaleAvailable(pool: pg.Pool): Promise<boolean> {
