@@ -31,7 +31,7 @@ export class ApiClient {
     throw new Error(`the API at ${this.base} did not become ready in ${timeoutMs} ms`);
   }
 
-  async request<T = Record<string, any>>(method: 'GET' | 'POST', path: string, body?: string, token?: string): Promise<Answer<T> & { retryAfter: number | null }> {
+  async request<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: string, token?: string): Promise<Answer<T> & { retryAfter: number | null }> {
     try {
       const res = await fetch(`${this.base}${path}`, {
         method, ...(body === undefined ? {} : { body }),
@@ -46,7 +46,7 @@ export class ApiClient {
     }
   }
 
-  gql<T = Record<string, any>>(query: string, variables: Record<string, unknown>, token?: string) {
+  gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, token?: string) {
     return this.request<{ data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>('POST', '/graphql', JSON.stringify({ query, variables }), token);
   }
 
