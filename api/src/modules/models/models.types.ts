@@ -152,6 +152,7 @@ export class TrainingRun {
   @Field(() => Json) metrics!: unknown;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => ID, { nullable: true }) requestedById!: string | null;
+  @Field(() => String, { nullable: true, description: 'The key the request was sent with, if any.' }) requestKey!: string | null;
   @Field(() => DateTime, { nullable: true }) startedAt!: Date | null;
   @Field(() => DateTime, { nullable: true }) finishedAt!: Date | null;
   @Field(() => DateTime) createdAt!: Date;

@@ -59,7 +59,7 @@ export class RegistryResolver {
     if (!model.assetTypeId) throw badInput('The model names no asset type; set assetTypeId first, so its features can be found.', { field: 'modelId' });
     const id = await domainCommand(ctx, (db, actor, organizationId) => requestTrainingRun(db, {
       organizationId, modelId: model.id, trigger: 'MANUAL', baseVersionId: input.baseVersionId ?? null, from: input.from, to: input.to,
-      params: JSON.parse(JSON.stringify(input.params ?? {})) as Record<string, JsonValue>,
+      params: JSON.parse(JSON.stringify(input.params ?? {})) as Record<string, JsonValue>, requestKey: input.requestKey ?? null,
     }, actor));
     return (await tenant.trainingRun.findFirst({ where: { id } }))!;
   }

@@ -81,6 +81,29 @@ describe('the model registry', () => {
     expect(await api.services.db.prisma.trainingRun.count()).toBe(1);
   });
 
+  it('queues one run per request key, however often and however concurrently the request is sent', async () => {
+    const train = (key: string, model = modelId) => api.gql<{ trainModel: { id: string; requestKey: string } }>('mutation($i: TrainModelInput!) { trainModel(input: $i) { id requestKey } }', {
+      i: { modelId: model, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', requestKey: key },
+    }, data);
+    const runsBefore = await api.services.db.prisma.trainingRun.count();
+    const outboxBefore = await api.services.db.prisma.outboxMessage.count();
+    const auditBefore = await api.services.db.prisma.auditEvent.count({ where: { type: 'training_run.created' } });
+    const answers = await Promise.all([train('retrain-2026-11-23'), train('retrain-2026-11-23'), train('retrain-2026-11-23')]);
+    const ids = new Set(answers.map((a) => a.data!.trainModel.id));
+    expect(ids.size).toBe(1);
+    expect(answers[0]!.data!.trainModel.requestKey).toBe('retrain-2026-11-23');
+    expect((await train('retrain-2026-11-23')).data!.trainModel.id).toBe([...ids][0]);
+    expect(await api.services.db.prisma.trainingRun.count()).toBe(runsBefore + 1);
+    expect(await api.services.db.prisma.outboxMessage.count()).toBe(outboxBefore + 1);
+    expect(await api.services.db.prisma.auditEvent.count({ where: { type: 'training_run.created' } })).toBe(auditBefore + 1);
+
+    const other = await api.gql('mutation($i: ModelInput!) { createModel(input: $i) { id } }', { i: { name: 'Other risk', task: 'FAILURE_RISK', assetTypeId: (await api.services.db.prisma.model.findUniqueOrThrow({ where: { id: modelId } })).assetTypeId } }, data);
+    const reused = await train('retrain-2026-11-23', other.data!.createModel.id);
+    expect(reused.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', details: { field: 'requestKey' } });
+    expect((await train('')).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect((await train('k'.repeat(201))).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
   it('registers outside versions only when their ONNX fits the feature spec, and signs them', async () => {
     const register = (onnx: string, featureSpec: unknown = spec) => api.gql('mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id version family sha256 signature signingKeyId aliases } }', { i: { modelId, onnx, featureSpec, threshold: 0.7 } }, data);
     const garbage = await register(Buffer.from('not a model').toString('base64'));

@@ -1,7 +1,7 @@
 // GraphQL types and inputs of the model registry's workflows: aliases, the assignment history,
 // signing keys, training requests, registration of outside versions, deployments, edge bundles.
 import { Field, Float, ID, InputType, ObjectType } from 'type-graphql';
-import { IsBase64, IsIn, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBase64, IsIn, IsOptional, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DeploymentMode } from '@threadline/db/client';
 import { DateTime, Json } from '../../common/scalars.ts';
 
@@ -47,6 +47,8 @@ export class TrainModelInput {
   @Field(() => ID, { nullable: true, description: 'The version this run retrains (lineage parent).' }) @IsOptional() @IsUUID() baseVersionId?: string;
   @Field(() => Json, { nullable: true, description: 'family (LOGISTIC, MLP, ANOMALY_ZSCORE), signals, aggregates, windowSeconds, stepSeconds, trainingStepSeconds, horizonMinutes, assetIds, epochs, learningRate, l2, hiddenUnits, seed.' })
   @IsOptional() params?: Record<string, unknown>;
+  @Field(() => String, { nullable: true, description: 'Your key for this request (1-200 characters, e.g. a UUID). Sending the request again with the same key, say after a timeout, returns the run the first one queued instead of queueing another.' })
+  @IsOptional() @Length(1, 200) requestKey?: string;
 }
 
 @InputType()
