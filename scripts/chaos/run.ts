@@ -5,7 +5,9 @@
 //   inference  2,160 inference jobs while the workers process is SIGKILLed 20 times mid-work.
 //   redis      Redis SIGKILLed and restarted while the workers score: they resume by themselves (< 30 s).
 //   ingest     PostgreSQL crashed 3 times while a gateway sends 400 telemetry batches of 1,000 points.
-// CHAOS_SCENARIOS (comma-separated names) runs a subset; CHAOS_KILLS and CHAOS_PG_CRASHES change the counts.
+//   training   40 training requests while the API is SIGKILLed 10 times, then the workers 10 times while they train.
+// CHAOS_SCENARIOS (comma-separated names) runs a subset; CHAOS_KILLS, CHAOS_PG_CRASHES, CHAOS_API_KILLS and
+// CHAOS_TRAINING_KILLS change the counts.
 import 'reflect-metadata';
 import { generateKeyPairSync } from 'node:crypto';
 import { signingKeyFromPem } from '@threadline/db/audit/audit-keys';
@@ -15,12 +17,14 @@ import { createSeededDatabase } from '../test/seeded-database.ts';
 import type { ChaosContext } from './context.ts';
 import { redisRestartedDuringInference, workersKilledDuringInference } from './inference-scenarios.ts';
 import { postgresCrashedDuringIngest } from './ingest-scenario.ts';
+import { retrainingUnderKills } from './training-scenario.ts';
 import { describeOutcome, failed, out, type Outcome } from './outcome.ts';
 
 const SCENARIOS: Record<string, (context: ChaosContext) => Promise<Outcome>> = {
   inference: (context) => workersKilledDuringInference(context, Number(process.env.CHAOS_KILLS ?? 20)),
   redis: redisRestartedDuringInference,
   ingest: (context) => postgresCrashedDuringIngest(context, Number(process.env.CHAOS_PG_CRASHES ?? 3)),
+  training: (context) => retrainingUnderKills(context, Number(process.env.CHAOS_API_KILLS ?? 10), Number(process.env.CHAOS_TRAINING_KILLS ?? 10)),
 };
 const chosen = (process.env.CHAOS_SCENARIOS ?? Object.keys(SCENARIOS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const unknown = chosen.filter((name) => !(name in SCENARIOS));

@@ -25,6 +25,8 @@ const schema = z.object({
   INFERENCE_MAX_WINDOWS_PER_JOB: z.coerce.number().int().min(1).max(10_000).default(2_000),
   /** A job whose worker stops renewing its lock this long (e.g. killed) runs again elsewhere. */
   WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  /** How often a job may lose its worker (killed, crashed) and run again before it is failed as one that kills its workers. */
+  WORKER_MAX_STALLS: z.coerce.number().int().min(0).max(100).default(5),
   THREADLINE_KEY_DIR: z.string().default(DEFAULT_KEY_DIR),
   /** The plant's MQTT broker; the adapter subscribes to threadline/# and spBv1.0/#. Empty to run without it. */
   MQTT_URL: z.union([z.url(), z.literal('')]).default('mqtt://127.0.0.1:1883'),

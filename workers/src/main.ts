@@ -43,6 +43,7 @@ const host = startWorkerHost({
   prefix: config.QUEUE_PREFIX,
   concurrency: { maintenance: config.WORKER_CONCURRENCY, inference: config.INFERENCE_CONCURRENCY, models: config.TRAINING_CONCURRENCY },
   lockDurationMs: config.WORKER_LOCK_MS,
+  maxStalls: config.WORKER_MAX_STALLS,
   log,
   handlers: {
     ...models.handlers,

@@ -17,6 +17,8 @@ export interface WorkerHostOptions {
   concurrency: number | Partial<Record<QueueName, number>>;
   /** How long a job's lock lasts without renewal; a killed worker's jobs run again after it. */
   lockDurationMs?: number;
+  /** How often a job may stall (its worker died) and run again before BullMQ fails it; BullMQ's own default is 1. */
+  maxStalls?: number;
   handlers: Record<string, Handler>;
   log: Logger;
   catalogue?: readonly JobDefinition<unknown>[];
@@ -27,6 +29,8 @@ export interface WorkerHostOptions {
 }
 
 const DEFAULT_WATCHDOG_MS = 5_000;
+/** Idempotent jobs may run again after a few worker deaths (a deploy, an OOM kill) before they count as poison. */
+const DEFAULT_MAX_STALLS = 5;
 
 export interface WorkerHost {
   workers: Worker[];
@@ -63,7 +67,7 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
       const result = await options.handlers[job.name]!(parsed.data as never, job);
       log.debug('job done');
       return result;
-    }, { connection: options.connection, prefix: options.prefix, concurrency: concurrencyOf(queueName), ...lock });
+    }, { connection: options.connection, prefix: options.prefix, concurrency: concurrencyOf(queueName), maxStalledCount: options.maxStalls ?? DEFAULT_MAX_STALLS, ...lock });
     worker.on('failed', (job, err) => options.log.warn({ jobId: job?.id, job: job?.name, err }, 'job failed'));
     worker.on('error', (err) => options.log.error({ err }, 'worker error'));
     return worker;
