@@ -14,6 +14,7 @@ import { isDatabaseUnavailable } from '@threadline/db/database-unavailable';
 import { formatGraphQLError, retryAfterOf, serviceUnavailable, ThreadlineError } from './common/errors.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 import { registerExportRoutes } from './modules/governance/export.route.ts';
+import { refuseNulCharacters } from './security/nul-characters.ts';
 import { queryLimits } from './security/query-limits.ts';
 
 export async function buildServer(services: Services) {
@@ -28,7 +29,7 @@ export async function buildServer(services: Services) {
     schema,
     ...limits,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), ...limits.plugins!],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), refuseNulCharacters, ...limits.plugins!],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, (err) => services.log.error({ err }, 'unexpected error in a GraphQL operation')),
   });
   await apollo.start();

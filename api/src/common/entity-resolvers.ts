@@ -2,7 +2,7 @@
 // and a lookup by id for every entity; create and update mutations, each an audited command, for
 // entities that people edit. Rules beyond the schema go in the spec's `prepare` hooks.
 import type { ClassType } from 'type-graphql';
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, getMetadataStorage, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Prisma } from '@threadline/db/client';
 import type { Permission } from '../auth/permissions.ts';
 import { tenantOf, type Context } from '../context.ts';
@@ -10,7 +10,7 @@ import type { AuditSubject } from '../modules/governance/audit-catalogue.ts';
 import { auditDiff, auditJson, runCommand } from './command.ts';
 import { connectionOf, PageArgs, type ConnectionShape } from './connection.ts';
 import { delegateOf, findPage, type Row, type TenantClient } from './entity-repository.ts';
-import { notFound, requireUuid } from './errors.ts';
+import { badInput, notFound, requireUuid } from './errors.ts';
 
 export interface WriteSpec<TInput extends object> {
   input: ClassType<TInput>;
@@ -95,7 +95,15 @@ function createMutationOf(spec: EntitySpec, write: WriteSpec<object>): ClassType
   return CreateMutation;
 }
 
+/** The entity's fields that its GraphQL type never returns as null: an update may not clear them. */
+function requiredFieldsOf(node: ClassType): Set<string> {
+  return new Set(getMetadataStorage().fields
+    .filter((f) => (f.target === node || node.prototype instanceof f.target) && !f.typeOptions.nullable)
+    .map((f) => f.name));
+}
+
 function updateMutationOf(spec: EntitySpec, write: WriteSpec<object>): ClassType {
+  let required: Set<string> | null = null;
   @Resolver()
   class UpdateMutation {
     @Authorized(write.permission)
@@ -105,6 +113,9 @@ function updateMutationOf(spec: EntitySpec, write: WriteSpec<object>): ClassType
         const delegate = delegateOf(tx, spec.model);
         const existing = await delegate.findFirst({ where: { id: requireUuid(id) } });
         if (!existing) throw notFound(spec.name, id);
+        required ??= requiredFieldsOf(spec.node());
+        const cleared = Object.entries(input).filter(([field, value]) => value === null && required!.has(field)).map(([field]) => field);
+        if (cleared.length > 0) throw badInput(`${cleared.join(', ')} cannot be cleared: give a value, or leave the field out to keep it.`, { field: cleared[0] });
         const data = write.prepare ? await write.prepare(input, tx, ctx, existing) : { ...input };
         const row = await delegate.update({ where: { id }, data });
         return { result: row, subjectId: id, payload: { changes: auditDiff(existing, row) } };

@@ -80,4 +80,25 @@ describe('hostile input', () => {
       }
     }), { numRuns: 120, seed: 13 });
   });
+
+  it('refuses a NUL character anywhere in an operation with BAD_USER_INPUT naming where', async () => {
+    const before = await api.services.db.prisma.site.count();
+    const inVariable = await api.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${engineer}` },
+      payload: JSON.stringify({ query: 'mutation($i: SiteInput!) { createSite(input: $i) { id } }', variables: { i: { code: 'NUL-1', name: 'a\u0000b' } } }) });
+    expect(inVariable.statusCode).toBe(400);
+    expect(inVariable.json().errors[0]).toMatchObject({ message: 'The variable i.name holds a NUL character (U+0000), which cannot be stored; remove it.', extensions: { code: 'BAD_USER_INPUT' } });
+    const inLiteral = await api.gql('mutation { createSite(input: { code: "NUL-2", name: "a\\u0000b" }) { id } }', {}, engineer);
+    expect(inLiteral.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(await api.services.db.prisma.site.count()).toBe(before);
+  });
+
+  it('refuses to clear a field that must keep a value, naming it, and changes nothing', async () => {
+    const admin = await api.login('admin@northwind.example');
+    const member = await api.services.db.prisma.squadMember.findFirstOrThrow();
+    const res = await api.gql('mutation($id: ID!, $i: SquadMemberUpdate!) { updateSquadMember(id: $id, input: $i) { id } }', { id: member.id, i: { allocationPct: null } }, admin);
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'allocationPct' } });
+    expect(res.errors![0]!.message).toBe('allocationPct cannot be cleared: give a value, or leave the field out to keep it.');
+    expect(await api.services.db.prisma.squadMember.findUniqueOrThrow({ where: { id: member.id } })).toEqual(member);
+  });
 });
+
