@@ -44,6 +44,7 @@ const host = startWorkerHost({
   concurrency: { maintenance: config.WORKER_CONCURRENCY, inference: config.INFERENCE_CONCURRENCY, models: config.TRAINING_CONCURRENCY },
   lockDurationMs: config.WORKER_LOCK_MS,
   maxStalls: config.WORKER_MAX_STALLS,
+  onGiveUp: models.onGiveUp,
   log,
   handlers: {
     ...models.handlers,

@@ -9,12 +9,12 @@ import type { SigningKey } from '@threadline/db/audit/audit-keys';
 import { InferenceDispatcher } from './inference/dispatcher.ts';
 import { VersionCache } from './inference/version-cache.ts';
 import { runInference } from './processors/inference.ts';
-import { runModelTraining } from './processors/model-training.ts';
+import { abandonModelTraining, runModelTraining } from './processors/model-training.ts';
 import { driftCheckJob, experimentEvaluationJob, inferenceJob, modelTrainingJob, type InferencePayload, type QueueName } from './queues/catalogue.ts';
 import { runDriftCheck } from './processors/drift-check.ts';
 import { runExperimentEvaluation } from './processors/experiment-evaluation.ts';
 import { OutboxRelay } from './outbox-relay.ts';
-import type { Handler } from './worker-host.ts';
+import type { GiveUpHandler, Handler } from './worker-host.ts';
 
 export interface ModelWorkerDeps {
   pool: pg.Pool;
@@ -24,6 +24,7 @@ export interface ModelWorkerDeps {
 
 export interface ModelHandlers {
   handlers: Record<string, Handler>;
+  onGiveUp: Record<string, GiveUpHandler>;
   versions: VersionCache;
 }
 
@@ -38,6 +39,9 @@ export function modelHandlers(deps: ModelWorkerDeps): ModelHandlers {
         runModelTraining(deps, payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
       [driftCheckJob.name]: (payload: { organizationId: string; deploymentId: string }) => runDriftCheck(deps.pool, payload),
       [experimentEvaluationJob.name]: (payload: { organizationId: string; experimentId: string }) => runExperimentEvaluation(deps.pool, payload),
+    },
+    onGiveUp: {
+      [modelTrainingJob.name]: (payload: { organizationId: string; trainingRunId: string }, reason: string) => abandonModelTraining(deps.pool, payload, reason),
     },
   };
 }

@@ -2,13 +2,17 @@
 // a catalogue job has no handler, or a handler names no catalogue job; rejects a payload that
 // breaks its schema without retrying it. A watchdog pings Redis and, once Redis answers again
 // after an outage (a restart, a failover), replaces the workers: BullMQ workers are known to stay
-// disconnected after a Redis restart, and a killed job is retried by its lock anyway.
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+// disconnected after a Redis restart, and a killed job is retried by its lock anyway. A job that
+// fails for good, also where no handler saw its end (it stalled more often than allowed, its
+// workers killed each time), is passed to its give-up handler, which records the failure.
+import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JOB_CATALOGUE, QUEUE_NAMES, type JobDefinition, type QueueName } from './queues/catalogue.ts';
 
 export type Handler = (payload: never, job: Job) => Promise<unknown>;
+/** Called once a job has failed for good (idempotent: every workers process may call it). */
+export type GiveUpHandler = (payload: never, reason: string) => Promise<void>;
 
 export interface WorkerHostOptions {
   connection: ConnectionOptions;
@@ -20,6 +24,8 @@ export interface WorkerHostOptions {
   /** How often a job may stall (its worker died) and run again before BullMQ fails it; BullMQ's own default is 1. */
   maxStalls?: number;
   handlers: Record<string, Handler>;
+  /** Per job name: what to record when a job of it fails for good. */
+  onGiveUp?: Record<string, GiveUpHandler>;
   log: Logger;
   catalogue?: readonly JobDefinition<unknown>[];
   /** How often the watchdog pings Redis (0: no watchdog). */
@@ -73,6 +79,7 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
     return worker;
   };
   const workers = used.map(startWorker);
+  const giveUps = watchGiveUps(options, catalogue, used, (name) => queues.get(name)!);
   const watchdog = watchRedis(options, async () => {
     options.log.warn('Redis is back after an outage; replacing the queue workers');
     const old = workers.splice(0, workers.length, ...used.map(startWorker));
@@ -83,10 +90,31 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
     queue: (name) => queues.get(name)!,
     async close() {
       watchdog.stop();
+      await Promise.all(giveUps.map((events) => events.close()));
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
     },
   };
+}
+
+/** Listens for jobs failed for good on the queues whose jobs have give-up handlers, and calls them. */
+function watchGiveUps(options: WorkerHostOptions, catalogue: readonly JobDefinition<unknown>[], used: QueueName[], queue: (name: QueueName) => Queue): QueueEvents[] {
+  const handled = catalogue.filter((job) => options.onGiveUp?.[job.name]);
+  return used.filter((name) => handled.some((job) => job.queue === name)).map((queueName) => {
+    const events = new QueueEvents(queueName, { connection: options.connection, prefix: options.prefix });
+    events.on('error', (err) => options.log.warn({ err, queue: queueName }, 'listening for failed jobs failed'));
+    events.on('failed', ({ jobId, failedReason }) => {
+      void (async () => {
+        const job = await queue(queueName).getJob(jobId);
+        if (!job || (await job.getState()) !== 'failed') return;
+        const definition = handled.find((d) => d.name === job.name && d.queue === queueName);
+        const payload = definition?.payload.safeParse(job.data);
+        if (!definition || !payload?.success) return;
+        await options.onGiveUp![definition.name]!(payload.data as never, failedReason);
+      })().catch((err: unknown) => options.log.error({ err, jobId, queue: queueName }, 'recording a job that failed for good failed'));
+    });
+    return events;
+  });
 }
 
 /** Pings Redis every `watchdogMs`; calls `recovered` when a ping succeeds after one failed. */

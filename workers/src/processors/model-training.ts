@@ -81,9 +81,17 @@ async function outputOf(db: pg.Pool | pg.PoolClient, runId: string): Promise<{ i
   return (await db.query<{ id: string; version: number }>('SELECT id, version FROM model_versions WHERE training_run_id = $1 ORDER BY version DESC LIMIT 1', [runId])).rows[0];
 }
 
-async function markFailed(pool: pg.Pool, run: RunRow, message: string, actor: AuditActor): Promise<void> {
+/** Marks an unfinished run FAILED, audited; a run already finished is left as it is. */
+async function markFailed(pool: pg.Pool, run: Pick<RunRow, 'id' | 'organization_id'>, message: string, actor: AuditActor): Promise<void> {
   await inTransaction(pool, async (client) => {
-    await client.query("UPDATE training_runs SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1", [run.id, message]);
+    const { rowCount } = await client.query("UPDATE training_runs SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1 AND status NOT IN ('SUCCEEDED', 'FAILED')", [run.id, message]);
+    if (rowCount === 0) return;
     await appendAuditEvent(rawSqlOf(client), { organizationId: run.organization_id, type: 'training_run.updated', actor, subjectType: 'training_run', subjectId: run.id, payload: { v: 1, status: 'FAILED', error: message } });
   });
+}
+
+/** The training job failed for good where no attempt could record it (it stalled too often): the run is FAILED, not left running. */
+export async function abandonModelTraining(pool: pg.Pool, payload: { organizationId: string; trainingRunId: string }, reason: string): Promise<void> {
+  await markFailed(pool, { id: payload.trainingRunId, organization_id: payload.organizationId }, `the training job failed for good: ${reason}`,
+    { kind: 'SYSTEM', id: null, label: `training-run:${payload.trainingRunId}` });
 }
