@@ -25,6 +25,8 @@ const schema = z.object({
   /** Requests per second each API key may send on average, and how many at once. */
   API_KEY_RATE_PER_SECOND: z.coerce.number().positive().default(50),
   API_KEY_BURST: z.coerce.number().int().min(1).default(200),
+  /** Redis shared by the API replicas for the API keys' rate buckets; each replica keeps its own when unset. */
+  RATE_LIMIT_REDIS_URL: z.string().optional(),
 });
 
 export type ApiConfig = z.infer<typeof schema> & { db: DbConfig };

@@ -78,6 +78,7 @@ export async function buildServer(services: Services) {
   });
 
   app.addHook('onClose', async () => {
+    await services.keyRate.close?.();
     await services.db.close();
   });
   return app;

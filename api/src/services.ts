@@ -12,13 +12,15 @@ import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
 import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import { publishSigningKey } from '@threadline/db/models/registry';
-import { TokenBucketLimiter } from './security/rate-limiter.ts';
+import { TokenBucketLimiter, type RateLimiter } from './security/rate-limiter.ts';
+import { RedisTokenBucketLimiter } from './security/redis-rate-limiter.ts';
 
 export interface Services {
   config: ApiConfig;
   log: Logger;
   db: Db;
   access: AccessService;
+  keyRate: RateLimiter;
   telemetry: TelemetryStorage;
   ingest: IngestService;
   telemetryQueries: TelemetryQueries;
@@ -37,11 +39,15 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
   const telemetry = await openTelemetryStorage(db.pool, config.db.TELEMETRY_PARTITION_DAYS);
   const modelSigning = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
   await publishSigningKey(rawSqlOf(db.pool), modelSigning, !config.MODEL_SIGNING_KEY);
+  const keyRate: RateLimiter = config.RATE_LIMIT_REDIS_URL
+    ? new RedisTokenBucketLimiter(config.RATE_LIMIT_REDIS_URL, config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, log)
+    : new TokenBucketLimiter(config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST);
   return {
     config,
     log,
     db,
-    access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES), new TokenBucketLimiter(config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST)),
+    access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES), keyRate),
+    keyRate,
     telemetry,
     ingest: IngestService.forPool(db.pool, telemetry),
     telemetryQueries: new TelemetryQueries(db.pool),

@@ -1,15 +1,21 @@
-// A token bucket per key: `burst` requests at once, refilled at `perSecond`. Kept in this API
-// process (docs/scaling.md says what changes with several replicas); idle full buckets are dropped
-// so the table stays as large as the set of recently active keys.
+// A token bucket per key: `burst` requests at once, refilled at `perSecond`. This one is kept in
+// the API process; with several replicas, RATE_LIMIT_REDIS_URL shares the buckets through Redis
+// (redis-rate-limiter.ts). Idle full buckets are dropped so the table stays as large as the set of
+// recently active keys.
 export interface RateVerdict {
   allowed: boolean;
   /** Whole seconds until one request is allowed again (0 when allowed). */
   retryAfterSeconds: number;
 }
 
+export interface RateLimiter {
+  take(key: string): RateVerdict | Promise<RateVerdict>;
+  close?(): Promise<void>;
+}
+
 const PRUNE_ABOVE = 10_000;
 
-export class TokenBucketLimiter {
+export class TokenBucketLimiter implements RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(private readonly perSecond: number, private readonly burst: number) {}

@@ -3,6 +3,7 @@
 // another key and signed-in people go on; the key is served again once its bucket refills.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest, startApi, type ApiHarness } from '../../../scripts/test/api-harness.ts';
+import { redisUrl } from '../../../scripts/test/queues.ts';
 
 describe('rate limits per API key', () => {
   let api: ApiHarness;
@@ -43,4 +44,26 @@ describe('rate limits per API key', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await graphql(a)).status).toBe(200);
   });
+
+  it('shares a key\'s budget between replicas through RATE_LIMIT_REDIS_URL, and limits per replica when that Redis is gone', async () => {
+    const shared = { API_KEY_RATE_PER_SECOND: '0.2', API_KEY_BURST: '3', RATE_LIMIT_REDIS_URL: redisUrl() };
+    const one = await startApi(shared, api.database);
+    const two = await startApi(shared, api.database);
+    const lost = await startApi({ ...shared, RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:1' }, api.database);
+    try {
+      const key = await createKey('gateway behind two replicas');
+      const call = (replica: ApiHarness) => replica.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': key }, payload: JSON.stringify({ query: '{ viewer { kind } }' }) });
+      // Three in all, wherever they land; the fourth is refused by either replica.
+      expect([(await call(one)).statusCode, (await call(two)).statusCode, (await call(one)).statusCode]).toEqual([200, 200, 200]);
+      expect((await call(two)).statusCode).toBe(429);
+      expect((await call(one)).statusCode).toBe(429);
+      // A replica whose Redis does not answer still serves, with a budget of its own.
+      const own = await Promise.all([call(lost), call(lost), call(lost)]);
+      expect(own.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+      expect((await call(lost)).statusCode).toBe(429);
+    } finally {
+      await Promise.all([one.close(), two.close(), lost.close()]);
+    }
+  });
 });
+

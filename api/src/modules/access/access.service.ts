@@ -7,7 +7,7 @@ import { verifyPassword } from '@threadline/db/passwords';
 import { parseApiKey, secretMatches } from '../../auth/api-keys.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import { rateLimited, unauthenticated } from '../../common/errors.ts';
-import type { TokenBucketLimiter } from '../../security/rate-limiter.ts';
+import type { RateLimiter } from '../../security/rate-limiter.ts';
 
 /** A fixed hash so that an unknown e-mail costs as much time as a wrong password. */
 const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -18,7 +18,7 @@ export interface Credentials {
 }
 
 export class AccessService {
-  constructor(private readonly prisma: PrismaClient, private readonly tokens: TokenService, private readonly keyRate: TokenBucketLimiter) {}
+  constructor(private readonly prisma: PrismaClient, private readonly tokens: TokenService, private readonly keyRate: RateLimiter) {}
 
   /** The user for a correct e-mail and password, or null; never says which of the two was wrong. */
   async checkPassword(email: string, password: string) {
@@ -61,7 +61,7 @@ export class AccessService {
     if (!parsed || !key || !secretMatches(parsed.secret, key.secretHash)) throw unauthenticated('The API key is not valid.');
     if (key.revokedAt) throw unauthenticated('The API key was revoked; ask an administrator for a new one.');
     if (key.expiresAt && key.expiresAt <= new Date()) throw unauthenticated('The API key has expired; ask an administrator for a new one.');
-    const verdict = this.keyRate.take(key.id);
+    const verdict = await this.keyRate.take(key.id);
     if (!verdict.allowed) throw rateLimited(verdict.retryAfterSeconds);
     // Recording use is best-effort, at most once a minute per key, and must not slow or fail the
     // request: gateways call many times a second.
