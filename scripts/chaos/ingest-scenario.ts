@@ -1,9 +1,14 @@
 // Chaos under ingest: PostgreSQL crashed (`pg_ctl stop -m immediate`) and restarted several times
-// while a gateway sends telemetry batches to the HTTP bulk endpoint, with the workers rolling the
-// points up. The gateway behaves as the API asks: a batch is done when answered 2xx, and resent
-// after Retry-After otherwise. Afterwards every point is stored once with its value, the API has
-// accepted each once (a resend of a batch whose answer the crash swallowed reports duplicates),
-// the workers' rollups count every point, and the audit chain is intact.
+// while a gateway sends telemetry batches to the HTTP bulk endpoint and another publishes to MQTT
+// (QoS 1, on a topic prefix of the run's own), with the workers storing the MQTT points and rolling
+// everything up. The HTTP gateway behaves as the API asks: a batch is done when answered 2xx, and
+// resent after Retry-After otherwise; the MQTT gateway's message is done when the broker
+// acknowledges it (the workers' adapter acknowledges only what it stored, so the broker redelivers
+// the rest). Afterwards every point is stored once with its value, the API has accepted each once
+// (a resend of a batch whose answer the crash swallowed reports duplicates), the workers' rollups
+// count every point, and the audit chain is intact.
+import { randomBytes } from 'node:crypto';
+import mqtt from 'mqtt';
 import pg from 'pg';
 import { PrivatePostgres } from '../test/private-postgres.ts';
 import { createSeededDatabase } from '../test/seeded-database.ts';
@@ -21,6 +26,10 @@ const SENDERS = 4;
 /** Batches per second the gateway sends, so the crashes fall into the run and not after it. */
 const PACE = 40;
 const DOWN_MS = 3_000;
+/** MQTT: messages of MQTT_READINGS readings each, spread over the MQTT signals, paced over the run. */
+const MQTT_MESSAGES = 400;
+const MQTT_READINGS = 50;
+const MQTT_URL = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 
 interface IngestAnswer { accepted: number; duplicates: number; rejected: unknown[] }
 
@@ -29,7 +38,10 @@ export async function postgresCrashedDuringIngest(context: ChaosContext, crashes
   const cluster = await PrivatePostgres.start();
   const database = await createSeededDatabase(cluster.url());
   const { api, client } = await ApiClient.process({ DATABASE_URL: database.url, AUDIT_SIGNING_KEY: context.pem, MODEL_SIGNING_KEY: context.pem });
-  const workers = new ServiceProcess('workers', { ...serviceEnv(context, 'chaos-pg', database.url), TELEMETRY_ROLLUP_EVERY_SECONDS: '2' });
+  const topicPrefix = `chaos-${randomBytes(4).toString('hex')}/`;
+  const workers = new ServiceProcess('workers', {
+    ...serviceEnv(context, 'chaos-pg', database.url), TELEMETRY_ROLLUP_EVERY_SECONDS: '2', MQTT_URL, MQTT_TOPIC_PREFIX: topicPrefix, PLANT_ORGANIZATION: 'northwind',
+  });
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   pool.on('error', () => undefined);
   try {
@@ -75,7 +87,25 @@ export async function postgresCrashedDuringIngest(context: ChaosContext, crashes
         await sleep(Math.max(0, (SENDERS * 1_000) / PACE - (Date.now() - paced)));
       }
     };
-    const sending = Promise.all(Array.from({ length: SENDERS }, sender));
+    // The MQTT gateway: readings two hours before the HTTP ones, so the two never share a point.
+    const mqttSignals = (await pool.query<{ id: string; source_address: string }>(
+      "SELECT id, source_address FROM signals WHERE source_protocol = 'MQTT' AND data_type = 'NUMBER' ORDER BY id LIMIT 20")).rows;
+    const mqttStart = start - 2 * 3_600_000;
+    const perTopic = MQTT_MESSAGES / mqttSignals.length;
+    const mqttValue = (m: number, r: number) => ((m * MQTT_READINGS + r) % 7_919) / 4;
+    const publisher = await mqtt.connectAsync(MQTT_URL, { clientId: `${topicPrefix}gateway`, reconnectPeriod: 500 });
+    let published = 0;
+    const publishing = (async () => {
+      for (let m = 0; m < MQTT_MESSAGES && Date.now() < deadline; m += 1) {
+        const signal = mqttSignals[m % mqttSignals.length]!;
+        const first = mqttStart + Math.floor(m / mqttSignals.length) * MQTT_READINGS * 1_000;
+        const readings = Array.from({ length: MQTT_READINGS }, (_, r) => ({ t: new Date(first + r * 1_000).toISOString(), v: mqttValue(m, r) }));
+        await publisher.publishAsync(`${topicPrefix}${signal.source_address}`, JSON.stringify(readings), { qos: 1 });
+        published += 1;
+        await sleep((BATCHES / PACE) * 1_000 / MQTT_MESSAGES);
+      }
+    })();
+    const sending = Promise.all([...Array.from({ length: SENDERS }, sender), publishing]);
 
     const resumed: number[] = [];
     for (let crash = 1; crash <= crashes; crash += 1) {
@@ -89,30 +119,35 @@ export async function postgresCrashedDuringIngest(context: ChaosContext, crashes
       out(`  crash ${crash}/${crashes}: ${acknowledged} of ${BATCHES} batches acknowledged; ingest answered again ${lastOk >= back ? `${lastOk - back} ms` : 'NOT within 60 s'} after PostgreSQL was back`);
     }
     await sending;
+    await publisher.endAsync();
 
     const total = acknowledged * PER_BATCH;
-    const { rows: [stored] } = await pool.query<{ rows: number; distinct: number; sum: number }>(
-      `SELECT count(*)::int AS rows, count(DISTINCT (signal_id, time))::int AS distinct, coalesce(sum(value), 0)::float8 AS sum
-         FROM telemetry WHERE signal_id = ANY($1::uuid[]) AND time >= $2 AND time < $3`, [signals, new Date(start), new Date(start + BATCHES * STEPS * 1_000)]);
+    const mqttTotal = published * MQTT_READINGS;
+    let mqttSum = 0;
+    for (let m = 0; m < published; m += 1) for (let r = 0; r < MQTT_READINGS; r += 1) mqttSum += mqttValue(m, r);
+    const mqttStored = await waitForPoints(pool, mqttSignals.map((x) => x.id), mqttStart, mqttStart + perTopic * MQTT_READINGS * 1_000, mqttTotal);
+    const stored = await waitForPoints(pool, signals, start, start + BATCHES * STEPS * 1_000, total);
     let expectedSum = 0;
     for (let b = 0; b < acknowledged; b += 1) for (let j = 0; j < PER_BATCH; j += 1) expectedSum += value(b, j);
-    const rolledUp = await waitForRollups(pool, signals, start, total);
+    const rolledUp = await waitForRollups(pool, [...new Set([...signals, ...mqttSignals.map((x) => x.id)])], mqttStart, total + mqttTotal);
 
     const failures: string[] = [];
     if (acknowledged < BATCHES) failures.push(`only ${acknowledged} of ${BATCHES} batches acknowledged in 300 s`);
     // Each point is accepted once; a batch stored before a crash swallowed its answer is reported as duplicates when resent.
     if (accepted + duplicates !== total || accepted !== total - swallowed * PER_BATCH) failures.push(`the API reported ${accepted} accepted and ${duplicates} duplicates for ${total} points`);
-    if (Math.abs(stored!.sum - expectedSum) > 1e-6 * Math.max(1, expectedSum)) failures.push('stored values differ from those sent');
+    if (Math.abs(stored.sum - expectedSum) > 1e-6 * Math.max(1, expectedSum)) failures.push('stored values differ from those sent');
     if (resumed.some((ms) => ms < 0)) failures.push('ingest did not answer again within 60 s of a restart');
     if ((answers.get(500) ?? 0) > 0) failures.push(`${answers.get(500)} answers were 500 (an outage must answer 503)`);
-    if (rolledUp.count !== total) failures.push(`1-minute rollups count ${rolledUp.count} of ${total} points`);
+    if (rolledUp.count !== total + mqttTotal) failures.push(`1-minute rollups count ${rolledUp.count} of ${total + mqttTotal} points`);
+    if (published < MQTT_MESSAGES) failures.push(`only ${published} of ${MQTT_MESSAGES} MQTT messages acknowledged by the broker`);
+    if (mqttStored.distinct === mqttTotal && Math.abs(mqttStored.sum - mqttSum) > 1e-6 * Math.max(1, mqttSum)) failures.push('stored MQTT values differ from those published');
     const outcome: Outcome = {
       scenario: `PostgreSQL crashed ${crashes} times during ingest`,
-      sent: `${BATCHES} batches of ${PER_BATCH} points (${BATCHES * PER_BATCH}), ${resends} resends`,
-      done: `${acknowledged} acknowledged; answers ${[...answers].sort(([a], [b]) => a - b).map(([status, n]) => `${status === 0 ? 'none' : status} ×${n}`).join(', ')}`,
-      stored: `${stored!.distinct} of ${total} points, values as sent`,
-      lost: total - stored!.distinct,
-      duplicated: stored!.rows - stored!.distinct,
+      sent: `HTTP ${BATCHES} batches of ${PER_BATCH} points (${BATCHES * PER_BATCH}), ${resends} resends; MQTT ${MQTT_MESSAGES} messages of ${MQTT_READINGS} readings (${MQTT_MESSAGES * MQTT_READINGS})`,
+      done: `${acknowledged} batches acknowledged (answers ${[...answers].sort(([a], [b]) => a - b).map(([status, n]) => `${status === 0 ? 'none' : status} ×${n}`).join(', ')}); ${published} MQTT messages acknowledged by the broker`,
+      stored: `HTTP ${stored.distinct} of ${total} points, MQTT ${mqttStored.distinct} of ${mqttTotal}, values as sent`,
+      lost: total - stored.distinct + mqttTotal - mqttStored.distinct,
+      duplicated: stored.rows - stored.distinct + mqttStored.rows - mqttStored.distinct,
       notes: [
         `${swallowed} batches stored but their answer lost in a crash, resent and reported as duplicates`,
         `ingest answered again ${resumed.map((ms) => `${(ms / 1000).toFixed(1)}`).join(', ')} s after each restart`,
@@ -127,6 +162,18 @@ export async function postgresCrashedDuringIngest(context: ChaosContext, crashes
     await workers.kill('SIGTERM');
     await pool.end();
     await cluster.stop();
+  }
+}
+
+/** Waits until `total` points of the signals in [from, to) are stored (the MQTT adapter stores behind the broker), or 120 s pass. */
+async function waitForPoints(pool: pg.Pool, signals: string[], from: number, to: number, total: number): Promise<{ rows: number; distinct: number; sum: number }> {
+  const began = Date.now();
+  for (;;) {
+    const { rows: [stored] } = await pool.query<{ rows: number; distinct: number; sum: number }>(
+      `SELECT count(*)::int AS rows, count(DISTINCT (signal_id, time))::int AS distinct, coalesce(sum(value), 0)::float8 AS sum
+         FROM telemetry WHERE signal_id = ANY($1::uuid[]) AND time >= $2 AND time < $3`, [signals, new Date(from), new Date(to)]);
+    if (stored!.distinct >= total || Date.now() - began > 120_000) return stored!;
+    await sleep(500);
   }
 }
 

@@ -42,7 +42,8 @@ describe('drift checks', () => {
   let host: WorkerHost | null = null;
   let relay: OutboxRelay | null = null;
   // Normal history up to `drift`; from there the sensor drifts (the scenario's saw-tooth ramp).
-  const drift = Math.floor(Date.now() / SCENARIO_PERIOD_MS) * SCENARIO_PERIOD_MS - 3 * SCENARIO_PERIOD_MS + 2 * HOUR;
+  // Early enough that drift + 30 h (the latest time the tests play or check) has passed at any time of day.
+  const drift = Math.floor(Date.now() / SCENARIO_PERIOD_MS) * SCENARIO_PERIOD_MS - 4 * SCENARIO_PERIOD_MS + 2 * HOUR;
   let play: (scenario: Scenario, from: number, to: number) => Promise<unknown>;
 
   beforeAll(async () => {
