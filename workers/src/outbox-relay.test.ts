@@ -1,7 +1,8 @@
 // The transactional outbox against real PostgreSQL and Redis: rows reach their queue once under
 // their job id, a crash between enqueueing and marking neither loses nor doubles a job, a commit
-// wakes the relay at once, and a row naming an unknown job is kept, not dropped.
-import type pg from 'pg';
+// wakes the relay at once (also after the server dropped its listening connection), and a row
+// naming an unknown job is kept, not dropped.
+import pg from 'pg';
 import pino from 'pino';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,4 +77,25 @@ describe('the outbox relay', () => {
     expect(await waiting()).toContain('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0003');
     expect(await waiting()).not.toContain('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0009');
   });
+
+  it('replaces its listening connection when the server drops it, and is woken by commits again', async () => {
+    // As the owner, who may see and end other sessions.
+    const owner = new pg.Client({ connectionString: url });
+    await owner.connect();
+    const listening = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'";
+    try {
+      const terminated = await owner.query<{ n: number }>(
+        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'");
+      expect(terminated.rows[0]!.n).toBe(1);
+      // Replaced within a second or so; the 30 s safety net is not what wakes it.
+      for (let i = 0; i < 100 && (await owner.query<{ n: number }>(listening)).rows[0]!.n === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+      expect((await owner.query<{ n: number }>(listening)).rows[0]!.n).toBe(1);
+    } finally {
+      await owner.end();
+    }
+    await inTx((db) => addToOutbox(db, job('4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004')));
+    for (let i = 0; i < 100 && !(await waiting()).includes('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004'); i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect(await waiting()).toContain('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004');
+  });
 });
+

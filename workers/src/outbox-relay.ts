@@ -1,17 +1,18 @@
 // The transactional outbox's relay: enqueues every undispatched outbox row on its BullMQ queue under
-// the row's job id, then marks it dispatched. It runs at start, when a writer NOTIFYs, and every
-// 30 s as a safety net. A crash after enqueueing and before marking enqueues the same job id again,
+// the row's job id, then marks it dispatched. It runs at start, when a writer NOTIFYs, when its
+// listening connection is replaced after a database restart, and every 30 s as a safety net. A crash after enqueueing and before marking enqueues the same job id again,
 // which BullMQ treats as the same job; the jobs themselves are idempotent besides.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL } from '@threadline/db/outbox';
+import { ListenConnection } from './listen-connection.ts';
 import { JOB_CATALOGUE, type QueueName } from './queues/catalogue.ts';
 
 const BATCH = 500;
 
 export class OutboxRelay {
-  private client: pg.Client | null = null;
+  private connection: ListenConnection | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -19,13 +20,16 @@ export class OutboxRelay {
   constructor(private readonly options: { databaseUrl: string; role: string; pool: pg.Pool; queue: (name: QueueName) => Queue; log: Logger }) {}
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.databaseUrl });
-    client.on('error', (err) => this.options.log.error({ err }, 'outbox relay connection failed'));
-    await client.connect();
-    if (this.options.role) await client.query(`SET ROLE ${pg.escapeIdentifier(this.options.role)}`);
-    client.on('notification', () => void this.relay());
-    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.client = client;
+    // On every connection, the first and each replacement: listen, and relay what came meanwhile.
+    this.connection = new ListenConnection({
+      databaseUrl: this.options.databaseUrl, role: this.options.role, log: this.options.log, label: 'outbox relay',
+      onNotification: () => void this.relay(),
+      connected: async (client) => {
+        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        void this.relay();
+      },
+    });
+    await this.connection.start();
     this.timer = setInterval(() => void this.relay(), 30_000);
     await this.relay();
   }
@@ -71,7 +75,6 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.running;
-    await this.client?.end();
-    this.client = null;
+    await this.connection?.stop();
   }
 }

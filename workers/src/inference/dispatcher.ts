@@ -4,12 +4,14 @@
 // data. It remembers the last window scheduled per deployment and asset, starting from the newest
 // stored prediction, so each window is scheduled once; job ids name their windows, so a resend
 // is the same job. One dispatcher leads at a time (a PostgreSQL advisory lock); others stand by.
+// A dropped connection (a database restart) is replaced, and the lead taken again.
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { ARRIVALS_CHANNEL, parseArrival } from '@threadline/db/telemetry/arrivals';
 import { DEPLOYMENT_ASSETS_SQL, DEPLOYMENTS_CHANNEL } from '@threadline/db/models/deployment-scope';
+import { ListenConnection } from '../listen-connection.ts';
 import { inferenceJob, type InferencePayload, type InferenceWindow } from '../queues/catalogue.ts';
 
 export interface DispatcherOptions {
@@ -34,7 +36,7 @@ interface Route {
 const LEADER_LOCK = 'threadline:inference-dispatcher';
 
 export class InferenceDispatcher {
-  private client: pg.Client | null = null;
+  private connection: ListenConnection | null = null;
   private routes = new Map<string, Route[]>();
   private readonly lastScheduled = new Map<string, number>();
   private readonly known = new Set<string>();
@@ -48,27 +50,31 @@ export class InferenceDispatcher {
   constructor(private readonly options: DispatcherOptions) {}
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.databaseUrl });
-    client.on('error', (err) => this.options.log.error({ err }, 'dispatcher connection failed'));
-    await client.connect();
-    if (this.options.role) await client.query(`SET ROLE ${pg.escapeIdentifier(this.options.role)}`);
-    this.client = client;
-    client.on('notification', (message) => this.onNotification(message.channel, message.payload ?? ''));
-    await this.tryLead();
-    if (!this.leading) this.leaderTimer = setInterval(() => void this.tryLead().catch((err: unknown) => this.options.log.warn({ err }, 'leader check failed')), 5_000);
+    // Leadership is the connection's session lock: a lost connection loses it, and the replacement
+    // (or another process) takes it again.
+    this.connection = new ListenConnection({
+      databaseUrl: this.options.databaseUrl, role: this.options.role, log: this.options.log, label: 'inference dispatcher',
+      onNotification: (channel, payload) => this.onNotification(channel, payload),
+      connected: () => this.tryLead(),
+      lost: () => {
+        this.leading = false;
+      },
+    });
+    await this.connection.start();
+    this.leaderTimer = setInterval(() => void this.tryLead().catch((err: unknown) => this.options.log.warn({ err }, 'leader check failed')), 5_000);
     // A safety net for changes whose notice was missed.
     this.reloadTimer = setInterval(() => void this.reload().catch((err: unknown) => this.options.log.warn({ err }, 'reloading deployments failed')), 30_000);
   }
 
   private async tryLead(): Promise<void> {
-    if (this.leading || this.stopped || !this.client) return;
-    const { rows } = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [LEADER_LOCK]);
+    const client = this.connection?.current;
+    if (this.leading || this.stopped || !client) return;
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [LEADER_LOCK]);
     if (!rows[0]!.locked) return;
     this.leading = true;
-    if (this.leaderTimer) clearInterval(this.leaderTimer);
     await this.reload();
-    await this.client.query(`LISTEN ${ARRIVALS_CHANNEL}`);
-    await this.client.query(`LISTEN ${DEPLOYMENTS_CHANNEL}`);
+    await client.query(`LISTEN ${ARRIVALS_CHANNEL}`);
+    await client.query(`LISTEN ${DEPLOYMENTS_CHANNEL}`);
     this.options.log.info({ deployments: new Set([...this.routes.values()].flat().map((r) => r.deploymentId)).size }, 'inference dispatcher leading');
   }
 
@@ -164,8 +170,7 @@ export class InferenceDispatcher {
     this.stopped = true;
     for (const timer of [this.timer, this.leaderTimer, this.reloadTimer]) if (timer) clearTimeout(timer);
     if (this.pending.size > 0 && this.leading) await this.flush();
-    await this.client?.end();
-    this.client = null;
+    await this.connection?.stop();
   }
 }
 
