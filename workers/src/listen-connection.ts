@@ -31,7 +31,7 @@ export class ListenConnection {
     return this.client;
   }
 
-  /** Connects the first time; throws when it cannot. */
+  /** Connects the first time; throws when the server cannot be reached at all. */
   start(): Promise<void> {
     return this.connect();
   }
@@ -60,7 +60,8 @@ export class ListenConnection {
     client.on('end', () => drop());
     client.on('notification', (message) => this.options.onNotification(message.channel, message.payload ?? ''));
     this.client = client;
-    await this.options.connected(client);
+    // A connection that fails while being set up (LISTEN, a lock) is dropped and replaced like any other.
+    await this.options.connected(client).catch((err: unknown) => drop(err instanceof Error ? err : new Error(String(err))));
   }
 
   private scheduleReconnect(): void {

@@ -1,7 +1,8 @@
 // The transactional outbox's relay: enqueues every undispatched outbox row on its BullMQ queue under
 // the row's job id, then marks it dispatched. It runs at start, when a writer NOTIFYs, when its
-// listening connection is replaced after a database restart, and every 30 s as a safety net. A crash after enqueueing and before marking enqueues the same job id again,
-// which BullMQ treats as the same job; the jobs themselves are idempotent besides.
+// listening connection is replaced after a database restart, and every 30 s as a safety net. A
+// crash after enqueueing and before marking enqueues the same job id again, which BullMQ treats as
+// the same job; the jobs themselves are idempotent besides.
 import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';

@@ -13,6 +13,9 @@ export interface RateLimiter {
   close?(): Promise<void>;
 }
 
+/** A refusal with the whole seconds until the bucket holds one token again. */
+export const refused = (tokens: number, perSecond: number): RateVerdict => ({ allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perSecond)) });
+
 const PRUNE_ABOVE = 10_000;
 
 export class TokenBucketLimiter implements RateLimiter {
@@ -30,7 +33,7 @@ export class TokenBucketLimiter implements RateLimiter {
       bucket.tokens -= 1;
       return { allowed: true, retryAfterSeconds: 0 };
     }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond)) };
+    return refused(bucket.tokens, this.perSecond);
   }
 
   private prune(now: number): void {

@@ -5,7 +5,7 @@
 // minute): a Redis outage slows no request and refuses none that a single replica would allow.
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { TokenBucketLimiter, type RateLimiter, type RateVerdict } from './rate-limiter.ts';
+import { refused, TokenBucketLimiter, type RateLimiter, type RateVerdict } from './rate-limiter.ts';
 
 const TAKE = `
 local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -40,7 +40,7 @@ export class RedisTokenBucketLimiter implements RateLimiter {
     try {
       const [allowed, tokens] = await (this.redis as Redis & { takeToken(key: string, rate: number, burst: number): Promise<[number, string]> })
         .takeToken(`threadline:rate:${key}`, this.perSecond, this.burst);
-      return allowed === 1 ? { allowed: true, retryAfterSeconds: 0 } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - Number(tokens)) / this.perSecond)) };
+      return allowed === 1 ? { allowed: true, retryAfterSeconds: 0 } : refused(Number(tokens), this.perSecond);
     } catch (err) {
       if (Date.now() - this.warnedAt > WARN_EVERY_MS) {
         this.warnedAt = Date.now();
