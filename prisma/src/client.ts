@@ -43,9 +43,12 @@ export function createPool(options: DbOptions): pg.Pool {
     options: options.role ? `-c role=${options.role}` : undefined,
     ...(options.onStatement ? { Client: meteredClient(options.onStatement) } : {}),
   });
-  // An idle connection dropped by the server (restart, failover, a terminated backend) is discarded
-  // by the pool and replaced on next use; without a listener it would crash the process.
-  pool.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection was closed by the server; the pool replaces it'));
+  // A connection dropped by the server (restart, failover, a terminated backend) is discarded by
+  // the pool and replaced on next use. Without listeners it would crash the process: the pool
+  // re-emits an idle connection's error, and a checked-out one between two queries emits its own.
+  // Both reach the connection's listener, which logs it once.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err: err.message }, 'the server closed a database connection; its next use fails and the pool replaces it')));
   return pool;
 }
 

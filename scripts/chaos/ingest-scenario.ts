@@ -8,6 +8,7 @@
 // (a resend of a batch whose answer the crash swallowed reports duplicates), the workers' rollups
 // count every point, and the audit chain is intact.
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { PrivatePostgres } from '../test/private-postgres.ts';
@@ -138,7 +139,7 @@ export async function postgresCrashedDuringIngest(context: ChaosContext, crashes
     if (Math.abs(stored.sum - expectedSum) > 1e-6 * Math.max(1, expectedSum)) failures.push('stored values differ from those sent');
     if (resumed.some((ms) => ms < 0)) failures.push('ingest did not answer again within 60 s of a restart');
     if ((answers.get(500) ?? 0) > 0) failures.push(`${answers.get(500)} answers were 500 (an outage must answer 503)`);
-    if (rolledUp.count !== total + mqttTotal) failures.push(`1-minute rollups count ${rolledUp.count} of ${total + mqttTotal} points`);
+    if (rolledUp.count !== total + mqttTotal) failures.push(`1-minute rollups count ${rolledUp.count} of ${total + mqttTotal} points (${await rollupBacklog(pool, context)})`);
     if (published < MQTT_MESSAGES) failures.push(`only ${published} of ${MQTT_MESSAGES} MQTT messages acknowledged by the broker`);
     if (mqttStored.distinct === mqttTotal && Math.abs(mqttStored.sum - mqttSum) > 1e-6 * Math.max(1, mqttSum)) failures.push('stored MQTT values differ from those published');
     const outcome: Outcome = {
@@ -174,6 +175,20 @@ async function waitForPoints(pool: pg.Pool, signals: string[], from: number, to:
          FROM telemetry WHERE signal_id = ANY($1::uuid[]) AND time >= $2 AND time < $3`, [signals, new Date(from), new Date(to)]);
     if (stored!.distinct >= total || Date.now() - began > 120_000) return stored!;
     await sleep(500);
+  }
+}
+
+/** What is left to roll up and where the rollup job stands, to say why rollups lag. */
+async function rollupBacklog(pool: pg.Pool, context: ChaosContext): Promise<string> {
+  const dirty = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM telemetry_dirty')).rows[0]!.n;
+  const queue = new Queue('maintenance', { connection: { url: context.redis.url, maxRetriesPerRequest: null }, prefix: 'chaos-pg' });
+  try {
+    const jobs = await queue.getJobCounts('active', 'waiting', 'delayed', 'failed', 'completed');
+    const active = (await queue.getJobs(['active'])).map((j) => `${j.name} since ${new Date(j.processedOn ?? 0).toISOString()}`);
+    const busy = (await pool.query<{ q: string }>("SELECT state || ' ' || coalesce(wait_event_type, '') || ':' || coalesce(wait_event, '') || ' ' || left(query, 80) AS q FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")).rows.map((r) => r.q);
+    return `${dirty} minutes marked for rollup; maintenance jobs ${JSON.stringify(jobs)}, active ${active.join(', ')}; database sessions at work: ${busy.join(' | ') || 'none'}`;
+  } finally {
+    await queue.close();
   }
 }
 
