@@ -10,7 +10,7 @@ export default defineConfig({
   // our code must too, or `instanceof GraphQLError` sees two classes.
   resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
   test: {
-    include: ['{prisma,api,workers,web}/src/**/*.test.ts', 'web/lib/**/*.test.ts'],
+    include: ['{prisma,api,workers,web}/src/**/*.test.ts', 'web/lib/**/*.test.ts', 'scripts/house/**/*.test.ts'],
     globalSetup: ['scripts/test/global-setup.ts'],
     setupFiles: ['scripts/test/setup-file.ts'],
     pool: 'forks',

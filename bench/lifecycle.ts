@@ -16,6 +16,7 @@ import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { buildDataset } from '../workers/src/ml/dataset.ts';
+import { trainingSourceOf } from '@threadline/db/models/training-data';
 import { cusumStep, featureDrift } from '../workers/src/ml/drift.ts';
 import { fitClassifier } from '../workers/src/ml/fit-classifier.ts';
 import { referenceProfile } from '../workers/src/ml/profile.ts';
@@ -86,8 +87,8 @@ const trained = await runModelTraining({ pool, signingKey, trustedKeys: trustedK
 const pipelineMs = performance.now() - t0;
 const { rows: [version] } = await pool.query('SELECT feature_spec, metrics FROM model_versions WHERE id = $1', [trained.versionId]);
 // The same fit on the same windows, prepared outside the timing.
-const { train } = await buildDataset(pool, featureSpecSchema.parse(version.feature_spec), {
-  organizationId: org, assetIds: (await pool.query<{ id: string }>('SELECT id FROM assets WHERE asset_type_id = $1 ORDER BY code', [type!.id])).rows.map((r) => r.id),
+const { train } = await buildDataset(trainingSourceOf(pool, org, type!.id), featureSpecSchema.parse(version.feature_spec), {
+  assetIds: (await pool.query<{ id: string }>('SELECT id FROM assets WHERE asset_type_id = $1 ORDER BY code', [type!.id])).rows.map((r) => r.id),
   from: new Date(from), to: new Date(to), stepSeconds: params.trainingStepSeconds, horizonMinutes: params.horizonMinutes,
 });
 const [, fitMs] = timed(() => fitClassifier(train.rows, train.labels, { ...params, family: 'LOGISTIC' }));

@@ -18,7 +18,7 @@ import { plantResolvers } from './modules/plant/plant.resolver.ts';
 import { eventResolvers } from './modules/telemetry/events.resolver.ts';
 import { TelemetryResolver } from './modules/telemetry/telemetry.resolver.ts';
 import { SignalSeriesResolver } from './modules/telemetry/signal-series.resolver.ts';
-import { InsightAcknowledgementResolver } from './modules/models/insight-acknowledgement.resolver.ts';
+import { InsightAcknowledgementResolver } from './modules/insights/acknowledgement.resolver.ts';
 import { RoiResolver } from './modules/value/roi.resolver.ts';
 import { InsightTimingsResolver } from './modules/value/insight-timings.resolver.ts';
 import { PortfolioResolver } from './modules/value/portfolio.resolver.ts';

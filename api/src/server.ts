@@ -11,6 +11,7 @@ import { buildContext, type Context } from './context.ts';
 import { buildThreadlineSchema } from './schema.ts';
 import type { Services } from './services.ts';
 import { isDatabaseUnavailable } from '@threadline/db/database-unavailable';
+import { ping, rawSqlOf } from '@threadline/db/sql';
 import { formatGraphQLError, retryAfterOf, serviceUnavailable, ThreadlineError } from './common/errors.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 import { registerExportRoutes } from './modules/governance/export.route.ts';
@@ -70,7 +71,7 @@ export async function buildServer(services: Services) {
 
   app.get('/health', async (_request, reply) => {
     try {
-      await services.db.pool.query('SELECT 1');
+      await ping(rawSqlOf(services.db.pool));
       return { status: 'ok' };
     } catch {
       return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });

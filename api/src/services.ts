@@ -10,7 +10,7 @@ import { IngestService } from '@threadline/db/telemetry/ingest';
 import { TelemetryQueries } from '@threadline/db/telemetry/queries';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
-import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { rawSqlOf } from '@threadline/db/sql';
 import { publishSigningKey } from '@threadline/db/models/registry';
 import { TokenBucketLimiter, type RateLimiter } from './security/rate-limiter.ts';
 import { RedisTokenBucketLimiter } from './security/redis-rate-limiter.ts';

@@ -2,7 +2,7 @@
 // machining centre's signals (mean and max over 5-minute windows on a 10 s grid), registered signed.
 import onnxProto from 'onnx-proto';
 import type pg from 'pg';
-import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { rawSqlOf } from '@threadline/db/sql';
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
 import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { registerVersion } from '@threadline/db/models/registry';

@@ -2,13 +2,13 @@
 // over [from − 1 h, to), a hand-made signed failure-risk version deployed to the cloud target, and
 // inference jobs covering [from, to) in equal slices per asset, each with a stable job id.
 import type pg from 'pg';
-import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { rawSqlOf } from '@threadline/db/sql';
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
 import { createDeployment } from '@threadline/db/models/deployments';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
-import { inferenceJob } from '../../workers/src/queues/catalogue.ts';
+import { inferenceJob } from '@threadline/db/jobs';
 import { backfillScenario } from '../../workers/src/simulator/backfill.ts';
 import { loadPlantSignals } from '../../workers/src/simulator/plant-signals.ts';
 import { Scenario } from '../../workers/src/simulator/scenario.ts';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../scripts/test/database.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../scripts/test/queues.ts';
 import { abandonModelTraining } from './processors/model-training.ts';
-import { modelTrainingJob } from './queues/catalogue.ts';
+import { modelTrainingJob } from '@threadline/db/jobs';
 import { startWorkerHost, type WorkerHost } from './worker-host.ts';
 
 describe('jobs that fail for good', () => {

@@ -10,7 +10,7 @@ import { InferenceDispatcher } from './inference/dispatcher.ts';
 import { VersionCache } from './inference/version-cache.ts';
 import { runInference } from './processors/inference.ts';
 import { abandonModelTraining, runModelTraining } from './processors/model-training.ts';
-import { driftCheckJob, experimentEvaluationJob, inferenceJob, modelTrainingJob, type InferencePayload, type QueueName } from './queues/catalogue.ts';
+import { driftCheckJob, experimentEvaluationJob, inferenceJob, modelTrainingJob, type InferencePayload, type QueueName } from '@threadline/db/jobs';
 import { runDriftCheck } from './processors/drift-check.ts';
 import { runExperimentEvaluation } from './processors/experiment-evaluation.ts';
 import { OutboxRelay } from './outbox-relay.ts';

@@ -6,13 +6,14 @@ import pg from 'pg';
 import pino from 'pino';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { rawSqlOf } from '@threadline/db/sql';
 import { createPool } from '@threadline/db/client';
 import { addToOutbox } from '@threadline/db/outbox';
 import { createTestDatabase } from '../../scripts/test/database.ts';
+import { waitFor } from '../../scripts/test/wait-for.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../scripts/test/queues.ts';
 import { OutboxRelay } from './outbox-relay.ts';
-import { modelTrainingJob } from './queues/catalogue.ts';
+import { modelTrainingJob } from '@threadline/db/jobs';
 
 describe('the outbox relay', () => {
   const prefix = testQueuePrefix();
@@ -21,7 +22,7 @@ describe('the outbox relay', () => {
   let queue: Queue;
   let relay: OutboxRelay;
   let org: string;
-  const job = (runId: string) => ({ organizationId: org, queue: 'models', name: modelTrainingJob.name, jobId: `training-${runId}`, payload: { organizationId: org, trainingRunId: runId } });
+  const job = (runId: string) => ({ organizationId: org, jobId: `training-${runId}`, payload: { organizationId: org, trainingRunId: runId } });
   const inTx = async (work: (db: ReturnType<typeof rawSqlOf>) => Promise<void>) => {
     const client = await pool.connect();
     try {
@@ -50,9 +51,10 @@ describe('the outbox relay', () => {
   it('enqueues waiting rows once each at start, even when a crashed relay had enqueued one already', async () => {
     const runs = ['4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0001', '4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0002'];
     await inTx(async (db) => {
-      for (const run of runs) await addToOutbox(db, job(run));
-      await addToOutbox(db, job(runs[0]!)); // the same decision announced twice
-      await addToOutbox(db, { ...job(runs[1]!), name: 'no-such-job', jobId: 'orphan' });
+      for (const run of runs) await addToOutbox(db, modelTrainingJob, job(run));
+      await addToOutbox(db, modelTrainingJob, job(runs[0]!)); // the same decision announced twice
+      // A row the catalogue does not know (written by an older release, say) is kept, not dropped.
+      await db.$executeRawUnsafe("INSERT INTO outbox (organization_id, queue, job_name, job_id, payload) VALUES ($1::uuid, 'models', 'no-such-job', 'orphan', '{}')", org);
     });
     // A relay that crashed after enqueueing the first row and before marking it.
     await queue.add(modelTrainingJob.name, job(runs[0]!).payload, { jobId: `training-${runs[0]}` });
@@ -66,14 +68,20 @@ describe('the outbox relay', () => {
     ]);
   });
 
+  it('refuses a payload that does not fit its job before anything is written', async () => {
+    const before = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
+    await expect(inTx((db) => addToOutbox(db, modelTrainingJob, { organizationId: org, jobId: 'bad', payload: { organizationId: org, trainingRunId: 'not-a-uuid' } }))).rejects.toThrow();
+    expect((await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n).toBe(before);
+  });
+
   it('is woken by a commit, and a rolled-back decision starts nothing', async () => {
     const client = await pool.connect();
     await client.query('BEGIN');
-    await addToOutbox(rawSqlOf(client), job('4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0009'));
+    await addToOutbox(rawSqlOf(client), modelTrainingJob, job('4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0009'));
     await client.query('ROLLBACK');
     client.release();
-    await inTx((db) => addToOutbox(db, job('4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0003')));
-    for (let i = 0; i < 50 && !(await waiting()).includes('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0003'); i += 1) await new Promise((r) => setTimeout(r, 20));
+    await inTx((db) => addToOutbox(db, modelTrainingJob, job('4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0003')));
+    await waitFor('the committed job to be enqueued', async () => (await waiting()).includes('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0003'));
     expect(await waiting()).toContain('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0003');
     expect(await waiting()).not.toContain('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0009');
   });
@@ -88,13 +96,13 @@ describe('the outbox relay', () => {
         "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'");
       expect(terminated.rows[0]!.n).toBe(1);
       // Replaced within a second or so; the 30 s safety net is not what wakes it.
-      for (let i = 0; i < 100 && (await owner.query<{ n: number }>(listening)).rows[0]!.n === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+      await waitFor('a new listening connection', async () => (await owner.query<{ n: number }>(listening)).rows[0]!.n > 0);
       expect((await owner.query<{ n: number }>(listening)).rows[0]!.n).toBe(1);
     } finally {
       await owner.end();
     }
-    await inTx((db) => addToOutbox(db, job('4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004')));
-    for (let i = 0; i < 100 && !(await waiting()).includes('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004'); i += 1) await new Promise((r) => setTimeout(r, 20));
+    await inTx((db) => addToOutbox(db, modelTrainingJob, job('4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004')));
+    await waitFor('the job committed after the reconnection to be enqueued', async () => (await waiting()).includes('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004'));
     expect(await waiting()).toContain('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004');
   });
 });

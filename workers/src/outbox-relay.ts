@@ -6,9 +6,9 @@
 import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { OUTBOX_CHANNEL } from '@threadline/db/outbox';
+import { markOutboxDispatched, OUTBOX_CHANNEL, undispatchedOutbox } from '@threadline/db/outbox';
 import { ListenConnection } from './listen-connection.ts';
-import { JOB_CATALOGUE, type QueueName } from './queues/catalogue.ts';
+import { JOB_CATALOGUE, type QueueName } from '@threadline/db/jobs';
 
 const BATCH = 500;
 
@@ -54,21 +54,20 @@ export class OutboxRelay {
   private async pass(): Promise<void> {
     let after = '0';
     for (;;) {
-      const { rows } = await this.options.pool.query<{ id: string; queue: string; job_name: string; job_id: string; payload: unknown }>(
-        'SELECT id, queue, job_name, job_id, payload FROM outbox WHERE dispatched_at IS NULL AND id > $1 ORDER BY id LIMIT $2', [after, BATCH]);
+      const rows = await undispatchedOutbox(this.options.pool, after, BATCH);
       if (rows.length === 0) return;
       after = rows.at(-1)!.id;
       const dispatched: string[] = [];
       for (const row of rows) {
-        const definition = JOB_CATALOGUE.find((j) => j.name === row.job_name && j.queue === row.queue);
+        const definition = JOB_CATALOGUE.find((j) => j.name === row.jobName && j.queue === row.queue);
         if (!definition) {
-          this.options.log.error({ outboxId: row.id, job: row.job_name, queue: row.queue }, 'outbox names a job the catalogue does not know; left undispatched');
+          this.options.log.error({ outboxId: row.id, job: row.jobName, queue: row.queue }, 'outbox names a job the catalogue does not know; left undispatched');
           continue;
         }
-        await this.options.queue(definition.queue).add(definition.name, row.payload, { ...definition.options, jobId: row.job_id });
+        await this.options.queue(definition.queue).add(definition.name, row.payload, { ...definition.options, jobId: row.jobId });
         dispatched.push(row.id);
       }
-      await this.options.pool.query('UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL', [dispatched]);
+      await markOutboxDispatched(this.options.pool, dispatched);
       if (rows.length < BATCH) return;
     }
   }

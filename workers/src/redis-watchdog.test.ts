@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PrivateRedis } from '../../scripts/test/private-redis.ts';
-import { telemetryRollupJob } from './queues/catalogue.ts';
+import { telemetryRollupJob } from '@threadline/db/jobs';
 import { startWorkerHost, type WorkerHost } from './worker-host.ts';
 
 describe('the Redis watchdog', () => {

@@ -8,7 +8,7 @@
 import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { JOB_CATALOGUE, QUEUE_NAMES, type JobDefinition, type QueueName } from './queues/catalogue.ts';
+import { JOB_CATALOGUE, QUEUE_NAMES, type JobDefinition, type QueueName } from '@threadline/db/jobs';
 
 export type Handler = (payload: never, job: Job) => Promise<unknown>;
 /** Called once a job has failed for good (idempotent: every workers process may call it). */

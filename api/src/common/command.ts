@@ -4,8 +4,7 @@ import { appendAuditEvent } from '@threadline/db/audit/audit-log';
 import type { JsonValue } from '@threadline/db/audit/audit-hash';
 import { actorOf } from '../auth/principal.ts';
 import { tenantOf, type Context } from '../context.ts';
-import type { AuditEventType } from '../modules/governance/audit-catalogue.ts';
-import { AUDIT_CATALOGUE_VERSION } from '../modules/governance/audit-catalogue.ts';
+import type { AuditEventType } from '@threadline/db/audit/catalogue';
 import type { TenantClient } from './entity-repository.ts';
 import { fromDatabaseError } from './errors.ts';
 
@@ -30,7 +29,7 @@ export async function runCommand<T>(
         actor: actorOf(principal),
         subjectType: event.subjectType,
         subjectId: outcome.subjectId,
-        payload: { v: AUDIT_CATALOGUE_VERSION, ...outcome.payload },
+        payload: outcome.payload,
       });
       return outcome.result;
     });

@@ -1,10 +1,11 @@
 // Domain writes (registry, experiments, waves) in one transaction of the caller's organisation;
 // a rule's refusal comes back as BAD_USER_INPUT naming the field, driver errors as coded errors.
-import type { AuditActor, RawSql } from '@threadline/db/audit/audit-log';
+import type { AuditActor } from '@threadline/db/audit/audit-log';
+import type { RawSql } from '@threadline/db/sql';
 import { Refusal } from '@threadline/db/refusal';
 import { actorOf } from '../auth/principal.ts';
 import { tenantOf, type Context } from '../context.ts';
-import { badInput, conflict, fromDatabaseError } from './errors.ts';
+import { fromDatabaseError, ThreadlineError } from './errors.ts';
 
 /** Runs domain writes in one transaction of the caller's organisation; refusals become coded errors. */
 export async function domainCommand<T>(ctx: Context, work: (db: RawSql, actor: AuditActor, organizationId: string) => Promise<T>): Promise<T> {
@@ -12,7 +13,7 @@ export async function domainCommand<T>(ctx: Context, work: (db: RawSql, actor: A
   try {
     return await tenant.$transaction((tx) => work(tx as unknown as RawSql, actorOf(principal), principal.organizationId));
   } catch (error) {
-    if (error instanceof Refusal) throw error.code === 'CONFLICT' ? conflict(error.message, { field: error.field }) : badInput(error.message, { field: error.field });
+    if (error instanceof Refusal) throw new ThreadlineError(error.code, error.message, { field: error.field });
     throw fromDatabaseError(error) ?? error;
   }
 }

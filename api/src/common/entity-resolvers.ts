@@ -6,7 +6,7 @@ import { Arg, Args, Authorized, Ctx, getMetadataStorage, ID, Mutation, Query, Re
 import type { Prisma } from '@threadline/db/client';
 import type { Permission } from '../auth/permissions.ts';
 import { tenantOf, type Context } from '../context.ts';
-import type { AuditSubject } from '../modules/governance/audit-catalogue.ts';
+import type { AuditSubject } from '@threadline/db/audit/catalogue';
 import { auditDiff, auditJson, runCommand } from './command.ts';
 import { connectionOf, PageArgs, type ConnectionShape } from './connection.ts';
 import { delegateOf, findPage, type Row, type TenantClient } from './entity-repository.ts';

@@ -2,22 +2,10 @@
 // checkpoints of the chain head, and verifies a whole chain against its checkpoints.
 import type { KeyObject } from 'node:crypto';
 import type pg from 'pg';
+import type { RawSql } from '../sql.ts';
+import { catalogued, type AuditEventType } from './catalogue.ts';
 import { chainHash, GENESIS_HASH, type ActorKindName, type AuditEventContent, type JsonValue } from './audit-hash.ts';
 import { checkpointSignatureValid, signCheckpoint, type SigningKey } from './audit-keys.ts';
-
-/** What a raw-SQL-capable Prisma client or transaction offers; both base and scoped clients fit. */
-export interface RawSql {
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
-  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
-}
-
-/** RawSql over a node-postgres client, for writers that use pg directly (workers, ingest). */
-export function rawSqlOf(client: pg.PoolClient | pg.Pool): RawSql {
-  return {
-    $queryRawUnsafe: async <T>(query: string, ...values: unknown[]) => (await client.query(query, values)).rows as T,
-    $executeRawUnsafe: async (query: string, ...values: unknown[]) => (await client.query(query, values)).rowCount ?? 0,
-  };
-}
 
 export interface AuditActor {
   kind: ActorKindName;
@@ -27,11 +15,12 @@ export interface AuditActor {
 
 export interface AuditInput {
   organizationId: string;
-  type: string;
+  /** A type of the catalogue (catalogue.ts); the payload must fit its schema, and gets its version as `v`. */
+  type: AuditEventType;
   actor: AuditActor;
   subjectType: string;
   subjectId: string | null;
-  payload: JsonValue;
+  payload: Record<string, JsonValue>;
 }
 
 export interface AppendedEvent {
@@ -45,6 +34,7 @@ export interface AppendedEvent {
  * change, so the event and the change commit or fail together.
  */
 export async function appendAuditEvent(tx: RawSql, input: AuditInput): Promise<AppendedEvent> {
+  const payload = catalogued(input.type, input.payload);
   await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `audit:${input.organizationId}`);
   const head = await tx.$queryRawUnsafe<{ seq: bigint | string; hash: string }[]>(
     'SELECT seq, hash FROM audit_events WHERE organization_id = $1::uuid ORDER BY seq DESC LIMIT 1',
@@ -63,7 +53,7 @@ export async function appendAuditEvent(tx: RawSql, input: AuditInput): Promise<A
     actorLabel: input.actor.label,
     subjectType: input.subjectType,
     subjectId: input.subjectId,
-    payload: input.payload,
+    payload,
     occurredAt,
     prevHash,
   };
@@ -72,7 +62,7 @@ export async function appendAuditEvent(tx: RawSql, input: AuditInput): Promise<A
     `INSERT INTO audit_events (organization_id, seq, type, actor_kind, actor_id, actor_label, subject_type, subject_id, payload, occurred_at, prev_hash, hash)
      VALUES ($1::uuid, $2, $3, $4::actor_kind, $5, $6, $7, $8, $9::jsonb, $10, $11, $12) RETURNING id`,
     input.organizationId, seq, input.type, input.actor.kind, input.actor.id, input.actor.label,
-    input.subjectType, input.subjectId, JSON.stringify(input.payload), occurredAt, prevHash, hash,
+    input.subjectType, input.subjectId, JSON.stringify(payload), occurredAt, prevHash, hash,
   );
   return { id: rows[0]!.id, seq, hash };
 }

@@ -2,6 +2,8 @@
 // model's asset type, within the edge target's site when the target belongs to a site, and within
 // the rolled-out scope of the model's use case when it is scaled in waves; a running A/B test
 // moves its share of those assets from the champion deployment to the challenger's.
+import { rows, type RawSql } from '../sql.ts';
+
 export const DEPLOYMENTS_CHANNEL = 'deployments_changed';
 
 /** FROM scaling_waves w and their wave_scope_items s, for the use case of model m. */
@@ -61,9 +63,58 @@ export const DEPLOYMENT_ASSETS_SQL = `
  * Per deployment that ever covered asset `$2` of organisation `$1`: its assignment in force at
  * `$3` (model_version_id null when it was retired by then).
  */
-export const ASSIGNMENTS_AT_SQL = `
+const ASSIGNMENTS_AT_SQL = `
   SELECT DISTINCT ON (ma.deployment_id) ma.deployment_id, ma.model_version_id, ma.valid_from, ma.reason, ma.actor_label
     FROM model_assignments ma
    WHERE ma.organization_id = $1::uuid AND ma.valid_from <= $3
      AND ma.deployment_id IN (SELECT d.id ${SCOPE} AND d.organization_id = $1::uuid AND a.id = $2::uuid)
    ORDER BY ma.deployment_id, ma.valid_from DESC, ma.id DESC`;
+
+/** The assets a deployment scores now, by id. */
+export async function assetsScoredBy(db: RawSql, organizationId: string, deploymentId: string): Promise<string[]> {
+  const scope = await rows<{ assetId: string }>(db, `SELECT asset_id AS "assetId" FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2::uuid`, organizationId, deploymentId);
+  return scope.map((r) => r.assetId);
+}
+
+export interface LiveRoute {
+  deploymentId: string;
+  organizationId: string;
+  assetId: string;
+  targetKind: string;
+  stepSeconds: number | null;
+}
+
+/** (deployment, asset) of every organisation's live deployments, for the inference dispatcher. */
+export function liveRoutes(db: RawSql): Promise<LiveRoute[]> {
+  return rows<LiveRoute>(
+    db,
+    `SELECT deployment_id AS "deploymentId", organization_id AS "organizationId", asset_id AS "assetId", target_kind AS "targetKind", step_seconds AS "stepSeconds"
+       FROM (${DEPLOYMENT_ASSETS_SQL}) AS s`,
+    null,
+  );
+}
+
+/** Where each (deployment, asset) left off: its latest prediction's window end (epoch ms) in the last two days. */
+export async function lastPredictionTimes(db: RawSql, deploymentIds: readonly string[]): Promise<Map<string, number>> {
+  const last = await rows<{ deploymentId: string; assetId: string; last: number }>(
+    db,
+    `SELECT deployment_id AS "deploymentId", asset_id AS "assetId", extract(epoch FROM max(ts)) * 1000 AS last FROM predictions
+      WHERE deployment_id = ANY($1::uuid[]) AND ts > now() - interval '2 days' GROUP BY 1, 2`,
+    deploymentIds,
+  );
+  return new Map(last.map((r) => [`${r.deploymentId}|${r.assetId}`, Number(r.last)]));
+}
+
+export interface AssignmentAt {
+  deploymentId: string;
+  modelVersionId: string;
+  validFrom: Date;
+  reason: string;
+  actorLabel: string;
+}
+
+/** Which version each deployment covering the asset ran at `at` (deployments retired by then left out). */
+export async function assignmentsAt(db: RawSql, organizationId: string, assetId: string, at: Date): Promise<AssignmentAt[]> {
+  const found = await rows<{ deployment_id: string; model_version_id: string | null; valid_from: Date; reason: string; actor_label: string }>(db, ASSIGNMENTS_AT_SQL, organizationId, assetId, at);
+  return found.flatMap((r) => (r.model_version_id === null ? [] : [{ deploymentId: r.deployment_id, modelVersionId: r.model_version_id, validFrom: r.valid_from, reason: r.reason, actorLabel: r.actor_label }]));
+}

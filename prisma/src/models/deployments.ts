@@ -1,7 +1,8 @@
 // Deployments and their append-only assignment history: deploy a version (or an alias) to a
 // target, retire a deployment, and tell the inference dispatchers that deployments changed. Each
 // write appends its audit event in the caller's transaction.
-import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
+import { rows, type RawSql } from '../sql.ts';
 import { Refusal } from '../refusal.ts';
 import { DEPLOYMENTS_CHANNEL } from './deployment-scope.ts';
 
@@ -49,7 +50,7 @@ export async function createDeployment(db: RawSql, input: NewDeployment, actor: 
   await recordAssignment(db, input.organizationId, row!.id, version.id, input.alias ? `deployed following alias ${input.alias}` : 'deployed', actor);
   await appendAuditEvent(db, {
     organizationId: input.organizationId, type: 'deployment.created', actor, subjectType: 'deployment', subjectId: row!.id,
-    payload: { v: 1, modelId: input.modelId, versionId: version.id, alias: input.alias, edgeTargetId: input.edgeTargetId, assetId: input.assetId, mode: input.mode, trafficShare: input.trafficShare },
+    payload: { modelId: input.modelId, versionId: version.id, alias: input.alias, edgeTargetId: input.edgeTargetId, assetId: input.assetId, mode: input.mode, trafficShare: input.trafficShare },
   });
   await announceDeployments(db, input.organizationId);
   return { id: row!.id, versionId: version.id };
@@ -63,7 +64,12 @@ export async function retireDeployment(db: RawSql, organizationId: string, deplo
   );
   if (!row) return false;
   await recordAssignment(db, organizationId, deploymentId, null, 'retired', actor);
-  await appendAuditEvent(db, { organizationId, type: 'deployment.retired', actor, subjectType: 'deployment', subjectId: deploymentId, payload: { v: 1 } });
+  await appendAuditEvent(db, { organizationId, type: 'deployment.retired', actor, subjectType: 'deployment', subjectId: deploymentId, payload: {} });
   await announceDeployments(db, organizationId);
   return true;
+}
+
+/** Every organisation's live deployments (active or on their fallback rules). */
+export function liveDeployments(db: RawSql): Promise<{ id: string; organizationId: string }[]> {
+  return rows<{ id: string; organizationId: string }>(db, `SELECT id, organization_id AS "organizationId" FROM deployments WHERE status IN ('ACTIVE', 'FALLBACK')`);
 }

@@ -4,7 +4,8 @@
 // on the same target and scope; ending retires it, so its assets go back to the champion. Moving
 // the champion alias ends the model's running experiments: concluded with the challenger promoted
 // when it became the champion, aborted otherwise (the arms no longer compare what they named).
-import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
+import { row, rows, type RawSql } from '../sql.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { DEPLOYMENT_ASSETS_SQL } from './deployment-scope.ts';
 import { Refusal } from '../refusal.ts';
@@ -71,7 +72,7 @@ export async function startExperiment(db: RawSql, input: NewExperiment, actor: A
     champion.id, deployment.id, actor.kind === 'USER' ? actor.id : null);
   await appendAuditEvent(db, {
     organizationId: input.organizationId, type: 'experiment.started', actor, subjectType: 'experiment', subjectId: row!.id,
-    payload: { v: 1, modelId: champion.model_id, kind: input.kind, trafficShare: share, metric: input.metric, statisticalTest,
+    payload: { modelId: champion.model_id, kind: input.kind, trafficShare: share, metric: input.metric, statisticalTest,
       championVersionId: champion.model_version_id, challengerVersionId: deployment.versionId, championDeploymentId: champion.id,
       challengerDeploymentId: deployment.id, challengerAssets, assets: n },
   });
@@ -94,7 +95,7 @@ export async function endExperiment(db: RawSql, organizationId: string, experime
   await retireDeployment(db, organizationId, ended.challenger_deployment_id, actor);
   await appendAuditEvent(db, {
     organizationId, type: 'experiment.ended', actor, subjectType: 'experiment', subjectId: experimentId,
-    payload: { v: 1, status: ending.status, decision: ending.decision, reason: ending.reason, result: ended.result, ...evidence },
+    payload: { status: ending.status, decision: ending.decision, reason: ending.reason, result: ended.result, ...evidence },
   });
   return true;
 }
@@ -109,4 +110,48 @@ export async function endExperimentsOnChampionMove(db: RawSql, organizationId: s
       ? { status: 'CONCLUDED', decision: 'PROMOTE_CHALLENGER', reason: 'the challenger became the champion' }
       : { status: 'ABORTED', decision: null, reason: 'the champion moved to another version' }, actor);
   }
+}
+
+/** Every organisation's running experiments. */
+export function runningExperiments(db: RawSql): Promise<{ id: string; organizationId: string }[]> {
+  return rows<{ id: string; organizationId: string }>(db, `SELECT id, organization_id AS "organizationId" FROM experiments WHERE status = 'RUNNING'`);
+}
+
+export interface ExperimentToEvaluate {
+  kind: 'AB_TEST' | 'SHADOW';
+  metric: ExperimentMetric;
+  modelId: string;
+  challengerVersionId: string;
+  championDeploymentId: string;
+  challengerDeploymentId: string;
+  /** Epoch ms. */
+  started: number;
+  policy: unknown;
+  /** The champion version's feature spec and training parameters (window and horizon). */
+  featureSpec: unknown;
+  params: unknown;
+}
+
+/** A running experiment with what its evaluation needs; undefined when it is not running. */
+export async function experimentToEvaluate(db: RawSql, organizationId: string, experimentId: string): Promise<ExperimentToEvaluate | undefined> {
+  const found = await row<ExperimentToEvaluate>(
+    db,
+    `SELECT x.kind, x.metric, x.model_id AS "modelId", x.challenger_version_id AS "challengerVersionId", x.champion_deployment_id AS "championDeploymentId",
+            x.challenger_deployment_id AS "challengerDeploymentId", extract(epoch FROM x.started_at) * 1000 AS started, m.policy, v.feature_spec AS "featureSpec", r.params
+       FROM experiments x JOIN models m ON m.organization_id = x.organization_id AND m.id = x.model_id
+       JOIN model_versions v ON v.organization_id = x.organization_id AND v.id = x.champion_version_id
+       LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id
+      WHERE x.organization_id = $1 AND x.id = $2 AND x.status = 'RUNNING'`,
+    organizationId, experimentId,
+  );
+  return found && { ...found, started: Number(found.started) };
+}
+
+/** Stores an evaluation's result on a running experiment; false when it is no longer running. */
+export async function recordExperimentResult(db: RawSql, organizationId: string, experimentId: string, result: JsonValue, evaluatedAt: Date): Promise<boolean> {
+  const changed = await db.$executeRawUnsafe(
+    "UPDATE experiments SET result = $3, evaluated_at = $4 WHERE organization_id = $1 AND id = $2 AND status = 'RUNNING'",
+    organizationId, experimentId, JSON.stringify(result), evaluatedAt,
+  );
+  return changed > 0;
 }

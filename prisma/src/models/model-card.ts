@@ -3,7 +3,7 @@
 // with the obligations that class carries, and its controls mapped to the NIST AI RMF functions
 // (GOVERN, MAP, MEASURE, MANAGE), each MET or a GAP with the evidence found. Exported as JSON
 // (the object itself) and Markdown (modelCardMarkdown).
-import type { RawSql } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 
 export type RmfFunction = 'GOVERN' | 'MAP' | 'MEASURE' | 'MANAGE';
 

@@ -2,7 +2,9 @@
 // a signed version, publish a signing key, and move an alias (and the deployments following it,
 // recorded in the assignment history; moving the champion ends the model's running experiments).
 // Each write appends its audit event in the caller's transaction.
-import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
+import { row, type RawSql } from '../sql.ts';
+import { Refusal } from '../refusal.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import type { SigningKey } from '../audit/audit-keys.ts';
 import type { FeatureSpec } from './feature-spec.ts';
@@ -58,7 +60,7 @@ export async function registerVersion(db: RawSql, input: NewVersion, key: Signin
   await db.$executeRawUnsafe('UPDATE models SET features = $3, updated_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid', input.organizationId, input.modelId, featureNames(input.featureSpec));
   await appendAuditEvent(db, {
     organizationId: input.organizationId, type: 'model_version.created', actor, subjectType: 'model_version', subjectId: row!.id,
-    payload: { v: 1, modelId: input.modelId, version: next, family: input.family, sha256, signingKeyId: key.keyId, trainingRunId: input.trainingRunId ?? null, parentVersionId: input.parentVersionId ?? null, threshold: input.threshold },
+    payload: { modelId: input.modelId, version: next, family: input.family, sha256, signingKeyId: key.keyId, trainingRunId: input.trainingRunId ?? null, parentVersionId: input.parentVersionId ?? null, threshold: input.threshold },
   });
   return { id: row!.id, version: next, sha256, signingKeyId: key.keyId };
 }
@@ -90,8 +92,26 @@ export async function moveAlias(db: RawSql, organizationId: string, modelId: str
   if (moved.length > 0) await announceDeployments(db, organizationId);
   await appendAuditEvent(db, {
     organizationId, type: 'model_alias.moved', actor, subjectType: 'model', subjectId: modelId,
-    payload: { v: 1, alias, from: previous?.model_version_id ?? null, to: versionId, deploymentsMoved: moved.map((d) => d.id), ...evidence },
+    payload: { alias, from: previous?.model_version_id ?? null, to: versionId, deploymentsMoved: moved.map((d) => d.id), ...evidence },
   });
   if (alias === CHAMPION_ALIAS) await endExperimentsOnChampionMove(db, organizationId, modelId, versionId, actor);
   return moved.map((d) => d.id);
+}
+
+/** Retires a version no alias names and no live deployment runs; it stays in the registry for lineage and audit. */
+export async function retireVersion(db: RawSql, organizationId: string, versionId: string, actor: AuditActor): Promise<void> {
+  const version = await row<{ version: number; retired: boolean; aliases: string[]; live: number }>(
+    db,
+    `SELECT v.version, v.retired_at IS NOT NULL AS retired,
+            coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM model_aliases a WHERE a.model_version_id = v.id), '{}') AS aliases,
+            (SELECT count(*)::int FROM deployments d WHERE d.model_version_id = v.id AND d.status <> 'RETIRED') AS live
+       FROM model_versions v WHERE v.organization_id = $1::uuid AND v.id = $2::uuid FOR UPDATE`,
+    organizationId, versionId,
+  );
+  if (!version) throw new Refusal(`ModelVersion ${versionId} does not exist in your organisation.`, 'id', 'NOT_FOUND');
+  if (version.retired) throw new Refusal('The version is already retired.', 'id', 'CONFLICT');
+  if (version.aliases.length > 0) throw new Refusal(`Alias ${version.aliases.join(', ')} still names this version; move it first.`, 'id', 'CONFLICT');
+  if (version.live > 0) throw new Refusal(`${version.live} live deployment(s) run this version; retire them first.`, 'id', 'CONFLICT');
+  await db.$executeRawUnsafe('UPDATE model_versions SET retired_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, versionId);
+  await appendAuditEvent(db, { organizationId, type: 'model_version.retired', actor, subjectType: 'model_version', subjectId: versionId, payload: { version: version.version } });
 }

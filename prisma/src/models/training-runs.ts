@@ -2,8 +2,10 @@
 // schedule): the queued run with its lineage (base version, triggering report, data window), its
 // audit event, and the training job in the outbox, all in the caller's transaction, so the job
 // starts exactly when the decision commits.
-import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
+import { modelTrainingJob } from '../jobs.ts';
 import { addToOutbox } from '../outbox.ts';
 import { Refusal } from '../refusal.ts';
 
@@ -34,10 +36,10 @@ export async function requestTrainingRun(db: RawSql, request: TrainingRequest, a
   if (!run) return earlierRequest(db, request);
   await appendAuditEvent(db, {
     organizationId: request.organizationId, type: 'training_run.created', actor, subjectType: 'training_run', subjectId: run!.id,
-    payload: { v: 1, modelId: request.modelId, trigger: request.trigger, baseVersionId: request.baseVersionId, driftReportId: request.driftReportId ?? null,
+    payload: { modelId: request.modelId, trigger: request.trigger, baseVersionId: request.baseVersionId, driftReportId: request.driftReportId ?? null,
       from: request.from.toISOString(), to: request.to.toISOString(), params: request.params },
   });
-  await addToOutbox(db, { organizationId: request.organizationId, queue: 'models', name: 'model-training', jobId: `training-${run!.id}`, payload: { organizationId: request.organizationId, trainingRunId: run!.id } });
+  await addToOutbox(db, modelTrainingJob, { organizationId: request.organizationId, jobId: `training-${run!.id}`, payload: { organizationId: request.organizationId, trainingRunId: run!.id } });
   return run!.id;
 }
 

@@ -5,7 +5,8 @@
 // date as missed. Holding a review records its findings (each with an owner and a due date) and,
 // for a maturity review, a score of 1-5 with evidence for every stated dimension.
 import { z } from 'zod';
-import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { Refusal } from '../refusal.ts';
 
@@ -41,7 +42,7 @@ export async function scheduleReviews(db: RawSql, organizationId: string, now: D
     `UPDATE reviews SET status = 'MISSED' WHERE organization_id = $1::uuid AND status = 'SCHEDULED' AND due_at < $2::timestamptz - make_interval(days => $3)
      RETURNING id`, organizationId, now, REVIEW_GRACE_DAYS);
   for (const r of missed) {
-    await appendAuditEvent(db, { organizationId, type: 'review.updated', actor: SYSTEM, subjectType: 'review', subjectId: r.id, payload: { v: 1, status: ['SCHEDULED', 'MISSED'] } });
+    await appendAuditEvent(db, { organizationId, type: 'review.updated', actor: SYSTEM, subjectType: 'review', subjectId: r.id, payload: { status: ['SCHEDULED', 'MISSED'] } });
   }
   const subjects = await db.$queryRawUnsafe<Subject[]>(
     `WITH subjects AS (
@@ -67,7 +68,7 @@ export async function scheduleReviews(db: RawSql, organizationId: string, now: D
       organizationId, s.kind, s.use_case_id, s.squad_id, s.owner_id, due);
     await appendAuditEvent(db, {
       organizationId, type: 'review.created', actor: SYSTEM, subjectType: 'review', subjectId: row!.id,
-      payload: { v: 1, kind: s.kind, useCaseId: s.use_case_id, squadId: s.squad_id, ownerId: s.owner_id, dueAt: due.toISOString() },
+      payload: { kind: s.kind, useCaseId: s.use_case_id, squadId: s.squad_id, ownerId: s.owner_id, dueAt: due.toISOString() },
     });
     created += 1;
   }
@@ -105,6 +106,6 @@ export async function holdReview(db: RawSql, organizationId: string, reviewId: s
     organizationId, reviewId, now, JSON.stringify(findings), outcome.maturity ? JSON.stringify(outcome.maturity) : null);
   await appendAuditEvent(db, {
     organizationId, type: 'review.updated', actor, subjectType: 'review', subjectId: reviewId,
-    payload: { v: 1, status: [review.status, 'DONE'], findings: findings as unknown as JsonValue, maturity: (outcome.maturity ?? null) as unknown as JsonValue },
+    payload: { status: [review.status, 'DONE'], findings: findings as unknown as JsonValue, maturity: (outcome.maturity ?? null) as unknown as JsonValue },
   });
 }

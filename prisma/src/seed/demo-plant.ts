@@ -323,7 +323,7 @@ export async function seedDemoPlant(prisma: PrismaClient, now = new Date()): Pro
     await appendAuditEvent(tx, {
       organizationId, type: 'organization.created', actor: { kind: 'SYSTEM', id: null, label: 'seed:demo-plant' },
       subjectType: 'organization', subjectId: organizationId,
-      payload: { v: 1, name: org.name, sites: SITES.length, lines: LINES.length, assets, signals, useCases: 3, users: DEMO_USERS.length },
+      payload: { name: org.name, sites: SITES.length, lines: LINES.length, assets, signals, useCases: 3, users: DEMO_USERS.length },
     });
     return { created: true, organizationId, assets, signals };
   }, { timeout: 60_000 });

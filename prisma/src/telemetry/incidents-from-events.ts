@@ -2,7 +2,8 @@
 // (unless one is open), a RUNNING event closes it with its downtime. Each change is an audit event
 // by the system actor, in the same transaction, so downtime KPIs rest on an audited record.
 import type pg from 'pg';
-import { appendAuditEvent, rawSqlOf } from '../audit/audit-log.ts';
+import { appendAuditEvent } from '../audit/audit-log.ts';
+import { rawSqlOf } from '../sql.ts';
 
 export interface StateChange {
   assetId: string;
@@ -33,12 +34,12 @@ export async function applyStateChanges(client: pg.PoolClient, organizationId: s
          SELECT $1, a.id, a.name || ' stopped', $3, $4::severity, $5 FROM assets a WHERE a.organization_id = $1 AND a.id = $2 RETURNING id`,
         [organizationId, change.assetId, change.message || null, change.severity, change.time],
       );
-      await appendAuditEvent(audit, { organizationId, type: 'incident.created', actor, subjectType: 'incident', subjectId: rows[0]!.id, payload: { v: 1, assetId: change.assetId, startedAt: change.time.toISOString(), cause: change.message } });
+      await appendAuditEvent(audit, { organizationId, type: 'incident.created', actor, subjectType: 'incident', subjectId: rows[0]!.id, payload: { assetId: change.assetId, startedAt: change.time.toISOString(), cause: change.message } });
       changed += 1;
     } else if (change.code === RUNNING && open.rows[0]) {
       const downtimeMinutes = (change.time.getTime() - open.rows[0].started_at.getTime()) / 60_000;
       await client.query('UPDATE incidents SET ended_at = $2, downtime_minutes = $3 WHERE id = $1', [open.rows[0].id, change.time, downtimeMinutes]);
-      await appendAuditEvent(audit, { organizationId, type: 'incident.updated', actor, subjectType: 'incident', subjectId: open.rows[0].id, payload: { v: 1, changes: { endedAt: [null, change.time.toISOString()], downtimeMinutes: [0, downtimeMinutes] } } });
+      await appendAuditEvent(audit, { organizationId, type: 'incident.updated', actor, subjectType: 'incident', subjectId: open.rows[0].id, payload: { changes: { endedAt: [null, change.time.toISOString()], downtimeMinutes: [0, downtimeMinutes] } } });
       changed += 1;
     }
   }

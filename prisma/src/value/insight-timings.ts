@@ -3,7 +3,7 @@
 // (stored on the insight as evidenceReceivedAt); MTTI is their mean over the insights raised in
 // the period, with p50 and p95 (continuous percentiles, interpolated between the closest ranks).
 // MTTA is reported apart: acknowledgedAt − raisedAt over the acknowledged insights.
-import type { RawSql } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 
 export interface DurationStats {
   /** How many insights the figures are over. */

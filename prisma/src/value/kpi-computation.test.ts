@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSqlOf } from '../audit/audit-log.ts';
+import { rawSqlOf } from '../sql.ts';
 import { signingKeyFromPem } from '../audit/audit-keys.ts';
 import { createPool } from '../client.ts';
 import { IngestService } from '../telemetry/ingest.ts';

@@ -14,7 +14,7 @@
 //   it; false positive: none; missed: an incident no insight foresaw) × the value of each outcome.
 // Energy and units come from the 1-minute rollups (each minute's mean × its length).
 import { z } from 'zod';
-import type { RawSql } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 
 const DAY_MS = 86_400_000;
 /** Days in a month for monthly rates (365.25 / 12). */

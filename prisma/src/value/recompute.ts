@@ -3,7 +3,8 @@
 // are evaluated from the measurements, each use case's first day of value is found once, and an ROI
 // snapshot of each basis is kept whenever a figure changed (or once a day). Manual measurements are
 // never overwritten. Every write is audited by the system actor.
-import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { evaluateWaveGates } from '../waves/gates.ts';
 import { computeKpiDays, dayStart, kpiComputationSchema } from './kpi-computation.ts';
@@ -54,7 +55,7 @@ async function recomputeKpis(db: RawSql, organizationId: string, now: Date, look
     changed += row!.n;
     await appendAuditEvent(db, {
       organizationId, type: 'kpi_measurement.computed', actor: SYSTEM, subjectType: 'kpi', subjectId: kpi.id,
-      payload: { v: 1, kind: parsed.data.kind, days: row!.n, from: days[0]!.day.toISOString(), to: days.at(-1)!.day.toISOString() },
+      payload: { kind: parsed.data.kind, days: row!.n, from: days[0]!.day.toISOString(), to: days.at(-1)!.day.toISOString() },
     });
   }
   return changed;
@@ -75,7 +76,7 @@ async function recordFirstValue(db: RawSql, organizationId: string, useCase: Use
   await db.$executeRawUnsafe('UPDATE use_cases SET first_value_at = $3, updated_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, useCase.id, found.firstValueAt);
   await appendAuditEvent(db, {
     organizationId, type: 'use_case.updated', actor: SYSTEM, subjectType: 'use_case', subjectId: useCase.id,
-    payload: { v: 1, firstValueAt: [null, found.firstValueAt.toISOString()], rule: found.rule, ttvDays: found.ttvDays },
+    payload: { firstValueAt: [null, found.firstValueAt.toISOString()], rule: found.rule, ttvDays: found.ttvDays },
   });
   return true;
 }
@@ -99,7 +100,7 @@ async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseV
       organizationId, useCase.id, basis, now, figures.monthlyBenefit, figures.cumulativeBenefit, figures.cumulativeCost, figures.roi, figures.npv, figures.paybackMonth, JSON.stringify(breakdown));
     await appendAuditEvent(db, {
       organizationId, type: 'roi_snapshot.created', actor: SYSTEM, subjectType: 'roi_snapshot', subjectId: row!.id,
-      payload: { v: 1, useCaseId: useCase.id, basis, roi: figures.roi, npv: figures.npv, paybackMonth: figures.paybackMonth, cumulativeBenefit: figures.cumulativeBenefit, cumulativeCost: figures.cumulativeCost },
+      payload: { useCaseId: useCase.id, basis, roi: figures.roi, npv: figures.npv, paybackMonth: figures.paybackMonth, cumulativeBenefit: figures.cumulativeBenefit, cumulativeCost: figures.cumulativeCost },
     });
     written += 1;
   }

@@ -1,6 +1,6 @@
 // Everything the value figures of an organisation's use cases are computed from, in four
 // statements: use cases, KPIs (gated or not, measurements ascending) and cost items.
-import type { RawSql } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 import type { RoiCost, RoiKpi } from './roi.ts';
 
 export interface UseCaseValueInputs {

@@ -3,7 +3,9 @@
 // gate passes at the moment of the decision: the wave passes, the next phase's wave starts, and
 // the use case's models cover the new wave's scope from then on (deployment-scope.ts). A rejection
 // holds the wave. The request, the gate decision and both waves' changes are audit events.
-import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import { decideApproval, lockPendingApproval, requestApproval } from '../audit/approvals.ts';
+import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { announceDeployments } from '../models/deployments.ts';
 import { DEPLOYMENT_ASSETS_SQL } from '../models/deployment-scope.ts';
@@ -25,7 +27,7 @@ async function lockedWave(db: RawSql, organizationId: string, waveId: string): P
 async function setStatus(db: RawSql, organizationId: string, wave: Pick<WaveRow, 'id' | 'status'>, status: string, actor: AuditActor, extra: Record<string, JsonValue>): Promise<void> {
   const stamp = status === 'ACTIVE' ? ', started_at = coalesce(started_at, now())' : status === 'PASSED' ? ', ended_at = now()' : '';
   await db.$executeRawUnsafe(`UPDATE scaling_waves SET status = $3::wave_status, updated_at = now()${stamp} WHERE organization_id = $1::uuid AND id = $2::uuid`, organizationId, wave.id, status);
-  await appendAuditEvent(db, { organizationId, type: 'scaling_wave.updated', actor, subjectType: 'scaling_wave', subjectId: wave.id, payload: { v: 1, status: [wave.status, status], ...extra } });
+  await appendAuditEvent(db, { organizationId, type: 'scaling_wave.updated', actor, subjectType: 'scaling_wave', subjectId: wave.id, payload: { status: [wave.status, status], ...extra } });
 }
 
 const gatesJson = (gates: GateResult[]) => gates.map((g) => ({ ...g })) as unknown as JsonValue;
@@ -37,15 +39,12 @@ export async function requestWaveAdvance(db: RawSql, input: { organizationId: st
   if (wave.status !== 'ACTIVE') throw new Refusal(`Only an active wave advances; this one is ${wave.status.toLowerCase()}.`, 'waveId', 'CONFLICT');
   const gates = await evaluateWaveGates(db, organizationId, wave.id);
   if (gates.length === 0) throw new Refusal('The wave has no KPI gates; add at least one (createWaveGate) before asking to advance.', 'waveId', 'CONFLICT');
-  const [approval] = await db.$queryRawUnsafe<{ id: string }[]>(
-    "INSERT INTO approvals (organization_id, subject_type, subject_id, status, requested_by_id, comment) VALUES ($1::uuid, 'GATE_DECISION', $2::uuid, 'PENDING', $3::uuid, $4) RETURNING id",
-    organizationId, wave.id, input.requestedById, input.rationale);
-  await appendAuditEvent(db, {
-    organizationId, type: 'approval.created', actor, subjectType: 'approval', subjectId: approval!.id,
-    payload: { v: 1, subject: 'GATE_DECISION', waveId: wave.id, phase: wave.phase, rationale: input.rationale, gates: gatesJson(gates) },
-  });
-  await setStatus(db, organizationId, wave, 'GATE_REVIEW', actor, { approvalId: approval!.id });
-  return { approvalId: approval!.id, gates };
+  const approvalId = await requestApproval(db, {
+    organizationId, subject: 'GATE_DECISION', subjectId: wave.id, requestedById: input.requestedById, comment: input.rationale,
+    evidence: { waveId: wave.id, phase: wave.phase, rationale: input.rationale, gates: gatesJson(gates) },
+  }, actor);
+  await setStatus(db, organizationId, wave, 'GATE_REVIEW', actor, { approvalId });
+  return { approvalId, gates };
 }
 
 /** How many assets the use case's live deployments score now (before and after a rollout). */
@@ -72,25 +71,16 @@ export interface WaveDecision {
  */
 export async function decideWaveAdvance(db: RawSql, input: { organizationId: string; approvalId: string; approverId: string; approve: boolean; comment: string | null }, actor: AuditActor): Promise<WaveDecision> {
   const { organizationId } = input;
-  const [approval] = await db.$queryRawUnsafe<{ id: string; subject_id: string; status: string; requested_by_id: string; comment: string | null }[]>(
-    "SELECT id, subject_id, status::text, requested_by_id, comment FROM approvals WHERE organization_id = $1::uuid AND id = $2::uuid AND subject_type = 'GATE_DECISION' FOR UPDATE",
-    organizationId, input.approvalId);
-  if (!approval) throw new Refusal(`Approval ${input.approvalId} is not a gate decision in your organisation.`, 'approvalId');
-  if (approval.status !== 'PENDING') throw new Refusal(`The request was already ${approval.status.toLowerCase()}.`, 'approvalId', 'CONFLICT');
-  if (approval.requested_by_id === input.approverId) throw new Refusal('A gate decision is made by someone other than who asked for it.', 'approvalId', 'CONFLICT');
-  const wave = await lockedWave(db, organizationId, approval.subject_id);
+  const approval = await lockPendingApproval(db, organizationId, input.approvalId, 'GATE_DECISION', input.approverId);
+  const wave = await lockedWave(db, organizationId, approval.subjectId);
   const gates = await evaluateWaveGates(db, organizationId, wave.id);
   const failing = gates.filter((g) => !g.passing);
   if (input.approve && failing.length > 0) {
     throw new Refusal(`The wave cannot advance while a gate fails, even with an approval: ${failing.map((g) => g.reason).join(' ')}`, 'approve', 'CONFLICT');
   }
   const outcome = input.approve ? 'ADVANCE' : 'HOLD';
-  const status = input.approve ? 'APPROVED' : 'REJECTED';
   const rationale = input.comment ?? approval.comment ?? (input.approve ? 'Every gate passes.' : 'Held.');
-  await db.$executeRawUnsafe(
-    'UPDATE approvals SET status = $3::approval_status, approver_id = $4::uuid, decided_at = now(), comment = coalesce($5, comment) WHERE organization_id = $1::uuid AND id = $2::uuid',
-    organizationId, approval.id, status, input.approverId, input.comment);
-  await appendAuditEvent(db, { organizationId, type: 'approval.updated', actor, subjectType: 'approval', subjectId: approval.id, payload: { v: 1, status, comment: input.comment, gates: gatesJson(gates) } });
+  await decideApproval(db, approval, { organizationId, approve: input.approve, deciderId: input.approverId, comment: input.comment, evidence: { gates: gatesJson(gates) } }, actor);
   const assetsBefore = await assetsScored(db, organizationId, wave.use_case_id);
   let nextWaveId: string | null = null;
   if (input.approve) {
@@ -113,7 +103,7 @@ export async function decideWaveAdvance(db: RawSql, input: { organizationId: str
     organizationId, wave.id, outcome, rationale, JSON.stringify(gates), input.approverId);
   await appendAuditEvent(db, {
     organizationId, type: 'gate_decision.created', actor, subjectType: 'gate_decision', subjectId: decision!.id,
-    payload: { v: 1, waveId: wave.id, outcome, approvalId: approval.id, rationale, gates: gatesJson(gates), nextWaveId, rollout: { assetsBefore, assetsAfter } },
+    payload: { waveId: wave.id, outcome, approvalId: approval.id, rationale, gates: gatesJson(gates), nextWaveId, rollout: { assetsBefore, assetsAfter } },
   });
   if (assetsAfter !== assetsBefore) await announceDeployments(db, organizationId);
   return { gateDecisionId: decision!.id, outcome, gates, nextWaveId, assetsBefore, assetsAfter };

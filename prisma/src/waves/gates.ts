@@ -1,7 +1,7 @@
 // KPI gates of a scaling wave, evaluated from measurements (DESIGN §2): a gate passes when the
 // average of its KPI's measurements over the gate's window, ending at the evaluation time, is at or
 // better than the threshold in the KPI's direction. A window without measurements fails the gate.
-import type { RawSql } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 
 export interface GateResult {
   gateId: string;

@@ -1,7 +1,8 @@
 // A wave's scope: assets, lines and sites, added within the wave's policy limits (DESIGN §2: a
 // pilot covers at most 5 assets, an anchor 1-2 lines or sites). A line or site in the scope covers
 // every asset on it, so the limits count what the scope covers, not the rows that name it.
-import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 import { announceDeployments } from '../models/deployments.ts';
 import { Refusal } from '../refusal.ts';
 
@@ -90,7 +91,7 @@ export async function addToWaveScope(db: RawSql, organizationId: string, waveId:
   for (const item of inserted) {
     await appendAuditEvent(db, {
       organizationId, type: 'wave_scope_item.created', actor, subjectType: 'wave_scope_item', subjectId: item.id,
-      payload: { v: 1, waveId, assetId: item.asset_id, lineId: item.line_id, siteId: item.site_id, coverage: { ...coverage } },
+      payload: { waveId, assetId: item.asset_id, lineId: item.line_id, siteId: item.site_id, coverage: { ...coverage } },
     });
   }
   if (wave.status === 'ACTIVE') await announceDeployments(db, organizationId);
@@ -115,7 +116,7 @@ export async function removeFromWaveScope(db: RawSql, organizationId: string, it
   await db.$executeRawUnsafe('DELETE FROM wave_scope_items WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, itemId);
   await appendAuditEvent(db, {
     organizationId, type: 'wave_scope_item.removed', actor, subjectType: 'wave_scope_item', subjectId: itemId,
-    payload: { v: 1, waveId: item.wave_id, assetId: item.asset_id, lineId: item.line_id, siteId: item.site_id },
+    payload: { waveId: item.wave_id, assetId: item.asset_id, lineId: item.line_id, siteId: item.site_id },
   });
   if (item.status === 'ACTIVE') await announceDeployments(db, organizationId);
 }

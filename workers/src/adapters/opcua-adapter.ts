@@ -8,6 +8,7 @@ import {
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { AddressedPoint, IngestService } from '@threadline/db/telemetry/ingest';
+import { opcUaNodeIds } from '@threadline/db/plant/signal-sources';
 
 export interface OpcUaAdapterOptions {
   endpointUrl: string;
@@ -51,11 +52,7 @@ export class OpcUaAdapter {
   constructor(private readonly options: OpcUaAdapterOptions) {}
 
   async start(): Promise<void> {
-    const { rows } = await this.options.pool.query<{ source_address: string }>(
-      "SELECT source_address FROM signals WHERE organization_id = $1 AND source_protocol = 'OPC_UA' ORDER BY source_address",
-      [this.options.organizationId],
-    );
-    const nodeIds = rows.map((r) => r.source_address);
+    const nodeIds = await opcUaNodeIds(this.options.pool, this.options.organizationId);
     this.client = OPCUAClient.create({
       applicationName: 'Threadline ingest',
       endpointMustExist: false,

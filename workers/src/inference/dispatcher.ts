@@ -10,9 +10,10 @@ import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { ARRIVALS_CHANNEL, parseArrival } from '@threadline/db/telemetry/arrivals';
-import { DEPLOYMENT_ASSETS_SQL, DEPLOYMENTS_CHANNEL } from '@threadline/db/models/deployment-scope';
+import { DEPLOYMENTS_CHANNEL, lastPredictionTimes, liveRoutes } from '@threadline/db/models/deployment-scope';
+import { rawSqlOf, tryAdvisoryLock } from '@threadline/db/sql';
 import { ListenConnection } from '../listen-connection.ts';
-import { inferenceJob, type InferencePayload, type InferenceWindow } from '../queues/catalogue.ts';
+import { inferenceJob, queuedJob, type InferencePayload, type InferenceWindow } from '@threadline/db/jobs';
 
 export interface DispatcherOptions {
   /** Connection string of the database (the dispatcher holds one connection of its own). */
@@ -69,8 +70,7 @@ export class InferenceDispatcher {
   private async tryLead(): Promise<void> {
     const client = this.connection?.current;
     if (this.leading || this.stopped || !client) return;
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [LEADER_LOCK]);
-    if (!rows[0]!.locked) return;
+    if (!(await tryAdvisoryLock(rawSqlOf(client), LEADER_LOCK))) return;
     this.leading = true;
     await this.reload();
     await client.query(`LISTEN ${ARRIVALS_CHANNEL}`);
@@ -81,21 +81,19 @@ export class InferenceDispatcher {
   /** Reloads which live cloud deployments score which assets, and where each left off. */
   async reload(): Promise<void> {
     if (!this.leading) return;
-    const { rows } = await this.options.pool.query<{ deployment_id: string; organization_id: string; asset_id: string; target_kind: string; step_seconds: number | null }>(DEPLOYMENT_ASSETS_SQL, [null]);
+    const db = rawSqlOf(this.options.pool);
+    const live = await liveRoutes(db);
     const routes = new Map<string, Route[]>();
-    for (const row of rows) {
-      if (row.target_kind !== 'CLOUD' || !row.step_seconds) continue;
-      const list = routes.get(row.asset_id) ?? [];
-      list.push({ deploymentId: row.deployment_id, organizationId: row.organization_id, stepMs: row.step_seconds * 1000 });
-      routes.set(row.asset_id, list);
+    for (const row of live) {
+      if (row.targetKind !== 'CLOUD' || !row.stepSeconds) continue;
+      const list = routes.get(row.assetId) ?? [];
+      list.push({ deploymentId: row.deploymentId, organizationId: row.organizationId, stepMs: row.stepSeconds * 1000 });
+      routes.set(row.assetId, list);
     }
-    const deployments = [...new Set(rows.map((r) => r.deployment_id))].filter((d) => !this.known.has(d));
+    const deployments = [...new Set(live.map((r) => r.deploymentId))].filter((d) => !this.known.has(d));
     if (deployments.length > 0) {
       for (const d of deployments) this.known.add(d);
-      const { rows: last } = await this.options.pool.query<{ deployment_id: string; asset_id: string; last: number }>(
-        `SELECT deployment_id, asset_id, extract(epoch FROM max(ts)) * 1000 AS last FROM predictions
-          WHERE deployment_id = ANY($1::uuid[]) AND ts > now() - interval '2 days' GROUP BY 1, 2`, [deployments]);
-      for (const row of last) this.lastScheduled.set(`${row.deployment_id}|${row.asset_id}`, Number(row.last));
+      for (const [key, last] of await lastPredictionTimes(db, deployments)) this.lastScheduled.set(key, last);
     }
     this.routes = routes;
   }
@@ -138,9 +136,7 @@ export class InferenceDispatcher {
     const jobs = [...byDeployment.values()].flatMap(({ route, windows }) => this.batches(route, windows));
     if (jobs.length === 0) return;
     try {
-      await this.options.queue.addBulk(jobs.map((data) => ({
-        name: inferenceJob.name, data, opts: { ...inferenceJob.options, jobId: `${data.deploymentId}-${digest(data.windows)}` },
-      })));
+      await this.options.queue.addBulk(jobs.map((data) => queuedJob(inferenceJob, data, `${data.deploymentId}-${digest(data.windows)}`)));
     } catch (err) {
       this.options.log.error({ err, jobs: jobs.length }, 'enqueueing inference failed; the windows are scheduled again with the next data');
       for (const job of jobs) for (const w of job.windows) this.lastScheduled.set(`${job.deploymentId}|${w.assetId}`, w.after);

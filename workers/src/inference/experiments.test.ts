@@ -9,7 +9,7 @@ import type pg from 'pg';
 import pino from 'pino';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { type rawSqlOf } from '@threadline/db/sql';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { DEPLOYMENT_ASSETS_SQL } from '@threadline/db/models/deployment-scope';
@@ -23,11 +23,11 @@ import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { cncFeatureSpec, HAND_MADE_STEP_MS, registerHandMadeVersion } from '../../../scripts/test/hand-made-versions.ts';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
-import { inTransaction } from '../db-transaction.ts';
+import { inTransaction } from '@threadline/db/sql';
 import { welchTest, sampleOf } from '../ml/t-tests.ts';
 import { modelHandlers, startModelRelays } from '../model-workers.ts';
 import { runExperimentEvaluation } from '../processors/experiment-evaluation.ts';
-import { inferenceJob } from '../queues/catalogue.ts';
+import { inferenceJob } from '@threadline/db/jobs';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario } from '../simulator/scenario.ts';
@@ -56,7 +56,7 @@ describe('champion/challenger experiments', () => {
   let play: (from: number, to: number) => Promise<void>;
   const start = Math.floor(Date.now() / HOUR) * HOUR - 6 * HOUR;
 
-  const tx = <T>(work: (db: ReturnType<typeof rawSqlOf>) => Promise<T>) => inTransaction(pool, (client) => work(rawSqlOf(client)));
+  const tx = <T>(work: (db: ReturnType<typeof rawSqlOf>) => Promise<T>) => inTransaction(pool, (db) => work(db));
   const start_ = (kind: ExperimentKind, challengerVersionId: string, trafficShare: number) =>
     tx((db) => startExperiment(db, { organizationId: org, championDeploymentId: championDeployment, challengerVersionId, kind, trafficShare, metric: 'brier' }, system));
   const scoredBy = async (deploymentId: string, from: number) => new Set((await pool.query<{ asset_id: string }>(

@@ -2,42 +2,33 @@
 // asset type's normal ranges. A window whose mean leaves a property's range raises a THRESHOLD
 // insight marked as coming from the fallback, so insights keep flowing while the model is out.
 import type pg from 'pg';
-import type { FeatureSpec } from '@threadline/db/models/feature-spec';
-import { computeFeatures, gridEnds } from '../ml/features.ts';
-import { loadSeries } from '../ml/series.ts';
-import type { InferenceWindow } from '../queues/catalogue.ts';
+import { raiseInsights } from '@threadline/db/insights/raise-insights';
+import type { InferenceWindow } from '@threadline/db/jobs';
 import type { ExplanationEntry } from '@threadline/db/models/explanation';
-import { storeInsights } from './insight-store.ts';
-import { inTransaction } from '../db-transaction.ts';
+import type { FeatureSpec } from '@threadline/db/models/feature-spec';
+import { numericProperties, type ScoringDeployment } from '@threadline/db/models/scoring';
+import { inTransaction, rawSqlOf } from '@threadline/db/sql';
+import { loadSeries } from '@threadline/db/telemetry/feature-series';
+import { computeFeatures, gridEnds } from '../ml/features.ts';
 
-export interface FallbackDeployment {
-  id: string;
-  organization_id: string;
-  asset_type_id: string | null;
-  use_case_id: string | null;
-  feature_spec: { windowSeconds?: number; stepSeconds?: number };
-}
+export type FallbackDeployment = Pick<ScoringDeployment, 'id' | 'organizationId' | 'assetTypeId' | 'useCaseId' | 'featureSpec'>;
 
 const DEFAULT_WINDOW_SECONDS = 600;
 const DEFAULT_STEP_SECONDS = 10;
 
 export async function runFallbackRules(pool: pg.Pool, deployment: FallbackDeployment, windows: readonly InferenceWindow[]): Promise<{ windows: number; predictions: number; insightsRaised: number }> {
-  const { rows: properties } = await pool.query<{ name: string; unit: string | null; min_value: number | null; max_value: number | null }>(
-    `SELECT name, unit, min_value, max_value FROM asset_type_properties
-      WHERE organization_id = $1 AND asset_type_id = $2 AND data_type = 'NUMBER' AND (min_value IS NOT NULL OR max_value IS NOT NULL) ORDER BY name`,
-    [deployment.organization_id, deployment.asset_type_id],
-  );
+  const properties = await numericProperties(rawSqlOf(pool), deployment.organizationId, deployment.assetTypeId, true);
   if (properties.length === 0) return { windows: 0, predictions: 0, insightsRaised: 0 };
   const spec: FeatureSpec = {
     version: 1,
-    windowSeconds: Number(deployment.feature_spec.windowSeconds) || DEFAULT_WINDOW_SECONDS,
-    stepSeconds: Number(deployment.feature_spec.stepSeconds) || DEFAULT_STEP_SECONDS,
-    signals: properties.map((p) => ({ name: p.name, unit: p.unit, min: p.min_value, max: p.max_value })),
+    windowSeconds: Number(deployment.featureSpec.windowSeconds) || DEFAULT_WINDOW_SECONDS,
+    stepSeconds: Number(deployment.featureSpec.stepSeconds) || DEFAULT_STEP_SECONDS,
+    signals: properties,
     aggregates: ['mean'],
-    reference: properties.map((p) => ((p.min_value ?? p.max_value ?? 0) + (p.max_value ?? p.min_value ?? 0)) / 2),
+    reference: properties.map((p) => ((p.min ?? p.max ?? 0) + (p.max ?? p.min ?? 0)) / 2),
   };
   const windowMs = spec.windowSeconds * 1000;
-  const series = await loadSeries(pool, deployment.organization_id, windows.map((w) => ({ assetId: w.assetId, after: w.after - windowMs, upTo: w.upTo })), properties.map((p) => p.name));
+  const series = await loadSeries(pool, deployment.organizationId, windows.map((w) => ({ assetId: w.assetId, after: w.after - windowMs, upTo: w.upTo })), properties.map((p) => p.name));
   const candidates = windows.flatMap((w) => computeFeatures(spec, series.get(w.assetId)!, gridEnds(spec, w.after, w.upTo))
     .filter((row) => row.points > 0)
     .map((row) => {
@@ -51,8 +42,8 @@ export async function runFallbackRules(pool: pg.Pool, deployment: FallbackDeploy
         }),
       };
     }));
-  const insightsRaised = await inTransaction(pool, (client) => storeInsights(client, deployment.organization_id, {
-    key: `fallback:${deployment.id}`, kind: 'THRESHOLD', fromFallback: true, modelVersionId: null, useCaseId: deployment.use_case_id,
+  const insightsRaised = await inTransaction(pool, (db) => raiseInsights(db, deployment.organizationId, {
+    key: `fallback:${deployment.id}`, kind: 'THRESHOLD', fromFallback: true, modelVersionId: null, useCaseId: deployment.useCaseId,
   }, 0.5, candidates));
   return { windows: candidates.length, predictions: 0, insightsRaised };
 }

@@ -3,8 +3,9 @@
 // is never loaded and is remembered as refused, with the reason.
 import type { KeyObject } from 'node:crypto';
 import type pg from 'pg';
-import { artifactRefusal } from '@threadline/db/models/artifact-integrity';
-import { featureSpecSchema, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import type { FeatureSpec } from '@threadline/db/models/feature-spec';
+import { loadVersionArtifact } from '@threadline/db/models/version-artifacts';
+import { rawSqlOf } from '@threadline/db/sql';
 import { OnnxRunner } from '../ml/onnx-runner.ts';
 
 export type LoadedVersion =
@@ -33,17 +34,10 @@ export class VersionCache {
   }
 
   private async load(organizationId: string, versionId: string): Promise<LoadedVersion> {
-    const { rows: [row] } = await this.pool.query<{ model_id: string; version: number; onnx: Buffer | null; sha256: string; signature: string | null; signing_key_id: string | null; feature_spec: unknown }>(
-      'SELECT model_id, version, onnx, sha256, signature, signing_key_id, feature_spec FROM model_versions WHERE organization_id = $1 AND id = $2',
-      [organizationId, versionId],
-    );
-    if (!row) return { ok: false, reason: `model version ${versionId} not found` };
-    const refusal = artifactRefusal({ modelId: row.model_id, version: row.version, sha256: row.sha256, signature: row.signature, signingKeyId: row.signing_key_id }, row.onnx, this.trustedKeys);
-    if (refusal) return { ok: false, reason: refusal };
-    const spec = featureSpecSchema.safeParse(row.feature_spec);
-    if (!spec.success) return { ok: false, reason: `the feature spec is invalid: ${spec.error.issues[0]?.message ?? ''}` };
+    const artifact = await loadVersionArtifact(rawSqlOf(this.pool), organizationId, versionId, this.trustedKeys);
+    if (!artifact.ok) return artifact;
     try {
-      return { ok: true, runner: await OnnxRunner.load(row.onnx!, spec.data.reference.length), spec: spec.data };
+      return { ok: true, runner: await OnnxRunner.load(artifact.onnx, artifact.spec.reference.length), spec: artifact.spec };
     } catch (error) {
       return { ok: false, reason: `onnxruntime cannot load the graph: ${error instanceof Error ? error.message : String(error)}` };
     }

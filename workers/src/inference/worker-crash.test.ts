@@ -14,7 +14,7 @@ import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { prepareInferenceFixture } from '../../../scripts/test/inference-fixture.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
 import { modelHandlers } from '../model-workers.ts';
-import { inferenceJob } from '../queues/catalogue.ts';
+import { inferenceJob } from '@threadline/db/jobs';
 import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
 
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

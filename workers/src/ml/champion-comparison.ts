@@ -2,14 +2,12 @@
 // checked like any version before it loads, scores the same asset windows with its own feature
 // spec, and both are measured on the windows both could score (ROC AUC, Brier score, F1 at each
 // one's threshold). Stored in the candidate's metrics as `comparedWithChampion`.
-import type { KeyObject } from 'node:crypto';
-import type pg from 'pg';
-import { VersionCache } from '../inference/version-cache.ts';
+import type { FeatureSpec } from '@threadline/db/models/feature-spec';
+import type { SeriesLoader } from '@threadline/db/telemetry/feature-series';
 import type { Dataset } from './dataset.ts';
 import { computeFeatures, scorable } from './features.ts';
 import { auc, brierScore, confusionAt } from './metrics.ts';
-import { packRows } from './onnx-runner.ts';
-import { loadSeries } from './series.ts';
+import { packRows, type OnnxRunner } from './onnx-runner.ts';
 
 export interface ArmMetrics {
   auc: number | null;
@@ -29,39 +27,36 @@ export interface ChampionComparison {
   refused?: string;
 }
 
+/** The champion as loaded to score (checked like any version), or the reason it was refused. */
+export type LoadedChampion = { ok: true; runner: OnnxRunner; spec: FeatureSpec } | { ok: false; reason: string };
+
 export async function compareWithChampion(
-  pool: pg.Pool, trustedKeys: ReadonlyMap<string, KeyObject>, organizationId: string, champion: { id: string; version: number; threshold: number },
+  series: SeriesLoader, champion: { id: string; version: number; threshold: number }, loaded: LoadedChampion,
   holdout: Dataset, candidateScores: readonly number[], candidateThreshold: number,
 ): Promise<ChampionComparison> {
   const base = { championVersionId: champion.id, championVersion: champion.version, windows: 0, positives: 0 };
   if (holdout.rows.length === 0) return base;
-  const versions = new VersionCache(pool, trustedKeys);
-  try {
-    const loaded = await versions.get(organizationId, champion.id);
-    if (!loaded.ok) return { ...base, refused: loaded.reason };
-    const byAsset = new Map<string, number[]>();
-    holdout.assetIds.forEach((assetId, i) => byAsset.set(assetId, [...(byAsset.get(assetId) ?? []), i]));
-    const windowMs = loaded.spec.windowSeconds * 1000;
-    const series = await loadSeries(pool, organizationId, [...byAsset].map(([assetId, indices]) => ({
-      assetId, after: Math.min(...indices.map((i) => holdout.windowEnds[i]!)) - windowMs, upTo: Math.max(...indices.map((i) => holdout.windowEnds[i]!)),
-    })), loaded.spec.signals.map((s) => s.name));
-    const both: { index: number; values: Float64Array }[] = [];
-    for (const [assetId, indices] of byAsset) {
-      computeFeatures(loaded.spec, series.get(assetId)!, indices.map((i) => holdout.windowEnds[i]!)).forEach((row, k) => {
-        if (scorable(row)) both.push({ index: indices[k]!, values: row.values });
-      });
-    }
-    if (both.length === 0) return base;
-    const out = await loaded.runner.run(packRows(both.map((b) => b.values), loaded.spec.reference.length), both.length);
-    const labels = both.map((b) => holdout.labels[b.index]!);
-    return {
-      ...base, windows: both.length, positives: labels.filter((l) => l === 1).length,
-      candidate: armMetrics(both.map((b) => candidateScores[b.index]!), labels, candidateThreshold),
-      champion: armMetrics(Array.from(out.scores.subarray(0, both.length)), labels, champion.threshold),
-    };
-  } finally {
-    await versions.close();
+  if (!loaded.ok) return { ...base, refused: loaded.reason };
+  const byAsset = new Map<string, number[]>();
+  holdout.assetIds.forEach((assetId, i) => byAsset.set(assetId, [...(byAsset.get(assetId) ?? []), i]));
+  const windowMs = loaded.spec.windowSeconds * 1000;
+  const points = await series([...byAsset].map(([assetId, indices]) => ({
+    assetId, after: Math.min(...indices.map((i) => holdout.windowEnds[i]!)) - windowMs, upTo: Math.max(...indices.map((i) => holdout.windowEnds[i]!)),
+  })), loaded.spec.signals.map((s) => s.name));
+  const both: { index: number; values: Float64Array }[] = [];
+  for (const [assetId, indices] of byAsset) {
+    computeFeatures(loaded.spec, points.get(assetId)!, indices.map((i) => holdout.windowEnds[i]!)).forEach((row, k) => {
+      if (scorable(row)) both.push({ index: indices[k]!, values: row.values });
+    });
   }
+  if (both.length === 0) return base;
+  const out = await loaded.runner.run(packRows(both.map((b) => b.values), loaded.spec.reference.length), both.length);
+  const labels = both.map((b) => holdout.labels[b.index]!);
+  return {
+    ...base, windows: both.length, positives: labels.filter((l) => l === 1).length,
+    candidate: armMetrics(both.map((b) => candidateScores[b.index]!), labels, candidateThreshold),
+    champion: armMetrics(Array.from(out.scores.subarray(0, both.length)), labels, champion.threshold),
+  };
 }
 
 function armMetrics(scores: readonly number[], labels: readonly number[], threshold: number): ArmMetrics {

@@ -2,16 +2,10 @@
 // signal over (end - window, end]. The one implementation used by training, the inference workers
 // and the edge command, so a model sees the same numbers wherever it runs.
 import type { Aggregate, FeatureSpec } from '@threadline/db/models/feature-spec';
+import type { AssetSeries, SeriesPoints } from '@threadline/db/telemetry/feature-series';
 
-/** One signal's points in time order: epoch ms, values, and when each was received (epoch ms). */
-export interface SeriesPoints {
-  t: number[];
-  v: number[];
-  r?: number[];
-}
+export type { AssetSeries, SeriesPoints };
 
-/** An asset's points by signal name. */
-export type AssetSeries = Map<string, SeriesPoints>;
 
 export interface FeatureRow {
   windowEnd: number;

@@ -1,8 +1,8 @@
 // One training run, start to finish: the feature spec from the asset type, labelled windows from
 // the data window, the family's fit, holdout metrics, the reference profile, and the ONNX export,
 // checked against the TypeScript forward pass before anything is registered.
-import type pg from 'pg';
 import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import type { TrainingSource } from '@threadline/db/models/training-data';
 import type { TrainingParams } from '@threadline/db/models/training-params';
 import { buildDataset, type Dataset } from './dataset.ts';
 import { fitAnomalyDetector } from './fit-anomaly.ts';
@@ -15,7 +15,6 @@ import { referenceProfile, type FeatureProfile } from './profile.ts';
 
 
 export interface ModelToTrain {
-  organizationId: string;
   id: string;
   name: string;
   task: string;
@@ -43,25 +42,20 @@ export class TrainingRefused extends Error {}
 /** Largest difference allowed between ONNX and the TypeScript forward pass. */
 export const EXPORT_TOLERANCE = 1e-5;
 
-export async function trainModel(pool: pg.Pool, model: ModelToTrain, window: { from: Date; to: Date }, params: TrainingParams): Promise<TrainingOutcome> {
+export async function trainModel(source: TrainingSource, model: ModelToTrain, window: { from: Date; to: Date }, params: TrainingParams): Promise<TrainingOutcome> {
   if (!model.assetTypeId) throw new TrainingRefused(`model ${model.name} names no asset type; set assetTypeId to train it here`);
   const family = params.family ?? (model.task === 'ANOMALY_DETECTION' ? 'ANOMALY_ZSCORE' : 'LOGISTIC');
-  const { rows: properties } = await pool.query<{ name: string; unit: string | null; min_value: number | null; max_value: number | null }>(
-    `SELECT name, unit, min_value, max_value FROM asset_type_properties
-      WHERE organization_id = $1 AND asset_type_id = $2 AND data_type = 'NUMBER' ORDER BY name`, [model.organizationId, model.assetTypeId]);
+  const properties = await source.properties();
   const chosen = params.signals ? params.signals.map((n) => properties.find((p) => p.name === n) ?? n) : properties;
   const unknown = chosen.filter((p): p is string => typeof p === 'string');
   if (unknown.length > 0) throw new TrainingRefused(`the asset type has no numeric property ${unknown.join(', ')}`);
-  const signals = (chosen as typeof properties).map((p) => ({ name: p.name, unit: p.unit, min: p.min_value, max: p.max_value }));
+  const signals = chosen as typeof properties;
   if (signals.length === 0) throw new TrainingRefused('the asset type has no numeric properties to learn from');
-  const { rows: assets } = await pool.query<{ id: string }>(
-    'SELECT id FROM assets WHERE organization_id = $1 AND asset_type_id = $2 AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[])) ORDER BY code',
-    [model.organizationId, model.assetTypeId, params.assetIds ?? null],
-  );
+  const assets = await source.assets(params.assetIds ?? null);
   // Complete windows only: a provisional reference stands in until training fixes the real one.
   const provisional: FeatureSpec = { version: 1, windowSeconds: params.windowSeconds, stepSeconds: params.stepSeconds, signals, aggregates: params.aggregates, reference: new Array(signals.length * params.aggregates.length).fill(0) };
-  const { train, holdout, incidents } = await buildDataset(pool, provisional, {
-    organizationId: model.organizationId, assetIds: assets.map((a) => a.id), from: window.from, to: window.to,
+  const { train, holdout, incidents } = await buildDataset(source, provisional, {
+    assetIds: assets, from: window.from, to: window.to,
     stepSeconds: params.trainingStepSeconds, horizonMinutes: params.horizonMinutes,
   });
   if (train.rows.length < 50) throw new TrainingRefused(`only ${train.rows.length} training windows in the data window; widen it or wait for more data`);

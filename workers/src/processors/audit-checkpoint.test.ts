@@ -10,7 +10,7 @@ import { verifyAuditChain } from '@threadline/db/audit/audit-log';
 import { createPool } from '@threadline/db/client';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
-import { auditCheckpointJob, JOB_CATALOGUE } from '../queues/catalogue.ts';
+import { auditCheckpointJob, JOB_CATALOGUE } from '@threadline/db/jobs';
 import { checkHandlers, startWorkerHost, type WorkerHost } from '../worker-host.ts';
 import { runAuditCheckpoint } from './audit-checkpoint.ts';
 

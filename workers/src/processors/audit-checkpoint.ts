@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import { checkpointAuditChain, type Checkpoint } from '@threadline/db/audit/audit-log';
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
+import { organizationIds } from '@threadline/db/plant/organizations';
 
 export interface AuditCheckpointDeps {
   pool: pg.Pool;
@@ -17,9 +18,7 @@ export interface CheckpointMade {
 }
 
 export async function runAuditCheckpoint(deps: AuditCheckpointDeps, payload: { organizationId?: string | undefined }): Promise<CheckpointMade[]> {
-  const organizations = payload.organizationId
-    ? [payload.organizationId]
-    : (await deps.pool.query<{ id: string }>('SELECT id FROM organizations ORDER BY id')).rows.map((r) => r.id);
+  const organizations = await organizationIds(deps.pool, payload.organizationId);
   const made: CheckpointMade[] = [];
   for (const organizationId of organizations) {
     const checkpoint: Checkpoint | null = await checkpointAuditChain(deps.pool, organizationId, deps.signingKey);

@@ -6,55 +6,43 @@
 // stored; a drifting model whose policy allows it gets a training run (trigger DRIFT, lineage to
 // the report and the version) through the outbox, in the same transaction, without a person.
 import type pg from 'pg';
-import { appendAuditEvent, rawSqlOf } from '@threadline/db/audit/audit-log';
 import type { JsonValue } from '@threadline/db/audit/audit-hash';
-import { DEPLOYMENT_ASSETS_SQL } from '@threadline/db/models/deployment-scope';
+import { assetsScoredBy } from '@threadline/db/models/deployment-scope';
+import { deploymentForDrift, previousCusum, recordDriftReport, type StoredDriftReport } from '@threadline/db/models/drift-reports';
 import { featureNames, featureSpecSchema } from '@threadline/db/models/feature-spec';
 import { modelPolicySchema } from '@threadline/db/models/model-policy';
+import { predictionsBetween } from '@threadline/db/models/predictions';
 import { horizonMsOf } from '@threadline/db/models/training-params';
-import { requestTrainingRun } from '@threadline/db/models/training-runs';
-import { inTransaction } from '../db-transaction.ts';
-import { incidentsByAsset, loadIncidents, windowLabel } from '../ml/dataset.ts';
+import { rawSqlOf } from '@threadline/db/sql';
+import { loadSeries } from '@threadline/db/telemetry/feature-series';
+import { loadIncidents } from '@threadline/db/telemetry/incident-spans';
+import { incidentsByAsset, windowLabel } from '../ml/dataset.ts';
 import { cusumStep, featureDrift } from '../ml/drift.ts';
 import { auc, brierScore, confusionAt } from '../ml/metrics.ts';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import type { FeatureProfile } from '../ml/profile.ts';
-import { loadSeries } from '../ml/series.ts';
 
-export interface DriftCheckResult {
-  driftReportId: string | null;
-  drifting: boolean;
-  trainingRunId: string | null;
-}
+export type DriftCheckResult = StoredDriftReport | { driftReportId: null; drifting: false; trainingRunId: null };
 
 /** At least this many recent windows, or no report. */
 const MIN_WINDOWS = 30;
 
 export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, now = Date.now()): Promise<DriftCheckResult> {
-  const none = { driftReportId: null, drifting: false, trainingRunId: null };
-  const { rows: [d] } = await pool.query<{ model_version_id: string; model_id: string; policy: unknown; feature_spec: unknown; reference_profile: { features?: FeatureProfile[]; score?: FeatureProfile }; threshold: number; metrics: Record<string, unknown>; run_params: unknown; status: string }>(
-    `SELECT d.model_version_id, m.id AS model_id, m.policy, v.feature_spec, v.reference_profile, v.threshold, v.metrics, d.status, r.params AS run_params
-       FROM deployments d JOIN model_versions v ON v.organization_id = d.organization_id AND v.id = d.model_version_id
-       JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
-       LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id
-      WHERE d.organization_id = $1 AND d.id = $2`, [payload.organizationId, payload.deploymentId]);
-  const spec = featureSpecSchema.safeParse(d?.feature_spec);
-  const profiles = d?.reference_profile.features;
+  const none = { driftReportId: null, drifting: false as const, trainingRunId: null };
+  const d = await deploymentForDrift(pool, payload.organizationId, payload.deploymentId);
+  const spec = featureSpecSchema.safeParse(d?.featureSpec);
+  const profiles = d?.referenceProfile.features as FeatureProfile[] | undefined;
   if (!d || d.status === 'RETIRED' || !spec.success || !profiles || profiles.length !== spec.data.reference.length) return none;
   const policy = modelPolicySchema.parse(d.policy ?? {});
   const from = now - policy.driftWindowHours * 3_600_000;
-  const { rows: scope } = await pool.query<{ asset_id: string }>(`SELECT asset_id FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2`, [payload.organizationId, payload.deploymentId]);
-  const assets = scope.map((r) => r.asset_id);
+  const assets = await assetsScoredBy(rawSqlOf(pool), payload.organizationId, payload.deploymentId);
   const windowMs = spec.data.windowSeconds * 1000;
   // Windows that do not overlap, so the tests see (nearly) independent samples.
   const grid = { stepSeconds: Math.max(spec.data.stepSeconds, spec.data.windowSeconds) };
   const series = await loadSeries(pool, payload.organizationId, assets.map((assetId) => ({ assetId, after: from - windowMs, upTo: now })), spec.data.signals.map((s) => s.name));
   const rows = assets.flatMap((assetId) => computeFeatures(spec.data, series.get(assetId)!, gridEnds(grid, from, now)).filter(scorable));
   if (rows.length < MIN_WINDOWS) return none;
-  const { rows: [last] } = await pool.query<{ features: { features?: { feature: string; cusumHigh?: number; cusumLow?: number }[] } }>(
-    'SELECT features FROM drift_reports WHERE organization_id = $1 AND deployment_id = $2 AND model_version_id = $3 ORDER BY window_end_at DESC LIMIT 1',
-    [payload.organizationId, payload.deploymentId, d.model_version_id]);
-  const previous = new Map((last?.features.features ?? []).map((f) => [f.feature, { high: f.cusumHigh ?? 0, low: f.cusumLow ?? 0 }]));
+  const previous = await previousCusum(pool, payload.organizationId, payload.deploymentId, d.modelVersionId);
 
   const names = featureNames(spec.data);
   const features = names.map((feature, f) => {
@@ -66,36 +54,23 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
   });
   const driftingShare = features.filter((f) => f.drifting).length / features.length;
   const drifting = driftingShare >= policy.driftShare && driftingShare > 0;
-  const predictionDrift = await scoreDrift(pool, payload, from, now, d.reference_profile.score);
-  const horizonMs = horizonMsOf(d.run_params);
+  const predictionDrift = await scoreDrift(pool, payload, from, now, d.referenceProfile.score as FeatureProfile | undefined);
+  const horizonMs = horizonMsOf(d.runParams);
   const performance = await performanceOf(pool, payload, { from, upTo: now - horizonMs, windowMs, horizonMs, threshold: d.threshold, holdout: d.metrics });
 
-  return inTransaction(pool, async (client) => {
-    const db = rawSqlOf(client);
-    const actor = { kind: 'SYSTEM' as const, id: null, label: 'worker:drift-check' };
-    const { rows: [report] } = await client.query<{ id: string }>(
-      `INSERT INTO drift_reports (organization_id, model_version_id, deployment_id, window_start_at, window_end_at, features, drifting_share, drifting)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [payload.organizationId, d.model_version_id, payload.deploymentId, new Date(from), new Date(now),
-        JSON.stringify({ windows: rows.length, features, predictionDrift, performance }), driftingShare, drifting]);
-    await appendAuditEvent(db, { organizationId: payload.organizationId, type: 'drift_report.created', actor, subjectType: 'model_version', subjectId: d.model_version_id,
-      payload: { v: 1, driftReportId: report!.id, deploymentId: payload.deploymentId, drifting, driftingShare: round(driftingShare), driftingFeatures: features.filter((f) => f.drifting).map((f) => f.feature) } });
-    if (!drifting || !policy.autoRetrain) return { driftReportId: report!.id, drifting, trainingRunId: null };
-    const { rows: busy } = await client.query("SELECT 1 FROM training_runs WHERE organization_id = $1 AND model_id = $2 AND status IN ('QUEUED', 'RUNNING') FOR UPDATE", [payload.organizationId, d.model_id]);
-    if (busy.length > 0) return { driftReportId: report!.id, drifting, trainingRunId: null };
-    const runId = await requestTrainingRun(db, {
-      organizationId: payload.organizationId, modelId: d.model_id, trigger: 'DRIFT', baseVersionId: d.model_version_id, driftReportId: report!.id,
-      from: new Date(now - policy.retrainWindowHours * 3_600_000), to: new Date(now), params: (d.run_params ?? {}) as Record<string, JsonValue>,
-    }, actor);
-    return { driftReportId: report!.id, drifting, trainingRunId: runId };
-  });
+  return recordDriftReport(pool, {
+    organizationId: payload.organizationId, deploymentId: payload.deploymentId, modelVersionId: d.modelVersionId, modelId: d.modelId,
+    windowStart: new Date(from), windowEnd: new Date(now), features: { windows: rows.length, features, predictionDrift, performance }, driftingShare, drifting,
+    retrain: policy.autoRetrain
+      ? { from: new Date(now - policy.retrainWindowHours * 3_600_000), to: new Date(now), params: (d.runParams ?? {}) as Record<string, JsonValue> }
+      : null,
+  }, { kind: 'SYSTEM', id: null, label: 'worker:drift-check' });
 }
 
 /** PSI and KS of the deployment's recent scores against the training scores. */
 async function scoreDrift(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, from: number, now: number, reference: FeatureProfile | undefined) {
   if (!reference) return null;
-  const { rows } = await pool.query<{ score: number }>(
-    'SELECT score FROM predictions WHERE organization_id = $1 AND deployment_id = $2 AND ts > $3 AND ts <= $4', [payload.organizationId, payload.deploymentId, new Date(from), new Date(now)]);
+  const rows = await predictionsBetween(pool, payload.organizationId, payload.deploymentId, { from, to: now });
   if (rows.length < MIN_WINDOWS) return null;
   const drift = featureDrift(reference, Float64Array.from(rows, (r) => r.score));
   return { predictions: rows.length, psi: round(drift.psi), ks: round(drift.ks), pValue: round(drift.pValue) };
@@ -108,16 +83,14 @@ async function scoreDrift(pool: pg.Pool, payload: { organizationId: string; depl
  */
 async function performanceOf(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, w: { from: number; upTo: number; windowMs: number; horizonMs: number; threshold: number; holdout: Record<string, unknown> }) {
   if (w.upTo <= w.from) return null;
-  const { rows } = await pool.query<{ asset_id: string; t: number; score: number }>(
-    'SELECT asset_id, extract(epoch FROM ts) * 1000 AS t, score FROM predictions WHERE organization_id = $1 AND deployment_id = $2 AND ts > $3 AND ts <= $4',
-    [payload.organizationId, payload.deploymentId, new Date(w.from), new Date(w.upTo)]);
+  const rows = await predictionsBetween(pool, payload.organizationId, payload.deploymentId, { from: w.from, to: w.upTo });
   if (rows.length < MIN_WINDOWS) return null;
-  const incidents = await loadIncidents(pool, payload.organizationId, [...new Set(rows.map((r) => r.asset_id))], w.from - w.windowMs, w.upTo + w.horizonMs);
+  const incidents = await loadIncidents(pool, payload.organizationId, [...new Set(rows.map((r) => r.assetId))], w.from - w.windowMs, w.upTo + w.horizonMs);
   const byAsset = incidentsByAsset(incidents);
   const scores: number[] = [];
   const labels: number[] = [];
   for (const r of rows) {
-    const label = windowLabel(byAsset.get(r.asset_id) ?? [], Number(r.t), w.windowMs, w.horizonMs);
+    const label = windowLabel(byAsset.get(r.assetId) ?? [], r.t, w.windowMs, w.horizonMs);
     if (label === null) continue;
     scores.push(r.score);
     labels.push(label);

@@ -3,23 +3,20 @@
 // and the training runs the models' retraining schedules call for.
 import type pg from 'pg';
 import type { Queue } from 'bullmq';
-import { driftCheckJob, experimentEvaluationJob } from '../queues/catalogue.ts';
-import { startScheduledRetraining } from './scheduled-retraining.ts';
+import { driftCheckJob, experimentEvaluationJob, queuedJob } from '@threadline/db/jobs';
+import { liveDeployments } from '@threadline/db/models/deployments';
+import { runningExperiments } from '@threadline/db/models/experiments';
+import { startScheduledRetraining } from '@threadline/db/models/scheduled-retraining';
+import { rawSqlOf } from '@threadline/db/sql';
 
 export async function runDriftSweep(pool: pg.Pool, models: Queue, everyMs: number, now = Date.now()): Promise<number> {
-  const [deployments, experiments] = await Promise.all([
-    pool.query<{ id: string; organization_id: string }>("SELECT id, organization_id FROM deployments WHERE status IN ('ACTIVE', 'FALLBACK')"),
-    pool.query<{ id: string; organization_id: string }>("SELECT id, organization_id FROM experiments WHERE status = 'RUNNING'"),
-  ]);
+  const db = rawSqlOf(pool);
+  const [deployments, experiments] = await Promise.all([liveDeployments(db), runningExperiments(db)]);
   const period = Math.floor(now / everyMs);
   await models.addBulk([
-    ...deployments.rows.map((d) => ({
-      name: driftCheckJob.name, data: { organizationId: d.organization_id, deploymentId: d.id }, opts: { ...driftCheckJob.options, jobId: `drift-${d.id}-${period}` },
-    })),
-    ...experiments.rows.map((x) => ({
-      name: experimentEvaluationJob.name, data: { organizationId: x.organization_id, experimentId: x.id }, opts: { ...experimentEvaluationJob.options, jobId: `experiment-${x.id}-${period}` },
-    })),
+    ...deployments.map((d) => queuedJob(driftCheckJob, { organizationId: d.organizationId, deploymentId: d.id }, `drift-${d.id}-${period}`)),
+    ...experiments.map((x) => queuedJob(experimentEvaluationJob, { organizationId: x.organizationId, experimentId: x.id }, `experiment-${x.id}-${period}`)),
   ]);
   const retraining = await startScheduledRetraining(pool, now);
-  return deployments.rows.length + experiments.rows.length + retraining.length;
+  return deployments.length + experiments.length + retraining.length;
 }

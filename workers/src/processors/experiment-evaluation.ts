@@ -9,16 +9,17 @@
 // allows automatic promotion, with the result as evidence in the audit trail; otherwise an
 // approver decides (requestModelPromotion carries the result).
 import type pg from 'pg';
-import { rawSqlOf } from '@threadline/db/audit/audit-log';
 import type { JsonValue } from '@threadline/db/audit/audit-hash';
-import { DEPLOYMENT_ASSETS_SQL } from '@threadline/db/models/deployment-scope';
-import { CHAMPION_ALIAS, type ExperimentMetric } from '@threadline/db/models/experiments';
+import { assetsScoredBy } from '@threadline/db/models/deployment-scope';
+import { CHAMPION_ALIAS, experimentToEvaluate, recordExperimentResult, type ExperimentMetric } from '@threadline/db/models/experiments';
 import { featureSpecSchema } from '@threadline/db/models/feature-spec';
 import { modelPolicySchema } from '@threadline/db/models/model-policy';
+import { predictionsBetween, type ScoredWindow } from '@threadline/db/models/predictions';
 import { moveAlias } from '@threadline/db/models/registry';
 import { horizonMsOf } from '@threadline/db/models/training-params';
-import { inTransaction } from '../db-transaction.ts';
-import { incidentsByAsset, loadIncidents, windowLabel, type Incident } from '../ml/dataset.ts';
+import { inTransaction, rawSqlOf } from '@threadline/db/sql';
+import { loadIncidents, type Incident } from '@threadline/db/telemetry/incident-spans';
+import { incidentsByAsset, windowLabel } from '../ml/dataset.ts';
 import { pairedTest, sampleOf, welchTest, type TTestResult } from '../ml/t-tests.ts';
 
 export const ALPHA = 0.05;
@@ -59,8 +60,6 @@ export interface ExperimentEvaluation {
   promoted: boolean;
 }
 
-interface Scored { assetId: string; t: number; score: number }
-
 const LOSS: Record<ExperimentMetric, (score: number, label: number) => number> = {
   brier: (s, y) => (s - y) ** 2,
   log_loss: (s, y) => {
@@ -70,35 +69,22 @@ const LOSS: Record<ExperimentMetric, (score: number, label: number) => number> =
 };
 
 export async function runExperimentEvaluation(pool: pg.Pool, payload: { organizationId: string; experimentId: string }, now = Date.now()): Promise<ExperimentEvaluation | null> {
-  const { rows: [x] } = await pool.query<{
-    kind: 'AB_TEST' | 'SHADOW'; metric: ExperimentMetric; model_id: string; challenger_version_id: string; champion_deployment_id: string; challenger_deployment_id: string;
-    started: number; policy: unknown; feature_spec: unknown; params: unknown;
-  }>(
-    `SELECT x.kind, x.metric, x.model_id, x.challenger_version_id, x.champion_deployment_id, x.challenger_deployment_id,
-            extract(epoch FROM x.started_at) * 1000 AS started, m.policy, v.feature_spec, r.params
-       FROM experiments x JOIN models m ON m.organization_id = x.organization_id AND m.id = x.model_id
-       JOIN model_versions v ON v.organization_id = x.organization_id AND v.id = x.champion_version_id
-       LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id
-      WHERE x.organization_id = $1 AND x.id = $2 AND x.status = 'RUNNING'`, [payload.organizationId, payload.experimentId]);
-  const spec = featureSpecSchema.safeParse(x?.feature_spec);
+  const x = await experimentToEvaluate(rawSqlOf(pool), payload.organizationId, payload.experimentId);
+  const spec = featureSpecSchema.safeParse(x?.featureSpec);
   if (!x || !spec.success || !(x.metric in LOSS)) return null;
   const policy = modelPolicySchema.parse(x.policy ?? {});
   const horizonMs = horizonMsOf(x.params);
   const windowMs = spec.data.windowSeconds * 1000;
   const upTo = now - horizonMs;
-  const started = Number(x.started);
+  const started = x.started;
 
-  const arm = (deploymentId: string) => pool.query<Scored>(
-    `SELECT asset_id AS "assetId", extract(epoch FROM ts) * 1000 AS t, score FROM predictions
-      WHERE organization_id = $1 AND deployment_id = $2 AND ts >= $3 AND ts <= $4`, [payload.organizationId, deploymentId, new Date(started), new Date(upTo)]);
-  const [championRows, challengerRows, arms] = await Promise.all([
-    arm(x.champion_deployment_id), arm(x.challenger_deployment_id),
-    pool.query<{ asset_id: string }>(`SELECT asset_id FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2`, [payload.organizationId, x.challenger_deployment_id]),
+  const arm = (deploymentId: string) => predictionsBetween(pool, payload.organizationId, deploymentId, { from: started, to: upTo, fromInclusive: true });
+  const [championRows, challenger, challengerScope] = await Promise.all([
+    arm(x.championDeploymentId), arm(x.challengerDeploymentId), assetsScoredBy(rawSqlOf(pool), payload.organizationId, x.challengerDeploymentId),
   ]);
   // An A/B test's champion arm is what the champion scored outside the challenger's assets.
-  const challengerAssets = new Set(arms.rows.map((r) => r.asset_id));
-  const champion = championRows.rows.filter((r) => x.kind === 'SHADOW' || !challengerAssets.has(r.assetId));
-  const challenger = challengerRows.rows;
+  const challengerAssets = new Set(challengerScope);
+  const champion = championRows.filter((r) => x.kind === 'SHADOW' || !challengerAssets.has(r.assetId));
   const assetIds = [...new Set([...champion, ...challenger].map((r) => r.assetId))];
   const incidents = await loadIncidents(pool, payload.organizationId, assetIds, started - windowMs, now);
   const loss = lossesOf(incidents, windowMs, horizonMs, LOSS[x.metric]);
@@ -111,11 +97,10 @@ export async function runExperimentEvaluation(pool: pg.Pool, payload: { organiza
     ...result, windowsUpTo: new Date(upTo).toISOString(), evaluatedAt: new Date(now).toISOString(),
   };
   const promote = policy.autoPromote && full.verdict === 'CHALLENGER_BETTER' && (full.relativeImprovement ?? 0) >= policy.promoteMargin;
-  return inTransaction(pool, async (client) => {
-    const { rowCount } = await client.query("UPDATE experiments SET result = $3, evaluated_at = $4 WHERE organization_id = $1 AND id = $2 AND status = 'RUNNING'",
-      [payload.organizationId, payload.experimentId, JSON.stringify(full), new Date(now)]);
-    if (!rowCount || !promote) return { result: full, promoted: false };
-    await moveAlias(rawSqlOf(client), payload.organizationId, x.model_id, CHAMPION_ALIAS, x.challenger_version_id, { kind: 'SYSTEM', id: null, label: 'worker:experiment' }, {
+  return inTransaction(pool, async (db) => {
+    const recorded = await recordExperimentResult(db, payload.organizationId, payload.experimentId, full as unknown as JsonValue, new Date(now));
+    if (!recorded || !promote) return { result: full, promoted: false };
+    await moveAlias(db, payload.organizationId, x.modelId, CHAMPION_ALIAS, x.challengerVersionId, { kind: 'SYSTEM', id: null, label: 'worker:experiment' }, {
       experimentId: payload.experimentId, automatic: true, promoteMargin: policy.promoteMargin, result: full as unknown as JsonValue,
     });
     return { result: full, promoted: true };
@@ -125,10 +110,10 @@ export async function runExperimentEvaluation(pool: pg.Pool, payload: { organiza
 /** Per (asset, hour): the window losses of scored windows that have a label. */
 function lossesOf(incidents: readonly Incident[], windowMs: number, horizonMs: number, loss: (score: number, label: number) => number) {
   const byAsset = incidentsByAsset(incidents);
-  return (rows: readonly Scored[]): Map<string, Map<number, number>> => {
+  return (rows: readonly ScoredWindow[]): Map<string, Map<number, number>> => {
     const units = new Map<string, Map<number, number>>();
     for (const r of rows) {
-      const t = Number(r.t);
+      const t = r.t;
       const label = windowLabel(byAsset.get(r.assetId) ?? [], t, windowMs, horizonMs);
       if (label === null) continue;
       const key = `${r.assetId}|${Math.floor(t / UNIT_MS)}`;

@@ -8,7 +8,7 @@
 // fifth of the spindles, and adds a KPI for the detector's value computed from its confusion matrix.
 // A no-op when the model exists.
 import pino from 'pino';
-import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { rawSqlOf } from '@threadline/db/sql';
 import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { createDeployment } from '@threadline/db/models/deployments';
@@ -17,15 +17,15 @@ import { moveAlias, publishSigningKey } from '@threadline/db/models/registry';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
-import { adapterOrganization } from '../adapters/organization.ts';
+import { adapterOrganization } from '@threadline/db/plant/organizations';
+import { addDetectorValueKpi, createDemoModel, demoModelContext, demoModelExists, demoTrainingRun } from '@threadline/db/seed/demo-model-records';
+import { inTransaction } from '@threadline/db/sql';
 import { readWorkersConfig } from '../config.ts';
-import { inTransaction } from '../db-transaction.ts';
 import { runModelTraining } from '../processors/model-training.ts';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
 
-const DEMO_MODEL = 'Spindle failure risk';
 const SIMULATOR_SEED = Number(process.env.SIMULATOR_SEED ?? 20261123);
 
 const config = readWorkersConfig();
@@ -34,8 +34,7 @@ const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_
 const system = { kind: 'SYSTEM' as const, id: null, label: 'demo:models' };
 try {
   const org = await adapterOrganization(pool, config.PLANT_ORGANIZATION);
-  const existing = await pool.query('SELECT 1 FROM models WHERE organization_id = $1 AND name = $2', [org, DEMO_MODEL]);
-  if (existing.rows.length > 0) {
+  if (await demoModelExists(pool, org)) {
     log.info('the demo model is already there');
   } else {
     const key = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
@@ -50,45 +49,25 @@ try {
     const now = Date.now();
     const played = await backfillScenario({ ...history, signals: spindles.filter((s) => s.assetCode.startsWith('LEJ-L1-')), from, to: now });
     await backfillScenario({ ...history, signals: spindles.filter((s) => !s.assetCode.startsWith('LEJ-L1-')), from: now - 15 * 60_000, to: now });
-    const { rows: [ids] } = await pool.query<{ type: string; use_case: string; owner: string; cloud: string; edge: string }>(
-      `SELECT (SELECT id FROM asset_types WHERE organization_id = $1 AND name = 'CNC machining centre') AS type,
-              (SELECT id FROM use_cases WHERE organization_id = $1 AND name LIKE 'Predictive maintenance%') AS use_case,
-              (SELECT id FROM users WHERE organization_id = $1 AND role = 'DATA_SCIENTIST' LIMIT 1) AS owner,
-              (SELECT id FROM edge_targets WHERE organization_id = $1 AND name = 'cloud-inference') AS cloud,
-              (SELECT id FROM edge_targets WHERE organization_id = $1 AND name = 'lej-edge-01') AS edge`, [org]);
-    const modelId = (await pool.query<{ id: string }>(
-      `INSERT INTO models (organization_id, name, task, asset_type_id, use_case_id, owner_id, risk_class, description)
-       VALUES ($1, $2, 'FAILURE_RISK', $3, $4, $5, 'LIMITED', 'Probability that a spindle fails within 2 hours, from 10-minute windows of vibration, temperature, load and power.') RETURNING id`,
-      [org, DEMO_MODEL, ids!.type, ids!.use_case, ids!.owner])).rows[0]!.id;
+    const ids = await demoModelContext(pool, org);
+    const modelId = await createDemoModel(pool, org, ids);
     const train = async (family: string, baseVersionId: string | null) => {
-      const runId = (await pool.query<{ id: string }>(
-        `INSERT INTO training_runs (organization_id, model_id, base_version_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id)
-         VALUES ($1, $2, $3, 'MANUAL', $4, $5, $6, $7) RETURNING id`, [org, modelId, baseVersionId, new Date(from), new Date(to), { family }, ids!.owner])).rows[0]!.id;
+      const runId = await demoTrainingRun(pool, org, modelId, { baseVersionId, from: new Date(from), to: new Date(to), family, requestedById: ids.ownerId });
       return runModelTraining({ pool, signingKey: key, trustedKeys: trustedKeySet(key, config.MODEL_TRUSTED_KEYS) }, { organizationId: org, trainingRunId: runId }, true);
     };
     const trained = await train('LOGISTIC', null);
-    const cloud = await inTransaction(pool, async (client) => {
-      const db = rawSqlOf(client);
+    const cloud = await inTransaction(pool, async (db) => {
       await moveAlias(db, org, modelId, CHAMPION_ALIAS, trained.versionId!, system);
-      await createDeployment(db, { organizationId: org, modelId, versionId: null, alias: CHAMPION_ALIAS, edgeTargetId: ids!.edge, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
-      return createDeployment(db, { organizationId: org, modelId, versionId: null, alias: CHAMPION_ALIAS, edgeTargetId: ids!.cloud, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
+      await createDeployment(db, { organizationId: org, modelId, versionId: null, alias: CHAMPION_ALIAS, edgeTargetId: ids.edgeTargetId, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
+      return createDeployment(db, { organizationId: org, modelId, versionId: null, alias: CHAMPION_ALIAS, edgeTargetId: ids.cloudTargetId, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
     });
     // A candidate (the MLP, judged against the champion on its holdout) as an A/B challenger on a
     // fifth of the spindles: the experiment the models page shows and an approver decides.
     const candidate = await train('MLP', trained.versionId);
-    await inTransaction(pool, (client) => startExperiment(rawSqlOf(client), {
+    await inTransaction(pool, (db) => startExperiment(db, {
       organizationId: org, championDeploymentId: cloud.id, challengerVersionId: candidate.versionId!, kind: 'AB_TEST', trafficShare: 0.2, metric: 'brier',
     }, system));
-    // The detector's business value, computed daily from its confusion matrix against incidents on
-    // LEJ-L1's spindles: a foreseen failure saves a crash repair, a false alarm costs an inspection.
-    await pool.query(
-      `INSERT INTO kpis (organization_id, use_case_id, name, kind, unit, direction, baseline, target, value_per_unit, description, computation)
-       VALUES ($1, $2, 'Spindle detector value', 'DETECTOR_VALUE', 'EUR/month', 'HIGHER_IS_BETTER', 0, 40000, 1,
-               'Value of the failure-risk model per month: foreseen failures × 6,500 € saved − false alarms × 250 € − missed failures × 4,000 €.', $3)`,
-      [org, ids!.use_case, {
-        kind: 'DETECTOR_VALUE', modelId, horizonHours: 2, valuePerTruePositive: 6_500, costPerFalsePositive: 250, costPerMissed: 4_000,
-        scope: { assetIds: [], lineIds: [(await pool.query<{ id: string }>("SELECT id FROM lines WHERE organization_id = $1 AND code = 'LEJ-L1'", [org])).rows[0]!.id], siteIds: [], assetTypeId: ids!.type },
-      }]);
+    await addDetectorValueKpi(pool, org, modelId, ids);
     log.info({ points: played.points, events: played.events, champion: trained.version, challenger: candidate.version }, 'trained, signed and deployed the demo model; its challenger runs on a fifth of the spindles');
   }
 } finally {

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { createPool } from '@threadline/db/client';
 import { parseEnv, readDbConfig } from '@threadline/db/config';
-import { adapterOrganization } from '../adapters/organization.ts';
+import { adapterOrganization } from '@threadline/db/plant/organizations';
 import { loadPlantSignals } from './plant-signals.ts';
 import { SimulatorMqttPublisher } from './mqtt-publisher.ts';
 import { SimulatorOpcUaServer } from './opcua-server.ts';

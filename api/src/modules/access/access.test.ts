@@ -1,6 +1,6 @@
 // Who may do what: sign-in, roles, API-key scopes, tenant isolation, and a walk over the schema
 // proving every operation is authorised or explicitly public.
-import { type GraphQLObjectType } from 'graphql';
+import type { GraphQLObjectType } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';

@@ -4,14 +4,13 @@
 // (session token or API key) with the read permission; only the caller's organisation is read.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildModelCard, modelCardMarkdown } from '@threadline/db/models/model-card';
-import { rawSqlOf } from '@threadline/db/audit/audit-log';
+import { rawSqlOf } from '@threadline/db/sql';
+import { exportAuditEvents, EXPORTED_COLUMNS } from '@threadline/db/audit/audit-export';
 import { isUuid } from '@threadline/db/uuid';
 import type { Services } from '../../services.ts';
 import { badInput, notFound, ThreadlineError } from '../../common/errors.ts';
 import { requirePermission, sendError, sendUnexpected } from '../../common/http-route.ts';
 
-const MAX_EVENTS = 100_000;
-const COLUMNS = ['seq', 'occurred_at', 'type', 'actor_kind', 'actor_label', 'subject_type', 'subject_id', 'payload', 'prev_hash', 'hash'] as const;
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; formulas defused. */
 export function csvField(value: unknown): string {
@@ -38,16 +37,13 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
       const q = request.query as Record<string, unknown>;
       const from = dateParam(q.from, 'from');
       const to = dateParam(q.to, 'to');
-      const { rows } = await services.db.pool.query<Record<(typeof COLUMNS)[number], unknown>>(
-        `SELECT seq::text, occurred_at, type, actor_kind::text, actor_label, subject_type, subject_id, payload, prev_hash, hash FROM audit_events
-          WHERE organization_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2) AND ($3::timestamptz IS NULL OR occurred_at < $3)
-            AND ($4::text IS NULL OR type = $4) AND ($5::text IS NULL OR subject_type = $5)
-          ORDER BY seq LIMIT ${MAX_EVENTS}`,
-        [principal.organizationId, from, to, q.type ? String(q.type) : null, q.subjectType ? String(q.subjectType) : null]);
+      const rows = await exportAuditEvents(rawSqlOf(services.db.pool), principal.organizationId, {
+        from, to, type: q.type ? String(q.type) : null, subjectType: q.subjectType ? String(q.subjectType) : null,
+      });
       const stamp = new Date().toISOString().slice(0, 10);
       reply.header('content-disposition', `attachment; filename="audit-trail-${stamp}.${format}"`);
       if (format === 'json') return reply.type('application/json').send(rows);
-      const body = [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => csvField(r[c])).join(','))].join('\r\n');
+      const body = [EXPORTED_COLUMNS.join(','), ...rows.map((r) => EXPORTED_COLUMNS.map((c) => csvField(r[c])).join(','))].join('\r\n');
       return reply.type('text/csv; charset=utf-8').send(`${body}\r\n`);
     };
     scope.get('/export/audit.csv', (request, reply) => audit(request, reply, 'csv'));

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointAuditChain } from '@threadline/db/audit/audit-log';
 import { startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
-import { AUDIT_CATALOGUE_VERSION } from './audit-catalogue.ts';
+import { AUDIT_CATALOGUE_VERSION } from '@threadline/db/audit/catalogue';
 
 const VERIFY = '{ verifyAuditChain { ok eventsChecked headSeq checkpointsChecked firstBroken { seq eventId reason detail } } }';
 

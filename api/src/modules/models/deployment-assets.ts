@@ -1,7 +1,7 @@
 // The assets a deployment scores now (deployment-scope.ts): its asset type within its target's
 // site and its use case's rolled-out wave scope, less or only its A/B arm.
 import { FieldResolver, Resolver, Root, Ctx } from 'type-graphql';
-import { DEPLOYMENT_ASSETS_SQL } from '@threadline/db/models/deployment-scope';
+import { assetsScoredBy as assetIdsScoredBy } from '@threadline/db/models/deployment-scope';
 import { tenantOf, type Context } from '../../context.ts';
 import { Asset } from '../plant/plant.types.ts';
 import { Deployment } from './models.types.ts';
@@ -9,9 +9,8 @@ import { Deployment } from './models.types.ts';
 export async function assetsScoredBy(ctx: Context, deploymentId: string | null): Promise<Asset[]> {
   if (!deploymentId) return [];
   const { principal, tenant } = tenantOf(ctx);
-  const rows = await tenant.$queryRawUnsafe<{ asset_id: string }[]>(
-    `SELECT asset_id FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2::uuid`, principal.organizationId, deploymentId);
-  return tenant.asset.findMany({ where: { id: { in: rows.map((r) => r.asset_id) } }, orderBy: { code: 'asc' } });
+  const ids = await assetIdsScoredBy(tenant, principal.organizationId, deploymentId);
+  return tenant.asset.findMany({ where: { id: { in: ids } }, orderBy: { code: 'asc' } });
 }
 
 @Resolver(() => Deployment)

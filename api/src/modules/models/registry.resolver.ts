@@ -4,13 +4,13 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { appendAuditEvent } from '@threadline/db/audit/audit-log';
 import { artifactRefusal } from '@threadline/db/models/artifact-integrity';
-import { ASSIGNMENTS_AT_SQL } from '@threadline/db/models/deployment-scope';
+import { assignmentsAt } from '@threadline/db/models/deployment-scope';
 import { createBundle, type EdgeBundle } from '@threadline/db/models/edge-bundle';
 import { featureNames, featureSpecSchema, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { expandExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
 import { createDeployment, retireDeployment } from '@threadline/db/models/deployments';
-import { moveAlias, registerVersion } from '@threadline/db/models/registry';
+import { moveAlias, registerVersion, retireVersion } from '@threadline/db/models/registry';
 import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
 import { requestTrainingRun } from '@threadline/db/models/training-runs';
 import type { JsonValue } from '@threadline/db/audit/audit-hash';
@@ -39,11 +39,8 @@ export class RegistryResolver {
   @Query(() => [ModelAssignment], { description: 'Which version each deployment covering the asset ran at that moment (from the append-only assignment history).' })
   async modelAssignmentsAt(@Arg('assetId', () => ID) assetId: string, @Arg('at', () => DateTime) at: Date, @Ctx() ctx: Context): Promise<ModelAssignment[]> {
     const { principal, tenant } = tenantOf(ctx);
-    const rows = await tenant.$queryRawUnsafe<{ deployment_id: string; model_version_id: string | null; valid_from: Date; reason: string; actor_label: string }[]>(
-      ASSIGNMENTS_AT_SQL, principal.organizationId, requireUuid(assetId, 'assetId'), at);
-    return rows.filter((r) => r.model_version_id !== null).map((r) => ({
-      deploymentId: r.deployment_id, modelVersionId: r.model_version_id, validFrom: r.valid_from, validTo: null, reason: r.reason, actorLabel: r.actor_label,
-    }));
+    const assignments = await assignmentsAt(tenant, principal.organizationId, requireUuid(assetId, 'assetId'), at);
+    return assignments.map((a) => ({ ...a, validTo: null }));
   }
 
   @Authorized('model:write')
@@ -128,21 +125,9 @@ export class RegistryResolver {
   @Authorized('model:write')
   @Mutation(() => ModelVersion, { description: 'Retires a version no alias names and no live deployment runs; it stays in the registry for lineage and audit.' })
   async retireModelVersion(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ModelVersion> {
-    const { tenant } = tenantOf(ctx);
-    const version = await tenant.modelVersion.findFirst({ where: { id: requireUuid(id) } });
-    if (!version) throw notFound('ModelVersion', id);
-    if (version.retiredAt) throw conflict('The version is already retired.');
-    const [aliases, live] = await Promise.all([
-      tenant.modelAlias.findMany({ where: { modelVersionId: version.id } }),
-      tenant.deployment.count({ where: { modelVersionId: version.id, status: { not: 'RETIRED' } } }),
-    ]);
-    if (aliases.length > 0) throw conflict(`Alias ${aliases.map((a) => a.alias).join(', ')} still names this version; move it first.`);
-    if (live > 0) throw conflict(`${live} live deployment(s) run this version; retire them first.`);
-    await domainCommand(ctx, async (db, actor, organizationId) => {
-      await db.$executeRawUnsafe('UPDATE model_versions SET retired_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, version.id);
-      await appendAuditEvent(db, { organizationId, type: 'model_version.retired', actor, subjectType: 'model_version', subjectId: version.id, payload: { v: 1, version: version.version } });
-    });
-    return (await tenant.modelVersion.findFirst({ where: { id: version.id } }))! as ModelVersion;
+    const versionId = requireUuid(id);
+    await domainCommand(ctx, (db, actor, organizationId) => retireVersion(db, organizationId, versionId, actor));
+    return (await tenantOf(ctx).tenant.modelVersion.findFirst({ where: { id: versionId } }))! as ModelVersion;
   }
 
   @Authorized('model:write')
@@ -163,7 +148,7 @@ export class RegistryResolver {
     }, version.onnx!);
     await domainCommand(ctx, (db, actor, organizationId) => appendAuditEvent(db, {
       organizationId, type: 'deployment.bundle_issued', actor, subjectType: 'deployment', subjectId: deployment.id,
-      payload: { v: 1, versionId: version.id, sha256: version.sha256, edgeTarget: deployment.edgeTarget.name },
+      payload: { versionId: version.id, sha256: version.sha256, edgeTarget: deployment.edgeTarget.name },
     }));
     return { fileName: `${deployment.edgeTarget.name}-${version.model.name.replace(/[^A-Za-z0-9]+/g, '-')}-v${version.version}.tlbundle.json`, bundle };
   }

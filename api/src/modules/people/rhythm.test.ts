@@ -4,7 +4,7 @@
 // review's scores for every dimension; key results read progress from their KPI; certifications
 // say when they expire; squads name the roles they lack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RawSql } from '@threadline/db/audit/audit-log';
+import type { RawSql } from '@threadline/db/sql';
 import { scheduleReviews } from '@threadline/db/people/review-rhythm';
 import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
 

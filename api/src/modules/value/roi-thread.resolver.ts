@@ -7,6 +7,7 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ApprovalSubject, RoiBasis } from '@threadline/db/client';
 import { improvement, roiNow, windowAverage, type RoiFigures } from '@threadline/db/value/roi';
+import { decisionEventIds } from '@threadline/db/value/roi-decisions';
 import { loadValueInputs, type UseCaseValueInputs } from '@threadline/db/value/value-inputs';
 import { tenantOf, type Context } from '../../context.ts';
 import { badInput } from '../../common/errors.ts';
@@ -100,21 +101,7 @@ export class RoiThreadResolver {
   /** Audit events in the period about the use case, its KPIs and measurements taken then, costs, waves, their gates and approvals. */
   private async decisionsAbout(ctx: Context, useCaseId: string, from: Date, to: Date) {
     const { principal, tenant } = tenantOf(ctx);
-    const rows = await tenant.$queryRawUnsafe<{ id: string }[]>(
-      `WITH subjects AS (
-         SELECT $2::uuid AS id
-         UNION ALL SELECT id FROM kpis WHERE organization_id = $1::uuid AND use_case_id = $2::uuid
-         UNION ALL SELECT m.id FROM kpi_measurements m JOIN kpis k ON k.id = m.kpi_id
-                    WHERE k.organization_id = $1::uuid AND k.use_case_id = $2::uuid AND m.created_at > $3 AND m.created_at <= $4
-         UNION ALL SELECT id FROM cost_items WHERE organization_id = $1::uuid AND use_case_id = $2::uuid
-         UNION ALL SELECT id FROM scaling_waves WHERE organization_id = $1::uuid AND use_case_id = $2::uuid
-         UNION ALL SELECT g.id FROM wave_gates g JOIN scaling_waves w ON w.id = g.wave_id WHERE w.organization_id = $1::uuid AND w.use_case_id = $2::uuid
-         UNION ALL SELECT d.id FROM gate_decisions d JOIN scaling_waves w ON w.id = d.wave_id WHERE w.organization_id = $1::uuid AND w.use_case_id = $2::uuid
-         UNION ALL SELECT a.id FROM approvals a JOIN scaling_waves w ON w.id = a.subject_id WHERE a.organization_id = $1::uuid AND w.use_case_id = $2::uuid)
-       SELECT e.id FROM audit_events e
-        WHERE e.organization_id = $1::uuid AND e.occurred_at > $3 AND e.occurred_at <= $4 AND e.subject_id IN (SELECT id::text FROM subjects)
-        ORDER BY e.seq DESC LIMIT ${LIMIT}`,
-      principal.organizationId, useCaseId, from, to);
-    return tenant.auditEvent.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { seq: 'asc' } });
+    const ids = await decisionEventIds(tenant, principal.organizationId, useCaseId, from, to, LIMIT);
+    return tenant.auditEvent.findMany({ where: { id: { in: ids } }, orderBy: { seq: 'asc' } });
   }
 }

@@ -122,7 +122,7 @@ describe('advancing scaling waves', () => {
     expect((await api.gql(WAVE, { id: pilotId }, approver)).data!.scalingWave).toMatchObject({ status: 'GATE_REVIEW', gates: [{ passing: false, lastValue: 96.3 }] });
 
     const own = await api.gql(DECIDE, { i: { approvalId, approve: true } }, approver);
-    expect(own.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect(own.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const refused = await api.gql(DECIDE, { i: { approvalId, approve: true, comment: 'Approved anyway' } }, admin);
     expect(refused.errors![0]!.extensions!.code).toBe('CONFLICT');
     expect(refused.errors![0]!.message).toBe('The wave cannot advance while a gate fails, even with an approval: Spindle availability: 14-day average 96.3 % is below the threshold 97.');

@@ -8,7 +8,7 @@ import { Asset, Line, Site } from '../plant/plant.types.ts';
 import { Kpi, UseCase } from '../value/value.types.ts';
 import { Approval, GateDecision, ScalingWave, WaveGate, WaveScopeItem } from './waves.types.ts';
 import * as I from './waves.inputs.ts';
-import type { RawSql } from '@threadline/db/audit/audit-log';
+import type { RawSql } from '@threadline/db/sql';
 import { announceDeployments } from '@threadline/db/models/deployments';
 import { tenantOf } from '../../context.ts';
 import { prepareWave } from './waves.service.ts';

@@ -1,21 +1,29 @@
 // The one job catalogue: each job's name, queue, version, payload schema and default options.
-// This is the contract the API enqueues against. A job name is never renamed while jobs may
-// still be queued; a changed payload gets a new version.
-import type { JobsOptions } from 'bullmq';
+// Every outbox write (outbox.ts) and every queue add names a definition from here, so a job name
+// cannot be misspelt and a payload that does not fit its schema is refused before it is written.
+// A job name is never renamed while jobs may still be queued; a changed payload gets a new version.
 import { z } from 'zod';
 
 export const QUEUE_NAMES = ['maintenance', 'inference', 'models'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** The BullMQ job options the catalogue sets (a subset of BullMQ's JobsOptions, which it fits). */
+export interface JobOptions {
+  attempts: number;
+  backoff: { type: 'exponential' | 'fixed'; delay: number };
+  removeOnComplete: { count: number };
+  removeOnFail: { count: number };
+}
 
 export interface JobDefinition<P> {
   name: string;
   queue: QueueName;
   version: number;
   payload: z.ZodType<P>;
-  options: JobsOptions;
+  options: JobOptions;
 }
 
-const RETRIED: JobsOptions = {
+const RETRIED: JobOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2_000 },
   removeOnComplete: { count: 1_000 },
@@ -140,3 +148,8 @@ export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   telemetryRollupJob as JobDefinition<unknown>,
   valueRecomputeJob as JobDefinition<unknown>,
 ];
+
+/** A job of the catalogue as BullMQ's add/addBulk take it: its name, a payload of its type, its options and the job id. */
+export function queuedJob<P>(job: JobDefinition<P>, data: P, jobId: string): { name: string; data: P; opts: JobOptions & { jobId: string } } {
+  return { name: job.name, data, opts: { ...job.options, jobId } };
+}

@@ -1,12 +1,12 @@
 // Acknowledging an insight from the portal or an integration: by a person with operations:write,
 // once, audited; the time counts towards MTTA.
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { acknowledgeInsight } from '@threadline/db/models/insight-acknowledgement';
+import { acknowledgeInsight } from '@threadline/db/insights/acknowledgement';
 import { personOf } from '../../auth/principal.ts';
 import { tenantOf, type Context } from '../../context.ts';
 import { domainCommand } from '../../common/domain-command.ts';
 import { requireUuid } from '../../common/errors.ts';
-import { Insight } from './models.types.ts';
+import { Insight } from '../models/models.types.ts';
 
 @Resolver()
 export class InsightAcknowledgementResolver {

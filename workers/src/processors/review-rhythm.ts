@@ -3,15 +3,14 @@
 // waves' gates, first values, ROI snapshots; prisma/src/value/recompute.ts) and review-schedule
 // (the review rhythm; prisma/src/people/review-rhythm.ts).
 import type pg from 'pg';
-import { rawSqlOf, type RawSql } from '@threadline/db/audit/audit-log';
+import { organizationIds } from '@threadline/db/plant/organizations';
 import { scheduleReviews } from '@threadline/db/people/review-rhythm';
+import { inTransaction, type RawSql } from '@threadline/db/sql';
 import { recomputeValue, type RecomputeResult } from '@threadline/db/value/recompute';
-import { inTransaction } from '../db-transaction.ts';
 
 async function perOrganization<T>(pool: pg.Pool, organizationId: string | undefined, work: (db: RawSql, organizationId: string) => Promise<T>): Promise<Record<string, T>> {
-  const { rows } = await pool.query<{ id: string }>('SELECT id FROM organizations WHERE $1::uuid IS NULL OR id = $1::uuid ORDER BY id', [organizationId ?? null]);
   const results: Record<string, T> = {};
-  for (const org of rows) results[org.id] = await inTransaction(pool, (client) => work(rawSqlOf(client), org.id));
+  for (const id of await organizationIds(pool, organizationId)) results[id] = await inTransaction(pool, (db) => work(db, id));
   return results;
 }
 

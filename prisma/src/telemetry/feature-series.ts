@@ -1,13 +1,31 @@
 // Loads assets' telemetry for feature windows in one query: per asset a time range, the signals
-// named by the feature spec, good and out-of-range points (bad-quality points are left out).
+// named by the feature spec, good and out-of-range points (bad-quality points are left out). The
+// series are what the workers' feature code (workers/src/ml/features.ts) computes windows from.
 import type pg from 'pg';
-import type { AssetSeries, SeriesPoints } from './features.ts';
+
+/** One signal's points in time order: epoch ms, values, and when each was received (epoch ms). */
+export interface SeriesPoints {
+  t: number[];
+  v: number[];
+  r?: number[];
+}
+
+/** An asset's points by signal name. */
+export type AssetSeries = Map<string, SeriesPoints>;
+
+/** A series loader bound to one organisation, as the pure model code takes it. */
+export type SeriesLoader = (ranges: readonly SeriesRange[], signalNames: readonly string[]) => Promise<Map<string, AssetSeries>>;
 
 export interface SeriesRange {
   assetId: string;
   /** Exclusive start and inclusive end, epoch ms. */
   after: number;
   upTo: number;
+}
+
+/** Binds loadSeries to one organisation. */
+export function seriesLoaderOf(pool: pg.Pool, organizationId: string): SeriesLoader {
+  return (ranges, signalNames) => loadSeries(pool, organizationId, ranges, signalNames);
 }
 
 export async function loadSeries(pool: pg.Pool | pg.PoolClient, organizationId: string, ranges: readonly SeriesRange[], signalNames: readonly string[]): Promise<Map<string, AssetSeries>> {

@@ -1,6 +1,7 @@
 // Acknowledging an insight: a person says they have seen it and are on it. Once per insight; the
 // time counts towards MTTA (acknowledgedAt − raisedAt) and the act is in the audit trail.
-import { appendAuditEvent, type AuditActor, type RawSql } from '../audit/audit-log.ts';
+import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
+import type { RawSql } from '../sql.ts';
 import { Refusal } from '../refusal.ts';
 
 export async function acknowledgeInsight(db: RawSql, organizationId: string, insightId: string, userId: string, actor: AuditActor, now: Date = new Date()): Promise<void> {
@@ -13,6 +14,6 @@ export async function acknowledgeInsight(db: RawSql, organizationId: string, ins
     organizationId, insightId, now, userId);
   await appendAuditEvent(db, {
     organizationId, type: 'insight.updated', actor, subjectType: 'insight', subjectId: insightId,
-    payload: { v: 1, acknowledgedAt: now.toISOString(), acknowledgedById: userId },
+    payload: { acknowledgedAt: now.toISOString(), acknowledgedById: userId },
   });
 }

@@ -1,8 +1,8 @@
 // Writes the insights a batch of scored windows raises and closes (insight-rules.ts), inside the
 // caller's transaction. At most one insight per asset and source is open (a partial unique index),
 // so a repeated job raises nothing twice. Each raised insight is an audit event by the system.
-import type pg from 'pg';
-import { appendAuditEvent, rawSqlOf } from '@threadline/db/audit/audit-log';
+import { appendAuditEvent } from '../audit/audit-log.ts';
+import { rows, type RawSql } from '../sql.ts';
 import { insightTransitions, severityOf, type ScoredWindow } from './insight-rules.ts';
 
 export interface InsightSource {
@@ -23,21 +23,23 @@ export interface InsightCandidate extends ScoredWindow {
   describe: () => { explanation: unknown[]; title: string };
 }
 
-export async function storeInsights(client: pg.PoolClient, organizationId: string, source: InsightSource, threshold: number, windows: readonly InsightCandidate[]): Promise<number> {
+export async function raiseInsights(db: RawSql, organizationId: string, source: InsightSource, threshold: number, windows: readonly InsightCandidate[]): Promise<number> {
   if (windows.length === 0) return 0;
   const assets = [...new Set(windows.map((w) => w.assetId))];
-  const { rows: open } = await client.query<{ asset_id: string; since: number }>(
-    `SELECT asset_id, extract(epoch FROM evidence_end_at) * 1000 AS since FROM insights
+  const open = await rows<{ assetId: string; since: number }>(
+    db,
+    `SELECT asset_id AS "assetId", extract(epoch FROM evidence_end_at) * 1000 AS since FROM insights
       WHERE organization_id = $1 AND source_key = $2 AND resolved_at IS NULL AND asset_id = ANY($3::uuid[]) FOR UPDATE`,
-    [organizationId, source.key, assets],
+    organizationId, source.key, assets,
   );
-  const { raise, close } = insightTransitions(new Map(open.map((r) => [r.asset_id, Number(r.since)])), windows, threshold);
+  const { raise, close } = insightTransitions(new Map(open.map((r) => [r.assetId, Number(r.since)])), windows, threshold);
   if (close.length > 0) {
-    await client.query('UPDATE insights SET resolved_at = now() WHERE organization_id = $1 AND source_key = $2 AND resolved_at IS NULL AND asset_id = ANY($3::uuid[])', [organizationId, source.key, close]);
+    await db.$executeRawUnsafe('UPDATE insights SET resolved_at = now() WHERE organization_id = $1 AND source_key = $2 AND resolved_at IS NULL AND asset_id = ANY($3::uuid[])', organizationId, source.key, close);
   }
   if (raise.length === 0) return 0;
   const described = raise.map((x) => x.window.describe());
-  const { rows: raised } = await client.query<{ id: string; asset_id: string; severity: string; title: string }>(
+  const raised = await rows<{ id: string; assetId: string; severity: string; title: string }>(
+    db,
     `INSERT INTO insights (organization_id, asset_id, use_case_id, model_version_id, prediction_id, kind, severity, title, explanation, from_fallback,
                            source_key, evidence_start_at, evidence_end_at, evidence_received_at, resolved_at)
      SELECT $1, a, $2, $3, p, $4::insight_kind, sev::severity, title, e::jsonb, $5, $6, to_timestamp(s / 1000.0), to_timestamp(t / 1000.0), to_timestamp(r / 1000.0),
@@ -45,21 +47,18 @@ export async function storeInsights(client: pg.PoolClient, organizationId: strin
        FROM unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::float8[], $13::float8[], $14::float8[], $15::bool[])
             AS u(a, p, sev, title, e, s, t, r, closed)
      ON CONFLICT (organization_id, asset_id, source_key) WHERE resolved_at IS NULL AND source_key <> '' DO NOTHING
-     RETURNING id, asset_id, severity, title`,
-    [
-      organizationId, source.useCaseId, source.modelVersionId, source.kind, source.fromFallback, source.key,
+     RETURNING id, asset_id AS "assetId", severity, title`,
+    organizationId, source.useCaseId, source.modelVersionId, source.kind, source.fromFallback, source.key,
       raise.map((x) => x.window.assetId), raise.map((x) => x.window.predictionId), raise.map((x) => severityOf(x.window.score, threshold)),
       described.map((d) => d.title), described.map((d) => JSON.stringify(d.explanation)),
       raise.map((x) => x.window.windowEnd - x.window.windowMs), raise.map((x) => x.window.windowEnd), raise.map((x) => x.window.earliestReceived),
-      raise.map((x) => x.closedAt !== null),
-    ],
+    raise.map((x) => x.closedAt !== null),
   );
-  const audit = rawSqlOf(client);
   for (const insight of raised) {
-    await appendAuditEvent(audit, {
+    await appendAuditEvent(db, {
       organizationId, type: 'insight.created', actor: { kind: 'SYSTEM', id: null, label: source.fromFallback ? 'worker:fallback-rules' : 'worker:inference' },
       subjectType: 'insight', subjectId: insight.id,
-      payload: { v: 1, assetId: insight.asset_id, source: source.key, severity: insight.severity, title: insight.title, modelVersionId: source.modelVersionId },
+      payload: { assetId: insight.assetId, source: source.key, severity: insight.severity, title: insight.title, modelVersionId: source.modelVersionId },
     });
   }
   return raised.length;
