@@ -9,15 +9,19 @@ import tseslint from 'typescript-eslint';
 /** Imports of another package of ours, by workspace name or by a path into its folder. */
 const packageOf = (name, folder) => [
   { group: [`@threadline/${name}`, `@threadline/${name}/*`], message: `${name} is not imported from here (docs/architecture.md: the arrows).` },
-  { group: [`**/${folder}/src/**`, `**/${folder}/app/**`, `**/${folder}/lib/**`, `**/${folder}/components/**`], message: `Reach ${name} through its package exports or not at all (docs/architecture.md).` },
+  {
+    group: [`**/${folder}/src/**`, `**/${folder}/app/**`, `**/${folder}/lib/**`, `**/${folder}/components/**`],
+    message: `Reach ${name} through its package exports or not at all (docs/architecture.md).`,
+  },
 ];
 const forbid = (files, ...patterns) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns: patterns.flat() }] } });
 const DATABASE_DRIVERS = [
-  { group: ['pg', '@prisma/*', '@threadline/db/sql', '@threadline/db/client', '@threadline/db/tenant'], message: 'workers/src/ml is pure: data comes in through the domain (@threadline/db), never from the database.' },
+  {
+    group: ['pg', '@prisma/*', '@threadline/db/sql', '@threadline/db/client', '@threadline/db/tenant'],
+    message: 'workers/src/ml is pure: data comes in through the domain (@threadline/db), never from the database.',
+  },
 ];
-const ONNX_AND_QUEUE_WORKERS = [
-  { group: ['onnxruntime-node', 'onnxruntime-*'], message: 'The API never loads onnxruntime: scoring runs in the workers.' },
-];
+const ONNX_AND_QUEUE_WORKERS = [{ group: ['onnxruntime-node', 'onnxruntime-*'], message: 'The API never loads onnxruntime: scoring runs in the workers.' }];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/.next/**', '**/generated/**', '**/dist/**', '.threadline/**', 'web/next-env.d.ts'] },

@@ -20,7 +20,11 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const INGEST_BATCH = Number(process.env.BENCH_INGEST_BATCH ?? 500);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-interface Statement { text: string; values?: unknown[]; rowMode?: string }
+interface Statement {
+  text: string;
+  values?: unknown[];
+  rowMode?: string;
+}
 
 /** Records every statement the pg driver sends while `work` runs (queries given as text or as config). */
 async function recordSql(work: () => Promise<unknown>): Promise<Statement[]> {
@@ -29,7 +33,8 @@ async function recordSql(work: () => Promise<unknown>): Promise<Statement[]> {
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const [first, second] = args as [string | Statement, unknown[] | undefined];
     if (typeof first === 'string') recorded.push({ text: first, ...(Array.isArray(second) ? { values: second } : {}) });
-    else if (first && typeof first === 'object' && typeof first.text === 'string') recorded.push({ text: first.text, ...(first.values ? { values: first.values } : {}), ...(first.rowMode ? { rowMode: first.rowMode } : {}) });
+    else if (first && typeof first === 'object' && typeof first.text === 'string')
+      recorded.push({ text: first.text, ...(first.values ? { values: first.values } : {}), ...(first.rowMode ? { rowMode: first.rowMode } : {}) });
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   try {
@@ -44,16 +49,31 @@ async function load(url: string, body: string, headers: Record<string, string>):
   return autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, connections: CONNECTIONS, duration: SECONDS });
 }
 
-const line = (label: string, r: Result) => `${label.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}`;
+const line = (label: string, r: Result) =>
+  `${label.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}`;
 
 const database = await createSeededDatabase();
 try {
-  const services = await createServices(readApiConfig({ ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent', NODE_ENV: 'test', API_KEY_RATE_PER_SECOND: '1000000', API_KEY_BURST: '1000000' }), pino({ level: 'silent' }));
+  const services = await createServices(
+    readApiConfig({
+      ...process.env,
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      API_KEY_RATE_PER_SECOND: '1000000',
+      API_KEY_BURST: '1000000',
+    }),
+    pino({ level: 'silent' }),
+  );
   const app = await buildServer(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const gql = async (query: string, token?: string) => {
-    const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) });
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query }),
+    });
     const json = (await res.json()) as { data?: Record<string, { token?: string }>; errors?: { message: string }[] };
     if (json.errors) throw new Error(json.errors[0]!.message);
     return json.data!;
@@ -65,8 +85,17 @@ try {
   const overviewBody = JSON.stringify({ query: OVERVIEW_QUERY });
   const signals = (await services.db.pool.query<{ id: string }>("SELECT id FROM signals WHERE data_type = 'NUMBER' ORDER BY id LIMIT 50")).rows;
   const start = Date.now() - 3_600_000;
-  const ingestBody = JSON.stringify({ points: Array.from({ length: INGEST_BATCH }, (_, i) => ({ signalId: signals[i % signals.length]!.id, time: new Date(start + Math.floor(i / signals.length) * 1000).toISOString(), value: i % 97 })) });
-  const post = (path: string, body: string, headers: Record<string, string>) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(async (r) => { if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`); });
+  const ingestBody = JSON.stringify({
+    points: Array.from({ length: INGEST_BATCH }, (_, i) => ({
+      signalId: signals[i % signals.length]!.id,
+      time: new Date(start + Math.floor(i / signals.length) * 1000).toISOString(),
+      value: i % 97,
+    })),
+  });
+  const post = (path: string, body: string, headers: Record<string, string>) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(async (r) => {
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    });
   // Warm once (first ingest stores the batch; every later one is the idempotent re-send the load sends).
   await post('/graphql', overviewBody, { authorization: `Bearer ${session}` });
   await post('/ingest/telemetry', ingestBody, { authorization: `Bearer ${key}` });
@@ -90,7 +119,9 @@ try {
   await minimal.listen({ host: '127.0.0.1', port: 0 });
   const minimalBase = `http://127.0.0.1:${(minimal.server.address() as { port: number }).port}`;
 
-  out(`${CONNECTIONS} connections, ${SECONDS} s each, loopback; overview = the portal's first request (${overviewSql.length} SQL statements), ingest = ${INGEST_BATCH} points re-sent (${ingestSql.length} statements)`);
+  out(
+    `${CONNECTIONS} connections, ${SECONDS} s each, loopback; overview = the portal's first request (${overviewSql.length} SQL statements), ingest = ${INGEST_BATCH} points re-sent (${ingestSql.length} statements)`,
+  );
   const apiOverview = await load(`${base}/graphql`, overviewBody, { authorization: `Bearer ${session}` });
   const minOverview = await load(`${minimalBase}/overview`, '{}', {});
   out(line('overview: minimal handler', minOverview) + '   (baseline)');
@@ -98,7 +129,9 @@ try {
   const apiIngest = await load(`${base}/ingest/telemetry`, ingestBody, { authorization: `Bearer ${key}` });
   const minIngest = await load(`${minimalBase}/ingest`, '{}', {});
   out(line('ingest: minimal handler', minIngest) + '   (baseline)');
-  out(`${line('ingest: HTTP bulk endpoint', apiIngest)}   ${(apiIngest.requests.average / minIngest.requests.average).toFixed(2)} × baseline req/s, ${(apiIngest.requests.average * INGEST_BATCH).toFixed(0)} points/s`);
+  out(
+    `${line('ingest: HTTP bulk endpoint', apiIngest)}   ${(apiIngest.requests.average / minIngest.requests.average).toFixed(2)} × baseline req/s, ${(apiIngest.requests.average * INGEST_BATCH).toFixed(0)} points/s`,
+  );
   await minimal.close();
   await pool.end();
   await app.close();

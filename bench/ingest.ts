@@ -30,11 +30,19 @@ const PROBES = 200;
 const MQTT_URL = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-interface Signal { id: string; address: string; protocol: string }
+interface Signal {
+  id: string;
+  address: string;
+  protocol: string;
+}
 
 /** N rows spread over the signals, one per second per signal, from `start`. */
 function rows(signals: Signal[], n: number, start: number): { signal: Signal; time: number; value: number }[] {
-  return Array.from({ length: n }, (_, i) => ({ signal: signals[i % signals.length]!, time: start + Math.floor(i / signals.length) * 1000, value: (i % 997) / 10 }));
+  return Array.from({ length: n }, (_, i) => ({
+    signal: signals[i % signals.length]!,
+    time: start + Math.floor(i / signals.length) * 1000,
+    value: (i % 997) / 10,
+  }));
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -56,14 +64,16 @@ async function copyRows(pool: pg.Pool, data: ReturnType<typeof rows>): Promise<v
 
 async function inBatches<T>(items: T[], size: number, concurrency: number, send: (batch: T[]) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (;;) {
-      const start = next;
-      next += size;
-      if (start >= items.length) return;
-      await send(items.slice(start, start + size));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const start = next;
+        next += size;
+        if (start >= items.length) return;
+        await send(items.slice(start, start + size));
+      }
+    }),
+  );
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -73,13 +83,20 @@ function percentile(sorted: number[], p: number): number {
 const database = await createSeededDatabase();
 const databaseUrl = database.url;
 
-const services = await createServices(readApiConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' }), pino({ level: 'silent' }));
+const services = await createServices(
+  readApiConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
+  pino({ level: 'silent' }),
+);
 const app = await buildServer(services);
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 type Fields = Record<string, { token: string; accepted: number }>;
 const gql = async (query: string, variables: object, token?: string): Promise<Fields> => {
-  const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: Fields; errors?: unknown[] };
   if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -89,8 +106,12 @@ const apiKey = (await gql('mutation { createApiKey(input: { name: "bench", scope
 
 const pool = createPool({ url: databaseUrl, role: 'threadline_app', poolSize: 4 });
 const organizationId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id as string;
-const signals = (await pool.query<{ id: string; source_address: string; source_protocol: string }>('SELECT id, source_address, source_protocol FROM signals WHERE organization_id = $1 ORDER BY id', [organizationId]))
-  .rows.map((r) => ({ id: r.id, address: r.source_address, protocol: r.source_protocol }));
+const signals = (
+  await pool.query<{ id: string; source_address: string; source_protocol: string }>(
+    'SELECT id, source_address, source_protocol FROM signals WHERE organization_id = $1 ORDER BY id',
+    [organizationId],
+  )
+).rows.map((r) => ({ id: r.id, address: r.source_address, protocol: r.source_protocol }));
 const mqttSignals = signals.filter((s) => s.protocol === 'MQTT');
 const day = 86_400_000;
 const origin = Math.floor(Date.now() / day) * day - 10 * day;
@@ -105,39 +126,58 @@ const copyRate = POINTS / copySeconds;
 out(`raw COPY into telemetry (2 streams) ${copyRate.toFixed(0).padStart(8)} points/s  (baseline)`);
 
 const httpRows = rows(signals, POINTS, origin + day);
-const httpSeconds = await timed(() => inBatches(httpRows, HTTP_BATCH, 2, async (batch) => {
-  const res = await fetch(`${base}/ingest/telemetry`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify(batch.map((r) => ({ signalId: r.signal.id, time: new Date(r.time).toISOString(), value: r.value }))),
-  });
-  const result = (await res.json()) as { accepted: number };
-  if (result.accepted !== batch.length) throw new Error(`HTTP stored ${result.accepted} of ${batch.length}`);
-}));
+const httpSeconds = await timed(() =>
+  inBatches(httpRows, HTTP_BATCH, 2, async (batch) => {
+    const res = await fetch(`${base}/ingest/telemetry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify(batch.map((r) => ({ signalId: r.signal.id, time: new Date(r.time).toISOString(), value: r.value }))),
+    });
+    const result = (await res.json()) as { accepted: number };
+    if (result.accepted !== batch.length) throw new Error(`HTTP stored ${result.accepted} of ${batch.length}`);
+  }),
+);
 const httpRate = POINTS / httpSeconds;
 out(`HTTP bulk (JSON, idempotent)   ${httpRate.toFixed(0).padStart(8)} points/s  ${(httpRate / copyRate).toFixed(2)} × COPY (goal ≥ 0.60)`);
 
 const gqlRows = rows(signals, POINTS, origin + 2 * day);
-const gqlSeconds = await timed(() => inBatches(gqlRows, GRAPHQL_BATCH, 2, async (batch) => {
-  const data = await gql('mutation($p: [TelemetryPointInput!]!) { ingestTelemetry(points: $p) { accepted } }', {
-    p: batch.map((r) => ({ signalId: r.signal.id, time: new Date(r.time).toISOString(), value: r.value })),
-  }, apiKey);
-  if (data.ingestTelemetry!.accepted !== batch.length) throw new Error('GraphQL stored fewer points than sent');
-}));
+const gqlSeconds = await timed(() =>
+  inBatches(gqlRows, GRAPHQL_BATCH, 2, async (batch) => {
+    const data = await gql(
+      'mutation($p: [TelemetryPointInput!]!) { ingestTelemetry(points: $p) { accepted } }',
+      {
+        p: batch.map((r) => ({ signalId: r.signal.id, time: new Date(r.time).toISOString(), value: r.value })),
+      },
+      apiKey,
+    );
+    if (data.ingestTelemetry!.accepted !== batch.length) throw new Error('GraphQL stored fewer points than sent');
+  }),
+);
 const gqlRate = POINTS / gqlSeconds;
 out(`GraphQL batch                  ${gqlRate.toFixed(0).padStart(8)} points/s  ${(gqlRate / copyRate).toFixed(2)} × COPY (goal ≥ 0.30)`);
 
 // MQTT: the adapter in this process, publishing JSON arrays of readings to plain topics.
 const prefix = `tl-bench-${randomBytes(3).toString('hex')}/`;
 const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
-const adapter = new MqttAdapter({ url: MQTT_URL, organizationId, ingest, events: new EventIngest(pool), log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-bench-${randomBytes(3).toString('hex')}`, connections: Number(process.env.BENCH_MQTT_CONNECTIONS ?? 4) });
+const adapter = new MqttAdapter({
+  url: MQTT_URL,
+  organizationId,
+  ingest,
+  events: new EventIngest(pool),
+  log: pino({ level: 'silent' }),
+  topicPrefix: prefix,
+  clientId: `tl-bench-${randomBytes(3).toString('hex')}`,
+  connections: Number(process.env.BENCH_MQTT_CONNECTIONS ?? 4),
+});
 await adapter.start();
 const publisher = await mqtt.connectAsync(MQTT_URL);
 /** Runs bench/mqtt-load.mjs in a worker thread and resolves with what it reports. */
-const inThread = (data: object) => new Promise<{ sent: number; seconds?: number }>((resolve, reject) => {
-  const worker = new Worker(new URL('./mqtt-load.mjs', import.meta.url), { workerData: { url: MQTT_URL, ...data } });
-  worker.once('message', resolve);
-  worker.once('error', reject);
-});
+const inThread = (data: object) =>
+  new Promise<{ sent: number; seconds?: number }>((resolve, reject) => {
+    const worker = new Worker(new URL('./mqtt-load.mjs', import.meta.url), { workerData: { url: MQTT_URL, ...data } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
 async function stored(from: number, to: number): Promise<number> {
   return Number((await pool.query('SELECT count(*) FROM telemetry WHERE time >= $1 AND time < $2', [new Date(from), new Date(to)])).rows[0].count);
 }
@@ -147,8 +187,11 @@ const MQTT_OFFERED_RATE = Number(process.env.BENCH_MQTT_OFFERED_RATE ?? 80_000);
 const mqttFrom = origin + 3 * day;
 const mqttStart = performance.now();
 const offered = await inThread({
-  rate: MQTT_OFFERED_RATE, readingsPerMessage: MQTT_READINGS_PER_MESSAGE, topics: mqttSignals.map((s) => prefix + s.address),
-  origin: mqttFrom, durationMs: (POINTS / MQTT_OFFERED_RATE) * 1000,
+  rate: MQTT_OFFERED_RATE,
+  readingsPerMessage: MQTT_READINGS_PER_MESSAGE,
+  topics: mqttSignals.map((s) => prefix + s.address),
+  origin: mqttFrom,
+  durationMs: (POINTS / MQTT_OFFERED_RATE) * 1000,
 });
 const mqttDeadline = Date.now() + 120_000;
 let mqttStored = await stored(mqttFrom, mqttFrom + 30 * day);
@@ -157,7 +200,9 @@ while (mqttStored < offered.sent && Date.now() < mqttDeadline) {
   mqttStored = await stored(mqttFrom, mqttFrom + 30 * day);
 }
 const mqttRate = mqttStored / ((performance.now() - mqttStart) / 1000);
-out(`MQTT sustained (JSON arrays of ${MQTT_READINGS_PER_MESSAGE}, ${(offered.sent / offered.seconds!).toFixed(0)} points/s offered) ${mqttRate.toFixed(0).padStart(8)} points/s  ${(mqttRate / copyRate).toFixed(2)} × COPY (goal ≥ 50000 points/s); sent ${offered.sent}, stored ${mqttStored}, lost ${offered.sent - mqttStored}`);
+out(
+  `MQTT sustained (JSON arrays of ${MQTT_READINGS_PER_MESSAGE}, ${(offered.sent / offered.seconds!).toFixed(0)} points/s offered) ${mqttRate.toFixed(0).padStart(8)} points/s  ${(mqttRate / copyRate).toFixed(2)} × COPY (goal ≥ 50000 points/s); sent ${offered.sent}, stored ${mqttStored}, lost ${offered.sent - mqttStored}`,
+);
 
 // Arrival to queryable: a probe point on its own topic while a background load (another thread)
 // publishes at LOAD_RATE points per second.
@@ -166,8 +211,15 @@ async function probeDelays(load: boolean): Promise<number[]> {
   const probeSignal = mqttSignals[0]!;
   const delays: number[] = [];
   const background = load
-    ? inThread({ rate: LOAD_RATE, readingsPerMessage: MQTT_READINGS_PER_MESSAGE, topics: mqttSignals.slice(1).map((s) => prefix + s.address), origin: origin + 5 * day, durationMs: PROBES * 40 })
-      .then((r) => { achievedLoad = r.sent / r.seconds!; })
+    ? inThread({
+        rate: LOAD_RATE,
+        readingsPerMessage: MQTT_READINGS_PER_MESSAGE,
+        topics: mqttSignals.slice(1).map((s) => prefix + s.address),
+        origin: origin + 5 * day,
+        durationMs: PROBES * 40,
+      }).then((r) => {
+        achievedLoad = r.sent / r.seconds!;
+      })
     : Promise.resolve();
   for (let i = 0; i < PROBES; i += 1) {
     const time = new Date(origin + (load ? 7 : 6) * day + i * 1000);
@@ -187,7 +239,9 @@ async function probeDelays(load: boolean): Promise<number[]> {
 const idle = await probeDelays(false);
 const loaded = await probeDelays(true);
 out(`arrival → queryable, idle      p50 ${percentile(idle, 50).toFixed(1)} ms, p99 ${percentile(idle, 99).toFixed(1)} ms  (baseline)`);
-out(`arrival → queryable, ${achievedLoad.toFixed(0)} points/s load  p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms  ${(percentile(loaded, 99) / percentile(idle, 99)).toFixed(2)} × idle (goal p99 < 500 ms)`);
+out(
+  `arrival → queryable, ${achievedLoad.toFixed(0)} points/s load  p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms  ${(percentile(loaded, 99) / percentile(idle, 99)).toFixed(2)} × idle (goal p99 < 500 ms)`,
+);
 
 await publisher.endAsync();
 await adapter.stop();

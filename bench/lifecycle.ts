@@ -30,7 +30,11 @@ const ROWS = Number(process.env.BENCH_DRIFT_ROWS ?? 1_000_000);
 const FEATURES = 10;
 const TELEMETRY_ROWS = Number(process.env.BENCH_TRAINING_ROWS ?? 1_000_000);
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const timed = <T>(work: () => T): [T, number] => { const t = performance.now(); const r = work(); return [r, performance.now() - t]; };
+const timed = <T>(work: () => T): [T, number] => {
+  const t = performance.now();
+  const r = work();
+  return [r, performance.now() - t];
+};
 const best = (times: number[]) => Math.min(...times);
 
 // 1. Drift.
@@ -46,11 +50,13 @@ const loopTimes: number[] = [];
 let drifting = 0;
 let checksum = 0;
 for (let run = 0; run < 5; run += 1) {
-  const [flags, ms] = timed(() => recent.map((values, f) => {
-    const d = featureDrift(profiles[f]!, values);
-    const shift = cusumStep({ high: 0, low: 0 }, (d.mean - profiles[f]!.mean) / profiles[f]!.std, 0.25, 2);
-    return d.psi >= 0.25 || d.pValue < 0.01 || shift.alarm;
-  }));
+  const [flags, ms] = timed(() =>
+    recent.map((values, f) => {
+      const d = featureDrift(profiles[f]!, values);
+      const shift = cusumStep({ high: 0, low: 0 }, (d.mean - profiles[f]!.mean) / profiles[f]!.std, 0.25, 2);
+      return d.psi >= 0.25 || d.pValue < 0.01 || shift.alarm;
+    }),
+  );
   driftTimes.push(ms);
   drifting = flags.filter(Boolean).length;
   const [sum, loopMs] = timed(() => {
@@ -63,7 +69,9 @@ for (let run = 0; run < 5; run += 1) {
 }
 out(`Threadline lifecycle benchmark, 2 cores (best of 5 runs each)`);
 out(`plain loop summing ${ROWS} rows × ${FEATURES} Float32Arrays   ${best(loopTimes).toFixed(1).padStart(8)} ms  (baseline; checksum ${checksum.toFixed(0)})`);
-out(`drift: PSI + KS + p-value + CUSUM, ${ROWS} rows × ${FEATURES} features ${best(driftTimes).toFixed(1).padStart(8)} ms  ${(best(driftTimes) / best(loopTimes)).toFixed(1)} × the loop; goal < 1000 ms; ${drifting} of ${FEATURES} features flagged (5 drift)`);
+out(
+  `drift: PSI + KS + p-value + CUSUM, ${ROWS} rows × ${FEATURES} features ${best(driftTimes).toFixed(1).padStart(8)} ms  ${(best(driftTimes) / best(loopTimes)).toFixed(1)} × the loop; goal < 1000 ms; ${drifting} of ${FEATURES} features flagged (5 drift)`,
+);
 
 // 2. Training.
 const database = await createSeededDatabase();
@@ -74,26 +82,56 @@ const signals = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.in
 const STEP_MS = 10_000;
 const to = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
 const from = to - Math.ceil(TELEMETRY_ROWS / signals.length) * STEP_MS;
-await backfillScenario({ ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)), events: new EventIngest(pool), organizationId: org, scenario: new Scenario(20261123), signals, from, to, stepMs: STEP_MS });
+await backfillScenario({
+  ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)),
+  events: new EventIngest(pool),
+  organizationId: org,
+  scenario: new Scenario(20261123),
+  signals,
+  from,
+  to,
+  stepMs: STEP_MS,
+});
 const stored = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM telemetry')).rows[0]!.n;
-const { rows: [type] } = await pool.query<{ id: string }>("SELECT id FROM asset_types WHERE name = 'CNC machining centre'");
-const modelId = (await pool.query<{ id: string }>("INSERT INTO models (organization_id, name, task, asset_type_id) VALUES ($1, 'bench spindle risk', 'FAILURE_RISK', $2) RETURNING id", [org, type!.id])).rows[0]!.id;
+const {
+  rows: [type],
+} = await pool.query<{ id: string }>("SELECT id FROM asset_types WHERE name = 'CNC machining centre'");
+const modelId = (
+  await pool.query<{ id: string }>(
+    "INSERT INTO models (organization_id, name, task, asset_type_id) VALUES ($1, 'bench spindle risk', 'FAILURE_RISK', $2) RETURNING id",
+    [org, type!.id],
+  )
+).rows[0]!.id;
 const params = trainingParamsSchema.parse({ family: 'LOGISTIC' });
-const runId = (await pool.query<{ id: string }>(
-  "INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params) VALUES ($1, $2, 'MANUAL', $3, $4, $5) RETURNING id",
-  [org, modelId, new Date(from), new Date(to), params])).rows[0]!.id;
+const runId = (
+  await pool.query<{ id: string }>(
+    "INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params) VALUES ($1, $2, 'MANUAL', $3, $4, $5) RETURNING id",
+    [org, modelId, new Date(from), new Date(to), params],
+  )
+).rows[0]!.id;
 const t0 = performance.now();
-const trained = await runModelTraining({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, trainingRunId: runId }, true);
+const trained = await runModelTraining(
+  { pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) },
+  { organizationId: org, trainingRunId: runId },
+  true,
+);
 const pipelineMs = performance.now() - t0;
-const { rows: [version] } = await pool.query('SELECT feature_spec, metrics FROM model_versions WHERE id = $1', [trained.versionId]);
+const {
+  rows: [version],
+} = await pool.query('SELECT feature_spec, metrics FROM model_versions WHERE id = $1', [trained.versionId]);
 // The same fit on the same windows, prepared outside the timing.
 const { train } = await buildDataset(trainingSourceOf(pool, org, type!.id), featureSpecSchema.parse(version.feature_spec), {
   assetIds: (await pool.query<{ id: string }>('SELECT id FROM assets WHERE asset_type_id = $1 ORDER BY code', [type!.id])).rows.map((r) => r.id),
-  from: new Date(from), to: new Date(to), stepSeconds: params.trainingStepSeconds, horizonMinutes: params.horizonMinutes,
+  from: new Date(from),
+  to: new Date(to),
+  stepSeconds: params.trainingStepSeconds,
+  horizonMinutes: params.horizonMinutes,
 });
 const [, fitMs] = timed(() => fitClassifier(train.rows, train.labels, { ...params, family: 'LOGISTIC' }));
 out(`fit alone (logistic, ${params.epochs} epochs) on ${train.rows.length} prepared windows ${fitMs.toFixed(0).padStart(8)} ms  (baseline)`);
-out(`training run on ${stored} telemetry rows (load → features → labels → fit → ONNX checked → signed → registered) ${pipelineMs.toFixed(0).padStart(8)} ms  ${(pipelineMs / fitMs).toFixed(1)} × the fit; goal < 30000 ms; holdout AUC ${Number(version.metrics.auc).toFixed(3)}`);
+out(
+  `training run on ${stored} telemetry rows (load → features → labels → fit → ONNX checked → signed → registered) ${pipelineMs.toFixed(0).padStart(8)} ms  ${(pipelineMs / fitMs).toFixed(1)} × the fit; goal < 30000 ms; holdout AUC ${Number(version.metrics.auc).toFixed(3)}`,
+);
 
 await pool.end();
 await database.drop();

@@ -10,7 +10,14 @@ async function stopWorkers(): Promise<void> {
   const pgid = Number(await readFile(file, 'utf8').catch(() => ''));
   await rm(file, { force: true });
   if (!Number.isInteger(pgid) || pgid <= 1) return;
-  const alive = () => { try { process.kill(-pgid, 0); return true; } catch { return false; } };
+  const alive = () => {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   if (!alive()) return;
   process.kill(-pgid, 'SIGTERM');
   for (let i = 0; i < 100 && alive(); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));

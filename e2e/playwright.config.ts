@@ -35,13 +35,22 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
     },
     trace: 'off',
   },
   webServer: [
     {
-      command: 'npm run --silent db:migrate && npm run --silent db:seed && npm run --silent demo:models -w @threadline/workers && npm run --silent start -w @threadline/api',
+      command:
+        'npm run --silent db:migrate && npm run --silent db:seed && npm run --silent demo:models -w @threadline/workers && npm run --silent start -w @threadline/api',
       cwd: '..',
       url: `http://127.0.0.1:${API_PORT}/health`,
       env: { DATABASE_URL: databaseUrl, API_PORT: String(API_PORT), LOG_LEVEL: 'warn', NODE_ENV: 'test' },

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: every check in one run: lint, typecheck, then all tests against real PostgreSQL and
+# `npm test`: every check in one run: lint, format, typecheck, then all tests against real PostgreSQL and
 # Redis (each run in its own databases and queue prefix). Ends with `tests: N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ check() { # check <name> <command...>: one pass/fail line per static check
   if "$@"; then passed=$((passed + 1)); echo "✓ $name"; else failed=$((failed + 1)); echo "✗ $name"; fi
 }
 check "lint" npx eslint --max-warnings=0 .
+check "format" npx prettier --check --log-level=warn .
 check "typecheck" npm run --silent typecheck
 
 mkdir -p .threadline

@@ -10,7 +10,12 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** HMAC secret for session tokens, at least 32 characters. Made and kept in THREADLINE_KEY_DIR in development. */
   AUTH_TOKEN_SECRET: z.string().min(32, 'AUTH_TOKEN_SECRET must be at least 32 characters').optional(),
-  AUTH_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
+  AUTH_TOKEN_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(12 * 60),
   /** Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints. Made in development. */
   AUDIT_SIGNING_KEY: z.string().optional(),
   /** Further trusted checkpoint public keys (SPKI PEM, separated by blank lines), for rotated keys. */

@@ -27,7 +27,27 @@ import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
 
 export const resolvers: ClassType[] = [
-  ...accessResolvers, ...plantResolvers, ...valueResolvers, RoiResolver, InsightTimingsResolver, PortfolioResolver, RoiThreadResolver, ...waveResolvers, ...peopleResolvers, ...rhythmResolvers, ...modelResolvers, ...registryResolvers, PromotionResolver, ExperimentResolver, DeploymentAssetsResolver, ModelCardResolver, InsightAcknowledgementResolver, ...governanceResolvers, TelemetryResolver, SignalSeriesResolver, ...eventResolvers,
+  ...accessResolvers,
+  ...plantResolvers,
+  ...valueResolvers,
+  RoiResolver,
+  InsightTimingsResolver,
+  PortfolioResolver,
+  RoiThreadResolver,
+  ...waveResolvers,
+  ...peopleResolvers,
+  ...rhythmResolvers,
+  ...modelResolvers,
+  ...registryResolvers,
+  PromotionResolver,
+  ExperimentResolver,
+  DeploymentAssetsResolver,
+  ModelCardResolver,
+  InsightAcknowledgementResolver,
+  ...governanceResolvers,
+  TelemetryResolver,
+  SignalSeriesResolver,
+  ...eventResolvers,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

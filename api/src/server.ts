@@ -56,10 +56,13 @@ export async function buildServer(services: Services) {
         const error = isDatabaseUnavailable(caught) ? serviceUnavailable() : caught;
         if (error instanceof ThreadlineError) {
           const retryAfter = retryAfterOf(error);
-          throw new GraphQLError(error.message, { extensions: {
-            code: error.code, ...(error.details ? { details: error.details } : {}),
-            http: { status: error.httpStatus, ...(retryAfter ? { headers: new Map([['retry-after', retryAfter]]) } : {}) },
-          } });
+          throw new GraphQLError(error.message, {
+            extensions: {
+              code: error.code,
+              ...(error.details ? { details: error.details } : {}),
+              http: { status: error.httpStatus, ...(retryAfter ? { headers: new Map([['retry-after', retryAfter]]) } : {}) },
+            },
+          });
         }
         throw error;
       }

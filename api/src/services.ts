@@ -31,7 +31,9 @@ export interface Services {
 
 export async function createServices(config: ApiConfig, log: Logger, onStatement?: (sql: string) => void): Promise<Services> {
   const db = createDb({
-    url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.db.DATABASE_POOL_SIZE,
+    url: config.db.DATABASE_URL,
+    role: config.db.DATABASE_APP_ROLE,
+    poolSize: config.db.DATABASE_POOL_SIZE,
     ...(onStatement ? { onStatement } : {}),
   });
   const tokenSecret = config.AUTH_TOKEN_SECRET ?? devSecret(config.THREADLINE_KEY_DIR, 'auth-token');

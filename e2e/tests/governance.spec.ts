@@ -29,10 +29,16 @@ test('a tampered audit row shows the chain as broken, naming the row', async ({ 
   await db.connect();
   try {
     // The organisation's first event (signing in appended at least one).
-    const { rows: [row] } = await db.query<{ seq: string; actor_label: string }>(
-      "SELECT e.seq::text, e.actor_label FROM audit_events e JOIN organizations o ON o.id = e.organization_id WHERE o.slug = 'northwind' ORDER BY e.seq LIMIT 1");
+    const {
+      rows: [row],
+    } = await db.query<{ seq: string; actor_label: string }>(
+      "SELECT e.seq::text, e.actor_label FROM audit_events e JOIN organizations o ON o.id = e.organization_id WHERE o.slug = 'northwind' ORDER BY e.seq LIMIT 1",
+    );
     await db.query('SET session_replication_role = replica');
-    await db.query("UPDATE audit_events e SET actor_label = 'mallory' FROM organizations o WHERE o.id = e.organization_id AND o.slug = 'northwind' AND e.seq = $1", [row!.seq]);
+    await db.query(
+      "UPDATE audit_events e SET actor_label = 'mallory' FROM organizations o WHERE o.id = e.organization_id AND o.slug = 'northwind' AND e.seq = $1",
+      [row!.seq],
+    );
     try {
       await page.goto('/governance');
       const status = page.getByTestId('chain-status');
@@ -40,7 +46,10 @@ test('a tampered audit row shows the chain as broken, naming the row', async ({ 
       await expect(status).toContainText('HASH_MISMATCH');
       await page.screenshot({ path: 'screenshots/governance-broken.png', fullPage: true });
     } finally {
-      await db.query("UPDATE audit_events e SET actor_label = $2 FROM organizations o WHERE o.id = e.organization_id AND o.slug = 'northwind' AND e.seq = $1", [row!.seq, row!.actor_label]);
+      await db.query("UPDATE audit_events e SET actor_label = $2 FROM organizations o WHERE o.id = e.organization_id AND o.slug = 'northwind' AND e.seq = $1", [
+        row!.seq,
+        row!.actor_label,
+      ]);
     }
     await page.reload();
     await expect(page.getByTestId('chain-status')).toContainText('Intact.');

@@ -16,7 +16,11 @@ export function database(): pg.Client {
   return new pg.Client({ connectionString: url.toString() });
 }
 
-export interface SentRequest { startedAt: number; endedAt: number; query: string }
+export interface SentRequest {
+  startedAt: number;
+  endedAt: number;
+  query: string;
+}
 
 /** Forgets the GraphQL requests the portal sent so far. */
 export async function resetRequests(): Promise<void> {
@@ -59,17 +63,25 @@ export async function interactiveMs(page: Page): Promise<{ dom: number; hydrated
 /** A GraphQL answer from the API as the given demo user. */
 export async function api<T>(email: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const call = async (q: string, v: Record<string, unknown>, token?: string) => {
-    const response = await fetch(API_URL, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query: q, variables: v }) });
+    const response = await fetch(API_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query: q, variables: v }),
+    });
     const body = (await response.json()) as { data: Record<string, unknown>; errors?: unknown[] };
     expect(body.errors).toBeUndefined();
     return body.data;
   };
-  const { login } = await call('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { email, password: PASSWORD } }) as { login: { token: string } };
+  const { login } = (await call('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { email, password: PASSWORD } })) as {
+    login: { token: string };
+  };
   return (await call(query, variables, login.token)) as T;
 }
 
 /** Serious and critical accessibility violations on the page (axe, WCAG 2 A/AA). */
 export async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

@@ -9,7 +9,10 @@ test('a new incident appears on the open operations page without a reload', asyn
   await expect(page.getByRole('heading', { name: 'Operations' })).toBeVisible();
   await page.evaluate('window.stillHere = true');
   const title = `E2E: coolant pump tripped ${Date.now()}`;
-  const { assets } = await api<{ assets: { nodes: { id: string; code: string }[] } }>('engineer@northwind.example', '{ assets(first: 100) { nodes { id code } } }');
+  const { assets } = await api<{ assets: { nodes: { id: string; code: string }[] } }>(
+    'engineer@northwind.example',
+    '{ assets(first: 100) { nodes { id code } } }',
+  );
   await api('engineer@northwind.example', 'mutation($i: IncidentInput!) { createIncident(input: $i) { id } }', {
     i: { assetId: assets.nodes.find((a) => a.code === 'LEJ-L2-CNC01')!.id, title, severity: 'WARNING', startedAt: new Date().toISOString() },
   });

@@ -9,10 +9,15 @@ test.describe.configure({ mode: 'serial' });
 const MODEL = 'Spindle failure risk';
 
 test('a viewer sees the promotion request but is offered no decision', async ({ page }) => {
-  const { models } = await api<{ models: { nodes: { versions: { id: string; version: number }[] }[] } }>('data@northwind.example',
-    'query($s: String) { models(filter: { search: $s }) { nodes { versions { id version } } } }', { s: MODEL });
+  const { models } = await api<{ models: { nodes: { versions: { id: string; version: number }[] }[] } }>(
+    'data@northwind.example',
+    'query($s: String) { models(filter: { search: $s }) { nodes { versions { id version } } } }',
+    { s: MODEL },
+  );
   const challenger = models.nodes[0]!.versions.find((v) => v.version === 2)!;
-  await api('data@northwind.example', 'mutation($i: PromotionRequestInput!) { requestModelPromotion(input: $i) { id } }', { i: { versionId: challenger.id, comment: 'Lower Brier on the A/B test' } });
+  await api('data@northwind.example', 'mutation($i: PromotionRequestInput!) { requestModelPromotion(input: $i) { id } }', {
+    i: { versionId: challenger.id, comment: 'Lower Brier on the A/B test' },
+  });
 
   await signIn(page, 'viewer@northwind.example');
   await page.getByRole('link', { name: 'Models' }).click();

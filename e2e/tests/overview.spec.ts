@@ -11,8 +11,10 @@ test('the overview shows the portfolio ROI the API computes, with definitions', 
   // The workers recompute value in the background: compare a fresh view with a fresh answer.
   await expect(async () => {
     await page.reload();
-    const expected = await api<{ realised: { roi: number | null }; projected: { roi: number | null } }>('viewer@northwind.example',
-      '{ realised: portfolioRoi(basis: REALISED) { roi } projected: portfolioRoi(basis: PROJECTED) { roi } }');
+    const expected = await api<{ realised: { roi: number | null }; projected: { roi: number | null } }>(
+      'viewer@northwind.example',
+      '{ realised: portfolioRoi(basis: REALISED) { roi } projected: portfolioRoi(basis: PROJECTED) { roi } }',
+    );
     await expect(page.getByTestId('realised-roi')).toContainText(ratio(expected.realised.roi), { timeout: 1_000 });
     await expect(page.getByTestId('projected-roi')).toContainText(ratio(expected.projected.roi), { timeout: 1_000 });
   }).toPass({ timeout: 20_000 });

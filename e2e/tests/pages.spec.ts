@@ -5,7 +5,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { api, interactiveMs, resetRequests, roundsOf, sentRequests, seriousViolations, signIn } from './helpers';
 
-interface Ids { useCases: { nodes: { id: string; name: string }[] }; assets: { nodes: { id: string; code: string }[] } }
+interface Ids {
+  useCases: { nodes: { id: string; name: string }[] };
+  assets: { nodes: { id: string; code: string }[] };
+}
 
 const timings: string[] = [];
 
@@ -15,7 +18,9 @@ async function firstView(page: Page, path: string, heading: string | RegExp, scr
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
   const { dom, hydrated, interactive } = await interactiveMs(page);
   const requests = await sentRequests();
-  timings.push(`${path.padEnd(60)} interactive ${String(Math.round(interactive)).padStart(5)} ms (DOM ${dom}, hydrated ${hydrated}), ${requests.length} GraphQL request(s) in ${roundsOf(requests)} round(s)`);
+  timings.push(
+    `${path.padEnd(60)} interactive ${String(Math.round(interactive)).padStart(5)} ms (DOM ${dom}, hydrated ${hydrated}), ${requests.length} GraphQL request(s) in ${roundsOf(requests)} round(s)`,
+  );
   expect(interactive, `${path} interactive`).toBeLessThan(1_500);
   expect(roundsOf(requests), `${path}: ${requests.map((r) => r.query).join(' | ')}`).toBe(1);
   await page.waitForLoadState('networkidle');
@@ -52,7 +57,7 @@ test('every page: fast, one round of requests, accessible, captured', async ({ p
   await firstView(page, '/governance', 'Governance', 'governance');
 });
 
-test('a record that is not there, or not the organisation\'s, is not found', async ({ page }) => {
+test("a record that is not there, or not the organisation's, is not found", async ({ page }) => {
   await signIn(page, 'viewer@northwind.example');
   await page.goto('/use-cases/00000000-0000-4000-8000-000000000000');
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();

@@ -19,8 +19,10 @@ let assetId: string;
 let useCaseId: string;
 
 test.beforeAll(async () => {
-  const ids = await api<{ assets: { nodes: { id: string; code: string }[] }; useCases: { nodes: { id: string; name: string }[] } }>('admin@northwind.example',
-    '{ assets(first: 100) { nodes { id code } } useCases(first: 10) { nodes { id name } } }');
+  const ids = await api<{ assets: { nodes: { id: string; code: string }[] }; useCases: { nodes: { id: string; name: string }[] } }>(
+    'admin@northwind.example',
+    '{ assets(first: 100) { nodes { id code } } useCases(first: 10) { nodes { id name } } }',
+  );
   assetId = ids.assets.nodes.find((a) => a.code === 'LEJ-L1-CNC03')!.id;
   useCaseId = ids.useCases.nodes.find((u) => u.name.startsWith('Predictive maintenance'))!.id;
   // An open insight as the inference workers raise it (the journeys run without the simulator).
@@ -31,7 +33,15 @@ test.beforeAll(async () => {
       `INSERT INTO insights (organization_id, asset_id, use_case_id, kind, severity, title, explanation, evidence_start_at, evidence_end_at, evidence_received_at, raised_at)
        SELECT a.organization_id, a.id, $2, 'ANOMALY', 'WARNING', $3, $4::jsonb, now() - interval '10 minutes', now(), now() - interval '10 minutes', now()
          FROM assets a WHERE a.id = $1`,
-      [assetId, useCaseId, INSIGHT_TITLE, JSON.stringify([{ feature: 'spindle_vibration.mean', signal: 'spindle_vibration', aggregate: 'mean', value: 7.42, reference: 3.11, unit: 'mm/s', contribution: 0.31 }])]);
+      [
+        assetId,
+        useCaseId,
+        INSIGHT_TITLE,
+        JSON.stringify([
+          { feature: 'spindle_vibration.mean', signal: 'spindle_vibration', aggregate: 'mean', value: 7.42, reference: 3.11, unit: 'mm/s', contribution: 0.31 },
+        ]),
+      ],
+    );
   } finally {
     await db.end();
   }
@@ -64,7 +74,9 @@ test('a viewer reads the explained insight but is offered no acknowledgement and
 test('an engineer acknowledges the insight, and it says who did', async ({ page }) => {
   await signIn(page, 'engineer@northwind.example');
   await page.goto(`/assets?asset=${assetId}`);
-  await insightCard(page).getByRole('button', { name: `Acknowledge: ${INSIGHT_TITLE}` }).click();
+  await insightCard(page)
+    .getByRole('button', { name: `Acknowledge: ${INSIGHT_TITLE}` })
+    .click();
   await expect(insightCard(page)).toContainText('acknowledged by Emil Engineer');
   await expect(insightCard(page).getByRole('button')).toHaveCount(0);
   // Not a use-case decision: no gate review for an engineer either.

@@ -13,12 +13,16 @@ describe('the database pool', () => {
     const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
     await admin.connect();
     try {
-      const { rows: [before] } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const {
+        rows: [before],
+      } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       await admin.query('SELECT pg_terminate_backend($1)', [before!.pid]);
       // The pool notices the dropped connection and removes it (without a listener of its own,
       // pg would throw this as an unhandled 'error' event and end the process).
       await expect.poll(() => pool.totalCount, { timeout: 5_000 }).toBe(0);
-      const { rows: [after] } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const {
+        rows: [after],
+      } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       expect(after!.pid).not.toBe(before!.pid);
     } finally {
       await pool.end();
@@ -37,7 +41,9 @@ describe('the database pool', () => {
     process.on('uncaughtException', onUncaught);
     try {
       const client = await pool.connect();
-      const { rows: [held] } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const {
+        rows: [held],
+      } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       // The connection dies while its holder is busy elsewhere (between two statements of a transaction, say).
       await admin.query('SELECT pg_terminate_backend($1)', [held!.pid]);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -54,4 +60,3 @@ describe('the database pool', () => {
     }
   });
 });
-

@@ -48,7 +48,9 @@ export function createPool(options: DbOptions): pg.Pool {
   // re-emits an idle connection's error, and a checked-out one between two queries emits its own.
   // Both reach the connection's listener, which logs it once.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err: err.message }, 'the server closed a database connection; its next use fails and the pool replaces it')));
+  pool.on('connect', (client) =>
+    client.on('error', (err) => logger.warn({ err: err.message }, 'the server closed a database connection; its next use fails and the pool replaces it')),
+  );
   return pool;
 }
 

@@ -6,7 +6,11 @@ const schema = z.object({
   /** Owner connection for migrations; defaults to DATABASE_URL. */
   MIGRATION_DATABASE_URL: z.url().optional(),
   /** Role the API and workers act as; empty to use the connecting user as it is. */
-  DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'DATABASE_APP_ROLE must be a plain role name').or(z.literal('')).default('threadline_app'),
+  DATABASE_APP_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'DATABASE_APP_ROLE must be a plain role name')
+    .or(z.literal(''))
+    .default('threadline_app'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Telemetry partition width for the native (non-TimescaleDB) store. */
   TELEMETRY_PARTITION_DAYS: z.coerce.number().int().min(1).max(31).default(1),

@@ -77,7 +77,10 @@ export const inferenceJob: JobDefinition<InferencePayload> = {
   payload: z.object({
     organizationId: z.uuid(),
     deploymentId: z.uuid(),
-    windows: z.array(z.object({ assetId: z.uuid(), after: z.number(), upTo: z.number() }).refine((w) => w.upTo > w.after, 'upTo must follow after')).min(1).max(10_000),
+    windows: z
+      .array(z.object({ assetId: z.uuid(), after: z.number(), upTo: z.number() }).refine((w) => w.upTo > w.after, 'upTo must follow after'))
+      .min(1)
+      .max(10_000),
   }),
   options: { attempts: 8, backoff: { type: 'exponential', delay: 250 }, removeOnComplete: { count: 2_000 }, removeOnFail: { count: 5_000 } },
 };

@@ -21,7 +21,9 @@ describe('migrator', () => {
     expect(files.map((f) => f.name)).toEqual([...files.map((f) => f.name)].sort());
     const result = await migrate(client, files);
     expect(result.applied).toEqual(files.map((f) => f.name));
-    const { rows } = await client.query('SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM _prisma_migrations ORDER BY migration_name');
+    const { rows } = await client.query(
+      'SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM _prisma_migrations ORDER BY migration_name',
+    );
     expect(rows.map((r) => [r.migration_name, r.checksum, r.applied_steps_count, r.rolled_back_at])).toEqual(files.map((f) => [f.name, f.checksum, 1, null]));
     expect(rows.every((r) => r.finished_at instanceof Date)).toBe(true);
   });
@@ -38,10 +40,12 @@ describe('migrator', () => {
   });
 
   it('rolls a failing migration back whole and records nothing for it', async () => {
-    await expect(migrate(client, [
-      migration('20260101000000_ok', 'CREATE TABLE ok (id int)'),
-      migration('20260101000001_bad', 'CREATE TABLE half (id int); SELECT no_such_function();'),
-    ])).rejects.toThrow(/20260101000001_bad failed and was rolled back/);
+    await expect(
+      migrate(client, [
+        migration('20260101000000_ok', 'CREATE TABLE ok (id int)'),
+        migration('20260101000001_bad', 'CREATE TABLE half (id int); SELECT no_such_function();'),
+      ]),
+    ).rejects.toThrow(/20260101000001_bad failed and was rolled back/);
     const tables = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
     expect(tables.rows.map((r) => r.tablename)).toEqual(['_prisma_migrations', 'ok']);
     const recorded = await client.query('SELECT migration_name FROM _prisma_migrations');

@@ -67,9 +67,7 @@ export async function migrate(client: pg.ClientBase, migrations: Migration[] = r
       const checksum = applied.get(migration.name);
       if (checksum !== undefined) {
         if (checksum !== migration.checksum) {
-          throw new Error(
-            `Migration ${migration.name} was changed after it was applied; restore the file and add a new migration instead.`,
-          );
+          throw new Error(`Migration ${migration.name} was changed after it was applied; restore the file and add a new migration instead.`);
         }
         result.alreadyApplied += 1;
         continue;
@@ -87,15 +85,13 @@ async function applyOne(client: pg.ClientBase, migration: Migration): Promise<vo
   const id = randomUUID();
   await client.query('BEGIN');
   try {
-    await client.query(
-      'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())',
-      [id, migration.checksum, migration.name],
-    );
+    await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())', [
+      id,
+      migration.checksum,
+      migration.name,
+    ]);
     await client.query(migration.sql);
-    await client.query(
-      'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
-      [id],
-    );
+    await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');

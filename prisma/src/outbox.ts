@@ -19,7 +19,11 @@ export async function addToOutbox<P>(db: RawSql, job: JobDefinition<P>, entry: O
   const payload = job.payload.parse(entry.payload);
   await db.$executeRawUnsafe(
     'INSERT INTO outbox (organization_id, queue, job_name, job_id, payload) VALUES ($1::uuid, $2, $3, $4, $5::jsonb)',
-    entry.organizationId, job.queue, job.name, entry.jobId, JSON.stringify(payload),
+    entry.organizationId,
+    job.queue,
+    job.name,
+    entry.jobId,
+    JSON.stringify(payload),
   );
   await db.$executeRawUnsafe('SELECT pg_notify($1, $2)', OUTBOX_CHANNEL, job.queue);
 }
@@ -37,7 +41,8 @@ export function undispatchedOutbox(pool: pg.Pool, after: string, limit: number):
   return rows<OutboxRow>(
     rawSqlOf(pool),
     'SELECT id, queue, job_name AS "jobName", job_id AS "jobId", payload FROM outbox WHERE dispatched_at IS NULL AND id > $1 ORDER BY id LIMIT $2',
-    after, limit,
+    after,
+    limit,
   );
 }
 

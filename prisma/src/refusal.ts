@@ -5,7 +5,11 @@
 export type RefusalCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN';
 
 export class Refusal extends Error {
-  constructor(message: string, readonly field: string, readonly code: RefusalCode = 'BAD_USER_INPUT') {
+  constructor(
+    message: string,
+    readonly field: string,
+    readonly code: RefusalCode = 'BAD_USER_INPUT',
+  ) {
     super(message);
     this.name = 'Refusal';
   }

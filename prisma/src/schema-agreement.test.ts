@@ -7,21 +7,61 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import { createTestDatabase } from '../../scripts/test/database.ts';
 
-interface DmmfField { name: string; dbName?: string | null; kind: string; type: string; isList: boolean; isRequired: boolean; nativeType?: [string, string[]] | null; relationFromFields?: string[]; relationToFields?: string[]; relationOnDelete?: string }
-interface DmmfModel { name: string; dbName: string | null; fields: DmmfField[] }
-interface DmmfIndex { model: string; type: 'id' | 'unique' | 'normal' | 'fulltext'; fields: { name: string }[] }
-interface Dmmf { datamodel: { models: DmmfModel[]; enums: { name: string; dbName: string | null; values: { name: string }[] }[]; indexes: DmmfIndex[] } }
+interface DmmfField {
+  name: string;
+  dbName?: string | null;
+  kind: string;
+  type: string;
+  isList: boolean;
+  isRequired: boolean;
+  nativeType?: [string, string[]] | null;
+  relationFromFields?: string[];
+  relationToFields?: string[];
+  relationOnDelete?: string;
+}
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  fields: DmmfField[];
+}
+interface DmmfIndex {
+  model: string;
+  type: 'id' | 'unique' | 'normal' | 'fulltext';
+  fields: { name: string }[];
+}
+interface Dmmf {
+  datamodel: { models: DmmfModel[]; enums: { name: string; dbName: string | null; values: { name: string }[] }[]; indexes: DmmfIndex[] };
+}
 
 const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: readFileSync(new URL('../schema.prisma', import.meta.url), 'utf8') }))) as Dmmf;
 const models = dmmf.datamodel.models;
-const tableOf = (model: string) => { const m = models.find((x) => x.name === model)!; return m.dbName ?? m.name; };
-const columnOf = (model: string, field: string) => { const f = models.find((x) => x.name === model)!.fields.find((x) => x.name === field)!; return f.dbName ?? f.name; };
+const tableOf = (model: string) => {
+  const m = models.find((x) => x.name === model)!;
+  return m.dbName ?? m.name;
+};
+const columnOf = (model: string, field: string) => {
+  const f = models.find((x) => x.name === model)!.fields.find((x) => x.name === field)!;
+  return f.dbName ?? f.name;
+};
 const enumDb = new Map(dmmf.datamodel.enums.map((e) => [e.name, e.dbName ?? e.name]));
 
 function udtOf(field: DmmfField): string {
   const native = field.nativeType?.[0];
-  const base = field.kind === 'enum' ? enumDb.get(field.type)!
-    : ({ String: native === 'Uuid' ? 'uuid' : 'text', Int: 'int4', Float: 'float8', Boolean: 'bool', DateTime: native === 'Timestamptz' ? 'timestamptz' : 'timestamp', Json: 'jsonb', Bytes: 'bytea', BigInt: 'int8' } as Record<string, string>)[field.type]!;
+  const base =
+    field.kind === 'enum'
+      ? enumDb.get(field.type)!
+      : (
+          {
+            String: native === 'Uuid' ? 'uuid' : 'text',
+            Int: 'int4',
+            Float: 'float8',
+            Boolean: 'bool',
+            DateTime: native === 'Timestamptz' ? 'timestamptz' : 'timestamp',
+            Json: 'jsonb',
+            Bytes: 'bytea',
+            BigInt: 'int8',
+          } as Record<string, string>
+        )[field.type]!;
   return field.isList ? `_${base}` : base;
 }
 
@@ -43,9 +83,17 @@ describe('schema.prisma and the migrated database', () => {
     const { rows } = await client.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }>(
       "SELECT table_name, column_name, udt_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public'",
     );
-    const actual = rows.filter((r) => !TABLES_OUTSIDE_PRISMA.test(r.table_name)).map((r) => `${r.table_name}.${r.column_name} ${r.udt_name}${r.is_nullable === 'NO' ? ' not null' : ''}`).sort();
-    const expected = models.flatMap((m) => m.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum')
-      .map((f) => `${m.dbName ?? m.name}.${f.dbName ?? f.name} ${udtOf(f)}${f.isRequired || f.isList ? ' not null' : ''}`)).sort();
+    const actual = rows
+      .filter((r) => !TABLES_OUTSIDE_PRISMA.test(r.table_name))
+      .map((r) => `${r.table_name}.${r.column_name} ${r.udt_name}${r.is_nullable === 'NO' ? ' not null' : ''}`)
+      .sort();
+    const expected = models
+      .flatMap((m) =>
+        m.fields
+          .filter((f) => f.kind === 'scalar' || f.kind === 'enum')
+          .map((f) => `${m.dbName ?? m.name}.${f.dbName ?? f.name} ${udtOf(f)}${f.isRequired || f.isList ? ' not null' : ''}`),
+      )
+      .sort();
     expect(actual).toEqual(expected);
     expect(new Set(actual.map((c) => c.split('.')[0])).size).toBe(models.length);
   });
@@ -69,8 +117,13 @@ describe('schema.prisma and the migrated database', () => {
         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
        WHERE c.relkind = 'r' AND i.indpred IS NULL
        GROUP BY i.indexrelid, c.relname, i.indisunique`);
-    const actual = rows.filter((r) => !TABLES_OUTSIDE_PRISMA.test(r.table)).map((r) => `${r.table}(${r.columns.join(',')})${r.is_unique ? ' unique' : ''}`).sort();
-    const expected = dmmf.datamodel.indexes.map((i) => `${tableOf(i.model)}(${i.fields.map((f) => columnOf(i.model, f.name)).join(',')})${i.type === 'normal' ? '' : ' unique'}`).sort();
+    const actual = rows
+      .filter((r) => !TABLES_OUTSIDE_PRISMA.test(r.table))
+      .map((r) => `${r.table}(${r.columns.join(',')})${r.is_unique ? ' unique' : ''}`)
+      .sort();
+    const expected = dmmf.datamodel.indexes
+      .map((i) => `${tableOf(i.model)}(${i.fields.map((f) => columnOf(i.model, f.name)).join(',')})${i.type === 'normal' ? '' : ' unique'}`)
+      .sort();
     expect(actual).toEqual(expected);
   });
 
@@ -91,10 +144,20 @@ describe('schema.prisma and the migrated database', () => {
         JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
        WHERE con.contype = 'f'`);
     const rule: Record<string, string> = { a: 'NoAction', r: 'Restrict', c: 'Cascade', n: 'SetNull', d: 'SetDefault' };
-    const actual = rows.filter((r) => !TABLES_OUTSIDE_PRISMA.test(r.table))
-      .map((r) => `${r.table}(${r.columns.join(',')}) -> ${r.target}(${r.target_columns.join(',')}) on delete ${rule[r.on_delete]}`).sort();
-    const expected = models.flatMap((m) => m.fields.filter((f) => f.kind === 'object' && f.relationFromFields?.length).map((f) =>
-      `${tableOf(m.name)}(${f.relationFromFields!.map((x) => columnOf(m.name, x)).join(',')}) -> ${tableOf(f.type)}(${f.relationToFields!.map((x) => columnOf(f.type, x)).join(',')}) on delete ${f.relationOnDelete ?? (f.isRequired ? 'Restrict' : 'SetNull')}`)).sort();
+    const actual = rows
+      .filter((r) => !TABLES_OUTSIDE_PRISMA.test(r.table))
+      .map((r) => `${r.table}(${r.columns.join(',')}) -> ${r.target}(${r.target_columns.join(',')}) on delete ${rule[r.on_delete]}`)
+      .sort();
+    const expected = models
+      .flatMap((m) =>
+        m.fields
+          .filter((f) => f.kind === 'object' && f.relationFromFields?.length)
+          .map(
+            (f) =>
+              `${tableOf(m.name)}(${f.relationFromFields!.map((x) => columnOf(m.name, x)).join(',')}) -> ${tableOf(f.type)}(${f.relationToFields!.map((x) => columnOf(f.type, x)).join(',')}) on delete ${f.relationOnDelete ?? (f.isRequired ? 'Restrict' : 'SetNull')}`,
+          ),
+      )
+      .sort();
     expect(actual).toEqual(expected);
   });
 

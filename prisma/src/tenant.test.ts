@@ -7,7 +7,9 @@ describe('tenant scope', () => {
   it('filters reads and stamps creates with the organisation', () => {
     expect(scopeArgs('Asset', 'findMany', { where: { code: 'A' } }, 'org-1')).toEqual({ where: { code: 'A', organizationId: 'org-1' } });
     expect(scopeArgs('Organization', 'findFirst', {}, 'org-1')).toEqual({ where: { id: 'org-1' } });
-    expect(scopeArgs('Asset', 'createMany', { data: [{ code: 'A', organizationId: 'org-2' }] }, 'org-1')).toEqual({ data: [{ code: 'A', organizationId: 'org-1' }] });
+    expect(scopeArgs('Asset', 'createMany', { data: [{ code: 'A', organizationId: 'org-2' }] }, 'org-1')).toEqual({
+      data: [{ code: 'A', organizationId: 'org-1' }],
+    });
   });
 
   it('keeps updates and upserts inside the organisation and leaves the arguments as they were', () => {

@@ -31,10 +31,16 @@ export class ApiClient {
     throw new Error(`the API at ${this.base} did not become ready in ${timeoutMs} ms`);
   }
 
-  async request<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: string, token?: string): Promise<Answer<T> & { retryAfter: number | null }> {
+  async request<T = Record<string, unknown>>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: string,
+    token?: string,
+  ): Promise<Answer<T> & { retryAfter: number | null }> {
     try {
       const res = await fetch(`${this.base}${path}`, {
-        method, ...(body === undefined ? {} : { body }),
+        method,
+        ...(body === undefined ? {} : { body }),
         headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
         signal: AbortSignal.timeout(30_000),
       });
@@ -47,11 +53,18 @@ export class ApiClient {
   }
 
   gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, token?: string) {
-    return this.request<{ data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>('POST', '/graphql', JSON.stringify({ query, variables }), token);
+    return this.request<{ data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>(
+      'POST',
+      '/graphql',
+      JSON.stringify({ query, variables }),
+      token,
+    );
   }
 
   async login(email: string): Promise<string> {
-    const res = await this.gql<{ login: { token: string } }>('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { email, password: 'threadline-demo' } });
+    const res = await this.gql<{ login: { token: string } }>('mutation($i: LoginInput!) { login(input: $i) { token } }', {
+      i: { email, password: 'threadline-demo' },
+    });
     const token = res.body?.data?.login.token;
     if (!token) throw new Error(`login of ${email} failed: ${JSON.stringify(res.body)}`);
     return token;

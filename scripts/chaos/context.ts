@@ -17,7 +17,11 @@ export interface ChaosContext {
 
 /** The services' environment for the run: its database, its Redis and queue prefix, its keys. */
 export const serviceEnv = (context: ChaosContext, prefix: string, databaseUrl = context.databaseUrl): Record<string, string> => ({
-  DATABASE_URL: databaseUrl, REDIS_URL: context.redis.url, QUEUE_PREFIX: prefix, MODEL_SIGNING_KEY: context.pem, AUDIT_SIGNING_KEY: context.pem,
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: context.redis.url,
+  QUEUE_PREFIX: prefix,
+  MODEL_SIGNING_KEY: context.pem,
+  AUDIT_SIGNING_KEY: context.pem,
 });
 
 export const counts = async (queue: Queue) => queue.getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed', 'prioritized').catch(() => null);

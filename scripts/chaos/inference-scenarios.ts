@@ -10,13 +10,30 @@ const HOUR = 3_600_000;
 const to = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
 const from = to - 2 * HOUR;
 
-async function outcome(context: ChaosContext, scenario: string, fixture: InferenceFixture, queue: Queue, notes: string[], failures: string[]): Promise<Outcome> {
+async function outcome(
+  context: ChaosContext,
+  scenario: string,
+  fixture: InferenceFixture,
+  queue: Queue,
+  notes: string[],
+  failures: string[],
+): Promise<Outcome> {
   const c = (await counts(queue))!;
-  const { rows: [s] } = await context.pool.query<{ rows: number; distinct: number }>(
-    'SELECT count(*)::int AS rows, count(DISTINCT (asset_id, ts))::int AS distinct FROM predictions WHERE model_version_id = $1', [fixture.versionId]);
+  const {
+    rows: [s],
+  } = await context.pool.query<{ rows: number; distinct: number }>(
+    'SELECT count(*)::int AS rows, count(DISTINCT (asset_id, ts))::int AS distinct FROM predictions WHERE model_version_id = $1',
+    [fixture.versionId],
+  );
   const result: Outcome = {
-    scenario, sent: `${fixture.jobs.length} jobs`, done: `${fixture.jobs.length - pending(c) - c.failed!} done, ${c.failed} failed, ${pending(c)} pending`,
-    stored: `${s!.rows} of ${fixture.expectedPredictions} predictions`, lost: fixture.expectedPredictions - s!.distinct, duplicated: s!.rows - s!.distinct, notes, failures,
+    scenario,
+    sent: `${fixture.jobs.length} jobs`,
+    done: `${fixture.jobs.length - pending(c) - c.failed!} done, ${c.failed} failed, ${pending(c)} pending`,
+    stored: `${s!.rows} of ${fixture.expectedPredictions} predictions`,
+    lost: fixture.expectedPredictions - s!.distinct,
+    duplicated: s!.rows - s!.distinct,
+    notes,
+    failures,
   };
   await checkAuditChains(context.pool, context.pem, result);
   return result;
@@ -49,7 +66,14 @@ export async function workersKilledDuringInference(context: ChaosContext, kills:
   workers.start();
   const done = await waitUntilDone(queue, fixture.jobs.length, 300_000);
   await workers.kill('SIGTERM');
-  const result = await outcome(context, `workers SIGKILLed ${kills} times during inference`, fixture, queue, [`${killedWhileActive} kills with jobs active`], done ? [] : ['not finished in 300 s']);
+  const result = await outcome(
+    context,
+    `workers SIGKILLed ${kills} times during inference`,
+    fixture,
+    queue,
+    [`${killedWhileActive} kills with jobs active`],
+    done ? [] : ['not finished in 300 s'],
+  );
   await queue.close();
   return result;
 }
@@ -88,8 +112,14 @@ export async function redisRestartedDuringInference(context: ChaosContext): Prom
   const done = await waitUntilDone(queue, fixture.jobs.length, 300_000);
   await workers.kill('SIGTERM');
   const failures = [...(resumedMs < 0 || resumedMs > 30_000 ? ['did not resume within 30 s'] : []), ...(done ? [] : ['not finished in 300 s'])];
-  const result = await outcome(context, 'Redis SIGKILLed and restarted during inference', fixture, queue,
-    [resumedMs < 0 ? 'did not resume within 60 s' : `resumed ${(resumedMs / 1000).toFixed(1)} s after Redis was back (goal < 30 s)`], failures);
+  const result = await outcome(
+    context,
+    'Redis SIGKILLed and restarted during inference',
+    fixture,
+    queue,
+    [resumedMs < 0 ? 'did not resume within 60 s' : `resumed ${(resumedMs / 1000).toFixed(1)} s after Redis was back (goal < 30 s)`],
+    failures,
+  );
   await queue.close();
   return result;
 }

@@ -22,8 +22,10 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export const failed = (o: Outcome) => o.lost !== 0 || o.duplicated !== 0 || o.failures.length > 0;
 
 export function describeOutcome(o: Outcome): string {
-  return `${o.scenario}\n  sent ${o.sent}; ${o.done}; stored ${o.stored}; lost ${o.lost}, duplicated ${o.duplicated}`
-    + `${o.notes.length > 0 ? `; ${o.notes.join('; ')}` : ''}${o.failures.length > 0 ? `; FAILED: ${o.failures.join('; ')}` : ''}`;
+  return (
+    `${o.scenario}\n  sent ${o.sent}; ${o.done}; stored ${o.stored}; lost ${o.lost}, duplicated ${o.duplicated}` +
+    `${o.notes.length > 0 ? `; ${o.notes.join('; ')}` : ''}${o.failures.length > 0 ? `; FAILED: ${o.failures.join('; ')}` : ''}`
+  );
 }
 
 /** Verifies every organisation's audit chain (hashes and signed checkpoints); adds a failure when one is broken. */
@@ -36,7 +38,10 @@ export async function checkAuditChains(pool: pg.Pool, auditKeyPem: string, outco
     const chain = await verifyAuditChain(pool, org.id, trusted);
     events += chain.eventsChecked;
     checkpoints += chain.checkpointsChecked;
-    if (!chain.ok) outcome.failures.push(`audit chain of ${org.slug} broken at ${chain.firstBroken?.seq ?? '?'} (${chain.firstBroken?.reason ?? 'checkpoint'})`);
+    if (!chain.ok)
+      outcome.failures.push(`audit chain of ${org.slug} broken at ${chain.firstBroken?.seq ?? '?'} (${chain.firstBroken?.reason ?? 'checkpoint'})`);
   }
-  outcome.notes.push(`audit chain ${outcome.failures.some((f) => f.startsWith('audit chain')) ? 'BROKEN' : 'intact'} (${events} events, ${checkpoints} signed checkpoints)`);
+  outcome.notes.push(
+    `audit chain ${outcome.failures.some((f) => f.startsWith('audit chain')) ? 'BROKEN' : 'intact'} (${events} events, ${checkpoints} signed checkpoints)`,
+  );
 }

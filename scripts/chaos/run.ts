@@ -26,7 +26,10 @@ const SCENARIOS: Record<string, (context: ChaosContext) => Promise<Outcome>> = {
   ingest: (context) => postgresCrashedDuringIngest(context, Number(process.env.CHAOS_PG_CRASHES ?? 3)),
   training: (context) => retrainingUnderKills(context, Number(process.env.CHAOS_API_KILLS ?? 10), Number(process.env.CHAOS_TRAINING_KILLS ?? 10)),
 };
-const chosen = (process.env.CHAOS_SCENARIOS ?? Object.keys(SCENARIOS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const chosen = (process.env.CHAOS_SCENARIOS ?? Object.keys(SCENARIOS).join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = chosen.filter((name) => !(name in SCENARIOS));
 if (unknown.length > 0) {
   out(`chaos: no scenario ${unknown.join(', ')}; there are ${Object.keys(SCENARIOS).join(', ')}`);
@@ -53,5 +56,7 @@ try {
 out('');
 for (const o of outcomes) out(describeOutcome(o));
 const failures = outcomes.filter(failed);
-out(`chaos: ${outcomes.length - failures.length} of ${outcomes.length} scenarios kept every point and job exactly once${failures.length > 0 ? `; FAILED: ${failures.map((o) => o.scenario).join('; ')}` : ''}`);
+out(
+  `chaos: ${outcomes.length - failures.length} of ${outcomes.length} scenarios kept every point and job exactly once${failures.length > 0 ? `; FAILED: ${failures.map((o) => o.scenario).join('; ')}` : ''}`,
+);
 process.exit(failures.length > 0 ? 1 : 0);

@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 export class ServiceProcess {
   private child: ChildProcess | null = null;
 
-  constructor(private readonly service: 'api' | 'workers', private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly service: 'api' | 'workers',
+    private readonly env: Record<string, string>,
+  ) {}
 
   start(): void {
     // The suite itself runs under tsx with bench's tsconfig; each service uses its own.

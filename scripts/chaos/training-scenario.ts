@@ -22,9 +22,25 @@ const CLIENTS = 4;
 const KEY_PREFIX = 'chaos-retrain-';
 const TRAIN_MUTATION = 'mutation($i: TrainModelInput!) { trainModel(input: $i) { id createdAt } }';
 
-interface Tally { runs: number; succeeded: number; versions: number; without_version: number; created_events: number; finished_events: number; jobs: number; dispatched: number }
+interface Tally {
+  runs: number;
+  succeeded: number;
+  versions: number;
+  without_version: number;
+  created_events: number;
+  finished_events: number;
+  jobs: number;
+  dispatched: number;
+}
 
-interface Sent { key: string; attempts: number; unanswered: number; runId: string | null; lastResentAt: number | null; runCreatedAt: number | null }
+interface Sent {
+  key: string;
+  attempts: number;
+  unanswered: number;
+  runId: string | null;
+  lastResentAt: number | null;
+  runCreatedAt: number | null;
+}
 
 /** One scenario period of the demo CNCs' history (with its bearing failure) and a model to retrain on it. */
 async function prepareTraining(context: ChaosContext): Promise<{ modelId: string; from: Date; to: Date }> {
@@ -33,9 +49,22 @@ async function prepareTraining(context: ChaosContext): Promise<{ modelId: string
   const to = Math.floor(Date.now() / SCENARIO_PERIOD_MS) * SCENARIO_PERIOD_MS - 2 * SCENARIO_PERIOD_MS;
   const from = to - SCENARIO_PERIOD_MS;
   const signals = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.startsWith('LEJ-L1-CNC'));
-  await backfillScenario({ ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)), events: new EventIngest(pool), organizationId: org, scenario: new Scenario(7), signals, from, to, stepMs: 10_000 });
-  const { rows: [model] } = await pool.query<{ id: string }>(
-    `INSERT INTO models (organization_id, name, task, asset_type_id) SELECT $1, 'chaos: retraining', 'FAILURE_RISK', id FROM asset_types WHERE organization_id = $1 AND name = 'CNC machining centre' RETURNING id`, [org]);
+  await backfillScenario({
+    ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)),
+    events: new EventIngest(pool),
+    organizationId: org,
+    scenario: new Scenario(7),
+    signals,
+    from,
+    to,
+    stepMs: 10_000,
+  });
+  const {
+    rows: [model],
+  } = await pool.query<{ id: string }>(
+    `INSERT INTO models (organization_id, name, task, asset_type_id) SELECT $1, 'chaos: retraining', 'FAILURE_RISK', id FROM asset_types WHERE organization_id = $1 AND name = 'CNC machining centre' RETURNING id`,
+    [org],
+  );
   return { modelId: model!.id, from: new Date(from), to: new Date(to) };
 }
 
@@ -43,7 +72,12 @@ export async function retrainingUnderKills(context: ChaosContext, apiKills: numb
   out(`${apiKills} SIGKILLs of the API during training requests, ${workerKills} of the workers during training`);
   const { modelId, from, to } = await prepareTraining(context);
   const prefix = 'chaos-train';
-  const { api, client } = await ApiClient.process({ DATABASE_URL: context.databaseUrl, AUDIT_SIGNING_KEY: context.pem, MODEL_SIGNING_KEY: context.pem, AUTH_TOKEN_SECRET: 'chaos-suite-session-secret-of-32-characters' });
+  const { api, client } = await ApiClient.process({
+    DATABASE_URL: context.databaseUrl,
+    AUDIT_SIGNING_KEY: context.pem,
+    MODEL_SIGNING_KEY: context.pem,
+    AUTH_TOKEN_SECRET: 'chaos-suite-session-secret-of-32-characters',
+  });
   const workers = new ServiceProcess('workers', { ...serviceEnv(context, prefix), WORKER_LOCK_MS: '3000', TRAINING_CONCURRENCY: '2' });
   const models = new Queue('models', { connection: { url: context.redis.url, maxRetriesPerRequest: null }, prefix });
   models.on('error', () => undefined);
@@ -53,7 +87,14 @@ export async function retrainingUnderKills(context: ChaosContext, apiKills: numb
     const token = await client.login('data@northwind.example');
 
     // The data scientists: each request resent with its key until it is answered.
-    const sent: Sent[] = Array.from({ length: REQUESTS }, (_, i) => ({ key: `${KEY_PREFIX}${i}`, attempts: 0, unanswered: 0, runId: null, lastResentAt: null, runCreatedAt: null }));
+    const sent: Sent[] = Array.from({ length: REQUESTS }, (_, i) => ({
+      key: `${KEY_PREFIX}${i}`,
+      attempts: 0,
+      unanswered: 0,
+      runId: null,
+      lastResentAt: null,
+      runCreatedAt: null,
+    }));
     let next = 0;
     const requester = async () => {
       for (let i = next++; i < REQUESTS; i = next++) {
@@ -61,7 +102,11 @@ export async function retrainingUnderKills(context: ChaosContext, apiKills: numb
         while (!request.runId) {
           if (request.attempts > 0) request.lastResentAt = Date.now();
           request.attempts += 1;
-          const res = await client.gql<{ trainModel: { id: string; createdAt: string } }>(TRAIN_MUTATION, { i: { modelId, from, to, requestKey: request.key } }, token);
+          const res = await client.gql<{ trainModel: { id: string; createdAt: string } }>(
+            TRAIN_MUTATION,
+            { i: { modelId, from, to, requestKey: request.key } },
+            token,
+          );
           const run = res.body?.data?.trainModel;
           if (run) {
             request.runId = run.id;
@@ -94,8 +139,20 @@ export async function retrainingUnderKills(context: ChaosContext, apiKills: numb
 
     // The workers SIGKILLed while they train, restarted at once as a supervisor would.
     const runs = sent.map((s) => s.runId!);
-    const unfinished = async () => Number((await context.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM training_runs WHERE id = ANY($1::uuid[]) AND status NOT IN ('SUCCEEDED', 'FAILED')", [runs])).rows[0]!.n);
-    const running = async () => Number((await context.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM training_runs WHERE id = ANY($1::uuid[]) AND status = 'RUNNING'", [runs])).rows[0]!.n);
+    const unfinished = async () =>
+      Number(
+        (
+          await context.pool.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM training_runs WHERE id = ANY($1::uuid[]) AND status NOT IN ('SUCCEEDED', 'FAILED')",
+            [runs],
+          )
+        ).rows[0]!.n,
+      );
+    const running = async () =>
+      Number(
+        (await context.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM training_runs WHERE id = ANY($1::uuid[]) AND status = 'RUNNING'", [runs]))
+          .rows[0]!.n,
+      );
     let workersKilled = 0;
     let killedWhileActive = 0;
     while (workersKilled < workerKills && (await unfinished()) > 0) {
@@ -114,7 +171,9 @@ export async function retrainingUnderKills(context: ChaosContext, apiKills: numb
     while ((await unfinished()) > 0 && Date.now() - started < 300_000) await sleep(500);
     const jobCounts = await counts(models);
 
-    const { rows: [tally] } = await context.pool.query<Tally>(`
+    const {
+      rows: [tally],
+    } = await context.pool.query<Tally>(`
       SELECT count(*)::int AS runs,
              count(*) FILTER (WHERE r.status = 'SUCCEEDED')::int AS succeeded,
              coalesce(sum((SELECT count(*) FROM model_versions v WHERE v.training_run_id = r.id)), 0)::int AS versions,
@@ -135,9 +194,13 @@ export async function retrainingUnderKills(context: ChaosContext, apiKills: numb
       sent: `${REQUESTS} training requests in ${sent.reduce((n, s) => n + s.attempts, 0)} attempts (${sent.reduce((n, s) => n + s.unanswered, 0)} unanswered, resent with their key)`,
       done: `${t.succeeded} of ${t.runs} runs succeeded; ${t.dispatched} of ${t.jobs} outbox jobs dispatched; ${jobCounts ? pending(jobCounts) : '?'} jobs pending`,
       stored: `${t.runs} runs, ${t.versions} versions, ${t.created_events} request and ${t.finished_events} result audit events`,
-      lost: (REQUESTS - t.runs) + t.without_version + Math.max(0, t.runs - t.jobs),
-      duplicated: Math.max(0, t.runs - REQUESTS) + (t.versions - (t.runs - t.without_version)) + Math.max(0, t.created_events - t.runs)
-        + Math.max(0, t.finished_events - t.runs) + Math.max(0, t.jobs - t.runs),
+      lost: REQUESTS - t.runs + t.without_version + Math.max(0, t.runs - t.jobs),
+      duplicated:
+        Math.max(0, t.runs - REQUESTS) +
+        (t.versions - (t.runs - t.without_version)) +
+        Math.max(0, t.created_events - t.runs) +
+        Math.max(0, t.finished_events - t.runs) +
+        Math.max(0, t.jobs - t.runs),
       notes: [
         `${swallowed} requests committed but their answer lost to a kill (the resend named the same run)`,
         `${killedWhileActive} worker kills with a run training`,

@@ -37,7 +37,8 @@ export async function startApi(env: Record<string, string> = {}, database?: Test
 
   const gql: ApiHarness['gql'] = async (query, variables, token) => {
     const response = await app.inject({
-      method: 'POST', url: '/graphql',
+      method: 'POST',
+      url: '/graphql',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       payload: JSON.stringify({ query, variables }),
     });
@@ -78,7 +79,10 @@ export async function createOtherOrganization(api: ApiHarness, slug: string): Pr
 }
 
 /** An HTTP request to the API without a network hop (Fastify inject). */
-export async function httpRequest(api: ApiHarness, options: { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: string | Buffer }) {
+export async function httpRequest(
+  api: ApiHarness,
+  options: { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: string | Buffer },
+) {
   const response = await api.app.inject(options);
   return { status: response.statusCode, json: () => response.json() as Record<string, any> };
 }

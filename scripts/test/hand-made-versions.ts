@@ -12,10 +12,18 @@ import { exportOnnx } from '../../workers/src/ml/onnx-export.ts';
 export const HAND_MADE_STEP_MS = 10_000;
 
 export async function cncFeatureSpec(pool: pg.Pool, organizationId: string): Promise<{ assetTypeId: string; spec: FeatureSpec; scale: number[] }> {
-  const { rows: [type] } = await pool.query<{ id: string }>("SELECT id FROM asset_types WHERE organization_id = $1 AND name = 'CNC machining centre'", [organizationId]);
-  const { rows: properties } = await pool.query<{ name: string; unit: string; min_value: number; max_value: number }>('SELECT name, unit, min_value, max_value FROM asset_type_properties WHERE asset_type_id = $1 ORDER BY name', [type!.id]);
+  const {
+    rows: [type],
+  } = await pool.query<{ id: string }>("SELECT id FROM asset_types WHERE organization_id = $1 AND name = 'CNC machining centre'", [organizationId]);
+  const { rows: properties } = await pool.query<{ name: string; unit: string; min_value: number; max_value: number }>(
+    'SELECT name, unit, min_value, max_value FROM asset_type_properties WHERE asset_type_id = $1 ORDER BY name',
+    [type!.id],
+  );
   const spec: FeatureSpec = {
-    version: 1, windowSeconds: 300, stepSeconds: HAND_MADE_STEP_MS / 1000, aggregates: ['mean', 'max'],
+    version: 1,
+    windowSeconds: 300,
+    stepSeconds: HAND_MADE_STEP_MS / 1000,
+    aggregates: ['mean', 'max'],
     signals: properties.map((p) => ({ name: p.name, unit: p.unit, min: p.min_value, max: p.max_value })),
     reference: properties.flatMap((p) => [(p.min_value + p.max_value) / 2, p.max_value]),
   };
@@ -29,10 +37,32 @@ export function handMadeOnnx(spec: FeatureSpec, scale: number[], weights: number
 }
 
 /** Registers a logistic version of the model with every weight `weight`; returns its id. */
-export async function registerHandMadeVersion(client: pg.PoolClient | pg.Pool, signingKey: SigningKey, model: { organizationId: string; id: string; spec: FeatureSpec; scale: number[] }, weight: number, bias: number, threshold: number): Promise<string> {
+export async function registerHandMadeVersion(
+  client: pg.PoolClient | pg.Pool,
+  signingKey: SigningKey,
+  model: { organizationId: string; id: string; spec: FeatureSpec; scale: number[] },
+  weight: number,
+  bias: number,
+  threshold: number,
+): Promise<string> {
   const onnx = handMadeOnnx(model.spec, model.scale, new Array(model.spec.reference.length).fill(weight), bias);
-  return (await registerVersion(rawSqlOf(client), { organizationId: model.organizationId, modelId: model.id, family: 'LOGISTIC', onnx, featureSpec: model.spec, threshold, metrics: {}, referenceProfile: {} },
-    signingKey, { kind: 'SYSTEM', id: null, label: 'test' })).id;
+  return (
+    await registerVersion(
+      rawSqlOf(client),
+      {
+        organizationId: model.organizationId,
+        modelId: model.id,
+        family: 'LOGISTIC',
+        onnx,
+        featureSpec: model.spec,
+        threshold,
+        metrics: {},
+        referenceProfile: {},
+      },
+      signingKey,
+      { kind: 'SYSTEM', id: null, label: 'test' },
+    )
+  ).id;
 }
 
 /** The same model with its first initializer moved to an external data file (as ONNX allows for

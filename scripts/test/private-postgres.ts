@@ -17,7 +17,12 @@ async function binDir(): Promise<string> {
 }
 
 export class PrivatePostgres {
-  private constructor(readonly port: number, private readonly dir: string, private readonly bin: string, private readonly asUser: string | null) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+    private readonly bin: string,
+    private readonly asUser: string | null,
+  ) {}
 
   static async start(): Promise<PrivatePostgres> {
     const dir = await mkdtemp(join(tmpdir(), 'tl-chaos-pg-'));

@@ -11,7 +11,10 @@ import { freePort } from './free-port.ts';
 export class PrivateRedis {
   private child: ChildProcess | null = null;
 
-  private constructor(readonly port: number, private readonly dir: string) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
 
   static async start(): Promise<PrivateRedis> {
     const redis = new PrivateRedis(await freePort(), await mkdtemp(join(tmpdir(), 'tl-chaos-redis-')));
@@ -25,7 +28,26 @@ export class PrivateRedis {
 
   /** Starts (again) on the same port and directory, and waits until it answers. */
   async restart(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+    this.child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { stdio: 'ignore' },
+    );
     const probe = new Redis(this.port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: null });
     probe.on('error', () => undefined);
     await probe.connect().catch(() => undefined);

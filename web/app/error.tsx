@@ -4,8 +4,12 @@ export default function PageError({ reset }: { error: Error; reset: () => void }
   return (
     <>
       <h1>Something went wrong</h1>
-      <p className="error" role="alert">The page could not be shown. The API may be restarting.</p>
-      <button type="button" className="button-link" onClick={reset}>Try again</button>
+      <p className="error" role="alert">
+        The page could not be shown. The API may be restarting.
+      </p>
+      <button type="button" className="button-link" onClick={reset}>
+        Try again
+      </button>
     </>
   );
 }

@@ -28,11 +28,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en">
       <body>
         <header className="top">
-          <a href="/" className="brand">Threadline</a>
+          <a href="/" className="brand">
+            Threadline
+          </a>
           {user ? <NavLinks /> : null}
           {user ? (
             <div className="who">
-              <span data-testid="signed-in">{user.name} <span className="role">{ROLE[user.role] ?? user.role}</span></span>
+              <span data-testid="signed-in">
+                {user.name} <span className="role">{ROLE[user.role] ?? user.role}</span>
+              </span>
               <a href="/logout">Sign out</a>
             </div>
           ) : null}

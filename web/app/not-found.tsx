@@ -4,7 +4,9 @@ export default function NotFound() {
     <>
       <h1>Not found</h1>
       <p className="lede">There is nothing here, or it belongs to another organisation.</p>
-      <p><a href="/">Back to the overview</a></p>
+      <p>
+        <a href="/">Back to the overview</a>
+      </p>
     </>
   );
 }

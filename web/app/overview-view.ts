@@ -1,15 +1,34 @@
 // What the overview reads, in one GraphQL request (also driven by bench/api.ts), and its shape.
 import { LIVE_FIELDS, type LiveData } from '../lib/live';
 
-export interface Portfolio { roi: number | null; npv: number; paybackMonth: string | null; cumulativeBenefit: number; cumulativeCost: number }
+export interface Portfolio {
+  roi: number | null;
+  npv: number;
+  paybackMonth: string | null;
+  cumulativeBenefit: number;
+  cumulativeCost: number;
+}
 export interface Overview extends LiveData {
   projected: Portfolio;
-  realised: Portfolio & { months: { month: string; cumulativeBenefit: number; cumulativeCost: number }[]; useCases: { useCase: { id: string }; roi: number | null; paybackMonth: number | null }[] };
-  useCases: { nodes: {
-    id: string; name: string; status: string; kickoffAt: string | null; ttvDays: number | null;
-    insightTimings: { insights: number; mtti: { meanSeconds: number | null; p50Seconds: number | null; p95Seconds: number | null }; mtta: { meanSeconds: number | null; unacknowledged: number } };
-    waves: { id: string; name: string; phase: string; status: string; plannedEndAt: string }[];
-  }[] };
+  realised: Portfolio & {
+    months: { month: string; cumulativeBenefit: number; cumulativeCost: number }[];
+    useCases: { useCase: { id: string }; roi: number | null; paybackMonth: number | null }[];
+  };
+  useCases: {
+    nodes: {
+      id: string;
+      name: string;
+      status: string;
+      kickoffAt: string | null;
+      ttvDays: number | null;
+      insightTimings: {
+        insights: number;
+        mtti: { meanSeconds: number | null; p50Seconds: number | null; p95Seconds: number | null };
+        mtta: { meanSeconds: number | null; unacknowledged: number };
+      };
+      waves: { id: string; name: string; phase: string; status: string; plannedEndAt: string }[];
+    }[];
+  };
   insights: { nodes: { id: string; title: string; severity: string; raisedAt: string; asset: { code: string }; useCase: { name: string } | null }[] };
 }
 

@@ -14,11 +14,17 @@ export function duration(seconds: number | null): string {
   return `${number(seconds / 3_600)} h`;
 }
 
-export const date = (iso: string | null) => (iso === null ? '—' : new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }));
+export const date = (iso: string | null) =>
+  iso === null ? '—' : new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 
-export const PHASE: Record<string, string> = { PILOT_AND_PROVE: 'Pilot & Prove', ANCHOR_DEPLOYMENT: 'Anchor Deployment', ENTERPRISE_ROLLOUT: 'Enterprise Rollout' };
+export const PHASE: Record<string, string> = {
+  PILOT_AND_PROVE: 'Pilot & Prove',
+  ANCHOR_DEPLOYMENT: 'Anchor Deployment',
+  ENTERPRISE_ROLLOUT: 'Enterprise Rollout',
+};
 
 export const ROLE: Record<string, string> = { VIEWER: 'Viewer', ENGINEER: 'Engineer', DATA_SCIENTIST: 'Data scientist', APPROVER: 'Approver', ADMIN: 'Admin' };
 
 /** Date and time of day, as plant people read it. */
-export const dateTime = (iso: string | null) => (iso === null ? '—' : new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }));
+export const dateTime = (iso: string | null) =>
+  iso === null ? '—' : new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });

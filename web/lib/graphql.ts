@@ -4,7 +4,10 @@ import { cookies } from 'next/headers';
 import { API_URL, SESSION_COOKIE } from './config';
 
 export class ApiError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }

@@ -11,7 +11,10 @@ export const LIVE_FIELDS = `
   liveDrift: driftReports(first: 1, order: DESC) { nodes { id } }`;
 
 export interface LiveData {
-  liveAudit: unknown; liveInsight: unknown; liveIncident: unknown; liveDrift: unknown;
+  liveAudit: unknown;
+  liveInsight: unknown;
+  liveIncident: unknown;
+  liveDrift: unknown;
   latestValues?: { signalId: string; time: string }[];
 }
 

@@ -8,7 +8,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url({ error: 'REDIS_URL must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
   /** Key prefix of every queue, so several installations (or test runs) can share one Redis. */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('threadline'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/)
+    .default('threadline'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   AUDIT_SIGNING_KEY: z.string().optional(),
   /** Ed25519 private key (PKCS#8 PEM, or base64 of it) that signs model versions trained here. */
@@ -36,23 +39,50 @@ const schema = z.object({
   /** Connections sharing the plain MQTT topics, each storing one message at a time. */
   MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(4),
   /** OPC UA server whose nodes the OPC_UA signals name, e.g. opc.tcp://127.0.0.1:4840/UA/Threadline. Empty: no OPC UA. */
-  OPCUA_ENDPOINT: z.string().regex(/^(opc\.tcp:\/\/.+)?$/, 'OPCUA_ENDPOINT must be an opc.tcp:// URL').default(''),
+  OPCUA_ENDPOINT: z
+    .string()
+    .regex(/^(opc\.tcp:\/\/.+)?$/, 'OPCUA_ENDPOINT must be an opc.tcp:// URL')
+    .default(''),
   /** How often telemetry rollups are brought up to date. */
   TELEMETRY_ROLLUP_EVERY_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   /** Days raw telemetry, 1-minute and 1-hour rollups are kept (1-day rollups are kept for ever). */
   TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   TELEMETRY_MINUTE_ROLLUP_DAYS: z.coerce.number().int().min(1).default(180),
-  TELEMETRY_HOUR_ROLLUP_DAYS: z.coerce.number().int().min(1).default(3 * 365),
+  TELEMETRY_HOUR_ROLLUP_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(3 * 365),
   /** How often every live deployment is checked for drift. */
-  DRIFT_EVERY_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  DRIFT_EVERY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   /** How often computed KPIs, wave gates, first values and ROI snapshots are brought up to date. */
-  VALUE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  VALUE_EVERY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(10),
   /** Days of computed KPI measurements redone on each pass, so late data is counted. */
   VALUE_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** How often the review rhythm is scheduled and missed reviews marked. */
-  REVIEW_SCHEDULE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  REVIEW_SCHEDULE_EVERY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   /** How often the audit chain heads are signed. */
-  AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(10),
 });
 
 export type WorkersConfig = z.infer<typeof schema> & { db: DbConfig };

@@ -25,15 +25,26 @@ describe('jobs that fail for good', () => {
   beforeAll(async () => {
     pool = new pg.Pool({ connectionString: (await createTestDatabase()).url, max: 3 });
     org = (await pool.query<{ id: string }>("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0]!.id;
-    modelId = (await pool.query<{ id: string }>("INSERT INTO models (organization_id, name, task) VALUES ($1, 'give-up test', 'FAILURE_RISK') RETURNING id", [org])).rows[0]!.id;
+    modelId = (
+      await pool.query<{ id: string }>("INSERT INTO models (organization_id, name, task) VALUES ($1, 'give-up test', 'FAILURE_RISK') RETURNING id", [org])
+    ).rows[0]!.id;
     host = startWorkerHost({
-      connection, prefix, concurrency: 1, log: pino({ level: 'silent' }), watchdogMs: 0, catalogue: [modelTrainingJob as never],
+      connection,
+      prefix,
+      concurrency: 1,
+      log: pino({ level: 'silent' }),
+      watchdogMs: 0,
+      catalogue: [modelTrainingJob as never],
       // Every attempt dies the way a killed worker's would look to BullMQ: the job ends without its handler recording anything.
-      handlers: { [modelTrainingJob.name]: async (payload: { trainingRunId: string }) => {
-        attempts.push(payload.trainingRunId);
-        throw new Error('worker gone');
-      } },
-      onGiveUp: { [modelTrainingJob.name]: (payload: { organizationId: string; trainingRunId: string }, reason: string) => abandonModelTraining(pool, payload, reason) },
+      handlers: {
+        [modelTrainingJob.name]: async (payload: { trainingRunId: string }) => {
+          attempts.push(payload.trainingRunId);
+          throw new Error('worker gone');
+        },
+      },
+      onGiveUp: {
+        [modelTrainingJob.name]: (payload: { organizationId: string; trainingRunId: string }, reason: string) => abandonModelTraining(pool, payload, reason),
+      },
     });
     queue = new Queue('models', { connection, prefix });
   });
@@ -44,18 +55,31 @@ describe('jobs that fail for good', () => {
     await dropQueuePrefix(prefix);
   });
 
-  const run = async (status: 'RUNNING' | 'SUCCEEDED') => (await pool.query<{ id: string }>(
-    "INSERT INTO training_runs (organization_id, model_id, trigger, status, data_window_start_at, data_window_end_at) VALUES ($1, $2, 'MANUAL', $3, now() - interval '1 day', now()) RETURNING id",
-    [org, modelId, status])).rows[0]!.id;
-  const stateOf = async (id: string) => (await pool.query<{ status: string; error: string | null; events: number }>(
-    "SELECT status::text, error, (SELECT count(*)::int FROM audit_events WHERE subject_id = $1::text AND type = 'training_run.updated') AS events FROM training_runs WHERE id = $1::uuid", [id])).rows[0]!;
+  const run = async (status: 'RUNNING' | 'SUCCEEDED') =>
+    (
+      await pool.query<{ id: string }>(
+        "INSERT INTO training_runs (organization_id, model_id, trigger, status, data_window_start_at, data_window_end_at) VALUES ($1, $2, 'MANUAL', $3, now() - interval '1 day', now()) RETURNING id",
+        [org, modelId, status],
+      )
+    ).rows[0]!.id;
+  const stateOf = async (id: string) =>
+    (
+      await pool.query<{ status: string; error: string | null; events: number }>(
+        "SELECT status::text, error, (SELECT count(*)::int FROM audit_events WHERE subject_id = $1::text AND type = 'training_run.updated') AS events FROM training_runs WHERE id = $1::uuid",
+        [id],
+      )
+    ).rows[0]!;
   const until = async (check: () => Promise<boolean>) => {
     for (let i = 0; i < 200 && !(await check()); i += 1) await new Promise((r) => setTimeout(r, 50));
   };
 
   it('marks the run FAILED with the reason once its job has no attempt left, and audits it once', async () => {
     const id = await run('RUNNING');
-    await queue.add(modelTrainingJob.name, { organizationId: org, trainingRunId: id }, { attempts: 2, backoff: { type: 'fixed', delay: 50 }, jobId: `training-${id}` });
+    await queue.add(
+      modelTrainingJob.name,
+      { organizationId: org, trainingRunId: id },
+      { attempts: 2, backoff: { type: 'fixed', delay: 50 }, jobId: `training-${id}` },
+    );
     await until(async () => (await stateOf(id)).status === 'FAILED');
     expect(attempts.filter((a) => a === id)).toHaveLength(2);
     expect(await stateOf(id)).toEqual({ status: 'FAILED', error: 'the training job failed for good: worker gone', events: 1 });

@@ -6,7 +6,15 @@ import pino from 'pino';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { readWorkersConfig } from './config.ts';
-import { auditCheckpointJob, driftSweepJob, reviewScheduleJob, telemetryMaintenanceJob, telemetryRollupJob, valueRecomputeJob, type JobDefinition } from '@threadline/db/jobs';
+import {
+  auditCheckpointJob,
+  driftSweepJob,
+  reviewScheduleJob,
+  telemetryMaintenanceJob,
+  telemetryRollupJob,
+  valueRecomputeJob,
+  type JobDefinition,
+} from '@threadline/db/jobs';
 import { runReviewSchedule, runValueRecompute } from './processors/review-rhythm.ts';
 import { runDriftSweep } from './processors/drift-sweep.ts';
 import { runTelemetryMaintenance } from './processors/telemetry-maintenance.ts';
@@ -65,20 +73,36 @@ await schedule(driftSweepJob, config.DRIFT_EVERY_MINUTES * 60_000);
 await schedule(valueRecomputeJob, config.VALUE_EVERY_MINUTES * 60_000, true);
 await schedule(reviewScheduleJob, config.REVIEW_SCHEDULE_EVERY_MINUTES * 60_000, true);
 const relays = await startModelRelays({
-  databaseUrl: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, pool, queue: host.queue, log,
-  dispatchMs: config.INFERENCE_DISPATCH_MS, maxWindowsPerAsset: config.INFERENCE_MAX_WINDOWS_PER_ASSET, maxWindowsPerJob: config.INFERENCE_MAX_WINDOWS_PER_JOB,
+  databaseUrl: config.db.DATABASE_URL,
+  role: config.db.DATABASE_APP_ROLE,
+  pool,
+  queue: host.queue,
+  log,
+  dispatchMs: config.INFERENCE_DISPATCH_MS,
+  maxWindowsPerAsset: config.INFERENCE_MAX_WINDOWS_PER_ASSET,
+  maxWindowsPerJob: config.INFERENCE_MAX_WINDOWS_PER_JOB,
 });
 log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX, modelSigningKey: modelKey.keyId }, 'workers running');
 
 const ingest = IngestService.forPool(pool, telemetry);
 const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.PLANT_ORGANIZATION) : null;
-const mqttAdapter = config.MQTT_URL && plantOrganization
-  ? new MqttAdapter({ url: config.MQTT_URL, organizationId: plantOrganization, ingest, events: new EventIngest(pool), log: log.child({ adapter: 'mqtt' }), topicPrefix: config.MQTT_TOPIC_PREFIX, connections: config.MQTT_CONNECTIONS })
-  : null;
+const mqttAdapter =
+  config.MQTT_URL && plantOrganization
+    ? new MqttAdapter({
+        url: config.MQTT_URL,
+        organizationId: plantOrganization,
+        ingest,
+        events: new EventIngest(pool),
+        log: log.child({ adapter: 'mqtt' }),
+        topicPrefix: config.MQTT_TOPIC_PREFIX,
+        connections: config.MQTT_CONNECTIONS,
+      })
+    : null;
 await mqttAdapter?.start();
-const opcuaAdapter = config.OPCUA_ENDPOINT && plantOrganization
-  ? new OpcUaAdapter({ endpointUrl: config.OPCUA_ENDPOINT, organizationId: plantOrganization, pool, ingest, log: log.child({ adapter: 'opcua' }) })
-  : null;
+const opcuaAdapter =
+  config.OPCUA_ENDPOINT && plantOrganization
+    ? new OpcUaAdapter({ endpointUrl: config.OPCUA_ENDPOINT, organizationId: plantOrganization, pool, ingest, log: log.child({ adapter: 'opcua' }) })
+    : null;
 await opcuaAdapter?.start();
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -90,7 +114,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       log.error('shutdown did not finish in time; exiting');
       process.exit(1);
     }, config.WORKER_LOCK_MS + 5_000).unref();
-    void Promise.all([mqttAdapter?.stop(), opcuaAdapter?.stop()]).then(() => relays.stop()).then(() => host.close()).then(() => models.versions.close())
-      .then(() => Promise.all([pool.end(), ownerPool.end()])).then(() => process.exit(0));
+    void Promise.all([mqttAdapter?.stop(), opcuaAdapter?.stop()])
+      .then(() => relays.stop())
+      .then(() => host.close())
+      .then(() => models.versions.close())
+      .then(() => Promise.all([pool.end(), ownerPool.end()]))
+      .then(() => process.exit(0));
   });
 }

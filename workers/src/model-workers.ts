@@ -58,10 +58,24 @@ export interface ModelRelaysOptions {
 }
 
 /** Starts the inference dispatcher and the outbox relay; returns their stop. */
-export async function startModelRelays(options: ModelRelaysOptions): Promise<{ dispatcher: InferenceDispatcher; outbox: OutboxRelay; stop: () => Promise<void> }> {
+export async function startModelRelays(
+  options: ModelRelaysOptions,
+): Promise<{ dispatcher: InferenceDispatcher; outbox: OutboxRelay; stop: () => Promise<void> }> {
   const dispatcher = new InferenceDispatcher({ ...options, queue: options.queue('inference'), log: options.log.child({ part: 'dispatcher' }) });
-  const relay = new OutboxRelay({ databaseUrl: options.databaseUrl, role: options.role, pool: options.pool, queue: options.queue, log: options.log.child({ part: 'outbox' }) });
+  const relay = new OutboxRelay({
+    databaseUrl: options.databaseUrl,
+    role: options.role,
+    pool: options.pool,
+    queue: options.queue,
+    log: options.log.child({ part: 'outbox' }),
+  });
   await dispatcher.start();
   await relay.start();
-  return { dispatcher, outbox: relay, stop: async () => { await Promise.all([dispatcher.stop(), relay.stop()]); } };
+  return {
+    dispatcher,
+    outbox: relay,
+    stop: async () => {
+      await Promise.all([dispatcher.stop(), relay.stop()]);
+    },
+  };
 }

@@ -54,23 +54,32 @@ describe('the outbox relay', () => {
       for (const run of runs) await addToOutbox(db, modelTrainingJob, job(run));
       await addToOutbox(db, modelTrainingJob, job(runs[0]!)); // the same decision announced twice
       // A row the catalogue does not know (written by an older release, say) is kept, not dropped.
-      await db.$executeRawUnsafe("INSERT INTO outbox (organization_id, queue, job_name, job_id, payload) VALUES ($1::uuid, 'models', 'no-such-job', 'orphan', '{}')", org);
+      await db.$executeRawUnsafe(
+        "INSERT INTO outbox (organization_id, queue, job_name, job_id, payload) VALUES ($1::uuid, 'models', 'no-such-job', 'orphan', '{}')",
+        org,
+      );
     });
     // A relay that crashed after enqueueing the first row and before marking it.
     await queue.add(modelTrainingJob.name, job(runs[0]!).payload, { jobId: `training-${runs[0]}` });
     relay = new OutboxRelay({ databaseUrl: url, role: 'threadline_app', pool, queue: () => queue, log: pino({ level: 'silent' }) });
     await relay.start();
     expect(await waiting()).toEqual(runs.map((r) => `training-${r}`).sort());
-    const { rows } = await pool.query<{ job_id: string; dispatched: boolean }>('SELECT job_id, dispatched_at IS NOT NULL AS dispatched FROM outbox ORDER BY id');
+    const { rows } = await pool.query<{ job_id: string; dispatched: boolean }>(
+      'SELECT job_id, dispatched_at IS NOT NULL AS dispatched FROM outbox ORDER BY id',
+    );
     expect(rows).toEqual([
-      { job_id: `training-${runs[0]}`, dispatched: true }, { job_id: `training-${runs[1]}`, dispatched: true },
-      { job_id: `training-${runs[0]}`, dispatched: true }, { job_id: 'orphan', dispatched: false },
+      { job_id: `training-${runs[0]}`, dispatched: true },
+      { job_id: `training-${runs[1]}`, dispatched: true },
+      { job_id: `training-${runs[0]}`, dispatched: true },
+      { job_id: 'orphan', dispatched: false },
     ]);
   });
 
   it('refuses a payload that does not fit its job before anything is written', async () => {
     const before = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
-    await expect(inTx((db) => addToOutbox(db, modelTrainingJob, { organizationId: org, jobId: 'bad', payload: { organizationId: org, trainingRunId: 'not-a-uuid' } }))).rejects.toThrow();
+    await expect(
+      inTx((db) => addToOutbox(db, modelTrainingJob, { organizationId: org, jobId: 'bad', payload: { organizationId: org, trainingRunId: 'not-a-uuid' } })),
+    ).rejects.toThrow();
     expect((await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n).toBe(before);
   });
 
@@ -93,7 +102,8 @@ describe('the outbox relay', () => {
     const listening = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'";
     try {
       const terminated = await owner.query<{ n: number }>(
-        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'");
+        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'",
+      );
       expect(terminated.rows[0]!.n).toBe(1);
       // Replaced within a second or so; the 30 s safety net is not what wakes it.
       await waitFor('a new listening connection', async () => (await owner.query<{ n: number }>(listening)).rows[0]!.n > 0);
@@ -102,8 +112,9 @@ describe('the outbox relay', () => {
       await owner.end();
     }
     await inTx((db) => addToOutbox(db, modelTrainingJob, job('4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004')));
-    await waitFor('the job committed after the reconnection to be enqueued', async () => (await waiting()).includes('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004'));
+    await waitFor('the job committed after the reconnection to be enqueued', async () =>
+      (await waiting()).includes('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004'),
+    );
     expect(await waiting()).toContain('training-4f6b0b7e-1d1e-4c8a-9a57-0b8c3c1f0004');
   });
 });
-

@@ -23,7 +23,10 @@ export class OutboxRelay {
   async start(): Promise<void> {
     // On every connection, the first and each replacement: listen, and relay what came meanwhile.
     this.connection = new ListenConnection({
-      databaseUrl: this.options.databaseUrl, role: this.options.role, log: this.options.log, label: 'outbox relay',
+      databaseUrl: this.options.databaseUrl,
+      role: this.options.role,
+      log: this.options.log,
+      label: 'outbox relay',
       onNotification: () => void this.relay(),
       connected: async (client) => {
         await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
@@ -41,13 +44,15 @@ export class OutboxRelay {
       this.again = true;
       return this.running;
     }
-    this.running = this.pass().catch((err: unknown) => this.options.log.error({ err }, 'relaying the outbox failed; it is tried again')).finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        void this.relay();
-      }
-    });
+    this.running = this.pass()
+      .catch((err: unknown) => this.options.log.error({ err }, 'relaying the outbox failed; it is tried again'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          void this.relay();
+        }
+      });
     return this.running;
   }
 

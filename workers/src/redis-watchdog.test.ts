@@ -26,11 +26,28 @@ describe('the Redis watchdog', () => {
     const { url } = redis;
     const done: string[] = [];
     const logged: string[] = [];
-    const log = pino({ level: 'warn' }, new Writable({ write(chunk, _encoding, next) { logged.push(String((JSON.parse(String(chunk)) as { msg: string }).msg)); next(); } }));
+    const log = pino(
+      { level: 'warn' },
+      new Writable({
+        write(chunk, _encoding, next) {
+          logged.push(String((JSON.parse(String(chunk)) as { msg: string }).msg));
+          next();
+        },
+      }),
+    );
     const connection = { url, maxRetriesPerRequest: null };
     host = startWorkerHost({
-      connection, prefix: 'tl-watchdog', concurrency: 1, log, catalogue: [telemetryRollupJob as never], watchdogMs: 1_000,
-      handlers: { [telemetryRollupJob.name]: async (_payload: never, job) => { done.push(job.id!); } },
+      connection,
+      prefix: 'tl-watchdog',
+      concurrency: 1,
+      log,
+      catalogue: [telemetryRollupJob as never],
+      watchdogMs: 1_000,
+      handlers: {
+        [telemetryRollupJob.name]: async (_payload: never, job) => {
+          done.push(job.id!);
+        },
+      },
     });
     queue = new Queue(telemetryRollupJob.queue, { connection, prefix: 'tl-watchdog' });
     queue.on('error', () => undefined);

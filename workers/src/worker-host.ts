@@ -59,21 +59,31 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
   checkHandlers(catalogue, options.handlers);
   const queues = new Map<QueueName, Queue>();
   const used = QUEUE_NAMES.filter((name) => catalogue.some((job) => job.queue === name));
-  const concurrencyOf = (name: QueueName) => (typeof options.concurrency === 'number' ? options.concurrency : options.concurrency[name] ?? 1);
+  const concurrencyOf = (name: QueueName) => (typeof options.concurrency === 'number' ? options.concurrency : (options.concurrency[name] ?? 1));
   const lock = options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs } : {};
   for (const queueName of used) queues.set(queueName, new Queue(queueName, { connection: options.connection, prefix: options.prefix }));
   const startWorker = (queueName: QueueName) => {
-    const worker = new Worker(queueName, async (job) => {
-      const definition = catalogue.find((d) => d.name === job.name && d.queue === queueName);
-      if (!definition) throw new UnrecoverableError(`Job ${job.name} is not in the catalogue of queue ${queueName}.`);
-      const parsed = definition.payload.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`Job ${job.name} has an invalid payload: ${parsed.error.message}`);
-      const log = options.log.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
-      log.debug('job started');
-      const result = await options.handlers[job.name]!(parsed.data as never, job);
-      log.debug('job done');
-      return result;
-    }, { connection: options.connection, prefix: options.prefix, concurrency: concurrencyOf(queueName), maxStalledCount: options.maxStalls ?? DEFAULT_MAX_STALLS, ...lock });
+    const worker = new Worker(
+      queueName,
+      async (job) => {
+        const definition = catalogue.find((d) => d.name === job.name && d.queue === queueName);
+        if (!definition) throw new UnrecoverableError(`Job ${job.name} is not in the catalogue of queue ${queueName}.`);
+        const parsed = definition.payload.safeParse(job.data);
+        if (!parsed.success) throw new UnrecoverableError(`Job ${job.name} has an invalid payload: ${parsed.error.message}`);
+        const log = options.log.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
+        log.debug('job started');
+        const result = await options.handlers[job.name]!(parsed.data as never, job);
+        log.debug('job done');
+        return result;
+      },
+      {
+        connection: options.connection,
+        prefix: options.prefix,
+        concurrency: concurrencyOf(queueName),
+        maxStalledCount: options.maxStalls ?? DEFAULT_MAX_STALLS,
+        ...lock,
+      },
+    );
     worker.on('failed', (job, err) => options.log.warn({ jobId: job?.id, job: job?.name, err }, 'job failed'));
     worker.on('error', (err) => options.log.error({ err }, 'worker error'));
     return worker;
@@ -98,23 +108,30 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
 }
 
 /** Listens for jobs failed for good on the queues whose jobs have give-up handlers, and calls them. */
-function watchGiveUps(options: WorkerHostOptions, catalogue: readonly JobDefinition<unknown>[], used: QueueName[], queue: (name: QueueName) => Queue): QueueEvents[] {
+function watchGiveUps(
+  options: WorkerHostOptions,
+  catalogue: readonly JobDefinition<unknown>[],
+  used: QueueName[],
+  queue: (name: QueueName) => Queue,
+): QueueEvents[] {
   const handled = catalogue.filter((job) => options.onGiveUp?.[job.name]);
-  return used.filter((name) => handled.some((job) => job.queue === name)).map((queueName) => {
-    const events = new QueueEvents(queueName, { connection: options.connection, prefix: options.prefix });
-    events.on('error', (err) => options.log.warn({ err, queue: queueName }, 'listening for failed jobs failed'));
-    events.on('failed', ({ jobId, failedReason }) => {
-      void (async () => {
-        const job = await queue(queueName).getJob(jobId);
-        if (!job || (await job.getState()) !== 'failed') return;
-        const definition = handled.find((d) => d.name === job.name && d.queue === queueName);
-        const payload = definition?.payload.safeParse(job.data);
-        if (!definition || !payload?.success) return;
-        await options.onGiveUp![definition.name]!(payload.data as never, failedReason);
-      })().catch((err: unknown) => options.log.error({ err, jobId, queue: queueName }, 'recording a job that failed for good failed'));
+  return used
+    .filter((name) => handled.some((job) => job.queue === name))
+    .map((queueName) => {
+      const events = new QueueEvents(queueName, { connection: options.connection, prefix: options.prefix });
+      events.on('error', (err) => options.log.warn({ err, queue: queueName }, 'listening for failed jobs failed'));
+      events.on('failed', ({ jobId, failedReason }) => {
+        void (async () => {
+          const job = await queue(queueName).getJob(jobId);
+          if (!job || (await job.getState()) !== 'failed') return;
+          const definition = handled.find((d) => d.name === job.name && d.queue === queueName);
+          const payload = definition?.payload.safeParse(job.data);
+          if (!definition || !payload?.success) return;
+          await options.onGiveUp![definition.name]!(payload.data as never, failedReason);
+        })().catch((err: unknown) => options.log.error({ err, jobId, queue: queueName }, 'recording a job that failed for good failed'));
+      });
+      return events;
     });
-    return events;
-  });
 }
 
 /** Pings Redis every `watchdogMs`; calls `recovered` when a ping succeeds after one failed. */
@@ -122,7 +139,14 @@ function watchRedis(options: WorkerHostOptions, recovered: () => Promise<void>):
   const every = options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
   const url = options.redisUrl ?? (options.connection as { url?: string }).url;
   if (every <= 0 || !url) return { stop: () => undefined };
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: every, commandTimeout: every, retryStrategy: () => every });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: every,
+    commandTimeout: every,
+    retryStrategy: () => every,
+  });
   redis.on('error', () => undefined);
   let down = false;
   let busy = false;
@@ -130,15 +154,22 @@ function watchRedis(options: WorkerHostOptions, recovered: () => Promise<void>):
     if (busy) return;
     busy = true;
     const ping = redis.status === 'wait' ? redis.connect().then(() => redis.ping()) : redis.ping();
-    void ping.then(async () => {
-      if (down) {
-        down = false;
-        await recovered();
-      }
-    }, () => {
-      if (!down) options.log.warn('Redis does not answer; the queue workers will be replaced once it does');
-      down = true;
-    }).finally(() => { busy = false; });
+    void ping
+      .then(
+        async () => {
+          if (down) {
+            down = false;
+            await recovered();
+          }
+        },
+        () => {
+          if (!down) options.log.warn('Redis does not answer; the queue workers will be replaced once it does');
+          down = true;
+        },
+      )
+      .finally(() => {
+        busy = false;
+      });
   }, every);
   timer.unref();
   return {

@@ -9,7 +9,9 @@ export const authChecker: AuthChecker<Context, string> = ({ context }, required)
   if (!principal) throw unauthenticated();
   const missing = required.filter((permission) => !principal.permissions.has(permission as never));
   if (missing.length > 0) {
-    throw forbidden(`Your ${principal.kind === 'USER' ? `role ${principal.role}` : 'API key'} lacks ${missing.join(', ')} for this operation; ask an administrator.`);
+    throw forbidden(
+      `Your ${principal.kind === 'USER' ? `role ${principal.role}` : 'API key'} lacks ${missing.join(', ')} for this operation; ask an administrator.`,
+    );
   }
   return true;
 };

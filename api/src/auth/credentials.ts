@@ -10,4 +10,3 @@ export function header(request: FastifyRequest, name: string): string | undefine
 export function credentialsOf(request: FastifyRequest): Credentials {
   return { authorization: header(request, 'authorization'), apiKey: header(request, 'x-api-key') };
 }
-

@@ -42,10 +42,7 @@ export async function findPage(delegate: ModelDelegate, query: PageQuery): Promi
     where = { AND: [query.where, { OR: [{ [orderKey]: { [cmp]: value } }, { [orderKey]: value, id: { [cmp]: cursor.id } }] }] };
   }
   const orderBy = [{ [orderKey]: order }, { id: order }];
-  const [rows, totalCount] = await Promise.all([
-    delegate.findMany({ where, orderBy, take: first + 1 }),
-    delegate.count({ where: query.where }),
-  ]);
+  const [rows, totalCount] = await Promise.all([delegate.findMany({ where, orderBy, take: first + 1 }), delegate.count({ where: query.where })]);
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ node, cursor: encodeCursor(node[orderKey], node.id) }));
   return {

@@ -97,9 +97,11 @@ function createMutationOf(spec: EntitySpec, write: WriteSpec<object>): ClassType
 
 /** The entity's fields that its GraphQL type never returns as null: an update may not clear them. */
 function requiredFieldsOf(node: ClassType): Set<string> {
-  return new Set(getMetadataStorage().fields
-    .filter((f) => (f.target === node || node.prototype instanceof f.target) && !f.typeOptions.nullable)
-    .map((f) => f.name));
+  return new Set(
+    getMetadataStorage()
+      .fields.filter((f) => (f.target === node || node.prototype instanceof f.target) && !f.typeOptions.nullable)
+      .map((f) => f.name),
+  );
 }
 
 function updateMutationOf(spec: EntitySpec, write: WriteSpec<object>): ClassType {
@@ -107,15 +109,21 @@ function updateMutationOf(spec: EntitySpec, write: WriteSpec<object>): ClassType
   @Resolver()
   class UpdateMutation {
     @Authorized(write.permission)
-    @Mutation(() => spec.node(), { name: `update${spec.name}`, description: `Changes a ${spec.name}; audited as ${spec.subject}.updated with the fields changed.` })
+    @Mutation(() => spec.node(), {
+      name: `update${spec.name}`,
+      description: `Changes a ${spec.name}; audited as ${spec.subject}.updated with the fields changed.`,
+    })
     async update(@Arg('id', () => ID) id: string, @Arg('input', () => write.input) input: object, @Ctx() ctx: Context): Promise<Row> {
       return runCommand(ctx, { type: `${spec.subject}.updated`, subjectType: spec.subject }, async (tx) => {
         const delegate = delegateOf(tx, spec.model);
         const existing = await delegate.findFirst({ where: { id: requireUuid(id) } });
         if (!existing) throw notFound(spec.name, id);
         required ??= requiredFieldsOf(spec.node());
-        const cleared = Object.entries(input).filter(([field, value]) => value === null && required!.has(field)).map(([field]) => field);
-        if (cleared.length > 0) throw badInput(`${cleared.join(', ')} cannot be cleared: give a value, or leave the field out to keep it.`, { field: cleared[0] });
+        const cleared = Object.entries(input)
+          .filter(([field, value]) => value === null && required!.has(field))
+          .map(([field]) => field);
+        if (cleared.length > 0)
+          throw badInput(`${cleared.join(', ')} cannot be cleared: give a value, or leave the field out to keep it.`, { field: cleared[0] });
         const data = write.prepare ? await write.prepare(input, tx, ctx, existing) : { ...input };
         const row = await delegate.update({ where: { id }, data });
         return { result: row, subjectId: id, payload: { changes: auditDiff(existing, row) } };

@@ -6,7 +6,8 @@ import { isDatabaseUnavailable } from '@threadline/db/database-unavailable';
 import { isUuid } from '@threadline/db/uuid';
 import { CHECK_RULES } from './check-rules.ts';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
+export type ErrorCode =
+  'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
@@ -50,7 +51,7 @@ export const serviceUnavailable = (message = 'The database cannot be reached rig
 
 /** The Retry-After header value of a RATE_LIMITED or SERVICE_UNAVAILABLE error, else null. */
 export const retryAfterOf = (error: ThreadlineError): string | null =>
-  (error.code === 'RATE_LIMITED' || error.code === 'SERVICE_UNAVAILABLE' ? String(error.details?.retryAfterSeconds ?? 1) : null);
+  error.code === 'RATE_LIMITED' || error.code === 'SERVICE_UNAVAILABLE' ? String(error.details?.retryAfterSeconds ?? 1) : null;
 
 /** The id itself when it is a UUID; BAD_USER_INPUT otherwise. */
 export function requireUuid(id: string, field = 'id'): string {
@@ -64,8 +65,9 @@ interface PrismaKnownError {
 }
 
 function isPrismaKnownError(error: unknown): error is PrismaKnownError {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
-    && /^P\d{4}$/.test((error as { code: string }).code);
+  return (
+    typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && /^P\d{4}$/.test((error as { code: string }).code)
+  );
 }
 
 /** Driver errors that a caller caused, turned into ThreadlineErrors; anything else stays internal. */
@@ -90,7 +92,10 @@ export function fromDatabaseError(error: unknown): ThreadlineError | null {
 
 function checkViolation(constraint: string | undefined): ThreadlineError {
   const rule = constraint ? CHECK_RULES[constraint] : undefined;
-  return badInput(rule ? `The values break a rule: ${rule}.` : 'The values break a rule of the data model; check ranges and dates.', constraint ? { constraint } : undefined);
+  return badInput(
+    rule ? `The values break a rule: ${rule}.` : 'The values break a rule of the data model; check ranges and dates.',
+    constraint ? { constraint } : undefined,
+  );
 }
 
 interface DriverCause {
@@ -105,7 +110,10 @@ function uniqueFields(cause: DriverCause | undefined): string {
   if (cause?.constraint?.fields?.length) return cause.constraint.fields.filter((f) => !/organization_?id/i.test(f)).join(', ');
   const index = cause?.constraint?.index;
   if (!index) return 'unique fields';
-  const bare = index.replace(new RegExp(`^${cause?.table ?? ''}_`), '').replace(/_key$/, '').replace(/^organization_id_?/, '');
+  const bare = index
+    .replace(new RegExp(`^${cause?.table ?? ''}_`), '')
+    .replace(/_key$/, '')
+    .replace(/^organization_id_?/, '');
   return bare || 'unique fields';
 }
 
@@ -125,5 +133,9 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
   log(original);
-  return { message: 'Something went wrong on the server; it has been logged. Try again or contact your administrator.', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return {
+    message: 'Something went wrong on the server; it has been logged. Try again or contact your administrator.',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
 }

@@ -10,11 +10,21 @@ export type Relation =
   | { kind: 'one'; model: Prisma.ModelName; type: () => ClassType<object>; key: string; nullable?: boolean; description?: string }
   | { kind: 'many'; model: Prisma.ModelName; type: () => ClassType<object>; foreignKey: string; orderKey?: string; description?: string };
 
-export const belongsTo = (model: Prisma.ModelName, type: () => ClassType<object>, key: string, nullable = false): Relation =>
-  ({ kind: 'one', model, type, key, nullable });
+export const belongsTo = (model: Prisma.ModelName, type: () => ClassType<object>, key: string, nullable = false): Relation => ({
+  kind: 'one',
+  model,
+  type,
+  key,
+  nullable,
+});
 
-export const hasMany = (model: Prisma.ModelName, type: () => ClassType<object>, foreignKey: string, orderKey?: string): Relation =>
-  ({ kind: 'many', model, type, foreignKey, ...(orderKey ? { orderKey } : {}) });
+export const hasMany = (model: Prisma.ModelName, type: () => ClassType<object>, foreignKey: string, orderKey?: string): Relation => ({
+  kind: 'many',
+  model,
+  type,
+  foreignKey,
+  ...(orderKey ? { orderKey } : {}),
+});
 
 export function relationResolver(typeName: string, root: () => ClassType<object>, relations: Record<string, Relation>): ClassType {
   class RelationFields {}
@@ -31,7 +41,11 @@ export function relationResolver(typeName: string, root: () => ClassType<object>
     Root()(RelationFields.prototype, field, 0);
     Ctx()(RelationFields.prototype, field, 1);
     Authorized('read')(RelationFields.prototype, field, descriptor);
-    FieldResolver(returns, { name: field, nullable: relation.kind === 'one' ? Boolean(relation.nullable) : false })(RelationFields.prototype, field, descriptor);
+    FieldResolver(returns, { name: field, nullable: relation.kind === 'one' ? Boolean(relation.nullable) : false })(
+      RelationFields.prototype,
+      field,
+      descriptor,
+    );
   }
   Object.defineProperty(RelationFields, 'name', { value: `${typeName}Relations` });
   Resolver(root)(RelationFields);

@@ -18,20 +18,49 @@ describe('the database crashes under the API', () => {
     const database = await createSeededDatabase(cluster.url());
     api = await startApi({}, { name: new URL(database.url).pathname.slice(1), url: database.url });
     const admin = await api.login('admin@northwind.example');
-    key = (await api.gql<{ createApiKey: { token: string } }>('mutation { createApiKey(input: { name: "outage", scopes: ["telemetry:write", "read"] }) { token } }', {}, admin)).data!.createApiKey.token;
-    signalIds = (await api.services.db.pool.query<{ id: string }>("SELECT id FROM signals WHERE data_type = 'NUMBER' ORDER BY id LIMIT 10")).rows.map((r) => r.id);
+    key = (
+      await api.gql<{ createApiKey: { token: string } }>(
+        'mutation { createApiKey(input: { name: "outage", scopes: ["telemetry:write", "read"] }) { token } }',
+        {},
+        admin,
+      )
+    ).data!.createApiKey.token;
+    signalIds = (await api.services.db.pool.query<{ id: string }>("SELECT id FROM signals WHERE data_type = 'NUMBER' ORDER BY id LIMIT 10")).rows.map(
+      (r) => r.id,
+    );
   }, 120_000);
   afterAll(async () => {
     await api?.close();
     await cluster?.stop();
   });
 
-  const batch = (start: number) => JSON.stringify(signalIds.flatMap((signalId, s) => Array.from({ length: 20 }, (_, i) => ({
-    signalId, time: new Date(start + i * 1_000).toISOString(), value: s * 100 + i,
-  }))));
-  const ingest = (body: string) => httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, payload: body });
-  const storedBetween = async (from: number, to: number) => Number((await api.services.db.pool.query<{ n: string }>(
-    'SELECT count(*) AS n FROM telemetry WHERE signal_id = ANY($1::uuid[]) AND time >= $2 AND time < $3', [signalIds, new Date(from), new Date(to)])).rows[0]!.n);
+  const batch = (start: number) =>
+    JSON.stringify(
+      signalIds.flatMap((signalId, s) =>
+        Array.from({ length: 20 }, (_, i) => ({
+          signalId,
+          time: new Date(start + i * 1_000).toISOString(),
+          value: s * 100 + i,
+        })),
+      ),
+    );
+  const ingest = (body: string) =>
+    httpRequest(api, {
+      method: 'POST',
+      url: '/ingest/telemetry',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      payload: body,
+    });
+  const storedBetween = async (from: number, to: number) =>
+    Number(
+      (
+        await api.services.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM telemetry WHERE signal_id = ANY($1::uuid[]) AND time >= $2 AND time < $3', [
+          signalIds,
+          new Date(from),
+          new Date(to),
+        ])
+      ).rows[0]!.n,
+    );
 
   it('answers 503 with Retry-After while PostgreSQL is down and keeps what it acknowledged before', async () => {
     const start = Date.UTC(2026, 10, 20, 8);
@@ -40,13 +69,23 @@ describe('the database crashes under the API', () => {
     expect(acknowledged.json()).toMatchObject({ accepted: 200, duplicates: 0 });
 
     await cluster.crash();
-    const during = await api.app.inject({ method: 'POST', url: '/ingest/telemetry', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, payload: batch(start + 60_000) });
+    const during = await api.app.inject({
+      method: 'POST',
+      url: '/ingest/telemetry',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      payload: batch(start + 60_000),
+    });
     expect(during.statusCode).toBe(503);
     expect(during.headers['retry-after']).toBe('2');
     expect(during.json().error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { retryAfterSeconds: 2 } });
     expect(during.json().error.message).toMatch(/resend it/);
 
-    const query = await api.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, payload: JSON.stringify({ query: '{ sites { totalCount } }' }) });
+    const query = await api.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      payload: JSON.stringify({ query: '{ sites { totalCount } }' }),
+    });
     expect(query.statusCode).toBe(503);
     expect(query.headers['retry-after']).toBe('2');
     expect(query.json().errors[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });

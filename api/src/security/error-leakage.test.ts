@@ -28,7 +28,9 @@ describe('errors leak no internals', () => {
       expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
       expect(error.message).toBe('Something went wrong on the server; it has been logged. Try again or contact your administrator.');
       expect(Object.keys(error).filter((k) => !['message', 'locations', 'path', 'extensions'].includes(k))).toEqual([]);
-      expect(JSON.stringify({ message: error.message, extensions: error.extensions })).not.toMatch(/permission|denied|relation|SELECT|threadline_app|\.ts:|stack/i);
+      expect(JSON.stringify({ message: error.message, extensions: error.extensions })).not.toMatch(
+        /permission|denied|relation|SELECT|threadline_app|\.ts:|stack/i,
+      );
     } finally {
       await owner.query('GRANT SELECT ON sites TO threadline_app');
     }

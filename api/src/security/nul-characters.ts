@@ -34,9 +34,10 @@ function literalHoldsNul(document: DocumentNode): boolean {
   return found;
 }
 
-const refusal = (where: string) => new GraphQLError(`${where} holds a NUL character (U+0000), which cannot be stored; remove it.`, {
-  extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-});
+const refusal = (where: string) =>
+  new GraphQLError(`${where} holds a NUL character (U+0000), which cannot be stored; remove it.`, {
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
 
 export const refuseNulCharacters: ApolloServerPlugin = {
   async requestDidStart() {

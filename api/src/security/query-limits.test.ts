@@ -46,15 +46,22 @@ describe('query limits', () => {
 
   it('refuses an operation whose cost is over the limit', async () => {
     // Page sizes count: five full pages of insights with their versions are ~73,000 against 50,000.
-    const aliases = Array.from({ length: 5 }, (_, i) => `i${i}: insights(first: 500) { nodes { id explanation modelVersion { version model { name } } } }`).join(' ');
+    const aliases = Array.from(
+      { length: 5 },
+      (_, i) => `i${i}: insights(first: 500) { nodes { id explanation modelVersion { version model { name } } } }`,
+    ).join(' ');
     const error = await refused(`{ ${aliases} }`);
     expect(error.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(error.message).toMatch(/cost/i);
   });
 
   it('refuses batched HTTP requests', async () => {
-    const res = await httpRequest(api, { method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      payload: JSON.stringify([{ query: '{ viewer { id } }' }, { query: '{ viewer { id } }' }]) });
+    const res = await httpRequest(api, {
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      payload: JSON.stringify([{ query: '{ viewer { id } }' }, { query: '{ viewer { id } }' }]),
+    });
     expect(res.status).toBe(400);
   });
 
@@ -67,12 +74,24 @@ describe('query limits', () => {
   });
 
   it('refuses a request a browser could send cross-site without a preflight (CSRF prevention)', async () => {
-    const simple = await httpRequest(api, { method: 'POST', url: '/graphql', headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
-      payload: JSON.stringify({ query: '{ viewer { id } }' }) });
+    const simple = await httpRequest(api, {
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
+      payload: JSON.stringify({ query: '{ viewer { id } }' }),
+    });
     expect(simple.status).toBe(400);
-    const get = await httpRequest(api, { method: 'GET', url: `/graphql?query=${encodeURIComponent('{ viewer { id } }')}`, headers: { authorization: `Bearer ${token}` } });
+    const get = await httpRequest(api, {
+      method: 'GET',
+      url: `/graphql?query=${encodeURIComponent('{ viewer { id } }')}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(get.status).toBe(400);
-    const allowed = await httpRequest(api, { method: 'GET', url: `/graphql?query=${encodeURIComponent('{ viewer { id } }')}`, headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+    const allowed = await httpRequest(api, {
+      method: 'GET',
+      url: `/graphql?query=${encodeURIComponent('{ viewer { id } }')}`,
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    });
     expect(allowed.status).toBe(200);
   });
 

@@ -11,7 +11,12 @@ import type { Context } from '../context.ts';
  *  plant tree, an asset's charts) costs ~36,000; page sizes multiply a list's cost. */
 export const QUERY_LIMITS = { depth: 10, aliases: 20, tokens: 3_000, directives: 20, cost: 50_000, recursiveSelections: 20_000 } as const;
 
-export function queryLimits(nodeEnv: string): Pick<ApolloServerOptions<Context>, 'plugins' | 'validationRules' | 'allowBatchedHttpRequests' | 'introspection' | 'hideSchemaDetailsFromClientErrors' | 'maxRecursiveSelections'> {
+export function queryLimits(
+  nodeEnv: string,
+): Pick<
+  ApolloServerOptions<Context>,
+  'plugins' | 'validationRules' | 'allowBatchedHttpRequests' | 'introspection' | 'hideSchemaDetailsFromClientErrors' | 'maxRecursiveSelections'
+> {
   const development = nodeEnv === 'development';
   const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.depth, ignoreIntrospection: true, flattenFragments: true },

@@ -14,14 +14,20 @@ export interface RateLimiter {
 }
 
 /** A refusal with the whole seconds until the bucket holds one token again. */
-export const refused = (tokens: number, perSecond: number): RateVerdict => ({ allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perSecond)) });
+export const refused = (tokens: number, perSecond: number): RateVerdict => ({
+  allowed: false,
+  retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perSecond)),
+});
 
 const PRUNE_ABOVE = 10_000;
 
 export class TokenBucketLimiter implements RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly perSecond: number, private readonly burst: number) {}
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {}
 
   take(key: string, now = Date.now()): RateVerdict {
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };

@@ -15,7 +15,13 @@ describe('rate limits per API key', () => {
     expect(res.errors).toBeUndefined();
     return res.data!.createApiKey.token as string;
   };
-  const graphql = (key: string) => httpRequest(api, { method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': key }, payload: JSON.stringify({ query: '{ viewer { kind } }' }) });
+  const graphql = (key: string) =>
+    httpRequest(api, {
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      payload: JSON.stringify({ query: '{ viewer { kind } }' }),
+    });
 
   beforeAll(async () => {
     api = await startApi({ API_KEY_RATE_PER_SECOND: '1', API_KEY_BURST: '3' });
@@ -27,12 +33,22 @@ describe('rate limits per API key', () => {
   it('refuses a key beyond its budget with 429 and Retry-After, and serves it again after a refill', async () => {
     const [a, b] = keys as [string, string];
     for (let i = 0; i < 3; i += 1) expect((await graphql(a)).status).toBe(200);
-    const limited = await api.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': a }, payload: JSON.stringify({ query: '{ viewer { kind } }' }) });
+    const limited = await api.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', 'x-api-key': a },
+      payload: JSON.stringify({ query: '{ viewer { kind } }' }),
+    });
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBe('1');
     expect(limited.json().errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 1 } });
 
-    const rest = await api.app.inject({ method: 'POST', url: '/ingest/telemetry', headers: { 'content-type': 'application/json', 'x-api-key': a }, payload: JSON.stringify({ points: [] }) });
+    const rest = await api.app.inject({
+      method: 'POST',
+      url: '/ingest/telemetry',
+      headers: { 'content-type': 'application/json', 'x-api-key': a },
+      payload: JSON.stringify({ points: [] }),
+    });
     expect(rest.statusCode).toBe(429);
     expect(rest.headers['retry-after']).toBe('1');
     expect(rest.json().error.code).toBe('RATE_LIMITED');
@@ -45,14 +61,20 @@ describe('rate limits per API key', () => {
     expect((await graphql(a)).status).toBe(200);
   });
 
-  it('shares a key\'s budget between replicas through RATE_LIMIT_REDIS_URL, and limits per replica when that Redis is gone', async () => {
+  it("shares a key's budget between replicas through RATE_LIMIT_REDIS_URL, and limits per replica when that Redis is gone", async () => {
     const shared = { API_KEY_RATE_PER_SECOND: '0.2', API_KEY_BURST: '3', RATE_LIMIT_REDIS_URL: redisUrl() };
     const one = await startApi(shared, api.database);
     const two = await startApi(shared, api.database);
     const lost = await startApi({ ...shared, RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:1' }, api.database);
     try {
       const key = await createKey('gateway behind two replicas');
-      const call = (replica: ApiHarness) => replica.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': key }, payload: JSON.stringify({ query: '{ viewer { kind } }' }) });
+      const call = (replica: ApiHarness) =>
+        replica.app.inject({
+          method: 'POST',
+          url: '/graphql',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          payload: JSON.stringify({ query: '{ viewer { kind } }' }),
+        });
       // Three in all, wherever they land; the fourth is refused by either replica.
       expect([(await call(one)).statusCode, (await call(two)).statusCode, (await call(one)).statusCode]).toEqual([200, 200, 200]);
       expect((await call(two)).statusCode).toBe(429);
@@ -66,4 +88,3 @@ describe('rate limits per API key', () => {
     }
   });
 });
-

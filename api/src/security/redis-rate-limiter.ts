@@ -29,8 +29,20 @@ export class RedisTokenBucketLimiter implements RateLimiter {
   private readonly local: TokenBucketLimiter;
   private warnedAt = 0;
 
-  constructor(url: string, private readonly perSecond: number, private readonly burst: number, private readonly log: Logger) {
-    this.redis = new Redis(url, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 250, connectTimeout: 1_000, retryStrategy: () => 1_000 });
+  constructor(
+    url: string,
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly log: Logger,
+  ) {
+    this.redis = new Redis(url, {
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 250,
+      connectTimeout: 1_000,
+      retryStrategy: () => 1_000,
+    });
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('takeToken', { numberOfKeys: 1, lua: TAKE });
     this.local = new TokenBucketLimiter(perSecond, burst);
@@ -38,8 +50,11 @@ export class RedisTokenBucketLimiter implements RateLimiter {
 
   async take(key: string): Promise<RateVerdict> {
     try {
-      const [allowed, tokens] = await (this.redis as Redis & { takeToken(key: string, rate: number, burst: number): Promise<[number, string]> })
-        .takeToken(`threadline:rate:${key}`, this.perSecond, this.burst);
+      const [allowed, tokens] = await (this.redis as Redis & { takeToken(key: string, rate: number, burst: number): Promise<[number, string]> }).takeToken(
+        `threadline:rate:${key}`,
+        this.perSecond,
+        this.burst,
+      );
       return allowed === 1 ? { allowed: true, retryAfterSeconds: 0 } : refused(Number(tokens), this.perSecond);
     } catch (err) {
       if (Date.now() - this.warnedAt > WARN_EVERY_MS) {

@@ -11,7 +11,10 @@ import { buildThreadlineSchema } from '../schema.ts';
 
 const REFUSALS = ['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN', 'CONFLICT'];
 
-interface Attempt { name: string; query: string }
+interface Attempt {
+  name: string;
+  query: string;
+}
 
 /** Every Query field taking exactly `id: ID!`, and every Mutation whose required arguments are `id` and, optionally, an input with no required field. */
 function attemptsOf(query: GraphQLObjectType, mutation: GraphQLObjectType): Attempt[] {
@@ -47,7 +50,8 @@ describe('tenant isolation under random cross-tenant attempts', () => {
     other = await createOtherOrganization(api, 'isolation-other');
     northwind = (await api.services.db.prisma.organization.findFirstOrThrow({ where: { slug: 'northwind' } })).id;
     targets = [];
-    for (const table of ORGANIZATION_TABLES.filter((t) => t !== 'outbox')) { // outbox ids are not UUIDs
+    for (const table of ORGANIZATION_TABLES.filter((t) => t !== 'outbox')) {
+      // outbox ids are not UUIDs
       const { rows } = await api.services.db.pool.query<{ id: string }>(`SELECT id FROM ${table} WHERE organization_id = $1 ORDER BY id LIMIT 5`, [northwind]);
       targets.push(...rows.map((r) => r.id));
     }
@@ -60,12 +64,15 @@ describe('tenant isolation under random cross-tenant attempts', () => {
     expect(attempts.length).toBeGreaterThan(60);
     expect(targets.length).toBeGreaterThan(80);
     const before = await digest();
-    await fc.assert(fc.asyncProperty(fc.constantFrom(...attempts), fc.constantFrom(...targets), async (attempt, id) => {
-      const res = await api.gql(attempt.query, { id }, other.token);
-      const field = attempt.query.match(/\{ (\w+)\(/)![1]!;
-      expect(res.data?.[field] ?? null, `${attempt.name}(${id}) returned data`).toBeNull();
-      expect(REFUSALS, `${attempt.name}(${id}): ${res.errors?.[0]?.message}`).toContain(res.errors?.[0]?.extensions?.code);
-    }), { numRuns: 400, seed: 20261123 });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...attempts), fc.constantFrom(...targets), async (attempt, id) => {
+        const res = await api.gql(attempt.query, { id }, other.token);
+        const field = attempt.query.match(/\{ (\w+)\(/)![1]!;
+        expect(res.data?.[field] ?? null, `${attempt.name}(${id}) returned data`).toBeNull();
+        expect(REFUSALS, `${attempt.name}(${id}): ${res.errors?.[0]?.message}`).toContain(res.errors?.[0]?.extensions?.code);
+      }),
+      { numRuns: 400, seed: 20261123 },
+    );
     expect(await digest()).toEqual(before);
   });
 });

@@ -25,10 +25,18 @@ export async function requestApproval(db: RawSql, request: ApprovalRequest, acto
   const approval = await row<{ id: string }>(
     db,
     "INSERT INTO approvals (organization_id, subject_type, subject_id, status, requested_by_id, comment) VALUES ($1::uuid, $2::approval_subject, $3::uuid, 'PENDING', $4::uuid, $5) RETURNING id",
-    request.organizationId, request.subject, request.subjectId, request.requestedById, request.comment,
+    request.organizationId,
+    request.subject,
+    request.subjectId,
+    request.requestedById,
+    request.comment,
   );
   await appendAuditEvent(db, {
-    organizationId: request.organizationId, type: 'approval.created', actor, subjectType: 'approval', subjectId: approval!.id,
+    organizationId: request.organizationId,
+    type: 'approval.created',
+    actor,
+    subjectType: 'approval',
+    subjectId: approval!.id,
     payload: { subject: request.subject, ...request.evidence },
   });
   return approval!.id;
@@ -42,12 +50,20 @@ export interface PendingApproval {
 }
 
 /** Locks a pending approval of the subject for a decision by `deciderId`; refuses one already decided and the requester. */
-export async function lockPendingApproval(db: RawSql, organizationId: string, approvalId: string, subject: ApprovalSubject, deciderId: string | null): Promise<PendingApproval> {
+export async function lockPendingApproval(
+  db: RawSql,
+  organizationId: string,
+  approvalId: string,
+  subject: ApprovalSubject,
+  deciderId: string | null,
+): Promise<PendingApproval> {
   const approval = await row<PendingApproval & { status: string }>(
     db,
     `SELECT id, subject_id AS "subjectId", status::text AS status, requested_by_id AS "requestedById", comment
        FROM approvals WHERE organization_id = $1::uuid AND id = $2::uuid AND subject_type = $3::approval_subject FOR UPDATE`,
-    organizationId, approvalId, subject,
+    organizationId,
+    approvalId,
+    subject,
   );
   const what = subject === 'GATE_DECISION' ? 'gate decision' : 'promotion';
   if (!approval) throw new Refusal(`Approval ${approvalId} is not a ${what} request in your organisation.`, 'approvalId', 'NOT_FOUND');
@@ -71,11 +87,19 @@ export async function decideApproval(db: RawSql, approval: PendingApproval, deci
   const changed = await db.$executeRawUnsafe(
     `UPDATE approvals SET status = $3::approval_status, approver_id = $4::uuid, decided_at = now(), comment = coalesce($5, comment)
       WHERE organization_id = $1::uuid AND id = $2::uuid AND status = 'PENDING'`,
-    decision.organizationId, approval.id, status, decision.deciderId, decision.comment,
+    decision.organizationId,
+    approval.id,
+    status,
+    decision.deciderId,
+    decision.comment,
   );
   if (changed !== 1) throw new Refusal('The request was decided meanwhile.', 'approvalId', 'CONFLICT');
   await appendAuditEvent(db, {
-    organizationId: decision.organizationId, type: 'approval.updated', actor, subjectType: 'approval', subjectId: approval.id,
+    organizationId: decision.organizationId,
+    type: 'approval.updated',
+    actor,
+    subjectType: 'approval',
+    subjectId: approval.id,
     payload: { status, comment: decision.comment, ...decision.evidence },
   });
   return status;

@@ -4,7 +4,18 @@ import { rows, type RawSql } from '../sql.ts';
 
 export const MAX_EXPORTED_EVENTS = 100_000;
 
-export const EXPORTED_COLUMNS = ['seq', 'occurred_at', 'type', 'actor_kind', 'actor_label', 'subject_type', 'subject_id', 'payload', 'prev_hash', 'hash'] as const;
+export const EXPORTED_COLUMNS = [
+  'seq',
+  'occurred_at',
+  'type',
+  'actor_kind',
+  'actor_label',
+  'subject_type',
+  'subject_id',
+  'payload',
+  'prev_hash',
+  'hash',
+] as const;
 
 export type ExportedEvent = Record<(typeof EXPORTED_COLUMNS)[number], unknown>;
 
@@ -22,6 +33,10 @@ export function exportAuditEvents(db: RawSql, organizationId: string, filter: Au
       WHERE organization_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2) AND ($3::timestamptz IS NULL OR occurred_at < $3)
         AND ($4::text IS NULL OR type = $4) AND ($5::text IS NULL OR subject_type = $5)
       ORDER BY seq LIMIT ${MAX_EXPORTED_EVENTS}`,
-    organizationId, filter.from, filter.to, filter.type, filter.subjectType,
+    organizationId,
+    filter.from,
+    filter.to,
+    filter.type,
+    filter.subjectType,
   );
 }

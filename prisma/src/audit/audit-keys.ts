@@ -13,7 +13,10 @@ export interface SigningKey {
 
 /** The first 16 hex digits of SHA-256 over the public key's SPKI DER. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function signingKeyFromPem(privatePem: string): SigningKey {
@@ -35,7 +38,10 @@ export function publicKeyFromPem(publicPem: string): KeyObject {
  */
 export function trustedKeySet(own: SigningKey, configured: string | undefined): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>([[own.keyId, own.publicKey]]);
-  for (const entry of (configured ?? '').split(/,|\n\s*\n/).map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (configured ?? '')
+    .split(/,|\n\s*\n/)
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const key = publicKeyFromPem(entry.includes('BEGIN') ? entry : Buffer.from(entry, 'base64').toString('utf8'));
     keys.set(keyIdOf(key), key);
   }

@@ -61,8 +61,18 @@ export async function appendAuditEvent(tx: RawSql, input: AuditInput): Promise<A
   const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
     `INSERT INTO audit_events (organization_id, seq, type, actor_kind, actor_id, actor_label, subject_type, subject_id, payload, occurred_at, prev_hash, hash)
      VALUES ($1::uuid, $2, $3, $4::actor_kind, $5, $6, $7, $8, $9::jsonb, $10, $11, $12) RETURNING id`,
-    input.organizationId, seq, input.type, input.actor.kind, input.actor.id, input.actor.label,
-    input.subjectType, input.subjectId, JSON.stringify(payload), occurredAt, prevHash, hash,
+    input.organizationId,
+    seq,
+    input.type,
+    input.actor.kind,
+    input.actor.id,
+    input.actor.label,
+    input.subjectType,
+    input.subjectId,
+    JSON.stringify(payload),
+    occurredAt,
+    prevHash,
+    hash,
   );
   return { id: rows[0]!.id, seq, hash };
 }
@@ -76,10 +86,9 @@ export interface Checkpoint {
 
 /** Signs the organisation's current chain head; returns null when the chain is empty or already checkpointed. */
 export async function checkpointAuditChain(pool: pg.Pool, organizationId: string, key: SigningKey): Promise<Checkpoint | null> {
-  const head = await pool.query<{ seq: string; hash: string }>(
-    'SELECT seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1',
-    [organizationId],
-  );
+  const head = await pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [
+    organizationId,
+  ]);
   const row = head.rows[0];
   if (!row) return null;
   const seq = BigInt(row.seq);
@@ -94,13 +103,7 @@ export async function checkpointAuditChain(pool: pg.Pool, organizationId: string
 }
 
 export type ChainBreak =
-  | 'HASH_MISMATCH'
-  | 'LINK_MISMATCH'
-  | 'SEQUENCE_GAP'
-  | 'TRUNCATED'
-  | 'CHECKPOINT_MISMATCH'
-  | 'CHECKPOINT_SIGNATURE_INVALID'
-  | 'CHECKPOINT_KEY_UNKNOWN';
+  'HASH_MISMATCH' | 'LINK_MISMATCH' | 'SEQUENCE_GAP' | 'TRUNCATED' | 'CHECKPOINT_MISMATCH' | 'CHECKPOINT_SIGNATURE_INVALID' | 'CHECKPOINT_KEY_UNKNOWN';
 
 export interface ChainVerification {
   ok: boolean;

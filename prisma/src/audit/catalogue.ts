@@ -11,11 +11,40 @@ import type { JsonValue } from './audit-hash.ts';
 export const AUDIT_CATALOGUE_VERSION = 5;
 
 export const AUDIT_SUBJECTS = [
-  'organization', 'user', 'api_key', 'site', 'line', 'asset_type', 'asset_type_property', 'asset', 'signal',
-  'use_case', 'kpi', 'kpi_measurement', 'cost_item', 'roi_snapshot', 'scaling_wave', 'wave_scope_item',
-  'wave_gate', 'gate_decision', 'approval', 'squad', 'squad_member', 'okr', 'key_result', 'model',
-  'model_version', 'edge_target', 'deployment', 'insight', 'incident', 'training_run', 'experiment', 'drift_report',
-  'review', 'certification',
+  'organization',
+  'user',
+  'api_key',
+  'site',
+  'line',
+  'asset_type',
+  'asset_type_property',
+  'asset',
+  'signal',
+  'use_case',
+  'kpi',
+  'kpi_measurement',
+  'cost_item',
+  'roi_snapshot',
+  'scaling_wave',
+  'wave_scope_item',
+  'wave_gate',
+  'gate_decision',
+  'approval',
+  'squad',
+  'squad_member',
+  'okr',
+  'key_result',
+  'model',
+  'model_version',
+  'edge_target',
+  'deployment',
+  'insight',
+  'incident',
+  'training_run',
+  'experiment',
+  'drift_report',
+  'review',
+  'certification',
 ] as const;
 
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
@@ -58,16 +87,27 @@ const SHAPED_PAYLOADS: Partial<Record<AuditEventType, z.ZodType<Record<string, J
   'approval.updated': withEvidence({ status: z.enum(['APPROVED', 'REJECTED']), comment: z.string().nullable() }),
   'gate_decision.created': withEvidence({ waveId: id, outcome: z.enum(['ADVANCE', 'HOLD']), approvalId: id, rationale: z.string() }),
   'insight.created': withEvidence({ assetId: id, source: z.string(), severity: z.string(), title: z.string(), modelVersionId: nullableId }),
-  'drift_report.created': withEvidence({ driftReportId: id, deploymentId: id, drifting: z.boolean(), driftingShare: z.number(), driftingFeatures: z.array(z.string()) }),
+  'drift_report.created': withEvidence({
+    driftReportId: id,
+    deploymentId: id,
+    drifting: z.boolean(),
+    driftingShare: z.number(),
+    driftingFeatures: z.array(z.string()),
+  }),
   'training_run.updated': withEvidence({ status: z.enum(['SUCCEEDED', 'FAILED']) }),
 };
 
 export const AUDIT_CATALOGUE: ReadonlyMap<AuditEventType, AuditEventDefinition> = new Map<AuditEventType, AuditEventDefinition>([
-  ...AUDIT_SUBJECTS.flatMap((subject) => (['created', 'updated'] as const).map((verb): [AuditEventType, AuditEventDefinition] => {
-    const type: AuditEventType = `${subject}.${verb}`;
-    return [type, { version: AUDIT_CATALOGUE_VERSION, payload: SHAPED_PAYLOADS[type] ?? fields }];
-  })),
-  ...Object.entries(SPECIAL_PAYLOADS).map(([type, payload]): [AuditEventType, AuditEventDefinition] => [type as AuditEventType, { version: AUDIT_CATALOGUE_VERSION, payload: payload as z.ZodType<Record<string, JsonValue>> }]),
+  ...AUDIT_SUBJECTS.flatMap((subject) =>
+    (['created', 'updated'] as const).map((verb): [AuditEventType, AuditEventDefinition] => {
+      const type: AuditEventType = `${subject}.${verb}`;
+      return [type, { version: AUDIT_CATALOGUE_VERSION, payload: SHAPED_PAYLOADS[type] ?? fields }];
+    }),
+  ),
+  ...Object.entries(SPECIAL_PAYLOADS).map(([type, payload]): [AuditEventType, AuditEventDefinition] => [
+    type as AuditEventType,
+    { version: AUDIT_CATALOGUE_VERSION, payload: payload as z.ZodType<Record<string, JsonValue>> },
+  ]),
 ]);
 
 /** The payload as stored: checked against the type's schema and stamped with its version; throws on a type or payload the catalogue does not allow. */
@@ -75,6 +115,9 @@ export function catalogued(type: string, payload: Record<string, JsonValue>): Re
   const definition = AUDIT_CATALOGUE.get(type as AuditEventType);
   if (!definition) throw new Error(`Audit event type ${type} is not in the catalogue (prisma/src/audit/catalogue.ts).`);
   const checked = definition.payload.safeParse(payload);
-  if (!checked.success) throw new Error(`The payload of audit event ${type} does not fit its catalogue entry: ${checked.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`);
+  if (!checked.success)
+    throw new Error(
+      `The payload of audit event ${type} does not fit its catalogue entry: ${checked.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`,
+    );
   return { ...payload, v: definition.version };
 }

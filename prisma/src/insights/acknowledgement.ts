@@ -4,16 +4,34 @@ import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
 import type { RawSql } from '../sql.ts';
 import { Refusal } from '../refusal.ts';
 
-export async function acknowledgeInsight(db: RawSql, organizationId: string, insightId: string, userId: string, actor: AuditActor, now: Date = new Date()): Promise<void> {
+export async function acknowledgeInsight(
+  db: RawSql,
+  organizationId: string,
+  insightId: string,
+  userId: string,
+  actor: AuditActor,
+  now: Date = new Date(),
+): Promise<void> {
   const [insight] = await db.$queryRawUnsafe<{ acknowledged_at: Date | null }[]>(
-    'SELECT acknowledged_at FROM insights WHERE organization_id = $1::uuid AND id = $2::uuid FOR UPDATE', organizationId, insightId);
+    'SELECT acknowledged_at FROM insights WHERE organization_id = $1::uuid AND id = $2::uuid FOR UPDATE',
+    organizationId,
+    insightId,
+  );
   if (!insight) throw new Refusal(`Insight ${insightId} does not exist in your organisation.`, 'id');
   if (insight.acknowledged_at) throw new Refusal(`The insight was already acknowledged at ${insight.acknowledged_at.toISOString()}.`, 'id', 'CONFLICT');
   await db.$executeRawUnsafe(
     'UPDATE insights SET acknowledged_at = $3, acknowledged_by_id = $4::uuid WHERE organization_id = $1::uuid AND id = $2::uuid',
-    organizationId, insightId, now, userId);
+    organizationId,
+    insightId,
+    now,
+    userId,
+  );
   await appendAuditEvent(db, {
-    organizationId, type: 'insight.updated', actor, subjectType: 'insight', subjectId: insightId,
+    organizationId,
+    type: 'insight.updated',
+    actor,
+    subjectType: 'insight',
+    subjectId: insightId,
     payload: { acknowledgedAt: now.toISOString(), acknowledgedById: userId },
   });
 }

@@ -5,8 +5,15 @@ const w = (assetId: string, windowEnd: number, score: number) => ({ assetId, win
 
 describe('insight transitions', () => {
   it('raises once per crossing and closes below the re-arm level', () => {
-    const { raise, close } = insightTransitions(new Map(), [w('a', 1, 0.2), w('a', 2, 0.9), w('a', 3, 0.95), w('a', 4, 0.5), w('a', 5, 0.3), w('a', 6, 0.7)], 0.6);
-    expect(raise.map((r) => [r.window.windowEnd, r.closedAt])).toEqual([[2, 5], [6, null]]);
+    const { raise, close } = insightTransitions(
+      new Map(),
+      [w('a', 1, 0.2), w('a', 2, 0.9), w('a', 3, 0.95), w('a', 4, 0.5), w('a', 5, 0.3), w('a', 6, 0.7)],
+      0.6,
+    );
+    expect(raise.map((r) => [r.window.windowEnd, r.closedAt])).toEqual([
+      [2, 5],
+      [6, null],
+    ]);
     expect(close).toEqual([]);
   });
 

@@ -23,18 +23,31 @@ export interface InsightCandidate extends ScoredWindow {
   describe: () => { explanation: unknown[]; title: string };
 }
 
-export async function raiseInsights(db: RawSql, organizationId: string, source: InsightSource, threshold: number, windows: readonly InsightCandidate[]): Promise<number> {
+export async function raiseInsights(
+  db: RawSql,
+  organizationId: string,
+  source: InsightSource,
+  threshold: number,
+  windows: readonly InsightCandidate[],
+): Promise<number> {
   if (windows.length === 0) return 0;
   const assets = [...new Set(windows.map((w) => w.assetId))];
   const open = await rows<{ assetId: string; since: number }>(
     db,
     `SELECT asset_id AS "assetId", extract(epoch FROM evidence_end_at) * 1000 AS since FROM insights
       WHERE organization_id = $1 AND source_key = $2 AND resolved_at IS NULL AND asset_id = ANY($3::uuid[]) FOR UPDATE`,
-    organizationId, source.key, assets,
+    organizationId,
+    source.key,
+    assets,
   );
   const { raise, close } = insightTransitions(new Map(open.map((r) => [r.assetId, Number(r.since)])), windows, threshold);
   if (close.length > 0) {
-    await db.$executeRawUnsafe('UPDATE insights SET resolved_at = now() WHERE organization_id = $1 AND source_key = $2 AND resolved_at IS NULL AND asset_id = ANY($3::uuid[])', organizationId, source.key, close);
+    await db.$executeRawUnsafe(
+      'UPDATE insights SET resolved_at = now() WHERE organization_id = $1 AND source_key = $2 AND resolved_at IS NULL AND asset_id = ANY($3::uuid[])',
+      organizationId,
+      source.key,
+      close,
+    );
   }
   if (raise.length === 0) return 0;
   const described = raise.map((x) => x.window.describe());
@@ -48,16 +61,29 @@ export async function raiseInsights(db: RawSql, organizationId: string, source: 
             AS u(a, p, sev, title, e, s, t, r, closed)
      ON CONFLICT (organization_id, asset_id, source_key) WHERE resolved_at IS NULL AND source_key <> '' DO NOTHING
      RETURNING id, asset_id AS "assetId", severity, title`,
-    organizationId, source.useCaseId, source.modelVersionId, source.kind, source.fromFallback, source.key,
-      raise.map((x) => x.window.assetId), raise.map((x) => x.window.predictionId), raise.map((x) => severityOf(x.window.score, threshold)),
-      described.map((d) => d.title), described.map((d) => JSON.stringify(d.explanation)),
-      raise.map((x) => x.window.windowEnd - x.window.windowMs), raise.map((x) => x.window.windowEnd), raise.map((x) => x.window.earliestReceived),
+    organizationId,
+    source.useCaseId,
+    source.modelVersionId,
+    source.kind,
+    source.fromFallback,
+    source.key,
+    raise.map((x) => x.window.assetId),
+    raise.map((x) => x.window.predictionId),
+    raise.map((x) => severityOf(x.window.score, threshold)),
+    described.map((d) => d.title),
+    described.map((d) => JSON.stringify(d.explanation)),
+    raise.map((x) => x.window.windowEnd - x.window.windowMs),
+    raise.map((x) => x.window.windowEnd),
+    raise.map((x) => x.window.earliestReceived),
     raise.map((x) => x.closedAt !== null),
   );
   for (const insight of raised) {
     await appendAuditEvent(db, {
-      organizationId, type: 'insight.created', actor: { kind: 'SYSTEM', id: null, label: source.fromFallback ? 'worker:fallback-rules' : 'worker:inference' },
-      subjectType: 'insight', subjectId: insight.id,
+      organizationId,
+      type: 'insight.created',
+      actor: { kind: 'SYSTEM', id: null, label: source.fromFallback ? 'worker:fallback-rules' : 'worker:inference' },
+      subjectType: 'insight',
+      subjectId: insight.id,
       payload: { assetId: insight.assetId, source: source.key, severity: insight.severity, title: insight.title, modelVersionId: source.modelVersionId },
     });
   }

@@ -36,4 +36,3 @@ export function artifactRefusal(artifact: SignedArtifact, onnx: Uint8Array | nul
   }
   return null;
 }
-

@@ -72,7 +72,12 @@ const ASSIGNMENTS_AT_SQL = `
 
 /** The assets a deployment scores now, by id. */
 export async function assetsScoredBy(db: RawSql, organizationId: string, deploymentId: string): Promise<string[]> {
-  const scope = await rows<{ assetId: string }>(db, `SELECT asset_id AS "assetId" FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2::uuid`, organizationId, deploymentId);
+  const scope = await rows<{ assetId: string }>(
+    db,
+    `SELECT asset_id AS "assetId" FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2::uuid`,
+    organizationId,
+    deploymentId,
+  );
   return scope.map((r) => r.assetId);
 }
 
@@ -115,6 +120,16 @@ export interface AssignmentAt {
 
 /** Which version each deployment covering the asset ran at `at` (deployments retired by then left out). */
 export async function assignmentsAt(db: RawSql, organizationId: string, assetId: string, at: Date): Promise<AssignmentAt[]> {
-  const found = await rows<{ deployment_id: string; model_version_id: string | null; valid_from: Date; reason: string; actor_label: string }>(db, ASSIGNMENTS_AT_SQL, organizationId, assetId, at);
-  return found.flatMap((r) => (r.model_version_id === null ? [] : [{ deploymentId: r.deployment_id, modelVersionId: r.model_version_id, validFrom: r.valid_from, reason: r.reason, actorLabel: r.actor_label }]));
+  const found = await rows<{ deployment_id: string; model_version_id: string | null; valid_from: Date; reason: string; actor_label: string }>(
+    db,
+    ASSIGNMENTS_AT_SQL,
+    organizationId,
+    assetId,
+    at,
+  );
+  return found.flatMap((r) =>
+    r.model_version_id === null
+      ? []
+      : [{ deploymentId: r.deployment_id, modelVersionId: r.model_version_id, validFrom: r.valid_from, reason: r.reason, actorLabel: r.actor_label }],
+  );
 }

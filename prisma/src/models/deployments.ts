@@ -7,10 +7,21 @@ import { Refusal } from '../refusal.ts';
 import { DEPLOYMENTS_CHANNEL } from './deployment-scope.ts';
 
 /** Appends to the assignment history: from now on the deployment runs `versionId` (null: nothing). */
-export async function recordAssignment(db: RawSql, organizationId: string, deploymentId: string, versionId: string | null, reason: string, actor: AuditActor): Promise<void> {
+export async function recordAssignment(
+  db: RawSql,
+  organizationId: string,
+  deploymentId: string,
+  versionId: string | null,
+  reason: string,
+  actor: AuditActor,
+): Promise<void> {
   await db.$executeRawUnsafe(
     'INSERT INTO model_assignments (organization_id, deployment_id, model_version_id, reason, actor_label) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5)',
-    organizationId, deploymentId, versionId, reason, actor.label,
+    organizationId,
+    deploymentId,
+    versionId,
+    reason,
+    actor.label,
   );
 }
 
@@ -35,22 +46,51 @@ export interface NewDeployment {
 export async function createDeployment(db: RawSql, input: NewDeployment, actor: AuditActor): Promise<{ id: string; versionId: string }> {
   let versionId = input.versionId;
   if (input.alias) {
-    const [aliased] = await db.$queryRawUnsafe<{ model_version_id: string }[]>('SELECT model_version_id FROM model_aliases WHERE organization_id = $1::uuid AND model_id = $2::uuid AND alias = $3', input.organizationId, input.modelId, input.alias);
+    const [aliased] = await db.$queryRawUnsafe<{ model_version_id: string }[]>(
+      'SELECT model_version_id FROM model_aliases WHERE organization_id = $1::uuid AND model_id = $2::uuid AND alias = $3',
+      input.organizationId,
+      input.modelId,
+      input.alias,
+    );
     if (!aliased) throw new Refusal(`model has no alias ${input.alias}; set it first`, 'alias');
     versionId = aliased.model_version_id;
   }
-  const [version] = await db.$queryRawUnsafe<{ id: string; retired_at: Date | null }[]>('SELECT id, retired_at FROM model_versions WHERE organization_id = $1::uuid AND model_id = $2::uuid AND id = $3::uuid', input.organizationId, input.modelId, versionId);
+  const [version] = await db.$queryRawUnsafe<{ id: string; retired_at: Date | null }[]>(
+    'SELECT id, retired_at FROM model_versions WHERE organization_id = $1::uuid AND model_id = $2::uuid AND id = $3::uuid',
+    input.organizationId,
+    input.modelId,
+    versionId,
+  );
   if (!version) throw new Refusal('the version does not belong to the model', 'versionId');
   if (version.retired_at) throw new Refusal('the version is retired and cannot be deployed', 'versionId');
   const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
     `INSERT INTO deployments (organization_id, model_version_id, alias, edge_target_id, asset_id, mode, traffic_share, status, deployed_by_id, deployed_at)
      VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5::uuid, $6::deployment_mode, $7, 'ACTIVE', $8::uuid, now()) RETURNING id`,
-    input.organizationId, version.id, input.alias, input.edgeTargetId, input.assetId, input.mode, input.trafficShare, actor.kind === 'USER' ? actor.id : null,
+    input.organizationId,
+    version.id,
+    input.alias,
+    input.edgeTargetId,
+    input.assetId,
+    input.mode,
+    input.trafficShare,
+    actor.kind === 'USER' ? actor.id : null,
   );
   await recordAssignment(db, input.organizationId, row!.id, version.id, input.alias ? `deployed following alias ${input.alias}` : 'deployed', actor);
   await appendAuditEvent(db, {
-    organizationId: input.organizationId, type: 'deployment.created', actor, subjectType: 'deployment', subjectId: row!.id,
-    payload: { modelId: input.modelId, versionId: version.id, alias: input.alias, edgeTargetId: input.edgeTargetId, assetId: input.assetId, mode: input.mode, trafficShare: input.trafficShare },
+    organizationId: input.organizationId,
+    type: 'deployment.created',
+    actor,
+    subjectType: 'deployment',
+    subjectId: row!.id,
+    payload: {
+      modelId: input.modelId,
+      versionId: version.id,
+      alias: input.alias,
+      edgeTargetId: input.edgeTargetId,
+      assetId: input.assetId,
+      mode: input.mode,
+      trafficShare: input.trafficShare,
+    },
   });
   await announceDeployments(db, input.organizationId);
   return { id: row!.id, versionId: version.id };
@@ -60,7 +100,8 @@ export async function createDeployment(db: RawSql, input: NewDeployment, actor: 
 export async function retireDeployment(db: RawSql, organizationId: string, deploymentId: string, actor: AuditActor): Promise<boolean> {
   const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
     "UPDATE deployments SET status = 'RETIRED', retired_at = now(), updated_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid AND status <> 'RETIRED' RETURNING id",
-    organizationId, deploymentId,
+    organizationId,
+    deploymentId,
   );
   if (!row) return false;
   await recordAssignment(db, organizationId, deploymentId, null, 'retired', actor);
@@ -71,5 +112,8 @@ export async function retireDeployment(db: RawSql, organizationId: string, deplo
 
 /** Every organisation's live deployments (active or on their fallback rules). */
 export function liveDeployments(db: RawSql): Promise<{ id: string; organizationId: string }[]> {
-  return rows<{ id: string; organizationId: string }>(db, `SELECT id, organization_id AS "organizationId" FROM deployments WHERE status IN ('ACTIVE', 'FALLBACK')`);
+  return rows<{ id: string; organizationId: string }>(
+    db,
+    `SELECT id, organization_id AS "organizationId" FROM deployments WHERE status IN ('ACTIVE', 'FALLBACK')`,
+  );
 }

@@ -29,16 +29,24 @@ export function deploymentForDrift(pool: pg.Pool, organizationId: string, deploy
        JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
        LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id
       WHERE d.organization_id = $1 AND d.id = $2`,
-    organizationId, deploymentId,
+    organizationId,
+    deploymentId,
   );
 }
 
 /** The CUSUM state per feature of the deployment's latest report for this version. */
-export async function previousCusum(pool: pg.Pool, organizationId: string, deploymentId: string, modelVersionId: string): Promise<Map<string, { high: number; low: number }>> {
+export async function previousCusum(
+  pool: pg.Pool,
+  organizationId: string,
+  deploymentId: string,
+  modelVersionId: string,
+): Promise<Map<string, { high: number; low: number }>> {
   const last = await row<{ features: { features?: { feature: string; cusumHigh?: number; cusumLow?: number }[] } }>(
     rawSqlOf(pool),
     'SELECT features FROM drift_reports WHERE organization_id = $1 AND deployment_id = $2 AND model_version_id = $3 ORDER BY window_end_at DESC LIMIT 1',
-    organizationId, deploymentId, modelVersionId,
+    organizationId,
+    deploymentId,
+    modelVersionId,
   );
   return new Map((last?.features.features ?? []).map((f) => [f.feature, { high: f.cusumHigh ?? 0, low: f.cusumLow ?? 0 }]));
 }
@@ -71,22 +79,50 @@ export function recordDriftReport(pool: pg.Pool, report: NewDriftReport, actor: 
       db,
       `INSERT INTO drift_reports (organization_id, model_version_id, deployment_id, window_start_at, window_end_at, features, drifting_share, drifting)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      organizationId, report.modelVersionId, report.deploymentId, report.windowStart, report.windowEnd, JSON.stringify(report.features), report.driftingShare, report.drifting,
+      organizationId,
+      report.modelVersionId,
+      report.deploymentId,
+      report.windowStart,
+      report.windowEnd,
+      JSON.stringify(report.features),
+      report.driftingShare,
+      report.drifting,
     );
     const driftReportId = stored!.id;
     await appendAuditEvent(db, {
-      organizationId, type: 'drift_report.created', actor, subjectType: 'model_version', subjectId: report.modelVersionId,
+      organizationId,
+      type: 'drift_report.created',
+      actor,
+      subjectType: 'model_version',
+      subjectId: report.modelVersionId,
       payload: {
-        driftReportId, deploymentId: report.deploymentId, drifting: report.drifting, driftingShare: Number(report.driftingShare.toPrecision(6)),
+        driftReportId,
+        deploymentId: report.deploymentId,
+        drifting: report.drifting,
+        driftingShare: Number(report.driftingShare.toPrecision(6)),
         driftingFeatures: report.features.features.filter((f) => f.drifting).map((f) => f.feature),
       },
     });
     if (!report.drifting || !report.retrain) return { driftReportId, drifting: report.drifting, trainingRunId: null };
-    const busy = await rows(db, "SELECT 1 FROM training_runs WHERE organization_id = $1 AND model_id = $2 AND status IN ('QUEUED', 'RUNNING') FOR UPDATE", organizationId, report.modelId);
+    const busy = await rows(
+      db,
+      "SELECT 1 FROM training_runs WHERE organization_id = $1 AND model_id = $2 AND status IN ('QUEUED', 'RUNNING') FOR UPDATE",
+      organizationId,
+      report.modelId,
+    );
     if (busy.length > 0) return { driftReportId, drifting: true, trainingRunId: null };
-    const trainingRunId = await requestTrainingRun(db, {
-      organizationId, modelId: report.modelId, trigger: 'DRIFT', baseVersionId: report.modelVersionId, driftReportId, ...report.retrain,
-    }, actor);
+    const trainingRunId = await requestTrainingRun(
+      db,
+      {
+        organizationId,
+        modelId: report.modelId,
+        trigger: 'DRIFT',
+        baseVersionId: report.modelVersionId,
+        driftReportId,
+        ...report.retrain,
+      },
+      actor,
+    );
     return { driftReportId, drifting: true, trainingRunId };
   });
 }

@@ -42,7 +42,12 @@ function manifestBytes(manifest: BundleManifest): Buffer {
 
 export function createBundle(key: SigningKey, manifest: Omit<BundleManifest, 'bundleKeyId'>, onnx: Uint8Array): EdgeBundle {
   const full: BundleManifest = { ...manifest, bundleKeyId: key.keyId };
-  return { format: BUNDLE_FORMAT, manifest: full, manifestSignature: sign(null, manifestBytes(full), key.privateKey).toString('base64'), onnx: Buffer.from(onnx).toString('base64') };
+  return {
+    format: BUNDLE_FORMAT,
+    manifest: full,
+    manifestSignature: sign(null, manifestBytes(full), key.privateKey).toString('base64'),
+    onnx: Buffer.from(onnx).toString('base64'),
+  };
 }
 
 export type VerifiedBundle = { ok: true; manifest: BundleManifest; onnx: Uint8Array } | { ok: false; reason: string };
@@ -56,9 +61,14 @@ export function verifyBundle(raw: unknown, trustedKeys: ReadonlyMap<string, KeyO
   const manifest = bundle.manifest;
   const key = trustedKeys.get(manifest.bundleKeyId);
   if (!key) return { ok: false, reason: `the bundle is signed with key ${manifest.bundleKeyId}, which is not trusted` };
-  if (!verify(null, manifestBytes(manifest), key, Buffer.from(bundle.manifestSignature, 'base64'))) return { ok: false, reason: 'the manifest signature does not verify' };
+  if (!verify(null, manifestBytes(manifest), key, Buffer.from(bundle.manifestSignature, 'base64')))
+    return { ok: false, reason: 'the manifest signature does not verify' };
   const onnx = new Uint8Array(Buffer.from(bundle.onnx, 'base64'));
-  const refusal = artifactRefusal({ modelId: manifest.modelId, version: manifest.version, sha256: manifest.sha256, signature: manifest.signature, signingKeyId: manifest.signingKeyId }, onnx, trustedKeys);
+  const refusal = artifactRefusal(
+    { modelId: manifest.modelId, version: manifest.version, sha256: manifest.sha256, signature: manifest.signature, signingKeyId: manifest.signingKeyId },
+    onnx,
+    trustedKeys,
+  );
   if (refusal) return { ok: false, reason: refusal };
   const spec = featureSpecSchema.safeParse(manifest.featureSpec);
   if (!spec.success) return { ok: false, reason: 'the feature spec is invalid' };

@@ -34,16 +34,23 @@ export function topFeatures(contributions: ArrayLike<number>, offset: number, fe
   return order;
 }
 
-export function compactExplanation(indices: readonly number[], values: ArrayLike<number>, contributions: ArrayLike<number>, offset: number): CompactExplanation {
+export function compactExplanation(
+  indices: readonly number[],
+  values: ArrayLike<number>,
+  contributions: ArrayLike<number>,
+  offset: number,
+): CompactExplanation {
   return indices.map((i) => [i, round(values[i]!, 4), round(contributions[offset + i]!, 5)]);
 }
 
 export function expandExplanation(spec: Pick<FeatureSpec, 'signals' | 'aggregates' | 'reference'>, compact: CompactExplanation): ExplanationEntry[] {
   const names = featureNames(spec);
-  return compact.filter(([i]) => i >= 0 && i < names.length).map(([i, value, contribution]) => {
-    const { signal, aggregate } = featureParts(spec, i);
-    return { feature: names[i]!, signal: signal.name, aggregate, value, reference: round(spec.reference[i]!, 4), unit: featureUnit(spec, i), contribution };
-  });
+  return compact
+    .filter(([i]) => i >= 0 && i < names.length)
+    .map(([i, value, contribution]) => {
+      const { signal, aggregate } = featureParts(spec, i);
+      return { feature: names[i]!, signal: signal.name, aggregate, value, reference: round(spec.reference[i]!, 4), unit: featureUnit(spec, i), contribution };
+    });
 }
 
 /** A one-line title naming the strongest feature. */

@@ -15,24 +15,29 @@ const signalSpec = z.object({
   max: z.number().nullable(),
 });
 
-export const featureSpecSchema = z.object({
-  version: z.literal(1),
-  /** Features of a window end t cover the points with time in (t - windowSeconds, t]. */
-  windowSeconds: z.number().int().min(1).max(86_400),
-  /** Windows end on multiples of stepSeconds (epoch seconds): the scoring grid. */
-  stepSeconds: z.number().int().min(1).max(86_400),
-  signals: z.array(signalSpec).min(1).max(64),
-  aggregates: z.array(z.enum(AGGREGATES)).min(1).max(AGGREGATES.length),
-  /**
-   * One value per feature: what stands for "no information". A signal without points in a window
-   * takes it, and explanations occlude a feature by replacing it with it.
-   */
-  reference: z.array(z.number()),
-}).refine((s) => s.reference.length === s.signals.length * s.aggregates.length, {
-  message: 'reference needs one value per feature (signals × aggregates)', path: ['reference'],
-}).refine((s) => new Set(s.signals.map((x) => x.name)).size === s.signals.length, {
-  message: 'signal names must be distinct', path: ['signals'],
-});
+export const featureSpecSchema = z
+  .object({
+    version: z.literal(1),
+    /** Features of a window end t cover the points with time in (t - windowSeconds, t]. */
+    windowSeconds: z.number().int().min(1).max(86_400),
+    /** Windows end on multiples of stepSeconds (epoch seconds): the scoring grid. */
+    stepSeconds: z.number().int().min(1).max(86_400),
+    signals: z.array(signalSpec).min(1).max(64),
+    aggregates: z.array(z.enum(AGGREGATES)).min(1).max(AGGREGATES.length),
+    /**
+     * One value per feature: what stands for "no information". A signal without points in a window
+     * takes it, and explanations occlude a feature by replacing it with it.
+     */
+    reference: z.array(z.number()),
+  })
+  .refine((s) => s.reference.length === s.signals.length * s.aggregates.length, {
+    message: 'reference needs one value per feature (signals × aggregates)',
+    path: ['reference'],
+  })
+  .refine((s) => new Set(s.signals.map((x) => x.name)).size === s.signals.length, {
+    message: 'signal names must be distinct',
+    path: ['signals'],
+  });
 
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;
 export type SignalSpec = FeatureSpec['signals'][number];

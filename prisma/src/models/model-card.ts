@@ -30,22 +30,55 @@ export interface ModelCard {
 /** The EU AI Act's risk tiers, what each means and what it asks of a provider (abridged). */
 export const EU_AI_ACT: Record<string, { meaning: string; obligations: string[] }> = {
   MINIMAL: { meaning: 'Minimal risk: no specific obligations under the AI Act.', obligations: ['Voluntary codes of conduct.'] },
-  LIMITED: { meaning: 'Limited risk: transparency obligations.', obligations: ['Tell people they are interacting with or informed by an AI system.', 'Label AI-generated content.'] },
+  LIMITED: {
+    meaning: 'Limited risk: transparency obligations.',
+    obligations: ['Tell people they are interacting with or informed by an AI system.', 'Label AI-generated content.'],
+  },
   HIGH: {
     meaning: 'High risk (e.g. safety components of machinery, Annex I/III): allowed with strict requirements.',
-    obligations: ['Risk management system (Art. 9).', 'Data governance (Art. 10).', 'Technical documentation and record-keeping (Art. 11-12).', 'Transparency to deployers (Art. 13).', 'Human oversight (Art. 14).', 'Accuracy, robustness and cybersecurity (Art. 15).', 'Conformity assessment and registration.'],
+    obligations: [
+      'Risk management system (Art. 9).',
+      'Data governance (Art. 10).',
+      'Technical documentation and record-keeping (Art. 11-12).',
+      'Transparency to deployers (Art. 13).',
+      'Human oversight (Art. 14).',
+      'Accuracy, robustness and cybersecurity (Art. 15).',
+      'Conformity assessment and registration.',
+    ],
   },
   UNACCEPTABLE: { meaning: 'Unacceptable risk: prohibited practices (Art. 5); may not be placed on the market.', obligations: ['Do not deploy.'] },
 };
 
 interface CardRow {
-  id: string; name: string; task: string; description: string | null; risk_class: string; policy: Record<string, unknown>;
-  intended_use: string | null; training_data: string | null; limitations: string | null; use_case: string | null; asset_type: string | null;
-  owner_name: string | null; owner_email: string | null;
-  champion_id: string | null; version: number | null; family: string | null; threshold: number | null; metrics: Record<string, unknown> | null;
-  feature_spec: { signals?: { name: string; unit: string }[] } | null; signature: string | null; previous_version_id: string | null;
-  window_start: Date | null; window_end: Date | null; trigger: string | null;
-  approvals: number; self_moves: number; drift_reports: number; live_deployments: number; fallback_deployments: number;
+  id: string;
+  name: string;
+  task: string;
+  description: string | null;
+  risk_class: string;
+  policy: Record<string, unknown>;
+  intended_use: string | null;
+  training_data: string | null;
+  limitations: string | null;
+  use_case: string | null;
+  asset_type: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+  champion_id: string | null;
+  version: number | null;
+  family: string | null;
+  threshold: number | null;
+  metrics: Record<string, unknown> | null;
+  feature_spec: { signals?: { name: string; unit: string }[] } | null;
+  signature: string | null;
+  previous_version_id: string | null;
+  window_start: Date | null;
+  window_end: Date | null;
+  trigger: string | null;
+  approvals: number;
+  self_moves: number;
+  drift_reports: number;
+  live_deployments: number;
+  fallback_deployments: number;
 }
 
 const text = (value: string | null) => (value && value.trim() !== '' ? value.trim() : null);
@@ -73,27 +106,79 @@ export async function buildModelCard(db: RawSql, organizationId: string, modelId
        LEFT JOIN model_aliases al ON al.organization_id = m.organization_id AND al.model_id = m.id AND al.alias = 'champion'
        LEFT JOIN model_versions v ON v.organization_id = m.organization_id AND v.id = al.model_version_id
        LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id
-      WHERE m.organization_id = $1::uuid AND m.id = $2::uuid`, organizationId, modelId, now);
+      WHERE m.organization_id = $1::uuid AND m.id = $2::uuid`,
+    organizationId,
+    modelId,
+    now,
+  );
   if (!row) return null;
   const metrics = row.metrics ?? {};
   const policy = row.policy ?? {};
-  const control = (fn: RmfFunction, id: string, name: string, met: boolean, evidence: string): RmfControl => ({ function: fn, id, control: name, status: met ? 'MET' : 'GAP', evidence });
+  const control = (fn: RmfFunction, id: string, name: string, met: boolean, evidence: string): RmfControl => ({
+    function: fn,
+    id,
+    control: name,
+    status: met ? 'MET' : 'GAP',
+    evidence,
+  });
   const nistAiRmf: RmfControl[] = [
-    control('GOVERN', 'GOVERN 2.1', 'An accountable owner is named', row.owner_email !== null, row.owner_email ? `Owner: ${row.owner_name} <${row.owner_email}>.` : 'No owner set on the model.'),
-    control('GOVERN', 'GOVERN 4.1', 'Promotions are decided by someone other than who asked', row.self_moves === 0 && (row.approvals > 0 || policy.autoPromote === true),
-      row.self_moves > 0 ? `${row.self_moves} promotion(s) decided by their requester.` : row.approvals > 0 ? `${row.approvals} promotion(s) approved by a second person.` : policy.autoPromote === true ? 'Automatic promotion by policy, above a stated margin.' : 'No approved promotion yet.'),
+    control(
+      'GOVERN',
+      'GOVERN 2.1',
+      'An accountable owner is named',
+      row.owner_email !== null,
+      row.owner_email ? `Owner: ${row.owner_name} <${row.owner_email}>.` : 'No owner set on the model.',
+    ),
+    control(
+      'GOVERN',
+      'GOVERN 4.1',
+      'Promotions are decided by someone other than who asked',
+      row.self_moves === 0 && (row.approvals > 0 || policy.autoPromote === true),
+      row.self_moves > 0
+        ? `${row.self_moves} promotion(s) decided by their requester.`
+        : row.approvals > 0
+          ? `${row.approvals} promotion(s) approved by a second person.`
+          : policy.autoPromote === true
+            ? 'Automatic promotion by policy, above a stated margin.'
+            : 'No approved promotion yet.',
+    ),
     control('GOVERN', 'GOVERN 1.4', 'Decisions are kept in a tamper-evident record', true, 'Every change is an event in the hash-chained, signed audit trail.'),
     control('MAP', 'MAP 1.1', 'Intended use and context are documented', text(row.intended_use) !== null, text(row.intended_use) ?? 'No intended use written.'),
     control('MAP', 'MAP 4.1', 'Risks are classified', true, `EU AI Act class: ${row.risk_class}.`),
     control('MAP', 'MAP 2.2', 'Limits of the model are documented', text(row.limitations) !== null, text(row.limitations) ?? 'No limitations written.'),
-    control('MEASURE', 'MEASURE 2.3', 'Performance is measured on held-out data', row.champion_id !== null && Object.keys(metrics).length > 0,
-      row.champion_id ? `Champion v${row.version}: ${Object.keys(metrics).slice(0, 6).join(', ') || 'no metrics'}.` : 'No champion version.'),
+    control(
+      'MEASURE',
+      'MEASURE 2.3',
+      'Performance is measured on held-out data',
+      row.champion_id !== null && Object.keys(metrics).length > 0,
+      row.champion_id ? `Champion v${row.version}: ${Object.keys(metrics).slice(0, 6).join(', ') || 'no metrics'}.` : 'No champion version.',
+    ),
     control('MEASURE', 'MEASURE 2.4', 'Drift is monitored in production', row.drift_reports > 0, `${row.drift_reports} drift report(s) in the last 30 days.`),
-    control('MANAGE', 'MANAGE 2.2', 'Only signed, verified artifacts are loaded', row.signature !== null, row.signature ? 'The champion carries an Ed25519 signature checked before every load.' : 'The champion is unsigned.'),
-    control('MANAGE', 'MANAGE 2.4', 'Fail-safe behaviour and rollback exist', row.live_deployments === 0 || row.fallback_deployments > 0 || row.previous_version_id !== null,
-      `${row.fallback_deployments} of ${row.live_deployments} live deployment(s) have fallback rules; ${row.previous_version_id ? 'the champion can be rolled back' : 'no earlier champion to roll back to'}.`),
-    control('MANAGE', 'MANAGE 4.1', 'Retraining is planned', policy.autoRetrain === true || typeof policy.retrainEveryHours === 'number',
-      policy.autoRetrain === true ? 'Drift triggers retraining.' : typeof policy.retrainEveryHours === 'number' ? `Retrained every ${String(policy.retrainEveryHours)} h.` : 'No retraining rule in the policy.'),
+    control(
+      'MANAGE',
+      'MANAGE 2.2',
+      'Only signed, verified artifacts are loaded',
+      row.signature !== null,
+      row.signature ? 'The champion carries an Ed25519 signature checked before every load.' : 'The champion is unsigned.',
+    ),
+    control(
+      'MANAGE',
+      'MANAGE 2.4',
+      'Fail-safe behaviour and rollback exist',
+      row.live_deployments === 0 || row.fallback_deployments > 0 || row.previous_version_id !== null,
+      `${row.fallback_deployments} of ${row.live_deployments} live deployment(s) have fallback rules; ${row.previous_version_id ? 'the champion can be rolled back' : 'no earlier champion to roll back to'}.`,
+    ),
+    control(
+      'MANAGE',
+      'MANAGE 4.1',
+      'Retraining is planned',
+      policy.autoRetrain === true || typeof policy.retrainEveryHours === 'number',
+      policy.autoRetrain === true
+        ? 'Drift triggers retraining.'
+        : typeof policy.retrainEveryHours === 'number'
+          ? `Retrained every ${String(policy.retrainEveryHours)} h.`
+          : 'No retraining rule in the policy.',
+    ),
   ];
   return {
     generatedAt: now.toISOString(),
@@ -113,26 +198,65 @@ export async function buildModelCard(db: RawSql, organizationId: string, modelId
   };
 }
 
-const cell = (value: unknown) => String(value ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
+const cell = (value: unknown) =>
+  String(value ?? '')
+    .replaceAll('|', '\\|')
+    .replaceAll('\n', ' ');
 
 export function modelCardMarkdown(card: ModelCard): string {
   const lines = [
-    `# Model card: ${card.model.name}`, '',
-    `Task ${card.model.task}${card.model.useCase ? `, use case "${card.model.useCase}"` : ''}${card.model.assetType ? `, scores ${card.model.assetType} assets` : ''}. Generated ${card.generatedAt}.`, '',
-    '## Owner', '', card.owner ? `${card.owner.name} <${card.owner.email}>` : '_Not set._', '',
-    '## Intended use', '', card.intendedUse ?? '_Not documented._', '',
-    '## Training data', '', card.trainingData.description ?? '_Not described._', '',
-    ...(card.trainingData.window ? [`Champion trained on ${card.trainingData.window.from} – ${card.trainingData.window.to} (trigger ${card.trainingData.trigger}).`, ''] : []),
-    ...(card.trainingData.features.length > 0 ? [`Signals: ${card.trainingData.features.map((f) => `${f.name} (${f.unit || 'no unit'})`).join(', ')}.`, ''] : []),
-    '## Metrics', '',
+    `# Model card: ${card.model.name}`,
+    '',
+    `Task ${card.model.task}${card.model.useCase ? `, use case "${card.model.useCase}"` : ''}${card.model.assetType ? `, scores ${card.model.assetType} assets` : ''}. Generated ${card.generatedAt}.`,
+    '',
+    '## Owner',
+    '',
+    card.owner ? `${card.owner.name} <${card.owner.email}>` : '_Not set._',
+    '',
+    '## Intended use',
+    '',
+    card.intendedUse ?? '_Not documented._',
+    '',
+    '## Training data',
+    '',
+    card.trainingData.description ?? '_Not described._',
+    '',
+    ...(card.trainingData.window
+      ? [`Champion trained on ${card.trainingData.window.from} – ${card.trainingData.window.to} (trigger ${card.trainingData.trigger}).`, '']
+      : []),
+    ...(card.trainingData.features.length > 0
+      ? [`Signals: ${card.trainingData.features.map((f) => `${f.name} (${f.unit || 'no unit'})`).join(', ')}.`, '']
+      : []),
+    '## Metrics',
+    '',
     ...(card.metrics
-      ? [`Champion v${card.metrics.version} (${card.metrics.family}), threshold ${card.metrics.threshold}.`, '', '| metric | value |', '| --- | --- |',
-        ...Object.entries(card.metrics.values).filter(([, v]) => typeof v === 'number').map(([k, v]) => `| ${cell(k)} | ${Number(v).toFixed(4)} |`)]
-      : ['_No champion version._']), '',
-    '## Limitations', '', card.limitations ?? '_Not documented._', '',
-    '## EU AI Act', '', `Risk class **${card.riskClass.class}**: ${card.riskClass.meaning}`, '', ...card.riskClass.obligations.map((o) => `- ${o}`), '',
-    '## NIST AI RMF', '', '| function | control | status | evidence |', '| --- | --- | --- | --- |',
-    ...card.nistAiRmf.map((c) => `| ${c.function} | ${cell(`${c.id} ${c.control}`)} | ${c.status} | ${cell(c.evidence)} |`), '',
+      ? [
+          `Champion v${card.metrics.version} (${card.metrics.family}), threshold ${card.metrics.threshold}.`,
+          '',
+          '| metric | value |',
+          '| --- | --- |',
+          ...Object.entries(card.metrics.values)
+            .filter(([, v]) => typeof v === 'number')
+            .map(([k, v]) => `| ${cell(k)} | ${Number(v).toFixed(4)} |`),
+        ]
+      : ['_No champion version._']),
+    '',
+    '## Limitations',
+    '',
+    card.limitations ?? '_Not documented._',
+    '',
+    '## EU AI Act',
+    '',
+    `Risk class **${card.riskClass.class}**: ${card.riskClass.meaning}`,
+    '',
+    ...card.riskClass.obligations.map((o) => `- ${o}`),
+    '',
+    '## NIST AI RMF',
+    '',
+    '| function | control | status | evidence |',
+    '| --- | --- | --- | --- |',
+    ...card.nistAiRmf.map((c) => `| ${c.function} | ${cell(`${c.id} ${c.control}`)} | ${c.status} | ${cell(c.evidence)} |`),
+    '',
   ];
   return lines.join('\n');
 }

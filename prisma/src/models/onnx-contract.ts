@@ -13,14 +13,18 @@ export const MAX_ONNX_BYTES = 16 * 1024 * 1024;
 type Graph = NonNullable<ReturnType<typeof onnx.ModelProto.decode>['graph']>;
 type Tensor = NonNullable<Graph['initializer']>[number];
 
-const isExternal = (t: Tensor | null | undefined) => Boolean(t && (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData ?? []).length > 0));
+const isExternal = (t: Tensor | null | undefined) =>
+  Boolean(t && (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData ?? []).length > 0));
 
 /** Whether any tensor of the graph, its nodes' attributes or their subgraphs lives in an external file. */
 function referencesExternalData(graph: Graph | null | undefined): boolean {
   if (!graph) return false;
   if ((graph.initializer ?? []).some(isExternal) || (graph.sparseInitializer ?? []).some((s) => isExternal(s.values) || isExternal(s.indices))) return true;
-  return (graph.node ?? []).some((node) => (node.attribute ?? []).some((a) =>
-    isExternal(a.t) || (a.tensors ?? []).some(isExternal) || referencesExternalData(a.g) || (a.graphs ?? []).some((g) => referencesExternalData(g))));
+  return (graph.node ?? []).some((node) =>
+    (node.attribute ?? []).some(
+      (a) => isExternal(a.t) || (a.tensors ?? []).some(isExternal) || referencesExternalData(a.g) || (a.graphs ?? []).some((g) => referencesExternalData(g)),
+    ),
+  );
 }
 
 /** Why the bytes break the contract for `featureCount` features, or null when they keep it. */
@@ -44,6 +48,7 @@ export function onnxContractViolation(bytes: Uint8Array, featureCount: number): 
   const width = dims[1]?.dimValue;
   if (dims.length !== 2 || Number(width) !== featureCount) return `the input must be [N, ${featureCount}] to match the feature spec`;
   const outputs = new Set((graph.output ?? []).map((o) => o.name));
-  if (!outputs.has(ONNX_CONTRACT.score) || !outputs.has(ONNX_CONTRACT.contributions)) return `the graph must output "${ONNX_CONTRACT.score}" [N] and "${ONNX_CONTRACT.contributions}" [N, F]`;
+  if (!outputs.has(ONNX_CONTRACT.score) || !outputs.has(ONNX_CONTRACT.contributions))
+    return `the graph must output "${ONNX_CONTRACT.score}" [N] and "${ONNX_CONTRACT.contributions}" [N, F]`;
   return null;
 }

@@ -20,48 +20,89 @@ async function evidenceOf(db: RawSql, organizationId: string, modelId: string, v
                JOIN model_versions v ON v.id = a.model_version_id WHERE a.organization_id = $1::uuid AND a.model_id = $2::uuid AND a.alias = $4) AS champion,
             (SELECT jsonb_build_object('experimentId', x.id, 'kind', x.kind, 'status', x.status, 'result', x.result) FROM experiments x
               WHERE x.organization_id = $1::uuid AND x.challenger_version_id = $3::uuid ORDER BY x.started_at DESC LIMIT 1) AS experiment`,
-    organizationId, modelId, versionId, CHAMPION_ALIAS,
+    organizationId,
+    modelId,
+    versionId,
+    CHAMPION_ALIAS,
   );
   return { candidate: found!.candidate, champion: found!.champion, experiment: found!.experiment };
 }
 
-interface VersionState { modelId: string; retired: boolean }
+interface VersionState {
+  modelId: string;
+  retired: boolean;
+}
 
 async function versionState(db: RawSql, organizationId: string, versionId: string): Promise<VersionState | undefined> {
-  return row<VersionState>(db, 'SELECT model_id AS "modelId", retired_at IS NOT NULL AS retired FROM model_versions WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, versionId);
+  return row<VersionState>(
+    db,
+    'SELECT model_id AS "modelId", retired_at IS NOT NULL AS retired FROM model_versions WHERE organization_id = $1::uuid AND id = $2::uuid',
+    organizationId,
+    versionId,
+  );
 }
 
 /** Asks an approver to make the version the champion; returns the approval's id. */
-export async function requestPromotion(db: RawSql, input: { organizationId: string; versionId: string; requestedById: string; comment: string | null }, actor: AuditActor): Promise<string> {
+export async function requestPromotion(
+  db: RawSql,
+  input: { organizationId: string; versionId: string; requestedById: string; comment: string | null },
+  actor: AuditActor,
+): Promise<string> {
   const version = await versionState(db, input.organizationId, input.versionId);
   if (!version) throw new Refusal(`ModelVersion ${input.versionId} does not exist in your organisation.`, 'versionId', 'NOT_FOUND');
   if (version.retired) throw new Refusal('The version is retired.', 'versionId', 'CONFLICT');
-  return requestApproval(db, {
-    organizationId: input.organizationId, subject: 'MODEL_PROMOTION', subjectId: input.versionId, requestedById: input.requestedById, comment: input.comment,
-    evidence: { modelId: version.modelId, ...(await evidenceOf(db, input.organizationId, version.modelId, input.versionId)) },
-  }, actor);
+  return requestApproval(
+    db,
+    {
+      organizationId: input.organizationId,
+      subject: 'MODEL_PROMOTION',
+      subjectId: input.versionId,
+      requestedById: input.requestedById,
+      comment: input.comment,
+      evidence: { modelId: version.modelId, ...(await evidenceOf(db, input.organizationId, version.modelId, input.versionId)) },
+    },
+    actor,
+  );
 }
 
 /** Decides a promotion request; approving moves the champion alias (and the deployments following it). */
-export async function decidePromotion(db: RawSql, input: { organizationId: string; approvalId: string; deciderId: string | null; approve: boolean; comment: string | null }, actor: AuditActor): Promise<void> {
+export async function decidePromotion(
+  db: RawSql,
+  input: { organizationId: string; approvalId: string; deciderId: string | null; approve: boolean; comment: string | null },
+  actor: AuditActor,
+): Promise<void> {
   const approval = await lockPendingApproval(db, input.organizationId, input.approvalId, 'MODEL_PROMOTION', input.deciderId);
   const version = await versionState(db, input.organizationId, approval.subjectId);
   if (!version || version.retired) throw new Refusal('The version is gone or retired; reject the request.', 'approvalId', 'CONFLICT');
   const evidence = await evidenceOf(db, input.organizationId, version.modelId, approval.subjectId);
-  await decideApproval(db, approval, { organizationId: input.organizationId, approve: input.approve, deciderId: input.deciderId, comment: input.comment, evidence }, actor);
-  if (input.approve) await moveAlias(db, input.organizationId, version.modelId, CHAMPION_ALIAS, approval.subjectId, actor, { approvalId: approval.id, ...evidence });
+  await decideApproval(
+    db,
+    approval,
+    { organizationId: input.organizationId, approve: input.approve, deciderId: input.deciderId, comment: input.comment, evidence },
+    actor,
+  );
+  if (input.approve)
+    await moveAlias(db, input.organizationId, version.modelId, CHAMPION_ALIAS, approval.subjectId, actor, { approvalId: approval.id, ...evidence });
 }
 
 /** Moves an alias back to the version it named before its last move. */
-export async function rollbackAlias(db: RawSql, input: { organizationId: string; modelId: string; alias: string; comment: string | null }, actor: AuditActor): Promise<void> {
+export async function rollbackAlias(
+  db: RawSql,
+  input: { organizationId: string; modelId: string; alias: string; comment: string | null },
+  actor: AuditActor,
+): Promise<void> {
   const alias = await row<{ versionId: string; previousVersionId: string | null }>(
     db,
     'SELECT model_version_id AS "versionId", previous_version_id AS "previousVersionId" FROM model_aliases WHERE organization_id = $1::uuid AND model_id = $2::uuid AND alias = $3 FOR UPDATE',
-    input.organizationId, input.modelId, input.alias,
+    input.organizationId,
+    input.modelId,
+    input.alias,
   );
   if (!alias) throw new Refusal(`ModelAlias ${input.modelId}/${input.alias} does not exist in your organisation.`, 'alias', 'NOT_FOUND');
   if (!alias.previousVersionId) throw new Refusal(`Alias ${input.alias} has not moved yet; there is nothing to roll back to.`, 'alias', 'CONFLICT');
   await moveAlias(db, input.organizationId, input.modelId, input.alias, alias.previousVersionId, actor, {
-    rollback: true, rolledBackVersionId: alias.versionId, comment: input.comment,
+    rollback: true,
+    rolledBackVersionId: alias.versionId,
+    comment: input.comment,
   });
 }

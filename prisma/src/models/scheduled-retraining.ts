@@ -16,7 +16,8 @@ export async function startScheduledRetraining(pool: pg.Pool, now = Date.now()):
     `SELECT DISTINCT m.id, m.organization_id AS "organizationId" FROM models m
        JOIN model_versions v ON v.organization_id = m.organization_id AND v.model_id = m.id
        JOIN deployments d ON d.organization_id = v.organization_id AND d.model_version_id = v.id AND d.status IN ('ACTIVE', 'FALLBACK')
-      WHERE m.policy ? 'retrainEveryHours'`);
+      WHERE m.policy ? 'retrainEveryHours'`,
+  );
   const started: string[] = [];
   for (const m of models) {
     const runId = await inTransaction(pool, async (db) => {
@@ -32,13 +33,23 @@ export async function startScheduledRetraining(pool: pg.Pool, now = Date.now()):
                                  (SELECT d.model_version_id FROM deployments d JOIN model_versions v ON v.id = d.model_version_id
                                    WHERE v.model_id = $1 AND d.status IN ('ACTIVE', 'FALLBACK') ORDER BY d.created_at LIMIT 1)) AS id) AS b
            LEFT JOIN model_versions v ON v.id = b.id LEFT JOIN training_runs r ON r.id = v.training_run_id`,
-        m.id, CHAMPION_ALIAS,
+        m.id,
+        CHAMPION_ALIAS,
       );
       if (!state || state.busy || (state.last && now - state.last.getTime() < policy.data.retrainEveryHours * 3_600_000)) return null;
-      return requestTrainingRun(db, {
-        organizationId: m.organizationId, modelId: m.id, trigger: 'SCHEDULE', baseVersionId: state.base,
-        from: new Date(now - policy.data.retrainWindowHours * 3_600_000), to: new Date(now), params: state.params ?? {},
-      }, { kind: 'SYSTEM', id: null, label: 'worker:retraining-schedule' });
+      return requestTrainingRun(
+        db,
+        {
+          organizationId: m.organizationId,
+          modelId: m.id,
+          trigger: 'SCHEDULE',
+          baseVersionId: state.base,
+          from: new Date(now - policy.data.retrainWindowHours * 3_600_000),
+          to: new Date(now),
+          params: state.params ?? {},
+        },
+        { kind: 'SYSTEM', id: null, label: 'worker:retraining-schedule' },
+      );
     });
     if (runId) started.push(runId);
   }

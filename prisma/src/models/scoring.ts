@@ -34,7 +34,8 @@ export function deploymentToScore(pool: pg.Pool, organizationId: string, deploym
        FROM deployments d JOIN model_versions v ON v.organization_id = d.organization_id AND v.id = d.model_version_id
        JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
       WHERE d.organization_id = $1 AND d.id = $2`,
-    organizationId, deploymentId,
+    organizationId,
+    deploymentId,
   );
 }
 
@@ -52,15 +53,25 @@ export interface StoredPrediction {
 }
 
 /** Stores the predictions not stored before; returns those it stored. */
-export async function storePredictions(db: RawSql, deployment: Pick<ScoringDeployment, 'id' | 'organizationId' | 'modelVersionId'>, predictions: readonly NewPrediction[]): Promise<StoredPrediction[]> {
+export async function storePredictions(
+  db: RawSql,
+  deployment: Pick<ScoringDeployment, 'id' | 'organizationId' | 'modelVersionId'>,
+  predictions: readonly NewPrediction[],
+): Promise<StoredPrediction[]> {
   const stored = await rows<{ id: string; assetId: string; windowEnd: number }>(
     db,
     `INSERT INTO predictions (id, organization_id, model_version_id, deployment_id, asset_id, ts, score, explanation)
      SELECT i, $1, $2, $3, a, to_timestamp(t / 1000.0), s, e::jsonb FROM unnest($8::uuid[], $4::uuid[], $5::float8[], $6::float8[], $7::text[]) AS u(i, a, t, s, e)
      ON CONFLICT (model_version_id, asset_id, ts) DO NOTHING
      RETURNING id, asset_id AS "assetId", extract(epoch FROM ts) * 1000 AS "windowEnd"`,
-    deployment.organizationId, deployment.modelVersionId, deployment.id, predictions.map((p) => p.assetId), predictions.map((p) => p.windowEnd),
-    predictions.map((p) => p.score), predictions.map((p) => JSON.stringify(p.explanation)), predictions.map((p) => uuidV7(p.windowEnd)),
+    deployment.organizationId,
+    deployment.modelVersionId,
+    deployment.id,
+    predictions.map((p) => p.assetId),
+    predictions.map((p) => p.windowEnd),
+    predictions.map((p) => p.score),
+    predictions.map((p) => JSON.stringify(p.explanation)),
+    predictions.map((p) => uuidV7(p.windowEnd)),
   );
   return stored.map((p) => ({ ...p, windowEnd: Number(p.windowEnd) }));
 }
@@ -69,20 +80,31 @@ export async function storePredictions(db: RawSql, deployment: Pick<ScoringDeplo
 export async function leaveFallback(db: RawSql, deployment: Pick<ScoringDeployment, 'id' | 'modelVersionId'>): Promise<void> {
   await db.$executeRawUnsafe(
     "UPDATE deployments SET status = 'ACTIVE', status_reason = NULL, updated_at = now() WHERE id = $1 AND status = 'FALLBACK' AND model_version_id = $2",
-    deployment.id, deployment.modelVersionId,
+    deployment.id,
+    deployment.modelVersionId,
   );
 }
 
 /** Marks the deployment as running its fallback rules, once, with the refusal as an audit event. */
-export async function enterFallback(db: RawSql, deployment: Pick<ScoringDeployment, 'id' | 'organizationId' | 'modelVersionId'>, reason: string): Promise<void> {
+export async function enterFallback(
+  db: RawSql,
+  deployment: Pick<ScoringDeployment, 'id' | 'organizationId' | 'modelVersionId'>,
+  reason: string,
+): Promise<void> {
   const changed = await db.$executeRawUnsafe(
     "UPDATE deployments SET status = 'FALLBACK', status_reason = $3, updated_at = now() WHERE organization_id = $1 AND id = $2 AND status = 'ACTIVE' AND model_version_id = $4",
-    deployment.organizationId, deployment.id, `model version refused: ${reason}`, deployment.modelVersionId,
+    deployment.organizationId,
+    deployment.id,
+    `model version refused: ${reason}`,
+    deployment.modelVersionId,
   );
   if (!changed) return;
   await appendAuditEvent(db, {
-    organizationId: deployment.organizationId, type: 'model_version.refused', actor: { kind: 'SYSTEM', id: null, label: 'worker:inference' },
-    subjectType: 'model_version', subjectId: deployment.modelVersionId,
+    organizationId: deployment.organizationId,
+    type: 'model_version.refused',
+    actor: { kind: 'SYSTEM', id: null, label: 'worker:inference' },
+    subjectType: 'model_version',
+    subjectId: deployment.modelVersionId,
     payload: { deploymentId: deployment.id, reason, fallback: 'ASSET_TYPE_RANGES' },
   });
 }
@@ -100,6 +122,8 @@ export function numericProperties(db: RawSql, organizationId: string, assetTypeI
     db,
     `SELECT name, unit, min_value AS min, max_value AS max FROM asset_type_properties
       WHERE organization_id = $1 AND asset_type_id = $2 AND data_type = 'NUMBER' AND (NOT $3 OR min_value IS NOT NULL OR max_value IS NOT NULL) ORDER BY name`,
-    organizationId, assetTypeId, rangedOnly,
+    organizationId,
+    assetTypeId,
+    rangedOnly,
   );
 }

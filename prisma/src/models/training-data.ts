@@ -20,11 +20,16 @@ export function trainingSourceOf(pool: pg.Pool, organizationId: string, assetTyp
   const db = rawSqlOf(pool);
   return {
     properties: () => numericProperties(db, organizationId, assetTypeId),
-    assets: async (only) => (await rows<{ id: string }>(
-      db,
-      'SELECT id FROM assets WHERE organization_id = $1 AND asset_type_id = $2 AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[])) ORDER BY code',
-      organizationId, assetTypeId, only,
-    )).map((a) => a.id),
+    assets: async (only) =>
+      (
+        await rows<{ id: string }>(
+          db,
+          'SELECT id FROM assets WHERE organization_id = $1 AND asset_type_id = $2 AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[])) ORDER BY code',
+          organizationId,
+          assetTypeId,
+          only,
+        )
+      ).map((a) => a.id),
     series: seriesLoaderOf(pool, organizationId),
     incidents: incidentLoaderOf(pool, organizationId),
   };

@@ -35,13 +35,18 @@ export function runToTrain(pool: pg.Pool, organizationId: string, runId: string)
             r.data_window_start_at AS "dataWindowStartAt", r.data_window_end_at AS "dataWindowEndAt", r.params, m.name, m.task::text AS task, m.asset_type_id AS "assetTypeId"
        FROM training_runs r JOIN models m ON m.organization_id = r.organization_id AND m.id = r.model_id
       WHERE r.organization_id = $1 AND r.id = $2`,
-    organizationId, runId,
+    organizationId,
+    runId,
   );
 }
 
 /** The version a run registered (its newest), or nulls. */
 export async function runOutput(db: RawSql, runId: string): Promise<RunOutput> {
-  const found = await row<{ id: string; version: number }>(db, 'SELECT id, version FROM model_versions WHERE training_run_id = $1 ORDER BY version DESC LIMIT 1', runId);
+  const found = await row<{ id: string; version: number }>(
+    db,
+    'SELECT id, version FROM model_versions WHERE training_run_id = $1 ORDER BY version DESC LIMIT 1',
+    runId,
+  );
   return { versionId: found?.id ?? null, version: found?.version ?? null };
 }
 
@@ -50,24 +55,44 @@ export async function markRunRunning(pool: pg.Pool, runId: string): Promise<void
 }
 
 /** What a new version is judged against: the model's champion, or else the version the run was trained from. */
-export function versionToCompareWith(pool: pg.Pool, run: Pick<RunToTrain, 'organizationId' | 'modelId' | 'baseVersionId'>): Promise<{ id: string; version: number; threshold: number } | undefined> {
+export function versionToCompareWith(
+  pool: pg.Pool,
+  run: Pick<RunToTrain, 'organizationId' | 'modelId' | 'baseVersionId'>,
+): Promise<{ id: string; version: number; threshold: number } | undefined> {
   return row(
     rawSqlOf(pool),
     `SELECT v.id, v.version, v.threshold FROM model_versions v
       WHERE v.organization_id = $1 AND v.id = coalesce((SELECT model_version_id FROM model_aliases WHERE model_id = $2 AND alias = $4), $3::uuid)`,
-    run.organizationId, run.modelId, run.baseVersionId, CHAMPION_ALIAS,
+    run.organizationId,
+    run.modelId,
+    run.baseVersionId,
+    CHAMPION_ALIAS,
   );
 }
 
 /** Registers the trained version and marks the run SUCCEEDED, once: a run that already succeeded returns what it registered. */
-export function completeTrainingRun(pool: pg.Pool, run: Pick<RunToTrain, 'id' | 'organizationId'>, version: NewVersion, key: SigningKey, actor: AuditActor): Promise<RunOutput> {
+export function completeTrainingRun(
+  pool: pg.Pool,
+  run: Pick<RunToTrain, 'id' | 'organizationId'>,
+  version: NewVersion,
+  key: SigningKey,
+  actor: AuditActor,
+): Promise<RunOutput> {
   return inTransaction(pool, async (db) => {
     const locked = await row<{ status: string }>(db, 'SELECT status::text AS status FROM training_runs WHERE id = $1 FOR UPDATE', run.id);
     if (locked!.status === 'SUCCEEDED') return runOutput(db, run.id);
     const registered = await registerVersion(db, version, key, actor);
-    await db.$executeRawUnsafe("UPDATE training_runs SET status = 'SUCCEEDED', metrics = $2, finished_at = now(), error = NULL WHERE id = $1", run.id, JSON.stringify(version.metrics));
+    await db.$executeRawUnsafe(
+      "UPDATE training_runs SET status = 'SUCCEEDED', metrics = $2, finished_at = now(), error = NULL WHERE id = $1",
+      run.id,
+      JSON.stringify(version.metrics),
+    );
     await appendAuditEvent(db, {
-      organizationId: run.organizationId, type: 'training_run.updated', actor, subjectType: 'training_run', subjectId: run.id,
+      organizationId: run.organizationId,
+      type: 'training_run.updated',
+      actor,
+      subjectType: 'training_run',
+      subjectId: run.id,
       payload: { status: 'SUCCEEDED', versionId: registered.id, version: registered.version },
     });
     return { versionId: registered.id, version: registered.version };
@@ -78,10 +103,17 @@ export function completeTrainingRun(pool: pg.Pool, run: Pick<RunToTrain, 'id' | 
 export async function failTrainingRun(pool: pg.Pool, run: Pick<RunToTrain, 'id' | 'organizationId'>, message: string, actor: AuditActor): Promise<void> {
   await inTransaction(pool, async (db) => {
     const changed = await db.$executeRawUnsafe(
-      "UPDATE training_runs SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1 AND status NOT IN ('SUCCEEDED', 'FAILED')", run.id, message);
+      "UPDATE training_runs SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1 AND status NOT IN ('SUCCEEDED', 'FAILED')",
+      run.id,
+      message,
+    );
     if (changed === 0) return;
     await appendAuditEvent(db, {
-      organizationId: run.organizationId, type: 'training_run.updated', actor, subjectType: 'training_run', subjectId: run.id,
+      organizationId: run.organizationId,
+      type: 'training_run.updated',
+      actor,
+      subjectType: 'training_run',
+      subjectId: run.id,
       payload: { status: 'FAILED', error: message },
     });
   });

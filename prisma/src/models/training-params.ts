@@ -9,21 +9,27 @@ export const DEFAULT_CLASSIFIER_PARAMS = { epochs: 400, learningRate: 0.05, l2: 
 
 const DEFAULT_HORIZON_MINUTES = 120;
 
-export const trainingParamsSchema = z.object({
-  family: z.enum(MODEL_FAMILIES).optional(),
-  signals: z.array(z.string().min(1)).min(1).max(64).optional(),
-  aggregates: z.array(z.enum(AGGREGATES)).min(1).default(['mean', 'std', 'max', 'slope']),
-  windowSeconds: z.number().int().min(10).max(86_400).default(600),
-  stepSeconds: z.number().int().min(1).max(3_600).default(10),
-  trainingStepSeconds: z.number().int().min(1).max(3_600).default(60),
-  horizonMinutes: z.number().min(1).max(7 * 24 * 60).default(DEFAULT_HORIZON_MINUTES),
-  assetIds: z.array(z.uuid()).max(10_000).optional(),
-  epochs: z.number().int().min(1).max(5_000).default(DEFAULT_CLASSIFIER_PARAMS.epochs),
-  learningRate: z.number().positive().max(1).default(DEFAULT_CLASSIFIER_PARAMS.learningRate),
-  l2: z.number().min(0).max(10).default(DEFAULT_CLASSIFIER_PARAMS.l2),
-  hiddenUnits: z.number().int().min(1).max(128).default(DEFAULT_CLASSIFIER_PARAMS.hiddenUnits),
-  seed: z.number().int().default(DEFAULT_CLASSIFIER_PARAMS.seed),
-}).strict();
+export const trainingParamsSchema = z
+  .object({
+    family: z.enum(MODEL_FAMILIES).optional(),
+    signals: z.array(z.string().min(1)).min(1).max(64).optional(),
+    aggregates: z.array(z.enum(AGGREGATES)).min(1).default(['mean', 'std', 'max', 'slope']),
+    windowSeconds: z.number().int().min(10).max(86_400).default(600),
+    stepSeconds: z.number().int().min(1).max(3_600).default(10),
+    trainingStepSeconds: z.number().int().min(1).max(3_600).default(60),
+    horizonMinutes: z
+      .number()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(DEFAULT_HORIZON_MINUTES),
+    assetIds: z.array(z.uuid()).max(10_000).optional(),
+    epochs: z.number().int().min(1).max(5_000).default(DEFAULT_CLASSIFIER_PARAMS.epochs),
+    learningRate: z.number().positive().max(1).default(DEFAULT_CLASSIFIER_PARAMS.learningRate),
+    l2: z.number().min(0).max(10).default(DEFAULT_CLASSIFIER_PARAMS.l2),
+    hiddenUnits: z.number().int().min(1).max(128).default(DEFAULT_CLASSIFIER_PARAMS.hiddenUnits),
+    seed: z.number().int().default(DEFAULT_CLASSIFIER_PARAMS.seed),
+  })
+  .strict();
 export type TrainingParams = z.infer<typeof trainingParamsSchema>;
 
 /** How far ahead a version's labels look (its run's horizon), in ms: what its predictions are judged against. */

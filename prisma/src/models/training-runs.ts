@@ -31,21 +31,53 @@ export async function requestTrainingRun(db: RawSql, request: TrainingRequest, a
     `INSERT INTO training_runs (organization_id, model_id, base_version_id, drift_report_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id, request_key)
      VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::training_trigger, $6, $7, $8::jsonb, $9::uuid, $10)
      ON CONFLICT (organization_id, request_key) DO NOTHING RETURNING id`,
-    request.organizationId, request.modelId, request.baseVersionId, request.driftReportId ?? null, request.trigger, request.from, request.to,
-    JSON.stringify(request.params), actor.kind === 'USER' ? actor.id : null, request.requestKey ?? null);
+    request.organizationId,
+    request.modelId,
+    request.baseVersionId,
+    request.driftReportId ?? null,
+    request.trigger,
+    request.from,
+    request.to,
+    JSON.stringify(request.params),
+    actor.kind === 'USER' ? actor.id : null,
+    request.requestKey ?? null,
+  );
   if (!run) return earlierRequest(db, request);
   await appendAuditEvent(db, {
-    organizationId: request.organizationId, type: 'training_run.created', actor, subjectType: 'training_run', subjectId: run!.id,
-    payload: { modelId: request.modelId, trigger: request.trigger, baseVersionId: request.baseVersionId, driftReportId: request.driftReportId ?? null,
-      from: request.from.toISOString(), to: request.to.toISOString(), params: request.params },
+    organizationId: request.organizationId,
+    type: 'training_run.created',
+    actor,
+    subjectType: 'training_run',
+    subjectId: run!.id,
+    payload: {
+      modelId: request.modelId,
+      trigger: request.trigger,
+      baseVersionId: request.baseVersionId,
+      driftReportId: request.driftReportId ?? null,
+      from: request.from.toISOString(),
+      to: request.to.toISOString(),
+      params: request.params,
+    },
   });
-  await addToOutbox(db, modelTrainingJob, { organizationId: request.organizationId, jobId: `training-${run!.id}`, payload: { organizationId: request.organizationId, trainingRunId: run!.id } });
+  await addToOutbox(db, modelTrainingJob, {
+    organizationId: request.organizationId,
+    jobId: `training-${run!.id}`,
+    payload: { organizationId: request.organizationId, trainingRunId: run!.id },
+  });
   return run!.id;
 }
 
 async function earlierRequest(db: RawSql, request: TrainingRequest): Promise<string> {
   const [earlier] = await db.$queryRawUnsafe<{ id: string; model_id: string }[]>(
-    'SELECT id, model_id FROM training_runs WHERE organization_id = $1::uuid AND request_key = $2', request.organizationId, request.requestKey);
-  if (earlier!.model_id !== request.modelId) throw new Refusal(`The request key ${request.requestKey} was used for a training run of another model; use a new key for a new request.`, 'requestKey', 'CONFLICT');
+    'SELECT id, model_id FROM training_runs WHERE organization_id = $1::uuid AND request_key = $2',
+    request.organizationId,
+    request.requestKey,
+  );
+  if (earlier!.model_id !== request.modelId)
+    throw new Refusal(
+      `The request key ${request.requestKey} was used for a training run of another model; use a new key for a new request.`,
+      'requestKey',
+      'CONFLICT',
+    );
   return earlier!.id;
 }

@@ -8,11 +8,25 @@ import { featureSpecSchema, type FeatureSpec } from './feature-spec.ts';
 
 export type VersionArtifact = { ok: true; onnx: Uint8Array; spec: FeatureSpec } | { ok: false; reason: string };
 
-export async function loadVersionArtifact(db: RawSql, organizationId: string, versionId: string, trustedKeys: ReadonlyMap<string, KeyObject>): Promise<VersionArtifact> {
-  const found = await row<{ modelId: string; version: number; onnx: Buffer | null; sha256: string; signature: string | null; signingKeyId: string | null; featureSpec: unknown }>(
+export async function loadVersionArtifact(
+  db: RawSql,
+  organizationId: string,
+  versionId: string,
+  trustedKeys: ReadonlyMap<string, KeyObject>,
+): Promise<VersionArtifact> {
+  const found = await row<{
+    modelId: string;
+    version: number;
+    onnx: Buffer | null;
+    sha256: string;
+    signature: string | null;
+    signingKeyId: string | null;
+    featureSpec: unknown;
+  }>(
     db,
     'SELECT model_id AS "modelId", version, onnx, sha256, signature, signing_key_id AS "signingKeyId", feature_spec AS "featureSpec" FROM model_versions WHERE organization_id = $1 AND id = $2',
-    organizationId, versionId,
+    organizationId,
+    versionId,
   );
   if (!found) return { ok: false, reason: `model version ${versionId} not found` };
   const refusal = artifactRefusal(found, found.onnx, trustedKeys);

@@ -33,16 +33,34 @@ export function nextDue(kind: ReviewKindName, after: Date): Date {
   return d;
 }
 
-interface Subject { kind: ReviewKindName; use_case_id: string | null; squad_id: string | null; owner_id: string | null; last_due: Date | null; upcoming: boolean }
+interface Subject {
+  kind: ReviewKindName;
+  use_case_id: string | null;
+  squad_id: string | null;
+  owner_id: string | null;
+  last_due: Date | null;
+  upcoming: boolean;
+}
 
 /** Schedules the next review of every subject that has none ahead, and marks overdue ones missed. */
 export async function scheduleReviews(db: RawSql, organizationId: string, now: Date): Promise<{ created: number; missed: number }> {
   await db.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('review-schedule:' || $1))", organizationId);
   const missed = await db.$queryRawUnsafe<{ id: string }[]>(
     `UPDATE reviews SET status = 'MISSED' WHERE organization_id = $1::uuid AND status = 'SCHEDULED' AND due_at < $2::timestamptz - make_interval(days => $3)
-     RETURNING id`, organizationId, now, REVIEW_GRACE_DAYS);
+     RETURNING id`,
+    organizationId,
+    now,
+    REVIEW_GRACE_DAYS,
+  );
   for (const r of missed) {
-    await appendAuditEvent(db, { organizationId, type: 'review.updated', actor: SYSTEM, subjectType: 'review', subjectId: r.id, payload: { status: ['SCHEDULED', 'MISSED'] } });
+    await appendAuditEvent(db, {
+      organizationId,
+      type: 'review.updated',
+      actor: SYSTEM,
+      subjectType: 'review',
+      subjectId: r.id,
+      payload: { status: ['SCHEDULED', 'MISSED'] },
+    });
   }
   const subjects = await db.$queryRawUnsafe<Subject[]>(
     `WITH subjects AS (
@@ -58,16 +76,28 @@ export async function scheduleReviews(db: RawSql, organizationId: string, now: D
             (SELECT max(r.due_at) FROM reviews r WHERE r.organization_id = $1::uuid AND r.kind = s.kind::review_kind AND r.use_case_id IS NOT DISTINCT FROM s.use_case_id) AS last_due,
             EXISTS (SELECT 1 FROM reviews r WHERE r.organization_id = $1::uuid AND r.kind = s.kind::review_kind AND r.use_case_id IS NOT DISTINCT FROM s.use_case_id
                      AND r.status = 'SCHEDULED') AS upcoming
-       FROM subjects s`, organizationId);
+       FROM subjects s`,
+    organizationId,
+  );
   let created = 0;
   for (const s of subjects) {
     if (s.upcoming) continue;
     const due = s.last_due ? new Date(Math.max(nextDue(s.kind, s.last_due).getTime(), now.getTime())) : nextDue(s.kind, now);
     const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
       `INSERT INTO reviews (organization_id, kind, use_case_id, squad_id, owner_id, due_at) VALUES ($1::uuid, $2::review_kind, $3::uuid, $4::uuid, $5::uuid, $6) RETURNING id`,
-      organizationId, s.kind, s.use_case_id, s.squad_id, s.owner_id, due);
+      organizationId,
+      s.kind,
+      s.use_case_id,
+      s.squad_id,
+      s.owner_id,
+      due,
+    );
     await appendAuditEvent(db, {
-      organizationId, type: 'review.created', actor: SYSTEM, subjectType: 'review', subjectId: row!.id,
+      organizationId,
+      type: 'review.created',
+      actor: SYSTEM,
+      subjectType: 'review',
+      subjectId: row!.id,
       payload: { kind: s.kind, useCaseId: s.use_case_id, squadId: s.squad_id, ownerId: s.owner_id, dueAt: due.toISOString() },
     });
     created += 1;
@@ -77,25 +107,44 @@ export async function scheduleReviews(db: RawSql, organizationId: string, now: D
 
 export const reviewOutcomeSchema = z.object({
   findings: z.array(z.object({ finding: z.string().min(1).max(2_000), ownerId: z.uuid(), dueAt: z.coerce.date() }).strict()).max(100),
-  maturity: z.array(z.object({ dimension: z.enum(MATURITY_DIMENSIONS), score: z.number().int().min(1).max(5), evidence: z.string().min(1).max(2_000) }).strict()).optional(),
+  maturity: z
+    .array(z.object({ dimension: z.enum(MATURITY_DIMENSIONS), score: z.number().int().min(1).max(5), evidence: z.string().min(1).max(2_000) }).strict())
+    .optional(),
 });
 export type ReviewOutcome = z.infer<typeof reviewOutcomeSchema>;
 
 /** Holds a scheduled (or missed) review: its findings with owners, and a maturity review's scores. */
-export async function holdReview(db: RawSql, organizationId: string, reviewId: string, outcome: ReviewOutcome, actor: AuditActor, now: Date = new Date()): Promise<void> {
+export async function holdReview(
+  db: RawSql,
+  organizationId: string,
+  reviewId: string,
+  outcome: ReviewOutcome,
+  actor: AuditActor,
+  now: Date = new Date(),
+): Promise<void> {
   const [review] = await db.$queryRawUnsafe<{ kind: ReviewKindName; status: string }[]>(
-    'SELECT kind::text, status::text FROM reviews WHERE organization_id = $1::uuid AND id = $2::uuid FOR UPDATE', organizationId, reviewId);
+    'SELECT kind::text, status::text FROM reviews WHERE organization_id = $1::uuid AND id = $2::uuid FOR UPDATE',
+    organizationId,
+    reviewId,
+  );
   if (!review) throw new Refusal(`Review ${reviewId} does not exist in your organisation.`, 'reviewId');
   if (review.status === 'DONE') throw new Refusal('The review was already held.', 'reviewId', 'CONFLICT');
   const owners = [...new Set(outcome.findings.map((f) => f.ownerId))];
-  const known = await db.$queryRawUnsafe<{ id: string }[]>('SELECT id FROM users WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])', organizationId, owners);
+  const known = await db.$queryRawUnsafe<{ id: string }[]>(
+    'SELECT id FROM users WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])',
+    organizationId,
+    owners,
+  );
   const stranger = owners.find((o) => !known.some((k) => k.id === o));
   if (stranger) throw new Refusal(`findings: owner ${stranger} is not a user of your organisation.`, 'findings');
   if (review.kind === 'MATURITY') {
     const scored = (outcome.maturity ?? []).map((m) => m.dimension);
     const missing = MATURITY_DIMENSIONS.filter((d) => !scored.includes(d));
     if (missing.length > 0 || scored.length !== MATURITY_DIMENSIONS.length) {
-      throw new Refusal(`A maturity review scores each of ${MATURITY_DIMENSIONS.join(', ')} once${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}.`, 'maturity');
+      throw new Refusal(
+        `A maturity review scores each of ${MATURITY_DIMENSIONS.join(', ')} once${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}.`,
+        'maturity',
+      );
     }
   } else if (outcome.maturity !== undefined) {
     throw new Refusal('Only a MATURITY review carries maturity scores.', 'maturity');
@@ -103,9 +152,18 @@ export async function holdReview(db: RawSql, organizationId: string, reviewId: s
   const findings = outcome.findings.map((f) => ({ ...f, dueAt: f.dueAt.toISOString() }));
   await db.$executeRawUnsafe(
     "UPDATE reviews SET status = 'DONE', held_at = $3, findings = $4::jsonb, maturity = $5::jsonb WHERE organization_id = $1::uuid AND id = $2::uuid",
-    organizationId, reviewId, now, JSON.stringify(findings), outcome.maturity ? JSON.stringify(outcome.maturity) : null);
+    organizationId,
+    reviewId,
+    now,
+    JSON.stringify(findings),
+    outcome.maturity ? JSON.stringify(outcome.maturity) : null,
+  );
   await appendAuditEvent(db, {
-    organizationId, type: 'review.updated', actor, subjectType: 'review', subjectId: reviewId,
+    organizationId,
+    type: 'review.updated',
+    actor,
+    subjectType: 'review',
+    subjectId: reviewId,
     payload: { status: [review.status, 'DONE'], findings: findings as unknown as JsonValue, maturity: (outcome.maturity ?? null) as unknown as JsonValue },
   });
 }

@@ -39,18 +39,33 @@ export async function createDemoModel(pool: pg.Pool, organizationId: string, con
     rawSqlOf(pool),
     `INSERT INTO models (organization_id, name, task, asset_type_id, use_case_id, owner_id, risk_class, description)
      VALUES ($1, $2, 'FAILURE_RISK', $3, $4, $5, 'LIMITED', 'Probability that a spindle fails within 2 hours, from 10-minute windows of vibration, temperature, load and power.') RETURNING id`,
-    organizationId, DEMO_MODEL, context.assetTypeId, context.useCaseId, context.ownerId,
+    organizationId,
+    DEMO_MODEL,
+    context.assetTypeId,
+    context.useCaseId,
+    context.ownerId,
   );
   return created!.id;
 }
 
 /** A manual training run, queued without a job: the demo trains it in-process. */
-export async function demoTrainingRun(pool: pg.Pool, organizationId: string, modelId: string, run: { baseVersionId: string | null; from: Date; to: Date; family: string; requestedById: string }): Promise<string> {
+export async function demoTrainingRun(
+  pool: pg.Pool,
+  organizationId: string,
+  modelId: string,
+  run: { baseVersionId: string | null; from: Date; to: Date; family: string; requestedById: string },
+): Promise<string> {
   const created = await row<{ id: string }>(
     rawSqlOf(pool),
     `INSERT INTO training_runs (organization_id, model_id, base_version_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id)
      VALUES ($1, $2, $3, 'MANUAL', $4, $5, $6, $7) RETURNING id`,
-    organizationId, modelId, run.baseVersionId, run.from, run.to, { family: run.family }, run.requestedById,
+    organizationId,
+    modelId,
+    run.baseVersionId,
+    run.from,
+    run.to,
+    { family: run.family },
+    run.requestedById,
   );
   return created!.id;
 }
@@ -64,9 +79,18 @@ export async function addDetectorValueKpi(pool: pg.Pool, organizationId: string,
     `INSERT INTO kpis (organization_id, use_case_id, name, kind, unit, direction, baseline, target, value_per_unit, description, computation)
      VALUES ($1, $2, 'Spindle detector value', 'DETECTOR_VALUE', 'EUR/month', 'HIGHER_IS_BETTER', 0, 40000, 1,
              'Value of the failure-risk model per month: foreseen failures × 6,500 € saved − false alarms × 250 € − missed failures × 4,000 €.', $3)`,
-    [organizationId, context.useCaseId, {
-      kind: 'DETECTOR_VALUE', modelId, horizonHours: 2, valuePerTruePositive: 6_500, costPerFalsePositive: 250, costPerMissed: 4_000,
-      scope: { assetIds: [], lineIds: [context.lineId], siteIds: [], assetTypeId: context.assetTypeId },
-    }],
+    [
+      organizationId,
+      context.useCaseId,
+      {
+        kind: 'DETECTOR_VALUE',
+        modelId,
+        horizonHours: 2,
+        valuePerTruePositive: 6_500,
+        costPerFalsePositive: 250,
+        costPerMissed: 4_000,
+        scope: { assetIds: [], lineIds: [context.lineId], siteIds: [], assetTypeId: context.assetTypeId },
+      },
+    ],
   );
 }

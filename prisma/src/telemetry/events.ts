@@ -57,12 +57,24 @@ export class EventIngest {
     try {
       await client.query('BEGIN');
       const result = await client.query<{ asset_id: string; time: Date; kind: string; code: string; severity: string; message: string }>(INSERT, [
-        organizationId, valid.map((e) => e.assetId), valid.map((e) => e.time), valid.map((e) => e.kind), valid.map((e) => e.severity),
-        valid.map((e) => e.code), valid.map((e) => e.message), valid.map((e) => e.attributes), valid.map(() => receivedAt),
+        organizationId,
+        valid.map((e) => e.assetId),
+        valid.map((e) => e.time),
+        valid.map((e) => e.kind),
+        valid.map((e) => e.severity),
+        valid.map((e) => e.code),
+        valid.map((e) => e.message),
+        valid.map((e) => e.attributes),
+        valid.map(() => receivedAt),
       ]);
       // Only events stored now change incidents, so a resend never opens or closes one twice.
-      await applyStateChanges(client, organizationId, result.rows.filter((e) => e.kind === 'STATE_CHANGE')
-        .map((e) => ({ assetId: e.asset_id, time: e.time, code: e.code, severity: e.severity, message: e.message })));
+      await applyStateChanges(
+        client,
+        organizationId,
+        result.rows
+          .filter((e) => e.kind === 'STATE_CHANGE')
+          .map((e) => ({ assetId: e.asset_id, time: e.time, code: e.code, severity: e.severity, message: e.message })),
+      );
       await client.query('COMMIT');
       const accepted = result.rowCount ?? 0;
       return { accepted, duplicates: valid.length - accepted, rejected };
@@ -83,7 +95,12 @@ export class EventIngest {
       'SELECT id, code FROM assets WHERE organization_id = $1 AND (id = ANY($2::uuid[]) OR code = ANY($3::text[]))',
       [organizationId, [...new Set(ids)], [...new Set(codes)]],
     );
-    return new Map(rows.flatMap((r) => [[r.id, r.id], [`code:${r.code}`, r.id]]));
+    return new Map(
+      rows.flatMap((r) => [
+        [r.id, r.id],
+        [`code:${r.code}`, r.id],
+      ]),
+    );
   }
 }
 

@@ -28,7 +28,12 @@ export function seriesLoaderOf(pool: pg.Pool, organizationId: string): SeriesLoa
   return (ranges, signalNames) => loadSeries(pool, organizationId, ranges, signalNames);
 }
 
-export async function loadSeries(pool: pg.Pool | pg.PoolClient, organizationId: string, ranges: readonly SeriesRange[], signalNames: readonly string[]): Promise<Map<string, AssetSeries>> {
+export async function loadSeries(
+  pool: pg.Pool | pg.PoolClient,
+  organizationId: string,
+  ranges: readonly SeriesRange[],
+  signalNames: readonly string[],
+): Promise<Map<string, AssetSeries>> {
   const result = new Map<string, AssetSeries>(ranges.map((r) => [r.assetId, new Map()]));
   if (ranges.length === 0) return result;
   const { rows } = await pool.query<[string, string, number, number, number]>({

@@ -15,7 +15,10 @@ export async function loadIncidents(pool: pg.Pool, organizationId: string, asset
     rawSqlOf(pool),
     `SELECT asset_id AS "assetId", extract(epoch FROM started_at) * 1000 AS started, extract(epoch FROM ended_at) * 1000 AS ended
        FROM incidents WHERE organization_id = $1 AND asset_id = ANY($2::uuid[]) AND started_at <= $4 AND coalesce(ended_at, 'infinity') > $3`,
-    organizationId, assetIds, new Date(from), new Date(to),
+    organizationId,
+    assetIds,
+    new Date(from),
+    new Date(to),
   );
   return found.map((r) => ({ assetId: r.assetId, start: Number(r.started), end: r.ended === null ? Infinity : Number(r.ended) }));
 }

@@ -34,12 +34,26 @@ export async function applyStateChanges(client: pg.PoolClient, organizationId: s
          SELECT $1, a.id, a.name || ' stopped', $3, $4::severity, $5 FROM assets a WHERE a.organization_id = $1 AND a.id = $2 RETURNING id`,
         [organizationId, change.assetId, change.message || null, change.severity, change.time],
       );
-      await appendAuditEvent(audit, { organizationId, type: 'incident.created', actor, subjectType: 'incident', subjectId: rows[0]!.id, payload: { assetId: change.assetId, startedAt: change.time.toISOString(), cause: change.message } });
+      await appendAuditEvent(audit, {
+        organizationId,
+        type: 'incident.created',
+        actor,
+        subjectType: 'incident',
+        subjectId: rows[0]!.id,
+        payload: { assetId: change.assetId, startedAt: change.time.toISOString(), cause: change.message },
+      });
       changed += 1;
     } else if (change.code === RUNNING && open.rows[0]) {
       const downtimeMinutes = (change.time.getTime() - open.rows[0].started_at.getTime()) / 60_000;
       await client.query('UPDATE incidents SET ended_at = $2, downtime_minutes = $3 WHERE id = $1', [open.rows[0].id, change.time, downtimeMinutes]);
-      await appendAuditEvent(audit, { organizationId, type: 'incident.updated', actor, subjectType: 'incident', subjectId: open.rows[0].id, payload: { changes: { endedAt: [null, change.time.toISOString()], downtimeMinutes: [0, downtimeMinutes] } } });
+      await appendAuditEvent(audit, {
+        organizationId,
+        type: 'incident.updated',
+        actor,
+        subjectType: 'incident',
+        subjectId: open.rows[0].id,
+        payload: { changes: { endedAt: [null, change.time.toISOString()], downtimeMinutes: [0, downtimeMinutes] } },
+      });
       changed += 1;
     }
   }

@@ -27,7 +27,11 @@ export interface AddressedPoint extends Omit<RawPoint, 'signalId'> {
 export const MAX_BATCH = 50_000;
 
 export class IngestService {
-  constructor(private readonly storage: TelemetryStorage, private readonly catalog: SignalCatalog, private readonly arrivals: ArrivalNotifier) {}
+  constructor(
+    private readonly storage: TelemetryStorage,
+    private readonly catalog: SignalCatalog,
+    private readonly arrivals: ArrivalNotifier,
+  ) {}
 
   static forPool(pool: pg.Pool, storage: TelemetryStorage): IngestService {
     return new IngestService(storage, new SignalCatalog(pool), new ArrivalNotifier(pool));
@@ -47,7 +51,11 @@ export class IngestService {
   /** Points named by their source address under one protocol (the plant adapters). */
   async ingestByAddress(organizationId: string, protocol: string, points: readonly AddressedPoint[]): Promise<IngestResult> {
     const signals = await this.catalog.byAddress(organizationId, protocol, [...new Set(points.map((p) => p.address))]);
-    return this.store(organizationId, points, (point) => signals.get((point as AddressedPoint).address) ?? `unknown ${protocol} address ${(point as AddressedPoint).address}`);
+    return this.store(
+      organizationId,
+      points,
+      (point) => signals.get((point as AddressedPoint).address) ?? `unknown ${protocol} address ${(point as AddressedPoint).address}`,
+    );
   }
 
   private async store(organizationId: string, raw: readonly RawPoint[], signalOf: (point: RawPoint) => CatalogSignal | string): Promise<IngestResult> {

@@ -24,7 +24,12 @@ export interface RawPoint {
   quality?: unknown;
 }
 
-export const QUALITY_NAMES: Record<string, QualityCode> = { GOOD: Quality.GOOD, OUT_OF_RANGE: Quality.OUT_OF_RANGE, UNCERTAIN: Quality.UNCERTAIN, BAD: Quality.BAD };
+export const QUALITY_NAMES: Record<string, QualityCode> = {
+  GOOD: Quality.GOOD,
+  OUT_OF_RANGE: Quality.OUT_OF_RANGE,
+  UNCERTAIN: Quality.UNCERTAIN,
+  BAD: Quality.BAD,
+};
 
 export type Checked = { ok: true; point: TelemetryPoint } | { ok: false; reason: string };
 

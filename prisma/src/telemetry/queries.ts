@@ -44,22 +44,42 @@ export interface HierarchyBucket {
 const GROUP: Record<HierarchyLevel, { id: string; name: string; join: string }> = {
   asset: { id: 'a.id', name: 'a.name', join: '' },
   line: { id: 'l.id', name: 'l.name', join: 'JOIN lines l ON l.organization_id = a.organization_id AND l.id = a.line_id' },
-  site: { id: 'si.id', name: 'si.name', join: 'JOIN lines l ON l.organization_id = a.organization_id AND l.id = a.line_id JOIN sites si ON si.organization_id = l.organization_id AND si.id = l.site_id' },
+  site: {
+    id: 'si.id',
+    name: 'si.name',
+    join: 'JOIN lines l ON l.organization_id = a.organization_id AND l.id = a.line_id JOIN sites si ON si.organization_id = l.organization_id AND si.id = l.site_id',
+  },
 };
 
 export class TelemetryQueries {
   constructor(private readonly pool: pg.Pool) {}
 
   async series(organizationId: string, signalId: string, from: Date, to: Date, width: RollupWidth): Promise<BucketStats[]> {
-    const { rows } = await this.pool.query<{ bucket: Date; count: number; value_count: number; sum: number | null; min: number | null; max: number | null; first_value: number | null; last_value: number | null; good_count: number }>(
+    const { rows } = await this.pool.query<{
+      bucket: Date;
+      count: number;
+      value_count: number;
+      sum: number | null;
+      min: number | null;
+      max: number | null;
+      first_value: number | null;
+      last_value: number | null;
+      good_count: number;
+    }>(
       `SELECT r.bucket, r.count, r.value_count, r.sum, r.min, r.max, r.first_value, r.last_value, r.good_count
          FROM telemetry_${width} r JOIN signals s ON s.id = r.signal_id AND s.organization_id = $1
         WHERE r.signal_id = $2 AND r.bucket >= $3 AND r.bucket < $4 ORDER BY r.bucket`,
       [organizationId, signalId, from, to],
     );
     return rows.map((r) => ({
-      bucket: r.bucket, points: r.count, average: r.value_count > 0 && r.sum !== null ? r.sum / r.value_count : null,
-      min: r.min, max: r.max, first: r.first_value, last: r.last_value, percentGoodPoints: r.count > 0 ? (100 * r.good_count) / r.count : 0,
+      bucket: r.bucket,
+      points: r.count,
+      average: r.value_count > 0 && r.sum !== null ? r.sum / r.value_count : null,
+      min: r.min,
+      max: r.max,
+      first: r.first_value,
+      last: r.last_value,
+      percentGoodPoints: r.count > 0 ? (100 * r.good_count) / r.count : 0,
     }));
   }
 
@@ -90,7 +110,18 @@ export class TelemetryQueries {
   /** Rollups of every signal named `signalName` grouped by asset, line or site. */
   async hierarchy(organizationId: string, level: HierarchyLevel, signalName: string, from: Date, to: Date, width: RollupWidth): Promise<HierarchyBucket[]> {
     const group = GROUP[level];
-    const { rows } = await this.pool.query<{ group_id: string; group_name: string; bucket: Date; sum: number | null; value_count: number; total: number | null; min: number | null; max: number | null; points: number; signals: number }>(
+    const { rows } = await this.pool.query<{
+      group_id: string;
+      group_name: string;
+      bucket: Date;
+      sum: number | null;
+      value_count: number;
+      total: number | null;
+      min: number | null;
+      max: number | null;
+      points: number;
+      signals: number;
+    }>(
       `SELECT ${group.id} AS group_id, ${group.name} AS group_name, r.bucket,
               sum(r.sum) AS sum, sum(r.value_count)::int AS value_count,
               sum(r.sum / NULLIF(r.value_count, 0)) AS total, min(r.min) AS min, max(r.max) AS max,
@@ -105,9 +136,15 @@ export class TelemetryQueries {
       [organizationId, signalName, from, to],
     );
     return rows.map((r) => ({
-      groupId: r.group_id, groupName: r.group_name, bucket: r.bucket,
+      groupId: r.group_id,
+      groupName: r.group_name,
+      bucket: r.bucket,
       average: r.value_count > 0 && r.sum !== null ? r.sum / r.value_count : null,
-      total: r.total, min: r.min, max: r.max, points: r.points, signals: r.signals,
+      total: r.total,
+      min: r.min,
+      max: r.max,
+      points: r.points,
+      signals: r.signals,
     }));
   }
 }

@@ -89,9 +89,5 @@ export function timescaleRollupSql(): string[] {
     `CREATE MATERIALIZED VIEW IF NOT EXISTS telemetry_${width} WITH (timescaledb.continuous) AS ${select} WITH NO DATA`,
     `SELECT add_continuous_aggregate_policy('telemetry_${width}', start_offset => INTERVAL '${offset}', end_offset => NULL, schedule_interval => INTERVAL '1 minute', if_not_exists => TRUE)`,
   ];
-  return [
-    ...view('1m', base, '30 days'),
-    ...view('1h', coarser('1h', '1m', '1 hour'), '60 days'),
-    ...view('1d', coarser('1d', '1h', '1 day'), '400 days'),
-  ];
+  return [...view('1m', base, '30 days'), ...view('1h', coarser('1h', '1m', '1 hour'), '60 days'), ...view('1d', coarser('1d', '1h', '1 day'), '400 days')];
 }

@@ -19,18 +19,30 @@ export class SignalCatalog {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
 
-  constructor(private readonly pool: pg.Pool, private readonly ttlMs = 30_000, private readonly minReloadMs = 1_000) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ttlMs = 30_000,
+    private readonly minReloadMs = 1_000,
+  ) {}
 
   async byId(organizationId: string, ids: readonly string[]): Promise<Map<string, CatalogSignal>> {
     return this.lookup(organizationId, ids, (entry) => entry.byId);
   }
 
   async byAddress(organizationId: string, protocol: string, addresses: readonly string[]): Promise<Map<string, CatalogSignal>> {
-    const found = await this.lookup(organizationId, addresses.map((a) => addressKey(protocol, a)), (entry) => entry.byAddress);
+    const found = await this.lookup(
+      organizationId,
+      addresses.map((a) => addressKey(protocol, a)),
+      (entry) => entry.byAddress,
+    );
     return new Map([...found].map(([key, signal]) => [key.slice(protocol.length + 1), signal]));
   }
 
-  private async lookup(organizationId: string, keys: readonly string[], index: (entry: Entry) => Map<string, CatalogSignal>): Promise<Map<string, CatalogSignal>> {
+  private async lookup(
+    organizationId: string,
+    keys: readonly string[],
+    index: (entry: Entry) => Map<string, CatalogSignal>,
+  ): Promise<Map<string, CatalogSignal>> {
     let entry = await this.entry(organizationId);
     const missing = keys.some((key) => !index(entry).has(key));
     if (missing && Date.now() - entry.loadedAt >= this.minReloadMs) entry = await this.reload(organizationId);
@@ -56,7 +68,14 @@ export class SignalCatalog {
   }
 
   private async load(organizationId: string): Promise<Entry> {
-    const { rows } = await this.pool.query<{ id: string; asset_id: string; source_protocol: string; source_address: string; min_value: number | null; max_value: number | null }>(
+    const { rows } = await this.pool.query<{
+      id: string;
+      asset_id: string;
+      source_protocol: string;
+      source_address: string;
+      min_value: number | null;
+      max_value: number | null;
+    }>(
       `SELECT s.id, s.asset_id, s.source_protocol, s.source_address, p.min_value, p.max_value FROM signals s
          LEFT JOIN asset_type_properties p ON p.organization_id = s.organization_id AND p.id = s.property_id
         WHERE s.organization_id = $1`,

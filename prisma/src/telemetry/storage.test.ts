@@ -24,11 +24,17 @@ describe('native telemetry storage', () => {
 
   it('stores a resent point once and reports it as a duplicate', async () => {
     const t = new Date();
-    const points = [{ signalId, time: t, value: 1.5 }, { signalId, time: new Date(t.getTime() + 1000), value: 2.5, quality: Quality.OUT_OF_RANGE }];
+    const points = [
+      { signalId, time: t, value: 1.5 },
+      { signalId, time: new Date(t.getTime() + 1000), value: 2.5, quality: Quality.OUT_OF_RANGE },
+    ];
     expect(await storage.write(points)).toEqual({ inserted: 2, duplicates: 0 });
     expect(await storage.write([...points, points[0]!])).toEqual({ inserted: 0, duplicates: 3 });
     const stored = await storage.read(signalId, new Date(t.getTime() - 1), new Date(t.getTime() + 2000));
-    expect(stored.map((p) => [p.value, p.quality])).toEqual([[1.5, Quality.GOOD], [2.5, Quality.OUT_OF_RANGE]]);
+    expect(stored.map((p) => [p.value, p.quality])).toEqual([
+      [1.5, Quality.GOOD],
+      [2.5, Quality.OUT_OF_RANGE],
+    ]);
   });
 
   it('accepts a point far older than any partition, then moves it into the partition made for it', async () => {
@@ -68,7 +74,12 @@ describe('native telemetry storage', () => {
       writer.release();
     }
     await refreshNativeRollups(pool, 10_000);
-    const { rows: [rollup] } = await pool.query<{ count: number; sum: number }>('SELECT count, sum FROM telemetry_1m WHERE signal_id = $1 AND bucket = $2', [signalId, new Date(minute)]);
+    const {
+      rows: [rollup],
+    } = await pool.query<{ count: number; sum: number }>('SELECT count, sum FROM telemetry_1m WHERE signal_id = $1 AND bucket = $2', [
+      signalId,
+      new Date(minute),
+    ]);
     expect(rollup).toEqual({ count: 2, sum: 3 });
   });
 

@@ -110,7 +110,10 @@ export async function openTelemetryStorage(pool: pg.Pool, partitionDays = 1): Pr
 
 abstract class SqlTelemetryStorage implements TelemetryStorage {
   abstract readonly kind: StorageKind;
-  constructor(protected readonly pool: pg.Pool, protected readonly partitionDays: number) {}
+  constructor(
+    protected readonly pool: pg.Pool,
+    protected readonly partitionDays: number,
+  ) {}
   protected abstract readonly insertSql: string;
   /** Parameters the insert takes after the five columns. */
   protected extraParams(_points: readonly TelemetryPoint[]): unknown[] {
@@ -125,7 +128,10 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
     const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
     const partitionsDropped = await this.dropRawBefore(before(policy.rawDays));
     let rollupRowsDeleted = 0;
-    for (const [width, days] of [['1m', policy.minuteDays], ['1h', policy.hourDays]] as const) {
+    for (const [width, days] of [
+      ['1m', policy.minuteDays],
+      ['1h', policy.hourDays],
+    ] as const) {
       if (days !== null) rollupRowsDeleted += (await this.deleteRollupsBefore(width, before(days))) ?? 0;
     }
     return { partitionsDropped, rollupRowsDeleted };
@@ -256,9 +262,7 @@ export class TimescaleTelemetryStorage extends SqlTelemetryStorage {
   async install(): Promise<void> {
     await this.pool.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
     await this.pool.query(`CREATE TABLE IF NOT EXISTS telemetry (${TABLE_COLUMNS})`);
-    await this.pool.query(
-      `SELECT create_hypertable('telemetry', by_range('time', INTERVAL '${this.partitionDays} days'), if_not_exists => TRUE)`,
-    );
+    await this.pool.query(`SELECT create_hypertable('telemetry', by_range('time', INTERVAL '${this.partitionDays} days'), if_not_exists => TRUE)`);
     await this.pool.query("ALTER TABLE telemetry SET (timescaledb.compress, timescaledb.compress_segmentby = 'signal_id')");
     await this.pool.query("SELECT add_compression_policy('telemetry', INTERVAL '7 days', if_not_exists => TRUE)");
     for (const sql of timescaleRollupSql()) await this.pool.query(sql);

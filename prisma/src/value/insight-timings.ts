@@ -20,9 +20,16 @@ export interface InsightTimings {
 }
 
 interface Row {
-  insights: number; unacknowledged: number;
-  tti_n: number; tti_mean: number | null; tti_p50: number | null; tti_p95: number | null;
-  tta_n: number; tta_mean: number | null; tta_p50: number | null; tta_p95: number | null;
+  insights: number;
+  unacknowledged: number;
+  tti_n: number;
+  tti_mean: number | null;
+  tti_p50: number | null;
+  tti_p95: number | null;
+  tta_n: number;
+  tta_mean: number | null;
+  tta_p50: number | null;
+  tta_p95: number | null;
 }
 
 /** Count, mean, p50 and p95 of a duration in seconds, as columns named `<prefix>_n` and so on. */
@@ -39,11 +46,21 @@ export async function insightTimings(db: RawSql, organizationId: string, useCase
             ${statsColumns('extract(epoch FROM acknowledged_at - raised_at)', 'tta')}
        FROM insights
       WHERE organization_id = $1::uuid AND use_case_id = $2::uuid AND raised_at >= $3 AND raised_at < $4`,
-    organizationId, useCaseId, from, to);
+    organizationId,
+    useCaseId,
+    from,
+    to,
+  );
   const num = (v: number | null) => (v === null ? null : Number(v));
   return {
     insights: row!.insights,
     mtti: { count: row!.tti_n, meanSeconds: num(row!.tti_mean), p50Seconds: num(row!.tti_p50), p95Seconds: num(row!.tti_p95) },
-    mtta: { count: row!.tta_n, meanSeconds: num(row!.tta_mean), p50Seconds: num(row!.tta_p50), p95Seconds: num(row!.tta_p95), unacknowledged: row!.unacknowledged },
+    mtta: {
+      count: row!.tta_n,
+      meanSeconds: num(row!.tta_mean),
+      p50Seconds: num(row!.tta_p50),
+      p95Seconds: num(row!.tta_p95),
+      unacknowledged: row!.unacknowledged,
+    },
   };
 }

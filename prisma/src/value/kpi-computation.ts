@@ -20,12 +20,15 @@ const DAY_MS = 86_400_000;
 /** Days in a month for monthly rates (365.25 / 12). */
 export const MONTH_DAYS = 365.25 / 12;
 
-const scope = z.object({
-  assetIds: z.array(z.uuid()).max(1_000).default([]),
-  lineIds: z.array(z.uuid()).max(100).default([]),
-  siteIds: z.array(z.uuid()).max(100).default([]),
-  assetTypeId: z.uuid().optional(),
-}).strict().describe('Assets named, on the lines or at the sites named (all of the organisation\'s when none), of the asset type when given.');
+const scope = z
+  .object({
+    assetIds: z.array(z.uuid()).max(1_000).default([]),
+    lineIds: z.array(z.uuid()).max(100).default([]),
+    siteIds: z.array(z.uuid()).max(100).default([]),
+    assetTypeId: z.uuid().optional(),
+  })
+  .strict()
+  .describe("Assets named, on the lines or at the sites named (all of the organisation's when none), of the asset type when given.");
 
 const signal = z.string().min(1).max(120);
 
@@ -36,10 +39,21 @@ export const kpiComputationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ENERGY_PER_UNIT'), scope, energySignal: signal.default('power'), countSignal: signal, countScope: scope.optional() }).strict(),
   z.object({ kind: z.literal('ENERGY_COST'), scope, energySignal: signal.default('power'), pricePerKwh: z.number().nonnegative() }).strict(),
   z.object({ kind: z.literal('DEFECT_RATE'), scope, inspectionCode: signal.default('INSPECTION') }).strict(),
-  z.object({
-    kind: z.literal('DETECTOR_VALUE'), scope, modelId: z.uuid(), horizonHours: z.number().positive().max(24 * 30).default(48),
-    valuePerTruePositive: z.number().nonnegative(), costPerFalsePositive: z.number().nonnegative(), costPerMissed: z.number().nonnegative(),
-  }).strict(),
+  z
+    .object({
+      kind: z.literal('DETECTOR_VALUE'),
+      scope,
+      modelId: z.uuid(),
+      horizonHours: z
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(48),
+      valuePerTruePositive: z.number().nonnegative(),
+      costPerFalsePositive: z.number().nonnegative(),
+      costPerMissed: z.number().nonnegative(),
+    })
+    .strict(),
 ]);
 
 export type KpiComputation = z.infer<typeof kpiComputationSchema>;
@@ -86,7 +100,11 @@ const minuteIntegral = (signalParam: string, scopeName: string) => `
     JOIN signals g ON g.id = r.signal_id AND g.organization_id = $1::uuid AND g.name = ${signalParam} AND g.asset_id IN (SELECT id FROM ${scopeName})
    GROUP BY days.s`;
 
-interface Row { s: Date; value: number; note: string }
+interface Row {
+  s: Date;
+  value: number;
+  note: string;
+}
 
 const hours = (r: { s: Date; e: Date }) => (r.e.getTime() - r.s.getTime()) / 3_600_000;
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -98,14 +116,19 @@ export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiC
   switch (c.kind) {
     case 'UPTIME':
     case 'UNPLANNED_DOWNTIME': {
-      const found = await db.$queryRawUnsafe<{ s: Date; e: Date; assets: number; down_hours: number }[]>(`WITH ${DOWNTIME} SELECT * FROM downtime ORDER BY s`, ...base);
-      rows = found.filter((r) => r.assets > 0).map((r) => {
-        const scheduled = r.assets * hours(r);
-        const down = Number(r.down_hours);
-        return c.kind === 'UPTIME'
-          ? { s: r.s, value: 100 * (1 - down / scheduled), note: `${round(down)} h down of ${round(scheduled)} h scheduled on ${r.assets} assets` }
-          : { s: r.s, value: down * (MONTH_DAYS * 24) / hours(r), note: `${round(down)} h down in ${round(hours(r))} h on ${r.assets} assets` };
-      });
+      const found = await db.$queryRawUnsafe<{ s: Date; e: Date; assets: number; down_hours: number }[]>(
+        `WITH ${DOWNTIME} SELECT * FROM downtime ORDER BY s`,
+        ...base,
+      );
+      rows = found
+        .filter((r) => r.assets > 0)
+        .map((r) => {
+          const scheduled = r.assets * hours(r);
+          const down = Number(r.down_hours);
+          return c.kind === 'UPTIME'
+            ? { s: r.s, value: 100 * (1 - down / scheduled), note: `${round(down)} h down of ${round(scheduled)} h scheduled on ${r.assets} assets` }
+            : { s: r.s, value: (down * (MONTH_DAYS * 24)) / hours(r), note: `${round(down)} h down in ${round(hours(r))} h on ${r.assets} assets` };
+        });
       break;
     }
     case 'OEE': {
@@ -121,19 +144,25 @@ export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiC
               GROUP BY days.s)
          SELECT d.*, counted.total AS units, rejected.total AS rejected FROM downtime d
            LEFT JOIN counted ON counted.s = d.s LEFT JOIN rejected ON rejected.s = d.s ORDER BY d.s`,
-        ...base, c.countSignal, c.rejectSignal ?? '');
-      rows = found.filter((r) => r.assets > 0 && r.units !== null && Number(r.units) > 0).map((r) => {
-        const scheduled = r.assets * hours(r);
-        const availability = 1 - Number(r.down_hours) / scheduled;
-        const runMinutes = (scheduled - Number(r.down_hours)) * 60;
-        const units = Number(r.units);
-        const performance = runMinutes > 0 ? Math.min(1, units / (c.idealRatePerMinute * runMinutes)) : 0;
-        const quality = c.rejectSignal ? 1 - Number(r.rejected ?? 0) / units : 1;
-        return {
-          s: r.s, value: 100 * availability * performance * quality,
-          note: `availability ${round(availability, 4)} × performance ${round(performance, 4)} × quality ${round(quality, 4)} (${round(units)} units, ${round(Number(r.rejected ?? 0))} rejected)`,
-        };
-      });
+        ...base,
+        c.countSignal,
+        c.rejectSignal ?? '',
+      );
+      rows = found
+        .filter((r) => r.assets > 0 && r.units !== null && Number(r.units) > 0)
+        .map((r) => {
+          const scheduled = r.assets * hours(r);
+          const availability = 1 - Number(r.down_hours) / scheduled;
+          const runMinutes = (scheduled - Number(r.down_hours)) * 60;
+          const units = Number(r.units);
+          const performance = runMinutes > 0 ? Math.min(1, units / (c.idealRatePerMinute * runMinutes)) : 0;
+          const quality = c.rejectSignal ? 1 - Number(r.rejected ?? 0) / units : 1;
+          return {
+            s: r.s,
+            value: 100 * availability * performance * quality,
+            note: `availability ${round(availability, 4)} × performance ${round(performance, 4)} × quality ${round(quality, 4)} (${round(units)} units, ${round(Number(r.rejected ?? 0))} rejected)`,
+          };
+        });
       break;
     }
     case 'ENERGY_PER_UNIT':
@@ -144,12 +173,23 @@ export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiC
            energy AS (${minuteIntegral('$13', 'scope')}), counted AS (${minuteIntegral('$14', 'count_scope')})
          SELECT days.s, days.e, energy.total / 60 AS kwh, counted.total AS units FROM days
            LEFT JOIN energy ON energy.s = days.s LEFT JOIN counted ON counted.s = days.s ORDER BY days.s`,
-        ...base, ...scopeParams(countScope), c.energySignal, c.kind === 'ENERGY_PER_UNIT' ? c.countSignal : '');
-      rows = c.kind === 'ENERGY_PER_UNIT'
-        ? found.filter((r) => r.kwh !== null && r.units !== null && Number(r.units) > 0)
-          .map((r) => ({ s: r.s, value: Number(r.kwh) / Number(r.units), note: `${round(Number(r.kwh))} kWh for ${round(Number(r.units))} units` }))
-        : found.filter((r) => r.kwh !== null)
-          .map((r) => ({ s: r.s, value: Number(r.kwh) * c.pricePerKwh * (MONTH_DAYS * 24) / hours(r), note: `${round(Number(r.kwh))} kWh in ${round(hours(r))} h at ${c.pricePerKwh} per kWh` }));
+        ...base,
+        ...scopeParams(countScope),
+        c.energySignal,
+        c.kind === 'ENERGY_PER_UNIT' ? c.countSignal : '',
+      );
+      rows =
+        c.kind === 'ENERGY_PER_UNIT'
+          ? found
+              .filter((r) => r.kwh !== null && r.units !== null && Number(r.units) > 0)
+              .map((r) => ({ s: r.s, value: Number(r.kwh) / Number(r.units), note: `${round(Number(r.kwh))} kWh for ${round(Number(r.units))} units` }))
+          : found
+              .filter((r) => r.kwh !== null)
+              .map((r) => ({
+                s: r.s,
+                value: (Number(r.kwh) * c.pricePerKwh * (MONTH_DAYS * 24)) / hours(r),
+                note: `${round(Number(r.kwh))} kWh in ${round(hours(r))} h at ${c.pricePerKwh} per kWh`,
+              }));
       break;
     }
     case 'DEFECT_RATE': {
@@ -165,9 +205,16 @@ export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiC
                 AND e.time >= $2::timestamptz AND e.time < $3::timestamptz)
          SELECT days.s, sum(i.inspected) AS inspected, sum(i.defective) AS defective
            FROM days JOIN inspections i ON i.time >= days.s AND i.time < days.e GROUP BY days.s ORDER BY days.s`,
-        ...base, c.inspectionCode);
-      rows = found.filter((r) => Number(r.inspected) > 0)
-        .map((r) => ({ s: r.s, value: 100 * Number(r.defective) / Number(r.inspected), note: `${round(Number(r.defective))} defective of ${round(Number(r.inspected))} inspected` }));
+        ...base,
+        c.inspectionCode,
+      );
+      rows = found
+        .filter((r) => Number(r.inspected) > 0)
+        .map((r) => ({
+          s: r.s,
+          value: (100 * Number(r.defective)) / Number(r.inspected),
+          note: `${round(Number(r.defective))} defective of ${round(Number(r.inspected))} inspected`,
+        }));
       break;
     }
     case 'DETECTOR_VALUE': {
@@ -194,10 +241,17 @@ export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiC
          SELECT days.s, days.e, count(*) FILTER (WHERE j.outcome = 'TP')::int AS tp, count(*) FILTER (WHERE j.outcome = 'FP')::int AS fp,
                 count(*) FILTER (WHERE j.outcome = 'FN')::int AS fn
            FROM days LEFT JOIN judged j ON j.at >= days.s AND j.at < days.e GROUP BY days.s, days.e ORDER BY days.s`,
-        ...base, c.modelId, c.horizonHours);
+        ...base,
+        c.modelId,
+        c.horizonHours,
+      );
       rows = found.map((r) => {
         const value = r.tp * c.valuePerTruePositive - r.fp * c.costPerFalsePositive - r.fn * c.costPerMissed;
-        return { s: r.s, value: value * (MONTH_DAYS * 24) / hours(r), note: `${r.tp} true positives, ${r.fp} false positives, ${r.fn} missed in ${round(hours(r))} h` };
+        return {
+          s: r.s,
+          value: (value * (MONTH_DAYS * 24)) / hours(r),
+          note: `${r.tp} true positives, ${r.fp} false positives, ${r.fn} missed in ${round(hours(r))} h`,
+        };
       });
       break;
     }

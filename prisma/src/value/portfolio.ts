@@ -39,14 +39,19 @@ export function portfolioRoi(useCases: readonly RoiFigures[]): PortfolioFigures 
   let cumulativeBenefit = 0;
   let cumulativeCost = 0;
   let paybackMonth: string | null = null;
-  const months = [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, { benefit, cost }]) => {
-    cumulativeBenefit += benefit;
-    cumulativeCost += cost;
-    if (paybackMonth === null && cumulativeCost > 0 && cumulativeBenefit >= cumulativeCost) paybackMonth = month;
-    return { month, benefit, cost, cumulativeBenefit, cumulativeCost };
-  });
+  const months = [...byMonth.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([month, { benefit, cost }]) => {
+      cumulativeBenefit += benefit;
+      cumulativeCost += cost;
+      if (paybackMonth === null && cumulativeCost > 0 && cumulativeBenefit >= cumulativeCost) paybackMonth = month;
+      return { month, benefit, cost, cumulativeBenefit, cumulativeCost };
+    });
   return {
-    months, cumulativeBenefit, cumulativeCost, paybackMonth,
+    months,
+    cumulativeBenefit,
+    cumulativeCost,
+    paybackMonth,
     roi: cumulativeCost > 0 ? (cumulativeBenefit - cumulativeCost) / cumulativeCost : null,
     npv: useCases.reduce((sum, f) => sum + f.npv, 0),
   };

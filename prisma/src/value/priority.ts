@@ -9,7 +9,10 @@
 export type PriorityFactorName = 'PROJECTED_ROI' | 'DATA_READINESS' | 'STAKEHOLDER_ALIGNMENT' | 'RISK';
 
 export const PRIORITY_WEIGHTS: Record<PriorityFactorName, number> = {
-  PROJECTED_ROI: 0.4, DATA_READINESS: 0.25, STAKEHOLDER_ALIGNMENT: 0.2, RISK: 0.15,
+  PROJECTED_ROI: 0.4,
+  DATA_READINESS: 0.25,
+  STAKEHOLDER_ALIGNMENT: 0.2,
+  RISK: 0.15,
 };
 
 const RISK_SCORE = { LOW: 1, MEDIUM: 0.5, HIGH: 0 } as const;
@@ -40,6 +43,12 @@ export function priorityScore(input: PriorityInput): { score: number; factors: P
     ['STAKEHOLDER_ALIGNMENT', `stakeholder alignment ${input.stakeholderAlignment}`, input.stakeholderAlignment],
     ['RISK', `risk ${input.riskLevel}`, RISK_SCORE[input.riskLevel]],
   ];
-  const factors = raw.map(([factor, text, normalised]) => ({ factor, input: text, normalised, weight: PRIORITY_WEIGHTS[factor], points: 100 * PRIORITY_WEIGHTS[factor] * normalised }));
+  const factors = raw.map(([factor, text, normalised]) => ({
+    factor,
+    input: text,
+    normalised,
+    weight: PRIORITY_WEIGHTS[factor],
+    points: 100 * PRIORITY_WEIGHTS[factor] * normalised,
+  }));
   return { score: factors.reduce((sum, f) => sum + f.points, 0), factors };
 }

@@ -24,14 +24,21 @@ export interface RecomputeResult {
   snapshots: number;
 }
 
-interface KpiRow { id: string; computation: unknown; kickoff_at: Date | null; computed: boolean }
+interface KpiRow {
+  id: string;
+  computation: unknown;
+  kickoff_at: Date | null;
+  computed: boolean;
+}
 
 async function recomputeKpis(db: RawSql, organizationId: string, now: Date, lookbackDays: number): Promise<number> {
   const kpis = await db.$queryRawUnsafe<KpiRow[]>(
     `SELECT k.id, k.computation, u.kickoff_at,
             EXISTS (SELECT 1 FROM kpi_measurements m WHERE m.kpi_id = k.id AND m.source = 'COMPUTED') AS computed
        FROM kpis k JOIN use_cases u ON u.organization_id = k.organization_id AND u.id = k.use_case_id
-      WHERE k.organization_id = $1::uuid AND k.computation IS NOT NULL`, organizationId);
+      WHERE k.organization_id = $1::uuid AND k.computation IS NOT NULL`,
+    organizationId,
+  );
   const to = new Date(dayStart(now).getTime() + DAY_MS);
   let changed = 0;
   for (const kpi of kpis) {
@@ -50,11 +57,20 @@ async function recomputeKpis(db: RawSql, organizationId: string, now: Date, look
           WHERE kpi_measurements.source = 'COMPUTED' AND (kpi_measurements.value, kpi_measurements.note) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.note)
          RETURNING 1)
        SELECT count(*)::int AS n FROM written`,
-      organizationId, kpi.id, days.map((d) => d.day), days.map((d) => d.value), days.map((d) => d.note));
+      organizationId,
+      kpi.id,
+      days.map((d) => d.day),
+      days.map((d) => d.value),
+      days.map((d) => d.note),
+    );
     if (row!.n === 0) continue;
     changed += row!.n;
     await appendAuditEvent(db, {
-      organizationId, type: 'kpi_measurement.computed', actor: SYSTEM, subjectType: 'kpi', subjectId: kpi.id,
+      organizationId,
+      type: 'kpi_measurement.computed',
+      actor: SYSTEM,
+      subjectType: 'kpi',
+      subjectId: kpi.id,
       payload: { kind: parsed.data.kind, days: row!.n, from: days[0]!.day.toISOString(), to: days.at(-1)!.day.toISOString() },
     });
   }
@@ -63,7 +79,9 @@ async function recomputeKpis(db: RawSql, organizationId: string, now: Date, look
 
 async function evaluateRunningGates(db: RawSql, organizationId: string, now: Date): Promise<number> {
   const waves = await db.$queryRawUnsafe<{ id: string }[]>(
-    "SELECT id FROM scaling_waves WHERE organization_id = $1::uuid AND status IN ('ACTIVE', 'GATE_REVIEW')", organizationId);
+    "SELECT id FROM scaling_waves WHERE organization_id = $1::uuid AND status IN ('ACTIVE', 'GATE_REVIEW')",
+    organizationId,
+  );
   let gates = 0;
   for (const wave of waves) gates += (await evaluateWaveGates(db, organizationId, wave.id, now)).length;
   return gates;
@@ -73,9 +91,18 @@ async function recordFirstValue(db: RawSql, organizationId: string, useCase: Use
   if (useCase.firstValueAt) return false;
   const found = firstValue(useCase, now);
   if (!found) return false;
-  await db.$executeRawUnsafe('UPDATE use_cases SET first_value_at = $3, updated_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, useCase.id, found.firstValueAt);
+  await db.$executeRawUnsafe(
+    'UPDATE use_cases SET first_value_at = $3, updated_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid',
+    organizationId,
+    useCase.id,
+    found.firstValueAt,
+  );
   await appendAuditEvent(db, {
-    organizationId, type: 'use_case.updated', actor: SYSTEM, subjectType: 'use_case', subjectId: useCase.id,
+    organizationId,
+    type: 'use_case.updated',
+    actor: SYSTEM,
+    subjectType: 'use_case',
+    subjectId: useCase.id,
     payload: { firstValueAt: [null, found.firstValueAt.toISOString()], rule: found.rule, ttvDays: found.ttvDays },
   });
   return true;
@@ -88,19 +115,56 @@ async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseV
   let written = 0;
   for (const basis of ['PROJECTED', 'REALISED'] as const) {
     const figures = roiNow(useCase, basis, now);
-    const [last] = await db.$queryRawUnsafe<{ computed_at: Date; cumulative_benefit: number; cumulative_cost: number; roi: number | null; npv: number | null; payback_month: number | null }[]>(
+    const [last] = await db.$queryRawUnsafe<
+      { computed_at: Date; cumulative_benefit: number; cumulative_cost: number; roi: number | null; npv: number | null; payback_month: number | null }[]
+    >(
       `SELECT computed_at, cumulative_benefit, cumulative_cost, roi, npv, payback_month FROM roi_snapshots
-        WHERE organization_id = $1::uuid AND use_case_id = $2::uuid AND basis = $3::roi_basis ORDER BY computed_at DESC LIMIT 1`, organizationId, useCase.id, basis);
-    const same = last && figuresKey({ cumulativeBenefit: last.cumulative_benefit, cumulativeCost: last.cumulative_cost, roi: last.roi, npv: last.npv, paybackMonth: last.payback_month }) === figuresKey(figures);
+        WHERE organization_id = $1::uuid AND use_case_id = $2::uuid AND basis = $3::roi_basis ORDER BY computed_at DESC LIMIT 1`,
+      organizationId,
+      useCase.id,
+      basis,
+    );
+    const same =
+      last &&
+      figuresKey({
+        cumulativeBenefit: last.cumulative_benefit,
+        cumulativeCost: last.cumulative_cost,
+        roi: last.roi,
+        npv: last.npv,
+        paybackMonth: last.payback_month,
+      }) === figuresKey(figures);
     if (same && dayStart(last.computed_at).getTime() === dayStart(now).getTime()) continue;
     const breakdown = { months: figures.months.length, kpis: figures.kpis, costs: figures.costs } as unknown as JsonValue;
     const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
       `INSERT INTO roi_snapshots (organization_id, use_case_id, basis, computed_at, monthly_benefit, cumulative_benefit, cumulative_cost, roi, npv, payback_month, breakdown)
        VALUES ($1::uuid, $2::uuid, $3::roi_basis, $4, $5, $6, $7, $8, $9, $10, $11::jsonb) RETURNING id`,
-      organizationId, useCase.id, basis, now, figures.monthlyBenefit, figures.cumulativeBenefit, figures.cumulativeCost, figures.roi, figures.npv, figures.paybackMonth, JSON.stringify(breakdown));
+      organizationId,
+      useCase.id,
+      basis,
+      now,
+      figures.monthlyBenefit,
+      figures.cumulativeBenefit,
+      figures.cumulativeCost,
+      figures.roi,
+      figures.npv,
+      figures.paybackMonth,
+      JSON.stringify(breakdown),
+    );
     await appendAuditEvent(db, {
-      organizationId, type: 'roi_snapshot.created', actor: SYSTEM, subjectType: 'roi_snapshot', subjectId: row!.id,
-      payload: { useCaseId: useCase.id, basis, roi: figures.roi, npv: figures.npv, paybackMonth: figures.paybackMonth, cumulativeBenefit: figures.cumulativeBenefit, cumulativeCost: figures.cumulativeCost },
+      organizationId,
+      type: 'roi_snapshot.created',
+      actor: SYSTEM,
+      subjectType: 'roi_snapshot',
+      subjectId: row!.id,
+      payload: {
+        useCaseId: useCase.id,
+        basis,
+        roi: figures.roi,
+        npv: figures.npv,
+        paybackMonth: figures.paybackMonth,
+        cumulativeBenefit: figures.cumulativeBenefit,
+        cumulativeCost: figures.cumulativeCost,
+      },
     });
     written += 1;
   }

@@ -19,7 +19,11 @@ export async function decisionEventIds(db: RawSql, organizationId: string, useCa
      SELECT e.id FROM audit_events e
       WHERE e.organization_id = $1::uuid AND e.occurred_at > $3 AND e.occurred_at <= $4 AND e.subject_id IN (SELECT id::text FROM subjects)
       ORDER BY e.seq DESC LIMIT $5`,
-    organizationId, useCaseId, from, to, limit,
+    organizationId,
+    useCaseId,
+    from,
+    to,
+    limit,
   );
   return found.map((r) => r.id);
 }

@@ -4,8 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { computeRoi, type RoiCost, type RoiKpi } from './roi.ts';
 
 const kickoffAt = new Date('2026-01-01T00:00:00Z');
-const downtime: RoiKpi = { id: 'k1', name: 'Unplanned downtime', direction: 'LOWER_IS_BETTER', baseline: 40, target: 25, valuePerUnit: 1_000, windowDays: 30, measurements: [] };
-const setup: RoiCost = { id: 'c1', name: 'Sensors and integration', kind: 'ONE_TIME', amount: 60_000, startsAt: new Date('2025-12-15T00:00:00Z'), endsAt: null };
+const downtime: RoiKpi = {
+  id: 'k1',
+  name: 'Unplanned downtime',
+  direction: 'LOWER_IS_BETTER',
+  baseline: 40,
+  target: 25,
+  valuePerUnit: 1_000,
+  windowDays: 30,
+  measurements: [],
+};
+const setup: RoiCost = {
+  id: 'c1',
+  name: 'Sensors and integration',
+  kind: 'ONE_TIME',
+  amount: 60_000,
+  startsAt: new Date('2025-12-15T00:00:00Z'),
+  endsAt: null,
+};
 const run: RoiCost = { id: 'c2', name: 'Cloud and support', kind: 'MONTHLY', amount: 3_000, startsAt: kickoffAt, endsAt: null };
 
 describe('ROI as DESIGN §2 defines it', () => {
@@ -22,7 +38,10 @@ describe('ROI as DESIGN §2 defines it', () => {
     // NPV at 1 % a month: −48,000 / 1.01 + 12,000 × Σ_{m=2..12} 1.01^−m = −47,524.75 + 123,179.78.
     expect(f.npv).toBeCloseTo(75_655.03, 1);
     expect(f.kpis).toEqual([{ kpiId: 'k1', name: 'Unplanned downtime', improvement: 15, benefitPerMonth: 15_000, note: null }]);
-    expect(f.costs).toEqual([{ costItemId: 'c1', name: 'Sensors and integration', total: 60_000 }, { costItemId: 'c2', name: 'Cloud and support', total: 36_000 }]);
+    expect(f.costs).toEqual([
+      { costItemId: 'c1', name: 'Sensors and integration', total: 60_000 },
+      { costItemId: 'c2', name: 'Cloud and support', total: 36_000 },
+    ]);
   });
 
   it('reports payback never reached, with ROI below zero', () => {
@@ -45,8 +64,18 @@ describe('ROI as DESIGN §2 defines it', () => {
   it('realises a higher-is-better KPI from the average of its measurements over the window ending each month', () => {
     // OEE 0.60 → measured; 200,000 € per unit (per 1.0 of OEE) a month.
     const oee: RoiKpi = {
-      id: 'k2', name: 'OEE', direction: 'HIGHER_IS_BETTER', baseline: 0.6, target: null, valuePerUnit: 200_000, windowDays: 30,
-      measurements: [{ at: new Date('2026-01-15T00:00:00Z'), value: 0.62 }, { at: new Date('2026-01-25T00:00:00Z'), value: 0.66 }, { at: new Date('2026-02-10T00:00:00Z'), value: 0.7 }],
+      id: 'k2',
+      name: 'OEE',
+      direction: 'HIGHER_IS_BETTER',
+      baseline: 0.6,
+      target: null,
+      valuePerUnit: 200_000,
+      windowDays: 30,
+      measurements: [
+        { at: new Date('2026-01-15T00:00:00Z'), value: 0.62 },
+        { at: new Date('2026-01-25T00:00:00Z'), value: 0.66 },
+        { at: new Date('2026-02-10T00:00:00Z'), value: 0.7 },
+      ],
     };
     const f = computeRoi({ kickoffAt, discountRateAnnual: 0, kpis: [oee], costs: [run], months: 3 }, 'REALISED');
     // Month 1 (window to 1 Feb): (0.62 + 0.66) / 2 = 0.64 → 0.04 × 200,000 = 8,000.

@@ -155,9 +155,16 @@ export function computeRoi(input: RoiInput, basis: RoiBasis): RoiFigures {
     return { kpiId: kpi.id, name: kpi.name, improvement: gain, benefitPerMonth: (gain ?? 0) * kpi.valuePerUnit, note };
   });
   return {
-    basis, months, monthlyBenefit: months.at(-1)?.benefit ?? 0, cumulativeBenefit, cumulativeCost,
+    basis,
+    months,
+    monthlyBenefit: months.at(-1)?.benefit ?? 0,
+    cumulativeBenefit,
+    cumulativeCost,
     roi: cumulativeCost > 0 ? (cumulativeBenefit - cumulativeCost) / cumulativeCost : null,
-    paybackMonth, npv, kpis, costs: input.costs.map((c) => ({ costItemId: c.id, name: c.name, total: costTotals.get(c.id)! })),
+    paybackMonth,
+    npv,
+    kpis,
+    costs: input.costs.map((c) => ({ costItemId: c.id, name: c.name, total: costTotals.get(c.id)! })),
   };
 }
 

@@ -7,8 +7,16 @@ const DAY = 86_400_000;
 const kickoffAt = new Date('2026-03-01T00:00:00Z');
 const day = (n: number, hour = 12) => new Date(kickoffAt.getTime() + n * DAY + hour * 3_600_000);
 const kpi = (over: object) => ({
-  id: 'k', name: 'k', direction: 'LOWER_IS_BETTER' as const, baseline: 10, target: 7 as number | null, valuePerUnit: 100, windowDays: 30, gated: true,
-  measurements: [] as { at: Date; value: number }[], ...over,
+  id: 'k',
+  name: 'k',
+  direction: 'LOWER_IS_BETTER' as const,
+  baseline: 10,
+  target: 7 as number | null,
+  valuePerUnit: 100,
+  windowDays: 30,
+  gated: true,
+  measurements: [] as { at: Date; value: number }[],
+  ...over,
 });
 
 describe('time to value', () => {
@@ -18,7 +26,13 @@ describe('time to value', () => {
     // (9·3 + 5·4 = 47 → 6.71; d = 12 gives 9·4 + 5·3 = 51 → 7.29).
     const downtime = kpi({ measurements: Array.from({ length: 30 }, (_, n) => ({ at: day(n), value: n < 10 ? 9 : 5 })) });
     // OEE (higher is better, target 75) meets it from day 5 on; it does not hold TTV back.
-    const oee = kpi({ id: 'o', direction: 'HIGHER_IS_BETTER', baseline: 70, target: 75, measurements: Array.from({ length: 30 }, (_, n) => ({ at: day(n), value: n < 5 ? 70 : 80 })) });
+    const oee = kpi({
+      id: 'o',
+      direction: 'HIGHER_IS_BETTER',
+      baseline: 70,
+      target: 75,
+      measurements: Array.from({ length: 30 }, (_, n) => ({ at: day(n), value: n < 5 ? 70 : 80 })),
+    });
     // Not gated and never on target: left out.
     const energy = kpi({ id: 'e', gated: false, target: 1, measurements: [{ at: day(1), value: 9 }] });
     const result = firstValue({ kickoffAt, kpis: [downtime, oee, energy] }, day(40));
@@ -38,7 +52,14 @@ describe('time to value', () => {
     // the 7-day average negative (10.5) until it leaves the window; 9 from day 12 on: day 14's window
     // (days 8-14) averages (13 + 3·9) / 4 = 10, no benefit; days 15..21 are the first 7 positive days
     // in a row → the end of day 21, 22 days after kickoff.
-    const noTarget = kpi({ target: null, measurements: [{ at: day(3), value: 8 }, { at: day(8), value: 13 }, ...Array.from({ length: 20 }, (_, n) => ({ at: day(12 + n), value: 9 }))] });
-    expect(firstValue({ kickoffAt, kpis: [noTarget] }, day(40))).toEqual({ firstValueAt: new Date(kickoffAt.getTime() + 22 * DAY), rule: 'BENEFIT_POSITIVE', ttvDays: 22 });
+    const noTarget = kpi({
+      target: null,
+      measurements: [{ at: day(3), value: 8 }, { at: day(8), value: 13 }, ...Array.from({ length: 20 }, (_, n) => ({ at: day(12 + n), value: 9 }))],
+    });
+    expect(firstValue({ kickoffAt, kpis: [noTarget] }, day(40))).toEqual({
+      firstValueAt: new Date(kickoffAt.getTime() + 22 * DAY),
+      rule: 'BENEFIT_POSITIVE',
+      ttvDays: 22,
+    });
   });
 });

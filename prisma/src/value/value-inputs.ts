@@ -19,17 +19,49 @@ export interface UseCaseValueInputs {
 
 export async function loadValueInputs(db: RawSql, organizationId: string): Promise<UseCaseValueInputs[]> {
   const [useCases, kpis, measurements, costs] = await Promise.all([
-    db.$queryRawUnsafe<{ id: string; name: string; status: string; kickoff_at: Date | null; first_value_at: Date | null; discount_rate_annual: number; data_readiness: number; stakeholder_alignment: number; risk_level: UseCaseValueInputs['riskLevel'] }[]>(
+    db.$queryRawUnsafe<
+      {
+        id: string;
+        name: string;
+        status: string;
+        kickoff_at: Date | null;
+        first_value_at: Date | null;
+        discount_rate_annual: number;
+        data_readiness: number;
+        stakeholder_alignment: number;
+        risk_level: UseCaseValueInputs['riskLevel'];
+      }[]
+    >(
       `SELECT id, name, status::text AS status, kickoff_at, first_value_at, discount_rate_annual, data_readiness, stakeholder_alignment, risk_level::text AS risk_level
-         FROM use_cases WHERE organization_id = $1::uuid ORDER BY name`, organizationId),
-    db.$queryRawUnsafe<{ id: string; use_case_id: string; name: string; direction: RoiKpi['direction']; baseline: number; target: number | null; value_per_unit: number; window_days: number; gated: boolean }[]>(
+         FROM use_cases WHERE organization_id = $1::uuid ORDER BY name`,
+      organizationId,
+    ),
+    db.$queryRawUnsafe<
+      {
+        id: string;
+        use_case_id: string;
+        name: string;
+        direction: RoiKpi['direction'];
+        baseline: number;
+        target: number | null;
+        value_per_unit: number;
+        window_days: number;
+        gated: boolean;
+      }[]
+    >(
       `SELECT k.id, k.use_case_id, k.name, k.direction::text AS direction, k.baseline, k.target, k.value_per_unit, k.window_days,
               EXISTS (SELECT 1 FROM wave_gates g WHERE g.kpi_id = k.id) AS gated
-         FROM kpis k WHERE k.organization_id = $1::uuid ORDER BY k.name`, organizationId),
+         FROM kpis k WHERE k.organization_id = $1::uuid ORDER BY k.name`,
+      organizationId,
+    ),
     db.$queryRawUnsafe<{ kpi_id: string; measured_at: Date; value: number }[]>(
-      'SELECT kpi_id, measured_at, value FROM kpi_measurements WHERE organization_id = $1::uuid ORDER BY measured_at', organizationId),
+      'SELECT kpi_id, measured_at, value FROM kpi_measurements WHERE organization_id = $1::uuid ORDER BY measured_at',
+      organizationId,
+    ),
     db.$queryRawUnsafe<{ id: string; use_case_id: string; name: string; kind: RoiCost['kind']; amount: number; starts_at: Date; ends_at: Date | null }[]>(
-      'SELECT id, use_case_id, name, kind::text AS kind, amount, starts_at, ends_at FROM cost_items WHERE organization_id = $1::uuid ORDER BY starts_at', organizationId),
+      'SELECT id, use_case_id, name, kind::text AS kind, amount, starts_at, ends_at FROM cost_items WHERE organization_id = $1::uuid ORDER BY starts_at',
+      organizationId,
+    ),
   ]);
   const series = new Map<string, { at: Date; value: number }[]>();
   for (const m of measurements) {
@@ -38,12 +70,30 @@ export async function loadValueInputs(db: RawSql, organizationId: string): Promi
     series.set(m.kpi_id, list);
   }
   return useCases.map((u) => ({
-    id: u.id, name: u.name, status: u.status, kickoffAt: u.kickoff_at, firstValueAt: u.first_value_at, discountRateAnnual: u.discount_rate_annual,
-    dataReadiness: u.data_readiness, stakeholderAlignment: u.stakeholder_alignment, riskLevel: u.risk_level,
-    kpis: kpis.filter((k) => k.use_case_id === u.id).map((k) => ({
-      id: k.id, name: k.name, direction: k.direction, baseline: k.baseline, target: k.target, valuePerUnit: k.value_per_unit,
-      windowDays: k.window_days, gated: k.gated, measurements: series.get(k.id) ?? [],
-    })),
-    costs: costs.filter((c) => c.use_case_id === u.id).map((c) => ({ id: c.id, name: c.name, kind: c.kind, amount: c.amount, startsAt: c.starts_at, endsAt: c.ends_at })),
+    id: u.id,
+    name: u.name,
+    status: u.status,
+    kickoffAt: u.kickoff_at,
+    firstValueAt: u.first_value_at,
+    discountRateAnnual: u.discount_rate_annual,
+    dataReadiness: u.data_readiness,
+    stakeholderAlignment: u.stakeholder_alignment,
+    riskLevel: u.risk_level,
+    kpis: kpis
+      .filter((k) => k.use_case_id === u.id)
+      .map((k) => ({
+        id: k.id,
+        name: k.name,
+        direction: k.direction,
+        baseline: k.baseline,
+        target: k.target,
+        valuePerUnit: k.value_per_unit,
+        windowDays: k.window_days,
+        gated: k.gated,
+        measurements: series.get(k.id) ?? [],
+      })),
+    costs: costs
+      .filter((c) => c.use_case_id === u.id)
+      .map((c) => ({ id: c.id, name: c.name, kind: c.kind, amount: c.amount, startsAt: c.starts_at, endsAt: c.ends_at })),
   }));
 }

@@ -14,35 +14,74 @@ import { evaluateWaveGates, type GateResult } from './gates.ts';
 import { PHASE_ORDER } from './policy.ts';
 import type { WavePhase } from '../client.ts';
 
-interface WaveRow { id: string; use_case_id: string; name: string; phase: WavePhase; status: string }
+interface WaveRow {
+  id: string;
+  use_case_id: string;
+  name: string;
+  phase: WavePhase;
+  status: string;
+}
 
 async function lockedWave(db: RawSql, organizationId: string, waveId: string): Promise<WaveRow> {
   const [wave] = await db.$queryRawUnsafe<WaveRow[]>(
     'SELECT id, use_case_id, name, phase::text AS phase, status::text AS status FROM scaling_waves WHERE organization_id = $1::uuid AND id = $2::uuid FOR UPDATE',
-    organizationId, waveId);
+    organizationId,
+    waveId,
+  );
   if (!wave) throw new Refusal(`Scaling wave ${waveId} does not exist in your organisation.`, 'waveId');
   return wave;
 }
 
-async function setStatus(db: RawSql, organizationId: string, wave: Pick<WaveRow, 'id' | 'status'>, status: string, actor: AuditActor, extra: Record<string, JsonValue>): Promise<void> {
+async function setStatus(
+  db: RawSql,
+  organizationId: string,
+  wave: Pick<WaveRow, 'id' | 'status'>,
+  status: string,
+  actor: AuditActor,
+  extra: Record<string, JsonValue>,
+): Promise<void> {
   const stamp = status === 'ACTIVE' ? ', started_at = coalesce(started_at, now())' : status === 'PASSED' ? ', ended_at = now()' : '';
-  await db.$executeRawUnsafe(`UPDATE scaling_waves SET status = $3::wave_status, updated_at = now()${stamp} WHERE organization_id = $1::uuid AND id = $2::uuid`, organizationId, wave.id, status);
-  await appendAuditEvent(db, { organizationId, type: 'scaling_wave.updated', actor, subjectType: 'scaling_wave', subjectId: wave.id, payload: { status: [wave.status, status], ...extra } });
+  await db.$executeRawUnsafe(
+    `UPDATE scaling_waves SET status = $3::wave_status, updated_at = now()${stamp} WHERE organization_id = $1::uuid AND id = $2::uuid`,
+    organizationId,
+    wave.id,
+    status,
+  );
+  await appendAuditEvent(db, {
+    organizationId,
+    type: 'scaling_wave.updated',
+    actor,
+    subjectType: 'scaling_wave',
+    subjectId: wave.id,
+    payload: { status: [wave.status, status], ...extra },
+  });
 }
 
 const gatesJson = (gates: GateResult[]) => gates.map((g) => ({ ...g })) as unknown as JsonValue;
 
 /** Asks for the wave to advance: evaluates its gates, puts it under gate review and opens an approval. */
-export async function requestWaveAdvance(db: RawSql, input: { organizationId: string; waveId: string; requestedById: string; rationale: string }, actor: AuditActor): Promise<{ approvalId: string; gates: GateResult[] }> {
+export async function requestWaveAdvance(
+  db: RawSql,
+  input: { organizationId: string; waveId: string; requestedById: string; rationale: string },
+  actor: AuditActor,
+): Promise<{ approvalId: string; gates: GateResult[] }> {
   const { organizationId } = input;
   const wave = await lockedWave(db, organizationId, input.waveId);
   if (wave.status !== 'ACTIVE') throw new Refusal(`Only an active wave advances; this one is ${wave.status.toLowerCase()}.`, 'waveId', 'CONFLICT');
   const gates = await evaluateWaveGates(db, organizationId, wave.id);
   if (gates.length === 0) throw new Refusal('The wave has no KPI gates; add at least one (createWaveGate) before asking to advance.', 'waveId', 'CONFLICT');
-  const approvalId = await requestApproval(db, {
-    organizationId, subject: 'GATE_DECISION', subjectId: wave.id, requestedById: input.requestedById, comment: input.rationale,
-    evidence: { waveId: wave.id, phase: wave.phase, rationale: input.rationale, gates: gatesJson(gates) },
-  }, actor);
+  const approvalId = await requestApproval(
+    db,
+    {
+      organizationId,
+      subject: 'GATE_DECISION',
+      subjectId: wave.id,
+      requestedById: input.requestedById,
+      comment: input.rationale,
+      evidence: { waveId: wave.id, phase: wave.phase, rationale: input.rationale, gates: gatesJson(gates) },
+    },
+    actor,
+  );
   await setStatus(db, organizationId, wave, 'GATE_REVIEW', actor, { approvalId });
   return { approvalId, gates };
 }
@@ -52,7 +91,10 @@ async function assetsScored(db: RawSql, organizationId: string, useCaseId: strin
   const [row] = await db.$queryRawUnsafe<{ n: number }[]>(
     `SELECT count(DISTINCT s.asset_id)::int AS n FROM (${DEPLOYMENT_ASSETS_SQL}) s
        JOIN deployments d ON d.id = s.deployment_id JOIN model_versions v ON v.id = d.model_version_id
-       JOIN models m ON m.id = v.model_id WHERE m.use_case_id = $2::uuid`, organizationId, useCaseId);
+       JOIN models m ON m.id = v.model_id WHERE m.use_case_id = $2::uuid`,
+    organizationId,
+    useCaseId,
+  );
   return row!.n;
 }
 
@@ -69,7 +111,11 @@ export interface WaveDecision {
  * Decides a request to advance. Approving needs every gate passing now; otherwise the approval is
  * refused and nothing changes. Rejecting records a HOLD and puts the wave back to active.
  */
-export async function decideWaveAdvance(db: RawSql, input: { organizationId: string; approvalId: string; approverId: string; approve: boolean; comment: string | null }, actor: AuditActor): Promise<WaveDecision> {
+export async function decideWaveAdvance(
+  db: RawSql,
+  input: { organizationId: string; approvalId: string; approverId: string; approve: boolean; comment: string | null },
+  actor: AuditActor,
+): Promise<WaveDecision> {
   const { organizationId } = input;
   const approval = await lockPendingApproval(db, organizationId, input.approvalId, 'GATE_DECISION', input.approverId);
   const wave = await lockedWave(db, organizationId, approval.subjectId);
@@ -80,15 +126,25 @@ export async function decideWaveAdvance(db: RawSql, input: { organizationId: str
   }
   const outcome = input.approve ? 'ADVANCE' : 'HOLD';
   const rationale = input.comment ?? approval.comment ?? (input.approve ? 'Every gate passes.' : 'Held.');
-  await decideApproval(db, approval, { organizationId, approve: input.approve, deciderId: input.approverId, comment: input.comment, evidence: { gates: gatesJson(gates) } }, actor);
+  await decideApproval(
+    db,
+    approval,
+    { organizationId, approve: input.approve, deciderId: input.approverId, comment: input.comment, evidence: { gates: gatesJson(gates) } },
+    actor,
+  );
   const assetsBefore = await assetsScored(db, organizationId, wave.use_case_id);
   let nextWaveId: string | null = null;
   if (input.approve) {
     await setStatus(db, organizationId, wave, 'PASSED', actor, { approvalId: approval.id });
     const nextPhase = PHASE_ORDER[PHASE_ORDER.indexOf(wave.phase) + 1];
-    const [next] = nextPhase ? await db.$queryRawUnsafe<WaveRow[]>(
-      "SELECT id, status::text AS status FROM scaling_waves WHERE organization_id = $1::uuid AND use_case_id = $2::uuid AND phase = $3::wave_phase AND status = 'PLANNED' FOR UPDATE",
-      organizationId, wave.use_case_id, nextPhase) : [];
+    const [next] = nextPhase
+      ? await db.$queryRawUnsafe<WaveRow[]>(
+          "SELECT id, status::text AS status FROM scaling_waves WHERE organization_id = $1::uuid AND use_case_id = $2::uuid AND phase = $3::wave_phase AND status = 'PLANNED' FOR UPDATE",
+          organizationId,
+          wave.use_case_id,
+          nextPhase,
+        )
+      : [];
     if (next) {
       await setStatus(db, organizationId, next, 'ACTIVE', actor, { approvalId: approval.id, after: wave.id });
       nextWaveId = next.id;
@@ -100,9 +156,19 @@ export async function decideWaveAdvance(db: RawSql, input: { organizationId: str
   const [decision] = await db.$queryRawUnsafe<{ id: string }[]>(
     `INSERT INTO gate_decisions (organization_id, wave_id, outcome, rationale, gate_results, decided_by_id)
      VALUES ($1::uuid, $2::uuid, $3::gate_outcome, $4, $5::jsonb, $6::uuid) RETURNING id`,
-    organizationId, wave.id, outcome, rationale, JSON.stringify(gates), input.approverId);
+    organizationId,
+    wave.id,
+    outcome,
+    rationale,
+    JSON.stringify(gates),
+    input.approverId,
+  );
   await appendAuditEvent(db, {
-    organizationId, type: 'gate_decision.created', actor, subjectType: 'gate_decision', subjectId: decision!.id,
+    organizationId,
+    type: 'gate_decision.created',
+    actor,
+    subjectType: 'gate_decision',
+    subjectId: decision!.id,
     payload: { waveId: wave.id, outcome, approvalId: approval.id, rationale, gates: gatesJson(gates), nextWaveId, rollout: { assetsBefore, assetsAfter } },
   });
   if (assetsAfter !== assetsBefore) await announceDeployments(db, organizationId);

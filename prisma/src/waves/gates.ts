@@ -19,8 +19,15 @@ export interface GateResult {
 }
 
 interface GateRow {
-  gate_id: string; kpi_id: string; kpi: string; unit: string; direction: GateResult['direction'];
-  threshold: number; window_days: number; value: number | null; measurements: number;
+  gate_id: string;
+  kpi_id: string;
+  kpi: string;
+  unit: string;
+  direction: GateResult['direction'];
+  threshold: number;
+  window_days: number;
+  value: number | null;
+  measurements: number;
 }
 
 /** Why a gate passes or fails, in words a gate reviewer reads. */
@@ -29,7 +36,7 @@ function verdict(row: GateRow): { passing: boolean; reason: string } {
   const lower = row.direction === 'LOWER_IS_BETTER';
   const passing = lower ? row.value <= row.threshold : row.value >= row.threshold;
   const shown = `${Number(row.value.toFixed(4))} ${row.unit}`.trim();
-  const relation = passing ? (lower ? 'at or below' : 'at or above') : (lower ? 'above' : 'below');
+  const relation = passing ? (lower ? 'at or below' : 'at or above') : lower ? 'above' : 'below';
   return { passing, reason: `${row.kpi}: ${row.window_days}-day average ${shown} is ${relation} the threshold ${row.threshold}.` };
 }
 
@@ -43,15 +50,32 @@ export async function evaluateWaveGates(db: RawSql, organizationId: string, wave
        LEFT JOIN kpi_measurements m ON m.organization_id = k.organization_id AND m.kpi_id = k.id
         AND m.measured_at > $3::timestamptz - make_interval(days => g.window_days) AND m.measured_at <= $3::timestamptz
       WHERE g.organization_id = $1::uuid AND g.wave_id = $2::uuid
-      GROUP BY g.id, k.id ORDER BY k.name`, organizationId, waveId, at);
+      GROUP BY g.id, k.id ORDER BY k.name`,
+    organizationId,
+    waveId,
+    at,
+  );
   const results = rows.map((row) => ({
-    gateId: row.gate_id, kpiId: row.kpi_id, kpi: row.kpi, unit: row.unit, direction: row.direction, threshold: row.threshold,
-    windowDays: row.window_days, value: row.value === null ? null : Number(row.value), measurements: row.measurements, ...verdict(row),
+    gateId: row.gate_id,
+    kpiId: row.kpi_id,
+    kpi: row.kpi,
+    unit: row.unit,
+    direction: row.direction,
+    threshold: row.threshold,
+    windowDays: row.window_days,
+    value: row.value === null ? null : Number(row.value),
+    measurements: row.measurements,
+    ...verdict(row),
   }));
   await db.$executeRawUnsafe(
     `UPDATE wave_gates g SET last_value = u.value, passing = u.passing, last_evaluated_at = $5
        FROM unnest($2::uuid[], $3::float8[], $4::boolean[]) AS u(id, value, passing)
       WHERE g.organization_id = $1::uuid AND g.id = u.id`,
-    organizationId, results.map((r) => r.gateId), results.map((r) => r.value), results.map((r) => r.passing), at);
+    organizationId,
+    results.map((r) => r.gateId),
+    results.map((r) => r.value),
+    results.map((r) => r.passing),
+    at,
+  );
   return results;
 }

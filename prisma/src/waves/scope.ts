@@ -18,7 +18,15 @@ export interface ScopeCoverage {
   sites: number;
 }
 
-interface WaveRow { id: string; name: string; phase: string; status: string; max_assets: number | null; max_lines: number | null; max_sites: number | null }
+interface WaveRow {
+  id: string;
+  name: string;
+  phase: string;
+  status: string;
+  max_assets: number | null;
+  max_lines: number | null;
+  max_sites: number | null;
+}
 
 /** What a wave's scope would cover with `extra` added: distinct assets, lines and sites. */
 async function coverageWith(db: RawSql, organizationId: string, waveId: string, extra: ScopeChange): Promise<ScopeCoverage> {
@@ -39,14 +47,23 @@ async function coverageWith(db: RawSql, organizationId: string, waveId: string, 
             (SELECT count(*) FROM (SELECT line_id FROM covered UNION SELECT id FROM named_lines) x)::int AS lines,
             (SELECT count(*) FROM (SELECT site_id FROM covered UNION SELECT site_id FROM named_lines
                                    UNION SELECT site_id FROM items WHERE site_id IS NOT NULL) x)::int AS sites`,
-    organizationId, waveId, extra.assetIds, extra.lineIds, extra.siteIds);
+    organizationId,
+    waveId,
+    extra.assetIds,
+    extra.lineIds,
+    extra.siteIds,
+  );
   return row!;
 }
 
 /** Refuses ids that are not the organisation's, naming the first one. */
 async function requireKnown(db: RawSql, organizationId: string, table: 'assets' | 'lines' | 'sites', ids: string[], field: string): Promise<void> {
   if (ids.length === 0) return;
-  const rows = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM ${table} WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])`, organizationId, ids);
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT id FROM ${table} WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])`,
+    organizationId,
+    ids,
+  );
   const known = new Set(rows.map((r) => r.id));
   const missing = ids.find((id) => !known.has(id));
   if (missing) throw new Refusal(`${field}: ${missing} does not exist in your organisation.`, field);
@@ -60,7 +77,9 @@ async function requireKnown(db: RawSql, organizationId: string, table: 'assets' 
 export async function addToWaveScope(db: RawSql, organizationId: string, waveId: string, change: ScopeChange, actor: AuditActor): Promise<ScopeCoverage> {
   const [wave] = await db.$queryRawUnsafe<WaveRow[]>(
     'SELECT id, name, phase::text, status::text, max_assets, max_lines, max_sites FROM scaling_waves WHERE organization_id = $1::uuid AND id = $2::uuid FOR UPDATE',
-    organizationId, waveId);
+    organizationId,
+    waveId,
+  );
   if (!wave) throw new Refusal(`Scaling wave ${waveId} does not exist in your organisation.`, 'waveId');
   if (wave.status !== 'PLANNED' && wave.status !== 'ACTIVE') {
     throw new Refusal(`The wave is ${wave.status.toLowerCase()}; only a planned or active wave's scope changes.`, 'waveId', 'CONFLICT');
@@ -72,10 +91,17 @@ export async function addToWaveScope(db: RawSql, organizationId: string, waveId:
   await requireKnown(db, organizationId, 'sites', unique.siteIds, 'siteIds');
   const coverage = await coverageWith(db, organizationId, waveId, unique);
   const field = unique.assetIds.length > 0 ? 'assetIds' : unique.lineIds.length > 0 ? 'lineIds' : 'siteIds';
-  const limits: [keyof ScopeCoverage, number | null][] = [['assets', wave.max_assets], ['lines', wave.max_lines], ['sites', wave.max_sites]];
+  const limits: [keyof ScopeCoverage, number | null][] = [
+    ['assets', wave.max_assets],
+    ['lines', wave.max_lines],
+    ['sites', wave.max_sites],
+  ];
   for (const [what, limit] of limits) {
     if (limit !== null && coverage[what] > limit) {
-      throw new Refusal(`The ${wave.phase} wave "${wave.name}" may cover at most ${limit} ${what}; with this change its scope would cover ${coverage[what]}.`, field);
+      throw new Refusal(
+        `The ${wave.phase} wave "${wave.name}" may cover at most ${limit} ${what}; with this change its scope would cover ${coverage[what]}.`,
+        field,
+      );
     }
   }
   const inserted = await db.$queryRawUnsafe<{ id: string; asset_id: string | null; line_id: string | null; site_id: string | null }[]>(
@@ -87,10 +113,19 @@ export async function addToWaveScope(db: RawSql, organizationId: string, waveId:
       WHERE NOT EXISTS (SELECT 1 FROM wave_scope_items s WHERE s.organization_id = $1::uuid AND s.wave_id = $2::uuid
                          AND s.asset_id IS NOT DISTINCT FROM n.asset_id AND s.line_id IS NOT DISTINCT FROM n.line_id AND s.site_id IS NOT DISTINCT FROM n.site_id)
      RETURNING id, asset_id, line_id, site_id`,
-    organizationId, waveId, unique.assetIds, unique.lineIds, unique.siteIds);
+    organizationId,
+    waveId,
+    unique.assetIds,
+    unique.lineIds,
+    unique.siteIds,
+  );
   for (const item of inserted) {
     await appendAuditEvent(db, {
-      organizationId, type: 'wave_scope_item.created', actor, subjectType: 'wave_scope_item', subjectId: item.id,
+      organizationId,
+      type: 'wave_scope_item.created',
+      actor,
+      subjectType: 'wave_scope_item',
+      subjectId: item.id,
       payload: { waveId, assetId: item.asset_id, lineId: item.line_id, siteId: item.site_id, coverage: { ...coverage } },
     });
   }
@@ -108,14 +143,21 @@ export async function removeFromWaveScope(db: RawSql, organizationId: string, it
   const [item] = await db.$queryRawUnsafe<{ wave_id: string; status: string; asset_id: string | null; line_id: string | null; site_id: string | null }[]>(
     `SELECT s.wave_id, w.status::text, s.asset_id, s.line_id, s.site_id FROM wave_scope_items s
        JOIN scaling_waves w ON w.organization_id = s.organization_id AND w.id = s.wave_id
-      WHERE s.organization_id = $1::uuid AND s.id = $2::uuid FOR UPDATE OF w`, organizationId, itemId);
+      WHERE s.organization_id = $1::uuid AND s.id = $2::uuid FOR UPDATE OF w`,
+    organizationId,
+    itemId,
+  );
   if (!item) throw new Refusal(`Wave scope item ${itemId} does not exist in your organisation.`, 'id');
   if (item.status !== 'PLANNED' && item.status !== 'ACTIVE') {
     throw new Refusal(`The wave is ${item.status.toLowerCase()}; only a planned or active wave's scope changes.`, 'id', 'CONFLICT');
   }
   await db.$executeRawUnsafe('DELETE FROM wave_scope_items WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, itemId);
   await appendAuditEvent(db, {
-    organizationId, type: 'wave_scope_item.removed', actor, subjectType: 'wave_scope_item', subjectId: itemId,
+    organizationId,
+    type: 'wave_scope_item.removed',
+    actor,
+    subjectType: 'wave_scope_item',
+    subjectId: itemId,
     payload: { waveId: item.wave_id, assetId: item.asset_id, lineId: item.line_id, siteId: item.site_id },
   });
   if (item.status === 'ACTIVE') await announceDeployments(db, organizationId);

@@ -3,5 +3,9 @@
 import { field, mutate, type ActionState } from '../../lib/mutation';
 
 export async function acknowledge(_previous: ActionState, form: FormData): Promise<ActionState> {
-  return mutate('mutation($id: ID!) { acknowledgeInsight(id: $id) { id } }', { id: field(form, 'insightId') }, 'Acknowledged.', ['/assets', '/', '/operations']);
+  return mutate('mutation($id: ID!) { acknowledgeInsight(id: $id) { id } }', { id: field(form, 'insightId') }, 'Acknowledged.', [
+    '/assets',
+    '/',
+    '/operations',
+  ]);
 }

@@ -2,14 +2,26 @@
 // its open insights counted; the selected asset is marked.
 import type { AssetsPageView } from './view';
 
-export function AssetTree({ sites, openByAsset, selected, range }: { sites: AssetsPageView['sites']['nodes']; openByAsset: Map<string, number>; selected: string | null; range: string }) {
+export function AssetTree({
+  sites,
+  openByAsset,
+  selected,
+  range,
+}: {
+  sites: AssetsPageView['sites']['nodes'];
+  openByAsset: Map<string, number>;
+  selected: string | null;
+  range: string;
+}) {
   if (sites.length === 0) return <p className="muted">No sites yet: an engineer models the plant through the API or the OPC UA adapter.</p>;
   return (
     <nav className="tree" aria-label="Plant hierarchy">
       <ul>
         {sites.map((site) => (
           <li key={site.id}>
-            <span className="tree-site">{site.name} <span className="muted small">{site.code}</span></span>
+            <span className="tree-site">
+              {site.name} <span className="muted small">{site.code}</span>
+            </span>
             <ul>
               {site.lines.map((line) => (
                 <li key={line.id}>
@@ -20,7 +32,12 @@ export function AssetTree({ sites, openByAsset, selected, range }: { sites: Asse
                       return (
                         <li key={a.id}>
                           <a href={`/assets?asset=${a.id}&range=${range}`} aria-current={a.id === selected ? 'page' : undefined} title={a.assetType.name}>
-                            {a.code}{open > 0 ? <span className="badge" aria-label={`${open} open insights`}>{open}</span> : null}
+                            {a.code}
+                            {open > 0 ? (
+                              <span className="badge" aria-label={`${open} open insights`}>
+                                {open}
+                              </span>
+                            ) : null}
                           </a>
                         </li>
                       );

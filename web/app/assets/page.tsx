@@ -21,10 +21,21 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
   const range: RangeKey = params.range && params.range in RANGES ? (params.range as RangeKey) : '2h';
   const to = Date.now();
   const { data, error } = await loadPage<AssetsPageView>(assetsQuery(RANGES[range].width), {
-    asset: selected ?? NO_ASSET, selected: selected !== null, from: new Date(to - RANGES[range].ms).toISOString(), to: new Date(to).toISOString(),
+    asset: selected ?? NO_ASSET,
+    selected: selected !== null,
+    from: new Date(to - RANGES[range].ms).toISOString(),
+    to: new Date(to).toISOString(),
     since: new Date(to - OPEN_INSIGHT_DAYS * 86_400_000).toISOString(),
   });
-  if (!data) return <><h1>Assets</h1><p className="error" role="alert">{error}</p></>;
+  if (!data)
+    return (
+      <>
+        <h1>Assets</h1>
+        <p className="error" role="alert">
+          {error}
+        </p>
+      </>
+    );
   const open = data.open.nodes.filter((i) => i.resolvedAt === null);
   const openByAsset = new Map<string, number>();
   for (const i of open) openByAsset.set(i.assetId, (openByAsset.get(i.assetId) ?? 0) + 1);
@@ -38,12 +49,17 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
       <div className="split">
         <AssetTree sites={data.sites.nodes} openByAsset={openByAsset} selected={selected} range={range} />
         <section className="panel">
-          {data.asset ? <AssetDetail asset={data.asset} data={data} range={range} mayAcknowledge={mayAcknowledge} /> : (
+          {data.asset ? (
+            <AssetDetail asset={data.asset} data={data} range={range} mayAcknowledge={mayAcknowledge} />
+          ) : (
             <>
               <h2>Open insights</h2>
               <p className="muted small">Pick an asset in the tree for its telemetry. Open insights of the last {OPEN_INSIGHT_DAYS} days, newest first:</p>
-              {open.length === 0 ? <p className="muted">No open insights: every asset is within its normal range.</p>
-                : open.map((i) => <InsightCard key={i.id} insight={i} assetCode={codeOf.get(i.assetId)} mayAcknowledge={mayAcknowledge} />)}
+              {open.length === 0 ? (
+                <p className="muted">No open insights: every asset is within its normal range.</p>
+              ) : (
+                open.map((i) => <InsightCard key={i.id} insight={i} assetCode={codeOf.get(i.assetId)} mayAcknowledge={mayAcknowledge} />)
+              )}
             </>
           )}
         </section>

@@ -4,19 +4,56 @@
 import { LIVE_FIELDS, type LiveData } from '../../lib/live';
 import type { IncidentRow } from '../components/incident-table';
 
-export interface ExplanationEntry { feature: string; signal: string; aggregate: string; value: number; reference: number; unit: string | null; contribution: number }
+export interface ExplanationEntry {
+  feature: string;
+  signal: string;
+  aggregate: string;
+  value: number;
+  reference: number;
+  unit: string | null;
+  contribution: number;
+}
 export interface InsightView {
-  id: string; assetId: string; kind: string; severity: string; title: string; raisedAt: string; resolvedAt: string | null; acknowledgedAt: string | null; fromFallback: boolean;
-  acknowledgedBy: { name: string } | null; explanation: ExplanationEntry[]; modelVersion: { version: number; model: { name: string } } | null;
+  id: string;
+  assetId: string;
+  kind: string;
+  severity: string;
+  title: string;
+  raisedAt: string;
+  resolvedAt: string | null;
+  acknowledgedAt: string | null;
+  fromFallback: boolean;
+  acknowledgedBy: { name: string } | null;
+  explanation: ExplanationEntry[];
+  modelVersion: { version: number; model: { name: string } } | null;
 }
 export interface AssetDetail {
-  id: string; code: string; name: string; criticality: number; manufacturer: string | null; modelNumber: string | null; tags: string[];
-  assetType: { name: string }; line: { name: string; site: { name: string } };
-  signals: { id: string; name: string; unit: string | null; series: { bucket: string; average: number | null; min: number | null; max: number | null; points: number }[] }[];
+  id: string;
+  code: string;
+  name: string;
+  criticality: number;
+  manufacturer: string | null;
+  modelNumber: string | null;
+  tags: string[];
+  assetType: { name: string };
+  line: { name: string; site: { name: string } };
+  signals: {
+    id: string;
+    name: string;
+    unit: string | null;
+    series: { bucket: string; average: number | null; min: number | null; max: number | null; points: number }[];
+  }[];
 }
 export interface AssetsPageView extends LiveData {
   viewer: { permissions: string[] };
-  sites: { nodes: { id: string; code: string; name: string; lines: { id: string; code: string; name: string; assets: { id: string; code: string; name: string; assetType: { name: string } }[] }[] }[] };
+  sites: {
+    nodes: {
+      id: string;
+      code: string;
+      name: string;
+      lines: { id: string; code: string; name: string; assets: { id: string; code: string; name: string; assetType: { name: string } }[] }[];
+    }[];
+  };
   open: { nodes: InsightView[] };
   asset?: AssetDetail;
   latestValues?: { signalId: string; time: string; value: number | null; quality: string }[];
@@ -33,7 +70,8 @@ export const RANGES = {
 } as const;
 export type RangeKey = keyof typeof RANGES;
 
-const INSIGHT = 'id assetId kind severity title raisedAt resolvedAt acknowledgedAt fromFallback acknowledgedBy { name } explanation modelVersion { version model { name } }';
+const INSIGHT =
+  'id assetId kind severity title raisedAt resolvedAt acknowledgedAt fromFallback acknowledgedBy { name } explanation modelVersion { version model { name } }';
 
 export const assetsQuery = (width: string) => `query($asset: ID!, $selected: Boolean!, $from: DateTimeISO!, $to: DateTimeISO!, $since: DateTimeISO!) {
   viewer { permissions }

@@ -5,9 +5,19 @@
 import { useActionState } from 'react';
 import type { ActionState } from '../../lib/mutation';
 
-export interface ActionButton { value: string; label: string; ariaLabel: string; secondary?: boolean }
+export interface ActionButton {
+  value: string;
+  label: string;
+  ariaLabel: string;
+  secondary?: boolean;
+}
 
-export function ActionForm({ action, hidden, buttons, note }: {
+export function ActionForm({
+  action,
+  hidden,
+  buttons,
+  note,
+}: {
   action: (previous: ActionState, form: FormData) => Promise<ActionState>;
   hidden: Record<string, string>;
   buttons: ActionButton[];
@@ -16,13 +26,37 @@ export function ActionForm({ action, hidden, buttons, note }: {
   const [state, submit, pending] = useActionState<ActionState, FormData>(action, { error: null, done: null });
   return (
     <form action={submit} className="decision">
-      {Object.entries(hidden).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
-      {note ? <label className="note">{note.label} <input name={note.name} required={note.required} maxLength={2000} /></label> : null}
-      {buttons.map((b) => (
-        <button key={b.value} type="submit" name="decision" value={b.value} disabled={pending} className={b.secondary ? 'secondary' : undefined} aria-label={b.ariaLabel}>{b.label}</button>
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
       ))}
-      {state.error ? <p className="error" role="alert">{state.error}</p> : null}
-      {state.done ? <p className="muted small" role="status">{state.done}</p> : null}
+      {note ? (
+        <label className="note">
+          {note.label} <input name={note.name} required={note.required} maxLength={2000} />
+        </label>
+      ) : null}
+      {buttons.map((b) => (
+        <button
+          key={b.value}
+          type="submit"
+          name="decision"
+          value={b.value}
+          disabled={pending}
+          className={b.secondary ? 'secondary' : undefined}
+          aria-label={b.ariaLabel}
+        >
+          {b.label}
+        </button>
+      ))}
+      {state.error ? (
+        <p className="error" role="alert">
+          {state.error}
+        </p>
+      ) : null}
+      {state.done ? (
+        <p className="muted small" role="status">
+          {state.done}
+        </p>
+      ) : null}
     </form>
   );
 }

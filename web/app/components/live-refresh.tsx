@@ -38,5 +38,9 @@ export function LiveRefresh({ everySeconds, fingerprint: rendered, assetId }: { 
     };
   }, [router, everySeconds, assetId, rendered]);
 
-  return <p className="live muted small" role="status" aria-live="polite">{updatedAt ? `Live: updated ${updatedAt}` : 'Live'}</p>;
+  return (
+    <p className="live muted small" role="status" aria-live="polite">
+      {updatedAt ? `Live: updated ${updatedAt}` : 'Live'}
+    </p>
+  );
 }

@@ -15,7 +15,9 @@ export function Help({ metric, label }: { metric: MetricName; label: string }) {
 export function Metric({ label, metric, value, detail, testId }: { label: string; metric: MetricName; value: ReactNode; detail?: ReactNode; testId?: string }) {
   return (
     <div className="metric" data-testid={testId}>
-      <div className="metric-label">{label} <Help metric={metric} label={label} /></div>
+      <div className="metric-label">
+        {label} <Help metric={metric} label={label} />
+      </div>
       <div className="metric-value">{value}</div>
       {detail ? <div className="muted small">{detail}</div> : null}
     </div>

@@ -23,7 +23,11 @@ export function NavLinks() {
   const current = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
   return (
     <nav aria-label="Sections">
-      {SECTIONS.map((s) => <Link key={s.href} href={s.href} prefetch={false} aria-current={current(s.href) ? 'page' : undefined}>{s.label}</Link>)}
+      {SECTIONS.map((s) => (
+        <Link key={s.href} href={s.href} prefetch={false} aria-current={current(s.href) ? 'page' : undefined}>
+          {s.label}
+        </Link>
+      ))}
     </nav>
   );
 }

@@ -4,17 +4,40 @@
 // plain data, so server components pass them as they read them from the API.
 import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
-export interface ChartLine { key: string; name: string; color: string; dashed?: boolean }
-export interface ChartReference { axis: 'x' | 'y'; value: number | string; label: string; color: string }
+export interface ChartLine {
+  key: string;
+  name: string;
+  color: string;
+  dashed?: boolean;
+}
+export interface ChartReference {
+  axis: 'x' | 'y';
+  value: number | string;
+  label: string;
+  color: string;
+}
 export type ChartPoint = Record<string, number | string | null>;
 
 const FORMATS = {
   money: (v: number) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 }).format(v),
   number: (v: number) => v.toLocaleString('en-GB', { maximumFractionDigits: 3, notation: Math.abs(v) >= 10_000 ? 'compact' : 'standard' }),
 };
-const timeTick = (span: number) => (t: number) => new Date(t).toLocaleString('en-GB', span > 3 * 86_400_000 ? { day: 'numeric', month: 'short' } : { hour: '2-digit', minute: '2-digit' });
+const timeTick = (span: number) => (t: number) =>
+  new Date(t).toLocaleString('en-GB', span > 3 * 86_400_000 ? { day: 'numeric', month: 'short' } : { hour: '2-digit', minute: '2-digit' });
 
-export function SeriesChart({ title, points, x, lines = [], bars = [], band, references = [], format = 'number', unit, empty, height = 240 }: {
+export function SeriesChart({
+  title,
+  points,
+  x,
+  lines = [],
+  bars = [],
+  band,
+  references = [],
+  format = 'number',
+  unit,
+  empty,
+  height = 240,
+}: {
   title: string;
   points: ChartPoint[];
   x: { key: string; kind: 'time' | 'category' };
@@ -36,21 +59,62 @@ export function SeriesChart({ title, points, x, lines = [], bars = [], band, ref
       <ResponsiveContainer width="100%" height={height}>
         <ComposedChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid stroke="#dfe3ea" strokeDasharray="3 3" />
-          {x.kind === 'time'
-            ? <XAxis dataKey={x.key} type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={tick} tick={{ fontSize: 12 }} />
-            : <XAxis dataKey={x.key} tick={{ fontSize: 11 }} {...(bars.length > 0 ? { interval: 0, angle: -35, textAnchor: 'end', height: 90 } : {})} />}
+          {x.kind === 'time' ? (
+            <XAxis dataKey={x.key} type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={tick} tick={{ fontSize: 12 }} />
+          ) : (
+            <XAxis dataKey={x.key} tick={{ fontSize: 11 }} {...(bars.length > 0 ? { interval: 0, angle: -35, textAnchor: 'end', height: 90 } : {})} />
+          )}
           <YAxis tickFormatter={formatValue} tick={{ fontSize: 12 }} width={64} domain={['auto', 'auto']} />
           <Tooltip
             labelFormatter={(label) => (x.kind === 'time' ? new Date(Number(label)).toLocaleString('en-GB') : String(label))}
             formatter={(v) => (Array.isArray(v) ? v.map((n) => formatValue(Number(n))).join(' – ') : `${formatValue(Number(v))}${unit ? ` ${unit}` : ''}`)}
           />
           <Legend />
-          {band ? <Area dataKey={(p: ChartPoint) => [p[band.low], p[band.high]]} name={band.name} stroke="none" fill={band.color} fillOpacity={0.25} isAnimationActive={false} /> : null}
-          {bars.map((b) => <Bar key={b.key} dataKey={b.key} name={b.name} fill={b.color} isAnimationActive={false} />)}
-          {lines.map((l) => <Line key={l.key} type="linear" dataKey={l.key} name={l.name} stroke={l.color} strokeDasharray={l.dashed ? '5 4' : undefined} dot={false} connectNulls isAnimationActive={false} />)}
-          {references.map((r) => r.axis === 'x'
-            ? <ReferenceLine key={`x${r.label}`} x={r.value} stroke={r.color} label={{ value: r.label, fontSize: 12, fill: r.color, position: 'insideTopLeft' }} />
-            : <ReferenceLine key={`y${r.label}`} y={r.value} ifOverflow="extendDomain" stroke={r.color} strokeDasharray="4 3" label={{ value: r.label, fontSize: 12, fill: r.color, position: 'insideTopRight' }} />)}
+          {band ? (
+            <Area
+              dataKey={(p: ChartPoint) => [p[band.low], p[band.high]]}
+              name={band.name}
+              stroke="none"
+              fill={band.color}
+              fillOpacity={0.25}
+              isAnimationActive={false}
+            />
+          ) : null}
+          {bars.map((b) => (
+            <Bar key={b.key} dataKey={b.key} name={b.name} fill={b.color} isAnimationActive={false} />
+          ))}
+          {lines.map((l) => (
+            <Line
+              key={l.key}
+              type="linear"
+              dataKey={l.key}
+              name={l.name}
+              stroke={l.color}
+              strokeDasharray={l.dashed ? '5 4' : undefined}
+              dot={false}
+              connectNulls
+              isAnimationActive={false}
+            />
+          ))}
+          {references.map((r) =>
+            r.axis === 'x' ? (
+              <ReferenceLine
+                key={`x${r.label}`}
+                x={r.value}
+                stroke={r.color}
+                label={{ value: r.label, fontSize: 12, fill: r.color, position: 'insideTopLeft' }}
+              />
+            ) : (
+              <ReferenceLine
+                key={`y${r.label}`}
+                y={r.value}
+                ifOverflow="extendDomain"
+                stroke={r.color}
+                strokeDasharray="4 3"
+                label={{ value: r.label, fontSize: 12, fill: r.color, position: 'insideTopRight' }}
+              />
+            ),
+          )}
         </ComposedChart>
       </ResponsiveContainer>
       <figcaption className="muted small">{title}</figcaption>

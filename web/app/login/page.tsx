@@ -5,7 +5,9 @@ export default function LoginPage() {
   return (
     <>
       <h1>Sign in</h1>
-      <p className="lede">Demo users: viewer, engineer, data, approver and admin @northwind.example, password <code>threadline-demo</code>.</p>
+      <p className="lede">
+        Demo users: viewer, engineer, data, approver and admin @northwind.example, password <code>threadline-demo</code>.
+      </p>
       <LoginForm />
     </>
   );

@@ -5,6 +5,10 @@ import { field, mutate, type ActionState } from '../../lib/mutation';
 
 export async function decidePromotion(_previous: ActionState, form: FormData): Promise<ActionState> {
   const approve = field(form, 'decision') === 'approve';
-  return mutate('mutation($i: PromotionDecisionInput!) { decideModelPromotion(input: $i) { status } }',
-    { i: { approvalId: field(form, 'approvalId'), approve } }, approve ? 'Approved: the champion moved.' : 'Rejected.', ['/models', '/governance']);
+  return mutate(
+    'mutation($i: PromotionDecisionInput!) { decideModelPromotion(input: $i) { status } }',
+    { i: { approvalId: field(form, 'approvalId'), approve } },
+    approve ? 'Approved: the champion moved.' : 'Rejected.',
+    ['/models', '/governance'],
+  );
 }

@@ -13,9 +13,28 @@ import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../../lib/live';
 
 export const dynamic = 'force-dynamic';
 
-interface Version { id: string; version: number; aliases: string[]; family: string; createdAt: string; metrics: Record<string, unknown>; parent: { version: number } | null; trainingRun: { trigger: string; dataWindowStartAt: string; dataWindowEndAt: string } | null }
-interface Experiment { id: string; kind: string; status: string; trafficShare: number; metric: string; statisticalTest: string; champion: { version: number }; challenger: { version: number }; evaluatedAt: string | null;
-  result: { difference?: number | null; ci95?: [number, number] | null; pValue?: number | null; champion?: { units: number }; challenger?: { units: number } } }
+interface Version {
+  id: string;
+  version: number;
+  aliases: string[];
+  family: string;
+  createdAt: string;
+  metrics: Record<string, unknown>;
+  parent: { version: number } | null;
+  trainingRun: { trigger: string; dataWindowStartAt: string; dataWindowEndAt: string } | null;
+}
+interface Experiment {
+  id: string;
+  kind: string;
+  status: string;
+  trafficShare: number;
+  metric: string;
+  statisticalTest: string;
+  champion: { version: number };
+  challenger: { version: number };
+  evaluatedAt: string | null;
+  result: { difference?: number | null; ci95?: [number, number] | null; pValue?: number | null; champion?: { units: number }; challenger?: { units: number } };
+}
 interface ModelsView extends LiveData {
   viewer: { id: string; permissions: string[] };
   models: { nodes: { id: string; name: string; task: string; riskClass: string; useCase: { name: string } | null; versions: Version[] }[] };
@@ -41,15 +60,23 @@ function ExperimentResult({ x }: { x: Experiment }) {
   if (!r || r.difference === undefined || r.difference === null) return <span className="muted">not evaluated yet</span>;
   return (
     <span>
-      {x.metric} difference {number(r.difference, 4)} (95 % CI {number(r.ci95?.[0] ?? null, 4)} to {number(r.ci95?.[1] ?? null, 4)}), p = {number(r.pValue ?? null, 3)},
-      {' '}{r.champion?.units ?? 0} / {r.challenger?.units ?? 0} asset-hours ({x.statisticalTest})
+      {x.metric} difference {number(r.difference, 4)} (95 % CI {number(r.ci95?.[0] ?? null, 4)} to {number(r.ci95?.[1] ?? null, 4)}), p ={' '}
+      {number(r.pValue ?? null, 3)}, {r.champion?.units ?? 0} / {r.challenger?.units ?? 0} asset-hours ({x.statisticalTest})
     </span>
   );
 }
 
 export default async function ModelsPage() {
   const { data, error } = await loadPage<ModelsView>(QUERY);
-  if (!data) return <><h1>Models</h1><p className="error" role="alert">{error}</p></>;
+  if (!data)
+    return (
+      <>
+        <h1>Models</h1>
+        <p className="error" role="alert">
+          {error}
+        </p>
+      </>
+    );
   const mayPromote = data.viewer.permissions.includes('model:promote');
   const versionOf = new Map(data.models.nodes.flatMap((m) => m.versions.map((v) => [v.id, { model: m, version: v }] as const)));
   return (
@@ -59,65 +86,124 @@ export default async function ModelsPage() {
       <p className="lede">Signed model versions, where each came from, how challengers compare, and the promotions waiting for a decision.</p>
       <section className="panel" aria-label="Promotions waiting">
         <h2>Promotions waiting for a decision</h2>
-        {data.approvals.nodes.length === 0 ? <p className="muted">No promotion requests are waiting.</p> : (
+        {data.approvals.nodes.length === 0 ? (
+          <p className="muted">No promotion requests are waiting.</p>
+        ) : (
           <ul className="approvals">
             {data.approvals.nodes.map((a) => {
               const target = versionOf.get(a.subjectId);
               const label = target ? `${target.model.name} v${target.version.version}` : 'version';
               return (
                 <li key={a.id} data-testid="approval">
-                  <strong>{label}</strong> to champion, asked by {a.requestedBy.name} on {date(a.createdAt)}{a.comment ? `: “${a.comment}”` : ''}
-                  {mayPromote && a.requestedById !== data.viewer.id ? <ActionForm action={decidePromotion} hidden={{ approvalId: a.id }} buttons={decisionButtons(label)} /> : <p className="muted small">{mayPromote ? 'You asked for this; someone else decides.' : 'An approver decides.'}</p>}
+                  <strong>{label}</strong> to champion, asked by {a.requestedBy.name} on {date(a.createdAt)}
+                  {a.comment ? `: “${a.comment}”` : ''}
+                  {mayPromote && a.requestedById !== data.viewer.id ? (
+                    <ActionForm action={decidePromotion} hidden={{ approvalId: a.id }} buttons={decisionButtons(label)} />
+                  ) : (
+                    <p className="muted small">{mayPromote ? 'You asked for this; someone else decides.' : 'An approver decides.'}</p>
+                  )}
                 </li>
               );
             })}
           </ul>
         )}
       </section>
-      {data.models.nodes.length === 0 ? <p className="muted">No models yet. A data scientist registers or trains one through the API.</p> : data.models.nodes.map((m) => {
-        const champion = m.versions.find((v) => v.aliases.includes('champion'));
-        const experiments = data.experiments.nodes.filter((x) => x.modelId === m.id);
-        const versionIds = new Set(m.versions.map((v) => v.id));
-        const drift = data.driftReports.nodes.filter((r) => versionIds.has(r.modelVersionId));
-        return (
-          <section className="panel" key={m.id} data-testid="model">
-            <h2>{m.name} <span className="tag">{m.task}</span> <span className="tag">EU AI Act: {m.riskClass}</span></h2>
-            <p className="muted small">{m.useCase ? `Use case: ${m.useCase.name}. ` : ''}<span data-testid="champion">{champion ? `Champion: v${champion.version}` : 'No champion yet'}</span>.</p>
-            <table>
-              <thead><tr><th scope="col">Version</th><th scope="col">Family</th><th scope="col">From</th><th scope="col">Trained on</th><th scope="col" className="num">Holdout AUC</th><th scope="col" className="num">Precision</th><th scope="col" className="num">Recall</th><th scope="col">Registered</th></tr></thead>
-              <tbody>
-                {[...m.versions].sort((a, b) => b.version - a.version).map((v) => (
-                  <tr key={v.id}>
-                    <td>v{v.version} {v.aliases.map((a) => <span className="tag" key={a}>{a}</span>)}</td>
-                    <td>{v.family}</td>
-                    <td>{v.parent ? `v${v.parent.version}` : '—'}</td>
-                    <td>{v.trainingRun ? `${date(v.trainingRun.dataWindowStartAt)} – ${date(v.trainingRun.dataWindowEndAt)} (${v.trainingRun.trigger})` : 'registered from outside'}</td>
-                    <td className="num">{metric(v.metrics, 'auc')}</td>
-                    <td className="num">{metric(v.metrics, 'precision')}</td>
-                    <td className="num">{metric(v.metrics, 'recall')}</td>
-                    <td>{date(v.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {experiments.length > 0 ? (
+      {data.models.nodes.length === 0 ? (
+        <p className="muted">No models yet. A data scientist registers or trains one through the API.</p>
+      ) : (
+        data.models.nodes.map((m) => {
+          const champion = m.versions.find((v) => v.aliases.includes('champion'));
+          const experiments = data.experiments.nodes.filter((x) => x.modelId === m.id);
+          const versionIds = new Set(m.versions.map((v) => v.id));
+          const drift = data.driftReports.nodes.filter((r) => versionIds.has(r.modelVersionId));
+          return (
+            <section className="panel" key={m.id} data-testid="model">
+              <h2>
+                {m.name} <span className="tag">{m.task}</span> <span className="tag">EU AI Act: {m.riskClass}</span>
+              </h2>
+              <p className="muted small">
+                {m.useCase ? `Use case: ${m.useCase.name}. ` : ''}
+                <span data-testid="champion">{champion ? `Champion: v${champion.version}` : 'No champion yet'}</span>.
+              </p>
               <table>
-                <thead><tr><th scope="col">Experiment</th><th scope="col">Status</th><th scope="col">Result</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">Version</th>
+                    <th scope="col">Family</th>
+                    <th scope="col">From</th>
+                    <th scope="col">Trained on</th>
+                    <th scope="col" className="num">
+                      Holdout AUC
+                    </th>
+                    <th scope="col" className="num">
+                      Precision
+                    </th>
+                    <th scope="col" className="num">
+                      Recall
+                    </th>
+                    <th scope="col">Registered</th>
+                  </tr>
+                </thead>
                 <tbody>
-                  {experiments.map((x) => (
-                    <tr key={x.id}>
-                      <td>{x.kind === 'AB_TEST' ? `A/B, ${Math.round(x.trafficShare * 100)} % to` : 'Shadow of'} v{x.challenger.version} vs v{x.champion.version}</td>
-                      <td><span className="tag">{x.status}</span></td>
-                      <td><ExperimentResult x={x} /></td>
-                    </tr>
-                  ))}
+                  {[...m.versions]
+                    .sort((a, b) => b.version - a.version)
+                    .map((v) => (
+                      <tr key={v.id}>
+                        <td>
+                          v{v.version}{' '}
+                          {v.aliases.map((a) => (
+                            <span className="tag" key={a}>
+                              {a}
+                            </span>
+                          ))}
+                        </td>
+                        <td>{v.family}</td>
+                        <td>{v.parent ? `v${v.parent.version}` : '—'}</td>
+                        <td>
+                          {v.trainingRun
+                            ? `${date(v.trainingRun.dataWindowStartAt)} – ${date(v.trainingRun.dataWindowEndAt)} (${v.trainingRun.trigger})`
+                            : 'registered from outside'}
+                        </td>
+                        <td className="num">{metric(v.metrics, 'auc')}</td>
+                        <td className="num">{metric(v.metrics, 'precision')}</td>
+                        <td className="num">{metric(v.metrics, 'recall')}</td>
+                        <td>{date(v.createdAt)}</td>
+                      </tr>
+                    ))}
                 </tbody>
               </table>
-            ) : null}
-            <DriftPanel reports={drift} championId={champion?.id ?? null} />
-          </section>
-        );
-      })}
+              {experiments.length > 0 ? (
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Experiment</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Result</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {experiments.map((x) => (
+                      <tr key={x.id}>
+                        <td>
+                          {x.kind === 'AB_TEST' ? `A/B, ${Math.round(x.trafficShare * 100)} % to` : 'Shadow of'} v{x.challenger.version} vs v
+                          {x.champion.version}
+                        </td>
+                        <td>
+                          <span className="tag">{x.status}</span>
+                        </td>
+                        <td>
+                          <ExperimentResult x={x} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : null}
+              <DriftPanel reports={drift} championId={champion?.id ?? null} />
+            </section>
+          );
+        })
+      )}
     </>
   );
 }

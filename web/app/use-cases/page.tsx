@@ -32,7 +32,15 @@ const QUERY = `{
 
 export default async function UseCasesPage() {
   const { data, error } = await loadPage<LiveData & { useCases: { totalCount: number; nodes: UseCaseView[] } }>(QUERY);
-  if (!data) return <><h1>Use cases</h1><p className="error" role="alert">{error}</p></>;
+  if (!data)
+    return (
+      <>
+        <h1>Use cases</h1>
+        <p className="error" role="alert">
+          {error}
+        </p>
+      </>
+    );
   const useCases = data.useCases.nodes;
   return (
     <>
@@ -43,16 +51,29 @@ export default async function UseCasesPage() {
       <section className="cards">
         {useCases.map((u) => (
           <article className="card" key={u.id} id={u.id} data-testid="use-case">
-            <h2><a href={`/use-cases/${u.id}`}>{u.name}</a></h2>
+            <h2>
+              <a href={`/use-cases/${u.id}`}>{u.name}</a>
+            </h2>
             <span className="tag">{u.status}</span>
             {u.kickoffAt ? <span className="muted">kicked off {new Date(u.kickoffAt).toLocaleDateString('en-GB')}</span> : null}
             {u.description ? <p className="muted">{u.description}</p> : null}
             <table>
-              <thead><tr><th>KPI</th><th className="num">Baseline</th><th className="num">Target</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>KPI</th>
+                  <th className="num">Baseline</th>
+                  <th className="num">Target</th>
+                </tr>
+              </thead>
               <tbody>
                 {u.kpis.map((k) => (
                   <tr key={k.id}>
-                    <td>{k.name} <span className="muted">({k.unit}, {k.direction === 'LOWER_IS_BETTER' ? 'lower is better' : 'higher is better'})</span></td>
+                    <td>
+                      {k.name}{' '}
+                      <span className="muted">
+                        ({k.unit}, {k.direction === 'LOWER_IS_BETTER' ? 'lower is better' : 'higher is better'})
+                      </span>
+                    </td>
                     <td className="num">{k.baseline.toLocaleString('en-GB')}</td>
                     <td className="num">{k.target === null ? '—' : k.target.toLocaleString('en-GB')}</td>
                   </tr>
@@ -60,10 +81,20 @@ export default async function UseCasesPage() {
               </tbody>
             </table>
             <table>
-              <thead><tr><th>Wave</th><th>Phase</th><th>Status</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Wave</th>
+                  <th>Phase</th>
+                  <th>Status</th>
+                </tr>
+              </thead>
               <tbody>
                 {u.waves.map((w) => (
-                  <tr key={w.id}><td>{w.name}</td><td>{PHASE[w.phase] ?? w.phase}</td><td>{w.status}</td></tr>
+                  <tr key={w.id}>
+                    <td>{w.name}</td>
+                    <td>{PHASE[w.phase] ?? w.phase}</td>
+                    <td>{w.status}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>

@@ -24,9 +24,12 @@ describe('MQTT adapter', () => {
   let publisher: MqttClient;
   const base = Date.now() - 600_000;
 
-  const stored = async (address: string) => (await pool.query(
-    'SELECT t.time, t.value, t.quality FROM telemetry t JOIN signals s ON s.id = t.signal_id WHERE s.source_address = $1 ORDER BY t.time', [address],
-  )).rows.map((r) => [r.time.getTime() - base, r.value, r.quality]);
+  const stored = async (address: string) =>
+    (
+      await pool.query('SELECT t.time, t.value, t.quality FROM telemetry t JOIN signals s ON s.id = t.signal_id WHERE s.source_address = $1 ORDER BY t.time', [
+        address,
+      ])
+    ).rows.map((r) => [r.time.getTime() - base, r.value, r.quality]);
 
   /** Publishes and waits until the adapter has stored what it received. */
   const publish = async (topic: string, payload: string | Buffer) => {
@@ -40,7 +43,15 @@ describe('MQTT adapter', () => {
     pool = createPool({ url: (await createTestDatabase()).url, role: 'threadline_app' });
     const organizationId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
     const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
-    adapter = new MqttAdapter({ url: mqttUrl(), organizationId, ingest, events: new EventIngest(pool), log: pino({ level: 'silent' }), topicPrefix: prefix, clientId: `tl-test-${randomBytes(4).toString('hex')}` });
+    adapter = new MqttAdapter({
+      url: mqttUrl(),
+      organizationId,
+      ingest,
+      events: new EventIngest(pool),
+      log: pino({ level: 'silent' }),
+      topicPrefix: prefix,
+      clientId: `tl-test-${randomBytes(4).toString('hex')}`,
+    });
     await adapter.start();
     publisher = await mqtt.connectAsync(mqttUrl());
   });
@@ -52,33 +63,70 @@ describe('MQTT adapter', () => {
 
   it('stores plain JSON readings addressed by topic, and a resent message once', async () => {
     const topic = 'threadline/lej/LEJ-L1-CMP01/discharge_pressure';
-    const message = JSON.stringify([{ time: base + 1000, value: 7.1 }, { t: new Date(base + 2000).toISOString(), v: 9.2 }]);
+    const message = JSON.stringify([
+      { time: base + 1000, value: 7.1 },
+      { t: new Date(base + 2000).toISOString(), v: 9.2 },
+    ]);
     await publish(topic, message);
     await publish(topic, message);
-    expect(await stored(topic)).toEqual([[1000, 7.1, 0], [2000, 9.2, 1]]);
+    expect(await stored(topic)).toEqual([
+      [1000, 7.1, 0],
+      [2000, 9.2, 1],
+    ]);
     expect(adapter.stats).toMatchObject({ accepted: 2, duplicates: 2, rejected: 0 });
   });
 
   it('decodes Sparkplug B births and data, resolving metric aliases', async () => {
     const device = 'spBv1.0/northwind/DBIRTH/brq-gw-01/BRQ-L1-CMP01';
-    await publish(device, Buffer.from(sparkplug.encodePayload({
-      timestamp: base + 3000,
-      metrics: [{ name: 'discharge_pressure', alias: 1, type: 'Double', value: 7.4, timestamp: base + 3000 }, { name: 'power', alias: 2, type: 'Double', value: 30.5, timestamp: base + 3000 }],
-    })));
-    await publish('spBv1.0/northwind/DDATA/brq-gw-01/BRQ-L1-CMP01', Buffer.from(sparkplug.encodePayload({
-      timestamp: base + 4000,
-      metrics: [{ alias: 1, type: 'Double', value: 7.6, timestamp: base + 4000 }, { alias: 2, type: 'Double', value: 31, timestamp: base + 4000 }],
-    })));
-    expect(await stored('northwind/brq-gw-01/BRQ-L1-CMP01/discharge_pressure')).toEqual([[3000, 7.4, 0], [4000, 7.6, 0]]);
-    expect(await stored('northwind/brq-gw-01/BRQ-L1-CMP01/power')).toEqual([[3000, 30.5, 0], [4000, 31, 0]]);
+    await publish(
+      device,
+      Buffer.from(
+        sparkplug.encodePayload({
+          timestamp: base + 3000,
+          metrics: [
+            { name: 'discharge_pressure', alias: 1, type: 'Double', value: 7.4, timestamp: base + 3000 },
+            { name: 'power', alias: 2, type: 'Double', value: 30.5, timestamp: base + 3000 },
+          ],
+        }),
+      ),
+    );
+    await publish(
+      'spBv1.0/northwind/DDATA/brq-gw-01/BRQ-L1-CMP01',
+      Buffer.from(
+        sparkplug.encodePayload({
+          timestamp: base + 4000,
+          metrics: [
+            { alias: 1, type: 'Double', value: 7.6, timestamp: base + 4000 },
+            { alias: 2, type: 'Double', value: 31, timestamp: base + 4000 },
+          ],
+        }),
+      ),
+    );
+    expect(await stored('northwind/brq-gw-01/BRQ-L1-CMP01/discharge_pressure')).toEqual([
+      [3000, 7.4, 0],
+      [4000, 7.6, 0],
+    ]);
+    expect(await stored('northwind/brq-gw-01/BRQ-L1-CMP01/power')).toEqual([
+      [3000, 30.5, 0],
+      [4000, 31, 0],
+    ]);
   });
 
-  it('stores events published on an asset\'s events topic, once', async () => {
-    const alarm = JSON.stringify({ time: new Date(base + 7000).toISOString(), kind: 'ALARM', severity: 'CRITICAL', code: 'VIBRATION_HIGH', message: 'Spindle vibration 9.8 mm/s', attributes: { value: 9.8 } });
+  it("stores events published on an asset's events topic, once", async () => {
+    const alarm = JSON.stringify({
+      time: new Date(base + 7000).toISOString(),
+      kind: 'ALARM',
+      severity: 'CRITICAL',
+      code: 'VIBRATION_HIGH',
+      message: 'Spindle vibration 9.8 mm/s',
+      attributes: { value: 9.8 },
+    });
     await publish('threadline/lej/LEJ-L1-CNC02/events', alarm);
     await publish('threadline/lej/LEJ-L1-CNC02/events', alarm);
     await publish('threadline/lej/NO-SUCH/events', alarm);
-    const { rows } = await pool.query("SELECT a.code, e.kind, e.severity, e.code AS event, e.attributes FROM plant_events e JOIN assets a ON a.id = e.asset_id");
+    const { rows } = await pool.query(
+      'SELECT a.code, e.kind, e.severity, e.code AS event, e.attributes FROM plant_events e JOIN assets a ON a.id = e.asset_id',
+    );
     expect(rows).toEqual([{ code: 'LEJ-L1-CNC02', kind: 'ALARM', severity: 'CRITICAL', event: 'VIBRATION_HIGH', attributes: { value: 9.8 } }]);
   });
 

@@ -41,7 +41,12 @@ export function eventTopicAsset(topic: string): string | null {
 }
 
 /** Events on an events topic: an object or a list, the asset from the topic, time defaulting to arrival. */
-export function decodeEvents(topic: string, assetCode: string, payload: Buffer, arrivedAt: Date): { ok: true; events: RawEvent[] } | { ok: false; reason: string } {
+export function decodeEvents(
+  topic: string,
+  assetCode: string,
+  payload: Buffer,
+  arrivedAt: Date,
+): { ok: true; events: RawEvent[] } | { ok: false; reason: string } {
   let body: unknown;
   try {
     body = JSON.parse(payload.toString('utf8'));
@@ -67,7 +72,8 @@ export function parseSparkplugTopic(topic: string): SparkplugTopic | null {
 
 const DATA_TYPES = new Set(['NBIRTH', 'DBIRTH', 'NDATA', 'DDATA']);
 /** Sparkplug's own session and control metrics, which are not plant readings. */
-const isControlMetric = (name: string) => name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Device Control/') || name.startsWith('Properties/');
+const isControlMetric = (name: string) =>
+  name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Device Control/') || name.startsWith('Properties/');
 const payloads = sparkplugNamespace('spBv1.0')!;
 
 function numeric(value: unknown): number | null | undefined {

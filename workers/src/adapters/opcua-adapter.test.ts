@@ -19,9 +19,12 @@ describe('OPC UA adapter', () => {
   const node = 'ns=1;s=LEJ-L1-CNC01.spindle_vibration';
   const base = Date.now() - 120_000;
 
-  const stored = async () => (await pool.query(
-    'SELECT t.time, t.value, t.quality FROM telemetry t JOIN signals s ON s.id = t.signal_id WHERE s.source_address = $1 ORDER BY t.time', [node],
-  )).rows.map((r) => [r.time.getTime() - base, r.value, r.quality]);
+  const stored = async () =>
+    (
+      await pool.query('SELECT t.time, t.value, t.quality FROM telemetry t JOIN signals s ON s.id = t.signal_id WHERE s.source_address = $1 ORDER BY t.time', [
+        node,
+      ])
+    ).rows.map((r) => [r.time.getTime() - base, r.value, r.quality]);
 
   const publishAndWait = async (value: number, ms: number) => {
     const before = adapter.stats.changes;
@@ -36,7 +39,15 @@ describe('OPC UA adapter', () => {
     server = new SimulatorOpcUaServer(20_000 + Math.floor(Math.random() * 20_000));
     await server.start(await loadPlantSignals(pool, organizationId));
     const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
-    adapter = new OpcUaAdapter({ endpointUrl: server.endpointUrl, organizationId, pool, ingest, log: pino({ level: 'silent' }), samplingIntervalMs: 50, flushMs: 20 });
+    adapter = new OpcUaAdapter({
+      endpointUrl: server.endpointUrl,
+      organizationId,
+      pool,
+      ingest,
+      log: pino({ level: 'silent' }),
+      samplingIntervalMs: 50,
+      flushMs: 20,
+    });
     await adapter.start();
   }, 60_000);
   afterAll(async () => {
@@ -55,7 +66,10 @@ describe('OPC UA adapter', () => {
     await publishAndWait(2.75, 2_000);
     await publishAndWait(3.0, 2_000); // same source timestamp: a resend, not a new point
     const points = await stored();
-    expect(points.filter(([t]) => t >= 1_000)).toEqual([[1_000, 2.5, 0], [2_000, 2.75, 0]]);
+    expect(points.filter(([t]) => t >= 1_000)).toEqual([
+      [1_000, 2.5, 0],
+      [2_000, 2.75, 0],
+    ]);
     expect(adapter.stats.duplicates).toBeGreaterThanOrEqual(1);
   });
 

@@ -2,8 +2,15 @@
 // through the one ingest path, with the server's source timestamp and its status as quality.
 // Changes are batched for a short time; OPC UA does not redeliver, so the batch is kept small.
 import {
-  AttributeIds, ClientMonitoredItemGroup, ClientSubscription, MessageSecurityMode, OPCUAClient, SecurityPolicy,
-  TimestampsToReturn, type ClientSession, type DataValue,
+  AttributeIds,
+  ClientMonitoredItemGroup,
+  ClientSubscription,
+  MessageSecurityMode,
+  OPCUAClient,
+  SecurityPolicy,
+  TimestampsToReturn,
+  type ClientSession,
+  type DataValue,
 } from 'node-opcua-client';
 import type { Logger } from 'pino';
 import type pg from 'pg';
@@ -63,8 +70,12 @@ export class OpcUaAdapter {
     await this.client.connect(this.options.endpointUrl);
     this.session = await this.client.createSession();
     this.subscription = ClientSubscription.create(this.session, {
-      requestedPublishingInterval: 250, requestedMaxKeepAliveCount: 20, requestedLifetimeCount: 120,
-      maxNotificationsPerPublish: 10_000, publishingEnabled: true, priority: 10,
+      requestedPublishingInterval: 250,
+      requestedMaxKeepAliveCount: 20,
+      requestedLifetimeCount: 120,
+      maxNotificationsPerPublish: 10_000,
+      publishingEnabled: true,
+      priority: 10,
     });
     if (nodeIds.length > 0) {
       const group = ClientMonitoredItemGroup.create(

@@ -57,17 +57,35 @@ async function score(bundle: Extract<VerifiedBundle, { ok: true }>, csvPath: str
     const times = [...series.values()].flatMap((p) => [p.t[0]!, p.t.at(-1)!]);
     const rows = computeFeatures(spec, series, gridEnds(spec, Math.min(...times) - 1, Math.max(...times))).filter(scorable);
     if (rows.length === 0) continue;
-    const out = await runner.run(packRows(rows.map((r) => r.values), f), rows.length);
+    const out = await runner.run(
+      packRows(
+        rows.map((r) => r.values),
+        f,
+      ),
+      rows.length,
+    );
     rows.forEach((row, i) => {
       const [top] = topFeatures(out.contributions, i * f, f, 1);
-      lines.push([asset, new Date(row.windowEnd).toISOString(), out.scores[i]!.toPrecision(9), out.scores[i]! >= manifest.threshold, names[top!], out.contributions[i * f + top!]!.toFixed(5)].join(','));
+      lines.push(
+        [
+          asset,
+          new Date(row.windowEnd).toISOString(),
+          out.scores[i]!.toPrecision(9),
+          out.scores[i]! >= manifest.threshold,
+          names[top!],
+          out.contributions[i * f + top!]!.toFixed(5),
+        ].join(','),
+      );
     });
   }
   await runner.release();
   return `${lines.join('\n')}\n`;
 }
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'public-key': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { 'public-key': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+});
 const [command, bundlePath, csvPath] = positionals;
 if (values.help || !command) {
   process.stdout.write(`${USAGE}\n`);
@@ -75,7 +93,9 @@ if (values.help || !command) {
 }
 if (command === 'verify' && bundlePath) {
   const { manifest } = verified(bundlePath, values['public-key']);
-  process.stdout.write(`ok: ${manifest.modelName} v${manifest.version} (${manifest.family}) sha256 ${manifest.sha256} for ${manifest.edgeTarget.name}, signed by ${manifest.bundleKeyId}\n`);
+  process.stdout.write(
+    `ok: ${manifest.modelName} v${manifest.version} (${manifest.family}) sha256 ${manifest.sha256} for ${manifest.edgeTarget.name}, signed by ${manifest.bundleKeyId}\n`,
+  );
 } else if (command === 'score' && bundlePath && csvPath) {
   const csv = await score(verified(bundlePath, values['public-key']), csvPath);
   if (values.out) writeFileSync(values.out, csv);

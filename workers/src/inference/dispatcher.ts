@@ -54,7 +54,10 @@ export class InferenceDispatcher {
     // Leadership is the connection's session lock: a lost connection loses it, and the replacement
     // (or another process) takes it again.
     this.connection = new ListenConnection({
-      databaseUrl: this.options.databaseUrl, role: this.options.role, log: this.options.log, label: 'inference dispatcher',
+      databaseUrl: this.options.databaseUrl,
+      role: this.options.role,
+      log: this.options.log,
+      label: 'inference dispatcher',
       onNotification: (channel, payload) => this.onNotification(channel, payload),
       connected: () => this.tryLead(),
       lost: () => {

@@ -58,9 +58,15 @@ describe('champion/challenger experiments', () => {
 
   const tx = <T>(work: (db: ReturnType<typeof rawSqlOf>) => Promise<T>) => inTransaction(pool, (db) => work(db));
   const start_ = (kind: ExperimentKind, challengerVersionId: string, trafficShare: number) =>
-    tx((db) => startExperiment(db, { organizationId: org, championDeploymentId: championDeployment, challengerVersionId, kind, trafficShare, metric: 'brier' }, system));
-  const scoredBy = async (deploymentId: string, from: number) => new Set((await pool.query<{ asset_id: string }>(
-    'SELECT DISTINCT asset_id FROM predictions WHERE deployment_id = $1 AND ts > $2', [deploymentId, new Date(from)])).rows.map((r) => r.asset_id));
+    tx((db) =>
+      startExperiment(db, { organizationId: org, championDeploymentId: championDeployment, challengerVersionId, kind, trafficShare, metric: 'brier' }, system),
+    );
+  const scoredBy = async (deploymentId: string, from: number) =>
+    new Set(
+      (
+        await pool.query<{ asset_id: string }>('SELECT DISTINCT asset_id FROM predictions WHERE deployment_id = $1 AND ts > $2', [deploymentId, new Date(from)])
+      ).rows.map((r) => r.asset_id),
+    );
   const settle = async () => {
     for (let quiet = 0, i = 0; quiet < 3 && i < 600; i += 1) {
       await new Promise((r) => setTimeout(r, 100));
@@ -75,27 +81,65 @@ describe('champion/challenger experiments', () => {
     pool = createPool({ url: db.url, role: 'threadline_app', poolSize: 6 });
     org = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
     const spec = await cncFeatureSpec(pool, org);
-    const id = (await pool.query<{ id: string }>("INSERT INTO models (organization_id, name, task, asset_type_id) VALUES ($1, 'Spindle risk (experiments)', 'FAILURE_RISK', $2) RETURNING id", [org, spec.assetTypeId])).rows[0]!.id;
+    const id = (
+      await pool.query<{ id: string }>(
+        "INSERT INTO models (organization_id, name, task, asset_type_id) VALUES ($1, 'Spindle risk (experiments)', 'FAILURE_RISK', $2) RETURNING id",
+        [org, spec.assetTypeId],
+      )
+    ).rows[0]!.id;
     model = { ...spec, organizationId: org, id };
     assets = (await pool.query<{ id: string }>('SELECT id FROM assets WHERE asset_type_id = $1', [spec.assetTypeId])).rows.map((r) => r.id);
     // Thresholds so low that every scored asset raises an insight: who acts shows in the insights.
     champion = await registerHandMadeVersion(pool, signingKey, model, 0.5, -1, 1e-6);
     challenger = await registerHandMadeVersion(pool, signingKey, model, 0.3, -2, 1e-6);
-    const { rows: [cloud] } = await pool.query<{ id: string }>("SELECT id FROM edge_targets WHERE name = 'cloud-inference'");
+    const {
+      rows: [cloud],
+    } = await pool.query<{ id: string }>("SELECT id FROM edge_targets WHERE name = 'cloud-inference'");
     championDeployment = await tx(async (db) => {
       await moveAlias(db, org, id, 'champion', champion, system);
-      return (await createDeployment(db, { organizationId: org, modelId: id, versionId: null, alias: 'champion', edgeTargetId: cloud!.id, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system)).id;
+      return (
+        await createDeployment(
+          db,
+          { organizationId: org, modelId: id, versionId: null, alias: 'champion', edgeTargetId: cloud!.id, assetId: null, mode: 'CHAMPION', trafficShare: 1 },
+          system,
+        )
+      ).id;
     });
     const signals = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.includes('-CNC'));
     const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
     play = async (from, to) => {
-      await backfillScenario({ ingest, events: new EventIngest(pool), organizationId: org, scenario: new Scenario(3), signals, from, to, stepMs: HAND_MADE_STEP_MS });
+      await backfillScenario({
+        ingest,
+        events: new EventIngest(pool),
+        organizationId: org,
+        scenario: new Scenario(3),
+        signals,
+        from,
+        to,
+        stepMs: HAND_MADE_STEP_MS,
+      });
       await settle();
     };
-    host = startWorkerHost({ connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never], handlers: { [inferenceJob.name]: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers[inferenceJob.name]! } });
+    host = startWorkerHost({
+      connection,
+      prefix,
+      concurrency: 2,
+      log,
+      catalogue: [inferenceJob as never],
+      handlers: { [inferenceJob.name]: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers[inferenceJob.name]! },
+    });
     inference = new Queue('inference', { connection, prefix });
     const models = new Queue('models', { connection, prefix });
-    relays = await startModelRelays({ databaseUrl: db.url, role: 'threadline_app', pool, queue: (name) => (name === 'inference' ? inference : models), log, dispatchMs: 10, maxWindowsPerAsset: 720, maxWindowsPerJob: 2_000 });
+    relays = await startModelRelays({
+      databaseUrl: db.url,
+      role: 'threadline_app',
+      pool,
+      queue: (name) => (name === 'inference' ? inference : models),
+      log,
+      dispatchMs: 10,
+      maxWindowsPerAsset: 720,
+      maxWindowsPerJob: 2_000,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -120,7 +164,10 @@ describe('champion/challenger experiments', () => {
     const byChampion = await scoredBy(championDeployment, start);
     expect(byChallenger).toEqual(arm);
     expect(byChampion).toEqual(new Set(assets.filter((a) => !arm.has(a))));
-    const { rows: insights } = await pool.query<{ asset_id: string; model_version_id: string }>('SELECT asset_id, model_version_id FROM insights WHERE source_key = $1 AND resolved_at IS NULL', [`model:${model.id}`]);
+    const { rows: insights } = await pool.query<{ asset_id: string; model_version_id: string }>(
+      'SELECT asset_id, model_version_id FROM insights WHERE source_key = $1 AND resolved_at IS NULL',
+      [`model:${model.id}`],
+    );
     expect(insights).toHaveLength(15);
     for (const i of insights) expect(i.model_version_id).toBe(arm.has(i.asset_id) ? challenger : champion);
 
@@ -162,15 +209,26 @@ describe('champion/challenger experiments', () => {
       const started = await start_('AB_TEST', challenger, 0.2);
       experimentId = started.id;
       challengerDeployment = started.challengerDeploymentId;
-      const { rows: [started_] } = await pool.query<{ t0: number }>('SELECT extract(epoch FROM started_at) * 1000 AS t0 FROM experiments WHERE id = $1', [experimentId]);
+      const {
+        rows: [started_],
+      } = await pool.query<{ t0: number }>('SELECT extract(epoch FROM started_at) * 1000 AS t0 FROM experiments WHERE id = $1', [experimentId]);
       const base = Math.ceil((Number(started_!.t0) + 1) / HOUR) * HOUR;
-      const armSet = new Set((await pool.query<{ asset_id: string }>(
-        `SELECT asset_id FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2`, [org, challengerDeployment])).rows.map((r) => r.asset_id));
+      const armSet = new Set(
+        (
+          await pool.query<{ asset_id: string }>(`SELECT asset_id FROM (${DEPLOYMENT_ASSETS_SQL}) AS s WHERE deployment_id = $2`, [org, challengerDeployment])
+        ).rows.map((r) => r.asset_id),
+      );
       arm = [...armSet];
       const champs = assets.filter((a) => !armSet.has(a));
       const incidentAt = base + 4 * HOUR;
       for (const assetId of [champs[0]!, arm[0]!]) {
-        await pool.query('INSERT INTO incidents (organization_id, asset_id, title, started_at, ended_at, downtime_minutes) VALUES ($1, $2, $3, $4, $5, 30)', [org, assetId, 'spindle stop', new Date(incidentAt), new Date(incidentAt + 30 * MINUTE)]);
+        await pool.query('INSERT INTO incidents (organization_id, asset_id, title, started_at, ended_at, downtime_minutes) VALUES ($1, $2, $3, $4, $5, 30)', [
+          org,
+          assetId,
+          'spindle stop',
+          new Date(incidentAt),
+          new Date(incidentAt + 30 * MINUTE),
+        ]);
       }
       const rows: [string, string, string, number, number][] = [];
       let i = 0;
@@ -185,10 +243,11 @@ describe('champion/challenger experiments', () => {
       await pool.query(
         `INSERT INTO predictions (id, organization_id, deployment_id, model_version_id, asset_id, ts, score, explanation)
          SELECT i, $1, d, v, a, to_timestamp(t / 1000.0), s, '[]' FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::float8[], $7::float8[]) AS u(i, d, v, a, t, s)`,
-        [org, rows.map((r) => uuidV7(r[3])), rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4])]);
+        [org, rows.map((r) => uuidV7(r[3])), rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4])],
+      );
     });
 
-    it('compares the arms per asset-hour with Welch\'s test, as computed independently', async () => {
+    it("compares the arms per asset-hour with Welch's test, as computed independently", async () => {
       await setPolicy({ autoPromote: false });
       const evaluation = await runExperimentEvaluation(pool, { organizationId: org, experimentId }, at);
       expect(evaluation!.promoted).toBe(false);
@@ -200,7 +259,9 @@ describe('champion/challenger experiments', () => {
                 CASE WHEN EXISTS (SELECT 1 FROM incidents i WHERE i.asset_id = p.asset_id AND i.started_at <= p.ts AND coalesce(i.ended_at, 'infinity') > p.ts - interval '5 minutes') THEN NULL
                      WHEN EXISTS (SELECT 1 FROM incidents i WHERE i.asset_id = p.asset_id AND i.started_at > p.ts AND i.started_at <= p.ts + interval '120 minutes') THEN 1 ELSE 0 END AS label
            FROM predictions p JOIN experiments x ON x.id = $1 AND p.ts >= x.started_at
-          WHERE p.deployment_id IN ($2, $3) AND p.ts <= $4`, [experimentId, championDeployment, challengerDeployment, new Date(result.windowsUpTo)]);
+          WHERE p.deployment_id IN ($2, $3) AND p.ts <= $4`,
+        [experimentId, championDeployment, challengerDeployment, new Date(result.windowsUpTo)],
+      );
       const units = (deploymentId: string) => {
         const sums = new Map<string, number[]>();
         for (const r of rows.filter((x) => x.deployment_id === deploymentId && x.label !== null)) {
@@ -214,7 +275,10 @@ describe('champion/challenger experiments', () => {
       expect(result.champion.units).toBe(a.length);
       expect(result.challenger.units).toBe(b.length);
       // Six hours for each challenger asset, less any still down from an incident the earlier ingest left open.
-      const { rows: open } = await pool.query<{ asset_id: string }>('SELECT DISTINCT asset_id FROM incidents WHERE ended_at IS NULL AND asset_id = ANY($1::uuid[])', [arm]);
+      const { rows: open } = await pool.query<{ asset_id: string }>(
+        'SELECT DISTINCT asset_id FROM incidents WHERE ended_at IS NULL AND asset_id = ANY($1::uuid[])',
+        [arm],
+      );
       expect(b.length).toBe((3 - open.length) * 6);
       const expected = welchTest(sampleOf(a), sampleOf(b));
       expect(result.difference).toBeCloseTo(expected.difference, 12);
@@ -222,26 +286,43 @@ describe('champion/challenger experiments', () => {
       expect(result.pValue).toBeLessThan(0.05);
       expect(result.ci95![1]).toBeLessThan(0);
       expect(result.relativeImprovement).toBeCloseTo((result.champion.mean! - result.challenger.mean!) / result.champion.mean!, 12);
-      const { rows: [stored] } = await pool.query('SELECT status, result, evaluated_at FROM experiments WHERE id = $1', [experimentId]);
+      const {
+        rows: [stored],
+      } = await pool.query('SELECT status, result, evaluated_at FROM experiments WHERE id = $1', [experimentId]);
       expect(stored.status).toBe('RUNNING');
       expect(stored.result.verdict).toBe('CHALLENGER_BETTER');
       expect(stored.evaluated_at.getTime()).toBe(at);
     });
 
     it('promotes automatically only when the policy allows it and the improvement passes the margin', async () => {
-      const championAlias = async () => (await pool.query('SELECT model_version_id FROM model_aliases WHERE model_id = $1 AND alias = $2', [model.id, 'champion'])).rows[0].model_version_id;
+      const championAlias = async () =>
+        (await pool.query('SELECT model_version_id FROM model_aliases WHERE model_id = $1 AND alias = $2', [model.id, 'champion'])).rows[0].model_version_id;
       await setPolicy({ autoPromote: true, promoteMargin: 0.99 });
       expect((await runExperimentEvaluation(pool, { organizationId: org, experimentId }, at))!.promoted).toBe(false);
       expect(await championAlias()).toBe(champion);
       await setPolicy({ autoPromote: true, promoteMargin: 0.05 });
       expect((await runExperimentEvaluation(pool, { organizationId: org, experimentId }, at))!.promoted).toBe(true);
       expect(await championAlias()).toBe(challenger);
-      const { rows: [x] } = await pool.query('SELECT status, decision FROM experiments WHERE id = $1', [experimentId]);
+      const {
+        rows: [x],
+      } = await pool.query('SELECT status, decision FROM experiments WHERE id = $1', [experimentId]);
       expect(x).toEqual({ status: 'CONCLUDED', decision: 'PROMOTE_CHALLENGER' });
-      const { rows: deployments } = await pool.query('SELECT id, status, model_version_id FROM deployments WHERE id IN ($1, $2) ORDER BY id = $1 DESC', [championDeployment, challengerDeployment]);
-      expect(deployments).toEqual([{ id: championDeployment, status: 'ACTIVE', model_version_id: challenger }, { id: challengerDeployment, status: 'RETIRED', model_version_id: challenger }]);
-      const { rows: audit } = await pool.query("SELECT type, actor_label, payload FROM audit_events WHERE type IN ('model_alias.moved', 'experiment.ended') ORDER BY seq DESC LIMIT 2");
-      expect(audit[1]).toMatchObject({ type: 'model_alias.moved', actor_label: 'worker:experiment', payload: { alias: 'champion', to: challenger, experimentId, automatic: true, result: { verdict: 'CHALLENGER_BETTER' } } });
+      const { rows: deployments } = await pool.query('SELECT id, status, model_version_id FROM deployments WHERE id IN ($1, $2) ORDER BY id = $1 DESC', [
+        championDeployment,
+        challengerDeployment,
+      ]);
+      expect(deployments).toEqual([
+        { id: championDeployment, status: 'ACTIVE', model_version_id: challenger },
+        { id: challengerDeployment, status: 'RETIRED', model_version_id: challenger },
+      ]);
+      const { rows: audit } = await pool.query(
+        "SELECT type, actor_label, payload FROM audit_events WHERE type IN ('model_alias.moved', 'experiment.ended') ORDER BY seq DESC LIMIT 2",
+      );
+      expect(audit[1]).toMatchObject({
+        type: 'model_alias.moved',
+        actor_label: 'worker:experiment',
+        payload: { alias: 'champion', to: challenger, experimentId, automatic: true, result: { verdict: 'CHALLENGER_BETTER' } },
+      });
       expect(audit[0]).toMatchObject({ type: 'experiment.ended', payload: { status: 'CONCLUDED', decision: 'PROMOTE_CHALLENGER' } });
       // An ended experiment is not evaluated again.
       expect(await runExperimentEvaluation(pool, { organizationId: org, experimentId }, at)).toBeNull();

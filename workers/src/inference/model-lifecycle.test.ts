@@ -59,9 +59,13 @@ describe('model lifecycle on the simulated plant', () => {
   const evaluationStart = start + 3 * P;
 
   const train = async (family: string, task = 'FAILURE_RISK') => {
-    const { rows: [run] } = await pool.query<{ id: string }>(
+    const {
+      rows: [run],
+    } = await pool.query<{ id: string }>(
       `INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params)
-       VALUES ($1, $2, 'MANUAL', $3, $4, $5) RETURNING id`, [org, modelId, new Date(start), new Date(evaluationStart), { family, ...(task === 'ANOMALY_DETECTION' ? {} : {}) }]);
+       VALUES ($1, $2, 'MANUAL', $3, $4, $5) RETURNING id`,
+      [org, modelId, new Date(start), new Date(evaluationStart), { family, ...(task === 'ANOMALY_DETECTION' ? {} : {}) }],
+    );
     return runModelTraining({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, trainingRunId: run!.id }, true);
   };
 
@@ -80,14 +84,27 @@ describe('model lifecycle on the simulated plant', () => {
   const restartWorkers = async () => {
     await host.close();
     host = startWorkerHost({
-      connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never, experimentEvaluationJob as never],
+      connection,
+      prefix,
+      concurrency: 2,
+      log,
+      catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never, experimentEvaluationJob as never],
       handlers: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers,
     });
   };
 
   const ingestRange = async (from: number, to: number, chunkMs: number) => {
     for (let t = from; t < to; t += chunkMs) {
-      await backfillScenario({ ingest, events: new EventIngest(pool), organizationId: org, scenario, signals, from: t, to: Math.min(t + chunkMs, to), stepMs: 10_000 });
+      await backfillScenario({
+        ingest,
+        events: new EventIngest(pool),
+        organizationId: org,
+        scenario,
+        signals,
+        from: t,
+        to: Math.min(t + chunkMs, to),
+        stepMs: 10_000,
+      });
       await new Promise((r) => setTimeout(r, 5));
     }
     await settle();
@@ -101,22 +118,45 @@ describe('model lifecycle on the simulated plant', () => {
     ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
     scenario = new Scenario(20261123);
     signals = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.startsWith('LEJ-L1-CNC'));
-    assetIds = new Map((await pool.query<{ code: string; id: string }>("SELECT code, id FROM assets WHERE code LIKE 'LEJ-L1-CNC%'")).rows.map((r) => [r.code, r.id]));
-    const { rows: [type] } = await pool.query<{ id: string }>("SELECT id FROM asset_types WHERE name = 'CNC machining centre'");
-    const { rows: [useCase] } = await pool.query<{ id: string }>("SELECT id FROM use_cases WHERE name LIKE 'Predictive maintenance%'");
+    assetIds = new Map(
+      (await pool.query<{ code: string; id: string }>("SELECT code, id FROM assets WHERE code LIKE 'LEJ-L1-CNC%'")).rows.map((r) => [r.code, r.id]),
+    );
+    const {
+      rows: [type],
+    } = await pool.query<{ id: string }>("SELECT id FROM asset_types WHERE name = 'CNC machining centre'");
+    const {
+      rows: [useCase],
+    } = await pool.query<{ id: string }>("SELECT id FROM use_cases WHERE name LIKE 'Predictive maintenance%'");
     useCaseId = useCase!.id;
-    modelId = (await pool.query<{ id: string }>(
-      "INSERT INTO models (organization_id, name, task, asset_type_id, use_case_id) VALUES ($1, 'Spindle failure risk (test)', 'FAILURE_RISK', $2, $3) RETURNING id",
-      [org, type!.id, useCase!.id])).rows[0]!.id;
+    modelId = (
+      await pool.query<{ id: string }>(
+        "INSERT INTO models (organization_id, name, task, asset_type_id, use_case_id) VALUES ($1, 'Spindle failure risk (test)', 'FAILURE_RISK', $2, $3) RETURNING id",
+        [org, type!.id, useCase!.id],
+      )
+    ).rows[0]!.id;
     // Three scenario periods of history, each ending in a bearing failure on LEJ-L1-CNC02.
     await backfillScenario({ ingest, events: new EventIngest(pool), organizationId: org, scenario, signals, from: start, to: evaluationStart, stepMs: 10_000 });
 
     const handlers = modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) });
-    host = startWorkerHost({ connection, prefix, concurrency: 2, log, catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never, experimentEvaluationJob as never], handlers: handlers.handlers });
+    host = startWorkerHost({
+      connection,
+      prefix,
+      concurrency: 2,
+      log,
+      catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never, experimentEvaluationJob as never],
+      handlers: handlers.handlers,
+    });
     // The relays' own queues: the worker host is replaced below, the relays keep running.
     queues = [new Queue('inference', { connection, prefix }), new Queue('models', { connection, prefix })];
     relays = await startModelRelays({
-      databaseUrl: db.url, role: 'threadline_app', pool, queue: (name) => (name === 'inference' ? queues[0]! : queues[1]!), log, dispatchMs: 10, maxWindowsPerAsset: 720, maxWindowsPerJob: 2_000,
+      databaseUrl: db.url,
+      role: 'threadline_app',
+      pool,
+      queue: (name) => (name === 'inference' ? queues[0]! : queues[1]!),
+      log,
+      dispatchMs: 10,
+      maxWindowsPerAsset: 720,
+      maxWindowsPerJob: 2_000,
     });
   }, 180_000);
 
@@ -131,7 +171,11 @@ describe('model lifecycle on the simulated plant', () => {
   it('learns failure risk from the simulated history: high holdout AUC, ONNX equal to TypeScript', async () => {
     for (const family of ['LOGISTIC', 'MLP']) {
       const result = await train(family);
-      const { rows: [version] } = await pool.query('SELECT family, metrics, threshold, signature, sha256, feature_spec, reference_profile FROM model_versions WHERE id = $1', [result.versionId]);
+      const {
+        rows: [version],
+      } = await pool.query('SELECT family, metrics, threshold, signature, sha256, feature_spec, reference_profile FROM model_versions WHERE id = $1', [
+        result.versionId,
+      ]);
       expect(version.family).toBe(family);
       expect(version.metrics.incidents).toBeGreaterThanOrEqual(3);
       expect(version.metrics.auc).toBeGreaterThan(0.9);
@@ -143,23 +187,41 @@ describe('model lifecycle on the simulated plant', () => {
     }
     // The streaming anomaly detector learns normal operation only and is judged against the incidents.
     const anomaly = await train('ANOMALY_ZSCORE');
-    const { rows: [detector] } = await pool.query('SELECT metrics, threshold FROM model_versions WHERE id = $1', [anomaly.versionId]);
+    const {
+      rows: [detector],
+    } = await pool.query('SELECT metrics, threshold FROM model_versions WHERE id = $1', [anomaly.versionId]);
     expect(detector.threshold).toBe(0.5);
     expect(detector.metrics.recall).toBeGreaterThan(0.7);
     expect(detector.metrics.precision).toBeGreaterThan(0.7);
   }, 120_000);
 
   it('raises an explained insight on the degrading spindle before it fails, and none on healthy spindles', async () => {
-    const { rows: [latest] } = await pool.query<{ id: string }>("SELECT id FROM model_versions WHERE model_id = $1 AND family = 'LOGISTIC'", [modelId]);
+    const {
+      rows: [latest],
+    } = await pool.query<{ id: string }>("SELECT id FROM model_versions WHERE model_id = $1 AND family = 'LOGISTIC'", [modelId]);
     await moveAlias(rawSqlOf(pool), org, modelId, 'champion', latest!.id, system);
-    const { rows: [cloud] } = await pool.query<{ id: string }>("SELECT id FROM edge_targets WHERE name = 'cloud-inference'");
-    await createDeployment(rawSqlOf(pool), { organizationId: org, modelId, versionId: null, alias: 'champion', edgeTargetId: cloud!.id, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
+    const {
+      rows: [cloud],
+    } = await pool.query<{ id: string }>("SELECT id FROM edge_targets WHERE name = 'cloud-inference'");
+    await createDeployment(
+      rawSqlOf(pool),
+      { organizationId: org, modelId, versionId: null, alias: 'champion', edgeTargetId: cloud!.id, assetId: null, mode: 'CHAMPION', trafficShare: 1 },
+      system,
+    );
     await relays.dispatcher.reload();
     await ingestRange(evaluationStart, evaluationStart + P, 10 * 60_000);
 
     const failureAt = evaluationStart + FAILURE_OFFSET;
-    const { rows: insights } = await pool.query<{ asset_id: string; evidence_start_at: Date; evidence_end_at: Date; evidence_received_at: Date; raised_at: Date; explanation: { signal: string; unit: string }[]; from_fallback: boolean; title: string }>(
-      "SELECT * FROM insights WHERE organization_id = $1 AND source_key = $2 ORDER BY evidence_end_at", [org, `model:${modelId}`]);
+    const { rows: insights } = await pool.query<{
+      asset_id: string;
+      evidence_start_at: Date;
+      evidence_end_at: Date;
+      evidence_received_at: Date;
+      raised_at: Date;
+      explanation: { signal: string; unit: string }[];
+      from_fallback: boolean;
+      title: string;
+    }>('SELECT * FROM insights WHERE organization_id = $1 AND source_key = $2 ORDER BY evidence_end_at', [org, `model:${modelId}`]);
     const degrading = insights.filter((i) => i.asset_id === assetIds.get('LEJ-L1-CNC02'));
     expect(degrading.length).toBeGreaterThan(0);
     const first = degrading[0]!;
@@ -173,12 +235,21 @@ describe('model lifecycle on the simulated plant', () => {
 
     // MTTI of the use case from the injected fault: each insight's evidence receipt is the earliest
     // receipt of the model's signals in its window, and MTTI (mean, p50, p95) is over exactly these.
-    const features = (await pool.query<{ names: string[] }>("SELECT array(SELECT jsonb_array_elements(feature_spec->'signals')->>'name') AS names FROM model_versions WHERE id = $1", [latest!.id])).rows[0]!.names;
+    const features = (
+      await pool.query<{ names: string[] }>(
+        "SELECT array(SELECT jsonb_array_elements(feature_spec->'signals')->>'name') AS names FROM model_versions WHERE id = $1",
+        [latest!.id],
+      )
+    ).rows[0]!.names;
     const seconds: number[] = [];
     for (const insight of insights) {
-      const { rows: [earliest] } = await pool.query<{ at: Date }>(
+      const {
+        rows: [earliest],
+      } = await pool.query<{ at: Date }>(
         `SELECT min(t.received_at) AS at FROM telemetry t JOIN signals s ON s.id = t.signal_id
-          WHERE s.asset_id = $1 AND s.name = ANY($2) AND t.time > $3 AND t.time <= $4`, [insight.asset_id, features, insight.evidence_start_at, insight.evidence_end_at]);
+          WHERE s.asset_id = $1 AND s.name = ANY($2) AND t.time > $3 AND t.time <= $4`,
+        [insight.asset_id, features, insight.evidence_start_at, insight.evidence_end_at],
+      );
       expect(insight.evidence_received_at.getTime()).toBe(earliest!.at.getTime());
       seconds.push((insight.raised_at.getTime() - earliest!.at.getTime()) / 1000);
     }
@@ -197,31 +268,60 @@ describe('model lifecycle on the simulated plant', () => {
     expect(timings.mtti.p95Seconds).toBeCloseTo(percentile(0.95), 3);
     expect(timings.mtta).toEqual({ count: 0, meanSeconds: null, p50Seconds: null, p95Seconds: null, unacknowledged: insights.length });
 
-    const { rows: [counts] } = await pool.query<{ predictions: string; distinct_windows: string }>(
-      'SELECT count(*) AS predictions, count(DISTINCT (asset_id, ts)) AS distinct_windows FROM predictions WHERE model_version_id = $1', [latest!.id]);
+    const {
+      rows: [counts],
+    } = await pool.query<{ predictions: string; distinct_windows: string }>(
+      'SELECT count(*) AS predictions, count(DISTINCT (asset_id, ts)) AS distinct_windows FROM predictions WHERE model_version_id = $1',
+      [latest!.id],
+    );
     expect(Number(counts!.predictions)).toBeGreaterThan(6 * 2_500);
     expect(counts!.predictions).toBe(counts!.distinct_windows);
   }, 240_000);
 
   it('gives the same scores at the edge: threadline-edge verifies the signed bundle and scores a CSV as the cloud did', async () => {
-    const { rows: [version] } = await pool.query(
+    const {
+      rows: [version],
+    } = await pool.query(
       `SELECT v.*, m.name, m.task, d.id AS deployment_id FROM deployments d JOIN model_versions v ON v.id = d.model_version_id JOIN models m ON m.id = v.model_id
-        WHERE d.alias = 'champion' AND d.status = 'ACTIVE'`);
-    const bundle = createBundle(signingKey, {
-      deploymentId: version.deployment_id, edgeTarget: { id: 'lej-edge-01', name: 'lej-edge-01', kind: 'INDUSTRIAL_PC' }, modelId, modelName: version.name, task: version.task,
-      versionId: version.id, version: version.version, family: version.family, threshold: version.threshold, sha256: version.sha256, signature: version.signature,
-      signingKeyId: version.signing_key_id, featureSpec: version.feature_spec, issuedAt: new Date().toISOString(),
-    }, version.onnx);
+        WHERE d.alias = 'champion' AND d.status = 'ACTIVE'`,
+    );
+    const bundle = createBundle(
+      signingKey,
+      {
+        deploymentId: version.deployment_id,
+        edgeTarget: { id: 'lej-edge-01', name: 'lej-edge-01', kind: 'INDUSTRIAL_PC' },
+        modelId,
+        modelName: version.name,
+        task: version.task,
+        versionId: version.id,
+        version: version.version,
+        family: version.family,
+        threshold: version.threshold,
+        sha256: version.sha256,
+        signature: version.signature,
+        signingKeyId: version.signing_key_id,
+        featureSpec: version.feature_spec,
+        issuedAt: new Date().toISOString(),
+      },
+      version.onnx,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'tl-edge-'));
     const from = evaluationStart + 4 * 3_600_000;
     const to = from + 3_600_000;
     const { rows: readings } = await pool.query<{ name: string; t: string; value: number }>(
       `SELECT s.name, (extract(epoch FROM t.time) * 1000)::bigint AS t, t.value FROM telemetry t JOIN signals s ON s.id = t.signal_id
-        WHERE s.asset_id = $1 AND t.time >= $2 AND t.time <= $3 ORDER BY t.time`, [assetIds.get('LEJ-L1-CNC02'), new Date(from), new Date(to)]);
+        WHERE s.asset_id = $1 AND t.time >= $2 AND t.time <= $3 ORDER BY t.time`,
+      [assetIds.get('LEJ-L1-CNC02'), new Date(from), new Date(to)],
+    );
     writeFileSync(join(dir, 'readings.csv'), ['asset,signal,time,value', ...readings.map((r) => `LEJ-L1-CNC02,${r.name},${r.t},${r.value}`)].join('\n'));
     writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
     writeFileSync(join(dir, 'key.pem'), signingKey.publicKey.export({ type: 'spki', format: 'pem' }));
-    const edge = (...args: string[]) => spawnSync(fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url)), [fileURLToPath(new URL('../edge/threadline-edge.ts', import.meta.url)), ...args], { encoding: 'utf8' });
+    const edge = (...args: string[]) =>
+      spawnSync(
+        fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url)),
+        [fileURLToPath(new URL('../edge/threadline-edge.ts', import.meta.url)), ...args],
+        { encoding: 'utf8' },
+      );
     const verified = edge('verify', join(dir, 'bundle.json'), '--public-key', join(dir, 'key.pem'));
     expect(verified.status).toBe(0);
     expect(verified.stdout).toMatch(/^ok: Spindle failure risk \(test\) v\d+ \(LOGISTIC\)/);
@@ -232,36 +332,61 @@ describe('model lifecycle on the simulated plant', () => {
 
     const scored = edge('score', join(dir, 'bundle.json'), join(dir, 'readings.csv'), '--public-key', join(dir, 'key.pem'));
     expect(scored.status).toBe(0);
-    const edgeScores = new Map(scored.stdout.trim().split('\n').slice(1).map((line) => line.split(',')).map(([, end, score]) => [Date.parse(end!), Number(score)]));
+    const edgeScores = new Map(
+      scored.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','))
+        .map(([, end, score]) => [Date.parse(end!), Number(score)]),
+    );
     const { rows: cloud } = await pool.query<{ t: string; score: number }>(
       'SELECT (extract(epoch FROM ts) * 1000)::bigint AS t, score FROM predictions WHERE model_version_id = $1 AND asset_id = $2 AND ts >= $3 AND ts <= $4',
-      [version.id, assetIds.get('LEJ-L1-CNC02'), new Date(from + version.feature_spec.windowSeconds * 1000), new Date(to)]);
+      [version.id, assetIds.get('LEJ-L1-CNC02'), new Date(from + version.feature_spec.windowSeconds * 1000), new Date(to)],
+    );
     expect(cloud.length).toBeGreaterThan(200);
     for (const { t, score } of cloud) expect(Math.abs(edgeScores.get(Number(t))! - score)).toBeLessThan(1e-6);
   }, 120_000);
 
   it('refuses a tampered artifact, audits the refusal, and keeps insights flowing from the fallback rules', async () => {
-    const { rows: [deployment] } = await pool.query<{ id: string; model_version_id: string }>("SELECT id, model_version_id FROM deployments WHERE status = 'ACTIVE' AND alias = 'champion'");
+    const {
+      rows: [deployment],
+    } = await pool.query<{ id: string; model_version_id: string }>(
+      "SELECT id, model_version_id FROM deployments WHERE status = 'ACTIVE' AND alias = 'champion'",
+    );
     // Flip one byte of the stored ONNX, as an attacker or a bad disk would.
     const owner = createPool({ url: dbUrl, role: '', poolSize: 1 });
-    const { rows: [original] } = await owner.query<{ onnx: Buffer }>('SELECT onnx FROM model_versions WHERE id = $1', [deployment!.model_version_id]);
+    const {
+      rows: [original],
+    } = await owner.query<{ onnx: Buffer }>('SELECT onnx FROM model_versions WHERE id = $1', [deployment!.model_version_id]);
     await owner.query("UPDATE model_versions SET onnx = overlay(onnx placing '\\x00'::bytea from 200 for 1) WHERE id = $1", [deployment!.model_version_id]);
     await restartWorkers();
 
     // The next period's degradation, through the same path.
     await ingestRange(evaluationStart + P, evaluationStart + P + FAILURE_OFFSET, 20 * 60_000);
-    const { rows: [after] } = await pool.query<{ status: string; status_reason: string }>('SELECT status, status_reason FROM deployments WHERE id = $1', [deployment!.id]);
+    const {
+      rows: [after],
+    } = await pool.query<{ status: string; status_reason: string }>('SELECT status, status_reason FROM deployments WHERE id = $1', [deployment!.id]);
     expect(after!.status).toBe('FALLBACK');
     expect(after!.status_reason).toMatch(/hash/);
-    const { rows: refusals } = await pool.query("SELECT payload FROM audit_events WHERE type = 'model_version.refused' AND subject_id = $1", [deployment!.model_version_id]);
+    const { rows: refusals } = await pool.query("SELECT payload FROM audit_events WHERE type = 'model_version.refused' AND subject_id = $1", [
+      deployment!.model_version_id,
+    ]);
     expect(refusals).toHaveLength(1);
     expect(refusals[0].payload.deploymentId).toBe(deployment!.id);
     const { rows: fallback } = await pool.query<{ asset_id: string; from_fallback: boolean; title: string; kind: string }>(
-      'SELECT asset_id, from_fallback, title, kind FROM insights WHERE source_key = $1', [`fallback:${deployment!.id}`]);
+      'SELECT asset_id, from_fallback, title, kind FROM insights WHERE source_key = $1',
+      [`fallback:${deployment!.id}`],
+    );
     expect(fallback.length).toBeGreaterThan(0);
     expect(fallback.every((i) => i.from_fallback && i.kind === 'THRESHOLD' && i.title.startsWith('Fallback rule'))).toBe(true);
     expect(fallback.map((i) => i.asset_id)).toContain(assetIds.get('LEJ-L1-CNC02'));
-    const { rows: [newPredictions] } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM predictions WHERE model_version_id = $1 AND ts >= $2', [deployment!.model_version_id, new Date(evaluationStart + P)]);
+    const {
+      rows: [newPredictions],
+    } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM predictions WHERE model_version_id = $1 AND ts >= $2', [
+      deployment!.model_version_id,
+      new Date(evaluationStart + P),
+    ]);
     expect(Number(newPredictions!.n)).toBe(0);
 
     // Restored bytes verify again: the next batch runs the model and the deployment is ACTIVE again.
@@ -269,7 +394,9 @@ describe('model lifecycle on the simulated plant', () => {
     await owner.end();
     await restartWorkers();
     await ingestRange(evaluationStart + P + FAILURE_OFFSET, evaluationStart + P + FAILURE_OFFSET + 20 * 60_000, 20 * 60_000);
-    const { rows: [restored] } = await pool.query<{ status: string; status_reason: string | null }>('SELECT status, status_reason FROM deployments WHERE id = $1', [deployment!.id]);
+    const {
+      rows: [restored],
+    } = await pool.query<{ status: string; status_reason: string | null }>('SELECT status, status_reason FROM deployments WHERE id = $1', [deployment!.id]);
     expect(restored).toEqual({ status: 'ACTIVE', status_reason: null });
   }, 240_000);
 });

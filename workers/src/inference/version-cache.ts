@@ -8,16 +8,17 @@ import { loadVersionArtifact } from '@threadline/db/models/version-artifacts';
 import { rawSqlOf } from '@threadline/db/sql';
 import { OnnxRunner } from '../ml/onnx-runner.ts';
 
-export type LoadedVersion =
-  | { ok: true; runner: OnnxRunner; spec: FeatureSpec }
-  | { ok: false; reason: string };
+export type LoadedVersion = { ok: true; runner: OnnxRunner; spec: FeatureSpec } | { ok: false; reason: string };
 
 const MAX_VERSIONS = 32;
 
 export class VersionCache {
   private readonly versions = new Map<string, Promise<LoadedVersion>>();
 
-  constructor(private readonly pool: pg.Pool, private readonly trustedKeys: ReadonlyMap<string, KeyObject>) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly trustedKeys: ReadonlyMap<string, KeyObject>,
+  ) {}
 
   get(organizationId: string, versionId: string): Promise<LoadedVersion> {
     let loaded = this.versions.get(versionId);

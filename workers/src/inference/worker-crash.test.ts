@@ -55,15 +55,32 @@ describe('a workers process killed mid-batch', () => {
 
   /** SIGKILL to the worker's whole process group (tsx and the node process it runs). */
   const killGroup = (process_: ChildProcess | null) => {
-    if (process_?.pid) try { process.kill(-process_.pid, 'SIGKILL'); } catch { /* already gone */ }
+    if (process_?.pid)
+      try {
+        process.kill(-process_.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
   };
 
-  const predictions = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM predictions WHERE model_version_id = $1', [versionId])).rows[0]!.n);
+  const predictions = async () =>
+    Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM predictions WHERE model_version_id = $1', [versionId])).rows[0]!.n);
 
   it('loses no job and duplicates no prediction', async () => {
     child = spawn(fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url)), ['src/main.ts'], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      env: { ...process.env, DATABASE_URL: dbUrl, QUEUE_PREFIX: prefix, MQTT_URL: '', OPCUA_ENDPOINT: '', MODEL_SIGNING_KEY: pem, LOG_LEVEL: 'silent', WORKER_LOCK_MS: '2000', INFERENCE_CONCURRENCY: '2', NODE_ENV: 'test' },
+      env: {
+        ...process.env,
+        DATABASE_URL: dbUrl,
+        QUEUE_PREFIX: prefix,
+        MQTT_URL: '',
+        OPCUA_ENDPOINT: '',
+        MODEL_SIGNING_KEY: pem,
+        LOG_LEVEL: 'silent',
+        WORKER_LOCK_MS: '2000',
+        INFERENCE_CONCURRENCY: '2',
+        NODE_ENV: 'test',
+      },
       stdio: 'ignore',
       // Its own process group: tsx runs the worker in a child process, and both must die.
       detached: true,
@@ -86,7 +103,12 @@ describe('a workers process killed mid-batch', () => {
 
     // Another worker takes over, stalled jobs included.
     host = startWorkerHost({
-      connection, prefix, concurrency: 2, lockDurationMs: 2_000, log: pino({ level: 'silent' }), catalogue: [inferenceJob as never],
+      connection,
+      prefix,
+      concurrency: 2,
+      lockDurationMs: 2_000,
+      log: pino({ level: 'silent' }),
+      catalogue: [inferenceJob as never],
       handlers: { [inferenceJob.name]: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers[inferenceJob.name]! },
     });
     for (let i = 0; i < 600; i += 1) {
@@ -96,8 +118,12 @@ describe('a workers process killed mid-batch', () => {
     }
     const counts = await queue.getJobCounts('completed', 'failed');
     expect(counts).toEqual({ completed: assets.length * 20, failed: 0 });
-    const { rows: [stored] } = await pool.query<{ n: string; distinct_windows: string }>(
-      'SELECT count(*) AS n, count(DISTINCT (asset_id, ts)) AS distinct_windows FROM predictions WHERE model_version_id = $1', [versionId]);
+    const {
+      rows: [stored],
+    } = await pool.query<{ n: string; distinct_windows: string }>(
+      'SELECT count(*) AS n, count(DISTINCT (asset_id, ts)) AS distinct_windows FROM predictions WHERE model_version_id = $1',
+      [versionId],
+    );
     expect(Number(stored!.n)).toBe(assets.length * 720);
     expect(stored!.distinct_windows).toBe(stored!.n);
   }, 120_000);

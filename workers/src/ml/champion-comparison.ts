@@ -31,8 +31,12 @@ export interface ChampionComparison {
 export type LoadedChampion = { ok: true; runner: OnnxRunner; spec: FeatureSpec } | { ok: false; reason: string };
 
 export async function compareWithChampion(
-  series: SeriesLoader, champion: { id: string; version: number; threshold: number }, loaded: LoadedChampion,
-  holdout: Dataset, candidateScores: readonly number[], candidateThreshold: number,
+  series: SeriesLoader,
+  champion: { id: string; version: number; threshold: number },
+  loaded: LoadedChampion,
+  holdout: Dataset,
+  candidateScores: readonly number[],
+  candidateThreshold: number,
 ): Promise<ChampionComparison> {
   const base = { championVersionId: champion.id, championVersion: champion.version, windows: 0, positives: 0 };
   if (holdout.rows.length === 0) return base;
@@ -40,21 +44,42 @@ export async function compareWithChampion(
   const byAsset = new Map<string, number[]>();
   holdout.assetIds.forEach((assetId, i) => byAsset.set(assetId, [...(byAsset.get(assetId) ?? []), i]));
   const windowMs = loaded.spec.windowSeconds * 1000;
-  const points = await series([...byAsset].map(([assetId, indices]) => ({
-    assetId, after: Math.min(...indices.map((i) => holdout.windowEnds[i]!)) - windowMs, upTo: Math.max(...indices.map((i) => holdout.windowEnds[i]!)),
-  })), loaded.spec.signals.map((s) => s.name));
+  const points = await series(
+    [...byAsset].map(([assetId, indices]) => ({
+      assetId,
+      after: Math.min(...indices.map((i) => holdout.windowEnds[i]!)) - windowMs,
+      upTo: Math.max(...indices.map((i) => holdout.windowEnds[i]!)),
+    })),
+    loaded.spec.signals.map((s) => s.name),
+  );
   const both: { index: number; values: Float64Array }[] = [];
   for (const [assetId, indices] of byAsset) {
-    computeFeatures(loaded.spec, points.get(assetId)!, indices.map((i) => holdout.windowEnds[i]!)).forEach((row, k) => {
+    computeFeatures(
+      loaded.spec,
+      points.get(assetId)!,
+      indices.map((i) => holdout.windowEnds[i]!),
+    ).forEach((row, k) => {
       if (scorable(row)) both.push({ index: indices[k]!, values: row.values });
     });
   }
   if (both.length === 0) return base;
-  const out = await loaded.runner.run(packRows(both.map((b) => b.values), loaded.spec.reference.length), both.length);
+  const out = await loaded.runner.run(
+    packRows(
+      both.map((b) => b.values),
+      loaded.spec.reference.length,
+    ),
+    both.length,
+  );
   const labels = both.map((b) => holdout.labels[b.index]!);
   return {
-    ...base, windows: both.length, positives: labels.filter((l) => l === 1).length,
-    candidate: armMetrics(both.map((b) => candidateScores[b.index]!), labels, candidateThreshold),
+    ...base,
+    windows: both.length,
+    positives: labels.filter((l) => l === 1).length,
+    candidate: armMetrics(
+      both.map((b) => candidateScores[b.index]!),
+      labels,
+      candidateThreshold,
+    ),
     champion: armMetrics(Array.from(out.scores.subarray(0, both.length)), labels, champion.threshold),
   };
 }

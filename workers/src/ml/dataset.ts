@@ -50,7 +50,11 @@ export function incidentsByAsset(incidents: readonly Incident[]): Map<string, In
   return byAsset;
 }
 
-export async function buildDataset(source: DatasetSource, spec: FeatureSpec, request: DatasetRequest): Promise<{ train: Dataset; holdout: Dataset; incidents: number }> {
+export async function buildDataset(
+  source: DatasetSource,
+  spec: FeatureSpec,
+  request: DatasetRequest,
+): Promise<{ train: Dataset; holdout: Dataset; incidents: number }> {
   const from = request.from.getTime();
   const to = request.to.getTime();
   const horizon = request.horizonMinutes * 60_000;
@@ -61,7 +65,12 @@ export async function buildDataset(source: DatasetSource, spec: FeatureSpec, req
   const holdout: Dataset = { rows: [], labels: [], windowEnds: [], assetIds: [] };
   const trainingGrid = { ...spec, stepSeconds: request.stepSeconds };
   for (const assetId of request.assetIds) {
-    const series = (await source.series([{ assetId, after: from - spec.windowSeconds * 1000, upTo: to }], spec.signals.map((s) => s.name))).get(assetId)!;
+    const series = (
+      await source.series(
+        [{ assetId, after: from - spec.windowSeconds * 1000, upTo: to }],
+        spec.signals.map((s) => s.name),
+      )
+    ).get(assetId)!;
     const own = byAsset.get(assetId) ?? [];
     const ends = gridEnds(trainingGrid, from + spec.windowSeconds * 1000, to);
     for (const row of computeFeatures(spec, series, ends)) {

@@ -11,7 +11,10 @@ const sample = (n: number, mean: number, sd = 1) => Float64Array.from({ length: 
 describe('drift statistics', () => {
   it('PSI over the reference deciles matches the textbook sum, and is ~0 for the same distribution', () => {
     const reference = sample(5_000, 0);
-    const [profile] = referenceProfile(['x'], Array.from(reference, (v) => Float64Array.of(v)));
+    const [profile] = referenceProfile(
+      ['x'],
+      Array.from(reference, (v) => Float64Array.of(v)),
+    );
     const shifted = sample(5_000, 0.5);
     // Independent: count by the edges with a plain search, then Σ (a − e) ln(a / e).
     const counts = new Array(10).fill(0);
@@ -20,14 +23,17 @@ describe('drift statistics', () => {
       if (bin < 0) bin = 9;
       counts[bin] += 1;
     }
-    const expected = counts.reduce((s, c, b) => s + (c / shifted.length - profile!.shares[b]!) * Math.log((c / shifted.length) / profile!.shares[b]!), 0);
+    const expected = counts.reduce((s, c, b) => s + (c / shifted.length - profile!.shares[b]!) * Math.log(c / shifted.length / profile!.shares[b]!), 0);
     expect(featureDrift(profile!, shifted).psi).toBeCloseTo(expected, 10);
     expect(featureDrift(profile!, shifted).psi).toBeGreaterThan(0.2);
     expect(featureDrift(profile!, sample(5_000, 0)).psi).toBeLessThan(0.02);
   });
 
   it('KS statistic equals the brute-force supremum and its p-value the asymptotic Kolmogorov formula', () => {
-    const [profile] = referenceProfile(['x'], Array.from(sample(2_000, 0.5), (v) => Float64Array.of(v)));
+    const [profile] = referenceProfile(
+      ['x'],
+      Array.from(sample(2_000, 0.5), (v) => Float64Array.of(v)),
+    );
     const b = Float64Array.from(profile!.sample);
     const a = sample(400, 0);
     const cdf = (s: Float64Array, x: number) => s.filter((v) => v <= x).length / s.length;
@@ -46,7 +52,10 @@ describe('drift statistics', () => {
   });
 
   it('CUSUM across checks catches a slow drift that each window alone keeps below the PSI threshold', () => {
-    const [profile] = referenceProfile(['x'], Array.from(sample(5_000, 0), (v) => Float64Array.of(v)));
+    const [profile] = referenceProfile(
+      ['x'],
+      Array.from(sample(5_000, 0), (v) => Float64Array.of(v)),
+    );
     let state = { high: 0, low: 0, alarm: false };
     let steady = { high: 0, low: 0, alarm: false };
     const alarms: number[] = [];
@@ -67,7 +76,10 @@ describe('drift statistics', () => {
   it('counts ties and values outside the reference like the brute-force definitions, in any order', () => {
     // Rounded values make ties within and between the samples; some lie outside the reference.
     const rounded = (x: Float64Array) => x.map((v) => Math.round(v * 4) / 4);
-    const [profile] = referenceProfile(['x'], Array.from(rounded(sample(2_000, 0)), (v) => Float64Array.of(v)));
+    const [profile] = referenceProfile(
+      ['x'],
+      Array.from(rounded(sample(2_000, 0)), (v) => Float64Array.of(v)),
+    );
     const b = Float64Array.from(profile!.sample);
     const cdf = (s: ArrayLike<number>, x: number) => Array.from(s).filter((v) => v <= x).length / s.length;
     for (const shift of [0, 0.2, 3]) {

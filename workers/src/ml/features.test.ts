@@ -3,8 +3,14 @@ import type { FeatureSpec } from '@threadline/db/models/feature-spec';
 import { computeFeatures, gridEnds, scorable } from './features.ts';
 
 const spec: FeatureSpec = {
-  version: 1, windowSeconds: 60, stepSeconds: 10, aggregates: ['mean', 'std', 'min', 'max', 'last', 'slope'],
-  signals: [{ name: 'a', unit: 'mm/s', min: 0, max: 10 }, { name: 'b', unit: null, min: null, max: null }],
+  version: 1,
+  windowSeconds: 60,
+  stepSeconds: 10,
+  aggregates: ['mean', 'std', 'min', 'max', 'last', 'slope'],
+  signals: [
+    { name: 'a', unit: 'mm/s', min: 0, max: 10 },
+    { name: 'b', unit: null, min: null, max: null },
+  ],
   reference: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
 };
 
@@ -16,7 +22,11 @@ describe('features', () => {
 
   it('aggregates the points in (end - window, end], with the slope per minute', () => {
     // a rises 1 per 10 s (6 per minute) from t = 10 s; b has no points and takes its reference.
-    const a = { t: [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000], v: [1, 2, 3, 4, 5, 6, 7], r: [11_000, 21_000, 31_000, 41_000, 51_000, 61_000, 71_000] };
+    const a = {
+      t: [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000],
+      v: [1, 2, 3, 4, 5, 6, 7],
+      r: [11_000, 21_000, 31_000, 41_000, 51_000, 61_000, 71_000],
+    };
     const [row] = computeFeatures(spec, new Map([['a', a]]), [70_000]);
     const [mean, std, min, max, last, slope] = row!.values.slice(0, 6);
     expect([mean, min, max, last]).toEqual([4.5, 2, 7, 7]);
@@ -29,8 +39,22 @@ describe('features', () => {
 
   it('scores only windows every signal covers for at least half their width', () => {
     const series = (from: number) => ({ t: [from, 70_000], v: [1, 1] });
-    const [short] = computeFeatures(spec, new Map([['a', series(20_000)], ['b', series(45_000)]]), [70_000]);
-    const [wide] = computeFeatures(spec, new Map([['a', series(20_000)], ['b', series(35_000)]]), [70_000]);
+    const [short] = computeFeatures(
+      spec,
+      new Map([
+        ['a', series(20_000)],
+        ['b', series(45_000)],
+      ]),
+      [70_000],
+    );
+    const [wide] = computeFeatures(
+      spec,
+      new Map([
+        ['a', series(20_000)],
+        ['b', series(35_000)],
+      ]),
+      [70_000],
+    );
     expect([short!.coverage, scorable(short!)]).toEqual([25_000 / 60_000, false]);
     expect(scorable(wide!)).toBe(true);
   });

@@ -6,7 +6,6 @@ import type { AssetSeries, SeriesPoints } from '@threadline/db/telemetry/feature
 
 export type { AssetSeries, SeriesPoints };
 
-
 export interface FeatureRow {
   windowEnd: number;
   values: Float64Array;
@@ -69,7 +68,14 @@ export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEn
         }
       }
     });
-    rows.push({ windowEnd: end, values, points, coverage, earliestReceived: Number.isFinite(earliest) ? earliest : null, latestReceived: Number.isFinite(latest) ? latest : null });
+    rows.push({
+      windowEnd: end,
+      values,
+      points,
+      coverage,
+      earliestReceived: Number.isFinite(earliest) ? earliest : null,
+      latestReceived: Number.isFinite(latest) ? latest : null,
+    });
   }
   return rows;
 }

@@ -14,7 +14,11 @@ export function fitAnomalyDetector(normalRows: readonly Float64Array[]): Trained
   for (let j = 0; j < f; j += 1) {
     const column = normalRows.map((r) => r[j]!).sort((a, b) => a - b);
     const median = quantile(column, 0.5);
-    const mad = quantile(column.map((v) => Math.abs(v - median)).sort((a, b) => a - b), 0.5) * 1.4826;
+    const mad =
+      quantile(
+        column.map((v) => Math.abs(v - median)).sort((a, b) => a - b),
+        0.5,
+      ) * 1.4826;
     center.push(median);
     scale.push(Math.max(mad, 1e-3 * Math.abs(median) + 1e-6));
   }

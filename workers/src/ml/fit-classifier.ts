@@ -13,7 +13,6 @@ export interface ClassifierParams {
   seed: number;
 }
 
-
 /** Mean and standard deviation per feature (a small floor keeps constant features finite). */
 export function fitStandardizer(rows: readonly Float64Array[]): Standardizer {
   const f = rows[0]!.length;
@@ -30,7 +29,10 @@ class Adam {
   private readonly m: Float64Array;
   private readonly v: Float64Array;
   private t = 0;
-  constructor(size: number, private readonly rate: number) {
+  constructor(
+    size: number,
+    private readonly rate: number,
+  ) {
     this.m = new Float64Array(size);
     this.v = new Float64Array(size);
   }
@@ -102,7 +104,8 @@ export function fitClassifier(rows: readonly Float64Array[], labels: readonly nu
   }
   if (params.family === 'LOGISTIC') return { family: 'LOGISTIC', standardizer, weights: [...theta.slice(0, f)], bias: theta[f]! };
   return {
-    family: 'MLP', standardizer,
+    family: 'MLP',
+    standardizer,
     hiddenWeights: Array.from({ length: h }, (_, k) => [...theta.slice(k * f, (k + 1) * f)]),
     hiddenBias: [...theta.slice(h * f, h * f + h)],
     outputWeights: [...theta.slice(h * f + h, h * f + 2 * h)],

@@ -30,7 +30,9 @@ export function auc(scores: readonly number[], labels: readonly number[]): numbe
 /** Mean squared difference between scores and 0/1 labels; 0 without windows. */
 export function brierScore(scores: readonly number[], labels: readonly number[]): number {
   let sum = 0;
-  scores.forEach((s, i) => { sum += (s - labels[i]!) ** 2; });
+  scores.forEach((s, i) => {
+    sum += (s - labels[i]!) ** 2;
+  });
   return scores.length === 0 ? 0 : sum / scores.length;
 }
 

@@ -4,7 +4,6 @@
 // family standardises its raw features first; explanations occlude one feature at a time with
 // its reference value. The ONNX export (onnx-export.ts) computes exactly this.
 
-
 export interface Standardizer {
   center: number[];
   scale: number[];
@@ -69,7 +68,14 @@ export function toFloat32(model: TrainedModel): TrainedModel {
     case 'LOGISTIC':
       return { ...model, standardizer, weights: r(model.weights), bias: Math.fround(model.bias) };
     case 'MLP':
-      return { ...model, standardizer, hiddenWeights: model.hiddenWeights.map(r), hiddenBias: r(model.hiddenBias), outputWeights: r(model.outputWeights), outputBias: Math.fround(model.outputBias) };
+      return {
+        ...model,
+        standardizer,
+        hiddenWeights: model.hiddenWeights.map(r),
+        hiddenBias: r(model.hiddenBias),
+        outputWeights: r(model.outputWeights),
+        outputBias: Math.fround(model.outputBias),
+      };
     case 'ANOMALY_ZSCORE':
       return { ...model, standardizer, cap: Math.fround(model.cap), halfAt: Math.fround(model.halfAt) };
   }

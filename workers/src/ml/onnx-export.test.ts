@@ -35,7 +35,9 @@ describe.each(Object.keys(models))('the %s family', (family) => {
     let worst = 0;
     inputs.forEach((x, i) => {
       worst = Math.max(worst, Math.abs(out.scores[i]! - score(model, x)));
-      explain(model, x, reference).forEach((c, j) => { worst = Math.max(worst, Math.abs(out.contributions[i * F + j]! - c)); });
+      explain(model, x, reference).forEach((c, j) => {
+        worst = Math.max(worst, Math.abs(out.contributions[i * F + j]! - c));
+      });
     });
     expect(worst).toBeLessThan(1e-5);
     await runner.release();

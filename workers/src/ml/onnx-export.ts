@@ -37,10 +37,11 @@ class GraphBuilder {
   }
 }
 
-const valueInfo = (name: string, dims: (number | string)[]) => onnx.ValueInfoProto.create({
-  name,
-  type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
-});
+const valueInfo = (name: string, dims: (number | string)[]) =>
+  onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+  });
 
 /** Adds the family's score of standardised rows `input` [M, F] → [M, 1]; parameters are shared. */
 function body(g: GraphBuilder, model: TrainedModel, prefix: string, input: string): string {
@@ -53,7 +54,10 @@ function body(g: GraphBuilder, model: TrainedModel, prefix: string, input: strin
     }
     case 'ANOMALY_ZSCORE': {
       const squared = g.op('Min', [g.op('Mul', [input, input], `${prefix}_z2`), 'cap'], `${prefix}_capped`);
-      const energy = g.op('ReduceMean', [squared], `${prefix}_energy`, [onnx.AttributeProto.create({ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] }), onnx.AttributeProto.create({ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 })]);
+      const energy = g.op('ReduceMean', [squared], `${prefix}_energy`, [
+        onnx.AttributeProto.create({ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] }),
+        onnx.AttributeProto.create({ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 }),
+      ]);
       const decay = g.op('Exp', [g.op('Neg', [g.op('Mul', [energy, 'rate'], `${prefix}_scaled`)], `${prefix}_neg`)], `${prefix}_decay`);
       return g.op('Sub', ['one', decay], `${prefix}_score`);
     }
@@ -70,7 +74,11 @@ function addParameters(g: GraphBuilder, model: TrainedModel): void {
     case 'MLP': {
       const h = model.hiddenBias.length;
       // MatMul(x [M,F], w1 [F,H]): column h holds hidden unit h's weights.
-      g.floats('w1', [f, h], Array.from({ length: f * h }, (_, i) => model.hiddenWeights[i % h]![Math.floor(i / h)]!));
+      g.floats(
+        'w1',
+        [f, h],
+        Array.from({ length: f * h }, (_, i) => model.hiddenWeights[i % h]![Math.floor(i / h)]!),
+      );
       g.floats('b1', [h], model.hiddenBias);
       g.floats('w2', [h, 1], model.outputWeights);
       g.floats('b2', [1], [model.outputBias]);
@@ -97,8 +105,16 @@ export function exportOnnx(model: TrainedModel, reference: readonly number[], me
   g.floats('center', [f], model.standardizer.center);
   g.floats('scale', [f], model.standardizer.scale);
   const zRef = reference.map((r, i) => (r - model.standardizer.center[i]!) / model.standardizer.scale[i]!);
-  g.floats('occlusion_keep', [f, f], Array.from({ length: f * f }, (_, i) => (Math.floor(i / f) === i % f ? 0 : 1)));
-  g.floats('occlusion_fill', [f, f], Array.from({ length: f * f }, (_, i) => (Math.floor(i / f) === i % f ? zRef[i % f]! : 0)));
+  g.floats(
+    'occlusion_keep',
+    [f, f],
+    Array.from({ length: f * f }, (_, i) => (Math.floor(i / f) === i % f ? 0 : 1)),
+  );
+  g.floats(
+    'occlusion_fill',
+    [f, f],
+    Array.from({ length: f * f }, (_, i) => (Math.floor(i / f) === i % f ? zRef[i % f]! : 0)),
+  );
   g.ints('axis1', [1]);
   g.ints('rows_by_feature', [-1, f]);
   g.ints('flat', [-1]);

@@ -8,8 +8,14 @@ import { handMadeOnnx, withExternalData } from '../../../scripts/test/hand-made-
 import { OnnxRunner } from './onnx-runner.ts';
 
 const spec: FeatureSpec = {
-  version: 1, windowSeconds: 300, stepSeconds: 10, aggregates: ['mean'],
-  signals: [{ name: 'spindle_vibration', unit: 'mm/s', min: 0, max: 20 }, { name: 'spindle_temperature', unit: '°C', min: 0, max: 120 }],
+  version: 1,
+  windowSeconds: 300,
+  stepSeconds: 10,
+  aggregates: ['mean'],
+  signals: [
+    { name: 'spindle_vibration', unit: 'mm/s', min: 0, max: 20 },
+    { name: 'spindle_temperature', unit: '°C', min: 0, max: 120 },
+  ],
   reference: [3, 40],
 };
 const valid = handMadeOnnx(spec, [1, 10], [1, 0.5], -1);

@@ -12,7 +12,10 @@ export interface ScoredBatch {
 }
 
 export class OnnxRunner {
-  private constructor(private readonly session: ort.InferenceSession, readonly featureCount: number) {}
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly featureCount: number,
+  ) {}
 
   static async load(bytes: Uint8Array, featureCount: number): Promise<OnnxRunner> {
     const violation = onnxContractViolation(bytes, featureCount);

@@ -13,7 +13,6 @@ import { exportOnnx } from './onnx-export.ts';
 import { OnnxRunner, packRows } from './onnx-runner.ts';
 import { referenceProfile, type FeatureProfile } from './profile.ts';
 
-
 export interface ModelToTrain {
   id: string;
   name: string;
@@ -42,7 +41,12 @@ export class TrainingRefused extends Error {}
 /** Largest difference allowed between ONNX and the TypeScript forward pass. */
 export const EXPORT_TOLERANCE = 1e-5;
 
-export async function trainModel(source: TrainingSource, model: ModelToTrain, window: { from: Date; to: Date }, params: TrainingParams): Promise<TrainingOutcome> {
+export async function trainModel(
+  source: TrainingSource,
+  model: ModelToTrain,
+  window: { from: Date; to: Date },
+  params: TrainingParams,
+): Promise<TrainingOutcome> {
   if (!model.assetTypeId) throw new TrainingRefused(`model ${model.name} names no asset type; set assetTypeId to train it here`);
   const family = params.family ?? (model.task === 'ANOMALY_DETECTION' ? 'ANOMALY_ZSCORE' : 'LOGISTIC');
   const properties = await source.properties();
@@ -53,16 +57,28 @@ export async function trainModel(source: TrainingSource, model: ModelToTrain, wi
   if (signals.length === 0) throw new TrainingRefused('the asset type has no numeric properties to learn from');
   const assets = await source.assets(params.assetIds ?? null);
   // Complete windows only: a provisional reference stands in until training fixes the real one.
-  const provisional: FeatureSpec = { version: 1, windowSeconds: params.windowSeconds, stepSeconds: params.stepSeconds, signals, aggregates: params.aggregates, reference: new Array(signals.length * params.aggregates.length).fill(0) };
+  const provisional: FeatureSpec = {
+    version: 1,
+    windowSeconds: params.windowSeconds,
+    stepSeconds: params.stepSeconds,
+    signals,
+    aggregates: params.aggregates,
+    reference: new Array(signals.length * params.aggregates.length).fill(0),
+  };
   const { train, holdout, incidents } = await buildDataset(source, provisional, {
-    assetIds: assets, from: window.from, to: window.to,
-    stepSeconds: params.trainingStepSeconds, horizonMinutes: params.horizonMinutes,
+    assetIds: assets,
+    from: window.from,
+    to: window.to,
+    stepSeconds: params.trainingStepSeconds,
+    horizonMinutes: params.horizonMinutes,
   });
   if (train.rows.length < 50) throw new TrainingRefused(`only ${train.rows.length} training windows in the data window; widen it or wait for more data`);
 
-  const trained = toFloat32(family === 'ANOMALY_ZSCORE'
-    ? fitAnomalyDetector(train.rows.filter((_, i) => train.labels[i] === 0))
-    : fitClassifier(train.rows, train.labels, { ...params, family }));
+  const trained = toFloat32(
+    family === 'ANOMALY_ZSCORE'
+      ? fitAnomalyDetector(train.rows.filter((_, i) => train.labels[i] === 0))
+      : fitClassifier(train.rows, train.labels, { ...params, family }),
+  );
   const reference = family === 'ANOMALY_ZSCORE' ? trained.standardizer.center : meanOf(train.rows);
   const spec: FeatureSpec = { ...provisional, reference: reference.map(Math.fround) };
   const names = featureNames(spec);
@@ -72,22 +88,51 @@ export async function trainModel(source: TrainingSource, model: ModelToTrain, wi
   const deviation = await exportDeviation(trained, onnx, spec.reference, holdout.rows.length > 0 ? holdout : train);
   if (deviation > EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript model by ${deviation}; not registered`);
   const holdoutScores = scoreRows(trained, holdout.rows);
-  return { family, model: trained, spec, onnx, threshold, metrics: metricsOf(trained, train, holdout, holdoutScores, threshold, trainScores, deviation, incidents), profile: referenceProfile(names, train.rows),
-    scoreProfile: referenceProfile(['score'], trainScores.map((v) => Float64Array.of(v)))[0]!, holdout, holdoutScores };
+  return {
+    family,
+    model: trained,
+    spec,
+    onnx,
+    threshold,
+    metrics: metricsOf(trained, train, holdout, holdoutScores, threshold, trainScores, deviation, incidents),
+    profile: referenceProfile(names, train.rows),
+    scoreProfile: referenceProfile(
+      ['score'],
+      trainScores.map((v) => Float64Array.of(v)),
+    )[0]!,
+    holdout,
+    holdoutScores,
+  };
 }
 
 function meanOf(rows: readonly Float64Array[]): number[] {
   return Array.from({ length: rows[0]!.length }, (_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length);
 }
 
-function metricsOf(model: TrainedModel, train: Dataset, holdout: Dataset, holdoutScores: number[], threshold: number, trainScores: number[], deviation: number, incidents: number) {
+function metricsOf(
+  model: TrainedModel,
+  train: Dataset,
+  holdout: Dataset,
+  holdoutScores: number[],
+  threshold: number,
+  trainScores: number[],
+  deviation: number,
+  incidents: number,
+) {
   const at = confusionAt(holdoutScores, holdout.labels, threshold);
   return {
-    family: model.family, threshold,
-    trainWindows: train.rows.length, trainPositives: train.labels.filter((l) => l === 1).length,
-    holdoutWindows: holdout.rows.length, holdoutPositives: at.positives, incidents,
+    family: model.family,
+    threshold,
+    trainWindows: train.rows.length,
+    trainPositives: train.labels.filter((l) => l === 1).length,
+    holdoutWindows: holdout.rows.length,
+    holdoutPositives: at.positives,
+    incidents,
     trainAuc: auc(trainScores, train.labels),
-    auc: auc(holdoutScores, holdout.labels), precision: at.precision, recall: at.recall, f1: at.f1,
+    auc: auc(holdoutScores, holdout.labels),
+    precision: at.precision,
+    recall: at.recall,
+    f1: at.f1,
     onnxMaxDeviation: deviation,
   };
 }
@@ -103,7 +148,9 @@ async function exportDeviation(model: TrainedModel, onnx: Uint8Array, reference:
     const scores = scoreRows(model, rows);
     rows.forEach((x, i) => {
       worst = Math.max(worst, Math.abs(out.scores[i]! - scores[i]!));
-      explain(model, x, reference).forEach((c, j) => { worst = Math.max(worst, Math.abs(out.contributions[i * f + j]! - c)); });
+      explain(model, x, reference).forEach((c, j) => {
+        worst = Math.max(worst, Math.abs(out.contributions[i * f + j]! - c));
+      });
     });
     return worst;
   } finally {

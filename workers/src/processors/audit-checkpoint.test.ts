@@ -28,7 +28,10 @@ describe('audit-checkpoint job', () => {
     pool = createPool({ url: (await createTestDatabase()).url, role: 'threadline_app' });
     orgId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
     host = startWorkerHost({
-      connection, prefix, concurrency: 2, log: pino({ level: 'silent' }),
+      connection,
+      prefix,
+      concurrency: 2,
+      log: pino({ level: 'silent' }),
       catalogue: [auditCheckpointJob as never],
       handlers: { [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload) },
     });
@@ -69,8 +72,14 @@ describe('audit-checkpoint job', () => {
 describe('worker host', () => {
   it('refuses to start with a catalogue job that has no handler, or a handler for no job', () => {
     expect(() => checkHandlers([auditCheckpointJob as never], {})).toThrow(/No handler for job\(s\) audit-checkpoint/);
-    expect(() => checkHandlers(JOB_CATALOGUE, { [auditCheckpointJob.name]: async () => 1 })).toThrow(/No handler for job\(s\) drift-check, drift-sweep, experiment-evaluation, inference, model-training, telemetry-maintenance, review-schedule, telemetry-rollup, value-recompute/);
-    expect(() => checkHandlers([auditCheckpointJob as never], { [auditCheckpointJob.name]: async () => 1, ghost: async () => 1 })).toThrow(/unknown job\(s\) ghost/);
-    expect(() => checkHandlers([auditCheckpointJob as never, auditCheckpointJob as never], { [auditCheckpointJob.name]: async () => 1 })).toThrow(/more than once/);
+    expect(() => checkHandlers(JOB_CATALOGUE, { [auditCheckpointJob.name]: async () => 1 })).toThrow(
+      /No handler for job\(s\) drift-check, drift-sweep, experiment-evaluation, inference, model-training, telemetry-maintenance, review-schedule, telemetry-rollup, value-recompute/,
+    );
+    expect(() => checkHandlers([auditCheckpointJob as never], { [auditCheckpointJob.name]: async () => 1, ghost: async () => 1 })).toThrow(
+      /unknown job\(s\) ghost/,
+    );
+    expect(() => checkHandlers([auditCheckpointJob as never, auditCheckpointJob as never], { [auditCheckpointJob.name]: async () => 1 })).toThrow(
+      /more than once/,
+    );
   });
 });

@@ -39,7 +39,12 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
   const windowMs = spec.data.windowSeconds * 1000;
   // Windows that do not overlap, so the tests see (nearly) independent samples.
   const grid = { stepSeconds: Math.max(spec.data.stepSeconds, spec.data.windowSeconds) };
-  const series = await loadSeries(pool, payload.organizationId, assets.map((assetId) => ({ assetId, after: from - windowMs, upTo: now })), spec.data.signals.map((s) => s.name));
+  const series = await loadSeries(
+    pool,
+    payload.organizationId,
+    assets.map((assetId) => ({ assetId, after: from - windowMs, upTo: now })),
+    spec.data.signals.map((s) => s.name),
+  );
   const rows = assets.flatMap((assetId) => computeFeatures(spec.data, series.get(assetId)!, gridEnds(grid, from, now)).filter(scorable));
   if (rows.length < MIN_WINDOWS) return none;
   const previous = await previousCusum(pool, payload.organizationId, payload.deploymentId, d.modelVersionId);
@@ -47,10 +52,27 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
   const names = featureNames(spec.data);
   const features = names.map((feature, f) => {
     const profile = profiles[f]!;
-    const drift = featureDrift(profile, Float64Array.from(rows, (r) => r.values[f]!));
-    const shift = cusumStep(previous.get(feature) ?? { high: 0, low: 0 }, (drift.mean - profile.mean) / (profile.std || 1), policy.cusumSlack, policy.cusumThreshold);
+    const drift = featureDrift(
+      profile,
+      Float64Array.from(rows, (r) => r.values[f]!),
+    );
+    const shift = cusumStep(
+      previous.get(feature) ?? { high: 0, low: 0 },
+      (drift.mean - profile.mean) / (profile.std || 1),
+      policy.cusumSlack,
+      policy.cusumThreshold,
+    );
     const drifting = drift.psi >= policy.psiThreshold || drift.pValue < policy.ksAlpha || shift.alarm;
-    return { feature, psi: round(drift.psi), ks: round(drift.ks), pValue: round(drift.pValue), cusumHigh: round(shift.high), cusumLow: round(shift.low), cusumAlarm: shift.alarm, drifting };
+    return {
+      feature,
+      psi: round(drift.psi),
+      ks: round(drift.ks),
+      pValue: round(drift.pValue),
+      cusumHigh: round(shift.high),
+      cusumLow: round(shift.low),
+      cusumAlarm: shift.alarm,
+      drifting,
+    };
   });
   const driftingShare = features.filter((f) => f.drifting).length / features.length;
   const drifting = driftingShare >= policy.driftShare && driftingShare > 0;
@@ -58,21 +80,41 @@ export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: st
   const horizonMs = horizonMsOf(d.runParams);
   const performance = await performanceOf(pool, payload, { from, upTo: now - horizonMs, windowMs, horizonMs, threshold: d.threshold, holdout: d.metrics });
 
-  return recordDriftReport(pool, {
-    organizationId: payload.organizationId, deploymentId: payload.deploymentId, modelVersionId: d.modelVersionId, modelId: d.modelId,
-    windowStart: new Date(from), windowEnd: new Date(now), features: { windows: rows.length, features, predictionDrift, performance }, driftingShare, drifting,
-    retrain: policy.autoRetrain
-      ? { from: new Date(now - policy.retrainWindowHours * 3_600_000), to: new Date(now), params: (d.runParams ?? {}) as Record<string, JsonValue> }
-      : null,
-  }, { kind: 'SYSTEM', id: null, label: 'worker:drift-check' });
+  return recordDriftReport(
+    pool,
+    {
+      organizationId: payload.organizationId,
+      deploymentId: payload.deploymentId,
+      modelVersionId: d.modelVersionId,
+      modelId: d.modelId,
+      windowStart: new Date(from),
+      windowEnd: new Date(now),
+      features: { windows: rows.length, features, predictionDrift, performance },
+      driftingShare,
+      drifting,
+      retrain: policy.autoRetrain
+        ? { from: new Date(now - policy.retrainWindowHours * 3_600_000), to: new Date(now), params: (d.runParams ?? {}) as Record<string, JsonValue> }
+        : null,
+    },
+    { kind: 'SYSTEM', id: null, label: 'worker:drift-check' },
+  );
 }
 
 /** PSI and KS of the deployment's recent scores against the training scores. */
-async function scoreDrift(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, from: number, now: number, reference: FeatureProfile | undefined) {
+async function scoreDrift(
+  pool: pg.Pool,
+  payload: { organizationId: string; deploymentId: string },
+  from: number,
+  now: number,
+  reference: FeatureProfile | undefined,
+) {
   if (!reference) return null;
   const rows = await predictionsBetween(pool, payload.organizationId, payload.deploymentId, { from, to: now });
   if (rows.length < MIN_WINDOWS) return null;
-  const drift = featureDrift(reference, Float64Array.from(rows, (r) => r.score));
+  const drift = featureDrift(
+    reference,
+    Float64Array.from(rows, (r) => r.score),
+  );
   return { predictions: rows.length, psi: round(drift.psi), ks: round(drift.ks), pValue: round(drift.pValue) };
 }
 
@@ -81,7 +123,11 @@ async function scoreDrift(pool: pg.Pool, payload: { organizationId: string; depl
  * horizon has passed, judged like the holdout was (AUC, Brier score, precision and recall at the
  * threshold) beside the version's holdout figures.
  */
-async function performanceOf(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, w: { from: number; upTo: number; windowMs: number; horizonMs: number; threshold: number; holdout: Record<string, unknown> }) {
+async function performanceOf(
+  pool: pg.Pool,
+  payload: { organizationId: string; deploymentId: string },
+  w: { from: number; upTo: number; windowMs: number; horizonMs: number; threshold: number; holdout: Record<string, unknown> },
+) {
   if (w.upTo <= w.from) return null;
   const rows = await predictionsBetween(pool, payload.organizationId, payload.deploymentId, { from: w.from, to: w.upTo });
   if (rows.length < MIN_WINDOWS) return null;
@@ -99,9 +145,12 @@ async function performanceOf(pool: pg.Pool, payload: { organizationId: string; d
   const recentAuc = auc(scores, labels);
   const holdoutAuc = typeof w.holdout.auc === 'number' ? w.holdout.auc : null;
   return {
-    windows: scores.length, positives: at.positives, auc: recentAuc === null ? null : round(recentAuc),
+    windows: scores.length,
+    positives: at.positives,
+    auc: recentAuc === null ? null : round(recentAuc),
     brier: round(brierScore(scores, labels)),
-    precision: round(at.precision), recall: round(at.recall),
+    precision: round(at.precision),
+    recall: round(at.recall),
     holdout: { auc: holdoutAuc, precision: w.holdout.precision ?? null, recall: w.holdout.recall ?? null },
     aucDrop: recentAuc !== null && holdoutAuc !== null ? round(holdoutAuc - recentAuc) : null,
   };

@@ -68,7 +68,11 @@ const LOSS: Record<ExperimentMetric, (score: number, label: number) => number> =
   },
 };
 
-export async function runExperimentEvaluation(pool: pg.Pool, payload: { organizationId: string; experimentId: string }, now = Date.now()): Promise<ExperimentEvaluation | null> {
+export async function runExperimentEvaluation(
+  pool: pg.Pool,
+  payload: { organizationId: string; experimentId: string },
+  now = Date.now(),
+): Promise<ExperimentEvaluation | null> {
   const x = await experimentToEvaluate(rawSqlOf(pool), payload.organizationId, payload.experimentId);
   const spec = featureSpecSchema.safeParse(x?.featureSpec);
   if (!x || !spec.success || !(x.metric in LOSS)) return null;
@@ -80,7 +84,9 @@ export async function runExperimentEvaluation(pool: pg.Pool, payload: { organiza
 
   const arm = (deploymentId: string) => predictionsBetween(pool, payload.organizationId, deploymentId, { from: started, to: upTo, fromInclusive: true });
   const [championRows, challenger, challengerScope] = await Promise.all([
-    arm(x.championDeploymentId), arm(x.challengerDeploymentId), assetsScoredBy(rawSqlOf(pool), payload.organizationId, x.challengerDeploymentId),
+    arm(x.championDeploymentId),
+    arm(x.challengerDeploymentId),
+    assetsScoredBy(rawSqlOf(pool), payload.organizationId, x.challengerDeploymentId),
   ]);
   // An A/B test's champion arm is what the champion scored outside the challenger's assets.
   const challengerAssets = new Set(challengerScope);
@@ -93,16 +99,33 @@ export async function runExperimentEvaluation(pool: pg.Pool, payload: { organiza
 
   const result = x.kind === 'AB_TEST' ? compareArms(a, b) : comparePairs(a, b);
   const full: ExperimentResult = {
-    metric: x.metric, statisticalTest: x.kind === 'AB_TEST' ? 'welch_t' : 'paired_t', unit: 'asset-hour', lowerIsBetter: true, alpha: ALPHA,
-    ...result, windowsUpTo: new Date(upTo).toISOString(), evaluatedAt: new Date(now).toISOString(),
+    metric: x.metric,
+    statisticalTest: x.kind === 'AB_TEST' ? 'welch_t' : 'paired_t',
+    unit: 'asset-hour',
+    lowerIsBetter: true,
+    alpha: ALPHA,
+    ...result,
+    windowsUpTo: new Date(upTo).toISOString(),
+    evaluatedAt: new Date(now).toISOString(),
   };
   const promote = policy.autoPromote && full.verdict === 'CHALLENGER_BETTER' && (full.relativeImprovement ?? 0) >= policy.promoteMargin;
   return inTransaction(pool, async (db) => {
     const recorded = await recordExperimentResult(db, payload.organizationId, payload.experimentId, full as unknown as JsonValue, new Date(now));
     if (!recorded || !promote) return { result: full, promoted: false };
-    await moveAlias(db, payload.organizationId, x.modelId, CHAMPION_ALIAS, x.challengerVersionId, { kind: 'SYSTEM', id: null, label: 'worker:experiment' }, {
-      experimentId: payload.experimentId, automatic: true, promoteMargin: policy.promoteMargin, result: full as unknown as JsonValue,
-    });
+    await moveAlias(
+      db,
+      payload.organizationId,
+      x.modelId,
+      CHAMPION_ALIAS,
+      x.challengerVersionId,
+      { kind: 'SYSTEM', id: null, label: 'worker:experiment' },
+      {
+        experimentId: payload.experimentId,
+        automatic: true,
+        promoteMargin: policy.promoteMargin,
+        result: full as unknown as JsonValue,
+      },
+    );
     return { result: full, promoted: true };
   });
 }
@@ -124,7 +147,15 @@ function lossesOf(incidents: readonly Incident[], windowMs: number, horizonMs: n
   };
 }
 
-const meanOf = (values: Iterable<number>) => { let s = 0; let n = 0; for (const v of values) { s += v; n += 1; } return s / n; };
+const meanOf = (values: Iterable<number>) => {
+  let s = 0;
+  let n = 0;
+  for (const v of values) {
+    s += v;
+    n += 1;
+  }
+  return s / n;
+};
 const windowsIn = (units: Map<string, Map<number, number>>) => [...units.values()].reduce((n, u) => n + u.size, 0);
 
 type Comparison = Pick<ExperimentResult, 'champion' | 'challenger' | 'difference' | 'ci95' | 'pValue' | 'df' | 'relativeImprovement' | 'verdict'>;

@@ -28,8 +28,18 @@ export interface InferenceResult {
   fallback: boolean;
 }
 
-const KIND_OF_TASK: Record<string, string> = { FAILURE_RISK: 'FAILURE_RISK', ANOMALY_DETECTION: 'ANOMALY', FORECAST: 'FORECAST', DEFECT_CLASSIFICATION: 'THRESHOLD' };
-const LABEL_OF_TASK: Record<string, string> = { FAILURE_RISK: 'Failure risk', ANOMALY_DETECTION: 'Anomaly score', FORECAST: 'Forecast', DEFECT_CLASSIFICATION: 'Defect score' };
+const KIND_OF_TASK: Record<string, string> = {
+  FAILURE_RISK: 'FAILURE_RISK',
+  ANOMALY_DETECTION: 'ANOMALY',
+  FORECAST: 'FORECAST',
+  DEFECT_CLASSIFICATION: 'THRESHOLD',
+};
+const LABEL_OF_TASK: Record<string, string> = {
+  FAILURE_RISK: 'Failure risk',
+  ANOMALY_DETECTION: 'Anomaly score',
+  FORECAST: 'Forecast',
+  DEFECT_CLASSIFICATION: 'Defect score',
+};
 
 export async function runInference(deps: InferenceDeps, payload: InferencePayload): Promise<InferenceResult> {
   const deployment = await deploymentToScore(deps.pool, payload.organizationId, payload.deploymentId);
@@ -44,7 +54,12 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
   }
   const { spec, runner } = loaded;
   const windowMs = spec.windowSeconds * 1000;
-  const series = await loadSeries(deps.pool, deployment.organizationId, payload.windows.map((w) => ({ assetId: w.assetId, after: w.after - windowMs, upTo: w.upTo })), spec.signals.map((s) => s.name));
+  const series = await loadSeries(
+    deps.pool,
+    deployment.organizationId,
+    payload.windows.map((w) => ({ assetId: w.assetId, after: w.after - windowMs, upTo: w.upTo })),
+    spec.signals.map((s) => s.name),
+  );
   const scored: { assetId: string; row: FeatureRow }[] = [];
   for (const w of payload.windows) {
     for (const row of computeFeatures(spec, series.get(w.assetId)!, gridEnds(spec, w.after, w.upTo))) {
@@ -53,27 +68,57 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
   }
   if (scored.length === 0) return none;
   const f = spec.reference.length;
-  const out = await runner.run(packRows(scored.map((s) => s.row.values), f), scored.length);
+  const out = await runner.run(
+    packRows(
+      scored.map((s) => s.row.values),
+      f,
+    ),
+    scored.length,
+  );
   const threshold = deployment.policy?.insightThreshold ?? deployment.threshold;
   const top = scored.map((_, i) => topFeatures(out.contributions, i * f, f, 5));
   return inTransaction(deps.pool, async (db) => {
-    const stored = await storePredictions(db, deployment, scored.map((s, i) => ({
-      assetId: s.assetId, windowEnd: s.row.windowEnd, score: out.scores[i]!, explanation: compactExplanation(top[i]!.slice(0, 3), s.row.values, out.contributions, i * f),
-    })));
+    const stored = await storePredictions(
+      db,
+      deployment,
+      scored.map((s, i) => ({
+        assetId: s.assetId,
+        windowEnd: s.row.windowEnd,
+        score: out.scores[i]!,
+        explanation: compactExplanation(top[i]!.slice(0, 3), s.row.values, out.contributions, i * f),
+      })),
+    );
     let insightsRaised = 0;
     if (deployment.acts && stored.length > 0) {
       const index = new Map(scored.map((s, i) => [`${s.assetId}|${s.row.windowEnd}`, i]));
-      const source: InsightSource = { key: `model:${deployment.modelId}`, kind: KIND_OF_TASK[deployment.task] ?? 'THRESHOLD', fromFallback: false, modelVersionId: deployment.modelVersionId, useCaseId: deployment.useCaseId };
-      insightsRaised = await raiseInsights(db, deployment.organizationId, source, threshold, stored.map((p) => {
-        const i = index.get(`${p.assetId}|${p.windowEnd}`)!;
-        return {
-          assetId: p.assetId, windowEnd: p.windowEnd, score: out.scores[i]!, predictionId: p.id, windowMs, earliestReceived: scored[i]!.row.earliestReceived,
-          describe: () => {
-            const explanation = expandExplanation(spec, compactExplanation(top[i]!, scored[i]!.row.values, out.contributions, i * f));
-            return { explanation, title: insightTitle(LABEL_OF_TASK[deployment.task] ?? 'Score', out.scores[i]!, explanation[0]) };
-          },
-        };
-      }));
+      const source: InsightSource = {
+        key: `model:${deployment.modelId}`,
+        kind: KIND_OF_TASK[deployment.task] ?? 'THRESHOLD',
+        fromFallback: false,
+        modelVersionId: deployment.modelVersionId,
+        useCaseId: deployment.useCaseId,
+      };
+      insightsRaised = await raiseInsights(
+        db,
+        deployment.organizationId,
+        source,
+        threshold,
+        stored.map((p) => {
+          const i = index.get(`${p.assetId}|${p.windowEnd}`)!;
+          return {
+            assetId: p.assetId,
+            windowEnd: p.windowEnd,
+            score: out.scores[i]!,
+            predictionId: p.id,
+            windowMs,
+            earliestReceived: scored[i]!.row.earliestReceived,
+            describe: () => {
+              const explanation = expandExplanation(spec, compactExplanation(top[i]!, scored[i]!.row.values, out.contributions, i * f));
+              return { explanation, title: insightTitle(LABEL_OF_TASK[deployment.task] ?? 'Score', out.scores[i]!, explanation[0]) };
+            },
+          };
+        }),
+      );
     }
     if (deployment.status === 'FALLBACK') await leaveFallback(db, deployment);
     return { windows: scored.length, predictions: stored.length, insightsRaised, fallback: false };

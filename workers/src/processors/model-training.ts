@@ -7,7 +7,15 @@ import { UnrecoverableError } from 'bullmq';
 import type { AuditActor } from '@threadline/db/audit/audit-log';
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
 import { trainingSourceOf } from '@threadline/db/models/training-data';
-import { completeTrainingRun, failTrainingRun, markRunRunning, runOutput, runToTrain, versionToCompareWith, type RunToTrain } from '@threadline/db/models/training-outcomes';
+import {
+  completeTrainingRun,
+  failTrainingRun,
+  markRunRunning,
+  runOutput,
+  runToTrain,
+  versionToCompareWith,
+  type RunToTrain,
+} from '@threadline/db/models/training-outcomes';
 import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
 import { rawSqlOf } from '@threadline/db/sql';
 import { seriesLoaderOf } from '@threadline/db/telemetry/feature-series';
@@ -28,7 +36,11 @@ export interface TrainingJobResult {
   version: number | null;
 }
 
-export async function runModelTraining(deps: ModelTrainingDeps, payload: { organizationId: string; trainingRunId: string }, finalAttempt: boolean): Promise<TrainingJobResult> {
+export async function runModelTraining(
+  deps: ModelTrainingDeps,
+  payload: { organizationId: string; trainingRunId: string },
+  finalAttempt: boolean,
+): Promise<TrainingJobResult> {
   const actor = actorOf(payload.trainingRunId);
   const run = await runToTrain(deps.pool, payload.organizationId, payload.trainingRunId);
   if (!run) throw new UnrecoverableError(`training run ${payload.trainingRunId} not found`);
@@ -37,14 +49,31 @@ export async function runModelTraining(deps: ModelTrainingDeps, payload: { organ
   try {
     const params = trainingParamsSchema.safeParse(run.params ?? {});
     if (!params.success) throw new TrainingRefused(`invalid training parameters: ${trainingParamsProblems(params.error)}`);
-    const outcome = await trainModel(trainingSourceOf(deps.pool, run.organizationId, run.assetTypeId), { id: run.modelId, name: run.name, task: run.task, assetTypeId: run.assetTypeId },
-      { from: run.dataWindowStartAt, to: run.dataWindowEndAt }, params.data);
+    const outcome = await trainModel(
+      trainingSourceOf(deps.pool, run.organizationId, run.assetTypeId),
+      { id: run.modelId, name: run.name, task: run.task, assetTypeId: run.assetTypeId },
+      { from: run.dataWindowStartAt, to: run.dataWindowEndAt },
+      params.data,
+    );
     const metrics = { ...outcome.metrics, ...(await comparison(deps, run, outcome)) };
-    const output = await completeTrainingRun(deps.pool, run, {
-      organizationId: run.organizationId, modelId: run.modelId, family: outcome.family, onnx: outcome.onnx, featureSpec: outcome.spec,
-      threshold: outcome.threshold, metrics, referenceProfile: { features: outcome.profile, score: outcome.scoreProfile },
-      parentVersionId: run.baseVersionId, trainingRunId: run.id,
-    }, deps.signingKey, actor);
+    const output = await completeTrainingRun(
+      deps.pool,
+      run,
+      {
+        organizationId: run.organizationId,
+        modelId: run.modelId,
+        family: outcome.family,
+        onnx: outcome.onnx,
+        featureSpec: outcome.spec,
+        threshold: outcome.threshold,
+        metrics,
+        referenceProfile: { features: outcome.profile, score: outcome.scoreProfile },
+        parentVersionId: run.baseVersionId,
+        trainingRunId: run.id,
+      },
+      deps.signingKey,
+      actor,
+    );
     return { trainingRunId: run.id, ...output };
   } catch (error) {
     const refused = error instanceof TrainingRefused;
@@ -60,7 +89,16 @@ async function comparison(deps: ModelTrainingDeps, run: RunToTrain, outcome: Awa
   const versions = new VersionCache(deps.pool, deps.trustedKeys);
   try {
     const loaded = await versions.get(run.organizationId, against.id);
-    return { comparedWithChampion: await compareWithChampion(seriesLoaderOf(deps.pool, run.organizationId), against, loaded, outcome.holdout, outcome.holdoutScores, outcome.threshold) };
+    return {
+      comparedWithChampion: await compareWithChampion(
+        seriesLoaderOf(deps.pool, run.organizationId),
+        against,
+        loaded,
+        outcome.holdout,
+        outcome.holdoutScores,
+        outcome.threshold,
+      ),
+    };
   } finally {
     await versions.close();
   }
@@ -70,5 +108,10 @@ const actorOf = (trainingRunId: string): AuditActor => ({ kind: 'SYSTEM', id: nu
 
 /** The training job failed for good where no attempt could record it (it stalled too often): the run is FAILED, not left running. */
 export async function abandonModelTraining(pool: pg.Pool, payload: { organizationId: string; trainingRunId: string }, reason: string): Promise<void> {
-  await failTrainingRun(pool, { id: payload.trainingRunId, organizationId: payload.organizationId }, `the training job failed for good: ${reason}`, actorOf(payload.trainingRunId));
+  await failTrainingRun(
+    pool,
+    { id: payload.trainingRunId, organizationId: payload.organizationId },
+    `the training job failed for good: ${reason}`,
+    actorOf(payload.trainingRunId),
+  );
 }

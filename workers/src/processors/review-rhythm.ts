@@ -8,16 +8,29 @@ import { scheduleReviews } from '@threadline/db/people/review-rhythm';
 import { inTransaction, type RawSql } from '@threadline/db/sql';
 import { recomputeValue, type RecomputeResult } from '@threadline/db/value/recompute';
 
-async function perOrganization<T>(pool: pg.Pool, organizationId: string | undefined, work: (db: RawSql, organizationId: string) => Promise<T>): Promise<Record<string, T>> {
+async function perOrganization<T>(
+  pool: pg.Pool,
+  organizationId: string | undefined,
+  work: (db: RawSql, organizationId: string) => Promise<T>,
+): Promise<Record<string, T>> {
   const results: Record<string, T> = {};
   for (const id of await organizationIds(pool, organizationId)) results[id] = await inTransaction(pool, (db) => work(db, id));
   return results;
 }
 
-export function runValueRecompute(pool: pg.Pool, payload: { organizationId?: string | undefined }, lookbackDays: number, now = new Date()): Promise<Record<string, RecomputeResult>> {
+export function runValueRecompute(
+  pool: pg.Pool,
+  payload: { organizationId?: string | undefined },
+  lookbackDays: number,
+  now = new Date(),
+): Promise<Record<string, RecomputeResult>> {
   return perOrganization(pool, payload.organizationId, (db, org) => recomputeValue(db, org, now, lookbackDays));
 }
 
-export function runReviewSchedule(pool: pg.Pool, payload: { organizationId?: string | undefined }, now = new Date()): Promise<Record<string, { created: number; missed: number }>> {
+export function runReviewSchedule(
+  pool: pg.Pool,
+  payload: { organizationId?: string | undefined },
+  now = new Date(),
+): Promise<Record<string, { created: number; missed: number }>> {
   return perOrganization(pool, payload.organizationId, (db, org) => scheduleReviews(db, org, now));
 }

@@ -4,7 +4,11 @@ import type { RetentionPolicy, RetentionResult, TelemetryStorage } from '@thread
 
 const DAY_MS = 86_400_000;
 
-export async function runTelemetryMaintenance(storage: TelemetryStorage, policy: RetentionPolicy, now = new Date()): Promise<RetentionResult & { partitionsCreated: number }> {
+export async function runTelemetryMaintenance(
+  storage: TelemetryStorage,
+  policy: RetentionPolicy,
+  now = new Date(),
+): Promise<RetentionResult & { partitionsCreated: number }> {
   const partitionsCreated = await storage.ensurePartitions(new Date(now.getTime() - DAY_MS), new Date(now.getTime() + 14 * DAY_MS));
   return { partitionsCreated, ...(await storage.applyRetention(policy, now)) };
 }

@@ -43,8 +43,14 @@ try {
     const to = Math.floor(Date.now() / P) * P;
     const from = to - 3 * P;
     const spindles = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.includes('-CNC'));
-    const history = { ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)), events: new EventIngest(pool), organizationId: org, scenario: new Scenario(SIMULATOR_SEED), stepMs: 10_000 };
-    log.info({ from: new Date(from), to: new Date(to) }, 'playing the scenario\'s history for training');
+    const history = {
+      ingest: IngestService.forPool(pool, await openTelemetryStorage(pool)),
+      events: new EventIngest(pool),
+      organizationId: org,
+      scenario: new Scenario(SIMULATOR_SEED),
+      stepMs: 10_000,
+    };
+    log.info({ from: new Date(from), to: new Date(to) }, "playing the scenario's history for training");
     // LEJ-L1's spindles up to now, the others for the last window, so live scoring starts at once.
     const now = Date.now();
     const played = await backfillScenario({ ...history, signals: spindles.filter((s) => s.assetCode.startsWith('LEJ-L1-')), from, to: now });
@@ -53,22 +59,66 @@ try {
     const modelId = await createDemoModel(pool, org, ids);
     const train = async (family: string, baseVersionId: string | null) => {
       const runId = await demoTrainingRun(pool, org, modelId, { baseVersionId, from: new Date(from), to: new Date(to), family, requestedById: ids.ownerId });
-      return runModelTraining({ pool, signingKey: key, trustedKeys: trustedKeySet(key, config.MODEL_TRUSTED_KEYS) }, { organizationId: org, trainingRunId: runId }, true);
+      return runModelTraining(
+        { pool, signingKey: key, trustedKeys: trustedKeySet(key, config.MODEL_TRUSTED_KEYS) },
+        { organizationId: org, trainingRunId: runId },
+        true,
+      );
     };
     const trained = await train('LOGISTIC', null);
     const cloud = await inTransaction(pool, async (db) => {
       await moveAlias(db, org, modelId, CHAMPION_ALIAS, trained.versionId!, system);
-      await createDeployment(db, { organizationId: org, modelId, versionId: null, alias: CHAMPION_ALIAS, edgeTargetId: ids.edgeTargetId, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
-      return createDeployment(db, { organizationId: org, modelId, versionId: null, alias: CHAMPION_ALIAS, edgeTargetId: ids.cloudTargetId, assetId: null, mode: 'CHAMPION', trafficShare: 1 }, system);
+      await createDeployment(
+        db,
+        {
+          organizationId: org,
+          modelId,
+          versionId: null,
+          alias: CHAMPION_ALIAS,
+          edgeTargetId: ids.edgeTargetId,
+          assetId: null,
+          mode: 'CHAMPION',
+          trafficShare: 1,
+        },
+        system,
+      );
+      return createDeployment(
+        db,
+        {
+          organizationId: org,
+          modelId,
+          versionId: null,
+          alias: CHAMPION_ALIAS,
+          edgeTargetId: ids.cloudTargetId,
+          assetId: null,
+          mode: 'CHAMPION',
+          trafficShare: 1,
+        },
+        system,
+      );
     });
     // A candidate (the MLP, judged against the champion on its holdout) as an A/B challenger on a
     // fifth of the spindles: the experiment the models page shows and an approver decides.
     const candidate = await train('MLP', trained.versionId);
-    await inTransaction(pool, (db) => startExperiment(db, {
-      organizationId: org, championDeploymentId: cloud.id, challengerVersionId: candidate.versionId!, kind: 'AB_TEST', trafficShare: 0.2, metric: 'brier',
-    }, system));
+    await inTransaction(pool, (db) =>
+      startExperiment(
+        db,
+        {
+          organizationId: org,
+          championDeploymentId: cloud.id,
+          challengerVersionId: candidate.versionId!,
+          kind: 'AB_TEST',
+          trafficShare: 0.2,
+          metric: 'brier',
+        },
+        system,
+      ),
+    );
     await addDetectorValueKpi(pool, org, modelId, ids);
-    log.info({ points: played.points, events: played.events, champion: trained.version, challenger: candidate.version }, 'trained, signed and deployed the demo model; its challenger runs on a fifth of the spindles');
+    log.info(
+      { points: played.points, events: played.events, champion: trained.version, challenger: candidate.version },
+      'trained, signed and deployed the demo model; its challenger runs on a fifth of the spindles',
+    );
   }
 } finally {
   await pool.end();

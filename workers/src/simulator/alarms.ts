@@ -26,7 +26,14 @@ export class AlarmLogic {
       const base = { site: signal.site, assetCode: signal.assetCode, time: at };
       if (reading.down && !this.down.has(signal.assetCode)) {
         this.down.add(signal.assetCode);
-        events.push({ ...base, kind: 'STATE_CHANGE', severity: 'CRITICAL', code: 'STOPPED', message: `${signal.assetCode} stopped on a fault`, attributes: {} });
+        events.push({
+          ...base,
+          kind: 'STATE_CHANGE',
+          severity: 'CRITICAL',
+          code: 'STOPPED',
+          message: `${signal.assetCode} stopped on a fault`,
+          attributes: {},
+        });
       } else if (!downNow.has(signal.assetCode) && this.down.has(signal.assetCode)) {
         this.down.delete(signal.assetCode);
         events.push({ ...base, kind: 'STATE_CHANGE', severity: 'INFO', code: 'RUNNING', message: `${signal.assetCode} running again`, attributes: {} });
@@ -36,12 +43,23 @@ export class AlarmLogic {
       if (reading.value > signal.max && !this.high.has(key)) {
         this.high.add(key);
         events.push({
-          ...base, kind: 'ALARM', severity: reading.value > signal.max * 1.3 ? 'CRITICAL' : 'WARNING', code,
-          message: `${signal.property} ${reading.value} above its limit ${signal.max}`, attributes: { value: reading.value, limit: signal.max },
+          ...base,
+          kind: 'ALARM',
+          severity: reading.value > signal.max * 1.3 ? 'CRITICAL' : 'WARNING',
+          code,
+          message: `${signal.property} ${reading.value} above its limit ${signal.max}`,
+          attributes: { value: reading.value, limit: signal.max },
         });
       } else if (reading.value <= signal.max && this.high.has(key)) {
         this.high.delete(key);
-        events.push({ ...base, kind: 'LOG', severity: 'INFO', code: `${code}_CLEARED`, message: `${signal.property} back within its limit`, attributes: { value: reading.value } });
+        events.push({
+          ...base,
+          kind: 'LOG',
+          severity: 'INFO',
+          code: `${code}_CLEARED`,
+          message: `${signal.property} back within its limit`,
+          attributes: { value: reading.value },
+        });
       }
     }
     return events;

@@ -49,7 +49,10 @@ export async function backfillScenario(options: BackfillOptions): Promise<Backfi
     if (events.length > 0) {
       // Events go in after the readings they follow from, so an incident never precedes its data.
       for (const protocol of batches.keys()) await flush(protocol);
-      const stored = await options.events.ingest(options.organizationId, events.map(({ site: _site, ...event }) => event));
+      const stored = await options.events.ingest(
+        options.organizationId,
+        events.map(({ site: _site, ...event }) => event),
+      );
       result.events += stored.accepted;
     }
   }

@@ -12,14 +12,18 @@ import { SimulatorOpcUaServer } from './opcua-server.ts';
 import { Scenario } from './scenario.ts';
 import { AlarmLogic } from './alarms.ts';
 
-const config = parseEnv(z.object({
-  MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
-  PLANT_ORGANIZATION: z.string().optional(),
-  SIMULATOR_SEED: z.coerce.number().int().default(20261123),
-  SIMULATOR_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
-  SIMULATOR_OPCUA_PORT: z.coerce.number().int().min(1).max(65535).default(4840),
-  LOG_LEVEL: z.string().default('info'),
-}), process.env, 'simulator');
+const config = parseEnv(
+  z.object({
+    MQTT_URL: z.url().default('mqtt://127.0.0.1:1883'),
+    PLANT_ORGANIZATION: z.string().optional(),
+    SIMULATOR_SEED: z.coerce.number().int().default(20261123),
+    SIMULATOR_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+    SIMULATOR_OPCUA_PORT: z.coerce.number().int().min(1).max(65535).default(4840),
+    LOG_LEVEL: z.string().default('info'),
+  }),
+  process.env,
+  'simulator',
+);
 const db = readDbConfig();
 const log = pino({ name: 'threadline-simulator', level: config.LOG_LEVEL });
 

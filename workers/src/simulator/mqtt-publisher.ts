@@ -17,7 +17,10 @@ export class SimulatorMqttPublisher {
   private readonly devices = new Map<string, Device>();
   private readonly nodes = new Set<string>();
 
-  constructor(private readonly url: string, private readonly topicPrefix = '') {}
+  constructor(
+    private readonly url: string,
+    private readonly topicPrefix = '',
+  ) {}
 
   async start(signals: readonly SimSignal[]): Promise<void> {
     this.client = await mqtt.connectAsync(this.url, { clientId: `threadline-simulator-${process.pid}` });
@@ -35,13 +38,19 @@ export class SimulatorMqttPublisher {
   async birth(values: ReadonlyMap<string, number>, time: Date): Promise<void> {
     for (const node of this.nodes) {
       const [group, name] = node.split('/') as [string, string];
-      await this.send(`spBv1.0/${group}/NBIRTH/${name}`, sparkplug.encodePayload({ timestamp: time.getTime(), seq: 0, metrics: [{ name: 'bdSeq', type: 'UInt64', value: 0 }] }));
+      await this.send(
+        `spBv1.0/${group}/NBIRTH/${name}`,
+        sparkplug.encodePayload({ timestamp: time.getTime(), seq: 0, metrics: [{ name: 'bdSeq', type: 'UInt64', value: 0 }] }),
+      );
     }
     for (const device of this.devices.values()) {
-      await this.send(device.topic.replace('/DDATA/', '/DBIRTH/'), sparkplug.encodePayload({
-        timestamp: time.getTime(),
-        metrics: device.metrics.map((m) => ({ name: m.name, alias: m.alias, type: 'Double', value: values.get(m.address) ?? 0, timestamp: time.getTime() })),
-      }));
+      await this.send(
+        device.topic.replace('/DDATA/', '/DBIRTH/'),
+        sparkplug.encodePayload({
+          timestamp: time.getTime(),
+          metrics: device.metrics.map((m) => ({ name: m.name, alias: m.alias, type: 'Double', value: values.get(m.address) ?? 0, timestamp: time.getTime() })),
+        }),
+      );
     }
   }
 
@@ -53,10 +62,13 @@ export class SimulatorMqttPublisher {
       messages += 1;
     }
     for (const device of this.devices.values()) {
-      await this.send(device.topic, sparkplug.encodePayload({
-        timestamp: time.getTime(),
-        metrics: device.metrics.map((m) => ({ alias: m.alias, type: 'Double', value: values.get(m.address) ?? 0, timestamp: time.getTime() })),
-      }));
+      await this.send(
+        device.topic,
+        sparkplug.encodePayload({
+          timestamp: time.getTime(),
+          metrics: device.metrics.map((m) => ({ alias: m.alias, type: 'Double', value: values.get(m.address) ?? 0, timestamp: time.getTime() })),
+        }),
+      );
       messages += 1;
     }
     return messages;

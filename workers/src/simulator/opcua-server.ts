@@ -13,7 +13,9 @@ export class SimulatorOpcUaServer {
 
   constructor(port: number) {
     this.server = new OPCUAServer({
-      port, resourcePath: '/UA/Threadline', allowAnonymous: true,
+      port,
+      resourcePath: '/UA/Threadline',
+      allowAnonymous: true,
       buildInfo: { productName: 'Threadline plant simulator', manufacturerName: 'Threadline' },
     });
   }
@@ -40,7 +42,11 @@ export class SimulatorOpcUaServer {
         objects.set(signal.assetCode, object);
       }
       const variable = namespace.addVariable({
-        componentOf: object, nodeId: signal.address.replace(/^ns=1;/, ''), browseName: signal.property, dataType: 'Double', minimumSamplingInterval: 100,
+        componentOf: object,
+        nodeId: signal.address.replace(/^ns=1;/, ''),
+        browseName: signal.property,
+        dataType: 'Double',
+        minimumSamplingInterval: 100,
       });
       this.variables.set(signal.address, variable);
     }

@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { Scenario, SCENARIO_PERIOD_MS, type SimSignal } from './scenario.ts';
 
-const vibration = (asset: string): SimSignal => ({ site: 'LEJ', assetCode: asset, property: 'spindle_vibration', protocol: 'OPC_UA', address: `ns=1;s=${asset}.spindle_vibration`, min: 0, max: 7.1 });
+const vibration = (asset: string): SimSignal => ({
+  site: 'LEJ',
+  assetCode: asset,
+  property: 'spindle_vibration',
+  protocol: 'OPC_UA',
+  address: `ns=1;s=${asset}.spindle_vibration`,
+  min: 0,
+  max: 7.1,
+});
 const start = Date.UTC(2026, 10, 23, 0, 0, 0);
 
 describe('simulator scenario', () => {

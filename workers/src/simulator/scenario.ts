@@ -60,7 +60,10 @@ export interface Reading {
 export class Scenario {
   private readonly faults: Map<string, Fault>;
 
-  constructor(readonly seed: number, faults: Fault[] = DEMO_FAULTS) {
+  constructor(
+    readonly seed: number,
+    faults: Fault[] = DEMO_FAULTS,
+  ) {
     this.faults = new Map(faults.map((f) => [f.assetCode, f]));
   }
 

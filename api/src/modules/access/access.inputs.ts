@@ -35,7 +35,9 @@ export class UserFilter {
 export class ApiKeyInput {
   @Field(() => String) @Length(1, 120) name!: string;
   @Field(() => [String], { description: `Any of: ${PERMISSIONS.join(', ')}.` })
-  @ArrayMinSize(1) @ArrayMaxSize(PERMISSIONS.length) @IsIn([...PERMISSIONS], { each: true, message: `each scope must be one of ${PERMISSIONS.join(', ')}` })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(PERMISSIONS.length)
+  @IsIn([...PERMISSIONS], { each: true, message: `each scope must be one of ${PERMISSIONS.join(', ')}` })
   scopes!: string[];
   @Field(() => DateTime, { nullable: true }) @IsOptional() expiresAt?: Date;
 }

@@ -24,15 +24,27 @@ async function prepareUser(input: Partial<UserInput> & { disabled?: boolean }): 
 
 export const accessSpecs: EntitySpec[] = [
   {
-    name: 'User', model: 'User', subject: 'user', node: () => User, list: 'users', single: 'user',
-    filter: UserFilter, toWhere: (f) => whereOf(f, { search: ['name', 'email'] }),
+    name: 'User',
+    model: 'User',
+    subject: 'user',
+    node: () => User,
+    list: 'users',
+    single: 'user',
+    filter: UserFilter,
+    toWhere: (f) => whereOf(f, { search: ['name', 'email'] }),
     create: { input: UserInput, permission: 'access:admin', prepare: (input) => prepareUser(input as UserInput) },
     update: { input: UserUpdate, permission: 'access:admin', prepare: (input) => prepareUser(input as UserUpdate) },
   },
   {
-    name: 'ApiKey', model: 'ApiKey', subject: 'api_key', node: () => ApiKey, list: 'apiKeys', single: 'apiKey',
+    name: 'ApiKey',
+    model: 'ApiKey',
+    subject: 'api_key',
+    node: () => ApiKey,
+    list: 'apiKeys',
+    single: 'apiKey',
     readPermission: 'access:admin',
-    filter: ApiKeyFilter, toWhere: (f: ApiKeyFilter) => (f.active === undefined ? {} : { revokedAt: f.active ? null : { not: null } }),
+    filter: ApiKeyFilter,
+    toWhere: (f: ApiKeyFilter) => (f.active === undefined ? {} : { revokedAt: f.active ? null : { not: null } }),
   },
 ];
 
@@ -44,8 +56,12 @@ export class AccessResolver {
     const user = await access.checkPassword(input.email, input.password);
     if (!user) throw unauthenticated('E-mail or password is wrong, or the account is disabled.');
     const principal = {
-      kind: 'USER' as const, id: user.id, label: user.email, organizationId: user.organizationId,
-      permissions: new Set(ROLE_PERMISSIONS[user.role]), role: user.role,
+      kind: 'USER' as const,
+      id: user.id,
+      label: user.email,
+      organizationId: user.organizationId,
+      permissions: new Set(ROLE_PERMISSIONS[user.role]),
+      role: user.role,
     };
     const userCtx = buildContext(ctx.services, principal, ctx.requestId, ctx.log);
     const signedIn = await runCommand(userCtx, { type: 'user.signed_in', subjectType: 'user' }, async (tx) => {
@@ -62,8 +78,12 @@ export class AccessResolver {
     const { principal, tenant } = tenantOf(ctx);
     const organization = await tenant.organization.findFirstOrThrow({});
     return {
-      kind: principal.kind, id: principal.id, label: principal.label, role: (principal.role ?? null) as Viewer['role'],
-      permissions: [...principal.permissions], organization,
+      kind: principal.kind,
+      id: principal.id,
+      label: principal.label,
+      role: (principal.role ?? null) as Viewer['role'],
+      permissions: [...principal.permissions],
+      organization,
     };
   }
 
@@ -82,8 +102,13 @@ export class AccessResolver {
     return runCommand(ctx, { type: 'api_key.created', subjectType: 'api_key' }, async (tx) => {
       const apiKey = await tx.apiKey.create({
         data: {
-          organizationId: principal.organizationId, name: input.name, prefix: key.prefix, secretHash: key.secretHash,
-          scopes: [...new Set(input.scopes)], expiresAt: input.expiresAt ?? null, createdById: principal.kind === 'USER' ? principal.id : null,
+          organizationId: principal.organizationId,
+          name: input.name,
+          prefix: key.prefix,
+          secretHash: key.secretHash,
+          scopes: [...new Set(input.scopes)],
+          expiresAt: input.expiresAt ?? null,
+          createdById: principal.kind === 'USER' ? principal.id : null,
         },
       });
       return { result: { apiKey, token: key.token }, subjectId: apiKey.id, payload: { after: auditJson(apiKey) } };

@@ -18,7 +18,11 @@ export interface Credentials {
 }
 
 export class AccessService {
-  constructor(private readonly prisma: PrismaClient, private readonly tokens: TokenService, private readonly keyRate: RateLimiter) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly tokens: TokenService,
+    private readonly keyRate: RateLimiter,
+  ) {}
 
   /** The user for a correct e-mail and password, or null; never says which of the two was wrong. */
   async checkPassword(email: string, password: string) {
@@ -50,8 +54,12 @@ export class AccessService {
     const user = await this.prisma.user.findFirst({ where: { id: claims.userId, organizationId: claims.organizationId } });
     if (!user || user.disabledAt) throw unauthenticated('This account is disabled or no longer exists.');
     return {
-      kind: 'USER', id: user.id, label: user.email, organizationId: user.organizationId,
-      permissions: new Set(ROLE_PERMISSIONS[user.role]), role: user.role,
+      kind: 'USER',
+      id: user.id,
+      label: user.email,
+      organizationId: user.organizationId,
+      permissions: new Set(ROLE_PERMISSIONS[user.role]),
+      role: user.role,
     };
   }
 
@@ -69,7 +77,10 @@ export class AccessService {
       void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
     }
     return {
-      kind: 'API_KEY', id: key.id, label: `api-key:${key.name}`, organizationId: key.organizationId,
+      kind: 'API_KEY',
+      id: key.id,
+      label: `api-key:${key.name}`,
+      organizationId: key.organizationId,
       permissions: new Set(key.scopes.filter(isPermission) as Permission[]),
     };
   }

@@ -19,7 +19,13 @@ describe('access', () => {
 
   it('signs in a demo user of every role and tells them what they may do', async () => {
     const expected = { VIEWER: ['read'], ENGINEER: ['operations:write', 'plant:write', 'read', 'telemetry:write'], ADMIN: null };
-    for (const [email, role] of [['viewer', 'VIEWER'], ['engineer', 'ENGINEER'], ['data', 'DATA_SCIENTIST'], ['approver', 'APPROVER'], ['admin', 'ADMIN']] as const) {
+    for (const [email, role] of [
+      ['viewer', 'VIEWER'],
+      ['engineer', 'ENGINEER'],
+      ['data', 'DATA_SCIENTIST'],
+      ['approver', 'APPROVER'],
+      ['admin', 'ADMIN'],
+    ] as const) {
       const token = await api.login(`${email}@northwind.example`);
       const res = await api.gql('{ viewer { kind role permissions organization { slug } } }', {}, token);
       expect(res.data!.viewer).toMatchObject({ kind: 'USER', role, organization: { slug: 'northwind' } });
@@ -50,7 +56,11 @@ describe('access', () => {
   });
 
   it('keeps an API key inside its scopes and stops it once revoked', async () => {
-    const created = await api.gql('mutation { createApiKey(input: { name: "line gateway", scopes: ["read"] }) { token apiKey { id prefix scopes } } }', {}, admin);
+    const created = await api.gql(
+      'mutation { createApiKey(input: { name: "line gateway", scopes: ["read"] }) { token apiKey { id prefix scopes } } }',
+      {},
+      admin,
+    );
     const { token, apiKey } = created.data!.createApiKey;
     expect(token).toMatch(/^tl_[0-9a-f]{12}_/);
     // The whole secret (it may itself hold '_'), never stored as it is.
@@ -86,7 +96,11 @@ describe('access', () => {
     });
 
     it("shows a user nothing of another organisation's rows", async () => {
-      const lists = await api.gql('{ sites { totalCount } assets { totalCount } useCases { totalCount } users { totalCount } auditEvents { totalCount nodes { type } } }', {}, other.token);
+      const lists = await api.gql(
+        '{ sites { totalCount } assets { totalCount } useCases { totalCount } users { totalCount } auditEvents { totalCount nodes { type } } }',
+        {},
+        other.token,
+      );
       expect(lists.data).toMatchObject({ sites: { totalCount: 0 }, assets: { totalCount: 0 }, useCases: { totalCount: 0 }, users: { totalCount: 1 } });
       expect(lists.data!.auditEvents.nodes.map((n: { type: string }) => n.type)).toEqual(['user.signed_in']);
       const single = await api.gql('query($id: ID!) { site(id: $id) { name } }', { id: northwindSite }, other.token);
@@ -98,13 +112,22 @@ describe('access', () => {
       expect(update.errors![0]!.extensions!.code).toBe('NOT_FOUND');
       expect((await api.services.db.prisma.site.findUniqueOrThrow({ where: { id: northwindSite } })).name).toBe('Leipzig machining plant');
 
-      const line = await api.gql('mutation($s: ID!) { createLine(input: { siteId: $s, code: "X1", name: "Foreign line" }) { id } }', { s: northwindSite }, other.token);
+      const line = await api.gql(
+        'mutation($s: ID!) { createLine(input: { siteId: $s, code: "X1", name: "Foreign line" }) { id } }',
+        { s: northwindSite },
+        other.token,
+      );
       expect(line.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
 
       const site = (await api.gql('mutation { createSite(input: { code: "C1", name: "Contoso 1" }) { id } }', {}, other.token)).data!.createSite.id;
       const typeId = (await api.gql('mutation { createAssetType(input: { name: "Pump" }) { id } }', {}, other.token)).data!.createAssetType.id;
-      const lineId = (await api.gql('mutation($s: ID!) { createLine(input: { siteId: $s, code: "C1-L1", name: "L" }) { id } }', { s: site }, other.token)).data!.createLine.id;
-      const child = await api.gql('mutation($i: AssetInput!) { createAsset(input: $i) { id } }', { i: { lineId, assetTypeId: typeId, parentId: northwindAsset, code: 'P1', name: 'Pump 1' } }, other.token);
+      const lineId = (await api.gql('mutation($s: ID!) { createLine(input: { siteId: $s, code: "C1-L1", name: "L" }) { id } }', { s: site }, other.token)).data!
+        .createLine.id;
+      const child = await api.gql(
+        'mutation($i: AssetInput!) { createAsset(input: $i) { id } }',
+        { i: { lineId, assetTypeId: typeId, parentId: northwindAsset, code: 'P1', name: 'Pump 1' } },
+        other.token,
+      );
       expect(child.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
       expect(await api.services.db.prisma.asset.count({ where: { organizationId: other.organizationId } })).toBe(0);
     });
@@ -127,7 +150,9 @@ describe('schema', () => {
       ...storage.queries.map((q) => [`Query.${q.schemaName}`, q] as const),
       ...storage.mutations.map((m) => [`Mutation.${m.schemaName}`, m] as const),
     ]);
-    const operations = (['Query', 'Mutation'] as const).flatMap((root) => Object.keys((schema.getType(root) as GraphQLObjectType).getFields()).map((f) => `${root}.${f}`));
+    const operations = (['Query', 'Mutation'] as const).flatMap((root) =>
+      Object.keys((schema.getType(root) as GraphQLObjectType).getFields()).map((f) => `${root}.${f}`),
+    );
     expect(operations.length).toBeGreaterThan(100);
     const unguarded = operations.filter((op) => {
       const resolver = resolvers.get(op);

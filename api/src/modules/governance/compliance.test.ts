@@ -9,8 +9,12 @@ import { handMadeOnnx } from '../../../../scripts/test/hand-made-versions.ts';
 import { csvField } from './export.route.ts';
 
 const spec: FeatureSpec = {
-  version: 1, windowSeconds: 300, stepSeconds: 10, aggregates: ['mean'],
-  signals: [{ name: 'spindle_vibration', unit: 'mm/s', min: 0, max: 7.1 }], reference: [3],
+  version: 1,
+  windowSeconds: 300,
+  stepSeconds: 10,
+  aggregates: ['mean'],
+  signals: [{ name: 'spindle_vibration', unit: 'mm/s', min: 0, max: 7.1 }],
+  reference: [3],
 };
 
 describe('compliance exports', () => {
@@ -26,15 +30,39 @@ describe('compliance exports', () => {
     data = await api.login('data@northwind.example');
     approver = await api.login('approver@northwind.example');
     const owner = await api.services.db.prisma.user.findFirstOrThrow({ where: { email: 'data@northwind.example' } });
-    const created = await api.gql('mutation($i: ModelInput!) { createModel(input: $i) { id } }', {
-      i: { name: 'Spindle risk | card', task: 'FAILURE_RISK', riskClass: 'HIGH', ownerId: owner.id, intendedUse: 'Warn maintenance planners 2 h before a spindle bearing fails.' },
-    }, data);
+    const created = await api.gql(
+      'mutation($i: ModelInput!) { createModel(input: $i) { id } }',
+      {
+        i: {
+          name: 'Spindle risk | card',
+          task: 'FAILURE_RISK',
+          riskClass: 'HIGH',
+          ownerId: owner.id,
+          intendedUse: 'Warn maintenance planners 2 h before a spindle bearing fails.',
+        },
+      },
+      data,
+    );
     modelId = created.data!.createModel.id;
-    const version = await api.gql('mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id } }', {
-      i: { modelId, onnx: Buffer.from(handMadeOnnx(spec, [1], [1], 0)).toString('base64'), featureSpec: spec, threshold: 0.7, metrics: { auc: 0.93, brier: 0.061 } },
-    }, data);
+    const version = await api.gql(
+      'mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id } }',
+      {
+        i: {
+          modelId,
+          onnx: Buffer.from(handMadeOnnx(spec, [1], [1], 0)).toString('base64'),
+          featureSpec: spec,
+          threshold: 0.7,
+          metrics: { auc: 0.93, brier: 0.061 },
+        },
+      },
+      data,
+    );
     expect(version.errors).toBeUndefined();
-    await api.gql('mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias } }', { i: { modelId, alias: 'champion', versionId: version.data!.registerModelVersion.id } }, approver);
+    await api.gql(
+      'mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias } }',
+      { i: { modelId, alias: 'champion', versionId: version.data!.registerModelVersion.id } },
+      approver,
+    );
   });
   afterAll(async () => api?.close());
 
@@ -53,8 +81,17 @@ describe('compliance exports', () => {
     });
     const status = Object.fromEntries(card.nistAiRmf.map((c: { id: string; status: string }) => [c.id, c.status]));
     expect(status).toEqual({
-      'GOVERN 2.1': 'MET', 'GOVERN 4.1': 'GAP', 'GOVERN 1.4': 'MET', 'MAP 1.1': 'MET', 'MAP 4.1': 'MET', 'MAP 2.2': 'GAP',
-      'MEASURE 2.3': 'MET', 'MEASURE 2.4': 'GAP', 'MANAGE 2.2': 'MET', 'MANAGE 2.4': 'MET', 'MANAGE 4.1': 'GAP',
+      'GOVERN 2.1': 'MET',
+      'GOVERN 4.1': 'GAP',
+      'GOVERN 1.4': 'MET',
+      'MAP 1.1': 'MET',
+      'MAP 4.1': 'MET',
+      'MAP 2.2': 'GAP',
+      'MEASURE 2.3': 'MET',
+      'MEASURE 2.4': 'GAP',
+      'MANAGE 2.2': 'MET',
+      'MANAGE 2.4': 'MET',
+      'MANAGE 4.1': 'GAP',
     });
     expect(new Set(card.nistAiRmf.map((c: { function: string }) => c.function))).toEqual(new Set(['GOVERN', 'MAP', 'MEASURE', 'MANAGE']));
     expect(cardMarkdown).toContain('# Model card: Spindle risk | card');
@@ -64,10 +101,13 @@ describe('compliance exports', () => {
     // Writing the limits closes the gap.
     await api.gql('mutation($id: ID!) { updateModel(id: $id, input: { limitations: "Not for spindles under 6,000 rpm." }) { id } }', { id: modelId }, data);
     const after = await api.gql('query($id: ID!) { model(id: $id) { card } }', { id: modelId }, data);
-    expect(after.data!.model.card.nistAiRmf.find((c: { id: string }) => c.id === 'MAP 2.2')).toMatchObject({ status: 'MET', evidence: 'Not for spindles under 6,000 rpm.' });
+    expect(after.data!.model.card.nistAiRmf.find((c: { id: string }) => c.id === 'MAP 2.2')).toMatchObject({
+      status: 'MET',
+      evidence: 'Not for spindles under 6,000 rpm.',
+    });
   });
 
-  it('downloads the card as Markdown and JSON, for the caller\'s organisation only', async () => {
+  it("downloads the card as Markdown and JSON, for the caller's organisation only", async () => {
     const md = await get(`/export/models/${modelId}/card.md`, data);
     expect(md.statusCode).toBe(200);
     expect(md.headers['content-type']).toMatch(/^text\/markdown/);
@@ -101,7 +141,9 @@ describe('compliance exports', () => {
     expect((await get('/export/audit.csv?from=yesterday', data)).json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', details: { field: 'from' } } });
     const other = await createOtherOrganization(api, 'audits');
     // The other organisation sees its own chain only: its admin's sign-in.
-    expect((await get('/export/audit.json', other.token)).json()).toEqual([expect.objectContaining({ seq: '1', type: 'user.signed_in', actor_label: 'admin@audits.example' })]);
+    expect((await get('/export/audit.json', other.token)).json()).toEqual([
+      expect.objectContaining({ seq: '1', type: 'user.signed_in', actor_label: 'admin@audits.example' }),
+    ]);
     expect((await get('/export/audit.csv')).statusCode).toBe(401);
   });
 

@@ -11,10 +11,16 @@ import type { Services } from '../../services.ts';
 import { badInput, notFound, ThreadlineError } from '../../common/errors.ts';
 import { requirePermission, sendError, sendUnexpected } from '../../common/http-route.ts';
 
-
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; formulas defused. */
 export function csvField(value: unknown): string {
-  let s = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let s =
+    value === null || value === undefined
+      ? ''
+      : value instanceof Date
+        ? value.toISOString()
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
@@ -38,7 +44,10 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
       const from = dateParam(q.from, 'from');
       const to = dateParam(q.to, 'to');
       const rows = await exportAuditEvents(rawSqlOf(services.db.pool), principal.organizationId, {
-        from, to, type: q.type ? String(q.type) : null, subjectType: q.subjectType ? String(q.subjectType) : null,
+        from,
+        to,
+        type: q.type ? String(q.type) : null,
+        subjectType: q.subjectType ? String(q.subjectType) : null,
       });
       const stamp = new Date().toISOString().slice(0, 10);
       reply.header('content-disposition', `attachment; filename="audit-trail-${stamp}.${format}"`);

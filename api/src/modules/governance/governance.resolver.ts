@@ -10,7 +10,7 @@ import { AuditCheckpoint, AuditCheckpointFilter, AuditEvent, AuditEventFilter, C
 @Resolver()
 export class GovernanceResolver {
   @Authorized('read')
-  @Query(() => ChainVerification, { description: 'Recomputes your organisation\'s audit chain against its signed checkpoints and names the first broken link.' })
+  @Query(() => ChainVerification, { description: "Recomputes your organisation's audit chain against its signed checkpoints and names the first broken link." })
   async verifyAuditChain(@Ctx() ctx: Context): Promise<ChainVerification> {
     const { principal } = tenantOf(ctx);
     const result = await verifyAuditChain(ctx.services.db.pool, principal.organizationId, ctx.services.auditKeys.trusted);
@@ -25,13 +25,25 @@ export class GovernanceResolver {
 export const governanceResolvers: ClassType[] = [
   GovernanceResolver,
   ...entityResolvers({
-    name: 'AuditEvent', model: 'AuditEvent', subject: 'organization', node: () => AuditEvent,
-    list: 'auditEvents', single: 'auditEvent', orderKey: 'seq',
-    filter: AuditEventFilter, toWhere: (f) => whereOf(f, { time: 'occurredAt' }),
+    name: 'AuditEvent',
+    model: 'AuditEvent',
+    subject: 'organization',
+    node: () => AuditEvent,
+    list: 'auditEvents',
+    single: 'auditEvent',
+    orderKey: 'seq',
+    filter: AuditEventFilter,
+    toWhere: (f) => whereOf(f, { time: 'occurredAt' }),
   }),
   ...entityResolvers({
-    name: 'AuditCheckpoint', model: 'AuditCheckpoint', subject: 'organization', node: () => AuditCheckpoint,
-    list: 'auditCheckpoints', single: 'auditCheckpoint', orderKey: 'seq',
-    filter: AuditCheckpointFilter, toWhere: (f) => whereOf(f),
+    name: 'AuditCheckpoint',
+    model: 'AuditCheckpoint',
+    subject: 'organization',
+    node: () => AuditCheckpoint,
+    list: 'auditCheckpoints',
+    single: 'auditCheckpoint',
+    orderKey: 'seq',
+    filter: AuditCheckpointFilter,
+    toWhere: (f) => whereOf(f),
   }),
 ];

@@ -38,7 +38,6 @@ describe('audit trail', () => {
   const auditCount = async () => Number((await f.owner.query('SELECT count(*) FROM audit_events WHERE organization_id = $1', [f.orgId])).rows[0].count);
   const lastEvent = async () => (await f.owner.query('SELECT * FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [f.orgId])).rows[0];
 
-
   it('appends exactly one chained event per mutation, naming actor, type and subject', async () => {
     const siteId = (await f.owner.query("SELECT id FROM sites WHERE code = 'LEJ'")).rows[0].id;
     const mutations: [string, string, Record<string, unknown>][] = [
@@ -60,14 +59,20 @@ describe('audit trail', () => {
     }
     const updated = await lastEvent();
     expect(updated.payload).toMatchObject({ v: AUDIT_CATALOGUE_VERSION });
-    const siteUpdate = (await f.owner.query("SELECT payload FROM audit_events WHERE organization_id = $1 AND type = 'site.updated' ORDER BY seq DESC LIMIT 1", [f.orgId])).rows[0];
+    const siteUpdate = (
+      await f.owner.query("SELECT payload FROM audit_events WHERE organization_id = $1 AND type = 'site.updated' ORDER BY seq DESC LIMIT 1", [f.orgId])
+    ).rows[0];
     expect(siteUpdate.payload.changes).toEqual({ name: ['Leipzig machining plant', 'Leipzig plant'] });
     const verified = await f.api.gql(VERIFY, {}, f.admin);
     expect(verified.data!.verifyAuditChain).toMatchObject({ ok: true, firstBroken: null });
   });
 
   it('never stores the secret of an API key or a password in the trail', async () => {
-    const res = await f.api.gql('mutation { createUser(input: { email: "new@northwind.example", name: "New", role: VIEWER, password: "a long enough password" }) { id } }', {}, f.admin);
+    const res = await f.api.gql(
+      'mutation { createUser(input: { email: "new@northwind.example", name: "New", role: VIEWER, password: "a long enough password" }) { id } }',
+      {},
+      f.admin,
+    );
     expect(res.errors).toBeUndefined();
     const { rows } = await f.owner.query("SELECT payload::text AS p FROM audit_events WHERE type IN ('user.created', 'api_key.created')");
     expect(rows.length).toBeGreaterThanOrEqual(2);
@@ -85,15 +90,19 @@ describe('audit trail', () => {
 
   it('refuses an event that does not extend the chain', async () => {
     const head = await lastEvent();
-    await expect(f.api.services.db.pool.query(
-      `INSERT INTO audit_events (organization_id, seq, type, actor_kind, actor_label, subject_type, occurred_at, prev_hash, hash)
+    await expect(
+      f.api.services.db.pool.query(
+        `INSERT INTO audit_events (organization_id, seq, type, actor_kind, actor_label, subject_type, occurred_at, prev_hash, hash)
        VALUES ($1, $2, 'site.created', 'SYSTEM', 'forger', 'site', now(), $3, $3)`,
-      [f.orgId, Number(head.seq) + 1, '0'.repeat(64)],
-    )).rejects.toThrow(/does not extend the chain/);
+        [f.orgId, Number(head.seq) + 1, '0'.repeat(64)],
+      ),
+    ).rejects.toThrow(/does not extend the chain/);
   });
 
   it('names the row a superuser changed by SQL', async () => {
-    const victim = (await f.owner.query("SELECT id, seq FROM audit_events WHERE organization_id = $1 AND type = 'site.created' ORDER BY seq LIMIT 1", [f.orgId])).rows[0];
+    const victim = (
+      await f.owner.query("SELECT id, seq FROM audit_events WHERE organization_id = $1 AND type = 'site.created' ORDER BY seq LIMIT 1", [f.orgId])
+    ).rows[0];
     await asSuperuserWithoutTriggers(f.owner, `UPDATE audit_events SET payload = jsonb_set(payload, '{after,name}', '"Forged"') WHERE id = $1`, [victim.id]);
     const res = await f.api.gql(VERIFY, {}, f.admin);
     expect(res.data!.verifyAuditChain).toMatchObject({
@@ -106,7 +115,6 @@ describe('audit trail', () => {
 describe('audit checkpoints', () => {
   const f = auditFixture();
 
-
   it('reports deleted newest events against the last signed checkpoint', async () => {
     for (const code of ['C1', 'C2', 'C3']) {
       expect((await f.api.gql(`mutation { createSite(input: { code: "${code}", name: "Site ${code}" }) { id } }`, {}, f.admin)).errors).toBeUndefined();
@@ -115,7 +123,9 @@ describe('audit checkpoints', () => {
     expect(checkpoint).not.toBeNull();
     expect((await f.api.gql(VERIFY, {}, f.admin)).data!.verifyAuditChain).toMatchObject({ ok: true, checkpointsChecked: 1 });
     const listed = await f.api.gql('{ auditCheckpoints { nodes { seq hash keyId } } }', {}, f.admin);
-    expect(listed.data!.auditCheckpoints.nodes).toEqual([{ seq: Number(checkpoint!.seq), hash: checkpoint!.hash, keyId: f.api.services.auditKeys.signing.keyId }]);
+    expect(listed.data!.auditCheckpoints.nodes).toEqual([
+      { seq: Number(checkpoint!.seq), hash: checkpoint!.hash, keyId: f.api.services.auditKeys.signing.keyId },
+    ]);
 
     await asSuperuserWithoutTriggers(f.owner, 'DELETE FROM audit_events WHERE organization_id = $1 AND seq > $2', [f.orgId, Number(checkpoint!.seq) - 2]);
 

@@ -9,7 +9,7 @@ registerEnumType(ActorKind, { name: 'ActorKind' });
 @ObjectType({ description: 'One entry of the append-only, hash-chained audit trail.' })
 export class AuditEvent {
   @Field(() => ID) id!: string;
-  @Field(() => BigIntScalar, { description: 'Position in the organisation\'s chain, from 1.' }) seq!: bigint;
+  @Field(() => BigIntScalar, { description: "Position in the organisation's chain, from 1." }) seq!: bigint;
   @Field(() => String, { description: 'From the closed catalogue, e.g. asset.created.' }) type!: string;
   @Field(() => ActorKind) actorKind!: ActorKind;
   @Field(() => String, { nullable: true }) actorId!: string | null;

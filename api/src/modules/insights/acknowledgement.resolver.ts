@@ -11,7 +11,9 @@ import { Insight } from '../models/models.types.ts';
 @Resolver()
 export class InsightAcknowledgementResolver {
   @Authorized('operations:write')
-  @Mutation(() => Insight, { description: 'Acknowledges an insight: who saw it and when (MTTA = acknowledgedAt − raisedAt). CONFLICT when already acknowledged.' })
+  @Mutation(() => Insight, {
+    description: 'Acknowledges an insight: who saw it and when (MTTA = acknowledgedAt − raisedAt). CONFLICT when already acknowledged.',
+  })
   async acknowledgeInsight(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Insight> {
     const userId = personOf(tenantOf(ctx).principal, 'Acknowledging an insight');
     await domainCommand(ctx, (db, actor, organizationId) => acknowledgeInsight(db, organizationId, requireUuid(id, 'id'), userId, actor));

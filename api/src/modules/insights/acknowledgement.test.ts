@@ -21,10 +21,22 @@ describe('acknowledging insights', () => {
     const useCase = await prisma.useCase.findFirstOrThrow({ where: { organizationId: asset.organizationId, name: { startsWith: 'Predictive maintenance' } } });
     useCaseId = useCase.id;
     const raisedAt = new Date(Date.now() - 90_000);
-    insightId = (await prisma.insight.create({ data: {
-      organizationId: asset.organizationId, assetId: asset.id, useCaseId, kind: 'FAILURE_RISK', severity: 'WARNING', title: 'Spindle failure risk 0.81',
-      evidenceStartAt: new Date(raisedAt.getTime() - 600_000), evidenceEndAt: raisedAt, evidenceReceivedAt: raisedAt, raisedAt,
-    } })).id;
+    insightId = (
+      await prisma.insight.create({
+        data: {
+          organizationId: asset.organizationId,
+          assetId: asset.id,
+          useCaseId,
+          kind: 'FAILURE_RISK',
+          severity: 'WARNING',
+          title: 'Spindle failure risk 0.81',
+          evidenceStartAt: new Date(raisedAt.getTime() - 600_000),
+          evidenceEndAt: raisedAt,
+          evidenceReceivedAt: raisedAt,
+          raisedAt,
+        },
+      })
+    ).id;
   });
   afterAll(async () => api?.close());
 
@@ -41,12 +53,16 @@ describe('acknowledging insights', () => {
     expect(Math.abs(acknowledgedAt - Date.now())).toBeLessThan(60_000);
     const timings = await api.gql('query($id: ID!) { useCase(id: $id) { insightTimings { mtta { count meanSeconds } } } }', { id: useCaseId }, viewer);
     expect(timings.data!.useCase.insightTimings.mtta.count).toBeGreaterThanOrEqual(1);
-    const audit = await api.gql('query($id: ID!) { auditEvents(first: 5, order: DESC, filter: { subjectId: $id }) { nodes { type actorLabel payload } } }', { id: insightId }, viewer);
+    const audit = await api.gql(
+      'query($id: ID!) { auditEvents(first: 5, order: DESC, filter: { subjectId: $id }) { nodes { type actorLabel payload } } }',
+      { id: insightId },
+      viewer,
+    );
     expect(audit.errors).toBeUndefined();
     expect(audit.data!.auditEvents.nodes[0]).toMatchObject({ type: 'insight.updated', payload: { acknowledgedAt: new Date(acknowledgedAt).toISOString() } });
   });
 
-  it('refuses a second acknowledgement, another organisation\'s insight and a malformed id', async () => {
+  it("refuses a second acknowledgement, another organisation's insight and a malformed id", async () => {
     const again = await api.gql(ACK, { id: insightId }, engineer);
     expect(again.errors![0]!.extensions!.code).toBe('CONFLICT');
     const { token: stranger } = await createOtherOrganization(api, 'ack-other');

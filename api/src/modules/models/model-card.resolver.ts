@@ -14,14 +14,20 @@ function cardOf(ctx: Context, modelId: string): Promise<ModelCard> {
   built.set(ctx, cards);
   if (!cards.has(modelId)) {
     const { principal, tenant } = tenantOf(ctx);
-    cards.set(modelId, buildModelCard(tenant, principal.organizationId, modelId).then((card) => card!));
+    cards.set(
+      modelId,
+      buildModelCard(tenant, principal.organizationId, modelId).then((card) => card!),
+    );
   }
   return cards.get(modelId)!;
 }
 
 @Resolver(() => Model)
 export class ModelCardResolver {
-  @FieldResolver(() => Json, { description: 'The model card: intended use, training data, champion metrics, limitations, owner, EU AI Act risk class with its obligations, and NIST AI RMF controls (MET or GAP with evidence).' })
+  @FieldResolver(() => Json, {
+    description:
+      'The model card: intended use, training data, champion metrics, limitations, owner, EU AI Act risk class with its obligations, and NIST AI RMF controls (MET or GAP with evidence).',
+  })
   card(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelCard> {
     return cardOf(ctx, model.id);
   }

@@ -2,7 +2,15 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, IsUUID, Length, MaxLength } from 'class-validator';
 import {
-  AiRiskClass, DeploymentMode, DeploymentStatus, EdgeTargetKind, ExperimentStatus, InsightKind, ModelTask, RunStatus, Severity,
+  AiRiskClass,
+  DeploymentMode,
+  DeploymentStatus,
+  EdgeTargetKind,
+  ExperimentStatus,
+  InsightKind,
+  ModelTask,
+  RunStatus,
+  Severity,
 } from '@threadline/db/client';
 import { DateTime, Json } from '../../common/scalars.ts';
 import { partialOf } from '../../common/inputs.ts';
@@ -13,15 +21,23 @@ export class ModelInput {
   @Field(() => ModelTask) task!: ModelTask;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() useCaseId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() ownerId?: string;
-  @Field(() => ID, { nullable: true, description: 'The asset type whose assets it scores; needed to train it here.' }) @IsOptional() @IsUUID() assetTypeId?: string;
+  @Field(() => ID, { nullable: true, description: 'The asset type whose assets it scores; needed to train it here.' })
+  @IsOptional()
+  @IsUUID()
+  assetTypeId?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(4000) description?: string;
   @Field(() => [String], { defaultValue: [] }) @ArrayMaxSize(256) @Length(1, 120, { each: true }) features!: string[];
   @Field(() => AiRiskClass, { defaultValue: AiRiskClass.LIMITED }) riskClass!: AiRiskClass;
   @Field(() => String, { nullable: true, description: 'Model card: what it is for and who acts on it.' }) @IsOptional() @MaxLength(4000) intendedUse?: string;
   @Field(() => String, { nullable: true, description: 'Model card: the data it learns from.' }) @IsOptional() @MaxLength(4000) trainingData?: string;
   @Field(() => String, { nullable: true, description: 'Model card: where it must not be trusted.' }) @IsOptional() @MaxLength(4000) limitations?: string;
-  @Field(() => Json, { nullable: true, description: 'insightThreshold, driftWindowHours, psiThreshold, ksAlpha, cusumSlack, cusumThreshold, driftShare, autoRetrain, retrainWindowHours, autoPromote, promoteMargin (docs/models.md).' })
-  @IsOptional() policy?: unknown;
+  @Field(() => Json, {
+    nullable: true,
+    description:
+      'insightThreshold, driftWindowHours, psiThreshold, ksAlpha, cusumSlack, cusumThreshold, driftShare, autoRetrain, retrainWindowHours, autoPromote, promoteMargin (docs/models.md).',
+  })
+  @IsOptional()
+  policy?: unknown;
 }
 export const ModelUpdate = partialOf(ModelInput, 'ModelUpdate', ['task']);
 

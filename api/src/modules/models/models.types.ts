@@ -2,13 +2,23 @@
 // predictions, insights, drift reports, training runs and experiments.
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import {
-  AiRiskClass, DeploymentMode, DeploymentStatus, EdgeTargetKind, ExperimentDecision, ExperimentKind, ExperimentStatus,
-  InsightKind, ModelTask, RunStatus, Severity, TrainingTrigger,
+  AiRiskClass,
+  DeploymentMode,
+  DeploymentStatus,
+  EdgeTargetKind,
+  ExperimentDecision,
+  ExperimentKind,
+  ExperimentStatus,
+  InsightKind,
+  ModelTask,
+  RunStatus,
+  Severity,
+  TrainingTrigger,
 } from '@threadline/db/client';
 import { DateTime, Json } from '../../common/scalars.ts';
 
 registerEnumType(ModelTask, { name: 'ModelTask' });
-registerEnumType(AiRiskClass, { name: 'AiRiskClass', description: 'Risk class in the EU AI Act\'s terms.' });
+registerEnumType(AiRiskClass, { name: 'AiRiskClass', description: "Risk class in the EU AI Act's terms." });
 registerEnumType(EdgeTargetKind, { name: 'EdgeTargetKind' });
 registerEnumType(DeploymentMode, { name: 'DeploymentMode' });
 registerEnumType(DeploymentStatus, { name: 'DeploymentStatus' });
@@ -82,7 +92,8 @@ export class Deployment {
   @Field(() => DeploymentMode) mode!: DeploymentMode;
   @Field(() => Float) trafficShare!: number;
   @Field(() => DeploymentStatus) status!: DeploymentStatus;
-  @Field(() => String, { nullable: true, description: 'Why the deployment is in its status, e.g. why it runs its fallback rules.' }) statusReason!: string | null;
+  @Field(() => String, { nullable: true, description: 'Why the deployment is in its status, e.g. why it runs its fallback rules.' }) statusReason!:
+    string | null;
   @Field(() => ID, { nullable: true }) deployedById!: string | null;
   @Field(() => DateTime, { nullable: true }) deployedAt!: Date | null;
   @Field(() => DateTime, { nullable: true }) retiredAt!: Date | null;
@@ -132,7 +143,11 @@ export class DriftReport {
   @Field(() => ID, { nullable: true }) deploymentId!: string | null;
   @Field(() => DateTime) windowStartAt!: Date;
   @Field(() => DateTime) windowEndAt!: Date;
-  @Field(() => Json, { description: 'windows; per feature PSI, KS statistic and p-value, CUSUM (high, low, alarm) and drifting; predictionDrift (scores against the training scores); performance (predictions judged against incidents beside the holdout). See docs/models.md.' }) features!: unknown;
+  @Field(() => Json, {
+    description:
+      'windows; per feature PSI, KS statistic and p-value, CUSUM (high, low, alarm) and drifting; predictionDrift (scores against the training scores); performance (predictions judged against incidents beside the holdout). See docs/models.md.',
+  })
+  features!: unknown;
   @Field(() => Float) driftingShare!: number;
   @Field(() => Boolean) drifting!: boolean;
   @Field(() => DateTime) createdAt!: Date;
@@ -169,7 +184,11 @@ export class Experiment {
   @Field(() => Float) trafficShare!: number;
   @Field(() => String) metric!: string;
   @Field(() => String) statisticalTest!: string;
-  @Field(() => Json, { description: 'The latest evaluation: per arm windows, asset-hours and mean loss; difference (challenger − champion) with its 95 % interval, p-value, relative improvement and verdict (docs/models.md).' }) result!: unknown;
+  @Field(() => Json, {
+    description:
+      'The latest evaluation: per arm windows, asset-hours and mean loss; difference (challenger − champion) with its 95 % interval, p-value, relative improvement and verdict (docs/models.md).',
+  })
+  result!: unknown;
   @Field(() => ExperimentDecision, { nullable: true }) decision!: ExperimentDecision | null;
   @Field(() => ID, { nullable: true }) decidedById!: string | null;
   @Field(() => DateTime, { nullable: true }) decidedAt!: Date | null;

@@ -36,21 +36,37 @@ export class AliasRollbackInput {
 @Resolver()
 export class PromotionResolver {
   @Authorized('model:write')
-  @Mutation(() => Approval, { description: 'Asks an approver to make this version the champion; the approval carries the candidate\'s and the champion\'s metrics.' })
+  @Mutation(() => Approval, {
+    description: "Asks an approver to make this version the champion; the approval carries the candidate's and the champion's metrics.",
+  })
   async requestModelPromotion(@Arg('input', () => PromotionRequestInput) input: PromotionRequestInput, @Ctx() ctx: Context): Promise<Approval> {
     const requestedById = personOf(tenantOf(ctx).principal, 'Asking for a promotion');
     const id = await domainCommand(ctx, (db, actor, organizationId) =>
-      requestPromotion(db, { organizationId, versionId: input.versionId, requestedById, comment: input.comment ?? null }, actor));
+      requestPromotion(db, { organizationId, versionId: input.versionId, requestedById, comment: input.comment ?? null }, actor),
+    );
     return (await tenantOf(ctx).tenant.approval.findFirst({ where: { id } }))!;
   }
 
   @Authorized('model:promote')
-  @Mutation(() => Approval, { description: 'Decides a promotion request; approving it moves the champion alias (and the deployments following it). The requester cannot decide their own request.' })
+  @Mutation(() => Approval, {
+    description:
+      'Decides a promotion request; approving it moves the champion alias (and the deployments following it). The requester cannot decide their own request.',
+  })
   async decideModelPromotion(@Arg('input', () => PromotionDecisionInput) input: PromotionDecisionInput, @Ctx() ctx: Context): Promise<Approval> {
     const { principal, tenant } = tenantOf(ctx);
-    await domainCommand(ctx, (db, actor, organizationId) => decidePromotion(db, {
-      organizationId, approvalId: input.approvalId, deciderId: principal.kind === 'USER' ? principal.id : null, approve: input.approve, comment: input.comment ?? null,
-    }, actor));
+    await domainCommand(ctx, (db, actor, organizationId) =>
+      decidePromotion(
+        db,
+        {
+          organizationId,
+          approvalId: input.approvalId,
+          deciderId: principal.kind === 'USER' ? principal.id : null,
+          approve: input.approve,
+          comment: input.comment ?? null,
+        },
+        actor,
+      ),
+    );
     return (await tenant.approval.findFirst({ where: { id: input.approvalId } }))!;
   }
 
@@ -58,7 +74,9 @@ export class PromotionResolver {
   @Mutation(() => ModelAlias, { description: 'Moves an alias (the champion unless named) back to the version it named before its last move.' })
   async rollbackModelAlias(@Arg('input', () => AliasRollbackInput) input: AliasRollbackInput, @Ctx() ctx: Context): Promise<ModelAlias> {
     const modelId = requireUuid(input.modelId, 'modelId');
-    await domainCommand(ctx, (db, actor, organizationId) => rollbackAlias(db, { organizationId, modelId, alias: input.alias, comment: input.comment ?? null }, actor));
+    await domainCommand(ctx, (db, actor, organizationId) =>
+      rollbackAlias(db, { organizationId, modelId, alias: input.alias, comment: input.comment ?? null }, actor),
+    );
     return (await tenantOf(ctx).tenant.modelAlias.findFirst({ where: { modelId, alias: input.alias } }))!;
   }
 }

@@ -21,7 +21,14 @@ import { CHAMPION_ALIAS } from '@threadline/db/models/experiments';
 import { DateTime, Json } from '../../common/scalars.ts';
 import { Deployment, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';
 import {
-  DeployModelInput, EdgeBundleFile, ModelAlias, ModelAssignment, ModelSigningKey, RegisterModelVersionInput, SetModelAliasInput, TrainModelInput,
+  DeployModelInput,
+  EdgeBundleFile,
+  ModelAlias,
+  ModelAssignment,
+  ModelSigningKey,
+  RegisterModelVersionInput,
+  SetModelAliasInput,
+  TrainModelInput,
 } from './registry.types.ts';
 
 const MAX_TRAINING_WINDOW_MS = 366 * 86_400_000;
@@ -36,7 +43,9 @@ export class RegistryResolver {
   }
 
   @Authorized('read')
-  @Query(() => [ModelAssignment], { description: 'Which version each deployment covering the asset ran at that moment (from the append-only assignment history).' })
+  @Query(() => [ModelAssignment], {
+    description: 'Which version each deployment covering the asset ran at that moment (from the append-only assignment history).',
+  })
   async modelAssignmentsAt(@Arg('assetId', () => ID) assetId: string, @Arg('at', () => DateTime) at: Date, @Ctx() ctx: Context): Promise<ModelAssignment[]> {
     const { principal, tenant } = tenantOf(ctx);
     const assignments = await assignmentsAt(tenant, principal.organizationId, requireUuid(assetId, 'assetId'), at);
@@ -44,7 +53,10 @@ export class RegistryResolver {
   }
 
   @Authorized('model:write')
-  @Mutation(() => TrainingRun, { description: 'Queues a training run of the model on the data window (through the transactional outbox); the workers train, sign and register the result as a new version.' })
+  @Mutation(() => TrainingRun, {
+    description:
+      'Queues a training run of the model on the data window (through the transactional outbox); the workers train, sign and register the result as a new version.',
+  })
   async trainModel(@Arg('input', () => TrainModelInput) input: TrainModelInput, @Ctx() ctx: Context): Promise<TrainingRun> {
     if (input.to <= input.from) throw badInput('to must be after from.', { field: 'to' });
     if (input.to.getTime() - input.from.getTime() > MAX_TRAINING_WINDOW_MS) throw badInput('The data window may span at most a year.', { field: 'from' });
@@ -54,10 +66,22 @@ export class RegistryResolver {
     const model = await tenant.model.findFirst({ where: { id: requireUuid(input.modelId, 'modelId') } });
     if (!model) throw notFound('Model', input.modelId);
     if (!model.assetTypeId) throw badInput('The model names no asset type; set assetTypeId first, so its features can be found.', { field: 'modelId' });
-    const id = await domainCommand(ctx, (db, actor, organizationId) => requestTrainingRun(db, {
-      organizationId, modelId: model.id, trigger: 'MANUAL', baseVersionId: input.baseVersionId ?? null, from: input.from, to: input.to,
-      params: JSON.parse(JSON.stringify(input.params ?? {})) as Record<string, JsonValue>, requestKey: input.requestKey ?? null,
-    }, actor));
+    const id = await domainCommand(ctx, (db, actor, organizationId) =>
+      requestTrainingRun(
+        db,
+        {
+          organizationId,
+          modelId: model.id,
+          trigger: 'MANUAL',
+          baseVersionId: input.baseVersionId ?? null,
+          from: input.from,
+          to: input.to,
+          params: JSON.parse(JSON.stringify(input.params ?? {})) as Record<string, JsonValue>,
+          requestKey: input.requestKey ?? null,
+        },
+        actor,
+      ),
+    );
     return (await tenant.trainingRun.findFirst({ where: { id } }))!;
   }
 
@@ -65,32 +89,55 @@ export class RegistryResolver {
   @Mutation(() => ModelVersion, { description: 'Registers a version built elsewhere: checks its ONNX contract and feature spec, hashes and signs it.' })
   async registerModelVersion(@Arg('input', () => RegisterModelVersionInput) input: RegisterModelVersionInput, @Ctx() ctx: Context): Promise<ModelVersion> {
     const spec = featureSpecSchema.safeParse(input.featureSpec);
-    if (!spec.success) throw badInput(`The feature spec is invalid: ${spec.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { field: 'featureSpec' });
+    if (!spec.success)
+      throw badInput(`The feature spec is invalid: ${spec.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { field: 'featureSpec' });
     const onnx = new Uint8Array(Buffer.from(input.onnx, 'base64'));
     const violation = onnxContractViolation(onnx, featureNames(spec.data).length);
     if (violation) throw badInput(`The ONNX model does not fit: ${violation}.`, { field: 'onnx' });
     const { tenant } = tenantOf(ctx);
     const model = await tenant.model.findFirst({ where: { id: requireUuid(input.modelId, 'modelId') } });
     if (!model) throw notFound('Model', input.modelId);
-    const registered = await domainCommand(ctx, (db, actor, organizationId) => registerVersion(db, {
-      organizationId, modelId: model.id, family: 'EXTERNAL', onnx, featureSpec: spec.data, threshold: input.threshold, metrics: input.metrics ?? {},
-      referenceProfile: {}, parentVersionId: input.parentVersionId ?? null, registeredById: actor.kind === 'USER' ? actor.id : null,
-    }, ctx.services.modelKeys.signing, actor));
+    const registered = await domainCommand(ctx, (db, actor, organizationId) =>
+      registerVersion(
+        db,
+        {
+          organizationId,
+          modelId: model.id,
+          family: 'EXTERNAL',
+          onnx,
+          featureSpec: spec.data,
+          threshold: input.threshold,
+          metrics: input.metrics ?? {},
+          referenceProfile: {},
+          parentVersionId: input.parentVersionId ?? null,
+          registeredById: actor.kind === 'USER' ? actor.id : null,
+        },
+        ctx.services.modelKeys.signing,
+        actor,
+      ),
+    );
     return (await tenant.modelVersion.findFirst({ where: { id: registered.id } }))! as ModelVersion;
   }
 
   // model:write for aliases in general, model:promote for the champion: checked below.
   @Authorized('read')
-  @Mutation(() => ModelAlias, { description: 'Points an alias at a version; deployments following the alias move with it (recorded in their assignment history). The champion alias needs model:promote.' })
+  @Mutation(() => ModelAlias, {
+    description:
+      'Points an alias at a version; deployments following the alias move with it (recorded in their assignment history). The champion alias needs model:promote.',
+  })
   async setModelAlias(@Arg('input', () => SetModelAliasInput) input: SetModelAliasInput, @Ctx() ctx: Context): Promise<ModelAlias> {
     const { tenant, principal } = tenantOf(ctx);
     const needed = input.alias === CHAMPION_ALIAS ? 'model:promote' : 'model:write';
     if (!principal.permissions.has(needed)) {
-      throw forbidden(input.alias === CHAMPION_ALIAS
-        ? 'Naming the champion needs model:promote (an approver): request a promotion with requestModelPromotion.'
-        : 'Moving an alias needs model:write.');
+      throw forbidden(
+        input.alias === CHAMPION_ALIAS
+          ? 'Naming the champion needs model:promote (an approver): request a promotion with requestModelPromotion.'
+          : 'Moving an alias needs model:write.',
+      );
     }
-    const version = await tenant.modelVersion.findFirst({ where: { id: requireUuid(input.versionId, 'versionId'), modelId: requireUuid(input.modelId, 'modelId') } });
+    const version = await tenant.modelVersion.findFirst({
+      where: { id: requireUuid(input.versionId, 'versionId'), modelId: requireUuid(input.modelId, 'modelId') },
+    });
     if (!version) throw badInput('The version does not belong to the model.', { field: 'versionId' });
     if (version.retiredAt) throw badInput('The version is retired; an alias cannot point at it.', { field: 'versionId' });
     await domainCommand(ctx, (db, actor, organizationId) => moveAlias(db, organizationId, input.modelId, input.alias, version.id, actor));
@@ -100,14 +147,27 @@ export class RegistryResolver {
   @Authorized('model:write')
   @Mutation(() => Deployment, { description: 'Deploys a version, or the version an alias names (then following the alias), to an edge or cloud target.' })
   async deployModel(@Arg('input', () => DeployModelInput) input: DeployModelInput, @Ctx() ctx: Context): Promise<Deployment> {
-    if (Boolean(input.versionId) === Boolean(input.alias)) throw badInput('Give exactly one of versionId and alias.', { field: input.versionId ? 'alias' : 'versionId' });
+    if (Boolean(input.versionId) === Boolean(input.alias))
+      throw badInput('Give exactly one of versionId and alias.', { field: input.versionId ? 'alias' : 'versionId' });
     const { tenant } = tenantOf(ctx);
     const target = await tenant.edgeTarget.findFirst({ where: { id: requireUuid(input.edgeTargetId, 'edgeTargetId') } });
     if (!target) throw notFound('EdgeTarget', input.edgeTargetId);
-    const { id } = await domainCommand(ctx, (db, actor, organizationId) => createDeployment(db, {
-      organizationId, modelId: requireUuid(input.modelId, 'modelId'), versionId: input.versionId ?? null, alias: input.alias ?? null, edgeTargetId: target.id,
-      assetId: input.assetId ?? null, mode: input.mode, trafficShare: input.trafficShare,
-    }, actor));
+    const { id } = await domainCommand(ctx, (db, actor, organizationId) =>
+      createDeployment(
+        db,
+        {
+          organizationId,
+          modelId: requireUuid(input.modelId, 'modelId'),
+          versionId: input.versionId ?? null,
+          alias: input.alias ?? null,
+          edgeTargetId: target.id,
+          assetId: input.assetId ?? null,
+          mode: input.mode,
+          trafficShare: input.trafficShare,
+        },
+        actor,
+      ),
+    );
     return (await tenant.deployment.findFirst({ where: { id } }))!;
   }
 
@@ -123,7 +183,9 @@ export class RegistryResolver {
   }
 
   @Authorized('model:write')
-  @Mutation(() => ModelVersion, { description: 'Retires a version no alias names and no live deployment runs; it stays in the registry for lineage and audit.' })
+  @Mutation(() => ModelVersion, {
+    description: 'Retires a version no alias names and no live deployment runs; it stays in the registry for lineage and audit.',
+  })
   async retireModelVersion(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ModelVersion> {
     const versionId = requireUuid(id);
     await domainCommand(ctx, (db, actor, organizationId) => retireVersion(db, organizationId, versionId, actor));
@@ -131,25 +193,55 @@ export class RegistryResolver {
   }
 
   @Authorized('model:write')
-  @Mutation(() => EdgeBundleFile, { description: 'Issues a signed bundle (ONNX, manifest, feature spec, signatures) of a deployment for its edge target. The stored artifact is verified first.' })
+  @Mutation(() => EdgeBundleFile, {
+    description:
+      'Issues a signed bundle (ONNX, manifest, feature spec, signatures) of a deployment for its edge target. The stored artifact is verified first.',
+  })
   async issueEdgeBundle(@Arg('deploymentId', () => ID) deploymentId: string, @Ctx() ctx: Context): Promise<EdgeBundleFile> {
     const { tenant } = tenantOf(ctx);
-    const deployment = await tenant.deployment.findFirst({ where: { id: requireUuid(deploymentId, 'deploymentId') }, include: { edgeTarget: true, modelVersion: { include: { model: true } } } });
+    const deployment = await tenant.deployment.findFirst({
+      where: { id: requireUuid(deploymentId, 'deploymentId') },
+      include: { edgeTarget: true, modelVersion: { include: { model: true } } },
+    });
     if (!deployment) throw notFound('Deployment', deploymentId);
     if (deployment.status === 'RETIRED') throw conflict('The deployment is retired.');
     const version = deployment.modelVersion;
-    const refusal = artifactRefusal({ modelId: version.modelId, version: version.version, sha256: version.sha256, signature: version.signature, signingKeyId: version.signingKeyId }, version.onnx, ctx.services.modelKeys.trusted);
+    const refusal = artifactRefusal(
+      { modelId: version.modelId, version: version.version, sha256: version.sha256, signature: version.signature, signingKeyId: version.signingKeyId },
+      version.onnx,
+      ctx.services.modelKeys.trusted,
+    );
     if (refusal) throw conflict(`The stored artifact fails verification (${refusal}); no bundle is issued.`);
-    const bundle: EdgeBundle = createBundle(ctx.services.modelKeys.signing, {
-      deploymentId: deployment.id, edgeTarget: { id: deployment.edgeTarget.id, name: deployment.edgeTarget.name, kind: deployment.edgeTarget.kind },
-      modelId: version.modelId, modelName: version.model.name, task: version.model.task, versionId: version.id, version: version.version, family: version.family,
-      threshold: version.threshold, sha256: version.sha256, signature: version.signature!, signingKeyId: version.signingKeyId!,
-      featureSpec: version.featureSpec as FeatureSpec, issuedAt: new Date().toISOString(),
-    }, version.onnx!);
-    await domainCommand(ctx, (db, actor, organizationId) => appendAuditEvent(db, {
-      organizationId, type: 'deployment.bundle_issued', actor, subjectType: 'deployment', subjectId: deployment.id,
-      payload: { versionId: version.id, sha256: version.sha256, edgeTarget: deployment.edgeTarget.name },
-    }));
+    const bundle: EdgeBundle = createBundle(
+      ctx.services.modelKeys.signing,
+      {
+        deploymentId: deployment.id,
+        edgeTarget: { id: deployment.edgeTarget.id, name: deployment.edgeTarget.name, kind: deployment.edgeTarget.kind },
+        modelId: version.modelId,
+        modelName: version.model.name,
+        task: version.model.task,
+        versionId: version.id,
+        version: version.version,
+        family: version.family,
+        threshold: version.threshold,
+        sha256: version.sha256,
+        signature: version.signature!,
+        signingKeyId: version.signingKeyId!,
+        featureSpec: version.featureSpec as FeatureSpec,
+        issuedAt: new Date().toISOString(),
+      },
+      version.onnx!,
+    );
+    await domainCommand(ctx, (db, actor, organizationId) =>
+      appendAuditEvent(db, {
+        organizationId,
+        type: 'deployment.bundle_issued',
+        actor,
+        subjectType: 'deployment',
+        subjectId: deployment.id,
+        payload: { versionId: version.id, sha256: version.sha256, edgeTarget: deployment.edgeTarget.name },
+      }),
+    );
     return { fileName: `${deployment.edgeTarget.name}-${version.model.name.replace(/[^A-Za-z0-9]+/g, '-')}-v${version.version}.tlbundle.json`, bundle };
   }
 }
@@ -157,7 +249,7 @@ export class RegistryResolver {
 @Resolver(() => Model)
 export class ModelAliasFields {
   @Authorized('read')
-  @FieldResolver(() => [ModelAlias], { description: 'The model\'s aliases and the versions they name.' })
+  @FieldResolver(() => [ModelAlias], { description: "The model's aliases and the versions they name." })
   aliases(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelAlias[]> {
     return tenantOf(ctx).loaders.manyBy('ModelAlias', 'modelId', 'alias', false).load(model.id) as unknown as Promise<ModelAlias[]>;
   }
@@ -178,7 +270,10 @@ export class DeploymentAssignmentFields {
   @Authorized('read')
   @FieldResolver(() => [ModelAssignment], { description: 'Which version the deployment ran from when, oldest first.' })
   async assignments(@Root() deployment: Deployment, @Ctx() ctx: Context): Promise<ModelAssignment[]> {
-    const rows = (await tenantOf(ctx).loaders.manyBy('ModelAssignment', 'deploymentId', 'validFrom').load(deployment.id)) as unknown as Omit<ModelAssignment, 'validTo'>[];
+    const rows = (await tenantOf(ctx).loaders.manyBy('ModelAssignment', 'deploymentId', 'validFrom').load(deployment.id)) as unknown as Omit<
+      ModelAssignment,
+      'validTo'
+    >[];
     return rows.map((r, i) => ({ ...r, validTo: rows[i + 1]?.validFrom ?? null }));
   }
 }
@@ -186,7 +281,10 @@ export class DeploymentAssignmentFields {
 @Resolver(() => Prediction)
 export class PredictionExplanationFields {
   @Authorized('read')
-  @FieldResolver(() => Json, { description: 'The top feature contributions, largest effect first: feature, signal, aggregate, value and reference in the signal\'s units, contribution to the score.' })
+  @FieldResolver(() => Json, {
+    description:
+      "The top feature contributions, largest effect first: feature, signal, aggregate, value and reference in the signal's units, contribution to the score.",
+  })
   async explanation(@Root() prediction: Prediction, @Ctx() ctx: Context): Promise<ExplanationEntry[]> {
     const version = await tenantOf(ctx).loaders.byId('ModelVersion').load(prediction.modelVersionId);
     const spec = featureSpecSchema.safeParse(version?.featureSpec);

@@ -13,8 +13,14 @@ import { createOtherOrganization, startApi, type ApiHarness } from '../../../../
 import { handMadeOnnx, withExternalData } from '../../../../scripts/test/hand-made-versions.ts';
 
 const spec: FeatureSpec = {
-  version: 1, windowSeconds: 300, stepSeconds: 10, aggregates: ['mean', 'max'],
-  signals: [{ name: 'spindle_vibration', unit: 'mm/s', min: 0, max: 7.1 }, { name: 'spindle_temperature', unit: '°C', min: 15, max: 65 }],
+  version: 1,
+  windowSeconds: 300,
+  stepSeconds: 10,
+  aggregates: ['mean', 'max'],
+  signals: [
+    { name: 'spindle_vibration', unit: 'mm/s', min: 0, max: 7.1 },
+    { name: 'spindle_temperature', unit: '°C', min: 15, max: 65 },
+  ],
   reference: [3, 4, 40, 45],
 };
 const onnxOf = (bias: number) => Buffer.from(handMadeOnnx(spec, [1, 1, 10, 10], [1, 0.5, 0.2, 0.1], bias)).toString('base64');
@@ -40,20 +46,36 @@ describe('the model registry', () => {
     const type = await prisma.assetType.findFirstOrThrow({ where: { name: 'CNC machining centre' } });
     assetId = (await prisma.asset.findFirstOrThrow({ where: { code: 'LEJ-L1-CNC02' } })).id;
     cloudId = (await prisma.edgeTarget.findFirstOrThrow({ where: { name: 'cloud-inference' } })).id;
-    const res = await api.gql('mutation($i: ModelInput!) { createModel(input: $i) { id assetTypeId } }', { i: { name: 'Spindle risk', task: 'FAILURE_RISK', assetTypeId: type.id } }, data);
+    const res = await api.gql(
+      'mutation($i: ModelInput!) { createModel(input: $i) { id assetTypeId } }',
+      { i: { name: 'Spindle risk', task: 'FAILURE_RISK', assetTypeId: type.id } },
+      data,
+    );
     expect(res.errors).toBeUndefined();
     modelId = res.data!.createModel.id;
   });
   afterAll(async () => api?.close());
 
-  it('keeps a model\'s policy checked, with its defaults, and audited', async () => {
-    const bad = await api.gql('mutation($id: ID!, $i: ModelUpdate!) { updateModel(id: $id, input: $i) { id } }', { id: modelId, i: { policy: { driftShare: 2, retrain: true } } }, data);
+  it("keeps a model's policy checked, with its defaults, and audited", async () => {
+    const bad = await api.gql(
+      'mutation($id: ID!, $i: ModelUpdate!) { updateModel(id: $id, input: $i) { id } }',
+      { id: modelId, i: { policy: { driftShare: 2, retrain: true } } },
+      data,
+    );
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'policy' } });
-    const res = await api.gql('mutation($id: ID!, $i: ModelUpdate!) { updateModel(id: $id, input: $i) { policy } }', { id: modelId, i: { policy: { autoRetrain: true, driftShare: 0.2 } } }, data);
+    const res = await api.gql(
+      'mutation($id: ID!, $i: ModelUpdate!) { updateModel(id: $id, input: $i) { policy } }',
+      { id: modelId, i: { policy: { autoRetrain: true, driftShare: 0.2 } } },
+      data,
+    );
     expect(res.data!.updateModel.policy).toMatchObject({ autoRetrain: true, driftShare: 0.2, psiThreshold: 0.25, autoPromote: false });
     const audit = await api.services.db.prisma.auditEvent.findFirstOrThrow({ where: { type: 'model.updated', subjectId: modelId }, orderBy: { seq: 'desc' } });
     expect(JSON.stringify(audit.payload)).toMatch(/autoRetrain/);
-    const renamed = await api.gql('mutation($id: ID!, $i: ModelUpdate!) { updateModel(id: $id, input: $i) { name policy } }', { id: modelId, i: { description: 'kept policy' } }, data);
+    const renamed = await api.gql(
+      'mutation($id: ID!, $i: ModelUpdate!) { updateModel(id: $id, input: $i) { name policy } }',
+      { id: modelId, i: { description: 'kept policy' } },
+      data,
+    );
     expect(renamed.data!.updateModel.policy).toMatchObject({ autoRetrain: true });
   });
 
@@ -62,29 +84,63 @@ describe('the model registry', () => {
     await listener.connect();
     await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
     const announced = new Promise<string>((resolve) => listener.on('notification', (m) => resolve(m.payload!)));
-    const res = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id status trigger params model { name } } }', {
-      i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', params: { family: 'MLP', horizonMinutes: 90 } },
-    }, data);
+    const res = await api.gql(
+      'mutation($i: TrainModelInput!) { trainModel(input: $i) { id status trigger params model { name } } }',
+      {
+        i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', params: { family: 'MLP', horizonMinutes: 90 } },
+      },
+      data,
+    );
     expect(res.errors).toBeUndefined();
-    expect(res.data!.trainModel).toMatchObject({ status: 'QUEUED', trigger: 'MANUAL', params: { family: 'MLP', horizonMinutes: 90 }, model: { name: 'Spindle risk' } });
+    expect(res.data!.trainModel).toMatchObject({
+      status: 'QUEUED',
+      trigger: 'MANUAL',
+      params: { family: 'MLP', horizonMinutes: 90 },
+      model: { name: 'Spindle risk' },
+    });
     expect(await announced).toBe('models');
     const outbox = await api.services.db.prisma.outboxMessage.findMany();
-    expect(outbox).toMatchObject([{ queue: 'models', jobName: 'model-training', jobId: `training-${res.data!.trainModel.id}`, payload: { trainingRunId: res.data!.trainModel.id }, dispatchedAt: null }]);
+    expect(outbox).toMatchObject([
+      {
+        queue: 'models',
+        jobName: 'model-training',
+        jobId: `training-${res.data!.trainModel.id}`,
+        payload: { trainingRunId: res.data!.trainModel.id },
+        dispatchedAt: null,
+      },
+    ]);
     await listener.end();
-    const denied = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }', { i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z' } }, viewer);
+    const denied = await api.gql(
+      'mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }',
+      { i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z' } },
+      viewer,
+    );
     expect(denied.errors![0]!.extensions!.code).toBe('FORBIDDEN');
-    const backwards = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }', { i: { modelId, from: '2026-11-08T00:00:00Z', to: '2026-11-01T00:00:00Z' } }, data);
+    const backwards = await api.gql(
+      'mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }',
+      { i: { modelId, from: '2026-11-08T00:00:00Z', to: '2026-11-01T00:00:00Z' } },
+      data,
+    );
     expect(backwards.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'to' } });
-    const badParams = await api.gql('mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }', { i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', params: { family: 'FOREST', windowSeconds: 1 } } }, data);
+    const badParams = await api.gql(
+      'mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }',
+      { i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', params: { family: 'FOREST', windowSeconds: 1 } } },
+      data,
+    );
     expect(badParams.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'params' } });
     expect(badParams.errors![0]!.message).toMatch(/family.*windowSeconds/);
     expect(await api.services.db.prisma.trainingRun.count()).toBe(1);
   });
 
   it('queues one run per request key, however often and however concurrently the request is sent', async () => {
-    const train = (key: string, model = modelId) => api.gql<{ trainModel: { id: string; requestKey: string } }>('mutation($i: TrainModelInput!) { trainModel(input: $i) { id requestKey } }', {
-      i: { modelId: model, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', requestKey: key },
-    }, data);
+    const train = (key: string, model = modelId) =>
+      api.gql<{ trainModel: { id: string; requestKey: string } }>(
+        'mutation($i: TrainModelInput!) { trainModel(input: $i) { id requestKey } }',
+        {
+          i: { modelId: model, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', requestKey: key },
+        },
+        data,
+      );
     const runsBefore = await api.services.db.prisma.trainingRun.count();
     const outboxBefore = await api.services.db.prisma.outboxMessage.count();
     const auditBefore = await api.services.db.prisma.auditEvent.count({ where: { type: 'training_run.created' } });
@@ -97,7 +153,17 @@ describe('the model registry', () => {
     expect(await api.services.db.prisma.outboxMessage.count()).toBe(outboxBefore + 1);
     expect(await api.services.db.prisma.auditEvent.count({ where: { type: 'training_run.created' } })).toBe(auditBefore + 1);
 
-    const other = await api.gql('mutation($i: ModelInput!) { createModel(input: $i) { id } }', { i: { name: 'Other risk', task: 'FAILURE_RISK', assetTypeId: (await api.services.db.prisma.model.findUniqueOrThrow({ where: { id: modelId } })).assetTypeId } }, data);
+    const other = await api.gql(
+      'mutation($i: ModelInput!) { createModel(input: $i) { id } }',
+      {
+        i: {
+          name: 'Other risk',
+          task: 'FAILURE_RISK',
+          assetTypeId: (await api.services.db.prisma.model.findUniqueOrThrow({ where: { id: modelId } })).assetTypeId,
+        },
+      },
+      data,
+    );
     const reused = await train('retrain-2026-11-23', other.data!.createModel.id);
     expect(reused.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', details: { field: 'requestKey' } });
     expect((await train('')).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
@@ -105,7 +171,12 @@ describe('the model registry', () => {
   });
 
   it('registers outside versions only when their ONNX fits the feature spec, and signs them', async () => {
-    const register = (onnx: string, featureSpec: unknown = spec) => api.gql('mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id version family sha256 signature signingKeyId aliases } }', { i: { modelId, onnx, featureSpec, threshold: 0.7 } }, data);
+    const register = (onnx: string, featureSpec: unknown = spec) =>
+      api.gql(
+        'mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id version family sha256 signature signingKeyId aliases } }',
+        { i: { modelId, onnx, featureSpec, threshold: 0.7 } },
+        data,
+      );
     const garbage = await register(Buffer.from('not a model').toString('base64'));
     expect(garbage.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'onnx' } });
     const mismatch = await register(onnxOf(0), { ...spec, aggregates: ['mean'], reference: [3, 40] });
@@ -129,43 +200,82 @@ describe('the model registry', () => {
   });
 
   it('moves deployments with their alias and answers which version scored an asset at a moment', async () => {
-    const alias = (versionId: string) => api.gql('mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias modelVersionId } }', { i: { modelId, alias: 'champion', versionId } }, approver);
+    const alias = (versionId: string) =>
+      api.gql(
+        'mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias modelVersionId } }',
+        { i: { modelId, alias: 'champion', versionId } },
+        approver,
+      );
     expect((await alias(versions[0]!)).data!.setModelAlias).toEqual({ alias: 'champion', modelVersionId: versions[0] });
-    const deployed = await api.gql('mutation($i: DeployModelInput!) { deployModel(input: $i) { id alias status modelVersionId } }', { i: { modelId, alias: 'champion', edgeTargetId: cloudId } }, data);
+    const deployed = await api.gql(
+      'mutation($i: DeployModelInput!) { deployModel(input: $i) { id alias status modelVersionId } }',
+      { i: { modelId, alias: 'champion', edgeTargetId: cloudId } },
+      data,
+    );
     expect(deployed.errors).toBeUndefined();
     expect(deployed.data!.deployModel).toMatchObject({ alias: 'champion', status: 'ACTIVE', modelVersionId: versions[0] });
     deploymentId = deployed.data!.deployModel.id;
-    const both = await api.gql('mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }', { i: { modelId, alias: 'champion', versionId: versions[0], edgeTargetId: cloudId } }, data);
+    const both = await api.gql(
+      'mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }',
+      { i: { modelId, alias: 'champion', versionId: versions[0], edgeTargetId: cloudId } },
+      data,
+    );
     expect(both.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    const noAlias = await api.gql('mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }', { i: { modelId, alias: 'nightly', edgeTargetId: cloudId } }, data);
+    const noAlias = await api.gql(
+      'mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }',
+      { i: { modelId, alias: 'nightly', edgeTargetId: cloudId } },
+      data,
+    );
     expect(noAlias.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'alias' } });
 
     await new Promise((r) => setTimeout(r, 20));
     movedAt = new Date();
     await new Promise((r) => setTimeout(r, 20));
     await alias(versions[1]!);
-    const history = await api.gql('query($id: ID!) { deployment(id: $id) { modelVersionId assignments { modelVersionId validFrom validTo reason } } }', { id: deploymentId }, viewer);
+    const history = await api.gql(
+      'query($id: ID!) { deployment(id: $id) { modelVersionId assignments { modelVersionId validFrom validTo reason } } }',
+      { id: deploymentId },
+      viewer,
+    );
     const { assignments } = history.data!.deployment;
     expect(history.data!.deployment.modelVersionId).toBe(versions[1]);
     expect(assignments.map((a: { modelVersionId: string }) => a.modelVersionId)).toEqual([versions[0], versions[1]]);
     expect(assignments[0].validTo).toBe(assignments[1].validFrom);
     expect(assignments[1].reason).toBe('alias champion moved');
 
-    const at = (when: Date) => api.gql('query($a: ID!, $t: DateTimeISO!) { modelAssignmentsAt(assetId: $a, at: $t) { deploymentId modelVersionId } }', { a: assetId, t: when.toISOString() }, viewer);
+    const at = (when: Date) =>
+      api.gql(
+        'query($a: ID!, $t: DateTimeISO!) { modelAssignmentsAt(assetId: $a, at: $t) { deploymentId modelVersionId } }',
+        { a: assetId, t: when.toISOString() },
+        viewer,
+      );
     expect((await at(movedAt)).data!.modelAssignmentsAt).toEqual([{ deploymentId, modelVersionId: versions[0] }]);
     expect((await at(new Date())).data!.modelAssignmentsAt).toEqual([{ deploymentId, modelVersionId: versions[1] }]);
     expect((await at(new Date(Date.now() - 86_400_000))).data!.modelAssignmentsAt).toEqual([]);
     const aliases = await api.gql('query($id: ID!) { model(id: $id) { aliases { alias modelVersionId } } }', { id: modelId }, viewer);
     expect(aliases.data!.model.aliases).toEqual([{ alias: 'champion', modelVersionId: versions[1] }]);
-    const audit = await api.services.db.prisma.auditEvent.findMany({ where: { type: { in: ['model_alias.moved', 'deployment.created'] } }, orderBy: { seq: 'asc' } });
+    const audit = await api.services.db.prisma.auditEvent.findMany({
+      where: { type: { in: ['model_alias.moved', 'deployment.created'] } },
+      orderBy: { seq: 'asc' },
+    });
     expect(audit.map((e) => e.type)).toEqual(['model_alias.moved', 'deployment.created', 'model_alias.moved']);
   });
 
-  it('expands a prediction\'s compact explanation into features, values and units', async () => {
-    const { organizationId } = (await api.services.db.prisma.model.findFirstOrThrow({ where: { id: modelId } }));
+  it("expands a prediction's compact explanation into features, values and units", async () => {
+    const { organizationId } = await api.services.db.prisma.model.findFirstOrThrow({ where: { id: modelId } });
     await api.services.db.pool.query(
       'INSERT INTO predictions (organization_id, model_version_id, deployment_id, asset_id, ts, score, explanation) VALUES ($1, $2, $3, $4, now(), 0.93, $5)',
-      [organizationId, versions[1], deploymentId, assetId, JSON.stringify([[1, 9.81, 0.41], [2, 44, -0.02]])]);
+      [
+        organizationId,
+        versions[1],
+        deploymentId,
+        assetId,
+        JSON.stringify([
+          [1, 9.81, 0.41],
+          [2, 44, -0.02],
+        ]),
+      ],
+    );
     const res = await api.gql('query($a: ID!) { predictions(filter: { assetId: $a }) { nodes { score explanation } } }', { a: assetId }, viewer);
     expect(res.data!.predictions.nodes[0].explanation).toEqual([
       { feature: 'spindle_vibration.max', signal: 'spindle_vibration', aggregate: 'max', value: 9.81, reference: 4, unit: 'mm/s', contribution: 0.41 },
@@ -173,20 +283,41 @@ describe('the model registry', () => {
     ]);
   });
 
-  it('promotes to champion only on an approver\'s decision, with the evidence audited, and rolls back in one step', async () => {
+  it("promotes to champion only on an approver's decision, with the evidence audited, and rolls back in one step", async () => {
     const champion = async () => (await api.services.db.prisma.modelAlias.findFirstOrThrow({ where: { modelId, alias: 'champion' } })).modelVersionId;
-    const direct = await api.gql('mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias } }', { i: { modelId, alias: 'champion', versionId: versions[0] } }, data);
+    const direct = await api.gql(
+      'mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias } }',
+      { i: { modelId, alias: 'champion', versionId: versions[0] } },
+      data,
+    );
     expect(direct.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect(await champion()).toBe(versions[1]);
-    const challenger = await api.gql('mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias } }', { i: { modelId, alias: 'challenger', versionId: versions[1] } }, data);
+    const challenger = await api.gql(
+      'mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { alias } }',
+      { i: { modelId, alias: 'challenger', versionId: versions[1] } },
+      data,
+    );
     expect(challenger.errors).toBeUndefined();
 
-    const registered = await api.gql('mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id } }', { i: { modelId, onnx: onnxOf(0.5), featureSpec: spec, metrics: { auc: 0.97 } } }, data);
+    const registered = await api.gql(
+      'mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id } }',
+      { i: { modelId, onnx: onnxOf(0.5), featureSpec: spec, metrics: { auc: 0.97 } } },
+      data,
+    );
     const candidate = registered.data!.registerModelVersion.id as string;
-    const requested = await api.gql('mutation($i: PromotionRequestInput!) { requestModelPromotion(input: $i) { id status subjectType subjectId } }', { i: { versionId: candidate, comment: 'better AUC' } }, data);
+    const requested = await api.gql(
+      'mutation($i: PromotionRequestInput!) { requestModelPromotion(input: $i) { id status subjectType subjectId } }',
+      { i: { versionId: candidate, comment: 'better AUC' } },
+      data,
+    );
     expect(requested.data!.requestModelPromotion).toMatchObject({ status: 'PENDING', subjectType: 'MODEL_PROMOTION', subjectId: candidate });
     const approvalId = requested.data!.requestModelPromotion.id;
-    const decide = (token: string, approve = true) => api.gql('mutation($i: PromotionDecisionInput!) { decideModelPromotion(input: $i) { status approverId } }', { i: { approvalId, approve, comment: 'evidence reviewed' } }, token);
+    const decide = (token: string, approve = true) =>
+      api.gql(
+        'mutation($i: PromotionDecisionInput!) { decideModelPromotion(input: $i) { status approverId } }',
+        { i: { approvalId, approve, comment: 'evidence reviewed' } },
+        token,
+      );
     expect((await decide(data)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect(await champion()).toBe(versions[1]);
     const decided = await decide(approver);
@@ -198,11 +329,21 @@ describe('the model registry', () => {
     // Someone who may do both (an admin) still needs a second person.
     const admin = await api.login('admin@northwind.example');
     const own = await api.gql('mutation($i: PromotionRequestInput!) { requestModelPromotion(input: $i) { id } }', { i: { versionId: versions[1] } }, admin);
-    const self = await api.gql('mutation($i: PromotionDecisionInput!) { decideModelPromotion(input: $i) { status } }', { i: { approvalId: own.data!.requestModelPromotion.id, approve: true } }, admin);
+    const self = await api.gql(
+      'mutation($i: PromotionDecisionInput!) { decideModelPromotion(input: $i) { status } }',
+      { i: { approvalId: own.data!.requestModelPromotion.id, approve: true } },
+      admin,
+    );
     expect(self.errors![0]!.extensions!.code).toBe('FORBIDDEN');
 
-    expect((await api.gql('mutation($i: AliasRollbackInput!) { rollbackModelAlias(input: $i) { alias } }', { i: { modelId } }, data)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
-    const rolled = await api.gql('mutation($i: AliasRollbackInput!) { rollbackModelAlias(input: $i) { alias modelVersionId previousVersionId } }', { i: { modelId, comment: 'false alarms on LEJ-L2' } }, approver);
+    expect(
+      (await api.gql('mutation($i: AliasRollbackInput!) { rollbackModelAlias(input: $i) { alias } }', { i: { modelId } }, data)).errors![0]!.extensions!.code,
+    ).toBe('FORBIDDEN');
+    const rolled = await api.gql(
+      'mutation($i: AliasRollbackInput!) { rollbackModelAlias(input: $i) { alias modelVersionId previousVersionId } }',
+      { i: { modelId, comment: 'false alarms on LEJ-L2' } },
+      approver,
+    );
     expect(rolled.data!.rollbackModelAlias).toEqual({ alias: 'champion', modelVersionId: versions[1], previousVersionId: candidate });
     expect((await api.services.db.prisma.deployment.findFirstOrThrow({ where: { id: deploymentId } })).modelVersionId).toBe(versions[1]);
 
@@ -219,7 +360,11 @@ describe('the model registry', () => {
     expect((await retire(versions[1]!)).errors![0]!.message).toMatch(/champion/);
     const done = await retire(versions[0]!);
     expect(done.data!.retireModelVersion.retiredAt).toBeTruthy();
-    const deployRetired = await api.gql('mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }', { i: { modelId, versionId: versions[0], edgeTargetId: cloudId } }, data);
+    const deployRetired = await api.gql(
+      'mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }',
+      { i: { modelId, versionId: versions[0], edgeTargetId: cloudId } },
+      data,
+    );
     expect(deployRetired.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'versionId' } });
   });
 
@@ -228,14 +373,22 @@ describe('the model registry', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data!.issueEdgeBundle.fileName).toMatch(/^cloud-inference-Spindle-risk-v2\.tlbundle\.json$/);
     const keys = await api.gql('{ modelSigningKeys { publicKey } }', {}, viewer);
-    const trusted = new Map(keys.data!.modelSigningKeys.map((k: { publicKey: string }) => { const key = createPublicKey(k.publicKey); return [keyIdOf(key), key]; }));
+    const trusted = new Map(
+      keys.data!.modelSigningKeys.map((k: { publicKey: string }) => {
+        const key = createPublicKey(k.publicKey);
+        return [keyIdOf(key), key];
+      }),
+    );
     const bundle = res.data!.issueEdgeBundle.bundle;
     const verified = verifyBundle(bundle, trusted as never);
     expect(verified.ok && verified.manifest.version).toBe(2);
     const onnx = Buffer.from(bundle.onnx, 'base64');
     onnx[100] = onnx[100]! ^ 0xff;
     expect(verifyBundle({ ...bundle, onnx: onnx.toString('base64') }, trusted as never)).toMatchObject({ ok: false, reason: expect.stringMatching(/hash/) });
-    expect(verifyBundle({ ...bundle, manifest: { ...bundle.manifest, threshold: 0.01 } }, trusted as never)).toMatchObject({ ok: false, reason: expect.stringMatching(/manifest signature/) });
+    expect(verifyBundle({ ...bundle, manifest: { ...bundle.manifest, threshold: 0.01 } }, trusted as never)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/manifest signature/),
+    });
     expect(verifyBundle(bundle, new Map())).toMatchObject({ ok: false, reason: expect.stringMatching(/not trusted/) });
   });
 
@@ -243,10 +396,18 @@ describe('the model registry', () => {
     const other = await createOtherOrganization(api, 'registry-other');
     const foreign = await api.gql('mutation($id: ID!) { retireDeployment(id: $id) { id } }', { id: deploymentId }, other.token);
     expect(foreign.errors![0]!.extensions!.code).toBe('NOT_FOUND');
-    const res = await api.gql('mutation($id: ID!) { retireDeployment(id: $id) { status retiredAt assignments { modelVersionId } } }', { id: deploymentId }, data);
+    const res = await api.gql(
+      'mutation($id: ID!) { retireDeployment(id: $id) { status retiredAt assignments { modelVersionId } } }',
+      { id: deploymentId },
+      data,
+    );
     expect(res.data!.retireDeployment.status).toBe('RETIRED');
     expect(res.data!.retireDeployment.assignments.at(-1).modelVersionId).toBeNull();
-    const now = await api.gql('query($a: ID!, $t: DateTimeISO!) { modelAssignmentsAt(assetId: $a, at: $t) { modelVersionId } }', { a: assetId, t: new Date().toISOString() }, viewer);
+    const now = await api.gql(
+      'query($a: ID!, $t: DateTimeISO!) { modelAssignmentsAt(assetId: $a, at: $t) { modelVersionId } }',
+      { a: assetId, t: new Date().toISOString() },
+      viewer,
+    );
     expect(now.data!.modelAssignmentsAt).toEqual([]);
     const again = await api.gql('mutation($id: ID!) { retireDeployment(id: $id) { id } }', { id: deploymentId }, data);
     expect(again.errors![0]!.extensions!.code).toBe('CONFLICT');

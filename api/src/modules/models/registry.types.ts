@@ -10,7 +10,8 @@ export class ModelAlias {
   @Field(() => ID) modelId!: string;
   @Field(() => String) alias!: string;
   @Field(() => ID) modelVersionId!: string;
-  @Field(() => ID, { nullable: true, description: 'The version it named before its last move (what rollbackModelAlias restores).' }) previousVersionId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The version it named before its last move (what rollbackModelAlias restores).' }) previousVersionId!:
+    string | null;
   @Field(() => ID, { nullable: true }) updatedById!: string | null;
   @Field(() => DateTime) updatedAt!: Date;
 }
@@ -45,17 +46,30 @@ export class TrainModelInput {
   @Field(() => DateTime, { description: 'Start of the data window to learn from.' }) from!: Date;
   @Field(() => DateTime) to!: Date;
   @Field(() => ID, { nullable: true, description: 'The version this run retrains (lineage parent).' }) @IsOptional() @IsUUID() baseVersionId?: string;
-  @Field(() => Json, { nullable: true, description: 'family (LOGISTIC, MLP, ANOMALY_ZSCORE), signals, aggregates, windowSeconds, stepSeconds, trainingStepSeconds, horizonMinutes, assetIds, epochs, learningRate, l2, hiddenUnits, seed.' })
-  @IsOptional() params?: Record<string, unknown>;
-  @Field(() => String, { nullable: true, description: 'Your key for this request (1-200 characters, e.g. a UUID). Sending the request again with the same key, say after a timeout, returns the run the first one queued instead of queueing another.' })
-  @IsOptional() @Length(1, 200) requestKey?: string;
+  @Field(() => Json, {
+    nullable: true,
+    description:
+      'family (LOGISTIC, MLP, ANOMALY_ZSCORE), signals, aggregates, windowSeconds, stepSeconds, trainingStepSeconds, horizonMinutes, assetIds, epochs, learningRate, l2, hiddenUnits, seed.',
+  })
+  @IsOptional()
+  params?: Record<string, unknown>;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Your key for this request (1-200 characters, e.g. a UUID). Sending the request again with the same key, say after a timeout, returns the run the first one queued instead of queueing another.',
+  })
+  @IsOptional()
+  @Length(1, 200)
+  requestKey?: string;
 }
 
 @InputType()
 export class RegisterModelVersionInput {
   @Field(() => ID) @IsUUID() modelId!: string;
   @Field(() => String, { description: 'The ONNX model, base64. Input `features` [N, F]; outputs `score` [N] and `contributions` [N, F].' })
-  @IsBase64() @MaxLength(64 * 1024 * 1024) onnx!: string;
+  @IsBase64()
+  @MaxLength(64 * 1024 * 1024)
+  onnx!: string;
   @Field(() => Json, { description: 'The feature spec (see docs/models.md).' }) featureSpec!: unknown;
   @Field(() => Float, { defaultValue: 0.5 }) @Min(0) @Max(1) threshold!: number;
   @Field(() => Json, { nullable: true }) @IsOptional() metrics?: Record<string, unknown>;
@@ -75,7 +89,10 @@ export class DeployModelInput {
   @Field(() => ID, { nullable: true, description: 'Deploy this version; or give alias to follow an alias.' }) @IsOptional() @IsUUID() versionId?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^[a-z][a-z0-9_-]{0,39}$/) alias?: string;
   @Field(() => ID) @IsUUID() edgeTargetId!: string;
-  @Field(() => ID, { nullable: true, description: 'One asset; leave out for every asset of the model\'s type (in the target\'s site).' }) @IsOptional() @IsUUID() assetId?: string;
+  @Field(() => ID, { nullable: true, description: "One asset; leave out for every asset of the model's type (in the target's site)." })
+  @IsOptional()
+  @IsUUID()
+  assetId?: string;
   @Field(() => DeploymentMode, { defaultValue: DeploymentMode.CHAMPION }) @IsIn(Object.values(DeploymentMode)) mode!: DeploymentMode;
   @Field(() => Float, { defaultValue: 1 }) @Min(0) @Max(1) trafficShare!: number;
 }

@@ -17,18 +17,26 @@ const DAY_MS = 86_400_000;
 /** A certification expiring within this many days is EXPIRING. */
 export const CERTIFICATION_WARNING_DAYS = 30;
 
-export enum CertificationStatus { VALID = 'VALID', EXPIRING = 'EXPIRING', EXPIRED = 'EXPIRED' }
+export enum CertificationStatus {
+  VALID = 'VALID',
+  EXPIRING = 'EXPIRING',
+  EXPIRED = 'EXPIRED',
+}
 registerEnumType(CertificationStatus, { name: 'CertificationStatus', description: `EXPIRING within ${CERTIFICATION_WARNING_DAYS} days.` });
 
 @InputType()
 export class ReviewOutcomeInput {
   @Field(() => ID) @IsUUID() reviewId!: string;
   @Field(() => Json, { description: 'A list of { finding, ownerId, dueAt }.' }) findings!: unknown;
-  @Field(() => Json, { nullable: true, description: `A maturity review: [{ dimension, score (1-5), evidence }] for each of ${MATURITY_DIMENSIONS.join(', ')}.` })
-  @IsOptional() maturity?: unknown;
+  @Field(() => Json, {
+    nullable: true,
+    description: `A maturity review: [{ dimension, score (1-5), evidence }] for each of ${MATURITY_DIMENSIONS.join(', ')}.`,
+  })
+  @IsOptional()
+  maturity?: unknown;
 }
 
-@ObjectType({ description: 'A key result read from its KPI: the window average against the key result\'s target, from the KPI\'s baseline.' })
+@ObjectType({ description: "A key result read from its KPI: the window average against the key result's target, from the KPI's baseline." })
 export class KeyResultProgress {
   @Field(() => Float, { nullable: true }) current!: number | null;
   @Field(() => Float) baseline!: number;
@@ -40,7 +48,9 @@ export class KeyResultProgress {
 @Resolver()
 export class ReviewResolver {
   @Authorized('operations:write')
-  @Mutation(() => Review, { description: 'Holds a scheduled or missed review: its findings, each with an owner and a due date, and for a maturity review a score per dimension.' })
+  @Mutation(() => Review, {
+    description: 'Holds a scheduled or missed review: its findings, each with an owner and a due date, and for a maturity review a score per dimension.',
+  })
   async completeReview(@Arg('input', () => ReviewOutcomeInput) input: ReviewOutcomeInput, @Ctx() ctx: Context): Promise<Review> {
     const parsed = reviewOutcomeSchema.safeParse({ findings: input.findings, maturity: input.maturity ?? undefined });
     if (!parsed.success) {
@@ -64,14 +74,18 @@ export class ReviewFieldsResolver {
 
 @Resolver(() => KeyResult)
 export class KeyResultProgressResolver {
-  @FieldResolver(() => KeyResultProgress, { nullable: true, description: 'Progress read from the tracked KPI\'s measurements; null when it tracks none.' })
+  @FieldResolver(() => KeyResultProgress, { nullable: true, description: "Progress read from the tracked KPI's measurements; null when it tracks none." })
   async progress(@Root() kr: KeyResult, @Ctx() ctx: Context): Promise<KeyResultProgress | null> {
     if (!kr.kpiId) return null;
     const { loaders } = tenantOf(ctx);
-    const kpi = await loaders.byId('Kpi').load(kr.kpiId) as unknown as Kpi | null;
+    const kpi = (await loaders.byId('Kpi').load(kr.kpiId)) as unknown as Kpi | null;
     if (!kpi) return null;
-    const measurements = await loaders.manyBy('KpiMeasurement', 'kpiId', 'measuredAt').load(kpi.id) as unknown as KpiMeasurement[];
-    const current = windowAverage(measurements.map((m) => ({ at: m.measuredAt, value: m.value })), new Date(), kpi.windowDays);
+    const measurements = (await loaders.manyBy('KpiMeasurement', 'kpiId', 'measuredAt').load(kpi.id)) as unknown as KpiMeasurement[];
+    const current = windowAverage(
+      measurements.map((m) => ({ at: m.measuredAt, value: m.value })),
+      new Date(),
+      kpi.windowDays,
+    );
     const span = kr.targetValue - kpi.baseline;
     const progress = current === null ? null : span === 0 ? 1 : Math.min(1, Math.max(0, (current - kpi.baseline) / span));
     const met = current !== null && (kpi.direction === 'LOWER_IS_BETTER' ? current <= kr.targetValue : current >= kr.targetValue);
@@ -95,9 +109,11 @@ export class CertificationStatusResolver {
 
 @Resolver(() => Squad)
 export class SquadRolesResolver {
-  @FieldResolver(() => [SquadRole], { description: 'Roles of a cross-functional squad (OT, IT, data science, operations, security, domain expert) no member holds.' })
+  @FieldResolver(() => [SquadRole], {
+    description: 'Roles of a cross-functional squad (OT, IT, data science, operations, security, domain expert) no member holds.',
+  })
   async missingRoles(@Root() squad: Squad, @Ctx() ctx: Context): Promise<SquadRole[]> {
-    const members = await tenantOf(ctx).loaders.manyBy('SquadMember', 'squadId', 'joinedAt').load(squad.id) as unknown as SquadMember[];
+    const members = (await tenantOf(ctx).loaders.manyBy('SquadMember', 'squadId', 'joinedAt').load(squad.id)) as unknown as SquadMember[];
     return Object.values(SquadRole).filter((role) => !members.some((m) => m.role === role));
   }
 }

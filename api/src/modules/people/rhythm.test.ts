@@ -17,7 +17,16 @@ describe('the programme rhythm', () => {
   let organizationId: string;
   let adminId: string;
   const now = new Date('2026-12-01T09:00:00Z');
-  const reviews = async () => (await api.gql(REVIEWS, {}, admin)).data!.reviews.nodes as { id: string; kind: string; status: string; dueAt: string; owner: { email: string } | null; useCase: { name: string } | null; maturityLevel: number | null }[];
+  const reviews = async () =>
+    (await api.gql(REVIEWS, {}, admin)).data!.reviews.nodes as {
+      id: string;
+      kind: string;
+      status: string;
+      dueAt: string;
+      owner: { email: string } | null;
+      useCase: { name: string } | null;
+      maturityLevel: number | null;
+    }[];
 
   beforeAll(async () => {
     api = await startApi();
@@ -47,7 +56,10 @@ describe('the programme rhythm', () => {
   it('marks a review not held a week after its due date as missed and schedules the next', async () => {
     expect(await schedule(new Date(now.getTime() + 22 * DAY))).toEqual({ created: 1, missed: 1 });
     const model = (await reviews()).filter((r) => r.kind === 'MODEL_PERFORMANCE').map((r) => [r.status, r.dueAt]);
-    expect(model).toEqual([['MISSED', '2026-12-15T09:00:00.000Z'], ['SCHEDULED', '2026-12-29T09:00:00.000Z']]);
+    expect(model).toEqual([
+      ['MISSED', '2026-12-15T09:00:00.000Z'],
+      ['SCHEDULED', '2026-12-29T09:00:00.000Z'],
+    ]);
   });
 
   it('holds reviews: findings need owners of the organisation, a maturity review every dimension once', async () => {
@@ -55,48 +67,84 @@ describe('the programme rhythm', () => {
     const missed = all.find((r) => r.status === 'MISSED')!;
     const maturity = all.find((r) => r.kind === 'MATURITY')!;
     const hold = (reviewId: string, findings: object[], m?: object[]) =>
-      api.gql('mutation($i: ReviewOutcomeInput!) { completeReview(input: $i) { status heldAt findings maturity maturityLevel } }', { i: { reviewId, findings, maturity: m } }, admin);
+      api.gql(
+        'mutation($i: ReviewOutcomeInput!) { completeReview(input: $i) { status heldAt findings maturity maturityLevel } }',
+        { i: { reviewId, findings, maturity: m } },
+        admin,
+      );
     const stranger = await hold(missed.id, [{ finding: 'Recalibrate', ownerId: '00000000-0000-4000-8000-000000000001', dueAt: '2027-01-10T00:00:00Z' }]);
     expect(stranger.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'findings' } });
     const badDate = await hold(missed.id, [{ finding: 'Recalibrate', ownerId: adminId, dueAt: 'soon' }]);
     expect(badDate.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'findings' } });
     const held = await hold(missed.id, [{ finding: 'Recalibrate the kiln thermocouples', ownerId: adminId, dueAt: '2027-01-10T00:00:00Z' }]);
-    expect(held.data!.completeReview).toMatchObject({ status: 'DONE', findings: [{ finding: 'Recalibrate the kiln thermocouples', ownerId: adminId, dueAt: '2027-01-10T00:00:00.000Z' }], maturity: null });
+    expect(held.data!.completeReview).toMatchObject({
+      status: 'DONE',
+      findings: [{ finding: 'Recalibrate the kiln thermocouples', ownerId: adminId, dueAt: '2027-01-10T00:00:00.000Z' }],
+      maturity: null,
+    });
     expect((await hold(missed.id, [])).errors![0]!.extensions!.code).toBe('CONFLICT');
 
     const dims = ['STRATEGY', 'DATA', 'TECHNOLOGY', 'PEOPLE', 'GOVERNANCE'].map((dimension, i) => ({ dimension, score: i + 1, evidence: 'seen' }));
     const partial = await hold(maturity.id, [], dims);
-    expect(partial.errors![0]!.message).toBe('A maturity review scores each of STRATEGY, DATA, TECHNOLOGY, PEOPLE, GOVERNANCE, OPERATIONS once; missing: OPERATIONS.');
+    expect(partial.errors![0]!.message).toBe(
+      'A maturity review scores each of STRATEGY, DATA, TECHNOLOGY, PEOPLE, GOVERNANCE, OPERATIONS once; missing: OPERATIONS.',
+    );
     const full = await hold(maturity.id, [], [...dims, { dimension: 'OPERATIONS', score: 3, evidence: 'shift handover audited' }]);
     expect(full.data!.completeReview).toMatchObject({ status: 'DONE', maturityLevel: (1 + 2 + 3 + 4 + 5 + 3) / 6 });
     const events = await api.services.db.prisma.auditEvent.count({ where: { organizationId, type: 'review.updated' } });
     expect(events).toBe(3);
   });
 
-  it('reads a key result\'s progress from its KPI and names the roles a squad lacks', async () => {
+  it("reads a key result's progress from its KPI and names the roles a squad lacks", async () => {
     const prisma = api.services.db.prisma;
     const useCase = await prisma.useCase.findFirstOrThrow({ where: { organizationId, name: 'Kiln failures' } });
-    const kpi = await prisma.kpi.create({ data: { organizationId, useCaseId: useCase.id, name: 'Kiln downtime', unit: 'h/month', direction: 'LOWER_IS_BETTER', baseline: 40, target: 20, windowDays: 30 } });
-    await prisma.kpiMeasurement.createMany({ data: [30, 34].map((value, i) => ({ organizationId, kpiId: kpi.id, measuredAt: new Date(Date.now() - (i + 1) * DAY), value })) });
+    const kpi = await prisma.kpi.create({
+      data: {
+        organizationId,
+        useCaseId: useCase.id,
+        name: 'Kiln downtime',
+        unit: 'h/month',
+        direction: 'LOWER_IS_BETTER',
+        baseline: 40,
+        target: 20,
+        windowDays: 30,
+      },
+    });
+    await prisma.kpiMeasurement.createMany({
+      data: [30, 34].map((value, i) => ({ organizationId, kpiId: kpi.id, measuredAt: new Date(Date.now() - (i + 1) * DAY), value })),
+    });
     const squad = await prisma.squad.create({ data: { organizationId, name: 'Kiln squad', useCaseId: useCase.id } });
     await prisma.squadMember.create({ data: { organizationId, squadId: squad.id, displayName: 'Ana', role: 'OT' } });
-    const okr = await prisma.okr.create({ data: { organizationId, squadId: squad.id, objective: 'Fewer kiln stops', periodStart: new Date(), periodEnd: new Date(Date.now() + 90 * DAY) } });
+    const okr = await prisma.okr.create({
+      data: { organizationId, squadId: squad.id, objective: 'Fewer kiln stops', periodStart: new Date(), periodEnd: new Date(Date.now() + 90 * DAY) },
+    });
     await prisma.keyResult.create({ data: { organizationId, okrId: okr.id, kpiId: kpi.id, description: 'Downtime at 25 h/month', targetValue: 25 } });
     const res = await api.gql('{ squads { nodes { name missingRoles okrs { keyResults { progress { current progress met } } } } } }', {}, admin);
     // Current 32 h/month: (32 − 40) / (25 − 40) = 0.5333 of the way, not met.
-    expect(res.data!.squads.nodes).toEqual([{ name: 'Kiln squad', missingRoles: ['IT', 'DATA_SCIENCE', 'OPERATIONS', 'SECURITY', 'DOMAIN_SME'], okrs: [{ keyResults: [{ progress: { current: 32, progress: 8 / 15, met: false } }] }] }]);
+    expect(res.data!.squads.nodes).toEqual([
+      {
+        name: 'Kiln squad',
+        missingRoles: ['IT', 'DATA_SCIENCE', 'OPERATIONS', 'SECURITY', 'DOMAIN_SME'],
+        okrs: [{ keyResults: [{ progress: { current: 32, progress: 8 / 15, met: false } }] }],
+      },
+    ]);
   });
 
   it('reads key results from KPIs, certification expiry and squad gaps on the seeded plant', async () => {
     const viewer = await api.login('viewer@northwind.example');
-    const res = await api.gql(`{ squads { nodes { name missingRoles okrs { keyResults { description targetValue kpi { baseline } progress { current baseline target progress met } } } } }
-      certifications(first: 50) { nodes { expiresAt status daysToExpiry } } }`, {}, viewer);
+    const res = await api.gql(
+      `{ squads { nodes { name missingRoles okrs { keyResults { description targetValue kpi { baseline } progress { current baseline target progress met } } } } }
+      certifications(first: 50) { nodes { expiresAt status daysToExpiry } } }`,
+      {},
+      viewer,
+    );
     expect(res.errors).toBeUndefined();
     for (const squad of res.data!.squads.nodes) {
       expect(squad.missingRoles).toEqual([]);
       for (const kr of squad.okrs.flatMap((o: { keyResults: unknown[] }) => o.keyResults)) {
         expect(kr.progress).toMatchObject({ baseline: kr.kpi.baseline, target: kr.targetValue });
-        if (kr.progress.current !== null) expect(kr.progress.progress).toBeCloseTo(Math.min(1, Math.max(0, (kr.progress.current - kr.kpi.baseline) / (kr.targetValue - kr.kpi.baseline))), 9);
+        if (kr.progress.current !== null)
+          expect(kr.progress.progress).toBeCloseTo(Math.min(1, Math.max(0, (kr.progress.current - kr.kpi.baseline) / (kr.targetValue - kr.kpi.baseline))), 9);
       }
     }
     for (const c of res.data!.certifications.nodes) {

@@ -13,7 +13,9 @@ const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone').concat('UTC'));
 export class SiteInput {
   @Field(() => String) @Matches(CODE, { message: `code ${CODE_MESSAGE}` }) code!: string;
   @Field(() => String) @Length(1, 120) name!: string;
-  @Field(() => String, { defaultValue: 'UTC' }) @IsIn([...TIMEZONES], { message: 'timezone must be an IANA time zone such as Europe/Berlin' }) timezone!: string;
+  @Field(() => String, { defaultValue: 'UTC' })
+  @IsIn([...TIMEZONES], { message: 'timezone must be an IANA time zone such as Europe/Berlin' })
+  timezone!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @Length(2, 2) country?: string;
   @Field(() => Float, { nullable: true }) @IsOptional() @Min(-90) @Max(90) latitude?: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @Min(-180) @Max(180) longitude?: number;

@@ -20,19 +20,39 @@ describe('plant', () => {
     const { prisma } = api.services.db;
     const line = await prisma.line.findFirstOrThrow({ where: { code: 'LEJ-L1' } });
     const asset = await prisma.asset.findFirstOrThrow({ where: { code: 'LEJ-L1-CNC01' } });
-    const created = await api.gql('mutation($i: AssetInput!) { createAsset(input: $i) { id parent { code } line { code } assetType { name } } }', {
-      i: { lineId: line.id, assetTypeId: asset.assetTypeId, parentId: asset.id, code: 'LEJ-L1-CNC01-SP', name: 'Motor spindle', criticality: 5, tags: ['spindle'] },
-    }, engineer);
-    expect(created.data!.createAsset).toMatchObject({ parent: { code: 'LEJ-L1-CNC01' }, line: { code: 'LEJ-L1' }, assetType: { name: 'CNC machining centre' } });
+    const created = await api.gql(
+      'mutation($i: AssetInput!) { createAsset(input: $i) { id parent { code } line { code } assetType { name } } }',
+      {
+        i: {
+          lineId: line.id,
+          assetTypeId: asset.assetTypeId,
+          parentId: asset.id,
+          code: 'LEJ-L1-CNC01-SP',
+          name: 'Motor spindle',
+          criticality: 5,
+          tags: ['spindle'],
+        },
+      },
+      engineer,
+    );
+    expect(created.data!.createAsset).toMatchObject({
+      parent: { code: 'LEJ-L1-CNC01' },
+      line: { code: 'LEJ-L1' },
+      assetType: { name: 'CNC machining centre' },
+    });
     ids = { line: line.id, type: asset.assetTypeId, asset: asset.id, child: created.data!.createAsset.id };
   });
   afterAll(async () => api?.close());
 
   it('answers bad input with BAD_USER_INPUT naming each field, and writes nothing', async () => {
     const before = await counts();
-    const res = await api.gql('mutation($i: AssetInput!) { createAsset(input: $i) { id } }', {
-      i: { lineId: ids.line, assetTypeId: ids.type, code: 'bad code!', name: '', criticality: 9 },
-    }, engineer);
+    const res = await api.gql(
+      'mutation($i: AssetInput!) { createAsset(input: $i) { id } }',
+      {
+        i: { lineId: ids.line, assetTypeId: ids.type, code: 'bad code!', name: '', criticality: 9 },
+      },
+      engineer,
+    );
     expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect((res.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field).sort()).toEqual(['code', 'criticality', 'name']);
     expect(await counts()).toEqual(before);
@@ -48,9 +68,13 @@ describe('plant', () => {
 
   it('answers a duplicate code with CONFLICT naming the field, and writes nothing', async () => {
     const before = await counts();
-    const res = await api.gql('mutation($i: AssetInput!) { createAsset(input: $i) { id } }', {
-      i: { lineId: ids.line, assetTypeId: ids.type, code: 'LEJ-L1-CNC01', name: 'Twin' },
-    }, engineer);
+    const res = await api.gql(
+      'mutation($i: AssetInput!) { createAsset(input: $i) { id } }',
+      {
+        i: { lineId: ids.line, assetTypeId: ids.type, code: 'LEJ-L1-CNC01', name: 'Twin' },
+      },
+      engineer,
+    );
     expect(res.errors![0]!.extensions!.code).toBe('CONFLICT');
     expect(res.errors![0]!.message).toBe('A record with the same code already exists; choose another value.');
     expect(await counts()).toEqual(before);
@@ -58,7 +82,11 @@ describe('plant', () => {
 
   it('refuses to make an asset its own ancestor, and keeps the tree unchanged', async () => {
     const before = await counts();
-    const res = await api.gql('mutation($id: ID!, $p: ID!) { updateAsset(id: $id, input: { parentId: $p }) { id } }', { id: ids.asset, p: ids.child }, engineer);
+    const res = await api.gql(
+      'mutation($id: ID!, $p: ID!) { updateAsset(id: $id, input: { parentId: $p }) { id } }',
+      { id: ids.asset, p: ids.child },
+      engineer,
+    );
     expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(res.errors![0]!.message).toMatch(/its own ancestor/);
     expect((await api.services.db.prisma.asset.findUniqueOrThrow({ where: { id: ids.asset } })).parentId).toBeNull();
@@ -67,15 +95,23 @@ describe('plant', () => {
 
   it('refuses a signal bound to a property of another asset type', async () => {
     const foreign = await api.services.db.prisma.assetTypeProperty.findFirstOrThrow({ where: { assetTypeId: { not: ids.type } } });
-    const res = await api.gql('mutation($i: SignalInput!) { createSignal(input: $i) { id } }', {
-      i: { assetId: ids.asset, propertyId: foreign.id, name: 'odd', sourceProtocol: 'API', sourceAddress: 'odd' },
-    }, engineer);
+    const res = await api.gql(
+      'mutation($i: SignalInput!) { createSignal(input: $i) { id } }',
+      {
+        i: { assetId: ids.asset, propertyId: foreign.id, name: 'odd', sourceProtocol: 'API', sourceAddress: 'odd' },
+      },
+      engineer,
+    );
     expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(res.errors![0]!.message).toMatch(/property of the asset's type/);
   });
 
   it('filters lists and searches names and codes', async () => {
-    const res = await api.gql('query($l: ID!) { byLine: assets(filter: { lineId: $l }) { totalCount } chillers: assets(filter: { search: "chiller" }) { totalCount } tagged: assets(filter: { tag: "spindle" }) { nodes { code } } }', { l: ids.line }, engineer);
+    const res = await api.gql(
+      'query($l: ID!) { byLine: assets(filter: { lineId: $l }) { totalCount } chillers: assets(filter: { search: "chiller" }) { totalCount } tagged: assets(filter: { tag: "spindle" }) { nodes { code } } }',
+      { l: ids.line },
+      engineer,
+    );
     expect(res.data).toEqual({ byLine: { totalCount: 12 }, chillers: { totalCount: 4 }, tagged: { nodes: [{ code: 'LEJ-L1-CNC01-SP' }] } });
   });
 
@@ -85,9 +121,17 @@ describe('plant', () => {
       let after: string | null = null;
       const existing = await api.services.db.prisma.asset.count();
       for (let page = 0; page < 50; page += 1) {
-        const res: { data?: any } = await api.gql('query($after: String, $order: SortOrder) { assets(first: 7, after: $after, order: $order) { nodes { id } pageInfo { hasNextPage endCursor } } }', { after, order }, engineer);
+        const res: { data?: any } = await api.gql(
+          'query($after: String, $order: SortOrder) { assets(first: 7, after: $after, order: $order) { nodes { id } pageInfo { hasNextPage endCursor } } }',
+          { after, order },
+          engineer,
+        );
         seen.push(...res.data.assets.nodes.map((n: { id: string }) => n.id));
-        await api.gql('mutation($i: AssetInput!) { createAsset(input: $i) { id } }', { i: { lineId: ids.line, assetTypeId: ids.type, code: `NEW-${order}-${page}`, name: 'Arrived meanwhile' } }, engineer);
+        await api.gql(
+          'mutation($i: AssetInput!) { createAsset(input: $i) { id } }',
+          { i: { lineId: ids.line, assetTypeId: ids.type, code: `NEW-${order}-${page}`, name: 'Arrived meanwhile' } },
+          engineer,
+        );
         if (!res.data.assets.pageInfo.hasNextPage) break;
         after = res.data.assets.pageInfo.endCursor;
       }
@@ -115,7 +159,11 @@ describe('plant', () => {
     for (let i = 0; i < 20; i += 1) {
       await api.services.db.prisma.asset.create({
         data: {
-          organizationId: line.organizationId, lineId: line.id, assetTypeId: ids.type, code: `GROW-${i}`, name: `Grown ${i}`,
+          organizationId: line.organizationId,
+          lineId: line.id,
+          assetTypeId: ids.type,
+          code: `GROW-${i}`,
+          name: `Grown ${i}`,
           signals: { create: [{ name: 'vibration', sourceProtocol: 'API', sourceAddress: `grow/${i}` }] },
         },
       });

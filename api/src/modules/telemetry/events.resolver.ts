@@ -8,8 +8,15 @@ import { PlantEvent, PlantEventFilter } from './events.types.ts';
 
 export const eventResolvers: ClassType[] = [
   ...entityResolvers({
-    name: 'PlantEvent', model: 'PlantEvent', subject: 'asset', node: () => PlantEvent, list: 'plantEvents', single: 'plantEvent',
-    orderKey: 'time', filter: PlantEventFilter, toWhere: (f) => whereOf(f, { time: 'time' }),
+    name: 'PlantEvent',
+    model: 'PlantEvent',
+    subject: 'asset',
+    node: () => PlantEvent,
+    list: 'plantEvents',
+    single: 'plantEvent',
+    orderKey: 'time',
+    filter: PlantEventFilter,
+    toWhere: (f) => whereOf(f, { time: 'time' }),
   }),
   relationResolver('PlantEvent', () => PlantEvent, { asset: belongsTo('Asset', () => Asset, 'assetId') }),
 ];

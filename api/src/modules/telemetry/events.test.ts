@@ -20,14 +20,23 @@ describe('plant events', () => {
 
   it('stores events once and reports the bad ones by index', async () => {
     const events = [
-      { assetId, time: at(1), kind: 'ALARM', severity: 'CRITICAL', code: 'VIBRATION_HIGH', message: 'Spindle vibration 9.8 mm/s', attributes: { value: 9.8, unit: 'mm/s' } },
+      {
+        assetId,
+        time: at(1),
+        kind: 'ALARM',
+        severity: 'CRITICAL',
+        code: 'VIBRATION_HIGH',
+        message: 'Spindle vibration 9.8 mm/s',
+        attributes: { value: 9.8, unit: 'mm/s' },
+      },
       { assetId, time: at(2), kind: 'STATE_CHANGE', severity: 'WARNING', code: 'STOPPED' },
       { assetId, time: 'soon', kind: 'LOG', code: 'X' },
       { assetId: '3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e', time: at(3), kind: 'LOG', code: 'X' },
       { assetId, time: at(4), kind: 'LOG', code: '' },
     ];
     expect((await api.gql(INGEST, { e: events }, token)).data!.ingestEvents).toEqual({
-      accepted: 2, duplicates: 0,
+      accepted: 2,
+      duplicates: 0,
       rejected: [
         { index: 2, reason: 'time must be an ISO 8601 timestamp or epoch milliseconds' },
         { index: 3, reason: 'unknown asset 3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e' },
@@ -41,12 +50,21 @@ describe('plant events', () => {
     const admin = await api.login('admin@northwind.example');
     const key = (await api.gql('mutation { createApiKey(input: { name: "gw", scopes: ["telemetry:write"] }) { token } }', {}, admin)).data!.createApiKey.token;
     const body = [{ assetId, time: at(10), kind: 'STATE_CHANGE', severity: 'INFO', code: 'RUNNING' }].map((e) => JSON.stringify(e)).join('\n');
-    const res = await httpRequest(api, { method: 'POST', url: '/ingest/events', headers: { 'x-api-key': key, 'content-type': 'application/x-ndjson' }, payload: body });
+    const res = await httpRequest(api, {
+      method: 'POST',
+      url: '/ingest/events',
+      headers: { 'x-api-key': key, 'content-type': 'application/x-ndjson' },
+      payload: body,
+    });
     expect(res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
   });
 
   it('lists events by asset and severity, newest first', async () => {
-    const res = await api.gql('query($a: ID!) { all: plantEvents(filter: { assetId: $a }, order: DESC) { nodes { code severity asset { code } } } critical: plantEvents(filter: { severity: CRITICAL }) { nodes { code attributes } } }', { a: assetId }, token);
+    const res = await api.gql(
+      'query($a: ID!) { all: plantEvents(filter: { assetId: $a }, order: DESC) { nodes { code severity asset { code } } } critical: plantEvents(filter: { severity: CRITICAL }) { nodes { code attributes } } }',
+      { a: assetId },
+      token,
+    );
     expect(res.data!.all.nodes).toEqual([
       { code: 'RUNNING', severity: 'INFO', asset: { code: 'LEJ-L1-CNC02' } },
       { code: 'STOPPED', severity: 'WARNING', asset: { code: 'LEJ-L1-CNC02' } },
@@ -76,11 +94,22 @@ describe('incidents from plant state changes', () => {
     expect((await api.gql(INGEST, { e: [stop] }, token)).data!.ingestEvents.accepted).toBe(1);
     expect((await api.gql(INGEST, { e: [stop, run] }, token)).data!.ingestEvents).toMatchObject({ accepted: 1, duplicates: 1 });
     await api.gql(INGEST, { e: [run] }, token);
-    const res = await api.gql('query($a: ID!) { incidents(filter: { assetId: $a }) { nodes { title cause severity startedAt endedAt downtimeMinutes aiRelated } } }', { a: assetId }, token);
-    expect(res.data!.incidents.nodes).toEqual([{
-      title: 'CNC machining centre 3 (LEJ-L1) stopped', cause: 'Spindle bearing seized', severity: 'CRITICAL',
-      startedAt: at(0), endedAt: at(42), downtimeMinutes: 42, aiRelated: false,
-    }]);
+    const res = await api.gql(
+      'query($a: ID!) { incidents(filter: { assetId: $a }) { nodes { title cause severity startedAt endedAt downtimeMinutes aiRelated } } }',
+      { a: assetId },
+      token,
+    );
+    expect(res.data!.incidents.nodes).toEqual([
+      {
+        title: 'CNC machining centre 3 (LEJ-L1) stopped',
+        cause: 'Spindle bearing seized',
+        severity: 'CRITICAL',
+        startedAt: at(0),
+        endedAt: at(42),
+        downtimeMinutes: 42,
+        aiRelated: false,
+      },
+    ]);
     const audit = await api.gql('{ auditEvents(filter: { subjectType: "incident" }) { nodes { type actorKind actorLabel } } }', {}, token);
     expect(audit.data!.auditEvents.nodes).toEqual([
       { type: 'incident.created', actorKind: 'SYSTEM', actorLabel: 'plant-event:STOPPED' },

@@ -53,17 +53,29 @@ export async function registerIngestRoutes(app: FastifyInstance, services: Servi
     });
     scope.setErrorHandler((error, _request, reply) => {
       if (error instanceof ThreadlineError) return sendError(reply, error);
-      if ((error as { code?: string }).code?.startsWith('Z_')) return sendError(reply, badInput('The body is not valid gzip; send it compressed or drop Content-Encoding: gzip.'));
+      if ((error as { code?: string }).code?.startsWith('Z_'))
+        return sendError(reply, badInput('The body is not valid gzip; send it compressed or drop Content-Encoding: gzip.'));
       const status = (error as { statusCode?: number }).statusCode ?? 500;
       if (status === 413) return sendError(reply, badInput(`The body is larger than ${BODY_LIMIT / 1024 / 1024} MiB; send smaller batches.`), 413);
       if (status < 500) return sendError(reply, badInput(`The body could not be read: ${(error as Error).message}`));
-      return sendUnexpected(services, reply, error, 'ingest failed', 'Ingest failed on the server; nothing in this batch was stored. Retry the batch.',
-        'The database cannot be reached right now, so the batch may not have been stored; resend it after Retry-After seconds (a resend never stores a point twice).');
+      return sendUnexpected(
+        services,
+        reply,
+        error,
+        'ingest failed',
+        'Ingest failed on the server; nothing in this batch was stored. Retry the batch.',
+        'The database cannot be reached right now, so the batch may not have been stored; resend it after Retry-After seconds (a resend never stores a point twice).',
+      );
     });
 
     const bulk = (path: string, key: 'points' | 'events', ingest: (organizationId: string, items: Record<string, unknown>[]) => Promise<IngestResult>) =>
       scope.post(path, { bodyLimit: BODY_LIMIT }, async (request: FastifyRequest, reply) => {
-        const principal = await requirePermission(services, request, 'telemetry:write', 'Send an API key with the telemetry:write scope (Authorization: Bearer tl_…).');
+        const principal = await requirePermission(
+          services,
+          request,
+          'telemetry:write',
+          'Send an API key with the telemetry:write scope (Authorization: Bearer tl_…).',
+        );
         const items = itemsOf(request.body, key);
         if (items.length > MAX_BATCH) {
           return sendError(reply, badInput(`A batch may hold at most ${MAX_BATCH} ${key}; split it.`), 413);

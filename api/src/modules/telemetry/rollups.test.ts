@@ -15,7 +15,11 @@ describe('telemetry rollups and reads', () => {
   const hour = Math.floor((Date.now() - 3 * 3_600_000) / 3_600_000) * 3_600_000;
   const iso = (ms: number) => new Date(hour + ms).toISOString();
   const ingest = async (points: { signalId: string; ms: number; value: number | null; quality?: string }[]) => {
-    const res = await api.gql(INGEST, { p: points.map((p) => ({ signalId: p.signalId, time: iso(p.ms), value: p.value, ...(p.quality ? { quality: p.quality } : {}) })) }, token);
+    const res = await api.gql(
+      INGEST,
+      { p: points.map((p) => ({ signalId: p.signalId, time: iso(p.ms), value: p.value, ...(p.quality ? { quality: p.quality } : {}) })) },
+      token,
+    );
     expect(res.data!.ingestTelemetry.rejected).toEqual([]);
     await api.services.telemetry.refreshRollups();
   };
@@ -23,14 +27,20 @@ describe('telemetry rollups and reads', () => {
   beforeAll(async () => {
     api = await startApi();
     token = await api.login('engineer@northwind.example');
-    const signals = await api.services.db.prisma.signal.findMany({ where: { name: 'power', asset: { code: { in: ['LEJ-L1-CMP01', 'LEJ-L1-CHL01'] } } }, include: { asset: true }, orderBy: { asset: { code: 'asc' } } });
+    const signals = await api.services.db.prisma.signal.findMany({
+      where: { name: 'power', asset: { code: { in: ['LEJ-L1-CMP01', 'LEJ-L1-CHL01'] } } },
+      include: { asset: true },
+      orderBy: { asset: { code: 'asc' } },
+    });
     power = { a: signals[1]!.id, b: signals[0]!.id, lineId: signals[0]!.asset.lineId };
   });
   afterAll(async () => api?.close());
 
   it('keeps minute, hour and day buckets equal to statistics of the raw points', async () => {
     await ingest([
-      { signalId: power.a, ms: 10_000, value: 10 }, { signalId: power.a, ms: 20_000, value: 20 }, { signalId: power.a, ms: 50_000, value: 60, quality: 'UNCERTAIN' },
+      { signalId: power.a, ms: 10_000, value: 10 },
+      { signalId: power.a, ms: 20_000, value: 20 },
+      { signalId: power.a, ms: 50_000, value: 60, quality: 'UNCERTAIN' },
       { signalId: power.a, ms: 70_000, value: 30 },
     ]);
     const minutes = await api.gql(SERIES, { i: { signalId: power.a, from: iso(0), to: iso(120_000), width: 'ONE_MINUTE' } }, token);
@@ -46,25 +56,40 @@ describe('telemetry rollups and reads', () => {
     await ingest([{ signalId: power.a, ms: 5_000, value: 2 }]);
     const minute = await api.gql(SERIES, { i: { signalId: power.a, from: iso(0), to: iso(60_000), width: 'ONE_MINUTE' } }, token);
     expect(minute.data!.telemetrySeries[0]).toMatchObject({ points: 4, average: 23, min: 2, first: 2 });
-    const dayStart = new Date(Math.floor((hour) / 86_400_000) * 86_400_000).toISOString();
-    const day = await api.gql(SERIES, { i: { signalId: power.a, from: dayStart, to: new Date(Date.parse(dayStart) + 86_400_000).toISOString(), width: 'ONE_DAY' } }, token);
+    const dayStart = new Date(Math.floor(hour / 86_400_000) * 86_400_000).toISOString();
+    const day = await api.gql(
+      SERIES,
+      { i: { signalId: power.a, from: dayStart, to: new Date(Date.parse(dayStart) + 86_400_000).toISOString(), width: 'ONE_DAY' } },
+      token,
+    );
     expect(day.data!.telemetrySeries).toEqual([{ bucket: dayStart, points: 5, average: 24.4, min: 2, max: 60, first: 2, last: 30, percentGoodPoints: 80 }]);
   });
 
   it('rolls a line up from sums and counts, never by averaging averages', async () => {
     // Signal b: two points averaging 100 in the same hour; signal a: five points averaging 24.4.
-    await ingest([{ signalId: power.b, ms: 1_000, value: 90 }, { signalId: power.b, ms: 2_000, value: 110 }]);
-    const res = await api.gql('query($i: HierarchyInput!) { telemetryRollup(input: $i) { groupId bucket average total min max points signals } }', {
-      i: { level: 'LINE', signalName: 'power', from: iso(0), to: iso(3_600_000), width: 'ONE_HOUR' },
-    }, token);
+    await ingest([
+      { signalId: power.b, ms: 1_000, value: 90 },
+      { signalId: power.b, ms: 2_000, value: 110 },
+    ]);
+    const res = await api.gql(
+      'query($i: HierarchyInput!) { telemetryRollup(input: $i) { groupId bucket average total min max points signals } }',
+      {
+        i: { level: 'LINE', signalName: 'power', from: iso(0), to: iso(3_600_000), width: 'ONE_HOUR' },
+      },
+      token,
+    );
     // average = (122 + 200) / 7 = 46; total = 24.4 + 100 = 124.4
     expect(res.data!.telemetryRollup).toEqual([{ groupId: power.lineId, bucket: iso(0), average: 46, total: 124.4, min: 2, max: 110, points: 7, signals: 2 }]);
   });
 
   it('computes Part 13 aggregates and latest values', async () => {
-    const res = await api.gql('query($i: Part13Input!) { telemetryAggregates(input: $i) { bucket timeWeightedAverage percentGood transitionCount } }', {
-      i: { signalId: power.a, from: iso(0), to: iso(60_000), bucketSeconds: 60 },
-    }, token);
+    const res = await api.gql(
+      'query($i: Part13Input!) { telemetryAggregates(input: $i) { bucket timeWeightedAverage percentGood transitionCount } }',
+      {
+        i: { signalId: power.a, from: iso(0), to: iso(60_000), bucketSeconds: 60 },
+      },
+      token,
+    );
     // Stepped: 2 from 5 s, 10 from 10 s, 20 from 20 s, 60 (uncertain) from 50 s; covered 5-60 s, good 5-50 s.
     // TWA = (2·5 + 10·10 + 20·30) / 45 = 710 / 45; percent good = 45 / 55.
     const [bucket] = res.data!.telemetryAggregates;
@@ -78,20 +103,34 @@ describe('telemetry rollups and reads', () => {
 
   it('reads an asset, its signals and their rollups in one request, as telemetrySeries does', async () => {
     const { assetId } = await api.services.db.prisma.signal.findUniqueOrThrow({ where: { id: power.a } });
-    const res = await api.gql(`query($a: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { asset(id: $a) { signals { id series(width: ONE_MINUTE, from: $from, to: $to) { bucket points average } } } }`,
-      { a: assetId, from: iso(0), to: iso(120_000) }, token);
+    const res = await api.gql(
+      `query($a: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { asset(id: $a) { signals { id series(width: ONE_MINUTE, from: $from, to: $to) { bucket points average } } } }`,
+      { a: assetId, from: iso(0), to: iso(120_000) },
+      token,
+    );
     expect(res.errors).toBeUndefined();
     const signal = res.data!.asset.signals.find((s: { id: string }) => s.id === power.a);
     // The minute buckets of the earlier tests: 2, 10, 20, 60 in the first minute, 30 in the second.
-    expect(signal.series).toEqual([{ bucket: iso(0), points: 4, average: 23 }, { bucket: iso(60_000), points: 1, average: 30 }]);
-    const backwards = await api.gql(`query($a: ID!) { asset(id: $a) { signals { series(width: ONE_HOUR, from: "${iso(60_000)}", to: "${iso(0)}") { bucket } } } }`, { a: assetId }, token);
+    expect(signal.series).toEqual([
+      { bucket: iso(0), points: 4, average: 23 },
+      { bucket: iso(60_000), points: 1, average: 30 },
+    ]);
+    const backwards = await api.gql(
+      `query($a: ID!) { asset(id: $a) { signals { series(width: ONE_HOUR, from: "${iso(60_000)}", to: "${iso(0)}") { bucket } } } }`,
+      { a: assetId },
+      token,
+    );
     expect(backwards.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 
   it('refuses ranges that are backwards or too wide', async () => {
     const res = await api.gql(SERIES, { i: { signalId: power.a, from: iso(60_000), to: iso(0), width: 'ONE_MINUTE' } }, token);
     expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    const many = await api.gql('query($i: Part13Input!) { telemetryAggregates(input: $i) { bucket } }', { i: { signalId: power.a, from: iso(0), to: iso(86_400_000), bucketSeconds: 1 } }, token);
+    const many = await api.gql(
+      'query($i: Part13Input!) { telemetryAggregates(input: $i) { bucket } }',
+      { i: { signalId: power.a, from: iso(0), to: iso(86_400_000), bucketSeconds: 1 } },
+      token,
+    );
     expect(many.errors![0]!.message).toMatch(/At most 10000 buckets/);
   });
 });

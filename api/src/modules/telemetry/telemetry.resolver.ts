@@ -6,8 +6,18 @@ import { QUALITY_NAMES } from '@threadline/db/telemetry/point-rules';
 import { PlantEventInput } from './events.types.ts';
 import { part13Aggregates } from '@threadline/db/telemetry/part13';
 import {
-  HierarchyBucket, HierarchyInput, IngestResult, LatestValue, Part13Bucket, Part13Input, SeriesInput, TelemetryBucket, TelemetryPoint,
-  TelemetryPointInput, type TelemetryQuality, TelemetryRange,
+  HierarchyBucket,
+  HierarchyInput,
+  IngestResult,
+  LatestValue,
+  Part13Bucket,
+  Part13Input,
+  SeriesInput,
+  TelemetryBucket,
+  TelemetryPoint,
+  TelemetryPointInput,
+  type TelemetryQuality,
+  TelemetryRange,
 } from './telemetry.types.ts';
 
 const MAX_RANGE_MS = 400 * 86_400_000;
@@ -16,7 +26,8 @@ const MAX_RAW_POINTS = 2_000_000;
 
 export function checkRange(from: Date, to: Date): void {
   if (to <= from) throw badInput('to must be after from.', { field: 'to' });
-  if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw badInput('A range may span at most 400 days; use a coarser width or several requests.', { field: 'from' });
+  if (to.getTime() - from.getTime() > MAX_RANGE_MS)
+    throw badInput('A range may span at most 400 days; use a coarser width or several requests.', { field: 'from' });
 }
 
 /** GraphQL batches are smaller than HTTP bulk ones: the whole document is parsed and validated. */
@@ -68,8 +79,11 @@ export class TelemetryResolver {
     if ((to - from) / widthMs > MAX_BUCKETS) throw badInput(`At most ${MAX_BUCKETS} buckets per request; widen bucketSeconds.`, { field: 'bucketSeconds' });
     const samples = await ctx.services.telemetryQueries.samples(tenantOf(ctx).principal.organizationId, input.signalId, input.from, input.to, MAX_RAW_POINTS);
     return part13Aggregates(samples, from, to, widthMs, input.state ?? null).map((b) => ({
-      bucket: new Date(b.start), timeWeightedAverage: b.timeWeightedAverage, percentGood: b.percentGood,
-      timeInStateSeconds: b.timeInStateMs / 1000, transitionCount: b.transitionCount,
+      bucket: new Date(b.start),
+      timeWeightedAverage: b.timeWeightedAverage,
+      percentGood: b.percentGood,
+      timeInStateSeconds: b.timeInStateMs / 1000,
+      transitionCount: b.transitionCount,
     }));
   }
 

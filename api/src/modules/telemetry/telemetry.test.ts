@@ -21,35 +21,50 @@ describe('telemetry ingest', () => {
     engineer = await api.login('engineer@northwind.example');
     const admin = await api.login('admin@northwind.example');
     vibration = (await api.services.db.prisma.signal.findFirstOrThrow({ where: { name: 'spindle_vibration', asset: { code: 'LEJ-L1-CNC01' } } })).id;
-    const key = async (scopes: string[]) => (await api.gql('mutation($s: [String!]!) { createApiKey(input: { name: "gw", scopes: $s }) { token } }', { s: scopes }, admin)).data!.createApiKey.token as string;
+    const key = async (scopes: string[]) =>
+      (await api.gql('mutation($s: [String!]!) { createApiKey(input: { name: "gw", scopes: $s }) { token } }', { s: scopes }, admin)).data!.createApiKey
+        .token as string;
     keys = { write: await key(['telemetry:write']), read: await key(['read']) };
   });
   afterAll(async () => api?.close());
 
   const read = async (from: number, to: number) =>
-    (await api.gql(READ, { r: { signalId: vibration, from: at(from), to: at(to) } }, engineer)).data!.telemetry as { time: string; value: number | null; quality: string }[];
+    (await api.gql(READ, { r: { signalId: vibration, from: at(from), to: at(to) } }, engineer)).data!.telemetry as {
+      time: string;
+      value: number | null;
+      quality: string;
+    }[];
 
   it('stores a GraphQL batch exactly, and a resend as duplicates only', async () => {
     const points = [0, 1, 2].map((s) => ({ signalId: vibration, time: at(s), value: 2 + s / 10 }));
     expect((await api.gql(INGEST, { p: points }, engineer)).data!.ingestTelemetry).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
     expect((await api.gql(INGEST, { p: [...points].reverse() }, engineer)).data!.ingestTelemetry).toEqual({ accepted: 0, duplicates: 3, rejected: [] });
     expect(await read(0, 3)).toEqual([
-      { time: at(0), value: 2, quality: 'GOOD' }, { time: at(1), value: 2.1, quality: 'GOOD' }, { time: at(2), value: 2.2, quality: 'GOOD' },
+      { time: at(0), value: 2, quality: 'GOOD' },
+      { time: at(1), value: 2.1, quality: 'GOOD' },
+      { time: at(2), value: 2.2, quality: 'GOOD' },
     ]);
   });
 
   it('reports each bad point with its index and reason and keeps the rest, flagging values outside the range', async () => {
-    const res = await api.gql(INGEST, { p: [
-      { signalId: vibration, time: at(10), value: 3.3 },
-      { signalId: '3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e', time: at(11), value: 1 },
-      { signalId: vibration, time: 'yesterday', value: 1 },
-      { signalId: vibration, time: at(12), value: 9.5 },
-      { signalId: vibration, time: new Date(Date.now() + 3_600_000).toISOString(), value: 1 },
-      { signalId: vibration, time: at(13), value: null },
-      { signalId: 'nope', time: at(14), value: 1 },
-    ] }, engineer);
+    const res = await api.gql(
+      INGEST,
+      {
+        p: [
+          { signalId: vibration, time: at(10), value: 3.3 },
+          { signalId: '3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e', time: at(11), value: 1 },
+          { signalId: vibration, time: 'yesterday', value: 1 },
+          { signalId: vibration, time: at(12), value: 9.5 },
+          { signalId: vibration, time: new Date(Date.now() + 3_600_000).toISOString(), value: 1 },
+          { signalId: vibration, time: at(13), value: null },
+          { signalId: 'nope', time: at(14), value: 1 },
+        ],
+      },
+      engineer,
+    );
     expect(res.data!.ingestTelemetry).toEqual({
-      accepted: 3, duplicates: 0,
+      accepted: 3,
+      duplicates: 0,
       rejected: [
         { index: 1, reason: 'unknown signal 3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e' },
         { index: 2, reason: 'time must be an ISO 8601 timestamp or epoch milliseconds' },
@@ -58,12 +73,24 @@ describe('telemetry ingest', () => {
       ],
     });
     expect(await read(10, 14)).toEqual([
-      { time: at(10), value: 3.3, quality: 'GOOD' }, { time: at(12), value: 9.5, quality: 'OUT_OF_RANGE' }, { time: at(13), value: null, quality: 'BAD' },
+      { time: at(10), value: 3.3, quality: 'GOOD' },
+      { time: at(12), value: 9.5, quality: 'OUT_OF_RANGE' },
+      { time: at(13), value: null, quality: 'BAD' },
     ]);
   });
 
   it('accepts late and out-of-order points', async () => {
-    const res = await api.gql(INGEST, { p: [{ signalId: vibration, time: at(22), value: 1 }, { signalId: vibration, time: at(20), value: 1 }, { signalId: vibration, time: at(-86_400 * 40), value: 1 }] }, engineer);
+    const res = await api.gql(
+      INGEST,
+      {
+        p: [
+          { signalId: vibration, time: at(22), value: 1 },
+          { signalId: vibration, time: at(20), value: 1 },
+          { signalId: vibration, time: at(-86_400 * 40), value: 1 },
+        ],
+      },
+      engineer,
+    );
     expect(res.data!.ingestTelemetry).toMatchObject({ accepted: 3, duplicates: 0 });
   });
 
@@ -78,7 +105,12 @@ describe('telemetry ingest', () => {
 
   it('takes JSON over HTTP with an API key, and answers like GraphQL', async () => {
     const points = [30, 31].map((s) => ({ signalId: vibration, time: at(s), value: 4 }));
-    const res = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { authorization: `Bearer ${keys.write}`, 'content-type': 'application/json' }, payload: JSON.stringify({ points }) });
+    const res = await httpRequest(api, {
+      method: 'POST',
+      url: '/ingest/telemetry',
+      headers: { authorization: `Bearer ${keys.write}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ points }),
+    });
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
   });
@@ -86,7 +118,8 @@ describe('telemetry ingest', () => {
   it('takes gzip-compressed NDJSON over HTTP', async () => {
     const body = [40, 41, 42].map((s) => JSON.stringify({ signalId: vibration, time: at(s), value: 5 })).join('\n');
     const res = await httpRequest(api, {
-      method: 'POST', url: '/ingest/telemetry',
+      method: 'POST',
+      url: '/ingest/telemetry',
       headers: { 'x-api-key': keys.write, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
       payload: gzipSync(body),
     });
@@ -96,24 +129,49 @@ describe('telemetry ingest', () => {
 
   it('answers malformed bodies and missing rights with 4xx and a reason, storing nothing', async () => {
     const ndjson = [JSON.stringify({ signalId: vibration, time: at(50), value: 1 }), '{oops'].join('\n');
-    const bad = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'x-api-key': keys.write, 'content-type': 'application/x-ndjson' }, payload: ndjson });
+    const bad = await httpRequest(api, {
+      method: 'POST',
+      url: '/ingest/telemetry',
+      headers: { 'x-api-key': keys.write, 'content-type': 'application/x-ndjson' },
+      payload: ndjson,
+    });
     expect(bad.status).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', message: 'Line 2 is not valid JSON; each line must be one object.' } });
     expect(await read(50, 51)).toEqual([]);
 
-    const notGzip = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'x-api-key': keys.write, 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: '[]' });
+    const notGzip = await httpRequest(api, {
+      method: 'POST',
+      url: '/ingest/telemetry',
+      headers: { 'x-api-key': keys.write, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: '[]',
+    });
     expect(notGzip.status).toBe(400);
     expect(notGzip.json().error.message).toMatch(/not valid gzip/);
 
     const tooMany = JSON.stringify(Array.from({ length: 50_001 }, () => ({ signalId: vibration, time: at(70), value: 1 })));
-    const big = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'x-api-key': keys.write, 'content-type': 'application/json' }, payload: tooMany });
+    const big = await httpRequest(api, {
+      method: 'POST',
+      url: '/ingest/telemetry',
+      headers: { 'x-api-key': keys.write, 'content-type': 'application/json' },
+      payload: tooMany,
+    });
     expect(big.status).toBe(413);
     expect(big.json().error.message).toBe('A batch may hold at most 50000 points; split it.');
     expect(await read(70, 71)).toEqual([]);
 
-    const shape = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'x-api-key': keys.write, 'content-type': 'application/json' }, payload: '{"readings": []}' });
+    const shape = await httpRequest(api, {
+      method: 'POST',
+      url: '/ingest/telemetry',
+      headers: { 'x-api-key': keys.write, 'content-type': 'application/json' },
+      payload: '{"readings": []}',
+    });
     expect(shape.status).toBe(400);
-    const readOnly = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'x-api-key': keys.read, 'content-type': 'application/json' }, payload: '[]' });
+    const readOnly = await httpRequest(api, {
+      method: 'POST',
+      url: '/ingest/telemetry',
+      headers: { 'x-api-key': keys.read, 'content-type': 'application/json' },
+      payload: '[]',
+    });
     expect(readOnly.status).toBe(403);
     const anonymous = await httpRequest(api, { method: 'POST', url: '/ingest/telemetry', headers: { 'content-type': 'application/json' }, payload: '[]' });
     expect(anonymous.status).toBe(401);

@@ -9,7 +9,7 @@ export enum TelemetryQuality {
   UNCERTAIN = 'UNCERTAIN',
   BAD = 'BAD',
 }
-registerEnumType(TelemetryQuality, { name: 'TelemetryQuality', description: 'OUT_OF_RANGE: outside the property\'s normal range, stored and flagged.' });
+registerEnumType(TelemetryQuality, { name: 'TelemetryQuality', description: "OUT_OF_RANGE: outside the property's normal range, stored and flagged." });
 
 @InputType({ description: 'One reading. Points are idempotent on (signalId, time): a resend is counted as a duplicate.' })
 export class TelemetryPointInput {
@@ -50,7 +50,6 @@ export class TelemetryRange {
   @Field(() => DateTime) to!: Date;
   @Field(() => Int, { defaultValue: 1000 }) @IsOptional() @Min(1) @Max(10_000) limit!: number;
 }
-
 
 export enum RollupWidthName {
   ONE_MINUTE = '1m',
@@ -101,7 +100,7 @@ export class HierarchyBucket {
   @Field(() => String) groupName!: string;
   @Field(() => DateTime) bucket!: Date;
   @Field(() => Float, { nullable: true, description: 'Mean of all values: Σ sums / Σ value counts (never an average of averages).' }) average!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Sum over the signals of each one\'s mean, e.g. the total power of a line.' }) total!: number | null;
+  @Field(() => Float, { nullable: true, description: "Sum over the signals of each one's mean, e.g. the total power of a line." }) total!: number | null;
   @Field(() => Float, { nullable: true }) min!: number | null;
   @Field(() => Float, { nullable: true }) max!: number | null;
   @Field(() => Int) points!: number;

@@ -23,7 +23,7 @@ export class InsightTimingsResolver {
     const start = from ?? new Date(end.getTime() - 30 * DAY_MS);
     if (start >= end) throw badInput('from must be before to.', { field: 'from' });
     const { principal, tenant } = tenantOf(ctx);
-    return { from: start, to: end, ...await insightTimings(tenant, principal.organizationId, useCase.id, start, end) };
+    return { from: start, to: end, ...(await insightTimings(tenant, principal.organizationId, useCase.id, start, end)) };
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'Time to value in days: firstValueAt − kickoffAt (DESIGN §2); null until first value.' })

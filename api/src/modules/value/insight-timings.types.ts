@@ -15,11 +15,12 @@ export class AcknowledgementStats extends DurationStats {
   @Field(() => Int, { description: 'Insights raised in the period not acknowledged yet.' }) unacknowledged!: number;
 }
 
-@ObjectType({ description: 'MTTI and MTTA of a use case\'s insights raised in a period.' })
+@ObjectType({ description: "MTTI and MTTA of a use case's insights raised in a period." })
 export class InsightTimings {
   @Field(() => DateTime) from!: Date;
   @Field(() => DateTime) to!: Date;
   @Field(() => Int) insights!: number;
-  @Field(() => DurationStats, { description: 'Time to insight: raisedAt − receivedAt of the earliest telemetry point in the insight\'s evidence window.' }) mtti!: DurationStats;
+  @Field(() => DurationStats, { description: "Time to insight: raisedAt − receivedAt of the earliest telemetry point in the insight's evidence window." })
+  mtti!: DurationStats;
   @Field(() => AcknowledgementStats) mtta!: AcknowledgementStats;
 }

@@ -11,10 +11,13 @@ export async function prepareKpi(input: Partial<KpiInput>, tx: TenantClient, exi
   if (input.computation === null) return { ...input, computation: Prisma.DbNull };
   const parsed = kpiComputationSchema.safeParse(input.computation);
   if (!parsed.success) {
-    throw badInput(`The computation is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'computation'}: ${i.message}`).join('; ')}.`, { field: 'computation' });
+    throw badInput(`The computation is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'computation'}: ${i.message}`).join('; ')}.`, {
+      field: 'computation',
+    });
   }
   const kind = input.kind ?? (existing?.kind as string | undefined);
-  if (parsed.data.kind !== kind) throw badInput(`A ${parsed.data.kind} computation belongs to a KPI of kind ${parsed.data.kind}, not ${kind}.`, { field: 'computation' });
+  if (parsed.data.kind !== kind)
+    throw badInput(`A ${parsed.data.kind} computation belongs to a KPI of kind ${parsed.data.kind}, not ${kind}.`, { field: 'computation' });
   if (parsed.data.kind === 'DETECTOR_VALUE' && !(await tx.model.findFirst({ where: { id: parsed.data.modelId }, select: { id: true } }))) {
     throw badInput(`computation.modelId: model ${parsed.data.modelId} does not exist in your organisation.`, { field: 'computation' });
   }

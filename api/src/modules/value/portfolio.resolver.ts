@@ -22,19 +22,34 @@ async function useCasesOf(ctx: Context, ids: string[]): Promise<Map<string, UseC
 @Resolver()
 export class PortfolioResolver {
   @Authorized('read')
-  @Query(() => PortfolioRoi, { description: 'ROI of every use case with a kickoff, added up by calendar month: PROJECTED over `months` (36 unless given) from each kickoff, REALISED to now.' })
-  async portfolioRoi(@Arg('basis', () => RoiBasis) basis: RoiBasis, @Arg('months', () => Int, { nullable: true }) months: number | null, @Ctx() ctx: Context): Promise<PortfolioRoi> {
+  @Query(() => PortfolioRoi, {
+    description:
+      'ROI of every use case with a kickoff, added up by calendar month: PROJECTED over `months` (36 unless given) from each kickoff, REALISED to now.',
+  })
+  async portfolioRoi(
+    @Arg('basis', () => RoiBasis) basis: RoiBasis,
+    @Arg('months', () => Int, { nullable: true }) months: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<PortfolioRoi> {
     if (months !== null && (months < 1 || months > MAX_MONTHS)) throw badInput(`months lies between 1 and ${MAX_MONTHS}.`, { field: 'months' });
     const { principal, tenant } = tenantOf(ctx);
     const now = new Date();
     const started = (await loadValueInputs(tenant, principal.organizationId)).flatMap((u) => (u.kickoffAt ? [{ ...u, kickoffAt: u.kickoffAt }] : []));
     const figures = started.map((u) => roiNow(u, basis, now, months ?? undefined));
-    const rows = await useCasesOf(ctx, started.map((u) => u.id));
+    const rows = await useCasesOf(
+      ctx,
+      started.map((u) => u.id),
+    );
     return {
-      basis, ...portfolioRoi(figures),
+      basis,
+      ...portfolioRoi(figures),
       useCases: started.map((u, i) => ({
-        useCase: rows.get(u.id)!, roi: figures[i]!.roi, npv: figures[i]!.npv, cumulativeBenefit: figures[i]!.cumulativeBenefit,
-        cumulativeCost: figures[i]!.cumulativeCost, paybackMonth: figures[i]!.paybackMonth,
+        useCase: rows.get(u.id)!,
+        roi: figures[i]!.roi,
+        npv: figures[i]!.npv,
+        cumulativeBenefit: figures[i]!.cumulativeBenefit,
+        cumulativeCost: figures[i]!.cumulativeCost,
+        paybackMonth: figures[i]!.paybackMonth,
       })),
     };
   }
@@ -45,12 +60,20 @@ export class PortfolioResolver {
     const { principal, tenant } = tenantOf(ctx);
     const now = new Date();
     const candidates = (await loadValueInputs(tenant, principal.organizationId)).filter((u) => u.status !== 'RETIRED');
-    const rows = await useCasesOf(ctx, candidates.map((u) => u.id));
+    const rows = await useCasesOf(
+      ctx,
+      candidates.map((u) => u.id),
+    );
     return candidates
       .map((u) => {
         // A use case not kicked off yet is projected as if it started now.
         const projected = roiNow({ ...u, kickoffAt: u.kickoffAt ?? now }, 'PROJECTED', now);
-        const { score, factors } = priorityScore({ projectedRoi: projected.roi, dataReadiness: u.dataReadiness, stakeholderAlignment: u.stakeholderAlignment, riskLevel: u.riskLevel });
+        const { score, factors } = priorityScore({
+          projectedRoi: projected.roi,
+          dataReadiness: u.dataReadiness,
+          stakeholderAlignment: u.stakeholderAlignment,
+          riskLevel: u.riskLevel,
+        });
         return { useCase: rows.get(u.id)!, score, factors: factors.map((f) => ({ ...f, factor: f.factor as PriorityFactorName })) };
       })
       .sort((a, b) => b.score - a.score || a.useCase.name.localeCompare(b.useCase.name))
@@ -58,7 +81,9 @@ export class PortfolioResolver {
   }
 
   @Authorized('usecase:write')
-  @Mutation(() => ValueRecompute, { description: 'Recomputes computed KPIs (the last 7 days), running waves\' gates, first values and ROI snapshots now, as the value-recompute job does.' })
+  @Mutation(() => ValueRecompute, {
+    description: "Recomputes computed KPIs (the last 7 days), running waves' gates, first values and ROI snapshots now, as the value-recompute job does.",
+  })
   async recomputeBusinessValue(@Ctx() ctx: Context): Promise<ValueRecompute> {
     return domainCommand(ctx, (db, _actor, organizationId) => recomputeValue(db, organizationId, new Date()));
   }

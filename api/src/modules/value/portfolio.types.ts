@@ -30,7 +30,7 @@ export class PortfolioUseCase {
   @Field(() => Int, { nullable: true }) paybackMonth!: number | null;
 }
 
-@ObjectType({ description: 'The use cases\' monthly benefits and costs added up by calendar month; NPV is the sum of the use cases\' NPVs.' })
+@ObjectType({ description: "The use cases' monthly benefits and costs added up by calendar month; NPV is the sum of the use cases' NPVs." })
 export class PortfolioRoi {
   @Field(() => RoiBasis) basis!: RoiBasis;
   @Field(() => [PortfolioMonth]) months!: PortfolioMonth[];

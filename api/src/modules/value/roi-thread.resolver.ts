@@ -19,13 +19,29 @@ const LIMIT = 200;
 
 /** The use case as it was known at `at`: measurements up to then. */
 function asOf(useCase: UseCaseValueInputs & { kickoffAt: Date }, basis: RoiBasis, at: Date): RoiPoint {
-  const figures: RoiFigures = roiNow({ ...useCase, kpis: useCase.kpis.map((k) => ({ ...k, measurements: k.measurements.filter((m) => m.at <= at) })) }, basis, at);
-  return { at, roi: figures.roi, cumulativeBenefit: figures.cumulativeBenefit, cumulativeCost: figures.cumulativeCost, monthlyBenefit: figures.monthlyBenefit, npv: figures.npv, paybackMonth: figures.paybackMonth };
+  const figures: RoiFigures = roiNow(
+    { ...useCase, kpis: useCase.kpis.map((k) => ({ ...k, measurements: k.measurements.filter((m) => m.at <= at) })) },
+    basis,
+    at,
+  );
+  return {
+    at,
+    roi: figures.roi,
+    cumulativeBenefit: figures.cumulativeBenefit,
+    cumulativeCost: figures.cumulativeCost,
+    monthlyBenefit: figures.monthlyBenefit,
+    npv: figures.npv,
+    paybackMonth: figures.paybackMonth,
+  };
 }
 
 @Resolver(() => UseCase)
 export class RoiThreadResolver {
-  @FieldResolver(() => RoiChange, { nullable: true, description: 'Why the ROI changed between `from` and `to` (now unless given), back through KPI measurements, insights, model versions, training runs, drift reports and approvals, with who and when. Null until kickoff.' })
+  @FieldResolver(() => RoiChange, {
+    nullable: true,
+    description:
+      'Why the ROI changed between `from` and `to` (now unless given), back through KPI measurements, insights, model versions, training runs, drift reports and approvals, with who and when. Null until kickoff.',
+  })
   async roiChange(
     @Root() useCase: UseCase,
     @Arg('from', () => DateTime) from: Date,
@@ -47,25 +63,36 @@ export class RoiThreadResolver {
       tenant.kpi.findMany({ where: { useCaseId: useCase.id } }),
       tenant.kpiMeasurement.findMany({ where: { kpi: { useCaseId: useCase.id }, measuredAt: period }, orderBy: { measuredAt: 'desc' }, take: LIMIT * 5 }),
       tenant.insight.findMany({ where: { useCaseId: useCase.id, raisedAt: period }, orderBy: { raisedAt: 'desc' }, take: LIMIT }),
-      tenant.insight.groupBy({ by: ['modelVersionId'], where: { useCaseId: useCase.id, raisedAt: period, modelVersionId: { not: null } }, _count: { _all: true } }),
+      tenant.insight.groupBy({
+        by: ['modelVersionId'],
+        where: { useCaseId: useCase.id, raisedAt: period, modelVersionId: { not: null } },
+        _count: { _all: true },
+      }),
       tenant.roiSnapshot.findMany({ where: { useCaseId: useCase.id, basis, computedAt: period }, orderBy: { computedAt: 'asc' }, take: LIMIT }),
     ]);
-    const kpis: KpiChange[] = kpiRows.map((kpi) => {
-      const series = started.kpis.find((k) => k.id === kpi.id)!;
-      const averageBefore = windowAverage(series.measurements, from, kpi.windowDays);
-      const averageAfter = windowAverage(series.measurements, end, kpi.windowDays);
-      // As in ROI: projected takes the target as the actual, realised the window's average.
-      const benefit = (average: number | null) => {
-        const actual = basis === RoiBasis.PROJECTED ? kpi.target : average;
-        return actual === null ? 0 : improvement(kpi, actual) * kpi.valuePerUnit;
-      };
-      const benefitPerMonthBefore = benefit(averageBefore);
-      const benefitPerMonthAfter = benefit(averageAfter);
-      return {
-        kpi, averageBefore, averageAfter, benefitPerMonthBefore, benefitPerMonthAfter, benefitPerMonthChange: benefitPerMonthAfter - benefitPerMonthBefore,
-        measurements: measurements.filter((m) => m.kpiId === kpi.id).slice(0, LIMIT),
-      };
-    }).sort((a, b) => Math.abs(b.benefitPerMonthChange) - Math.abs(a.benefitPerMonthChange));
+    const kpis: KpiChange[] = kpiRows
+      .map((kpi) => {
+        const series = started.kpis.find((k) => k.id === kpi.id)!;
+        const averageBefore = windowAverage(series.measurements, from, kpi.windowDays);
+        const averageAfter = windowAverage(series.measurements, end, kpi.windowDays);
+        // As in ROI: projected takes the target as the actual, realised the window's average.
+        const benefit = (average: number | null) => {
+          const actual = basis === RoiBasis.PROJECTED ? kpi.target : average;
+          return actual === null ? 0 : improvement(kpi, actual) * kpi.valuePerUnit;
+        };
+        const benefitPerMonthBefore = benefit(averageBefore);
+        const benefitPerMonthAfter = benefit(averageAfter);
+        return {
+          kpi,
+          averageBefore,
+          averageAfter,
+          benefitPerMonthBefore,
+          benefitPerMonthAfter,
+          benefitPerMonthChange: benefitPerMonthAfter - benefitPerMonthBefore,
+          measurements: measurements.filter((m) => m.kpiId === kpi.id).slice(0, LIMIT),
+        };
+      })
+      .sort((a, b) => Math.abs(b.benefitPerMonthChange) - Math.abs(a.benefitPerMonthChange));
 
     // The versions behind the insights, and the use case's versions registered in the period.
     const registered = await tenant.modelVersion.findMany({ where: { model: { useCaseId: useCase.id }, createdAt: period }, select: { id: true } });
@@ -74,8 +101,15 @@ export class RoiThreadResolver {
 
     const decisions = await this.decisionsAbout(ctx, useCase.id, from, end);
     return {
-      basis, before, after, roiChange: before.roi !== null && after.roi !== null ? after.roi - before.roi : null,
-      kpis, insights, modelVersions: modelVersions.sort((a, b) => b.version.createdAt.getTime() - a.version.createdAt.getTime() || b.version.version - a.version.version), snapshots, decisions,
+      basis,
+      before,
+      after,
+      roiChange: before.roi !== null && after.roi !== null ? after.roi - before.roi : null,
+      kpis,
+      insights,
+      modelVersions: modelVersions.sort((a, b) => b.version.createdAt.getTime() - a.version.createdAt.getTime() || b.version.version - a.version.version),
+      snapshots,
+      decisions,
     };
   }
 
@@ -86,12 +120,15 @@ export class RoiThreadResolver {
       version.trainingRunId ? tenant.trainingRun.findFirst({ where: { id: version.trainingRunId } }) : null,
       tenant.approval.findMany({ where: { subjectType: ApprovalSubject.MODEL_PROMOTION, subjectId: versionId }, orderBy: { createdAt: 'asc' } }),
       tenant.auditEvent.findMany({
-        where: { OR: [
-          { subjectType: 'model_version', subjectId: versionId },
-          { type: 'model_alias.moved', payload: { path: ['to'], equals: versionId } },
-          { type: 'model_alias.moved', payload: { path: ['from'], equals: versionId } },
-        ] },
-        orderBy: { seq: 'asc' }, take: LIMIT,
+        where: {
+          OR: [
+            { subjectType: 'model_version', subjectId: versionId },
+            { type: 'model_alias.moved', payload: { path: ['to'], equals: versionId } },
+            { type: 'model_alias.moved', payload: { path: ['from'], equals: versionId } },
+          ],
+        },
+        orderBy: { seq: 'asc' },
+        take: LIMIT,
       }),
     ]);
     const driftReport = trainingRun?.driftReportId ? await tenant.driftReport.findFirst({ where: { id: trainingRun.driftReportId } }) : null;

@@ -26,20 +26,25 @@ export class KpiChange {
   @Field(() => Float) benefitPerMonthBefore!: number;
   @Field(() => Float) benefitPerMonthAfter!: number;
   @Field(() => Float) benefitPerMonthChange!: number;
-  @Field(() => [KpiMeasurement], { description: 'Measurements in the period (the latest 200), each with its source and how it was computed.' }) measurements!: KpiMeasurement[];
+  @Field(() => [KpiMeasurement], { description: 'Measurements in the period (the latest 200), each with its source and how it was computed.' })
+  measurements!: KpiMeasurement[];
 }
 
-@ObjectType({ description: 'A model version behind the period\'s insights, with where it came from and who decided.' })
+@ObjectType({ description: "A model version behind the period's insights, with where it came from and who decided." })
 export class ModelVersionStep {
   @Field(() => ModelVersion) version!: ModelVersion;
   @Field(() => Int, { description: 'Insights it raised for the use case in the period.' }) insights!: number;
-  @Field(() => TrainingRun, { nullable: true, description: 'The run that trained it: trigger, data window, who asked, when.' }) trainingRun!: TrainingRun | null;
+  @Field(() => TrainingRun, { nullable: true, description: 'The run that trained it: trigger, data window, who asked, when.' })
+  trainingRun!: TrainingRun | null;
   @Field(() => DriftReport, { nullable: true, description: 'The drift report that triggered the run, if drift did.' }) driftReport!: DriftReport | null;
   @Field(() => [Approval], { description: 'Promotion requests and decisions about it.' }) approvals!: Approval[];
   @Field(() => [AuditEvent], { description: 'Its registration, alias moves to and from it, refusals and retirement: who and when.' }) events!: AuditEvent[];
 }
 
-@ObjectType({ description: 'Why a use case\'s ROI changed between two times: ROI ← KPI measurements ← insights ← model versions ← training runs and data windows ← drift reports ← approvals.' })
+@ObjectType({
+  description:
+    "Why a use case's ROI changed between two times: ROI ← KPI measurements ← insights ← model versions ← training runs and data windows ← drift reports ← approvals.",
+})
 export class RoiChange {
   @Field(() => RoiBasis) basis!: RoiBasis;
   @Field(() => RoiPoint) before!: RoiPoint;

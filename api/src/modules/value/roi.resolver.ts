@@ -10,8 +10,17 @@ import { RoiFigures } from './roi.types.ts';
 
 @Resolver(() => UseCase)
 export class RoiResolver {
-  @FieldResolver(() => RoiFigures, { nullable: true, description: 'ROI, payback and NPV (DESIGN §2): PROJECTED from targets over `months` (36 unless given), REALISED from measurements from kickoff to now. Null until the use case has a kickoff.' })
-  async roi(@Root() useCase: UseCase, @Arg('basis', () => RoiBasis) basis: RoiBasis, @Arg('months', () => Int, { nullable: true }) months: number | null, @Ctx() ctx: Context): Promise<RoiFigures | null> {
+  @FieldResolver(() => RoiFigures, {
+    nullable: true,
+    description:
+      'ROI, payback and NPV (DESIGN §2): PROJECTED from targets over `months` (36 unless given), REALISED from measurements from kickoff to now. Null until the use case has a kickoff.',
+  })
+  async roi(
+    @Root() useCase: UseCase,
+    @Arg('basis', () => RoiBasis) basis: RoiBasis,
+    @Arg('months', () => Int, { nullable: true }) months: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<RoiFigures | null> {
     if (months !== null && (months < 1 || months > MAX_MONTHS)) throw badInput(`months lies between 1 and ${MAX_MONTHS}.`, { field: 'months' });
     if (!useCase.kickoffAt) return null;
     // Batched per request (DataLoader): a list of use cases costs the same few statements as one.
@@ -20,13 +29,20 @@ export class RoiResolver {
       loaders.manyBy('Kpi', 'useCaseId').load(useCase.id) as unknown as Promise<Kpi[]>,
       loaders.manyBy('CostItem', 'useCaseId').load(useCase.id) as unknown as Promise<CostItem[]>,
     ]);
-    const measurements = basis === RoiBasis.REALISED
-      ? await Promise.all(kpis.map((k) => loaders.manyBy('KpiMeasurement', 'kpiId', 'measuredAt').load(k.id) as unknown as Promise<KpiMeasurement[]>))
-      : kpis.map(() => []);
-    return roiNow({
-      kickoffAt: useCase.kickoffAt, discountRateAnnual: useCase.discountRateAnnual,
-      kpis: kpis.map((k, i) => ({ ...k, measurements: measurements[i]!.map((m) => ({ at: m.measuredAt, value: m.value })) })),
-      costs,
-    }, basis, new Date(), months ?? undefined);
+    const measurements =
+      basis === RoiBasis.REALISED
+        ? await Promise.all(kpis.map((k) => loaders.manyBy('KpiMeasurement', 'kpiId', 'measuredAt').load(k.id) as unknown as Promise<KpiMeasurement[]>))
+        : kpis.map(() => []);
+    return roiNow(
+      {
+        kickoffAt: useCase.kickoffAt,
+        discountRateAnnual: useCase.discountRateAnnual,
+        kpis: kpis.map((k, i) => ({ ...k, measurements: measurements[i]!.map((m) => ({ at: m.measuredAt, value: m.value })) })),
+        costs,
+      },
+      basis,
+      new Date(),
+      months ?? undefined,
+    );
   }
 }

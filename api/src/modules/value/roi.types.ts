@@ -17,7 +17,8 @@ export class RoiMonth {
 export class RoiKpiContribution {
   @Field(() => ID) kpiId!: string;
   @Field(() => String) name!: string;
-  @Field(() => Float, { nullable: true, description: 'baseline − actual when lower is better, actual − baseline when higher is better.' }) improvement!: number | null;
+  @Field(() => Float, { nullable: true, description: 'baseline − actual when lower is better, actual − baseline when higher is better.' }) improvement!:
+    number | null;
   @Field(() => Float, { description: 'improvement × value per unit.' }) benefitPerMonth!: number;
   @Field(() => String, { nullable: true, description: 'Why it adds nothing (no target, no recent measurement).' }) note!: string | null;
 }
@@ -35,9 +36,11 @@ export class RoiFigures {
   @Field(() => Float, { description: 'Benefit of the last month counted: Σ over KPIs of improvement × value per unit.' }) monthlyBenefit!: number;
   @Field(() => Float) cumulativeBenefit!: number;
   @Field(() => Float) cumulativeCost!: number;
-  @Field(() => Float, { nullable: true, description: '(cumulative benefit − cumulative cost) / cumulative cost; null while nothing was spent.' }) roi!: number | null;
-  @Field(() => Int, { nullable: true, description: 'First month where cumulative benefit ≥ cumulative cost; null when never reached in the months counted.' }) paybackMonth!: number | null;
-  @Field(() => Float, { description: 'Σ_m (benefit_m − cost_m) / (1 + r/12)^m at the use case\'s annual discount rate r.' }) npv!: number;
+  @Field(() => Float, { nullable: true, description: '(cumulative benefit − cumulative cost) / cumulative cost; null while nothing was spent.' }) roi!:
+    number | null;
+  @Field(() => Int, { nullable: true, description: 'First month where cumulative benefit ≥ cumulative cost; null when never reached in the months counted.' })
+  paybackMonth!: number | null;
+  @Field(() => Float, { description: "Σ_m (benefit_m − cost_m) / (1 + r/12)^m at the use case's annual discount rate r." }) npv!: number;
   @Field(() => [RoiMonth]) months!: RoiMonth[];
   @Field(() => [RoiKpiContribution]) kpis!: RoiKpiContribution[];
   @Field(() => [RoiCostContribution]) costs!: RoiCostContribution[];

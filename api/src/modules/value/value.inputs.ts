@@ -38,8 +38,12 @@ export class KpiInput {
   @Field(() => Float, { defaultValue: 0 }) @Min(0) valuePerUnit!: number;
   @Field(() => Int, { defaultValue: 30 }) @Min(1) @Max(366) windowDays!: number;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(4000) description?: string;
-  @Field(() => Json, { nullable: true, description: 'How the KPI is computed from the thread: { kind, scope, ... } (docs/value.md); null or left out: measured by hand.' })
-  @IsOptional() computation?: unknown;
+  @Field(() => Json, {
+    nullable: true,
+    description: 'How the KPI is computed from the thread: { kind, scope, ... } (docs/value.md); null or left out: measured by hand.',
+  })
+  @IsOptional()
+  computation?: unknown;
 }
 export const KpiUpdate = partialOf(KpiInput, 'KpiUpdate', ['useCaseId']);
 

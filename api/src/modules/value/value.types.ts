@@ -41,7 +41,11 @@ export class Kpi {
   @Field(() => Float, { nullable: true }) target!: number | null;
   @Field(() => Float, { description: 'Currency per unit of improvement per month.' }) valuePerUnit!: number;
   @Field(() => Int, { description: 'Averaging window for improvement, in days.' }) windowDays!: number;
-  @Field(() => Json, { nullable: true, description: 'How the KPI is computed from the thread (the value-recompute job writes one COMPUTED measurement per day); null when measured by hand.' }) computation!: unknown;
+  @Field(() => Json, {
+    nullable: true,
+    description: 'How the KPI is computed from the thread (the value-recompute job writes one COMPUTED measurement per day); null when measured by hand.',
+  })
+  computation!: unknown;
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => DateTime) createdAt!: Date;
   @Field(() => DateTime) updatedAt!: Date;
@@ -65,7 +69,7 @@ export class CostItem {
   @Field(() => String) name!: string;
   @Field(() => CostKind) kind!: CostKind;
   @Field(() => CostCategory) category!: CostCategory;
-  @Field(() => Float, { description: 'In the organisation\'s currency; per month for MONTHLY items.' }) amount!: number;
+  @Field(() => Float, { description: "In the organisation's currency; per month for MONTHLY items." }) amount!: number;
   @Field(() => DateTime) startsAt!: Date;
   @Field(() => DateTime, { nullable: true }) endsAt!: Date | null;
   @Field(() => DateTime) createdAt!: Date;

@@ -21,14 +21,17 @@ async function waveOf(ctx: Context, id: string): Promise<ScalingWave> {
 @Resolver(() => ScalingWave)
 export class WaveAdvanceResolver {
   @Authorized('usecase:write')
-  @Mutation(() => ScalingWave, { description: 'Adds assets, lines or sites to a planned or active wave; refused with the reason when the scope would then cover more than the wave\'s policy allows (a pilot at most 5 assets).' })
+  @Mutation(() => ScalingWave, {
+    description:
+      "Adds assets, lines or sites to a planned or active wave; refused with the reason when the scope would then cover more than the wave's policy allows (a pilot at most 5 assets).",
+  })
   async addWaveScope(@Arg('input', () => WaveScopeInput) input: WaveScopeInput, @Ctx() ctx: Context): Promise<ScalingWave> {
     await domainCommand(ctx, (db, actor, organizationId) => addToWaveScope(db, organizationId, input.waveId, input, actor));
     return waveOf(ctx, input.waveId);
   }
 
   @Authorized('usecase:write')
-  @Mutation(() => ScalingWave, { description: 'Takes one item out of a planned or active wave\'s scope.' })
+  @Mutation(() => ScalingWave, { description: "Takes one item out of a planned or active wave's scope." })
   async removeWaveScopeItem(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ScalingWave> {
     const item = await tenantOf(ctx).tenant.waveScopeItem.findFirst({ where: { id: requireUuid(id) } });
     if (!item) throw notFound('WaveScopeItem', id);
@@ -37,31 +40,50 @@ export class WaveAdvanceResolver {
   }
 
   @Authorized('usecase:write')
-  @Mutation(() => [GateEvaluation], { description: 'Evaluates the wave\'s KPI gates from measurements now and stores the result on each gate (the workers do this every hour).' })
+  @Mutation(() => [GateEvaluation], {
+    description: "Evaluates the wave's KPI gates from measurements now and stores the result on each gate (the workers do this every hour).",
+  })
   async evaluateWaveGates(@Arg('waveId', () => ID) waveId: string, @Ctx() ctx: Context): Promise<GateEvaluation[]> {
     const wave = await waveOf(ctx, requireUuid(waveId, 'waveId'));
     return domainCommand(ctx, (db, _actor, organizationId) => evaluateWaveGates(db, organizationId, wave.id));
   }
 
   @Authorized('usecase:write')
-  @Mutation(() => Approval, { description: 'Asks an approver to advance an active wave; the gates are evaluated now and kept with the request. The wave waits in GATE_REVIEW.' })
+  @Mutation(() => Approval, {
+    description: 'Asks an approver to advance an active wave; the gates are evaluated now and kept with the request. The wave waits in GATE_REVIEW.',
+  })
   async requestWaveAdvance(@Arg('input', () => WaveAdvanceRequestInput) input: WaveAdvanceRequestInput, @Ctx() ctx: Context): Promise<Approval> {
     const requestedById = personOf(tenantOf(ctx).principal, 'Asking to advance a wave');
-    const { approvalId } = await domainCommand(ctx, (db, actor, organizationId) => requestWaveAdvance(db, { organizationId, waveId: input.waveId, requestedById, rationale: input.rationale }, actor));
+    const { approvalId } = await domainCommand(ctx, (db, actor, organizationId) =>
+      requestWaveAdvance(db, { organizationId, waveId: input.waveId, requestedById, rationale: input.rationale }, actor),
+    );
     return (await tenantOf(ctx).tenant.approval.findFirst({ where: { id: approvalId } }))!;
   }
 
   @Authorized('approval:decide')
-  @Mutation(() => GateDecision, { description: 'Decides a request to advance: approving passes the wave, starts the next phase\'s wave and rolls the use case\'s models out to its scope, but only when every gate passes now (CONFLICT otherwise, even with an approval); rejecting holds the wave.' })
+  @Mutation(() => GateDecision, {
+    description:
+      "Decides a request to advance: approving passes the wave, starts the next phase's wave and rolls the use case's models out to its scope, but only when every gate passes now (CONFLICT otherwise, even with an approval); rejecting holds the wave.",
+  })
   async decideWaveAdvance(@Arg('input', () => WaveAdvanceDecisionInput) input: WaveAdvanceDecisionInput, @Ctx() ctx: Context): Promise<GateDecision> {
     const approverId = personOf(tenantOf(ctx).principal, 'Deciding a gate');
-    const { gateDecisionId } = await domainCommand(ctx, (db, actor, organizationId) => decideWaveAdvance(db, {
-      organizationId, approvalId: requireUuid(input.approvalId, 'approvalId'), approverId, approve: input.approve, comment: input.comment ?? null,
-    }, actor));
+    const { gateDecisionId } = await domainCommand(ctx, (db, actor, organizationId) =>
+      decideWaveAdvance(
+        db,
+        {
+          organizationId,
+          approvalId: requireUuid(input.approvalId, 'approvalId'),
+          approverId,
+          approve: input.approve,
+          comment: input.comment ?? null,
+        },
+        actor,
+      ),
+    );
     return (await tenantOf(ctx).tenant.gateDecision.findFirst({ where: { id: gateDecisionId } }))!;
   }
 
-  @FieldResolver(() => WaveCoverage, { description: 'How many assets, lines and sites the wave\'s scope covers.' })
+  @FieldResolver(() => WaveCoverage, { description: "How many assets, lines and sites the wave's scope covers." })
   async coverage(@Root() wave: ScalingWave, @Ctx() ctx: Context): Promise<WaveCoverage> {
     const { principal, tenant } = tenantOf(ctx);
     return waveCoverage(tenant, principal.organizationId, wave.id);

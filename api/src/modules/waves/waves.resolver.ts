@@ -18,11 +18,18 @@ const write = 'usecase:write' as const;
 
 export const waveSpecs: EntitySpec[] = [
   {
-    name: 'ScalingWave', model: 'ScalingWave', subject: 'scaling_wave', node: () => ScalingWave, list: 'scalingWaves', single: 'scalingWave',
-    filter: I.ScalingWaveFilter, toWhere: (f) => whereOf(f),
+    name: 'ScalingWave',
+    model: 'ScalingWave',
+    subject: 'scaling_wave',
+    node: () => ScalingWave,
+    list: 'scalingWaves',
+    single: 'scalingWave',
+    filter: I.ScalingWaveFilter,
+    toWhere: (f) => whereOf(f),
     create: { input: I.ScalingWaveInput, permission: write, prepare: async (input) => prepareWave(input as I.ScalingWaveInput) },
     update: {
-      input: I.ScalingWaveUpdate, permission: write,
+      input: I.ScalingWaveUpdate,
+      permission: write,
       prepare: async (input, tx, ctx, existing) => {
         const data = prepareWave(input as I.ScalingWaveUpdate, existing);
         // Starting or cancelling a wave changes what the use case's models score: tell the dispatchers (on commit).
@@ -32,21 +39,47 @@ export const waveSpecs: EntitySpec[] = [
     },
   },
   {
-    name: 'WaveScopeItem', model: 'WaveScopeItem', subject: 'wave_scope_item', node: () => WaveScopeItem, list: 'waveScopeItems', single: 'waveScopeItem',
-    filter: I.WaveScopeItemFilter, toWhere: (f) => whereOf(f),
+    name: 'WaveScopeItem',
+    model: 'WaveScopeItem',
+    subject: 'wave_scope_item',
+    node: () => WaveScopeItem,
+    list: 'waveScopeItems',
+    single: 'waveScopeItem',
+    filter: I.WaveScopeItemFilter,
+    toWhere: (f) => whereOf(f),
   },
   {
-    name: 'WaveGate', model: 'WaveGate', subject: 'wave_gate', node: () => WaveGate, list: 'waveGates', single: 'waveGate',
-    filter: I.WaveGateFilter, toWhere: (f) => whereOf(f),
-    create: { input: I.WaveGateInput, permission: write }, update: { input: I.WaveGateUpdate, permission: write },
+    name: 'WaveGate',
+    model: 'WaveGate',
+    subject: 'wave_gate',
+    node: () => WaveGate,
+    list: 'waveGates',
+    single: 'waveGate',
+    filter: I.WaveGateFilter,
+    toWhere: (f) => whereOf(f),
+    create: { input: I.WaveGateInput, permission: write },
+    update: { input: I.WaveGateUpdate, permission: write },
   },
   {
-    name: 'GateDecision', model: 'GateDecision', subject: 'gate_decision', node: () => GateDecision, list: 'gateDecisions', single: 'gateDecision',
-    orderKey: 'decidedAt', filter: I.GateDecisionFilter, toWhere: (f) => whereOf(f),
+    name: 'GateDecision',
+    model: 'GateDecision',
+    subject: 'gate_decision',
+    node: () => GateDecision,
+    list: 'gateDecisions',
+    single: 'gateDecision',
+    orderKey: 'decidedAt',
+    filter: I.GateDecisionFilter,
+    toWhere: (f) => whereOf(f),
   },
   {
-    name: 'Approval', model: 'Approval', subject: 'approval', node: () => Approval, list: 'approvals', single: 'approval',
-    filter: I.ApprovalFilter, toWhere: (f) => whereOf(f),
+    name: 'Approval',
+    model: 'Approval',
+    subject: 'approval',
+    node: () => Approval,
+    list: 'approvals',
+    single: 'approval',
+    filter: I.ApprovalFilter,
+    toWhere: (f) => whereOf(f),
   },
 ];
 

@@ -35,6 +35,9 @@ export function prepareWave(input: Partial<ScalingWaveInput> & ScalingWaveUpdate
 function statusProblem(from: WaveStatus, to: WaveStatus): void {
   const allowed = (to === 'ACTIVE' && from === 'PLANNED') || (to === 'CANCELLED' && (from === 'PLANNED' || from === 'ACTIVE'));
   if (!allowed) {
-    throw badInput(`A wave goes from ${from} to ${to} only through a gate decision (requestWaveAdvance, decideWaveAdvance); by hand a planned wave starts (ACTIVE) and a planned or active one is CANCELLED.`, { field: 'status' });
+    throw badInput(
+      `A wave goes from ${from} to ${to} only through a gate decision (requestWaveAdvance, decideWaveAdvance); by hand a planned wave starts (ACTIVE) and a planned or active one is CANCELLED.`,
+      { field: 'status' },
+    );
   }
 }

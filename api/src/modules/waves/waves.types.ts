@@ -3,7 +3,10 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphq
 import { ApprovalStatus, ApprovalSubject, GateOutcome, WavePhase, WaveStatus } from '@threadline/db/client';
 import { DateTime, Json } from '../../common/scalars.ts';
 
-registerEnumType(WavePhase, { name: 'WavePhase', description: 'Pilot & Prove (≤5 assets, 3-6 months), Anchor Deployment (1-2 lines or sites, 6-12 months), Enterprise Rollout (multi-site, 12-24 months).' });
+registerEnumType(WavePhase, {
+  name: 'WavePhase',
+  description: 'Pilot & Prove (≤5 assets, 3-6 months), Anchor Deployment (1-2 lines or sites, 6-12 months), Enterprise Rollout (multi-site, 12-24 months).',
+});
 registerEnumType(WaveStatus, { name: 'WaveStatus' });
 registerEnumType(GateOutcome, { name: 'GateOutcome' });
 registerEnumType(ApprovalSubject, { name: 'ApprovalSubject' });
@@ -27,7 +30,7 @@ export class ScalingWave {
   @Field(() => DateTime) updatedAt!: Date;
 }
 
-@ObjectType({ description: 'One asset, line or site in a wave\'s scope.' })
+@ObjectType({ description: "One asset, line or site in a wave's scope." })
 export class WaveScopeItem {
   @Field(() => ID) id!: string;
   @Field(() => ID) waveId!: string;
@@ -74,7 +77,7 @@ export class Approval {
   @Field(() => DateTime) createdAt!: Date;
 }
 
-@ObjectType({ description: 'One gate evaluated from measurements: the KPI\'s average over the gate\'s window against its threshold.' })
+@ObjectType({ description: "One gate evaluated from measurements: the KPI's average over the gate's window against its threshold." })
 export class GateEvaluation {
   @Field(() => ID) gateId!: string;
   @Field(() => ID) kpiId!: string;
@@ -88,7 +91,7 @@ export class GateEvaluation {
   @Field(() => String) reason!: string;
 }
 
-@ObjectType({ description: 'What a wave\'s scope covers: a line or site covers every asset on it.' })
+@ObjectType({ description: "What a wave's scope covers: a line or site covers every asset on it." })
 export class WaveCoverage {
   @Field(() => Int) assets!: number;
   @Field(() => Int) lines!: number;

@@ -11,6 +11,9 @@ export async function GET(request: NextRequest) {
   const upstream = await fetch(url, { headers: { authorization: `Bearer ${session}` }, cache: 'no-store' });
   return new NextResponse(upstream.body, {
     status: upstream.status,
-    headers: { 'content-type': upstream.headers.get('content-type') ?? 'text/csv', 'content-disposition': upstream.headers.get('content-disposition') ?? 'attachment; filename="audit-trail.csv"' },
+    headers: {
+      'content-type': upstream.headers.get('content-type') ?? 'text/csv',
+      'content-disposition': upstream.headers.get('content-disposition') ?? 'attachment; filename="audit-trail.csv"',
+    },
   });
 }

@@ -1,29 +1,77 @@
 // What the use-case page reads, in one GraphQL request, and its shape.
 import { LIVE_FIELDS, type LiveData } from '../../../lib/live';
 export interface RoiView {
-  roi: number | null; npv: number; paybackMonth: number | null; cumulativeBenefit: number; cumulativeCost: number; monthlyBenefit: number;
+  roi: number | null;
+  npv: number;
+  paybackMonth: number | null;
+  cumulativeBenefit: number;
+  cumulativeCost: number;
+  monthlyBenefit: number;
   months: { month: number; cumulativeBenefit: number; cumulativeCost: number }[];
   kpis: { kpiId: string; name: string; improvement: number | null; benefitPerMonth: number; note: string | null }[];
   costs: { costItemId: string; name: string; total: number }[];
 }
 export interface KpiView {
-  id: string; name: string; unit: string; direction: string; kind: string; baseline: number; target: number | null; valuePerUnit: number; windowDays: number;
-  computation: { kind: string } | null; measurements: { measuredAt: string; value: number; source: string }[];
+  id: string;
+  name: string;
+  unit: string;
+  direction: string;
+  kind: string;
+  baseline: number;
+  target: number | null;
+  valuePerUnit: number;
+  windowDays: number;
+  computation: { kind: string } | null;
+  measurements: { measuredAt: string; value: number; source: string }[];
 }
 export interface WaveView {
-  id: string; name: string; phase: string; status: string; plannedStartAt: string; plannedEndAt: string; startedAt: string | null; endedAt: string | null;
-  maxAssets: number | null; maxLines: number | null; maxSites: number | null; coverage: { assets: number; lines: number; sites: number };
-  gates: { id: string; kpi: { name: string; unit: string }; threshold: number; windowDays: number; lastValue: number | null; passing: boolean | null; lastEvaluatedAt: string | null }[];
+  id: string;
+  name: string;
+  phase: string;
+  status: string;
+  plannedStartAt: string;
+  plannedEndAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  maxAssets: number | null;
+  maxLines: number | null;
+  maxSites: number | null;
+  coverage: { assets: number; lines: number; sites: number };
+  gates: {
+    id: string;
+    kpi: { name: string; unit: string };
+    threshold: number;
+    windowDays: number;
+    lastValue: number | null;
+    passing: boolean | null;
+    lastEvaluatedAt: string | null;
+  }[];
   decisions: { id: string; decidedAt: string; outcome: string; rationale: string; decidedBy: { name: string } }[];
 }
-export interface PendingAdvance { id: string; subjectId: string; comment: string | null; createdAt: string; requestedById: string; requestedBy: { name: string } }
+export interface PendingAdvance {
+  id: string;
+  subjectId: string;
+  comment: string | null;
+  createdAt: string;
+  requestedById: string;
+  requestedBy: { name: string };
+}
 export interface UseCasePageView extends LiveData {
   viewer: { id: string; permissions: string[] };
   useCase: {
-    id: string; name: string; description: string | null; status: string; kickoffAt: string | null; ttvDays: number | null; firstValueAt: string | null;
+    id: string;
+    name: string;
+    description: string | null;
+    status: string;
+    kickoffAt: string | null;
+    ttvDays: number | null;
+    firstValueAt: string | null;
     owner: { name: string } | null;
     insightTimings: { insights: number; mtti: { p50Seconds: number | null; p95Seconds: number | null } };
-    kpis: KpiView[]; waves: WaveView[]; projected: RoiView | null; realised: RoiView | null;
+    kpis: KpiView[];
+    waves: WaveView[];
+    projected: RoiView | null;
+    realised: RoiView | null;
   };
   approvals: { nodes: PendingAdvance[] };
 }
