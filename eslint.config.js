@@ -39,6 +39,21 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'scripts/test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  {
+    // The time comes from a Clock (prisma/src/clock.ts), so tests can fix it and never depend on the hour.
+    files: ['prisma/src/**/*.ts', 'api/src/**/*.ts', 'workers/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'prisma/src/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Read the time from a Clock (@threadline/db/clock), not Date.now().',
+        },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read the time from a Clock (@threadline/db/clock), not new Date().' },
+      ],
+    },
+  },
   forbid(['prisma/**/*.ts'], packageOf('api', 'api'), packageOf('workers', 'workers'), packageOf('web', 'web')),
   forbid(['api/**/*.ts'], packageOf('workers', 'workers'), packageOf('web', 'web'), ONNX_AND_QUEUE_WORKERS),
   forbid(['workers/**/*.ts'], packageOf('api', 'api'), packageOf('web', 'web')),

@@ -14,6 +14,7 @@ import { rawSqlOf } from '@threadline/db/sql';
 import { publishSigningKey } from '@threadline/db/models/registry';
 import { TokenBucketLimiter, type RateLimiter } from './security/rate-limiter.ts';
 import { RedisTokenBucketLimiter } from './security/redis-rate-limiter.ts';
+import { systemClock, type Clock } from '@threadline/db/clock';
 
 export interface Services {
   config: ApiConfig;
@@ -27,9 +28,11 @@ export interface Services {
   events: EventIngest;
   auditKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
   modelKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
+  /** Every read of the current time in the API goes through it (tests fix it). */
+  clock: Clock;
 }
 
-export async function createServices(config: ApiConfig, log: Logger, onStatement?: (sql: string) => void): Promise<Services> {
+export async function createServices(config: ApiConfig, log: Logger, onStatement?: (sql: string) => void, clock: Clock = systemClock): Promise<Services> {
   const db = createDb({
     url: config.db.DATABASE_URL,
     role: config.db.DATABASE_APP_ROLE,
@@ -38,23 +41,24 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
   });
   const tokenSecret = config.AUTH_TOKEN_SECRET ?? devSecret(config.THREADLINE_KEY_DIR, 'auth-token');
   const signing = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
-  const telemetry = await openTelemetryStorage(db.pool, config.db.TELEMETRY_PARTITION_DAYS);
+  const telemetry = await openTelemetryStorage(db.pool, config.db.TELEMETRY_PARTITION_DAYS, clock);
   const modelSigning = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
   await publishSigningKey(rawSqlOf(db.pool), modelSigning, !config.MODEL_SIGNING_KEY);
   const keyRate: RateLimiter = config.RATE_LIMIT_REDIS_URL
-    ? new RedisTokenBucketLimiter(config.RATE_LIMIT_REDIS_URL, config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, log)
-    : new TokenBucketLimiter(config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST);
+    ? new RedisTokenBucketLimiter(config.RATE_LIMIT_REDIS_URL, config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, log, clock)
+    : new TokenBucketLimiter(config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, clock);
   return {
     config,
     log,
     db,
-    access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES), keyRate),
+    access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES, clock), keyRate, clock),
     keyRate,
     telemetry,
-    ingest: IngestService.forPool(db.pool, telemetry),
+    ingest: IngestService.forPool(db.pool, telemetry, clock),
     telemetryQueries: new TelemetryQueries(db.pool),
-    events: new EventIngest(db.pool),
+    events: new EventIngest(db.pool, clock),
     auditKeys: { signing, trusted: trustedKeySet(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
     modelKeys: { signing: modelSigning, trusted: trustedKeySet(modelSigning, config.MODEL_TRUSTED_KEYS) },
+    clock,
   };
 }

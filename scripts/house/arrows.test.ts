@@ -33,3 +33,18 @@ describe('the arrows between packages', () => {
     expect(await problems(file, code)).toEqual([]);
   });
 });
+
+describe('the clock', () => {
+  it.each([
+    ['Date.now()', 'const x = Date.now();'],
+    ['new Date()', 'const x = new Date();'],
+  ])('refuses %s in shipped code', async (_what, code) => {
+    const [result] = await eslint.lintText(`${code}\nexport const planted = x;\n`, { filePath: 'prisma/src/value/planted.ts' });
+    expect(result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toHaveLength(1);
+  });
+
+  it('allows a time given to new Date', async () => {
+    const [result] = await eslint.lintText('export const planted = new Date(0);\n', { filePath: 'prisma/src/value/planted.ts' });
+    expect(result!.messages).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 // Session tokens: HS256 JWTs (jose) naming the user and organisation; the role is re-read from the
 // database on each request so that a demotion or a disabled account takes effect at once.
 import { jwtVerify, SignJWT } from 'jose';
+import { systemClock, type Clock } from '@threadline/db/clock';
 
 const ISSUER = 'threadline';
 const AUDIENCE = 'threadline-api';
@@ -16,12 +17,13 @@ export class TokenService {
   constructor(
     secret: string,
     private readonly ttlMinutes: number,
+    private readonly clock: Clock = systemClock,
   ) {
     this.key = new TextEncoder().encode(secret);
   }
 
   async issue(claims: TokenClaims): Promise<{ token: string; expiresAt: Date }> {
-    const expiresAt = new Date(Date.now() + this.ttlMinutes * 60_000);
+    const expiresAt = new Date(this.clock.nowMs() + this.ttlMinutes * 60_000);
     const token = await new SignJWT({ org: claims.organizationId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '@threadline/db/clock';
 // A token bucket per key: `burst` requests at once, refilled at `perSecond`. This one is kept in
 // the API process; with several replicas, RATE_LIMIT_REDIS_URL shares the buckets through Redis
 // (redis-rate-limiter.ts). Idle full buckets are dropped so the table stays as large as the set of
@@ -27,9 +28,10 @@ export class TokenBucketLimiter implements RateLimiter {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
+    private readonly clock: Clock = systemClock,
   ) {}
 
-  take(key: string, now = Date.now()): RateVerdict {
+  take(key: string, now = this.clock.nowMs()): RateVerdict {
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
     bucket.at = now;

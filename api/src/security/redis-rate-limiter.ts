@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { refused, TokenBucketLimiter, type RateLimiter, type RateVerdict } from './rate-limiter.ts';
+import { systemClock, type Clock } from '@threadline/db/clock';
 
 const TAKE = `
 local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -34,6 +35,7 @@ export class RedisTokenBucketLimiter implements RateLimiter {
     private readonly perSecond: number,
     private readonly burst: number,
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {
     this.redis = new Redis(url, {
       lazyConnect: false,
@@ -57,8 +59,8 @@ export class RedisTokenBucketLimiter implements RateLimiter {
       );
       return allowed === 1 ? { allowed: true, retryAfterSeconds: 0 } : refused(Number(tokens), this.perSecond);
     } catch (err) {
-      if (Date.now() - this.warnedAt > WARN_EVERY_MS) {
-        this.warnedAt = Date.now();
+      if (this.clock.nowMs() - this.warnedAt > WARN_EVERY_MS) {
+        this.warnedAt = this.clock.nowMs();
         this.log.warn({ err }, 'the rate-limit Redis does not answer; this replica limits API keys on its own until it does');
       }
       return this.local.take(key);

@@ -6,6 +6,7 @@ import type { RawSql } from '../sql.ts';
 import { catalogued, type AuditEventType } from './catalogue.ts';
 import { chainHash, GENESIS_HASH, type ActorKindName, type AuditEventContent, type JsonValue } from './audit-hash.ts';
 import { checkpointSignatureValid, signCheckpoint, type SigningKey } from './audit-keys.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 export interface AuditActor {
   kind: ActorKindName;
@@ -33,7 +34,7 @@ export interface AppendedEvent {
  * Appends one event to its organisation's chain. Call it inside the transaction that makes the
  * change, so the event and the change commit or fail together.
  */
-export async function appendAuditEvent(tx: RawSql, input: AuditInput): Promise<AppendedEvent> {
+export async function appendAuditEvent(tx: RawSql, input: AuditInput, clock: Clock = systemClock): Promise<AppendedEvent> {
   const payload = catalogued(input.type, input.payload);
   await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `audit:${input.organizationId}`);
   const head = await tx.$queryRawUnsafe<{ seq: bigint | string; hash: string }[]>(
@@ -43,7 +44,7 @@ export async function appendAuditEvent(tx: RawSql, input: AuditInput): Promise<A
   // Prisma returns BIGINT as bigint, node-postgres as a string.
   const seq = BigInt(head[0]?.seq ?? 0) + 1n;
   const prevHash = head[0]?.hash ?? GENESIS_HASH;
-  const occurredAt = new Date();
+  const occurredAt = clock.now();
   const content: AuditEventContent = {
     organizationId: input.organizationId,
     seq: Number(seq),

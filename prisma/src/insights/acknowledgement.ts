@@ -3,6 +3,7 @@
 import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
 import type { RawSql } from '../sql.ts';
 import { Refusal } from '../refusal.ts';
+import { systemClock } from '../clock.ts';
 
 export async function acknowledgeInsight(
   db: RawSql,
@@ -10,7 +11,7 @@ export async function acknowledgeInsight(
   insightId: string,
   userId: string,
   actor: AuditActor,
-  now: Date = new Date(),
+  now: Date = systemClock.now(),
 ): Promise<void> {
   const [insight] = await db.$queryRawUnsafe<{ acknowledged_at: Date | null }[]>(
     'SELECT acknowledged_at FROM insights WHERE organization_id = $1::uuid AND id = $2::uuid FOR UPDATE',

@@ -4,6 +4,7 @@
 // (GOVERN, MAP, MEASURE, MANAGE), each MET or a GAP with the evidence found. Exported as JSON
 // (the object itself) and Markdown (modelCardMarkdown).
 import type { RawSql } from '../sql.ts';
+import { systemClock } from '../clock.ts';
 
 export type RmfFunction = 'GOVERN' | 'MAP' | 'MEASURE' | 'MANAGE';
 
@@ -83,7 +84,7 @@ interface CardRow {
 
 const text = (value: string | null) => (value && value.trim() !== '' ? value.trim() : null);
 
-export async function buildModelCard(db: RawSql, organizationId: string, modelId: string, now: Date = new Date()): Promise<ModelCard | null> {
+export async function buildModelCard(db: RawSql, organizationId: string, modelId: string, now: Date = systemClock.now()): Promise<ModelCard | null> {
   const [row] = await db.$queryRawUnsafe<CardRow[]>(
     `SELECT m.id, m.name, m.task::text, m.description, m.risk_class::text, m.policy, m.intended_use, m.training_data, m.limitations,
             u.name AS use_case, t.name AS asset_type, o.name AS owner_name, o.email AS owner_email,

@@ -9,8 +9,9 @@ import { inTransaction, rawSqlOf, row, rows } from '../sql.ts';
 import { CHAMPION_ALIAS } from './experiments.ts';
 import { modelPolicySchema } from './model-policy.ts';
 import { requestTrainingRun } from './training-runs.ts';
+import { systemClock } from '../clock.ts';
 
-export async function startScheduledRetraining(pool: pg.Pool, now = Date.now()): Promise<string[]> {
+export async function startScheduledRetraining(pool: pg.Pool, now = systemClock.nowMs()): Promise<string[]> {
   const models = await rows<{ id: string; organizationId: string }>(
     rawSqlOf(pool),
     `SELECT DISTINCT m.id, m.organization_id AS "organizationId" FROM models m

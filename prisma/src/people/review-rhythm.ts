@@ -9,6 +9,7 @@ import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
 import type { RawSql } from '../sql.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { Refusal } from '../refusal.ts';
+import { systemClock } from '../clock.ts';
 
 const DAY_MS = 86_400_000;
 /** Days after its due date a review may still be held before it counts as missed. */
@@ -120,7 +121,7 @@ export async function holdReview(
   reviewId: string,
   outcome: ReviewOutcome,
   actor: AuditActor,
-  now: Date = new Date(),
+  now: Date = systemClock.now(),
 ): Promise<void> {
   const [review] = await db.$queryRawUnsafe<{ kind: ReviewKindName; status: string }[]>(
     'SELECT kind::text, status::text FROM reviews WHERE organization_id = $1::uuid AND id = $2::uuid FOR UPDATE',

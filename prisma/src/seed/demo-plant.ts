@@ -5,6 +5,7 @@ import type { PrismaClient, UserRole } from '../client.ts';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import { hashPassword } from '../passwords.ts';
 import { seededRandom } from '../random.ts';
+import { systemClock } from '../clock.ts';
 
 export const DEMO_ORG_SLUG = 'northwind';
 export const DEMO_PASSWORD = 'threadline-demo';
@@ -141,7 +142,7 @@ export interface SeedResult {
 }
 
 /** Seeds the demo plant once; a second run finds it and changes nothing. */
-export async function seedDemoPlant(prisma: PrismaClient, now = new Date()): Promise<SeedResult> {
+export async function seedDemoPlant(prisma: PrismaClient, now = systemClock.now()): Promise<SeedResult> {
   const existing = await prisma.organization.findUnique({ where: { slug: DEMO_ORG_SLUG } });
   if (existing) {
     const [assets, signals] = await Promise.all([

@@ -6,6 +6,7 @@ import { checkTime } from './point-rules.ts';
 import { isUuid } from '../uuid.ts';
 import type { IngestResult, RejectedPoint } from './ingest.ts';
 import { applyStateChanges } from './incidents-from-events.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 export const EVENT_KINDS = ['ALARM', 'STATE_CHANGE', 'LOG'] as const;
 export const SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const;
@@ -39,11 +40,14 @@ ON CONFLICT (asset_id, time, kind, code) DO NOTHING
 RETURNING asset_id, time, kind, code, severity, message`;
 
 export class EventIngest {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async ingest(organizationId: string, raw: readonly RawEvent[]): Promise<IngestResult> {
     const assets = await this.assets(organizationId, raw);
-    const now = Date.now();
+    const now = this.clock.nowMs();
     const rejected: RejectedPoint[] = [];
     const valid: ValidEvent[] = [];
     raw.forEach((event, index) => {

@@ -6,6 +6,7 @@ import type { TelemetryStorage } from './storage.ts';
 import { SignalCatalog, type CatalogSignal } from './signal-catalog.ts';
 import { ArrivalNotifier } from './arrivals.ts';
 import { checkPoint, signalIdOf, type RawPoint } from './point-rules.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 export interface RejectedPoint {
   index: number;
@@ -31,10 +32,11 @@ export class IngestService {
     private readonly storage: TelemetryStorage,
     private readonly catalog: SignalCatalog,
     private readonly arrivals: ArrivalNotifier,
+    private readonly clock: Clock = systemClock,
   ) {}
 
-  static forPool(pool: pg.Pool, storage: TelemetryStorage): IngestService {
-    return new IngestService(storage, new SignalCatalog(pool), new ArrivalNotifier(pool));
+  static forPool(pool: pg.Pool, storage: TelemetryStorage, clock: Clock = systemClock): IngestService {
+    return new IngestService(storage, new SignalCatalog(pool, clock), new ArrivalNotifier(pool), clock);
   }
 
   /** Points named by signal id (GraphQL and HTTP bulk). */
@@ -59,7 +61,7 @@ export class IngestService {
   }
 
   private async store(organizationId: string, raw: readonly RawPoint[], signalOf: (point: RawPoint) => CatalogSignal | string): Promise<IngestResult> {
-    const now = Date.now();
+    const now = this.clock.nowMs();
     const receivedAt = new Date(now);
     const rejected: RejectedPoint[] = [];
     const valid = [];

@@ -4,6 +4,7 @@
 // created a moment ago is found.
 import type pg from 'pg';
 import type { KnownSignal } from './point-rules.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 export type CatalogSignal = KnownSignal & { assetId: string };
 
@@ -21,6 +22,7 @@ export class SignalCatalog {
 
   constructor(
     private readonly pool: pg.Pool,
+    private readonly clock: Clock = systemClock,
     private readonly ttlMs = 30_000,
     private readonly minReloadMs = 1_000,
   ) {}
@@ -45,7 +47,7 @@ export class SignalCatalog {
   ): Promise<Map<string, CatalogSignal>> {
     let entry = await this.entry(organizationId);
     const missing = keys.some((key) => !index(entry).has(key));
-    if (missing && Date.now() - entry.loadedAt >= this.minReloadMs) entry = await this.reload(organizationId);
+    if (missing && this.clock.nowMs() - entry.loadedAt >= this.minReloadMs) entry = await this.reload(organizationId);
     const result = new Map<string, CatalogSignal>();
     for (const key of keys) {
       const signal = index(entry).get(key);
@@ -56,7 +58,7 @@ export class SignalCatalog {
 
   private async entry(organizationId: string): Promise<Entry> {
     const entry = this.entries.get(organizationId);
-    return entry && Date.now() - entry.loadedAt < this.ttlMs ? entry : this.reload(organizationId);
+    return entry && this.clock.nowMs() - entry.loadedAt < this.ttlMs ? entry : this.reload(organizationId);
   }
 
   private reload(organizationId: string): Promise<Entry> {
@@ -81,7 +83,7 @@ export class SignalCatalog {
         WHERE s.organization_id = $1`,
       [organizationId],
     );
-    const entry: Entry = { byId: new Map(), byAddress: new Map(), loadedAt: Date.now() };
+    const entry: Entry = { byId: new Map(), byAddress: new Map(), loadedAt: this.clock.nowMs() };
     for (const row of rows) {
       const signal = { id: row.id, assetId: row.asset_id, minValue: row.min_value, maxValue: row.max_value };
       entry.byId.set(row.id, signal);

@@ -3,6 +3,7 @@
 // partitions by day otherwise (docs/adr/0003-telemetry-storage.md). Idempotent on (signal, time).
 import type pg from 'pg';
 import { refreshNativeRollups, ROLLUP_COLUMNS, ROLLUP_WIDTHS, timescaleRollupSql } from './rollups.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 /** Quality codes, ordered from good to bad. */
 export const Quality = { GOOD: 0, OUT_OF_RANGE: 1, UNCERTAIN: 2, BAD: 3 } as const;
@@ -104,8 +105,8 @@ export async function timescaleAvailable(pool: pg.Pool): Promise<boolean> {
 }
 
 /** Picks TimescaleDB when the server offers it, native partitioning otherwise. */
-export async function openTelemetryStorage(pool: pg.Pool, partitionDays = 1): Promise<TelemetryStorage> {
-  return (await timescaleAvailable(pool)) ? new TimescaleTelemetryStorage(pool, partitionDays) : new NativeTelemetryStorage(pool, partitionDays);
+export async function openTelemetryStorage(pool: pg.Pool, partitionDays = 1, clock: Clock = systemClock): Promise<TelemetryStorage> {
+  return (await timescaleAvailable(pool)) ? new TimescaleTelemetryStorage(pool, partitionDays, clock) : new NativeTelemetryStorage(pool, partitionDays, clock);
 }
 
 abstract class SqlTelemetryStorage implements TelemetryStorage {
@@ -113,6 +114,7 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
   constructor(
     protected readonly pool: pg.Pool,
     protected readonly partitionDays: number,
+    protected readonly clock: Clock = systemClock,
   ) {}
   protected abstract readonly insertSql: string;
   /** Parameters the insert takes after the five columns. */
@@ -124,7 +126,7 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
   abstract refreshRollups(maxMinutes?: number): Promise<number>;
   protected abstract dropRawBefore(cutoff: Date): Promise<number>;
 
-  async applyRetention(policy: RetentionPolicy, now = new Date()): Promise<RetentionResult> {
+  async applyRetention(policy: RetentionPolicy, now = this.clock.now()): Promise<RetentionResult> {
     const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
     const partitionsDropped = await this.dropRawBefore(before(policy.rawDays));
     let rollupRowsDeleted = 0;
@@ -143,7 +145,7 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
 
   async write(points: readonly TelemetryPoint[]): Promise<WriteResult> {
     if (points.length === 0) return { inserted: 0, duplicates: 0 };
-    const now = new Date();
+    const now = this.clock.now();
     const result = await this.pool.query<{ inserted?: number }>(this.insertSql, [
       points.map((p) => p.signalId),
       points.map((p) => p.time.getTime()),
@@ -197,7 +199,7 @@ export class NativeTelemetryStorage extends SqlTelemetryStorage {
     await this.pool.query('CREATE TABLE IF NOT EXISTS telemetry_dirty (signal_id UUID NOT NULL, bucket TIMESTAMPTZ NOT NULL, PRIMARY KEY (signal_id, bucket))');
     for (const width of ROLLUP_WIDTHS) await this.pool.query(`CREATE TABLE IF NOT EXISTS telemetry_${width} (${ROLLUP_COLUMNS})`);
     await this.pool.query(grantApp(['telemetry', 'telemetry_dirty', ...ROLLUP_WIDTHS.map((w) => `telemetry_${w}`)].join(', ')));
-    const now = Date.now();
+    const now = this.clock.nowMs();
     await this.ensurePartitions(new Date(now - 30 * DAY_MS), new Date(now + 14 * DAY_MS));
   }
 

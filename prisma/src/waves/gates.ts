@@ -2,6 +2,7 @@
 // average of its KPI's measurements over the gate's window, ending at the evaluation time, is at or
 // better than the threshold in the KPI's direction. A window without measurements fails the gate.
 import type { RawSql } from '../sql.ts';
+import { systemClock } from '../clock.ts';
 
 export interface GateResult {
   gateId: string;
@@ -41,7 +42,7 @@ function verdict(row: GateRow): { passing: boolean; reason: string } {
 }
 
 /** Evaluates every gate of a wave at `at`, stores the result on each gate, and returns them. */
-export async function evaluateWaveGates(db: RawSql, organizationId: string, waveId: string, at: Date = new Date()): Promise<GateResult[]> {
+export async function evaluateWaveGates(db: RawSql, organizationId: string, waveId: string, at: Date = systemClock.now()): Promise<GateResult[]> {
   const rows = await db.$queryRawUnsafe<GateRow[]>(
     `SELECT g.id AS gate_id, k.id AS kpi_id, k.name AS kpi, k.unit, k.direction::text AS direction, g.threshold, g.window_days,
             avg(m.value) AS value, count(m.id)::int AS measurements

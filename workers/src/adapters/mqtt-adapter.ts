@@ -6,8 +6,11 @@ import type { Logger } from 'pino';
 import type { IngestResult, IngestService } from '@threadline/db/telemetry/ingest';
 import type { EventIngest } from '@threadline/db/telemetry/events';
 import { decodeEvents, decodePlain, eventTopicAsset, parseSparkplugTopic, SparkplugDecoder, type Decoded } from './mqtt-messages.ts';
+import { systemClock, type Clock } from '@threadline/db/clock';
 
 export interface MqttAdapterOptions {
+  /** What stamps a reading's arrival (the system clock unless a test fixes it). */
+  clock?: Clock;
   url: string;
   organizationId: string;
   ingest: IngestService;
@@ -94,7 +97,7 @@ export class MqttAdapter {
   private async receive(topic: string, message: Buffer): Promise<void> {
     this.stats.messages += 1;
     const logical = topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic;
-    const arrivedAt = new Date();
+    const arrivedAt = (this.options.clock ?? systemClock).now();
     const eventAsset = eventTopicAsset(logical);
     if (eventAsset) {
       const events = decodeEvents(logical, eventAsset, message, arrivedAt);

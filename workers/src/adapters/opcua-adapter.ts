@@ -16,8 +16,11 @@ import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { AddressedPoint, IngestService } from '@threadline/db/telemetry/ingest';
 import { opcUaNodeIds } from '@threadline/db/plant/signal-sources';
+import { systemClock, type Clock } from '@threadline/db/clock';
 
 export interface OpcUaAdapterOptions {
+  /** What stamps a reading's arrival (the system clock unless a test fixes it). */
+  clock?: Clock;
   endpointUrl: string;
   organizationId: string;
   pool: pg.Pool;
@@ -110,7 +113,7 @@ export class OpcUaAdapter {
 
   private receive(nodeId: string, dataValue: DataValue): void {
     this.stats.changes += 1;
-    this.buffer.push(pointOf(nodeId, dataValue, new Date()));
+    this.buffer.push(pointOf(nodeId, dataValue, (this.options.clock ?? systemClock).now()));
     this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 200);
   }
 

@@ -21,13 +21,14 @@ import { cusumStep, featureDrift } from '../ml/drift.ts';
 import { auc, brierScore, confusionAt } from '../ml/metrics.ts';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import type { FeatureProfile } from '../ml/profile.ts';
+import { systemClock } from '@threadline/db/clock';
 
 export type DriftCheckResult = StoredDriftReport | { driftReportId: null; drifting: false; trainingRunId: null };
 
 /** At least this many recent windows, or no report. */
 const MIN_WINDOWS = 30;
 
-export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, now = Date.now()): Promise<DriftCheckResult> {
+export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, now = systemClock.nowMs()): Promise<DriftCheckResult> {
   const none = { driftReportId: null, drifting: false as const, trainingRunId: null };
   const d = await deploymentForDrift(pool, payload.organizationId, payload.deploymentId);
   const spec = featureSpecSchema.safeParse(d?.featureSpec);

@@ -8,8 +8,9 @@ import { liveDeployments } from '@threadline/db/models/deployments';
 import { runningExperiments } from '@threadline/db/models/experiments';
 import { startScheduledRetraining } from '@threadline/db/models/scheduled-retraining';
 import { rawSqlOf } from '@threadline/db/sql';
+import { systemClock } from '@threadline/db/clock';
 
-export async function runDriftSweep(pool: pg.Pool, models: Queue, everyMs: number, now = Date.now()): Promise<number> {
+export async function runDriftSweep(pool: pg.Pool, models: Queue, everyMs: number, now = systemClock.nowMs()): Promise<number> {
   const db = rawSqlOf(pool);
   const [deployments, experiments] = await Promise.all([liveDeployments(db), runningExperiments(db)]);
   const period = Math.floor(now / everyMs);

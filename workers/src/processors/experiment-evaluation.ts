@@ -21,6 +21,7 @@ import { inTransaction, rawSqlOf } from '@threadline/db/sql';
 import { loadIncidents, type Incident } from '@threadline/db/telemetry/incident-spans';
 import { incidentsByAsset, windowLabel } from '../ml/dataset.ts';
 import { pairedTest, sampleOf, welchTest, type TTestResult } from '../ml/t-tests.ts';
+import { systemClock } from '@threadline/db/clock';
 
 export const ALPHA = 0.05;
 const UNIT_MS = 3_600_000;
@@ -71,7 +72,7 @@ const LOSS: Record<ExperimentMetric, (score: number, label: number) => number> =
 export async function runExperimentEvaluation(
   pool: pg.Pool,
   payload: { organizationId: string; experimentId: string },
-  now = Date.now(),
+  now = systemClock.nowMs(),
 ): Promise<ExperimentEvaluation | null> {
   const x = await experimentToEvaluate(rawSqlOf(pool), payload.organizationId, payload.experimentId);
   const spec = featureSpecSchema.safeParse(x?.featureSpec);

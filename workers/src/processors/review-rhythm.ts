@@ -7,6 +7,7 @@ import { organizationIds } from '@threadline/db/plant/organizations';
 import { scheduleReviews } from '@threadline/db/people/review-rhythm';
 import { inTransaction, type RawSql } from '@threadline/db/sql';
 import { recomputeValue, type RecomputeResult } from '@threadline/db/value/recompute';
+import { systemClock } from '@threadline/db/clock';
 
 async function perOrganization<T>(
   pool: pg.Pool,
@@ -22,7 +23,7 @@ export function runValueRecompute(
   pool: pg.Pool,
   payload: { organizationId?: string | undefined },
   lookbackDays: number,
-  now = new Date(),
+  now = systemClock.now(),
 ): Promise<Record<string, RecomputeResult>> {
   return perOrganization(pool, payload.organizationId, (db, org) => recomputeValue(db, org, now, lookbackDays));
 }
@@ -30,7 +31,7 @@ export function runValueRecompute(
 export function runReviewSchedule(
   pool: pg.Pool,
   payload: { organizationId?: string | undefined },
-  now = new Date(),
+  now = systemClock.now(),
 ): Promise<Record<string, { created: number; missed: number }>> {
   return perOrganization(pool, payload.organizationId, (db, org) => scheduleReviews(db, org, now));
 }

@@ -25,6 +25,7 @@ import { runModelTraining } from '../processors/model-training.ts';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
+import { systemClock } from '@threadline/db/clock';
 
 const SIMULATOR_SEED = Number(process.env.SIMULATOR_SEED ?? 20261123);
 
@@ -40,7 +41,7 @@ try {
     const key = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
     await publishSigningKey(rawSqlOf(pool), key, !config.MODEL_SIGNING_KEY);
     const P = SCENARIO_PERIOD_MS;
-    const to = Math.floor(Date.now() / P) * P;
+    const to = Math.floor(systemClock.nowMs() / P) * P;
     const from = to - 3 * P;
     const spindles = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.includes('-CNC'));
     const history = {
@@ -52,7 +53,7 @@ try {
     };
     log.info({ from: new Date(from), to: new Date(to) }, "playing the scenario's history for training");
     // LEJ-L1's spindles up to now, the others for the last window, so live scoring starts at once.
-    const now = Date.now();
+    const now = systemClock.nowMs();
     const played = await backfillScenario({ ...history, signals: spindles.filter((s) => s.assetCode.startsWith('LEJ-L1-')), from, to: now });
     await backfillScenario({ ...history, signals: spindles.filter((s) => !s.assetCode.startsWith('LEJ-L1-')), from: now - 15 * 60_000, to: now });
     const ids = await demoModelContext(pool, org);

@@ -11,6 +11,7 @@ import { SimulatorMqttPublisher } from './mqtt-publisher.ts';
 import { SimulatorOpcUaServer } from './opcua-server.ts';
 import { Scenario } from './scenario.ts';
 import { AlarmLogic } from './alarms.ts';
+import { systemClock } from '@threadline/db/clock';
 
 const config = parseEnv(
   z.object({
@@ -39,11 +40,11 @@ await mqtt.start(signals);
 
 const alarms = new AlarmLogic();
 const valuesAt = (t: number) => new Map(signals.map((s) => [s.address, scenario.read(s, t).value]));
-await mqtt.birth(valuesAt(Date.now()), new Date());
+await mqtt.birth(valuesAt(systemClock.nowMs()), systemClock.now());
 log.info({ signals: signals.length, opcua: opcua.endpointUrl, mqtt: config.MQTT_URL, seed: config.SIMULATOR_SEED }, 'plant simulator running');
 
 const timer = setInterval(() => {
-  const t = Math.floor(Date.now() / config.SIMULATOR_TICK_MS) * config.SIMULATOR_TICK_MS;
+  const t = Math.floor(systemClock.nowMs() / config.SIMULATOR_TICK_MS) * config.SIMULATOR_TICK_MS;
   const readings = signals.map((signal) => ({ signal, reading: scenario.read(signal, t) }));
   const values = new Map(readings.map((r) => [r.signal.address, r.reading.value]));
   const time = new Date(t);

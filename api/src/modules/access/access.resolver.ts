@@ -12,13 +12,13 @@ import { ROLE_PERMISSIONS } from '../../auth/permissions.ts';
 import { ApiKey, CreatedApiKey, Organization, Session, User, Viewer } from './access.types.ts';
 import { ApiKeyFilter, ApiKeyInput, LoginInput, UserFilter, UserInput, UserUpdate } from './access.inputs.ts';
 
-async function prepareUser(input: Partial<UserInput> & { disabled?: boolean }): Promise<Record<string, unknown>> {
+async function prepareUser(input: Partial<UserInput> & { disabled?: boolean }, now: Date): Promise<Record<string, unknown>> {
   const { password, disabled, email, ...rest } = input;
   return {
     ...rest,
     ...(email ? { email: email.toLowerCase() } : {}),
     ...(password ? { passwordHash: await hashPassword(password) } : {}),
-    ...(disabled === undefined ? {} : { disabledAt: disabled ? new Date() : null }),
+    ...(disabled === undefined ? {} : { disabledAt: disabled ? now : null }),
   };
 }
 
@@ -32,8 +32,8 @@ export const accessSpecs: EntitySpec[] = [
     single: 'user',
     filter: UserFilter,
     toWhere: (f) => whereOf(f, { search: ['name', 'email'] }),
-    create: { input: UserInput, permission: 'access:admin', prepare: (input) => prepareUser(input as UserInput) },
-    update: { input: UserUpdate, permission: 'access:admin', prepare: (input) => prepareUser(input as UserUpdate) },
+    create: { input: UserInput, permission: 'access:admin', prepare: (input, _tx, ctx) => prepareUser(input as UserInput, ctx.services.clock.now()) },
+    update: { input: UserUpdate, permission: 'access:admin', prepare: (input, _tx, ctx) => prepareUser(input as UserUpdate, ctx.services.clock.now()) },
   },
   {
     name: 'ApiKey',
@@ -65,7 +65,7 @@ export class AccessResolver {
     };
     const userCtx = buildContext(ctx.services, principal, ctx.requestId, ctx.log);
     const signedIn = await runCommand(userCtx, { type: 'user.signed_in', subjectType: 'user' }, async (tx) => {
-      const updated = await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+      const updated = await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: ctx.services.clock.now() } });
       return { result: updated, subjectId: user.id, payload: {} };
     });
     const { token, expiresAt } = await access.issueToken(user);
@@ -96,7 +96,7 @@ export class AccessResolver {
   @Authorized('access:admin')
   @Mutation(() => CreatedApiKey, { description: 'Creates an API key; the token in the answer is shown only once.' })
   async createApiKey(@Arg('input', () => ApiKeyInput) input: ApiKeyInput, @Ctx() ctx: Context): Promise<CreatedApiKey> {
-    if (input.expiresAt && input.expiresAt <= new Date()) throw badInput('expiresAt must be in the future.', { field: 'expiresAt' });
+    if (input.expiresAt && input.expiresAt <= ctx.services.clock.now()) throw badInput('expiresAt must be in the future.', { field: 'expiresAt' });
     const { principal } = tenantOf(ctx);
     const key = newApiKey();
     return runCommand(ctx, { type: 'api_key.created', subjectType: 'api_key' }, async (tx) => {
@@ -122,7 +122,7 @@ export class AccessResolver {
       const existing = await tx.apiKey.findFirst({ where: { id: requireUuid(id) } });
       if (!existing) throw notFound('ApiKey', id);
       if (existing.revokedAt) throw badInput('This API key is already revoked.');
-      const apiKey = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+      const apiKey = await tx.apiKey.update({ where: { id }, data: { revokedAt: ctx.services.clock.now() } });
       return { result: apiKey, subjectId: id, payload: { name: apiKey.name } };
     });
   }

@@ -8,6 +8,7 @@ import { parseApiKey, secretMatches } from '../../auth/api-keys.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import { rateLimited, unauthenticated } from '../../common/errors.ts';
 import type { RateLimiter } from '../../security/rate-limiter.ts';
+import { systemClock, type Clock } from '@threadline/db/clock';
 
 /** A fixed hash so that an unknown e-mail costs as much time as a wrong password. */
 const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -22,6 +23,7 @@ export class AccessService {
     private readonly prisma: PrismaClient,
     private readonly tokens: TokenService,
     private readonly keyRate: RateLimiter,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** The user for a correct e-mail and password, or null; never says which of the two was wrong. */
@@ -68,13 +70,13 @@ export class AccessService {
     const key = parsed ? await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } }) : null;
     if (!parsed || !key || !secretMatches(parsed.secret, key.secretHash)) throw unauthenticated('The API key is not valid.');
     if (key.revokedAt) throw unauthenticated('The API key was revoked; ask an administrator for a new one.');
-    if (key.expiresAt && key.expiresAt <= new Date()) throw unauthenticated('The API key has expired; ask an administrator for a new one.');
+    if (key.expiresAt && key.expiresAt <= this.clock.now()) throw unauthenticated('The API key has expired; ask an administrator for a new one.');
     const verdict = await this.keyRate.take(key.id);
     if (!verdict.allowed) throw rateLimited(verdict.retryAfterSeconds);
     // Recording use is best-effort, at most once a minute per key, and must not slow or fail the
     // request: gateways call many times a second.
-    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
-      void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    if (!key.lastUsedAt || this.clock.nowMs() - key.lastUsedAt.getTime() > 60_000) {
+      void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: this.clock.now() } }).catch(() => undefined);
     }
     return {
       kind: 'API_KEY',

@@ -49,7 +49,7 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
         type: q.type ? String(q.type) : null,
         subjectType: q.subjectType ? String(q.subjectType) : null,
       });
-      const stamp = new Date().toISOString().slice(0, 10);
+      const stamp = services.clock.now().toISOString().slice(0, 10);
       reply.header('content-disposition', `attachment; filename="audit-trail-${stamp}.${format}"`);
       if (format === 'json') return reply.type('application/json').send(rows);
       const body = [EXPORTED_COLUMNS.join(','), ...rows.map((r) => EXPORTED_COLUMNS.map((c) => csvField(r[c])).join(','))].join('\r\n');

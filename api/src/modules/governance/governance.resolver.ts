@@ -17,7 +17,7 @@ export class GovernanceResolver {
     return {
       ...result,
       firstBroken: result.firstBroken ? { ...result.firstBroken, reason: result.firstBroken.reason as ChainBreakReason } : null,
-      verifiedAt: new Date(),
+      verifiedAt: ctx.services.clock.now(),
     };
   }
 }

@@ -228,7 +228,7 @@ export class RegistryResolver {
         signature: version.signature!,
         signingKeyId: version.signingKeyId!,
         featureSpec: version.featureSpec as FeatureSpec,
-        issuedAt: new Date().toISOString(),
+        issuedAt: ctx.services.clock.now().toISOString(),
       },
       version.onnx!,
     );

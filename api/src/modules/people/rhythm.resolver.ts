@@ -83,7 +83,7 @@ export class KeyResultProgressResolver {
     const measurements = (await loaders.manyBy('KpiMeasurement', 'kpiId', 'measuredAt').load(kpi.id)) as unknown as KpiMeasurement[];
     const current = windowAverage(
       measurements.map((m) => ({ at: m.measuredAt, value: m.value })),
-      new Date(),
+      ctx.services.clock.now(),
       kpi.windowDays,
     );
     const span = kr.targetValue - kpi.baseline;
@@ -96,14 +96,14 @@ export class KeyResultProgressResolver {
 @Resolver(() => Certification)
 export class CertificationStatusResolver {
   @FieldResolver(() => CertificationStatus)
-  status(@Root() cert: Certification): CertificationStatus {
-    const days = (cert.expiresAt.getTime() - Date.now()) / DAY_MS;
+  status(@Root() cert: Certification, @Ctx() ctx: Context): CertificationStatus {
+    const days = (cert.expiresAt.getTime() - ctx.services.clock.nowMs()) / DAY_MS;
     return days <= 0 ? CertificationStatus.EXPIRED : days <= CERTIFICATION_WARNING_DAYS ? CertificationStatus.EXPIRING : CertificationStatus.VALID;
   }
 
   @FieldResolver(() => Int, { description: 'Whole days until expiry (negative once expired).' })
-  daysToExpiry(@Root() cert: Certification): number {
-    return Math.floor((cert.expiresAt.getTime() - Date.now()) / DAY_MS);
+  daysToExpiry(@Root() cert: Certification, @Ctx() ctx: Context): number {
+    return Math.floor((cert.expiresAt.getTime() - ctx.services.clock.nowMs()) / DAY_MS);
   }
 }
 

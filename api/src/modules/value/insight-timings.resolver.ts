@@ -19,7 +19,7 @@ export class InsightTimingsResolver {
     @Arg('to', () => DateTime, { nullable: true }) to: Date | null,
     @Ctx() ctx: Context,
   ): Promise<InsightTimings> {
-    const end = to ?? new Date();
+    const end = to ?? ctx.services.clock.now();
     const start = from ?? new Date(end.getTime() - 30 * DAY_MS);
     if (start >= end) throw badInput('from must be before to.', { field: 'from' });
     const { principal, tenant } = tenantOf(ctx);

@@ -33,7 +33,7 @@ export class PortfolioResolver {
   ): Promise<PortfolioRoi> {
     if (months !== null && (months < 1 || months > MAX_MONTHS)) throw badInput(`months lies between 1 and ${MAX_MONTHS}.`, { field: 'months' });
     const { principal, tenant } = tenantOf(ctx);
-    const now = new Date();
+    const now = ctx.services.clock.now();
     const started = (await loadValueInputs(tenant, principal.organizationId)).flatMap((u) => (u.kickoffAt ? [{ ...u, kickoffAt: u.kickoffAt }] : []));
     const figures = started.map((u) => roiNow(u, basis, now, months ?? undefined));
     const rows = await useCasesOf(
@@ -58,7 +58,7 @@ export class PortfolioResolver {
   @Query(() => [UseCaseRank], { description: 'Use cases (not retired) ranked by their prioritisation score, each with the factors behind it.' })
   async useCaseRanking(@Ctx() ctx: Context): Promise<UseCaseRank[]> {
     const { principal, tenant } = tenantOf(ctx);
-    const now = new Date();
+    const now = ctx.services.clock.now();
     const candidates = (await loadValueInputs(tenant, principal.organizationId)).filter((u) => u.status !== 'RETIRED');
     const rows = await useCasesOf(
       ctx,
@@ -85,6 +85,6 @@ export class PortfolioResolver {
     description: "Recomputes computed KPIs (the last 7 days), running waves' gates, first values and ROI snapshots now, as the value-recompute job does.",
   })
   async recomputeBusinessValue(@Ctx() ctx: Context): Promise<ValueRecompute> {
-    return domainCommand(ctx, (db, _actor, organizationId) => recomputeValue(db, organizationId, new Date()));
+    return domainCommand(ctx, (db, _actor, organizationId) => recomputeValue(db, organizationId, ctx.services.clock.now()));
   }
 }

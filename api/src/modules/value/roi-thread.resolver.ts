@@ -49,7 +49,7 @@ export class RoiThreadResolver {
     @Arg('basis', () => RoiBasis, { defaultValue: RoiBasis.REALISED }) basis: RoiBasis,
     @Ctx() ctx: Context,
   ): Promise<RoiChange | null> {
-    const end = to ?? new Date();
+    const end = to ?? ctx.services.clock.now();
     if (from >= end) throw badInput('from must be before to.', { field: 'from' });
     const { principal, tenant } = tenantOf(ctx);
     const inputs = (await loadValueInputs(tenant, principal.organizationId)).find((u) => u.id === useCase.id);

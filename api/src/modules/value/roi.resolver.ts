@@ -41,7 +41,7 @@ export class RoiResolver {
         costs,
       },
       basis,
-      new Date(),
+      ctx.services.clock.now(),
       months ?? undefined,
     );
   }

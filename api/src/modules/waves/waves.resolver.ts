@@ -26,12 +26,12 @@ export const waveSpecs: EntitySpec[] = [
     single: 'scalingWave',
     filter: I.ScalingWaveFilter,
     toWhere: (f) => whereOf(f),
-    create: { input: I.ScalingWaveInput, permission: write, prepare: async (input) => prepareWave(input as I.ScalingWaveInput) },
+    create: { input: I.ScalingWaveInput, permission: write, prepare: async (input, _tx, ctx) => prepareWave(input as I.ScalingWaveInput, ctx.services.clock.now()) },
     update: {
       input: I.ScalingWaveUpdate,
       permission: write,
       prepare: async (input, tx, ctx, existing) => {
-        const data = prepareWave(input as I.ScalingWaveUpdate, existing);
+        const data = prepareWave(input as I.ScalingWaveUpdate, ctx.services.clock.now(), existing);
         // Starting or cancelling a wave changes what the use case's models score: tell the dispatchers (on commit).
         if ((input as I.ScalingWaveUpdate).status) await announceDeployments(tx as unknown as RawSql, tenantOf(ctx).principal.organizationId);
         return data;

@@ -7,7 +7,7 @@ import type { WavePhase, WaveStatus } from '@threadline/db/client';
 import { durationProblem, PHASE_POLICY, stricter } from '@threadline/db/waves/policy';
 import type { ScalingWaveInput, ScalingWaveUpdate } from './waves.inputs.ts';
 
-export function prepareWave(input: Partial<ScalingWaveInput> & ScalingWaveUpdate, existing?: Row): Record<string, unknown> {
+export function prepareWave(input: Partial<ScalingWaveInput> & ScalingWaveUpdate, now: Date, existing?: Row): Record<string, unknown> {
   const phase = (input.phase ?? existing?.phase) as WavePhase;
   const start = input.plannedStartAt ?? (existing?.plannedStartAt as Date);
   const end = input.plannedEndAt ?? (existing?.plannedEndAt as Date);
@@ -29,7 +29,7 @@ export function prepareWave(input: Partial<ScalingWaveInput> & ScalingWaveUpdate
       maxSites: stricter(policy.maxSites, input.maxSites),
     };
   }
-  return { ...input, ...(input.status === 'ACTIVE' && existing?.status === 'PLANNED' ? { startedAt: new Date() } : {}) };
+  return { ...input, ...(input.status === 'ACTIVE' && existing?.status === 'PLANNED' ? { startedAt: now } : {}) };
 }
 
 function statusProblem(from: WaveStatus, to: WaveStatus): void {
