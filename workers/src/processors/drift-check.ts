@@ -28,7 +28,11 @@ export type DriftCheckResult = StoredDriftReport | { driftReportId: null; drifti
 /** At least this many recent windows, or no report. */
 const MIN_WINDOWS = 30;
 
-export async function runDriftCheck(pool: pg.Pool, payload: { organizationId: string; deploymentId: string }, now = systemClock.nowMs()): Promise<DriftCheckResult> {
+export async function runDriftCheck(
+  pool: pg.Pool,
+  payload: { organizationId: string; deploymentId: string },
+  now = systemClock.nowMs(),
+): Promise<DriftCheckResult> {
   const none = { driftReportId: null, drifting: false as const, trainingRunId: null };
   const d = await deploymentForDrift(pool, payload.organizationId, payload.deploymentId);
   const spec = featureSpecSchema.safeParse(d?.featureSpec);

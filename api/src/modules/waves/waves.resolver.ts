@@ -26,7 +26,11 @@ export const waveSpecs: EntitySpec[] = [
     single: 'scalingWave',
     filter: I.ScalingWaveFilter,
     toWhere: (f) => whereOf(f),
-    create: { input: I.ScalingWaveInput, permission: write, prepare: async (input, _tx, ctx) => prepareWave(input as I.ScalingWaveInput, ctx.services.clock.now()) },
+    create: {
+      input: I.ScalingWaveInput,
+      permission: write,
+      prepare: async (input, _tx, ctx) => prepareWave(input as I.ScalingWaveInput, ctx.services.clock.now()),
+    },
     update: {
       input: I.ScalingWaveUpdate,
       permission: write,
