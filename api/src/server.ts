@@ -14,7 +14,7 @@ import { isDatabaseUnavailable } from '@threadline/db/database-unavailable';
 import { ping, rawSqlOf } from '@threadline/db/sql';
 import { formatGraphQLError, retryAfterOf, serviceUnavailable, ThreadlineError } from './common/errors.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
-import { registerExportRoutes } from './modules/governance/export.route.ts';
+import { registerExportRoutes } from './modules/audit/export.route.ts';
 import { refuseNulCharacters } from './security/nul-characters.ts';
 import { queryLimits } from './security/query-limits.ts';
 

@@ -5,7 +5,7 @@ import { createDb, type Db } from '@threadline/db/client';
 import { devSecret, signingKeyFromPem, signingKeyPem, trustedKeySet, type SigningKey } from '@threadline/db/audit/audit-keys';
 import type { ApiConfig } from './config.ts';
 import { TokenService } from './auth/tokens.ts';
-import { AccessService } from './modules/access/access.service.ts';
+import { AccessService } from './modules/people/access.service.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { TelemetryQueries } from '@threadline/db/telemetry/queries';
 import { EventIngest } from '@threadline/db/telemetry/events';

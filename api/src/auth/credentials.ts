@@ -1,6 +1,6 @@
 // The credentials a request carries: the Authorization header and the X-API-Key header.
 import type { FastifyRequest } from 'fastify';
-import type { Credentials } from '../modules/access/access.service.ts';
+import type { Credentials } from '../modules/people/access.service.ts';
 
 export function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];

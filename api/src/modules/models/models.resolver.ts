@@ -6,7 +6,7 @@ import { whereOf } from '../../common/filters.ts';
 import { badInput } from '../../common/errors.ts';
 import { modelPolicySchema } from '@threadline/db/models/model-policy';
 import { belongsTo, hasMany, relationResolver } from '../../common/relations.ts';
-import { User } from '../access/access.types.ts';
+import { User } from '../people/access.types.ts';
 import { Asset, Site } from '../plant/plant.types.ts';
 import { UseCase } from '../value/value.types.ts';
 import { Deployment, DriftReport, EdgeTarget, Experiment, Insight, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';

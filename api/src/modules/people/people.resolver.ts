@@ -4,7 +4,7 @@ import { entityResolvers, type EntitySpec } from '../../common/entity-resolvers.
 import { whereOf } from '../../common/filters.ts';
 import { belongsTo, hasMany, relationResolver } from '../../common/relations.ts';
 import { tenantOf } from '../../context.ts';
-import { User } from '../access/access.types.ts';
+import { User } from './access.types.ts';
 import { Asset } from '../plant/plant.types.ts';
 import { Kpi, UseCase } from '../value/value.types.ts';
 import { Certification, Incident, KeyResult, Okr, Review, Squad, SquadMember } from './people.types.ts';

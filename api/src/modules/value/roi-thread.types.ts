@@ -2,7 +2,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { RoiBasis } from '@threadline/db/client';
 import { DateTime } from '../../common/scalars.ts';
-import { AuditEvent } from '../governance/governance.types.ts';
+import { AuditEvent } from '../audit/audit.types.ts';
 import { DriftReport, Insight, ModelVersion, TrainingRun } from '../models/models.types.ts';
 import { Approval } from '../waves/waves.types.ts';
 import { Kpi, KpiMeasurement, RoiSnapshot } from './value.types.ts';

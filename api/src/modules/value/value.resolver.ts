@@ -3,7 +3,7 @@ import type { ClassType } from 'type-graphql';
 import { entityResolvers, type EntitySpec } from '../../common/entity-resolvers.ts';
 import { whereOf } from '../../common/filters.ts';
 import { belongsTo, hasMany, relationResolver } from '../../common/relations.ts';
-import { User } from '../access/access.types.ts';
+import { User } from '../people/access.types.ts';
 import { Squad } from '../people/people.types.ts';
 import { ScalingWave } from '../waves/waves.types.ts';
 import { CostItem, Kpi, KpiMeasurement, RoiSnapshot, UseCase } from './value.types.ts';

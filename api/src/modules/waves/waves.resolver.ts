@@ -3,7 +3,7 @@ import type { ClassType } from 'type-graphql';
 import { entityResolvers, type EntitySpec } from '../../common/entity-resolvers.ts';
 import { whereOf } from '../../common/filters.ts';
 import { belongsTo, hasMany, relationResolver } from '../../common/relations.ts';
-import { User } from '../access/access.types.ts';
+import { User } from '../people/access.types.ts';
 import { Asset, Line, Site } from '../plant/plant.types.ts';
 import { Kpi, UseCase } from '../value/value.types.ts';
 import { Approval, GateDecision, ScalingWave, WaveGate, WaveScopeItem } from './waves.types.ts';

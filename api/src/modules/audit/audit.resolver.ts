@@ -5,7 +5,7 @@ import { verifyAuditChain } from '@threadline/db/audit/audit-log';
 import { tenantOf, type Context } from '../../context.ts';
 import { entityResolvers } from '../../common/entity-resolvers.ts';
 import { whereOf } from '../../common/filters.ts';
-import { AuditCheckpoint, AuditCheckpointFilter, AuditEvent, AuditEventFilter, ChainVerification, type ChainBreakReason } from './governance.types.ts';
+import { AuditCheckpoint, AuditCheckpointFilter, AuditEvent, AuditEventFilter, ChainVerification, type ChainBreakReason } from './audit.types.ts';
 
 @Resolver()
 export class GovernanceResolver {
