@@ -6,6 +6,8 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { logger } from './logger.ts';
 
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
+/** Rows as the Prisma models name them, for domain functions that return what they wrote. */
+export type { Approval, GateDecision, Insight, ModelVersion } from './generated/prisma/client.ts';
 export type * from './generated/prisma/models.ts';
 export * from './generated/prisma/enums.ts';
 

@@ -58,3 +58,14 @@ export async function tryAdvisoryLock(db: RawSql, name: string): Promise<boolean
 export async function ping(db: RawSql): Promise<void> {
   await db.$queryRawUnsafe('SELECT 1');
 }
+
+/** A row's snake_case columns named in camelCase, as the Prisma models name them (for `RETURNING *`). */
+export function camelCased<T>(raw: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()), value])) as T;
+}
+
+/** The row a write returns (`RETURNING *`), camel-cased; undefined when it wrote none. */
+export async function written<T>(db: RawSql, query: string, ...values: unknown[]): Promise<T | undefined> {
+  const found = await row<Record<string, unknown>>(db, query, ...values);
+  return found && camelCased<T>(found);
+}

@@ -46,7 +46,7 @@ describe('deciding an approval', () => {
       ])
     ).rows[0].id;
     const versionId = await registerHandMadeVersion(pool, key, { organizationId: org, id: modelId, spec, scale }, 1, 0, 0.5);
-    const approvalId = await inTransaction(pool, (db) =>
+    const { id: approvalId } = await inTransaction(pool, (db) =>
       requestPromotion(db, { organizationId: org, versionId, requestedById: people.DATA_SCIENTIST!, comment: 'better' }, person('DATA_SCIENTIST')),
     );
 
@@ -81,7 +81,9 @@ describe('deciding an approval', () => {
       wave.id,
       wave.kpi_id,
     ]);
-    const { approvalId } = await inTransaction(pool, (db) =>
+    const {
+      approval: { id: approvalId },
+    } = await inTransaction(pool, (db) =>
       requestWaveAdvance(db, { organizationId: org, waveId: wave.id, requestedById: people.APPROVER!, rationale: 'ready' }, person('APPROVER')),
     );
 

@@ -6,7 +6,8 @@
 // of two concurrent decisions the second waits for the lock and is refused.
 import type { JsonValue } from './audit-hash.ts';
 import { appendAuditEvent, type AuditActor } from './audit-log.ts';
-import { row, type RawSql } from '../sql.ts';
+import type { Approval } from '../client.ts';
+import { camelCased, row, rows, written, type RawSql } from '../sql.ts';
 import { Refusal } from '../refusal.ts';
 
 export type ApprovalSubject = 'GATE_DECISION' | 'MODEL_PROMOTION';
@@ -21,10 +22,10 @@ export interface ApprovalRequest {
   evidence: Record<string, JsonValue>;
 }
 
-export async function requestApproval(db: RawSql, request: ApprovalRequest, actor: AuditActor): Promise<string> {
-  const approval = await row<{ id: string }>(
+export async function requestApproval(db: RawSql, request: ApprovalRequest, actor: AuditActor): Promise<Approval> {
+  const approval = await written<Approval>(
     db,
-    "INSERT INTO approvals (organization_id, subject_type, subject_id, status, requested_by_id, comment) VALUES ($1::uuid, $2::approval_subject, $3::uuid, 'PENDING', $4::uuid, $5) RETURNING id",
+    "INSERT INTO approvals (organization_id, subject_type, subject_id, status, requested_by_id, comment) VALUES ($1::uuid, $2::approval_subject, $3::uuid, 'PENDING', $4::uuid, $5) RETURNING *",
     request.organizationId,
     request.subject,
     request.subjectId,
@@ -39,7 +40,7 @@ export async function requestApproval(db: RawSql, request: ApprovalRequest, acto
     subjectId: approval!.id,
     payload: { subject: request.subject, ...request.evidence },
   });
-  return approval!.id;
+  return approval!;
 }
 
 export interface PendingApproval {
@@ -81,19 +82,20 @@ export interface ApprovalDecision {
   evidence: Record<string, JsonValue>;
 }
 
-/** Records the decision on a locked pending approval (exactly one row, or CONFLICT) with its audit event. */
-export async function decideApproval(db: RawSql, approval: PendingApproval, decision: ApprovalDecision, actor: AuditActor): Promise<'APPROVED' | 'REJECTED'> {
+/** Records the decision on a locked pending approval (exactly one row, or CONFLICT) with its audit event; returns the decided approval. */
+export async function decideApproval(db: RawSql, approval: PendingApproval, decision: ApprovalDecision, actor: AuditActor): Promise<Approval> {
   const status = decision.approve ? 'APPROVED' : 'REJECTED';
-  const changed = await db.$executeRawUnsafe(
+  const changed = await rows<Record<string, unknown>>(
+    db,
     `UPDATE approvals SET status = $3::approval_status, approver_id = $4::uuid, decided_at = now(), comment = coalesce($5, comment)
-      WHERE organization_id = $1::uuid AND id = $2::uuid AND status = 'PENDING'`,
+      WHERE organization_id = $1::uuid AND id = $2::uuid AND status = 'PENDING' RETURNING *`,
     decision.organizationId,
     approval.id,
     status,
     decision.deciderId,
     decision.comment,
   );
-  if (changed !== 1) throw new Refusal('The request was decided meanwhile.', 'approvalId', 'CONFLICT');
+  if (changed.length !== 1) throw new Refusal('The request was decided meanwhile.', 'approvalId', 'CONFLICT');
   await appendAuditEvent(db, {
     organizationId: decision.organizationId,
     type: 'approval.updated',
@@ -102,5 +104,5 @@ export async function decideApproval(db: RawSql, approval: PendingApproval, deci
     subjectId: approval.id,
     payload: { status, comment: decision.comment, ...decision.evidence },
   });
-  return status;
+  return camelCased<Approval>(changed[0]!);
 }

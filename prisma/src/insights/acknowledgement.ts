@@ -1,7 +1,8 @@
 // Acknowledging an insight: a person says they have seen it and are on it. Once per insight; the
 // time counts towards MTTA (acknowledgedAt − raisedAt) and the act is in the audit trail.
 import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
-import type { RawSql } from '../sql.ts';
+import type { Insight } from '../client.ts';
+import { written, type RawSql } from '../sql.ts';
 import { Refusal } from '../refusal.ts';
 import { systemClock } from '../clock.ts';
 
@@ -12,7 +13,7 @@ export async function acknowledgeInsight(
   userId: string,
   actor: AuditActor,
   now: Date = systemClock.now(),
-): Promise<void> {
+): Promise<Insight> {
   const [insight] = await db.$queryRawUnsafe<{ acknowledged_at: Date | null }[]>(
     'SELECT acknowledged_at FROM insights WHERE organization_id = $1::uuid AND id = $2::uuid FOR UPDATE',
     organizationId,
@@ -20,8 +21,9 @@ export async function acknowledgeInsight(
   );
   if (!insight) throw new Refusal(`Insight ${insightId} does not exist in your organisation.`, 'id');
   if (insight.acknowledged_at) throw new Refusal(`The insight was already acknowledged at ${insight.acknowledged_at.toISOString()}.`, 'id', 'CONFLICT');
-  await db.$executeRawUnsafe(
-    'UPDATE insights SET acknowledged_at = $3, acknowledged_by_id = $4::uuid WHERE organization_id = $1::uuid AND id = $2::uuid',
+  const acknowledged = await written<Insight>(
+    db,
+    'UPDATE insights SET acknowledged_at = $3, acknowledged_by_id = $4::uuid WHERE organization_id = $1::uuid AND id = $2::uuid RETURNING *',
     organizationId,
     insightId,
     now,
@@ -35,4 +37,5 @@ export async function acknowledgeInsight(
     subjectId: insightId,
     payload: { acknowledgedAt: now.toISOString(), acknowledgedById: userId },
   });
+  return acknowledged!;
 }

@@ -6,13 +6,15 @@ import type pg from 'pg';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
 import { inTransaction, rawSqlOf, row, rows } from '../sql.ts';
+import { storedFeatureSpec, type FeatureSpec } from './feature-spec.ts';
 import { requestTrainingRun } from './training-runs.ts';
 
 export interface DeploymentForDrift {
   modelVersionId: string;
   modelId: string;
   policy: unknown;
-  featureSpec: unknown;
+  /** Parsed; null when the stored spec is invalid. */
+  featureSpec: FeatureSpec | null;
   referenceProfile: { features?: unknown[]; score?: unknown };
   threshold: number;
   metrics: Record<string, unknown>;
@@ -20,8 +22,8 @@ export interface DeploymentForDrift {
   status: string;
 }
 
-export function deploymentForDrift(pool: pg.Pool, organizationId: string, deploymentId: string): Promise<DeploymentForDrift | undefined> {
-  return row<DeploymentForDrift>(
+export async function deploymentForDrift(pool: pg.Pool, organizationId: string, deploymentId: string): Promise<DeploymentForDrift | undefined> {
+  const found = await row<DeploymentForDrift>(
     rawSqlOf(pool),
     `SELECT d.model_version_id AS "modelVersionId", m.id AS "modelId", m.policy, v.feature_spec AS "featureSpec", v.reference_profile AS "referenceProfile",
             v.threshold, v.metrics, d.status::text AS status, r.params AS "runParams"
@@ -32,6 +34,7 @@ export function deploymentForDrift(pool: pg.Pool, organizationId: string, deploy
     organizationId,
     deploymentId,
   );
+  return found && { ...found, featureSpec: storedFeatureSpec(found.featureSpec) };
 }
 
 /** The CUSUM state per feature of the deployment's latest report for this version. */

@@ -6,6 +6,7 @@
 // when it became the champion, aborted otherwise (the arms no longer compare what they named).
 import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
 import { row, rows, type RawSql } from '../sql.ts';
+import { storedFeatureSpec, type FeatureSpec } from './feature-spec.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { DEPLOYMENT_ASSETS_SQL } from './deployment-scope.ts';
 import { Refusal } from '../refusal.ts';
@@ -214,8 +215,8 @@ export interface ExperimentToEvaluate {
   /** Epoch ms. */
   started: number;
   policy: unknown;
-  /** The champion version's feature spec and training parameters (window and horizon). */
-  featureSpec: unknown;
+  /** The champion version's feature spec (parsed; null when invalid) and training parameters (window and horizon). */
+  featureSpec: FeatureSpec | null;
   params: unknown;
 }
 
@@ -232,7 +233,7 @@ export async function experimentToEvaluate(db: RawSql, organizationId: string, e
     organizationId,
     experimentId,
   );
-  return found && { ...found, started: Number(found.started) };
+  return found && { ...found, started: Number(found.started), featureSpec: storedFeatureSpec(found.featureSpec) };
 }
 
 /** Stores an evaluation's result on a running experiment; false when it is no longer running. */

@@ -58,3 +58,9 @@ export function featureUnit(spec: Pick<FeatureSpec, 'signals' | 'aggregates'>, i
   if (aggregate !== 'slope') return signal.unit;
   return signal.unit ? `${signal.unit}/min` : '/min';
 }
+
+/** A version's stored feature spec, parsed: null when it is not a valid spec (such a version is never scored). */
+export function storedFeatureSpec(raw: unknown): FeatureSpec | null {
+  const spec = featureSpecSchema.safeParse(raw);
+  return spec.success ? spec.data : null;
+}

@@ -5,6 +5,7 @@
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { decideApproval, lockPendingApproval, requestApproval } from '../audit/approvals.ts';
 import type { AuditActor } from '../audit/audit-log.ts';
+import type { Approval } from '../client.ts';
 import { Refusal } from '../refusal.ts';
 import { row, type RawSql } from '../sql.ts';
 import { CHAMPION_ALIAS } from './experiments.ts';
@@ -47,7 +48,7 @@ export async function requestPromotion(
   db: RawSql,
   input: { organizationId: string; versionId: string; requestedById: string; comment: string | null },
   actor: AuditActor,
-): Promise<string> {
+): Promise<Approval> {
   const version = await versionState(db, input.organizationId, input.versionId);
   if (!version) throw new Refusal(`ModelVersion ${input.versionId} does not exist in your organisation.`, 'versionId', 'NOT_FOUND');
   if (version.retired) throw new Refusal('The version is retired.', 'versionId', 'CONFLICT');
@@ -70,12 +71,12 @@ export async function decidePromotion(
   db: RawSql,
   input: { organizationId: string; approvalId: string; deciderId: string | null; approve: boolean; comment: string | null },
   actor: AuditActor,
-): Promise<void> {
+): Promise<Approval> {
   const approval = await lockPendingApproval(db, input.organizationId, input.approvalId, 'MODEL_PROMOTION', input.deciderId);
   const version = await versionState(db, input.organizationId, approval.subjectId);
   if (!version || version.retired) throw new Refusal('The version is gone or retired; reject the request.', 'approvalId', 'CONFLICT');
   const evidence = await evidenceOf(db, input.organizationId, version.modelId, approval.subjectId);
-  await decideApproval(
+  const decided = await decideApproval(
     db,
     approval,
     { organizationId: input.organizationId, approve: input.approve, deciderId: input.deciderId, comment: input.comment, evidence },
@@ -83,6 +84,7 @@ export async function decidePromotion(
   );
   if (input.approve)
     await moveAlias(db, input.organizationId, version.modelId, CHAMPION_ALIAS, approval.subjectId, actor, { approvalId: approval.id, ...evidence });
+  return decided;
 }
 
 /** Moves an alias back to the version it named before its last move. */

@@ -3,7 +3,8 @@
 // recorded in the assignment history; moving the champion ends the model's running experiments).
 // Each write appends its audit event in the caller's transaction.
 import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
-import { row, type RawSql } from '../sql.ts';
+import type { ModelVersion } from '../client.ts';
+import { row, written, type RawSql } from '../sql.ts';
 import { Refusal } from '../refusal.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import type { SigningKey } from '../audit/audit-keys.ts';
@@ -159,7 +160,7 @@ export async function moveAlias(
 }
 
 /** Retires a version no alias names and no live deployment runs; it stays in the registry for lineage and audit. */
-export async function retireVersion(db: RawSql, organizationId: string, versionId: string, actor: AuditActor): Promise<void> {
+export async function retireVersion(db: RawSql, organizationId: string, versionId: string, actor: AuditActor): Promise<ModelVersion> {
   const version = await row<{ version: number; retired: boolean; aliases: string[]; live: number }>(
     db,
     `SELECT v.version, v.retired_at IS NOT NULL AS retired,
@@ -173,7 +174,12 @@ export async function retireVersion(db: RawSql, organizationId: string, versionI
   if (version.retired) throw new Refusal('The version is already retired.', 'id', 'CONFLICT');
   if (version.aliases.length > 0) throw new Refusal(`Alias ${version.aliases.join(', ')} still names this version; move it first.`, 'id', 'CONFLICT');
   if (version.live > 0) throw new Refusal(`${version.live} live deployment(s) run this version; retire them first.`, 'id', 'CONFLICT');
-  await db.$executeRawUnsafe('UPDATE model_versions SET retired_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, versionId);
+  const retired = await written<ModelVersion>(
+    db,
+    'UPDATE model_versions SET retired_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid RETURNING *',
+    organizationId,
+    versionId,
+  );
   await appendAuditEvent(db, {
     organizationId,
     type: 'model_version.retired',
@@ -182,4 +188,5 @@ export async function retireVersion(db: RawSql, organizationId: string, versionI
     subjectId: versionId,
     payload: { version: version.version },
   });
+  return retired!;
 }

@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto';
 import { row, type RawSql } from '../sql.ts';
 import { artifactRefusal } from './artifact-integrity.ts';
-import { featureSpecSchema, type FeatureSpec } from './feature-spec.ts';
+import { storedFeatureSpec, type FeatureSpec } from './feature-spec.ts';
 
 export type VersionArtifact = { ok: true; onnx: Uint8Array; spec: FeatureSpec } | { ok: false; reason: string };
 
@@ -31,7 +31,7 @@ export async function loadVersionArtifact(
   if (!found) return { ok: false, reason: `model version ${versionId} not found` };
   const refusal = artifactRefusal(found, found.onnx, trustedKeys);
   if (refusal) return { ok: false, reason: refusal };
-  const spec = featureSpecSchema.safeParse(found.featureSpec);
-  if (!spec.success) return { ok: false, reason: `the feature spec is invalid: ${spec.error.issues[0]?.message ?? ''}` };
-  return { ok: true, onnx: found.onnx!, spec: spec.data };
+  const spec = storedFeatureSpec(found.featureSpec);
+  if (!spec) return { ok: false, reason: 'the stored feature spec is invalid' };
+  return { ok: true, onnx: found.onnx!, spec };
 }

@@ -5,7 +5,8 @@
 // holds the wave. The request, the gate decision and both waves' changes are audit events.
 import { decideApproval, lockPendingApproval, requestApproval } from '../audit/approvals.ts';
 import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
-import type { RawSql } from '../sql.ts';
+import { written, type RawSql } from '../sql.ts';
+import type { Approval, GateDecision } from '../client.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { announceDeployments } from '../models/deployments.ts';
 import { DEPLOYMENT_ASSETS_SQL } from '../models/deployment-scope.ts';
@@ -64,13 +65,13 @@ export async function requestWaveAdvance(
   db: RawSql,
   input: { organizationId: string; waveId: string; requestedById: string; rationale: string },
   actor: AuditActor,
-): Promise<{ approvalId: string; gates: GateResult[] }> {
+): Promise<{ approval: Approval; gates: GateResult[] }> {
   const { organizationId } = input;
   const wave = await lockedWave(db, organizationId, input.waveId);
   if (wave.status !== 'ACTIVE') throw new Refusal(`Only an active wave advances; this one is ${wave.status.toLowerCase()}.`, 'waveId', 'CONFLICT');
   const gates = await evaluateWaveGates(db, organizationId, wave.id);
   if (gates.length === 0) throw new Refusal('The wave has no KPI gates; add at least one (createWaveGate) before asking to advance.', 'waveId', 'CONFLICT');
-  const approvalId = await requestApproval(
+  const approval = await requestApproval(
     db,
     {
       organizationId,
@@ -82,8 +83,8 @@ export async function requestWaveAdvance(
     },
     actor,
   );
-  await setStatus(db, organizationId, wave, 'GATE_REVIEW', actor, { approvalId });
-  return { approvalId, gates };
+  await setStatus(db, organizationId, wave, 'GATE_REVIEW', actor, { approvalId: approval.id });
+  return { approval, gates };
 }
 
 /** How many assets the use case's live deployments score now (before and after a rollout). */
@@ -99,7 +100,7 @@ async function assetsScored(db: RawSql, organizationId: string, useCaseId: strin
 }
 
 export interface WaveDecision {
-  gateDecisionId: string;
+  gateDecision: GateDecision;
   outcome: 'ADVANCE' | 'HOLD';
   gates: GateResult[];
   nextWaveId: string | null;
@@ -153,9 +154,10 @@ export async function decideWaveAdvance(
     await setStatus(db, organizationId, wave, 'ACTIVE', actor, { approvalId: approval.id });
   }
   const assetsAfter = await assetsScored(db, organizationId, wave.use_case_id);
-  const [decision] = await db.$queryRawUnsafe<{ id: string }[]>(
+  const decision = await written<GateDecision>(
+    db,
     `INSERT INTO gate_decisions (organization_id, wave_id, outcome, rationale, gate_results, decided_by_id)
-     VALUES ($1::uuid, $2::uuid, $3::gate_outcome, $4, $5::jsonb, $6::uuid) RETURNING id`,
+     VALUES ($1::uuid, $2::uuid, $3::gate_outcome, $4, $5::jsonb, $6::uuid) RETURNING *`,
     organizationId,
     wave.id,
     outcome,
@@ -172,5 +174,5 @@ export async function decideWaveAdvance(
     payload: { waveId: wave.id, outcome, approvalId: approval.id, rationale, gates: gatesJson(gates), nextWaveId, rollout: { assetsBefore, assetsAfter } },
   });
   if (assetsAfter !== assetsBefore) await announceDeployments(db, organizationId);
-  return { gateDecisionId: decision!.id, outcome, gates, nextWaveId, assetsBefore, assetsAfter };
+  return { gateDecision: decision!, outcome, gates, nextWaveId, assetsBefore, assetsAfter };
 }

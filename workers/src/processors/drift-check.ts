@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { JsonValue } from '@threadline/db/audit/audit-hash';
 import { assetsScoredBy } from '@threadline/db/models/deployment-scope';
 import { deploymentForDrift, previousCusum, recordDriftReport, type StoredDriftReport } from '@threadline/db/models/drift-reports';
-import { featureNames, featureSpecSchema } from '@threadline/db/models/feature-spec';
+import { featureNames } from '@threadline/db/models/feature-spec';
 import { modelPolicySchema } from '@threadline/db/models/model-policy';
 import { predictionsBetween } from '@threadline/db/models/predictions';
 import { horizonMsOf } from '@threadline/db/models/training-params';
@@ -35,26 +35,26 @@ export async function runDriftCheck(
 ): Promise<DriftCheckResult> {
   const none = { driftReportId: null, drifting: false as const, trainingRunId: null };
   const d = await deploymentForDrift(pool, payload.organizationId, payload.deploymentId);
-  const spec = featureSpecSchema.safeParse(d?.featureSpec);
+  const spec = d?.featureSpec;
   const profiles = d?.referenceProfile.features as FeatureProfile[] | undefined;
-  if (!d || d.status === 'RETIRED' || !spec.success || !profiles || profiles.length !== spec.data.reference.length) return none;
+  if (!d || d.status === 'RETIRED' || !spec || !profiles || profiles.length !== spec.reference.length) return none;
   const policy = modelPolicySchema.parse(d.policy ?? {});
   const from = now - policy.driftWindowHours * 3_600_000;
   const assets = await assetsScoredBy(rawSqlOf(pool), payload.organizationId, payload.deploymentId);
-  const windowMs = spec.data.windowSeconds * 1000;
+  const windowMs = spec.windowSeconds * 1000;
   // Windows that do not overlap, so the tests see (nearly) independent samples.
-  const grid = { stepSeconds: Math.max(spec.data.stepSeconds, spec.data.windowSeconds) };
+  const grid = { stepSeconds: Math.max(spec.stepSeconds, spec.windowSeconds) };
   const series = await loadSeries(
     pool,
     payload.organizationId,
     assets.map((assetId) => ({ assetId, after: from - windowMs, upTo: now })),
-    spec.data.signals.map((s) => s.name),
+    spec.signals.map((s) => s.name),
   );
-  const rows = assets.flatMap((assetId) => computeFeatures(spec.data, series.get(assetId)!, gridEnds(grid, from, now)).filter(scorable));
+  const rows = assets.flatMap((assetId) => computeFeatures(spec, series.get(assetId)!, gridEnds(grid, from, now)).filter(scorable));
   if (rows.length < MIN_WINDOWS) return none;
   const previous = await previousCusum(pool, payload.organizationId, payload.deploymentId, d.modelVersionId);
 
-  const names = featureNames(spec.data);
+  const names = featureNames(spec);
   const features = names.map((feature, f) => {
     const profile = profiles[f]!;
     const drift = featureDrift(

@@ -12,7 +12,6 @@ import type pg from 'pg';
 import type { JsonValue } from '@threadline/db/audit/audit-hash';
 import { assetsScoredBy } from '@threadline/db/models/deployment-scope';
 import { CHAMPION_ALIAS, experimentToEvaluate, recordExperimentResult, type ExperimentMetric } from '@threadline/db/models/experiments';
-import { featureSpecSchema } from '@threadline/db/models/feature-spec';
 import { modelPolicySchema } from '@threadline/db/models/model-policy';
 import { predictionsBetween, type ScoredWindow } from '@threadline/db/models/predictions';
 import { moveAlias } from '@threadline/db/models/registry';
@@ -75,11 +74,11 @@ export async function runExperimentEvaluation(
   now = systemClock.nowMs(),
 ): Promise<ExperimentEvaluation | null> {
   const x = await experimentToEvaluate(rawSqlOf(pool), payload.organizationId, payload.experimentId);
-  const spec = featureSpecSchema.safeParse(x?.featureSpec);
-  if (!x || !spec.success || !(x.metric in LOSS)) return null;
+  const spec = x?.featureSpec;
+  if (!x || !spec || !(x.metric in LOSS)) return null;
   const policy = modelPolicySchema.parse(x.policy ?? {});
   const horizonMs = horizonMsOf(x.params);
-  const windowMs = spec.data.windowSeconds * 1000;
+  const windowMs = spec.windowSeconds * 1000;
   const upTo = now - horizonMs;
   const started = x.started;
 

@@ -16,7 +16,8 @@ export class InsightAcknowledgementResolver {
   })
   async acknowledgeInsight(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Insight> {
     const userId = personOf(tenantOf(ctx).principal, 'Acknowledging an insight');
-    await domainCommand(ctx, (db, actor, organizationId) => acknowledgeInsight(db, organizationId, requireUuid(id, 'id'), userId, actor));
-    return (await tenantOf(ctx).tenant.insight.findFirst({ where: { id } }))!;
+    return domainCommand(ctx, (db, actor, organizationId) =>
+      acknowledgeInsight(db, organizationId, requireUuid(id, 'id'), userId, actor, ctx.services.clock.now()),
+    );
   }
 }

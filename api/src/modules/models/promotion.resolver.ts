@@ -41,10 +41,9 @@ export class PromotionResolver {
   })
   async requestModelPromotion(@Arg('input', () => PromotionRequestInput) input: PromotionRequestInput, @Ctx() ctx: Context): Promise<Approval> {
     const requestedById = personOf(tenantOf(ctx).principal, 'Asking for a promotion');
-    const id = await domainCommand(ctx, (db, actor, organizationId) =>
+    return domainCommand(ctx, (db, actor, organizationId) =>
       requestPromotion(db, { organizationId, versionId: input.versionId, requestedById, comment: input.comment ?? null }, actor),
     );
-    return (await tenantOf(ctx).tenant.approval.findFirst({ where: { id } }))!;
   }
 
   @Authorized('model:promote')
@@ -53,8 +52,8 @@ export class PromotionResolver {
       'Decides a promotion request; approving it moves the champion alias (and the deployments following it). The requester cannot decide their own request.',
   })
   async decideModelPromotion(@Arg('input', () => PromotionDecisionInput) input: PromotionDecisionInput, @Ctx() ctx: Context): Promise<Approval> {
-    const { principal, tenant } = tenantOf(ctx);
-    await domainCommand(ctx, (db, actor, organizationId) =>
+    const { principal } = tenantOf(ctx);
+    return domainCommand(ctx, (db, actor, organizationId) =>
       decidePromotion(
         db,
         {
@@ -67,7 +66,6 @@ export class PromotionResolver {
         actor,
       ),
     );
-    return (await tenant.approval.findFirst({ where: { id: input.approvalId } }))!;
   }
 
   @Authorized('model:promote')

@@ -6,7 +6,7 @@ import { appendAuditEvent } from '@threadline/db/audit/audit-log';
 import { artifactRefusal } from '@threadline/db/models/artifact-integrity';
 import { assignmentsAt } from '@threadline/db/models/deployment-scope';
 import { createBundle, type EdgeBundle } from '@threadline/db/models/edge-bundle';
-import { featureNames, featureSpecSchema, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { featureNames, featureSpecSchema, storedFeatureSpec, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { expandExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
 import { createDeployment, retireDeployment } from '@threadline/db/models/deployments';
@@ -188,8 +188,7 @@ export class RegistryResolver {
   })
   async retireModelVersion(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ModelVersion> {
     const versionId = requireUuid(id);
-    await domainCommand(ctx, (db, actor, organizationId) => retireVersion(db, organizationId, versionId, actor));
-    return (await tenantOf(ctx).tenant.modelVersion.findFirst({ where: { id: versionId } }))! as ModelVersion;
+    return (await domainCommand(ctx, (db, actor, organizationId) => retireVersion(db, organizationId, versionId, actor))) as ModelVersion;
   }
 
   @Authorized('model:write')
@@ -287,8 +286,8 @@ export class PredictionExplanationFields {
   })
   async explanation(@Root() prediction: Prediction, @Ctx() ctx: Context): Promise<ExplanationEntry[]> {
     const version = await tenantOf(ctx).loaders.byId('ModelVersion').load(prediction.modelVersionId);
-    const spec = featureSpecSchema.safeParse(version?.featureSpec);
-    return spec.success ? expandExplanation(spec.data, prediction.explanation as CompactExplanation) : [];
+    const spec = storedFeatureSpec(version?.featureSpec);
+    return spec ? expandExplanation(spec, prediction.explanation as CompactExplanation) : [];
   }
 }
 

@@ -54,10 +54,10 @@ export class WaveAdvanceResolver {
   })
   async requestWaveAdvance(@Arg('input', () => WaveAdvanceRequestInput) input: WaveAdvanceRequestInput, @Ctx() ctx: Context): Promise<Approval> {
     const requestedById = personOf(tenantOf(ctx).principal, 'Asking to advance a wave');
-    const { approvalId } = await domainCommand(ctx, (db, actor, organizationId) =>
+    const { approval } = await domainCommand(ctx, (db, actor, organizationId) =>
       requestWaveAdvance(db, { organizationId, waveId: input.waveId, requestedById, rationale: input.rationale }, actor),
     );
-    return (await tenantOf(ctx).tenant.approval.findFirst({ where: { id: approvalId } }))!;
+    return approval;
   }
 
   @Authorized('approval:decide')
@@ -67,7 +67,7 @@ export class WaveAdvanceResolver {
   })
   async decideWaveAdvance(@Arg('input', () => WaveAdvanceDecisionInput) input: WaveAdvanceDecisionInput, @Ctx() ctx: Context): Promise<GateDecision> {
     const approverId = personOf(tenantOf(ctx).principal, 'Deciding a gate');
-    const { gateDecisionId } = await domainCommand(ctx, (db, actor, organizationId) =>
+    const { gateDecision } = await domainCommand(ctx, (db, actor, organizationId) =>
       decideWaveAdvance(
         db,
         {
@@ -80,7 +80,7 @@ export class WaveAdvanceResolver {
         actor,
       ),
     );
-    return (await tenantOf(ctx).tenant.gateDecision.findFirst({ where: { id: gateDecisionId } }))!;
+    return gateDecision;
   }
 
   @FieldResolver(() => WaveCoverage, { description: "How many assets, lines and sites the wave's scope covers." })
