@@ -3,6 +3,7 @@
 // SUCCEEDED, audited, in one transaction and once however often the job runs) or FAILED with its
 // reason, audited once.
 import type pg from 'pg';
+import type { JsonValue } from '../audit/audit-hash.ts';
 import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
 import type { SigningKey } from '../audit/audit-keys.ts';
 import { inTransaction, rawSqlOf, row, type RawSql } from '../sql.ts';
@@ -87,14 +88,7 @@ export function completeTrainingRun(
       run.id,
       JSON.stringify(version.metrics),
     );
-    await appendAuditEvent(db, {
-      organizationId: run.organizationId,
-      type: 'training_run.updated',
-      actor,
-      subjectType: 'training_run',
-      subjectId: run.id,
-      payload: { status: 'SUCCEEDED', versionId: registered.id, version: registered.version },
-    });
+    await auditRunStatus(db, run, actor, { status: 'SUCCEEDED', versionId: registered.id, version: registered.version });
     return { versionId: registered.id, version: registered.version };
   });
 }
@@ -108,13 +102,22 @@ export async function failTrainingRun(pool: pg.Pool, run: Pick<RunToTrain, 'id' 
       message,
     );
     if (changed === 0) return;
-    await appendAuditEvent(db, {
-      organizationId: run.organizationId,
-      type: 'training_run.updated',
-      actor,
-      subjectType: 'training_run',
-      subjectId: run.id,
-      payload: { status: 'FAILED', error: message },
-    });
+    await auditRunStatus(db, run, actor, { status: 'FAILED', error: message });
+  });
+}
+
+async function auditRunStatus(
+  db: RawSql,
+  run: Pick<RunToTrain, 'id' | 'organizationId'>,
+  actor: AuditActor,
+  payload: Record<string, JsonValue>,
+): Promise<void> {
+  await appendAuditEvent(db, {
+    organizationId: run.organizationId,
+    type: 'training_run.updated',
+    actor,
+    subjectType: 'training_run',
+    subjectId: run.id,
+    payload,
   });
 }
