@@ -15,8 +15,23 @@ export interface JobOptions {
   removeOnFail: { count: number };
 }
 
+/** Every job's name; a job is never renamed while jobs of it may still be queued. */
+export const JOB_NAMES = [
+  'audit-checkpoint',
+  'telemetry-rollup',
+  'telemetry-maintenance',
+  'inference',
+  'model-training',
+  'drift-check',
+  'experiment-evaluation',
+  'drift-sweep',
+  'value-recompute',
+  'review-schedule',
+] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
 export interface JobDefinition<P> {
-  name: string;
+  name: JobName;
   queue: QueueName;
   version: number;
   payload: z.ZodType<P>;

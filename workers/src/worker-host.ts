@@ -50,7 +50,7 @@ export function checkHandlers(catalogue: readonly JobDefinition<unknown>[], hand
   if (duplicates.length > 0) throw new Error(`Job catalogue names ${duplicates.join(', ')} more than once.`);
   const missing = names.filter((n) => !handlers[n]);
   if (missing.length > 0) throw new Error(`No handler for job(s) ${missing.join(', ')}; workers refuse to start.`);
-  const unknown = Object.keys(handlers).filter((n) => !names.includes(n));
+  const unknown = Object.keys(handlers).filter((n) => !(names as string[]).includes(n));
   if (unknown.length > 0) throw new Error(`Handler(s) for unknown job(s) ${unknown.join(', ')}; add them to the catalogue.`);
 }
 
