@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureSpec } from '@threadline/db/models/feature-spec';
 import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
 import { handMadeOnnx } from '../../../../scripts/test/hand-made-versions.ts';
-import { csvField } from './export.route.ts';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { csvField } from '@threadline/db/audit/audit-export';
+import { parseAuditExport, verifyAuditExport } from '@threadline/db/audit/audit-export-verification';
 
 const spec: FeatureSpec = {
   version: 1,
@@ -135,7 +140,7 @@ describe('compliance exports', () => {
     const csv = await get('/export/audit.csv', data);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.body.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('seq,occurred_at,type,actor_kind,actor_label,subject_type,subject_id,payload,prev_hash,hash');
+    expect(lines[0]).toBe('seq,occurred_at,organization_id,type,actor_kind,actor_id,actor_label,subject_type,subject_id,payload,prev_hash,hash');
     // Payloads hold commas and quotes: one record per event all the same.
     expect(lines.filter((l) => /^\d+,/.test(l))).toHaveLength(all.length);
     expect((await get('/export/audit.csv?from=yesterday', data)).json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', details: { field: 'from' } } });
@@ -154,5 +159,42 @@ describe('compliance exports', () => {
     expect(csvField({ a: 1, b: 'x' })).toBe('"{""a"":1,""b"":""x""}"');
     expect(csvField('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
     expect(csvField(null)).toBe('');
+    expect(csvField("'quoted")).toBe("''quoted");
+  });
+
+  it('exports in numeric chain order with every hashed field, so an auditor recomputes the chain without the database', async () => {
+    for (let i = 0; i < 12; i += 1) await api.login('viewer@northwind.example');
+    const json = (await get('/export/audit.json', data)).body;
+    const csv = (await get('/export/audit.csv', data)).body;
+    const seqs = (JSON.parse(json) as { seq: string }[]).map((e) => Number(e.seq));
+    expect(seqs.length).toBeGreaterThan(12);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+    for (const text of [json, csv]) {
+      expect(verifyAuditExport(parseAuditExport(text))).toMatchObject({ firstBroken: null, ok: true, events: seqs.length, firstSeq: 1, lastSeq: seqs.at(-1) });
+    }
+    // One changed byte in one event's payload: that event's hash no longer matches.
+    const records = JSON.parse(json) as { seq: string; payload: Record<string, unknown> }[];
+    const victim = records.find((r) => Number(r.seq) === 11)!;
+    victim.payload = { ...victim.payload, tampered: true };
+    expect(verifyAuditExport(parseAuditExport(JSON.stringify(records)))).toMatchObject({ ok: false, firstBroken: { seq: 11, reason: 'HASH_MISMATCH' } });
+    const changedCsv = csv.replace('viewer@northwind.example', 'viewer@northwind.exampla');
+    expect(verifyAuditExport(parseAuditExport(changedCsv)).firstBroken).toMatchObject({ reason: 'HASH_MISMATCH' });
+    // Without an event, the next one no longer follows.
+    const gap = JSON.parse(json) as unknown[];
+    gap.splice(5, 1);
+    expect(verifyAuditExport(parseAuditExport(JSON.stringify(gap))).firstBroken).toMatchObject({ seq: 7, reason: 'SEQUENCE_GAP' });
+
+    // The command an auditor runs.
+    const dir = mkdtempSync(join(tmpdir(), 'audit-export-'));
+    writeFileSync(join(dir, 'trail.csv'), csv);
+    writeFileSync(join(dir, 'changed.csv'), changedCsv);
+    const run = (file: string) =>
+      spawnSync('npx', ['tsx', 'scripts/audit-verify.ts', join(dir, file)], { cwd: new URL('../../../..', import.meta.url).pathname, encoding: 'utf8' });
+    const intact = run('trail.csv');
+    expect(intact.status).toBe(0);
+    expect(intact.stdout).toContain(`${seqs.length} events, seq 1 to ${seqs.at(-1)}; every hash recomputed, every link intact`);
+    const broken = run('changed.csv');
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/BROKEN at seq \d+ \(HASH_MISMATCH\)/);
   });
 });

@@ -5,25 +5,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildModelCard, modelCardMarkdown } from '@threadline/db/models/model-card';
 import { rawSqlOf } from '@threadline/db/sql';
-import { exportAuditEvents, EXPORTED_COLUMNS } from '@threadline/db/audit/audit-export';
+import { auditCsv, exportAuditEvents } from '@threadline/db/audit/audit-export';
 import { isUuid } from '@threadline/db/uuid';
 import type { Services } from '../../services.ts';
 import { badInput, notFound, ThreadlineError } from '../../common/errors.ts';
 import { requirePermission, sendError, sendUnexpected } from '../../common/http-route.ts';
-
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; formulas defused. */
-export function csvField(value: unknown): string {
-  let s =
-    value === null || value === undefined
-      ? ''
-      : value instanceof Date
-        ? value.toISOString()
-        : typeof value === 'object'
-          ? JSON.stringify(value)
-          : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 function dateParam(value: unknown, name: string): Date | null {
   if (value === undefined || value === '') return null;
@@ -52,8 +38,7 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
       const stamp = services.clock.now().toISOString().slice(0, 10);
       reply.header('content-disposition', `attachment; filename="audit-trail-${stamp}.${format}"`);
       if (format === 'json') return reply.type('application/json').send(rows);
-      const body = [EXPORTED_COLUMNS.join(','), ...rows.map((r) => EXPORTED_COLUMNS.map((c) => csvField(r[c])).join(','))].join('\r\n');
-      return reply.type('text/csv; charset=utf-8').send(`${body}\r\n`);
+      return reply.type('text/csv; charset=utf-8').send(auditCsv(rows));
     };
     scope.get('/export/audit.csv', (request, reply) => audit(request, reply, 'csv'));
     scope.get('/export/audit.json', (request, reply) => audit(request, reply, 'json'));
