@@ -1,5 +1,5 @@
 // Turns a list filter into a Prisma where clause by convention: plain fields match exactly,
-// `search` matches any of the given text columns, `from`/`to` bound the time column.
+// `search` matches any of the given text columns as literal text, `from`/`to` bound the time column.
 export interface WhereOptions {
   search?: readonly string[];
   time?: string;
@@ -11,7 +11,8 @@ export function whereOf(filter: object, options: WhereOptions = {}): Record<stri
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined || value === null) continue;
     if (key === 'search' && options.search) {
-      and.push({ OR: options.search.map((column) => ({ [column]: { contains: value, mode: 'insensitive' } })) });
+      const literal = likeLiteral(String(value));
+      and.push({ OR: options.search.map((column) => ({ [column]: { contains: literal, mode: 'insensitive' } })) });
     } else if ((key === 'from' || key === 'to') && options.time) {
       and.push({ [options.time]: key === 'from' ? { gte: value } : { lt: value } });
     } else if (key === 'tag') {
@@ -21,4 +22,9 @@ export function whereOf(filter: object, options: WhereOptions = {}): Record<stri
     }
   }
   return and.length > 0 ? { ...where, AND: and } : where;
+}
+
+/** Text Prisma's `contains` (an ILIKE) matches literally: its wildcards `%` and `_` and the escape `\\` escaped. */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

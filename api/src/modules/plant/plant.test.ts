@@ -115,6 +115,16 @@ describe('plant', () => {
     expect(res.data).toEqual({ byLine: { totalCount: 12 }, chillers: { totalCount: 4 }, tagged: { nodes: [{ code: 'LEJ-L1-CNC01-SP' }] } });
   });
 
+  it('searches for the text as written: LIKE wildcards match only themselves', async () => {
+    const count = async (search: string) =>
+      (await api.gql('query($s: String!) { assets(filter: { search: $s }) { totalCount } }', { s: search }, engineer)).data!.assets.totalCount as number;
+    expect(await count('%')).toBe(0);
+    expect(await count('_')).toBe(0);
+    expect(await count('\\')).toBe(0);
+    expect(await count('LEJ-L1-CNC0_')).toBe(0);
+    expect(await count('lej-l1-cnc0')).toBeGreaterThan(0);
+  });
+
   it('pages through every row exactly once while new rows are inserted', async () => {
     for (const order of ['ASC', 'DESC']) {
       const seen: string[] = [];
