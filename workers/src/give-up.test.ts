@@ -11,6 +11,7 @@ import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../scripts/test/q
 import { abandonModelTraining } from './processors/model-training.ts';
 import { modelTrainingJob } from '@threadline/db/jobs';
 import { startWorkerHost, type WorkerHost } from './worker-host.ts';
+import { waitFor } from '../../scripts/test/wait-for.ts';
 
 describe('jobs that fail for good', () => {
   const prefix = testQueuePrefix();
@@ -69,9 +70,7 @@ describe('jobs that fail for good', () => {
         [id],
       )
     ).rows[0]!;
-  const until = async (check: () => Promise<boolean>) => {
-    for (let i = 0; i < 200 && !(await check()); i += 1) await new Promise((r) => setTimeout(r, 50));
-  };
+  const until = (check: () => Promise<boolean>) => waitFor('the job to reach its state', check, { timeoutMs: 25_000 });
 
   it('marks the run FAILED with the reason once its job has no attempt left, and audits it once', async () => {
     const id = await run('RUNNING');

@@ -14,6 +14,7 @@ import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { mqttUrl } from '../../../scripts/test/queues.ts';
 import { MqttAdapter } from './mqtt-adapter.ts';
+import { waitFor } from '../../../scripts/test/wait-for.ts';
 
 const sparkplug = sparkplugNamespace('spBv1.0')!;
 
@@ -35,7 +36,7 @@ describe('MQTT adapter', () => {
   const publish = async (topic: string, payload: string | Buffer) => {
     const before = adapter.stats.messages;
     await publisher.publishAsync(prefix + topic, payload, { qos: 1 });
-    for (let i = 0; i < 100 && adapter.stats.messages === before; i += 1) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('the adapter to receive the message', () => adapter.stats.messages !== before, { timeoutMs: 20_000 });
     await adapter.settled();
   };
 

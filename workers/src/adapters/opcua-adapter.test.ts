@@ -11,6 +11,7 @@ import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { SimulatorOpcUaServer } from '../simulator/opcua-server.ts';
 import { OpcUaAdapter, qualityOf } from './opcua-adapter.ts';
+import { waitFor } from '../../../scripts/test/wait-for.ts';
 
 describe('OPC UA adapter', () => {
   let pool: pg.Pool;
@@ -29,7 +30,7 @@ describe('OPC UA adapter', () => {
   const publishAndWait = async (value: number, ms: number) => {
     const before = adapter.stats.changes;
     server.publish(node, value, new Date(base + ms));
-    for (let i = 0; i < 200 && adapter.stats.changes === before; i += 1) await new Promise((r) => setTimeout(r, 25));
+    await waitFor('the adapter to receive the data change', () => adapter.stats.changes !== before, { timeoutMs: 20_000 });
     await adapter.flush();
   };
 

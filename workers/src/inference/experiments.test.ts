@@ -33,6 +33,7 @@ import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario } from '../simulator/scenario.ts';
 import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
 import type { InferenceDispatcher } from './dispatcher.ts';
+import { waitFor } from '../../../scripts/test/wait-for.ts';
 
 const signingKey = signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const system = { kind: 'SYSTEM' as const, id: null, label: 'test' };
@@ -68,12 +69,17 @@ describe('champion/challenger experiments', () => {
       ).rows.map((r) => r.asset_id),
     );
   const settle = async () => {
-    for (let quiet = 0, i = 0; quiet < 3 && i < 600; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      await relays.dispatcher.flush();
-      const counts = await inference.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      quiet = Object.values(counts).every((c) => c === 0) ? quiet + 1 : 0;
-    }
+    let quiet = 0;
+    await waitFor(
+      'the dispatcher and the inference queue to be idle three checks running',
+      async () => {
+        await relays.dispatcher.flush();
+        const counts = await inference.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        quiet = Object.values(counts).every((c) => c === 0) ? quiet + 1 : 0;
+        return quiet >= 3;
+      },
+      { timeoutMs: 120_000, everyMs: 100 },
+    );
   };
 
   beforeAll(async () => {

@@ -16,6 +16,7 @@ import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/tes
 import { modelHandlers } from '../model-workers.ts';
 import { inferenceJob } from '@threadline/db/jobs';
 import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
+import { waitFor } from '../../../scripts/test/wait-for.ts';
 
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const signingKey = signingKeyFromPem(pem);
@@ -87,15 +88,17 @@ describe('a workers process killed mid-batch', () => {
     });
     // Kill it while it is in the middle of the batches.
     let activeAtKill = 0;
-    for (let i = 0; i < 600; i += 1) {
-      await new Promise((r) => setTimeout(r, 25));
-      const [done, counts] = await Promise.all([predictions(), queue.getJobCounts('active', 'completed')]);
-      if (done > 0 && counts.active! > 0) {
+    await waitFor(
+      'the worker to be in the middle of the batches',
+      async () => {
+        const [done, counts] = await Promise.all([predictions(), queue.getJobCounts('active', 'completed')]);
+        if (done === 0 || counts.active! === 0) return false;
         killGroup(child);
         activeAtKill = counts.active!;
-        break;
-      }
-    }
+        return true;
+      },
+      { timeoutMs: 60_000, everyMs: 25 },
+    );
     expect(activeAtKill).toBeGreaterThan(0);
     await new Promise((r) => child!.once('exit', r));
     const atKill = await predictions();
@@ -111,11 +114,10 @@ describe('a workers process killed mid-batch', () => {
       catalogue: [inferenceJob as never],
       handlers: { [inferenceJob.name]: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers[inferenceJob.name]! },
     });
-    for (let i = 0; i < 600; i += 1) {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
-      if (counts.completed === assets.length * 20) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor('every job to complete', async () => (await queue.getJobCounts('completed')).completed === assets.length * 20, {
+      timeoutMs: 90_000,
+      everyMs: 100,
+    });
     const counts = await queue.getJobCounts('completed', 'failed');
     expect(counts).toEqual({ completed: assets.length * 20, failed: 0 });
     const {

@@ -27,6 +27,7 @@ import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
 import { runDriftCheck } from './drift-check.ts';
 import { runModelTraining } from './model-training.ts';
 import { startScheduledRetraining } from '@threadline/db/models/scheduled-retraining';
+import { waitFor } from '../../../scripts/test/wait-for.ts';
 
 const signingKey = signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const HOUR = 3_600_000;
@@ -133,11 +134,15 @@ describe('drift checks', () => {
     relay = new OutboxRelay({ databaseUrl: url, role: 'threadline_app', pool, queue: () => models, log });
     await relay.start();
     let candidate: { parent_version_id: string; training_run_id: string; version: number } | undefined;
-    for (let i = 0; i < 300 && !candidate; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      candidate = (await pool.query('SELECT parent_version_id, training_run_id, version FROM model_versions WHERE model_id = $1 AND version = 2', [modelId]))
-        .rows[0];
-    }
+    await waitFor(
+      'the retrained candidate version',
+      async () => {
+        candidate = (await pool.query('SELECT parent_version_id, training_run_id, version FROM model_versions WHERE model_id = $1 AND version = 2', [modelId]))
+          .rows[0];
+        return candidate !== undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
     await models.close();
     expect(candidate).toEqual({ parent_version_id: versionId, training_run_id: result.trainingRunId, version: 2 });
     const {
