@@ -2,6 +2,7 @@
 // or accepted with a quality that flags values outside the signal's normal range.
 import { Quality, type QualityCode, type TelemetryPoint } from './storage.ts';
 import { isUuid } from '../uuid.ts';
+import { parseRfc3339, RFC3339_HINT } from '../rfc3339.ts';
 
 /** How far ahead of the server's clock a point may be stamped (device clock skew). */
 const MAX_FUTURE_MS = 5 * 60_000;
@@ -40,8 +41,8 @@ export function signalIdOf(raw: RawPoint): string | null {
 
 /** A reading's or event's timestamp, or the reason it is refused. */
 export function checkTime(raw: unknown, now: number): Date | string {
-  const time = typeof raw === 'string' || typeof raw === 'number' ? new Date(raw) : raw instanceof Date ? raw : null;
-  if (!time || Number.isNaN(time.getTime())) return 'time must be an ISO 8601 timestamp or epoch milliseconds';
+  const time = typeof raw === 'string' ? parseRfc3339(raw) : typeof raw === 'number' && Number.isFinite(raw) ? new Date(raw) : raw instanceof Date ? raw : null;
+  if (!time || Number.isNaN(time.getTime())) return `time must be ${RFC3339_HINT}, or epoch milliseconds`;
   if (time.getTime() > now + MAX_FUTURE_MS) return 'time is more than 5 minutes in the future; check the device clock';
   if (time.getTime() < OLDEST) return 'time is before 2000-01-01';
   return time;

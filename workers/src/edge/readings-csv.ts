@@ -2,6 +2,7 @@
 // epoch milliseconds), one reading per line, in any order. Rows that cannot be read are reported
 // with their line number rather than skipped silently.
 import type { AssetSeries } from '../ml/features.ts';
+import { parseRfc3339 } from '@threadline/db/rfc3339';
 
 export interface ParsedReadings {
   assets: Map<string, AssetSeries>;
@@ -21,10 +22,10 @@ export function parseReadingsCsv(text: string): ParsedReadings {
     if (!line.trim()) return;
     const cells = line.split(',');
     const rawTime = cells[t]?.trim() ?? '';
-    const time = /^\d+$/.test(rawTime) ? Number(rawTime) : Date.parse(rawTime);
+    const time = /^\d+$/.test(rawTime) ? Number(rawTime) : (parseRfc3339(rawTime)?.getTime() ?? Number.NaN);
     const value = Number(cells[v]);
     if (!cells[a]?.trim() || !cells[s]?.trim() || Number.isNaN(time) || cells[v]?.trim() === '' || !Number.isFinite(value)) {
-      problems.push(`line ${index + 2}: needs an asset, a signal, a time and a number`);
+      problems.push(`line ${index + 2}: needs an asset, a signal, a time (RFC 3339 with its offset, or epoch milliseconds) and a number`);
       return;
     }
     rows.push({ asset: cells[a]!.trim(), signal: cells[s]!.trim(), time, value });

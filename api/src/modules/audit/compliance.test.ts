@@ -144,6 +144,11 @@ describe('compliance exports', () => {
     // Payloads hold commas and quotes: one record per event all the same.
     expect(lines.filter((l) => /^\d+,/.test(l))).toHaveLength(all.length);
     expect((await get('/export/audit.csv?from=yesterday', data)).json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', details: { field: 'from' } } });
+    for (const from of ['2026-02-30T00:00:00Z', '12', '2026-11-01T00:00:00']) {
+      expect((await get(`/export/audit.csv?from=${encodeURIComponent(from)}`, data)).json()).toMatchObject({
+        error: { code: 'BAD_USER_INPUT', details: { field: 'from' } },
+      });
+    }
     const other = await createOtherOrganization(api, 'audits');
     // The other organisation sees its own chain only: its admin's sign-in.
     expect((await get('/export/audit.json', other.token)).json()).toEqual([

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildModelCard, modelCardMarkdown } from '@threadline/db/models/model-card';
 import { rawSqlOf } from '@threadline/db/sql';
 import { auditCsv, exportAuditEvents } from '@threadline/db/audit/audit-export';
+import { parseRfc3339, RFC3339_HINT } from '@threadline/db/rfc3339';
 import { isUuid } from '@threadline/db/uuid';
 import type { Services } from '../../services.ts';
 import { badInput, notFound, ThreadlineError } from '../../common/errors.ts';
@@ -13,8 +14,8 @@ import { requirePermission, sendError, sendUnexpected } from '../../common/http-
 
 function dateParam(value: unknown, name: string): Date | null {
   if (value === undefined || value === '') return null;
-  const d = new Date(String(value));
-  if (Number.isNaN(d.getTime())) throw badInput(`${name} must be an ISO date such as 2026-11-01T00:00:00Z.`, { field: name });
+  const d = parseRfc3339(String(value));
+  if (!d) throw badInput(`${name} must be ${RFC3339_HINT}.`, { field: name });
   return d;
 }
 

@@ -38,7 +38,7 @@ describe('plant events', () => {
       accepted: 2,
       duplicates: 0,
       rejected: [
-        { index: 2, reason: 'time must be an ISO 8601 timestamp or epoch milliseconds' },
+        { index: 2, reason: 'time must be an RFC 3339 timestamp with its offset, such as 2026-11-23T08:00:00Z, or epoch milliseconds' },
         { index: 3, reason: 'unknown asset 3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e' },
         { index: 4, reason: 'code must be 1-120 characters' },
       ],

@@ -58,6 +58,11 @@ describe('telemetry ingest', () => {
           { signalId: vibration, time: new Date(Date.now() + 3_600_000).toISOString(), value: 1 },
           { signalId: vibration, time: at(13), value: null },
           { signalId: 'nope', time: at(14), value: 1 },
+          // Times that new Date() would guess at: a day that does not exist, a bare number, free text, no offset.
+          { signalId: vibration, time: '2026-02-30T10:00:00Z', value: 1 },
+          { signalId: vibration, time: '12', value: 1 },
+          { signalId: vibration, time: 'Nov 30 2026 4:00 PM', value: 1 },
+          { signalId: vibration, time: '2026-11-30T16:00:00', value: 1 },
         ],
       },
       engineer,
@@ -67,9 +72,13 @@ describe('telemetry ingest', () => {
       duplicates: 0,
       rejected: [
         { index: 1, reason: 'unknown signal 3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e' },
-        { index: 2, reason: 'time must be an ISO 8601 timestamp or epoch milliseconds' },
+        { index: 2, reason: 'time must be an RFC 3339 timestamp with its offset, such as 2026-11-23T08:00:00Z, or epoch milliseconds' },
         { index: 4, reason: 'time is more than 5 minutes in the future; check the device clock' },
         { index: 6, reason: 'signalId must be a UUID' },
+        { index: 7, reason: 'time must be an RFC 3339 timestamp with its offset, such as 2026-11-23T08:00:00Z, or epoch milliseconds' },
+        { index: 8, reason: 'time must be an RFC 3339 timestamp with its offset, such as 2026-11-23T08:00:00Z, or epoch milliseconds' },
+        { index: 9, reason: 'time must be an RFC 3339 timestamp with its offset, such as 2026-11-23T08:00:00Z, or epoch milliseconds' },
+        { index: 10, reason: 'time must be an RFC 3339 timestamp with its offset, such as 2026-11-23T08:00:00Z, or epoch milliseconds' },
       ],
     });
     expect(await read(10, 14)).toEqual([
