@@ -17,8 +17,8 @@ test('a viewer sees the intact chain, filters the trail and exports it as CSV', 
   expect(csv.status()).toBe(200);
   expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
   const lines = (await csv.text()).trimEnd().split('\r\n');
-  expect(lines[0]).toBe('seq,occurred_at,type,actor_kind,actor_label,subject_type,subject_id,payload,prev_hash,hash');
-  expect(lines.slice(1).every((l) => l.split(',')[2] === 'user.signed_in')).toBe(true);
+  expect(lines[0]).toBe('seq,occurred_at,organization_id,type,actor_kind,actor_id,actor_label,subject_type,subject_id,payload,prev_hash,hash');
+  expect(lines.slice(1).every((l) => l.split(',')[3] === 'user.signed_in')).toBe(true);
   await page.screenshot({ path: 'screenshots/governance.png', fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
 });
