@@ -119,13 +119,37 @@ export function checkEvent(event: RawEvent, assets: ReadonlyMap<string, string>,
   if (!(EVENT_KINDS as readonly unknown[]).includes(event.kind)) return `kind must be one of ${EVENT_KINDS.join(', ')}`;
   const severity = event.severity ?? 'INFO';
   if (!(SEVERITIES as readonly unknown[]).includes(severity)) return `severity must be one of ${SEVERITIES.join(', ')}`;
-  if (typeof event.code !== 'string' || event.code.length < 1 || event.code.length > 120 || event.code.includes('\0')) return 'code must be 1-120 characters';
+  if (typeof event.code !== 'string' || event.code.length < 1 || event.code.length > 120 || event.code.includes('\0') || LONE_SURROGATE.test(event.code)) {
+    return 'code must be 1-120 characters';
+  }
   const message = event.message ?? '';
-  if (typeof message !== 'string' || message.length > 4000 || message.includes('\0')) return 'message must be text of at most 4000 characters';
+  if (typeof message !== 'string' || message.length > 4000 || message.includes('\0') || LONE_SURROGATE.test(message)) {
+    return 'message must be text of at most 4000 characters';
+  }
   const attributes = event.attributes ?? {};
   if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) return 'attributes must be an object';
+  const unstorable = jsonbProblem(attributes, 0);
+  if (unstorable) return `attributes ${unstorable}`;
   const json = JSON.stringify(attributes);
   // PostgreSQL text and jsonb cannot hold NUL characters.
   if (json.length > 16_384 || json.includes('\\u0000')) return 'attributes must be at most 16 KiB of JSON without NUL characters';
   return { assetId, time, kind: event.kind as string, severity: severity as string, code: event.code, message, attributes: json };
+}
+
+/** A UTF-16 surrogate without its pair: not Unicode text, and refused by PostgreSQL's jsonb. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Deeper JSON than this is refused before it reaches PostgreSQL (which would fail the whole batch). */
+const MAX_ATTRIBUTE_DEPTH = 32;
+
+/** Why PostgreSQL's jsonb would not take the value (too deep, or a key or string that is not Unicode text), or null. */
+function jsonbProblem(value: unknown, depth: number): string | null {
+  if (depth > MAX_ATTRIBUTE_DEPTH) return `must nest at most ${MAX_ATTRIBUTE_DEPTH} levels deep`;
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? 'must be valid Unicode text (a lone surrogate such as \\ud800 is not)' : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (LONE_SURROGATE.test(key)) return 'must be valid Unicode text (a lone surrogate such as \\ud800 is not)';
+    const problem = jsonbProblem(inner, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
 }

@@ -72,6 +72,39 @@ describe('plant events', () => {
     ]);
     expect(res.data!.critical.nodes).toEqual([{ code: 'VIBRATION_HIGH', attributes: { value: 9.8, unit: 'mm/s' } }]);
   });
+
+  it('refuses by index what PostgreSQL jsonb cannot hold, and stores the good events of the batch', async () => {
+    const admin = await api.login('admin@northwind.example');
+    const key = (await api.gql('mutation { createApiKey(input: { name: "gw-unicode", scopes: ["telemetry:write"] }) { token } }', {}, admin)).data!.createApiKey
+      .token;
+    const events = [
+      { assetId, time: at(20), kind: 'LOG', code: 'GOOD-1' },
+      { assetId, time: at(21), kind: 'LOG', code: 'LONE', attributes: { note: 'bad \ud800 text' } },
+      { assetId, time: at(22), kind: 'LOG', code: 'DEEP', attributes: 'DEEP' },
+      { assetId, time: at(23), kind: 'LOG', code: 'KEY', attributes: { ['\udc00']: 1 } },
+      { assetId, time: at(24), kind: 'LOG', code: 'MESSAGE', message: 'half a pair \ud83d' },
+      { assetId, time: at(25), kind: 'LOG', code: 'GOOD-2', attributes: { emoji: '\ud83d\ude00' } },
+    ];
+    const res = await httpRequest(api, {
+      method: 'POST',
+      url: '/ingest/events',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      // Attributes nested 5,000 deep, written as text (too deep for JSON.stringify here).
+      payload: JSON.stringify(events).replace('"DEEP"}', `${'{"d":'.repeat(5_000)}{"leaf":1}${'}'.repeat(5_000)}}`),
+    });
+    expect(res.status).toBe(200);
+    const unicode = 'attributes must be valid Unicode text (a lone surrogate such as \\ud800 is not)';
+    expect(res.json()).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [
+        { index: 1, reason: unicode },
+        { index: 2, reason: 'attributes must nest at most 32 levels deep' },
+        { index: 3, reason: unicode },
+        { index: 4, reason: 'message must be text of at most 4000 characters' },
+      ],
+    });
+  });
 });
 
 describe('incidents from plant state changes', () => {
