@@ -22,5 +22,7 @@ export function decodeCursor(cursor: string): Cursor {
   } catch {
     // fall through to the error below
   }
-  throw badInput('The cursor is not valid; pass the endCursor of a previous page unchanged.');
+  throw invalidCursor();
 }
+
+export const invalidCursor = () => badInput('The cursor is not valid; pass the endCursor of a previous page unchanged.', { field: 'after' });

@@ -2,7 +2,9 @@
 // entity resolvers, commands and loaders reach Prisma through it.
 import type { Prisma } from '@threadline/db/client';
 import type { TenantPrisma } from '@threadline/db/tenant';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { parseRfc3339 } from '@threadline/db/rfc3339';
+import { isUuid } from '@threadline/db/uuid';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor.ts';
 import type { ConnectionShape } from './connection.ts';
 import { SortOrder } from './connection.ts';
 
@@ -38,11 +40,17 @@ export async function findPage(delegate: ModelDelegate, query: PageQuery): Promi
   let where: object = query.where;
   if (query.after) {
     const cursor = decodeCursor(query.after);
+    if (!isUuid(cursor.id)) throw invalidCursor();
     const value = parseCursorValue(cursor.value);
     where = { AND: [query.where, { OR: [{ [orderKey]: { [cmp]: value } }, { [orderKey]: value, id: { [cmp]: cursor.id } }] }] };
   }
   const orderBy = [{ [orderKey]: order }, { id: order }];
-  const [rows, totalCount] = await Promise.all([delegate.findMany({ where, orderBy, take: first + 1 }), delegate.count({ where: query.where })]);
+  const [rows, totalCount] = await Promise.all([delegate.findMany({ where, orderBy, take: first + 1 }), delegate.count({ where: query.where })]).catch(
+    (error: unknown) => {
+      // A cursor value of another type than the order key (text for a time, say) is refused by Prisma's validation.
+      throw query.after && isValidationError(error) ? invalidCursor() : error;
+    },
+  );
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ node, cursor: encodeCursor(node[orderKey], node.id) }));
   return {
@@ -54,8 +62,24 @@ export async function findPage(delegate: ModelDelegate, query: PageQuery): Promi
 }
 
 function parseCursorValue(value: string | number): Date | string | number | bigint {
-  if (typeof value === 'number') return value;
-  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return new Date(value);
-  if (/^\d+$/.test(value)) return BigInt(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw invalidCursor();
+    return value;
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const time = parseRfc3339(value);
+    if (!time) throw invalidCursor();
+    return time;
+  }
+  if (/^\d+$/.test(value)) {
+    const big = BigInt(value);
+    if (big > MAX_BIGINT) throw invalidCursor();
+    return big;
+  }
   return value;
 }
+
+/** PostgreSQL's largest BIGINT. */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+const isValidationError = (error: unknown) => error instanceof Error && error.name === 'PrismaClientValidationError';

@@ -115,6 +115,28 @@ describe('plant', () => {
     expect(res.data).toEqual({ byLine: { totalCount: 12 }, chillers: { totalCount: 4 }, tagged: { nodes: [{ code: 'LEJ-L1-CNC01-SP' }] } });
   });
 
+  it('refuses a crafted cursor with BAD_USER_INPUT, whatever it holds', async () => {
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const uuid = '3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e';
+    const crafted = [
+      'not base64 !',
+      cursor({ a: 1 }),
+      cursor(['2026-11-23T08:00:00.000Z', 'not-a-uuid']),
+      cursor(['2026-99-99T99:00:00.000Z', uuid]),
+      cursor(['not a date', uuid]),
+      cursor([1e308, uuid]),
+      cursor(['99999999999999999999999999999', uuid]),
+    ];
+    for (const after of crafted) {
+      const res = await api.gql(
+        'query($after: String) { assets(first: 2, after: $after) { nodes { id } } sites(first: 2, after: $after) { nodes { id } } }',
+        { after },
+        engineer,
+      );
+      expect(res.errors?.[0]?.extensions?.code, after).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it('searches for the text as written: LIKE wildcards match only themselves', async () => {
     const count = async (search: string) =>
       (await api.gql('query($s: String!) { assets(filter: { search: $s }) { totalCount } }', { s: search }, engineer)).data!.assets.totalCount as number;
