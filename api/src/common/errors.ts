@@ -39,8 +39,9 @@ export const badInput = (message: string, details?: Record<string, unknown>) => 
 export const notFound = (entity: string, id: string) =>
   new ThreadlineError('NOT_FOUND', `${entity} ${id} does not exist in your organisation.`, { entity, id });
 export const forbidden = (message: string) => new ThreadlineError('FORBIDDEN', message);
-export const unauthenticated = (message = 'Sign in (POST /auth/login or the login mutation) or send an API key.') =>
-  new ThreadlineError('UNAUTHENTICATED', message);
+export const unauthenticated = (
+  message = 'Sign in with the login mutation and send its token as Authorization: Bearer <token>, or send an API key (Authorization: Bearer tl_… or X-API-Key).',
+) => new ThreadlineError('UNAUTHENTICATED', message);
 export const conflict = (message: string, details?: Record<string, unknown>) => new ThreadlineError('CONFLICT', message, details);
 export const rateLimited = (retryAfterSeconds: number) =>
   new ThreadlineError('RATE_LIMITED', `Too many requests with this API key; retry after ${retryAfterSeconds} s.`, { retryAfterSeconds });

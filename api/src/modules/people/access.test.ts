@@ -3,7 +3,7 @@
 import type { GraphQLObjectType } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
+import { createOtherOrganization, httpRequest, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
 import { buildThreadlineSchema, PUBLIC_OPERATIONS } from '../../schema.ts';
 
 describe('access', () => {
@@ -42,6 +42,11 @@ describe('access', () => {
     const anonymous = await api.gql('{ sites { totalCount } }');
     expect(anonymous.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     expect(anonymous.data ?? null).toBeNull();
+    // The message says how to sign in with what exists: the login mutation and its token, or an API key.
+    expect(anonymous.errors![0]!.message).toBe(
+      'Sign in with the login mutation and send its token as Authorization: Bearer <token>, or send an API key (Authorization: Bearer tl_… or X-API-Key).',
+    );
+    expect((await httpRequest(api, { method: 'POST', url: '/auth/login' })).status).toBe(404);
   });
 
   it('lets a viewer read but not mutate, and writes nothing when refused', async () => {
