@@ -1,7 +1,7 @@
 // ROI, payback and NPV on hand-worked examples (DESIGN §2): a lower-is-better KPI that pays back, a
 // use case that never pays back, one without targets, and realised figures from measurements.
 import { describe, expect, it } from 'vitest';
-import { computeRoi, type RoiCost, type RoiKpi } from './roi.ts';
+import { computeRoi, roiNow, type RoiCost, type RoiKpi } from './roi.ts';
 
 const kickoffAt = new Date('2026-01-01T00:00:00Z');
 const downtime: RoiKpi = {
@@ -91,5 +91,16 @@ describe('ROI as DESIGN §2 defines it', () => {
     const pilot: RoiCost = { ...run, startsAt: new Date('2026-02-01T00:00:00Z'), endsAt: new Date('2026-04-01T00:00:00Z') };
     const f = computeRoi({ kickoffAt, discountRateAnnual: 0, kpis: [], costs: [pilot], months: 6 }, 'REALISED');
     expect(f.months.map((m) => m.cost)).toEqual([0, 3_000, 3_000, 0, 0, 0]);
+  });
+
+  it('ends realised figures now: the running month averages the window up to now, not up to its end', () => {
+    // 10 March: the third month runs until 1 April. A measurement of 30 h on 20 February is 18 days old.
+    const now = new Date('2026-03-10T00:00:00Z');
+    const measured = { ...downtime, measurements: [{ at: new Date('2026-02-20T00:00:00Z'), value: 30 }] };
+    const f = roiNow({ kickoffAt, discountRateAnnual: 0, kpis: [measured], costs: [] }, 'REALISED', now);
+    expect(f.months).toHaveLength(3);
+    // A window ending on 1 April (2-31 March) would miss it and say there was no measurement.
+    expect(f.monthlyBenefit).toBe(10_000);
+    expect(f.kpis).toEqual([{ kpiId: 'k1', name: 'Unplanned downtime', improvement: 10, benefitPerMonth: 10_000, note: null }]);
   });
 });

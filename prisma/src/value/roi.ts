@@ -36,6 +36,8 @@ export interface RoiInput {
   costs: readonly RoiCost[];
   /** Months counted: realised up to now, projected over a planning horizon. */
   months: number;
+  /** When realised figures end (now): a month still running averages its KPIs' windows up to here, not up to its end. */
+  asOf?: Date | undefined;
 }
 
 export interface RoiMonth {
@@ -127,12 +129,13 @@ export function computeRoi(input: RoiInput, basis: RoiBasis): RoiFigures {
   let cumulativeCost = 0;
   let npv = 0;
   let paybackMonth: number | null = null;
+  const upTo = (end: Date) => (input.asOf && input.asOf < end ? input.asOf : end);
   for (let m = 1; m <= input.months; m += 1) {
     const start = monthStart(input.kickoffAt, m);
     const end = monthStart(input.kickoffAt, m + 1);
     let benefit = 0;
     for (const kpi of input.kpis) {
-      const actual = actualOf(kpi, basis, end);
+      const actual = actualOf(kpi, basis, upTo(end));
       if (actual !== null) benefit += improvement(kpi, actual) * kpi.valuePerUnit;
     }
     let cost = 0;
@@ -147,7 +150,7 @@ export function computeRoi(input: RoiInput, basis: RoiBasis): RoiFigures {
     if (paybackMonth === null && cumulativeCost > 0 && cumulativeBenefit >= cumulativeCost) paybackMonth = m;
     months.push({ month: m, startsAt: start, benefit, cost, cumulativeBenefit, cumulativeCost });
   }
-  const lastEnd = monthStart(input.kickoffAt, input.months + 1);
+  const lastEnd = upTo(monthStart(input.kickoffAt, input.months + 1));
   const kpis = input.kpis.map((kpi) => {
     const actual = actualOf(kpi, basis, lastEnd);
     const note = actual !== null ? null : basis === 'PROJECTED' ? 'no target: projects nothing' : `no measurement in the last ${kpi.windowDays} days`;
@@ -170,5 +173,9 @@ export function computeRoi(input: RoiInput, basis: RoiBasis): RoiFigures {
 
 /** ROI on a basis as it stands at `now`: projected over the planning horizon, realised from kickoff to now. */
 export function roiNow(useCase: Omit<RoiInput, 'months'>, basis: RoiBasis, now: Date, months?: number): RoiFigures {
-  return computeRoi({ ...useCase, months: months ?? (basis === 'PROJECTED' ? PLANNING_MONTHS : monthsSince(useCase.kickoffAt, now)) }, basis);
+  const realised = basis === 'REALISED';
+  return computeRoi(
+    { ...useCase, months: months ?? (realised ? monthsSince(useCase.kickoffAt, now) : PLANNING_MONTHS), asOf: realised ? now : undefined },
+    basis,
+  );
 }
