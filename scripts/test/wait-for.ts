@@ -8,3 +8,21 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 50));
   }
 }
+
+/** Waits until the inference dispatcher has nothing pending and its queue is idle, three checks running. */
+export async function waitForInferenceIdle(
+  dispatcher: { flush(): Promise<void> },
+  inference: { getJobCounts(...states: string[]): Promise<Record<string, number>> },
+): Promise<void> {
+  let quiet = 0;
+  await waitFor(
+    'the dispatcher and the inference queue to be idle three checks running',
+    async () => {
+      await dispatcher.flush();
+      const counts = await inference.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      quiet = Object.values(counts).every((c) => c === 0) ? quiet + 1 : 0;
+      return quiet >= 3;
+    },
+    { timeoutMs: 120_000, everyMs: 100 },
+  );
+}

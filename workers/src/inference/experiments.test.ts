@@ -33,7 +33,7 @@ import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario } from '../simulator/scenario.ts';
 import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
 import type { InferenceDispatcher } from './dispatcher.ts';
-import { waitFor } from '../../../scripts/test/wait-for.ts';
+import { waitForInferenceIdle } from '../../../scripts/test/wait-for.ts';
 
 const signingKey = signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const system = { kind: 'SYSTEM' as const, id: null, label: 'test' };
@@ -68,19 +68,7 @@ describe('champion/challenger experiments', () => {
         await pool.query<{ asset_id: string }>('SELECT DISTINCT asset_id FROM predictions WHERE deployment_id = $1 AND ts > $2', [deploymentId, new Date(from)])
       ).rows.map((r) => r.asset_id),
     );
-  const settle = async () => {
-    let quiet = 0;
-    await waitFor(
-      'the dispatcher and the inference queue to be idle three checks running',
-      async () => {
-        await relays.dispatcher.flush();
-        const counts = await inference.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-        quiet = Object.values(counts).every((c) => c === 0) ? quiet + 1 : 0;
-        return quiet >= 3;
-      },
-      { timeoutMs: 120_000, everyMs: 100 },
-    );
-  };
+  const settle = () => waitForInferenceIdle(relays.dispatcher, inference);
 
   beforeAll(async () => {
     const db = await createTestDatabase();

@@ -32,7 +32,7 @@ import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
 import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
 import type { InferenceDispatcher } from './dispatcher.ts';
-import { waitFor } from '../../../scripts/test/wait-for.ts';
+import { waitForInferenceIdle } from '../../../scripts/test/wait-for.ts';
 
 const signingKey = signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const system = { kind: 'SYSTEM' as const, id: null, label: 'test' };
@@ -71,20 +71,7 @@ describe('model lifecycle on the simulated plant', () => {
   };
 
   /** Waits until the dispatcher and the inference queue are idle. */
-  const settle = async () => {
-    const inference = queues[0]!;
-    let quiet = 0;
-    await waitFor(
-      'the dispatcher and the inference queue to be idle three checks running',
-      async () => {
-        await relays.dispatcher.flush();
-        const counts = await inference.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-        quiet = Object.values(counts).every((c) => c === 0) ? quiet + 1 : 0;
-        return quiet >= 3;
-      },
-      { timeoutMs: 120_000, everyMs: 100 },
-    );
-  };
+  const settle = () => waitForInferenceIdle(relays.dispatcher, queues[0]!);
 
   /** A fresh workers host, with an empty session cache, as after a restart. */
   const restartWorkers = async () => {
