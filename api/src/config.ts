@@ -16,6 +16,10 @@ const schema = z.object({
     .min(5)
     .max(7 * 24 * 60)
     .default(12 * 60),
+  /** How long a replica trusts a session it has checked; an ended session is refused by every replica within this time. */
+  SESSION_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(5),
+  /** Proxies whose X-Forwarded-For names the caller's address (Fastify trustProxy): the portal's host by default. */
+  TRUST_PROXY: z.string().default('127.0.0.1,::1'),
   /** Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints. Made in development. */
   AUDIT_SIGNING_KEY: z.string().optional(),
   /** Further trusted checkpoint public keys (SPKI PEM, separated by blank lines), for rotated keys. */

@@ -13,16 +13,22 @@ export interface Context {
   log: FastifyBaseLogger;
   services: Services;
   principal: Principal | null;
+  /** The caller's network address (X-Forwarded-For from a trusted proxy, TRUST_PROXY). */
+  sourceAddress: string | null;
   scoped: { tenant: TenantPrisma; loaders: Loaders } | null;
 }
 
-export function buildContext(services: Services, principal: Principal | null, requestId: string, log: FastifyBaseLogger): Context {
+export function buildContext(
+  services: Services,
+  principal: Principal | null,
+  request: { id: string; log: FastifyBaseLogger; ip?: string | undefined },
+): Context {
   let scoped: Context['scoped'] = null;
   if (principal) {
     const tenant = scopeToOrganization(services.db.prisma, principal.organizationId);
     scoped = { tenant, loaders: new Loaders(tenant) };
   }
-  return { requestId, log, services, principal, scoped };
+  return { requestId: request.id, log: request.log, services, principal, sourceAddress: request.ip ?? null, scoped };
 }
 
 /** The caller and their scoped client, or UNAUTHENTICATED. */

@@ -1,28 +1,50 @@
 // Composition root: builds the schema, the Fastify app with Apollo Server on /graphql, request
-// authentication and error formatting, and the health route.
+// authentication (from headers, before any body is read) and error formatting, and the health route.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { credentialsOf, header } from './auth/credentials.ts';
+import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
+import { header } from './auth/credentials.ts';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import { GraphQLError } from 'graphql';
 import { buildContext, type Context } from './context.ts';
 import { buildThreadlineSchema } from './schema.ts';
 import type { Services } from './services.ts';
-import { isDatabaseUnavailable } from '@threadline/db/database-unavailable';
 import { ping, rawSqlOf } from '@threadline/db/sql';
-import { formatGraphQLError, retryAfterOf, serviceUnavailable, ThreadlineError } from './common/errors.ts';
+import { badInput, formatGraphQLError, payloadTooLarge, retryAfterOf, ThreadlineError } from './common/errors.ts';
+import { authenticateFirst } from './security/authenticate-first.ts';
+import { capBody } from './security/body-cap.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 import { registerExportRoutes } from './modules/audit/export.route.ts';
-import { refuseNulCharacters } from './security/nul-characters.ts';
+import { guardOperationInput } from './security/operation-input-guard.ts';
+import { retryAfterStatus } from './security/retry-after-status.ts';
 import { queryLimits } from './security/query-limits.ts';
+
+/** A signed-in caller's GraphQL body; an anonymous caller may only sign in, in a small one. */
+const GRAPHQL_BODY_LIMIT = 10 * 1024 * 1024;
+const ANONYMOUS_BODY_LIMIT = 64 * 1024;
+
+/** Fastify's own refusals of a request (bad JSON, a wrong Content-Length): a 4xx with its message. */
+function clientErrorOf(error: unknown): ThreadlineError | null {
+  const status = (error as { statusCode?: number }).statusCode ?? 500;
+  if (status === 413) return payloadTooLarge('the limit');
+  return status < 500 ? badInput(`The request could not be read: ${(error as Error).message}`) : null;
+}
+
+/** A refusal before the operation ran, in GraphQL's answer shape with its HTTP status. */
+function sendGraphQLError(reply: FastifyReply, error: ThreadlineError) {
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter) reply.header('retry-after', retryAfter);
+  return reply
+    .code(error.httpStatus)
+    .send({ errors: [{ message: error.message, extensions: { code: error.code, ...(error.details ? { details: error.details } : {}) } }] });
+}
 
 export async function buildServer(services: Services) {
   const app = Fastify({
     loggerInstance: services.log as FastifyBaseLogger,
     genReqId: (request) => (request.headers['x-request-id'] as string | undefined) ?? randomUUID(),
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: GRAPHQL_BODY_LIMIT,
+    trustProxy: services.config.TRUST_PROXY,
   });
   const schema = await buildThreadlineSchema();
   const limits = queryLimits(services.config.NODE_ENV);
@@ -30,7 +52,7 @@ export async function buildServer(services: Services) {
     schema,
     ...limits,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), refuseNulCharacters, ...limits.plugins!],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), guardOperationInput, retryAfterStatus, ...limits.plugins!],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, (err) => services.log.error({ err }, 'unexpected error in a GraphQL operation')),
   });
   await apollo.start();
@@ -46,27 +68,23 @@ export async function buildServer(services: Services) {
     if (request.method === 'OPTIONS') return reply.code(204).send();
   });
 
-  await app.register(fastifyApollo(apollo), {
-    path: '/graphql',
-    context: async (request) => {
-      try {
-        const principal = await services.access.authenticate(credentialsOf(request));
-        return buildContext(services, principal, request.id, request.log);
-      } catch (caught) {
-        const error = isDatabaseUnavailable(caught) ? serviceUnavailable() : caught;
-        if (error instanceof ThreadlineError) {
-          const retryAfter = retryAfterOf(error);
-          throw new GraphQLError(error.message, {
-            extensions: {
-              code: error.code,
-              ...(error.details ? { details: error.details } : {}),
-              http: { status: error.httpStatus, ...(retryAfter ? { headers: new Map([['retry-after', retryAfter]]) } : {}) },
-            },
-          });
-        }
-        throw error;
-      }
-    },
+  app.decorateRequest('principal', null);
+  await app.register(async (scope) => {
+    scope.setErrorHandler((error, request, reply) => {
+      const known = error instanceof ThreadlineError ? error : clientErrorOf(error);
+      if (known) return sendGraphQLError(reply, known);
+      request.log.error({ err: error }, 'unexpected error before a GraphQL operation');
+      return sendGraphQLError(reply, new ThreadlineError('INTERNAL_SERVER_ERROR', 'The request failed on the server; try again.'));
+    });
+    authenticateFirst(scope, services);
+    scope.addHook(
+      'preParsing',
+      capBody((request) => (request.principal ? GRAPHQL_BODY_LIMIT : ANONYMOUS_BODY_LIMIT), { gzip: false }),
+    );
+    await scope.register(fastifyApollo(apollo), {
+      path: '/graphql',
+      context: async (request) => buildContext(services, request.principal, request),
+    });
   });
 
   await registerIngestRoutes(app, services);

@@ -6,6 +6,7 @@ import { devSecret, signingKeyFromPem, signingKeyPem, trustedKeySet, type Signin
 import type { ApiConfig } from './config.ts';
 import { TokenService } from './auth/tokens.ts';
 import { AccessService } from './modules/people/access.service.ts';
+import { SessionCache } from './auth/session-cache.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { TelemetryQueries } from '@threadline/db/telemetry/queries';
 import { EventIngest } from '@threadline/db/telemetry/events';
@@ -51,7 +52,14 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     config,
     log,
     db,
-    access: new AccessService(db.prisma, new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES, clock), keyRate, clock),
+    access: new AccessService(
+      db,
+      new TokenService(tokenSecret, config.AUTH_TOKEN_TTL_MINUTES, clock),
+      keyRate,
+      new SessionCache(config.SESSION_CACHE_SECONDS * 1000, clock),
+      log,
+      clock,
+    ),
     keyRate,
     telemetry,
     ingest: IngestService.forPool(db.pool, telemetry, clock),

@@ -51,7 +51,7 @@ for (const r of ROLES) {
   test(`${r.role} signs in, is named with the role and signs out`, async ({ page }) => {
     await signIn(page, r.email);
     await expect(page.getByTestId('signed-in')).toHaveText(`${r.name} ${r.role}`);
-    await page.getByRole('link', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto('/models');
     await expect(page).toHaveURL(/\/login$/);

@@ -2,6 +2,7 @@
 // Fastify's inject, with helpers to sign in and to count the SQL statements a request sends.
 import pino from 'pino';
 import { hashPassword } from '@threadline/db/passwords';
+import type { Clock } from '@threadline/db/clock';
 import { readApiConfig } from '../../api/src/config.ts';
 import { buildServer } from '../../api/src/server.ts';
 import { createServices, type Services } from '../../api/src/services.ts';
@@ -16,30 +17,40 @@ export interface ApiHarness {
   app: Awaited<ReturnType<typeof buildServer>>;
   database: TestDatabase;
   services: Services;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   login(email: string, password?: string): Promise<string>;
   /** Runs `work` and returns how many SQL statements it sent. */
   countStatements(work: () => Promise<unknown>): Promise<number>;
   close(): Promise<void>;
 }
 
-/** The API on `database`: a fresh copy of the seeded template unless given. */
-export async function startApi(env: Record<string, string> = {}, database?: TestDatabase): Promise<ApiHarness> {
+/** The API on `database`: a fresh copy of the seeded template unless given; on `clock` when given. */
+export async function startApi(env: Record<string, string> = {}, database?: TestDatabase, clock?: Clock): Promise<ApiHarness> {
   database ??= await createTestDatabase();
   let counting = false;
   let statements = 0;
   const config = readApiConfig({ ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
-  const services = await createServices(config, pino({ level: 'silent' }), () => {
-    if (counting) statements += 1;
-  });
+  const services = await createServices(
+    config,
+    pino({ level: 'silent' }),
+    () => {
+      if (counting) statements += 1;
+    },
+    clock,
+  );
   const app = await buildServer(services);
   await app.ready();
 
-  const gql: ApiHarness['gql'] = async (query, variables, token) => {
+  const gql: ApiHarness['gql'] = async (query, variables, token, headers = {}) => {
     const response = await app.inject({
       method: 'POST',
       url: '/graphql',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       payload: JSON.stringify({ query, variables }),
     });
     return response.json();

@@ -5,6 +5,7 @@ import { cookies } from 'next/headers';
 import { NavLinks } from './components/nav-links';
 import { USER_COOKIE } from '../lib/config';
 import { ROLE } from '../lib/format';
+import { signOut } from './sign-out';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -37,7 +38,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <span data-testid="signed-in">
                 {user.name} <span className="role">{ROLE[user.role] ?? user.role}</span>
               </span>
-              <a href="/logout">Sign out</a>
+              <form action={signOut}>
+                <button type="submit" className="link">
+                  Sign out
+                </button>
+              </form>
             </div>
           ) : null}
         </header>

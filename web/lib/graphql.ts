@@ -12,13 +12,21 @@ export class ApiError extends Error {
   }
 }
 
-export async function graphql<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+/**
+ * `token` replaces the session cookie ('' sends none); `forwardedFor` passes the browser's address
+ * on, so the API throttles failed sign-ins per person rather than per portal.
+ */
+export async function graphql<T>(query: string, variables: Record<string, unknown> = {}, token?: string, forwardedFor?: string): Promise<T> {
   const session = token ?? (await cookies()).get(SESSION_COOKIE)?.value;
   let response: Response;
   try {
     response = await fetch(API_URL, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(session ? { authorization: `Bearer ${session}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(session ? { authorization: `Bearer ${session}` } : {}),
+        ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+      },
       body: JSON.stringify({ query, variables }),
       cache: 'no-store',
     });

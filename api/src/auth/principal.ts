@@ -11,6 +11,8 @@ export interface Principal {
   permissions: ReadonlySet<Permission>;
   /** The user's role, for users. */
   role?: string;
+  /** The server-side session the user's token names (prisma/src/people/sessions.ts). */
+  sessionId?: string;
 }
 
 export function actorOf(principal: Principal): AuditActor {

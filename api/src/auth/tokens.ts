@@ -1,5 +1,6 @@
-// Session tokens: HS256 JWTs (jose) naming the user and organisation; the role is re-read from the
-// database on each request so that a demotion or a disabled account takes effect at once.
+// Session tokens: HS256 JWTs (jose) naming the user, the organisation and the server-side session
+// (`sid`); the session and the user's role are checked on each request (access.service.ts), so that
+// signing out, a demotion or a disabled account takes effect at once.
 import { jwtVerify, SignJWT } from 'jose';
 import { systemClock, type Clock } from '@threadline/db/clock';
 
@@ -9,6 +10,7 @@ const AUDIENCE = 'threadline-api';
 export interface TokenClaims {
   userId: string;
   organizationId: string;
+  sessionId: string;
 }
 
 export class TokenService {
@@ -22,9 +24,13 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issue(claims: TokenClaims): Promise<{ token: string; expiresAt: Date }> {
-    const expiresAt = new Date(this.clock.nowMs() + this.ttlMinutes * 60_000);
-    const token = await new SignJWT({ org: claims.organizationId })
+  /** When a session opened now ends. */
+  expiryOfNewSession(): Date {
+    return new Date(this.clock.nowMs() + this.ttlMinutes * 60_000);
+  }
+
+  async issue(claims: TokenClaims, expiresAt: Date): Promise<{ token: string; expiresAt: Date }> {
+    const token = await new SignJWT({ org: claims.organizationId, sid: claims.sessionId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
       .setIssuer(ISSUER)
@@ -39,8 +45,8 @@ export class TokenService {
   async verify(token: string): Promise<TokenClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.org !== 'string') return null;
-      return { userId: payload.sub, organizationId: payload.org };
+      if (typeof payload.sub !== 'string' || typeof payload.org !== 'string' || typeof payload.sid !== 'string') return null;
+      return { userId: payload.sub, organizationId: payload.org, sessionId: payload.sid };
     } catch {
       return null;
     }

@@ -7,7 +7,15 @@ import { isUuid } from '@threadline/db/uuid';
 import { CHECK_RULES } from './check-rules.ts';
 
 export type ErrorCode =
-  'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
@@ -15,6 +23,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
@@ -43,6 +52,9 @@ export const unauthenticated = (
   message = 'Sign in with the login mutation and send its token as Authorization: Bearer <token>, or send an API key (Authorization: Bearer tl_… or X-API-Key).',
 ) => new ThreadlineError('UNAUTHENTICATED', message);
 export const conflict = (message: string, details?: Record<string, unknown>) => new ThreadlineError('CONFLICT', message, details);
+/** A body or batch larger than its route takes. */
+export const payloadTooLarge = (limit: string) =>
+  new ThreadlineError('PAYLOAD_TOO_LARGE', `The body is larger than ${limit}; send smaller batches.`, { limit });
 export const rateLimited = (retryAfterSeconds: number) =>
   new ThreadlineError('RATE_LIMITED', `Too many requests with this API key; retry after ${retryAfterSeconds} s.`, { retryAfterSeconds });
 

@@ -1,12 +1,9 @@
-// What the REST routes (bulk ingest, exports) share: the caller authenticated by session token or
-// API key and checked for one permission, and errors in one JSON shape with their HTTP status.
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Permission } from '../auth/permissions.ts';
-import type { Principal } from '../auth/principal.ts';
-import { credentialsOf } from '../auth/credentials.ts';
+// What the REST routes (bulk ingest, exports) share: errors in one JSON shape with their HTTP
+// status. Callers are authenticated before their bodies are read (security/authenticate-first.ts).
+import type { FastifyReply } from 'fastify';
 import type { Services } from '../services.ts';
 import { isDatabaseUnavailable } from '@threadline/db/database-unavailable';
-import { forbidden, retryAfterOf, serviceUnavailable, unauthenticated, type ThreadlineError } from './errors.ts';
+import { retryAfterOf, serviceUnavailable, type ThreadlineError } from './errors.ts';
 
 export function sendError(reply: FastifyReply, error: ThreadlineError, status = error.httpStatus) {
   const retryAfter = retryAfterOf(error);
@@ -25,12 +22,4 @@ export function sendUnexpected(services: Services, reply: FastifyReply, error: u
   }
   services.log.error({ err: error }, label);
   return reply.code(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message } });
-}
-
-/** The caller, who must hold `permission`; UNAUTHENTICATED (with `hint`) or FORBIDDEN otherwise. */
-export async function requirePermission(services: Services, request: FastifyRequest, permission: Permission, hint?: string): Promise<Principal> {
-  const principal = await services.access.authenticate(credentialsOf(request));
-  if (!principal) throw unauthenticated(hint);
-  if (!principal.permissions.has(permission)) throw forbidden(`This key or role lacks ${permission}.`);
-  return principal;
 }

@@ -78,7 +78,7 @@ describe('the database crashes under the API', () => {
     expect(during.statusCode).toBe(503);
     expect(during.headers['retry-after']).toBe('2');
     expect(during.json().error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { retryAfterSeconds: 2 } });
-    expect(during.json().error.message).toMatch(/resend it/);
+    expect(during.json().error.message).toMatch(/retry in a few seconds/);
 
     const query = await api.app.inject({
       method: 'POST',

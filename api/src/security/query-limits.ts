@@ -15,13 +15,14 @@ export function queryLimits(
   nodeEnv: string,
 ): Pick<
   ApolloServerOptions<Context>,
-  'plugins' | 'validationRules' | 'allowBatchedHttpRequests' | 'introspection' | 'hideSchemaDetailsFromClientErrors' | 'maxRecursiveSelections'
+  'plugins' | 'validationRules' | 'allowBatchedHttpRequests' | 'introspection' | 'hideSchemaDetailsFromClientErrors' | 'maxRecursiveSelections' | 'parseOptions'
 > {
   const development = nodeEnv === 'development';
   const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.depth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: QUERY_LIMITS.aliases },
-    maxTokens: { n: QUERY_LIMITS.tokens },
+    // Counted by graphql-js's parser instead (parseOptions below): armor's plugin raises it as a 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: QUERY_LIMITS.directives },
     costLimit: { maxCost: QUERY_LIMITS.cost, ignoreIntrospection: true },
     blockFieldSuggestion: { enabled: !development },
@@ -33,5 +34,6 @@ export function queryLimits(
     introspection: development,
     hideSchemaDetailsFromClientErrors: !development,
     maxRecursiveSelections: QUERY_LIMITS.recursiveSelections,
+    parseOptions: { maxTokens: QUERY_LIMITS.tokens },
   };
 }

@@ -61,6 +61,8 @@ const withEvidence = <T extends z.ZodRawShape>(shape: T) => z.object(shape).catc
 const SPECIAL_PAYLOADS = {
   'api_key.revoked': z.object({ name: z.string() }),
   'user.signed_in': z.object({}),
+  'user.sign_in_failed': z.object({ reason: z.enum(['wrong_password', 'disabled']), sourceAddress: z.string().nullable(), failures: z.number().int() }),
+  'user.signed_out': z.object({ sessionId: id }),
   'model_version.refused': z.object({ deploymentId: id, reason: z.string(), fallback: z.string() }),
   'model_version.retired': z.object({ version: z.number().int() }),
   'model_alias.moved': withEvidence({ alias: z.string(), from: nullableId, to: id, deploymentsMoved: z.array(id) }),

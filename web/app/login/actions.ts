@@ -1,6 +1,6 @@
 'use server';
 // Signs in through the API's login mutation and keeps the session token in an httpOnly cookie.
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { SESSION_COOKIE, USER_COOKIE } from '../../lib/config';
 import { ApiError, graphql } from '../../lib/graphql';
@@ -17,6 +17,7 @@ export async function login(_previous: LoginState, form: FormData): Promise<Logi
       'mutation($input: LoginInput!) { login(input: $input) { token expiresAt user { name role } } }',
       { input: { email, password } },
       '',
+      (await headers()).get('x-forwarded-for') ?? undefined,
     );
     const options = { httpOnly: true, sameSite: 'lax', path: '/', expires: new Date(data.login.expiresAt) } as const;
     const jar = await cookies();

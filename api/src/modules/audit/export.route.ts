@@ -10,7 +10,8 @@ import { parseRfc3339, RFC3339_HINT } from '@threadline/db/rfc3339';
 import { isUuid } from '@threadline/db/uuid';
 import type { Services } from '../../services.ts';
 import { badInput, notFound, ThreadlineError } from '../../common/errors.ts';
-import { requirePermission, sendError, sendUnexpected } from '../../common/http-route.ts';
+import { sendError, sendUnexpected } from '../../common/http-route.ts';
+import { authenticateFirst, callerOf } from '../../security/authenticate-first.ts';
 
 function dateParam(value: unknown, name: string): Date | null {
   if (value === undefined || value === '') return null;
@@ -25,8 +26,9 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
       if (error instanceof ThreadlineError) return sendError(reply, error);
       return sendUnexpected(services, reply, error, 'export failed', 'The export failed on the server; try again.');
     });
+    authenticateFirst(scope, services, { permission: 'read', hint: 'Send a session token or an API key with the read scope (Authorization: Bearer …).' });
     const audit = async (request: FastifyRequest, reply: FastifyReply, format: 'csv' | 'json') => {
-      const principal = await requirePermission(services, request, 'read');
+      const principal = callerOf(request);
       const q = request.query as Record<string, unknown>;
       const from = dateParam(q.from, 'from');
       const to = dateParam(q.to, 'to');
@@ -45,7 +47,7 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
     scope.get('/export/audit.json', (request, reply) => audit(request, reply, 'json'));
 
     const card = async (request: FastifyRequest, reply: FastifyReply, format: 'md' | 'json') => {
-      const principal = await requirePermission(services, request, 'read');
+      const principal = callerOf(request);
       const { id } = request.params as { id: string };
       if (!isUuid(id)) throw badInput('The model id must be a UUID.', { field: 'id' });
       const built = await buildModelCard(rawSqlOf(services.db.pool), principal.organizationId, id);

@@ -10,6 +10,10 @@ import { partialOf } from '../../common/inputs.ts';
 export class LoginInput {
   @Field(() => String) @IsEmail() @MaxLength(254) email!: string;
   @Field(() => String) @Length(1, 200) password!: string;
+  @Field(() => String, { nullable: true, description: "The organisation's slug, needed only when the e-mail and password open accounts in several." })
+  @IsOptional()
+  @MaxLength(100)
+  organization?: string;
 }
 
 @InputType()

@@ -3,17 +3,33 @@ import type { ClassType } from 'type-graphql';
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { newApiKey } from '../../auth/api-keys.ts';
 import { hashPassword } from '@threadline/db/passwords';
-import { buildContext, tenantOf, type Context } from '../../context.ts';
+import { tenantOf, type Context } from '../../context.ts';
+import type { Row, TenantClient } from '../../common/entity-repository.ts';
+import { revokeSession, revokeUserSessions, sessionEndReason } from '@threadline/db/people/sessions';
 import { auditJson, runCommand } from '../../common/command.ts';
 import { entityResolvers, type EntitySpec } from '../../common/entity-resolvers.ts';
-import { badInput, notFound, requireUuid, unauthenticated } from '../../common/errors.ts';
+import { badInput, notFound, requireUuid } from '../../common/errors.ts';
 import { whereOf } from '../../common/filters.ts';
-import { ROLE_PERMISSIONS } from '../../auth/permissions.ts';
 import { ApiKey, CreatedApiKey, Organization, Session, User, Viewer } from './access.types.ts';
 import { ApiKeyFilter, ApiKeyInput, LoginInput, UserFilter, UserInput, UserUpdate } from './access.inputs.ts';
 
-async function prepareUser(input: Partial<UserInput> & { disabled?: boolean }, now: Date): Promise<Record<string, unknown>> {
+/**
+ * The user's row data from the input. A new password, another role or disabling the account ends
+ * every session the user has open, in the same transaction.
+ */
+async function prepareUser(
+  input: Partial<UserInput> & { disabled?: boolean },
+  tx: TenantClient,
+  ctx: Context,
+  existing?: Row,
+): Promise<Record<string, unknown>> {
   const { password, disabled, email, ...rest } = input;
+  const now = ctx.services.clock.now();
+  const ended = existing && sessionEndReason({ role: String(existing.role) }, input);
+  if (existing && ended) {
+    await revokeUserSessions(tx, existing.id, ended, now);
+    ctx.services.access.sessions.forgetUser(existing.id);
+  }
   return {
     ...rest,
     ...(email ? { email: email.toLowerCase() } : {}),
@@ -32,8 +48,8 @@ export const accessSpecs: EntitySpec[] = [
     single: 'user',
     filter: UserFilter,
     toWhere: (f) => whereOf(f, { search: ['name', 'email'] }),
-    create: { input: UserInput, permission: 'access:admin', prepare: (input, _tx, ctx) => prepareUser(input as UserInput, ctx.services.clock.now()) },
-    update: { input: UserUpdate, permission: 'access:admin', prepare: (input, _tx, ctx) => prepareUser(input as UserUpdate, ctx.services.clock.now()) },
+    create: { input: UserInput, permission: 'access:admin', prepare: (input, tx, ctx) => prepareUser(input as UserInput, tx, ctx) },
+    update: { input: UserUpdate, permission: 'access:admin', prepare: (input, tx, ctx, existing) => prepareUser(input as UserUpdate, tx, ctx, existing) },
   },
   {
     name: 'ApiKey',
@@ -50,26 +66,33 @@ export const accessSpecs: EntitySpec[] = [
 
 @Resolver()
 export class AccessResolver {
-  @Mutation(() => Session, { description: 'Public. Exchanges e-mail and password for a session token.' })
+  @Mutation(() => Session, {
+    description:
+      'Public. Exchanges e-mail and password for a session token. Failed attempts are throttled per account and per source address (RATE_LIMITED with retryAfterSeconds).',
+  })
   async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<Session> {
-    const { access } = ctx.services;
-    const user = await access.checkPassword(input.email, input.password);
-    if (!user) throw unauthenticated('E-mail or password is wrong, or the account is disabled.');
-    const principal = {
-      kind: 'USER' as const,
-      id: user.id,
-      label: user.email,
-      organizationId: user.organizationId,
-      permissions: new Set(ROLE_PERMISSIONS[user.role]),
-      role: user.role,
-    };
-    const userCtx = buildContext(ctx.services, principal, ctx.requestId, ctx.log);
-    const signedIn = await runCommand(userCtx, { type: 'user.signed_in', subjectType: 'user' }, async (tx) => {
-      const updated = await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: ctx.services.clock.now() } });
-      return { result: updated, subjectId: user.id, payload: {} };
+    const { userId, token, expiresAt } = await ctx.services.access.signIn({
+      email: input.email,
+      password: input.password,
+      organization: input.organization ?? null,
+      sourceAddress: ctx.sourceAddress,
     });
-    const { token, expiresAt } = await access.issueToken(user);
-    return { token, expiresAt, user: signedIn };
+    const { organization, ...user } = await ctx.services.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, include: { organization: true } });
+    return { token, expiresAt, user, organization };
+  }
+
+  @Authorized('read')
+  @Mutation(() => Boolean, { description: 'Ends the session whose token the request carries, at once; audited as user.signed_out.' })
+  async logout(@Ctx() ctx: Context): Promise<boolean> {
+    const { principal } = tenantOf(ctx);
+    const sessionId = principal.sessionId;
+    if (!sessionId) throw badInput('Only a session token can be signed out; revoke an API key with revokeApiKey.');
+    await runCommand(ctx, { type: 'user.signed_out', subjectType: 'user' }, async (tx) => {
+      await revokeSession(tx, sessionId, 'signed_out', ctx.services.clock.now());
+      return { result: true, subjectId: principal.id, payload: { sessionId } };
+    });
+    ctx.services.access.sessions.forgetSession(sessionId);
+    return true;
   }
 
   @Authorized('read')

@@ -1,40 +1,74 @@
-// Sign-in, authentication of each request (session token or API key), and the audited commands
-// that manage users and API keys.
-import type { PrismaClient } from '@threadline/db/client';
+// Sign-in, sign-out and authentication of each request (a session token naming a live server-side
+// session, or an API key).
+import type { Logger } from 'pino';
+import type { Db } from '@threadline/db/client';
 import type { Principal } from '../../auth/principal.ts';
 import { ROLE_PERMISSIONS, isPermission, type Permission } from '../../auth/permissions.ts';
-import { verifyPassword } from '@threadline/db/passwords';
 import { parseApiKey, secretMatches } from '../../auth/api-keys.ts';
 import type { TokenService } from '../../auth/tokens.ts';
-import { rateLimited, unauthenticated } from '../../common/errors.ts';
+import type { SessionCache } from '../../auth/session-cache.ts';
+import { badInput, rateLimited, ThreadlineError, unauthenticated } from '../../common/errors.ts';
 import type { RateLimiter } from '../../security/rate-limiter.ts';
 import { systemClock, type Clock } from '@threadline/db/clock';
-
-/** A fixed hash so that an unknown e-mail costs as much time as a wrong password. */
-const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+import { rawSqlOf } from '@threadline/db/sql';
+import { auditFailedSignIn, signIn } from '@threadline/db/people/sign-in';
+import { liveSessionUser } from '@threadline/db/people/sessions';
+import type { UserRole } from '@threadline/db/client';
 
 export interface Credentials {
   authorization?: string | undefined;
   apiKey?: string | undefined;
 }
 
+export interface SignInRequest {
+  email: string;
+  password: string;
+  organization: string | null;
+  sourceAddress: string | null;
+}
+
+const WRONG_CREDENTIALS = 'E-mail or password is wrong, or the account is disabled.';
+
 export class AccessService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: Db,
     private readonly tokens: TokenService,
     private readonly keyRate: RateLimiter,
+    readonly sessions: SessionCache,
+    private readonly log: Logger,
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** The user for a correct e-mail and password, or null; never says which of the two was wrong. */
-  async checkPassword(email: string, password: string) {
-    const user = await this.prisma.user.findUnique({ where: { email: email.toLowerCase() } });
-    const ok = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
-    return ok && user && !user.disabledAt ? user : null;
-  }
-
-  issueToken(user: { id: string; organizationId: string }) {
-    return this.tokens.issue({ userId: user.id, organizationId: user.organizationId });
+  /**
+   * A session token for a correct e-mail and password. Wrong credentials, unknown addresses and
+   * disabled accounts get one answer; too many failures get RATE_LIMITED with Retry-After.
+   */
+  async signIn(request: SignInRequest): Promise<{ userId: string; token: string; expiresAt: Date }> {
+    const sessionExpiresAt = this.tokens.expiryOfNewSession();
+    const outcome = await signIn(this.db.pool, { ...request, sessionExpiresAt }, this.clock);
+    switch (outcome.kind) {
+      case 'throttled':
+        throw new ThreadlineError(
+          'RATE_LIMITED',
+          `Too many failed sign-ins for this account or from this address; retry after ${outcome.retryAfterSeconds} s.`,
+          { retryAfterSeconds: outcome.retryAfterSeconds },
+        );
+      case 'refused':
+        // Audited after the answer, so that a known account answers as fast as an unknown one.
+        void auditFailedSignIn(this.db.pool, outcome, request.sourceAddress, this.clock).catch((err: unknown) =>
+          this.log.error({ err }, 'could not audit a failed sign-in'),
+        );
+        throw unauthenticated(WRONG_CREDENTIALS);
+      case 'ambiguous':
+        throw badInput(`This e-mail and password open accounts in ${outcome.organizations} organisations; name one with organization (its slug).`, {
+          field: 'organization',
+        });
+      case 'signed_in': {
+        const { user, sessionId } = outcome;
+        const { token } = await this.tokens.issue({ userId: user.id, organizationId: user.organizationId, sessionId }, sessionExpiresAt);
+        return { userId: user.id, token, expiresAt: sessionExpiresAt };
+      }
+    }
   }
 
   /**
@@ -53,21 +87,28 @@ export class AccessService {
   private async authenticateSession(token: string): Promise<Principal> {
     const claims = await this.tokens.verify(token);
     if (!claims) throw unauthenticated('Your session token is invalid or has expired; sign in again.');
-    const user = await this.prisma.user.findFirst({ where: { id: claims.userId, organizationId: claims.organizationId } });
-    if (!user || user.disabledAt) throw unauthenticated('This account is disabled or no longer exists.');
+    let user = this.sessions.get(claims.sessionId);
+    if (!user) {
+      user = await liveSessionUser(rawSqlOf(this.db.pool), claims.sessionId, claims.userId, this.clock.now());
+      if (!user || user.organizationId !== claims.organizationId) {
+        throw unauthenticated('This session has ended (signed out, password or role changed, or account disabled); sign in again.');
+      }
+      this.sessions.set(user);
+    }
     return {
       kind: 'USER',
-      id: user.id,
+      id: user.userId,
       label: user.email,
       organizationId: user.organizationId,
-      permissions: new Set(ROLE_PERMISSIONS[user.role]),
+      permissions: new Set(ROLE_PERMISSIONS[user.role as UserRole]),
       role: user.role,
+      sessionId: user.sessionId,
     };
   }
 
   private async authenticateApiKey(token: string): Promise<Principal> {
     const parsed = parseApiKey(token);
-    const key = parsed ? await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } }) : null;
+    const key = parsed ? await this.db.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } }) : null;
     if (!parsed || !key || !secretMatches(parsed.secret, key.secretHash)) throw unauthenticated('The API key is not valid.');
     if (key.revokedAt) throw unauthenticated('The API key was revoked; ask an administrator for a new one.');
     if (key.expiresAt && key.expiresAt <= this.clock.now()) throw unauthenticated('The API key has expired; ask an administrator for a new one.');
@@ -76,7 +117,7 @@ export class AccessService {
     // Recording use is best-effort, at most once a minute per key, and must not slow or fail the
     // request: gateways call many times a second.
     if (!key.lastUsedAt || this.clock.nowMs() - key.lastUsedAt.getTime() > 60_000) {
-      void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: this.clock.now() } }).catch(() => undefined);
+      void this.db.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: this.clock.now() } }).catch(() => undefined);
     }
     return {
       kind: 'API_KEY',

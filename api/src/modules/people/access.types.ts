@@ -48,6 +48,7 @@ export class Session {
   @Field(() => String, { description: 'Send as `Authorization: Bearer <token>`.' }) token!: string;
   @Field(() => DateTime) expiresAt!: Date;
   @Field(() => User) user!: User;
+  @Field(() => Organization, { description: 'The organisation signed in to.' }) organization!: Organization;
 }
 
 @ObjectType({ description: 'The caller: a user or an API key, and what it may do.' })

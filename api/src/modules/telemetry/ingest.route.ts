@@ -1,15 +1,18 @@
 // POST /ingest/telemetry and /ingest/events: the HTTP bulk endpoints for gateways. Each takes a
-// JSON array (or `{ "points": [...] }` / `{ "events": [...] }`) or NDJSON, optionally gzip-compressed;
-// authenticates by API key or session token with the telemetry:write permission; and answers like
-// the GraphQL mutations.
-import { createGunzip } from 'node:zlib';
+// JSON array (or `{ "points": [...] }` / `{ "events": [...] }`) or NDJSON, optionally gzip-compressed,
+// of at most 16 MiB unpacked; authenticates by API key with the telemetry:write permission before
+// reading the body; and answers like the GraphQL mutations.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
-import { badInput, ThreadlineError } from '../../common/errors.ts';
-import { requirePermission, sendError, sendUnexpected } from '../../common/http-route.ts';
+import { badInput, payloadTooLarge, ThreadlineError } from '../../common/errors.ts';
+import { sendError, sendUnexpected } from '../../common/http-route.ts';
+import { authenticateFirst, callerOf } from '../../security/authenticate-first.ts';
+import { capBody } from '../../security/body-cap.ts';
 import { MAX_BATCH, type IngestResult } from '@threadline/db/telemetry/ingest';
 
-const BODY_LIMIT = 64 * 1024 * 1024;
+/** Bytes of one body after unpacking: 50,000 points of ~200 bytes with room. */
+const BODY_LIMIT = 16 * 1024 * 1024;
+const BODY_LIMIT_TEXT = '16 MiB';
 
 function parseNdjson(body: string): Record<string, unknown>[] {
   const points: Record<string, unknown>[] = [];
@@ -34,29 +37,12 @@ function itemsOf(body: unknown, key: 'points' | 'events'): Record<string, unknow
 
 export async function registerIngestRoutes(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(async (scope) => {
-    scope.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
-      try {
-        done(null, parseNdjson(body as string));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    });
-    scope.addHook('preParsing', async (request, _reply, payload) => {
-      if (request.headers['content-encoding'] !== 'gzip') return payload;
-      delete request.headers['content-encoding'];
-      // Fastify checks Content-Length against the bytes received, not the bytes unzipped.
-      const gunzip = Object.assign(createGunzip(), { receivedEncodedLength: 0 });
-      payload.on('data', (chunk: Buffer) => {
-        gunzip.receivedEncodedLength += chunk.length;
-      });
-      return payload.pipe(gunzip);
-    });
     scope.setErrorHandler((error, _request, reply) => {
       if (error instanceof ThreadlineError) return sendError(reply, error);
       if ((error as { code?: string }).code?.startsWith('Z_'))
         return sendError(reply, badInput('The body is not valid gzip; send it compressed or drop Content-Encoding: gzip.'));
       const status = (error as { statusCode?: number }).statusCode ?? 500;
-      if (status === 413) return sendError(reply, badInput(`The body is larger than ${BODY_LIMIT / 1024 / 1024} MiB; send smaller batches.`), 413);
+      if (status === 413) return sendError(reply, payloadTooLarge(BODY_LIMIT_TEXT));
       if (status < 500) return sendError(reply, badInput(`The body could not be read: ${(error as Error).message}`));
       return sendUnexpected(
         services,
@@ -67,20 +53,30 @@ export async function registerIngestRoutes(app: FastifyInstance, services: Servi
         'The database cannot be reached right now, so the batch may not have been stored; resend it after Retry-After seconds (a resend never stores a point twice).',
       );
     });
+    authenticateFirst(scope, services, {
+      permission: 'telemetry:write',
+      hint: 'Send an API key with the telemetry:write scope (Authorization: Bearer tl_… or X-API-Key).',
+      apiKeysOnly: true,
+    });
+    scope.addHook(
+      'preParsing',
+      capBody(() => BODY_LIMIT, { gzip: true }),
+    );
+    scope.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
+      try {
+        done(null, parseNdjson(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
 
     const bulk = (path: string, key: 'points' | 'events', ingest: (organizationId: string, items: Record<string, unknown>[]) => Promise<IngestResult>) =>
       scope.post(path, { bodyLimit: BODY_LIMIT }, async (request: FastifyRequest, reply) => {
-        const principal = await requirePermission(
-          services,
-          request,
-          'telemetry:write',
-          'Send an API key with the telemetry:write scope (Authorization: Bearer tl_…).',
-        );
         const items = itemsOf(request.body, key);
         if (items.length > MAX_BATCH) {
-          return sendError(reply, badInput(`A batch may hold at most ${MAX_BATCH} ${key}; split it.`), 413);
+          return sendError(reply, new ThreadlineError('PAYLOAD_TOO_LARGE', `A batch may hold at most ${MAX_BATCH} ${key}; split it.`, { limit: MAX_BATCH }));
         }
-        return ingest(principal.organizationId, items);
+        return ingest(callerOf(request).organizationId, items);
       });
     bulk('/ingest/telemetry', 'points', (organizationId, items) => services.ingest.ingest(organizationId, items));
     bulk('/ingest/events', 'events', (organizationId, items) => services.events.ingest(organizationId, items));

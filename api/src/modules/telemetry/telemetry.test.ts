@@ -165,7 +165,7 @@ describe('telemetry ingest', () => {
       payload: tooMany,
     });
     expect(big.status).toBe(413);
-    expect(big.json().error.message).toBe('A batch may hold at most 50000 points; split it.');
+    expect(big.json().error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: 'A batch may hold at most 50000 points; split it.' });
     expect(await read(70, 71)).toEqual([]);
 
     const shape = await httpRequest(api, {
