@@ -34,6 +34,12 @@ const schema = z.object({
   /** Requests per second each API key may send on average, and how many at once. */
   API_KEY_RATE_PER_SECOND: z.coerce.number().positive().default(50),
   API_KEY_BURST: z.coerce.number().int().min(1).default(200),
+  /** Connections for expensive reads (raw telemetry, series, aggregates), apart from the main pool. */
+  READ_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  /** Expensive reads one caller (API key or person) may run at once; the rest wait their turn. */
+  READS_PER_CALLER: z.coerce.number().int().min(1).max(50).default(2),
+  /** Time all the expensive reads of one request may take together. */
+  READ_TIME_BUDGET_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /** Redis shared by the API replicas for the API keys' rate buckets; each replica keeps its own when unset. */
   RATE_LIMIT_REDIS_URL: z.string().optional(),
 });

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { TenantPrisma } from '@threadline/db/tenant';
 import type { Principal } from './auth/principal.ts';
 import type { Services } from './services.ts';
+import type { ReadBudget } from './security/read-gate.ts';
 import { Loaders } from './common/loaders.ts';
 import { scopeToOrganization } from '@threadline/db/tenant';
 import { unauthenticated } from './common/errors.ts';
@@ -13,6 +14,8 @@ export interface Context {
   log: FastifyBaseLogger;
   services: Services;
   principal: Principal | null;
+  /** The time and share the request's expensive reads get (security/read-gate.ts). */
+  readBudget: ReadBudget;
   /** The caller's network address (X-Forwarded-For from a trusted proxy, TRUST_PROXY). */
   sourceAddress: string | null;
   scoped: { tenant: TenantPrisma; loaders: Loaders } | null;
@@ -28,7 +31,8 @@ export function buildContext(
     const tenant = scopeToOrganization(services.db.prisma, principal.organizationId);
     scoped = { tenant, loaders: new Loaders(tenant) };
   }
-  return { requestId: request.id, log: request.log, services, principal, sourceAddress: request.ip ?? null, scoped };
+  const readBudget = services.reads.budgetFor(principal ? `${principal.kind}:${principal.id}` : 'anonymous');
+  return { requestId: request.id, log: request.log, services, principal, readBudget, sourceAddress: request.ip ?? null, scoped };
 }
 
 /** The caller and their scoped client, or UNAUTHENTICATED. */

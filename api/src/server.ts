@@ -17,6 +17,7 @@ import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 import { registerExportRoutes } from './modules/audit/export.route.ts';
 import { guardOperationInput } from './security/operation-input-guard.ts';
 import { retryAfterStatus } from './security/retry-after-status.ts';
+import { limitReadRows } from './security/read-cost.ts';
 import { queryLimits } from './security/query-limits.ts';
 
 /** A signed-in caller's GraphQL body; an anonymous caller may only sign in, in a small one. */
@@ -52,7 +53,7 @@ export async function buildServer(services: Services) {
     schema,
     ...limits,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), guardOperationInput, retryAfterStatus, ...limits.plugins!],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), guardOperationInput, limitReadRows, retryAfterStatus, ...limits.plugins!],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, (err) => services.log.error({ err }, 'unexpected error in a GraphQL operation')),
   });
   await apollo.start();
@@ -101,6 +102,7 @@ export async function buildServer(services: Services) {
 
   app.addHook('onClose', async () => {
     await services.keyRate.close?.();
+    await services.reads.close();
     await services.db.close();
   });
   return app;

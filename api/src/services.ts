@@ -1,14 +1,14 @@
 // The process-wide services of the API, built once at start from configuration.
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
-import { createDb, type Db } from '@threadline/db/client';
+import { createDb, createPool, type Db } from '@threadline/db/client';
 import { devSecret, signingKeyFromPem, signingKeyPem, trustedKeySet, type SigningKey } from '@threadline/db/audit/audit-keys';
 import type { ApiConfig } from './config.ts';
 import { TokenService } from './auth/tokens.ts';
 import { AccessService } from './modules/people/access.service.ts';
 import { SessionCache } from './auth/session-cache.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
-import { TelemetryQueries } from '@threadline/db/telemetry/queries';
+import { ReadGate } from './security/read-gate.ts';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
 import { rawSqlOf } from '@threadline/db/sql';
@@ -25,7 +25,8 @@ export interface Services {
   keyRate: RateLimiter;
   telemetry: TelemetryStorage;
   ingest: IngestService;
-  telemetryQueries: TelemetryQueries;
+  /** Expensive reads, on a pool of their own, shared fairly between callers (security/read-gate.ts). */
+  reads: ReadGate;
   events: EventIngest;
   auditKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
   modelKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
@@ -63,7 +64,12 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     keyRate,
     telemetry,
     ingest: IngestService.forPool(db.pool, telemetry, clock),
-    telemetryQueries: new TelemetryQueries(db.pool),
+    reads: new ReadGate(
+      createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.READ_POOL_SIZE, ...(onStatement ? { onStatement } : {}) }),
+      config.READS_PER_CALLER,
+      config.READ_TIME_BUDGET_MS,
+      clock,
+    ),
     events: new EventIngest(db.pool, clock),
     auditKeys: { signing, trusted: trustedKeySet(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
     modelKeys: { signing: modelSigning, trusted: trustedKeySet(modelSigning, config.MODEL_TRUSTED_KEYS) },

@@ -51,8 +51,29 @@ const GROUP: Record<HierarchyLevel, { id: string; name: string; join: string }> 
   },
 };
 
+export interface PointRow {
+  signalId: string;
+  time: Date;
+  value: number | null;
+  quality: QualityCode;
+  receivedAt: Date;
+}
+
 export class TelemetryQueries {
-  constructor(private readonly pool: pg.Pool) {}
+  /** On a pool, or on one checked-out connection (the API's read gate sets its statement timeout). */
+  constructor(private readonly pool: pg.Pool | pg.PoolClient) {}
+
+  /** Raw points of one signal in [from, to), oldest first, after the point at `after` (a keyset cursor). */
+  async points(organizationId: string, signalId: string, from: Date, to: Date, limit: number, after: Date | null): Promise<PointRow[]> {
+    const { rows } = await this.pool.query<{ signal_id: string; time: Date; value: number | null; quality: number; received_at: Date }>(
+      `SELECT t.signal_id, t.time, t.value, t.quality, t.received_at
+         FROM telemetry t JOIN signals s ON s.id = t.signal_id AND s.organization_id = $1
+        WHERE t.signal_id = $2 AND t.time >= $3 AND t.time < $4 AND ($6::timestamptz IS NULL OR t.time > $6)
+        ORDER BY t.time LIMIT $5`,
+      [organizationId, signalId, from, to, limit, after],
+    );
+    return rows.map((r) => ({ signalId: r.signal_id, time: r.time, value: r.value, quality: r.quality as QualityCode, receivedAt: r.received_at }));
+  }
 
   async series(organizationId: string, signalId: string, from: Date, to: Date, width: RollupWidth): Promise<BucketStats[]> {
     const { rows } = await this.pool.query<{

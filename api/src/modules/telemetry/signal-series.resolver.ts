@@ -1,7 +1,8 @@
 // A signal's rollup buckets as a field, so a page reads an asset, its signals and their charts in
 // one request.
 import { Arg, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { tenantOf, type Context } from '../../context.ts';
+import type { Context } from '../../context.ts';
+import { readTelemetry } from './telemetry-reads.ts';
 import { DateTime } from '../../common/scalars.ts';
 import { Signal } from '../plant/plant.types.ts';
 import { checkRange } from './telemetry.resolver.ts';
@@ -19,6 +20,6 @@ export class SignalSeriesResolver {
     @Ctx() ctx: Context,
   ): Promise<TelemetryBucket[]> {
     checkRange(from, to);
-    return ctx.services.telemetryQueries.series(tenantOf(ctx).principal.organizationId, signal.id, from, to, width);
+    return readTelemetry(ctx, (queries, organizationId) => queries.series(organizationId, signal.id, from, to, width));
   }
 }

@@ -186,6 +186,26 @@ describe('telemetry ingest', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('pages through raw points with a cursor, each point once', async () => {
+    const points = [80, 81, 82, 83, 84].map((s) => ({ signalId: vibration, time: at(s), value: s }));
+    await api.gql(INGEST, { p: points }, engineer);
+    const PAGE =
+      'query($r: TelemetryPageRange!, $after: String) { telemetryPage(range: $r, first: 2, after: $after) { nodes { value } pageInfo { hasNextPage endCursor } } }';
+    const seen: number[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 10; pages += 1) {
+      const page: { nodes: { value: number }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = (
+        await api.gql(PAGE, { r: { signalId: vibration, from: at(80), to: at(90) }, after }, engineer)
+      ).data!.telemetryPage;
+      seen.push(...page.nodes.map((n) => n.value));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([80, 81, 82, 83, 84]);
+    const crafted = await api.gql(PAGE, { r: { signalId: vibration, from: at(80), to: at(90) }, after: 'page-2' }, engineer);
+    expect(crafted.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'after' } });
+  });
+
   it("refuses another organisation's signals as unknown", async () => {
     const other = await createOtherOrganization(api, 'fabrikam');
     await api.services.db.prisma.user.updateMany({ where: { organizationId: other.organizationId }, data: { role: 'ENGINEER' } });

@@ -2,6 +2,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { DateTime } from '../../common/scalars.ts';
+import { PageInfo } from '../../common/connection.ts';
 
 export enum TelemetryQuality {
   GOOD = 'GOOD',
@@ -43,12 +44,29 @@ export class TelemetryPoint {
   @Field(() => DateTime) receivedAt!: Date;
 }
 
+/** The most raw points one read returns. */
+export const MAX_POINTS_PER_READ = 10_000;
+
 @InputType()
-export class TelemetryRange {
+export class TelemetryPageRange {
   @Field(() => ID) @IsUUID() signalId!: string;
   @Field(() => DateTime) from!: Date;
   @Field(() => DateTime) to!: Date;
-  @Field(() => Int, { defaultValue: 1000 }) @IsOptional() @Min(1) @Max(10_000) limit!: number;
+}
+
+@InputType()
+export class TelemetryRange extends TelemetryPageRange {
+  @Field(() => Int, { defaultValue: 1000, description: `Points to return, 1 to ${MAX_POINTS_PER_READ}; page with telemetryPage for more.` })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_POINTS_PER_READ)
+  limit!: number;
+}
+
+@ObjectType({ description: 'A page of raw points; endCursor is the time of its last point.' })
+export class TelemetryPointPage {
+  @Field(() => [TelemetryPoint]) nodes!: TelemetryPoint[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 export enum RollupWidthName {
