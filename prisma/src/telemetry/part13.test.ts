@@ -29,6 +29,29 @@ describe('OPC UA Part 13 aggregates (stepped)', () => {
     expect(bucket!.percentGood).toBe(75);
   });
 
+  it('averages every quality when asked, and still counts only good time as good', () => {
+    const samples = [
+      { time: 0, value: 4, good: true },
+      { time: 30_000, value: 1000, good: false },
+      { time: 45_000, value: 8, good: true },
+    ];
+    const [bucket] = part13Aggregates(samples, 0, 60_000, 60_000, { includeAllQualities: true });
+    expect(bucket!.timeWeightedAverage).toBeCloseTo((4 * 30 + 1000 * 15 + 8 * 15) / 60, 12);
+    expect(bucket!.percentGood).toBe(75);
+  });
+
+  it('starts each bucket from the value holding at its start, however many came before', () => {
+    // 1 from 0 s, 2 from 30 s, 3 from 90 s: [0, 60 s) = (1·30 + 2·30) / 60, [60, 120 s) = (2·30 + 3·30) / 60.
+    const samples = [
+      { time: 0, value: 1, good: true },
+      { time: 30_000, value: 2, good: true },
+      { time: 90_000, value: 3, good: true },
+    ];
+    const buckets = part13Aggregates(samples, 0, 120_000, 60_000);
+    expect(buckets.map((b) => b.timeWeightedAverage)).toEqual([1.5, 2.5]);
+    expect(buckets.map((b) => b.transitionCount)).toEqual([1, 1]);
+  });
+
   it('measures time in a state and transitions per bucket', () => {
     // A machine state: 1 (running) at 0, 0 (stopped) at 40 s, 1 at 70 s, until 120 s; two 60 s buckets.
     const samples = [
@@ -36,7 +59,7 @@ describe('OPC UA Part 13 aggregates (stepped)', () => {
       { time: 40_000, value: 0, good: true },
       { time: 70_000, value: 1, good: true },
     ];
-    const buckets = part13Aggregates(samples, 0, 120_000, 60_000, 1);
+    const buckets = part13Aggregates(samples, 0, 120_000, 60_000, { state: 1 });
     expect(buckets.map((b) => b.timeInStateMs)).toEqual([40_000, 50_000]);
     expect(buckets.map((b) => b.transitionCount)).toEqual([1, 1]);
   });

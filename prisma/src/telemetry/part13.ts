@@ -9,7 +9,7 @@ export interface RawSample {
 
 export interface Part13Bucket {
   start: number;
-  /** Time-weighted average of the good, non-null value over the covered part of the bucket. */
+  /** Time-weighted average of the good (or, asked for, every) non-null value over the covered part of the bucket. */
   timeWeightedAverage: number | null;
   /** Share of the bucket's covered duration whose value was good, 0-100. */
   percentGood: number | null;
@@ -19,21 +19,33 @@ export interface Part13Bucket {
   transitionCount: number;
 }
 
+export interface Part13Options {
+  /** The state to measure time in (state signals). */
+  state?: number | null;
+  /** Average every non-null value, not only good ones (percentGood still counts good ones). */
+  includeAllQualities?: boolean;
+}
+
 /**
  * `samples` sorted by time, including the last one before `from` when there is one (the bounding
- * value). Buckets are [from + k·width, from + (k+1)·width) up to `to`.
+ * value). Buckets are [from + k·width, from + (k+1)·width) up to `to`. Each bucket starts from the
+ * last sample at or before its start, so the work grows with buckets + samples, not their product.
  */
-export function part13Aggregates(samples: readonly RawSample[], from: number, to: number, widthMs: number, state: number | null = null): Part13Bucket[] {
+export function part13Aggregates(samples: readonly RawSample[], from: number, to: number, widthMs: number, options: Part13Options = {}): Part13Bucket[] {
+  const state = options.state ?? null;
   const buckets: Part13Bucket[] = [];
+  let first = 0;
   for (let start = from; start < to; start += widthMs) {
     const end = Math.min(start + widthMs, to);
+    while (first + 1 < samples.length && samples[first + 1]!.time <= start) first += 1;
     let weighted = 0;
+    let averagedMs = 0;
     let goodMs = 0;
     let coveredMs = 0;
     let inStateMs = 0;
     let transitions = 0;
     let previous: number | null | undefined;
-    for (let i = 0; i < samples.length; i += 1) {
+    for (let i = first; i < samples.length; i += 1) {
       const sample = samples[i]!;
       const next = samples[i + 1]?.time ?? to;
       const segStart = Math.max(sample.time, start);
@@ -42,8 +54,10 @@ export function part13Aggregates(samples: readonly RawSample[], from: number, to
       if (segEnd <= segStart) continue;
       const ms = segEnd - segStart;
       coveredMs += ms;
-      if (sample.good && sample.value !== null) {
-        goodMs += ms;
+      const good = sample.good && sample.value !== null;
+      if (good) goodMs += ms;
+      if (sample.value !== null && (good || options.includeAllQualities)) {
+        averagedMs += ms;
         weighted += sample.value * ms;
       }
       if (state !== null && sample.value === state) inStateMs += ms;
@@ -52,7 +66,7 @@ export function part13Aggregates(samples: readonly RawSample[], from: number, to
     }
     buckets.push({
       start,
-      timeWeightedAverage: goodMs > 0 ? weighted / goodMs : null,
+      timeWeightedAverage: averagedMs > 0 ? weighted / averagedMs : null,
       percentGood: coveredMs > 0 ? (100 * goodMs) / coveredMs : null,
       timeInStateMs: inStateMs,
       transitionCount: transitions,

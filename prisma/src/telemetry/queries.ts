@@ -59,6 +59,13 @@ export interface PointRow {
   receivedAt: Date;
 }
 
+/** The rollup columns a read's statistics come from: the good points' by default, or every point's. */
+function statsColumns(allQualities: boolean) {
+  return allQualities
+    ? { count: 'value_count', sum: 'sum', min: 'min', max: 'max' }
+    : { count: 'good_value_count', sum: 'good_sum', min: 'good_min', max: 'good_max' };
+}
+
 export class TelemetryQueries {
   /** On a pool, or on one checked-out connection (the API's read gate sets its statement timeout). */
   constructor(private readonly pool: pg.Pool | pg.PoolClient) {}
@@ -75,7 +82,9 @@ export class TelemetryQueries {
     return rows.map((r) => ({ signalId: r.signal_id, time: r.time, value: r.value, quality: r.quality as QualityCode, receivedAt: r.received_at }));
   }
 
-  async series(organizationId: string, signalId: string, from: Date, to: Date, width: RollupWidth): Promise<BucketStats[]> {
+  /** Average, min and max of the good points, or of every point with a value when `allQualities`. */
+  async series(organizationId: string, signalId: string, from: Date, to: Date, width: RollupWidth, allQualities = false): Promise<BucketStats[]> {
+    const stats = statsColumns(allQualities);
     const { rows } = await this.pool.query<{
       bucket: Date;
       count: number;
@@ -87,7 +96,8 @@ export class TelemetryQueries {
       last_value: number | null;
       good_count: number;
     }>(
-      `SELECT r.bucket, r.count, r.value_count, r.sum, r.min, r.max, r.first_value, r.last_value, r.good_count
+      `SELECT r.bucket, r.count, r.${stats.count} AS value_count, r.${stats.sum} AS sum, r.${stats.min} AS min, r.${stats.max} AS max,
+              r.first_value, r.last_value, r.good_count
          FROM telemetry_${width} r JOIN signals s ON s.id = r.signal_id AND s.organization_id = $1
         WHERE r.signal_id = $2 AND r.bucket >= $3 AND r.bucket < $4 ORDER BY r.bucket`,
       [organizationId, signalId, from, to],
@@ -129,8 +139,17 @@ export class TelemetryQueries {
   }
 
   /** Rollups of every signal named `signalName` grouped by asset, line or site. */
-  async hierarchy(organizationId: string, level: HierarchyLevel, signalName: string, from: Date, to: Date, width: RollupWidth): Promise<HierarchyBucket[]> {
+  async hierarchy(
+    organizationId: string,
+    level: HierarchyLevel,
+    signalName: string,
+    from: Date,
+    to: Date,
+    width: RollupWidth,
+    allQualities = false,
+  ): Promise<HierarchyBucket[]> {
     const group = GROUP[level];
+    const stats = statsColumns(allQualities);
     const { rows } = await this.pool.query<{
       group_id: string;
       group_name: string;
@@ -144,8 +163,8 @@ export class TelemetryQueries {
       signals: number;
     }>(
       `SELECT ${group.id} AS group_id, ${group.name} AS group_name, r.bucket,
-              sum(r.sum) AS sum, sum(r.value_count)::int AS value_count,
-              sum(r.sum / NULLIF(r.value_count, 0)) AS total, min(r.min) AS min, max(r.max) AS max,
+              sum(r.${stats.sum}) AS sum, sum(r.${stats.count})::int AS value_count,
+              sum(r.${stats.sum} / NULLIF(r.${stats.count}, 0)) AS total, min(r.${stats.min}) AS min, max(r.${stats.max}) AS max,
               sum(r.count)::int AS points, count(DISTINCT r.signal_id)::int AS signals
          FROM telemetry_${width} r
          JOIN signals s ON s.id = r.signal_id

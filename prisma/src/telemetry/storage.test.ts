@@ -83,6 +83,26 @@ describe('native telemetry storage', () => {
     expect(rollup).toEqual({ count: 2, sum: 3 });
   });
 
+  it('adds the good-point statistics to rollups made before them, redoing the minutes from the raw points', async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 7_200_000;
+    await storage.write([
+      { signalId, time: new Date(minute), value: 4 },
+      { signalId, time: new Date(minute + 1_000), value: 40, quality: Quality.BAD },
+    ]);
+    await refreshNativeRollups(pool, 10_000);
+    // As an earlier release left them: no good-point columns.
+    for (const width of ['1m', '1h', '1d']) {
+      await pool.query(`ALTER TABLE telemetry_${width} DROP COLUMN good_value_count, DROP COLUMN good_sum, DROP COLUMN good_min, DROP COLUMN good_max`);
+    }
+    await storage.install();
+    await refreshNativeRollups(pool, 100_000);
+    const { rows } = await pool.query(
+      'SELECT value_count, sum, good_value_count, good_sum, good_min, good_max FROM telemetry_1m WHERE signal_id = $1 AND bucket = $2',
+      [signalId, new Date(minute)],
+    );
+    expect(rows).toEqual([{ value_count: 2, sum: 44, good_value_count: 1, good_sum: 4, good_min: 4, good_max: 4 }]);
+  });
+
   it('refuses a point for a signal that does not exist', async () => {
     await expect(storage.write([{ signalId: '00000000-0000-4000-8000-000000000000', time: new Date(), value: 1 }])).rejects.toThrow(/foreign key/);
   });

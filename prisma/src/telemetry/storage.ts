@@ -2,7 +2,7 @@
 // TimescaleDB hypertable with compression where the extension is available, native range
 // partitions by day otherwise (docs/adr/0003-telemetry-storage.md). Idempotent on (signal, time).
 import type pg from 'pg';
-import { refreshNativeRollups, ROLLUP_COLUMNS, ROLLUP_WIDTHS, timescaleRollupSql } from './rollups.ts';
+import { addGoodColumns, refreshNativeRollups, ROLLUP_COLUMNS, ROLLUP_WIDTHS, timescaleRollupSql, timescaleRollupsOutdated } from './rollups.ts';
 import { systemClock, type Clock } from '../clock.ts';
 
 /** Quality codes, ordered from good to bad. */
@@ -198,6 +198,7 @@ export class NativeTelemetryStorage extends SqlTelemetryStorage {
     await this.pool.query('CREATE TABLE IF NOT EXISTS telemetry_default PARTITION OF telemetry DEFAULT');
     await this.pool.query('CREATE TABLE IF NOT EXISTS telemetry_dirty (signal_id UUID NOT NULL, bucket TIMESTAMPTZ NOT NULL, PRIMARY KEY (signal_id, bucket))');
     for (const width of ROLLUP_WIDTHS) await this.pool.query(`CREATE TABLE IF NOT EXISTS telemetry_${width} (${ROLLUP_COLUMNS})`);
+    await addGoodColumns(this.pool);
     await this.pool.query(grantApp(['telemetry', 'telemetry_dirty', ...ROLLUP_WIDTHS.map((w) => `telemetry_${w}`)].join(', ')));
     const now = this.clock.nowMs();
     await this.ensurePartitions(new Date(now - 30 * DAY_MS), new Date(now + 14 * DAY_MS));
@@ -267,7 +268,11 @@ export class TimescaleTelemetryStorage extends SqlTelemetryStorage {
     await this.pool.query(`SELECT create_hypertable('telemetry', by_range('time', INTERVAL '${this.partitionDays} days'), if_not_exists => TRUE)`);
     await this.pool.query("ALTER TABLE telemetry SET (timescaledb.compress, timescaledb.compress_segmentby = 'signal_id')");
     await this.pool.query("SELECT add_compression_policy('telemetry', INTERVAL '7 days', if_not_exists => TRUE)");
+    const remade = await timescaleRollupsOutdated(this.pool);
+    // Made before the good-point columns: made again, then filled from the raw points still kept.
+    if (remade) for (const width of [...ROLLUP_WIDTHS].reverse()) await this.pool.query(`DROP MATERIALIZED VIEW IF EXISTS telemetry_${width} CASCADE`);
     for (const sql of timescaleRollupSql()) await this.pool.query(sql);
+    if (remade) for (const width of ROLLUP_WIDTHS) await this.pool.query(`CALL refresh_continuous_aggregate('telemetry_${width}', NULL, NULL)`);
     await this.pool.query(grantApp(['telemetry', ...ROLLUP_WIDTHS.map((w) => `telemetry_${w}`)].join(', ')));
   }
 

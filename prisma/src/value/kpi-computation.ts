@@ -93,10 +93,10 @@ const DOWNTIME = `${DAYS}, scope AS (${scopeSql(5)}),
       FROM days LEFT JOIN incidents i ON i.ended_at > days.s AND i.started_at < days.e
      GROUP BY days.s, days.e)`;
 
-/** Per day and scope: Σ over minutes of the mean of a signal × minutes ($n signal name). */
+/** Per day and scope: Σ over minutes of the mean of a signal's GOOD points × minutes ($n signal name), as every read averages. */
 const minuteIntegral = (signalParam: string, scopeName: string) => `
-  SELECT days.s, sum(r.sum / r.value_count) AS total
-    FROM days JOIN telemetry_1m r ON r.bucket >= days.s AND r.bucket < days.e AND r.value_count > 0
+  SELECT days.s, sum(r.good_sum / r.good_value_count) AS total
+    FROM days JOIN telemetry_1m r ON r.bucket >= days.s AND r.bucket < days.e AND r.good_value_count > 0
     JOIN signals g ON g.id = r.signal_id AND g.organization_id = $1::uuid AND g.name = ${signalParam} AND g.asset_id IN (SELECT id FROM ${scopeName})
    GROUP BY days.s`;
 
@@ -136,11 +136,11 @@ export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiC
         `WITH ${DOWNTIME},
            counted AS (${minuteIntegral('$9', 'scope')}),
            rejected AS (
-             SELECT days.s, sum((c.sum / c.value_count) * (x.sum / x.value_count) / 100) AS total
-               FROM days JOIN telemetry_1m c ON c.bucket >= days.s AND c.bucket < days.e AND c.value_count > 0
+             SELECT days.s, sum((c.good_sum / c.good_value_count) * (x.good_sum / x.good_value_count) / 100) AS total
+               FROM days JOIN telemetry_1m c ON c.bucket >= days.s AND c.bucket < days.e AND c.good_value_count > 0
                JOIN signals cs ON cs.id = c.signal_id AND cs.organization_id = $1::uuid AND cs.name = $9 AND cs.asset_id IN (SELECT id FROM scope)
                JOIN signals xs ON xs.organization_id = $1::uuid AND xs.asset_id = cs.asset_id AND xs.name = $10
-               JOIN telemetry_1m x ON x.signal_id = xs.id AND x.bucket = c.bucket AND x.value_count > 0
+               JOIN telemetry_1m x ON x.signal_id = xs.id AND x.bucket = c.bucket AND x.good_value_count > 0
               GROUP BY days.s)
          SELECT d.*, counted.total AS units, rejected.total AS rejected FROM downtime d
            LEFT JOIN counted ON counted.s = d.s LEFT JOIN rejected ON rejected.s = d.s ORDER BY d.s`,

@@ -6,7 +6,7 @@ import { readTelemetry } from './telemetry-reads.ts';
 import { DateTime } from '../../common/scalars.ts';
 import { Signal } from '../plant/plant.types.ts';
 import { checkRange } from './telemetry.resolver.ts';
-import { RollupWidthName, TelemetryBucket } from './telemetry.types.ts';
+import { QUALITY_RULE, RollupWidthName, TelemetryBucket } from './telemetry.types.ts';
 
 @Resolver(() => Signal)
 export class SignalSeriesResolver {
@@ -17,9 +17,10 @@ export class SignalSeriesResolver {
     @Arg('width', () => RollupWidthName) width: RollupWidthName,
     @Arg('from', () => DateTime) from: Date,
     @Arg('to', () => DateTime) to: Date,
+    @Arg('includeAllQualities', () => Boolean, { defaultValue: false, description: QUALITY_RULE }) includeAllQualities: boolean,
     @Ctx() ctx: Context,
   ): Promise<TelemetryBucket[]> {
     checkRange(from, to);
-    return readTelemetry(ctx, (queries, organizationId) => queries.series(organizationId, signal.id, from, to, width));
+    return readTelemetry(ctx, (queries, organizationId) => queries.series(organizationId, signal.id, from, to, width, includeAllQualities));
   }
 }

@@ -97,7 +97,9 @@ export class TelemetryResolver {
   @Query(() => [TelemetryBucket], { description: 'Rollup buckets (1 minute, 1 hour, 1 day) of one signal in [from, to).' })
   async telemetrySeries(@Arg('input', () => SeriesInput) input: SeriesInput, @Ctx() ctx: Context): Promise<TelemetryBucket[]> {
     checkRange(input.from, input.to);
-    return readTelemetry(ctx, (queries, organizationId) => queries.series(organizationId, input.signalId, input.from, input.to, input.width));
+    return readTelemetry(ctx, (queries, organizationId) =>
+      queries.series(organizationId, input.signalId, input.from, input.to, input.width, input.includeAllQualities),
+    );
   }
 
   @Authorized('read')
@@ -112,7 +114,7 @@ export class TelemetryResolver {
     const samples = await readTelemetry(ctx, (queries, organizationId) =>
       queries.samples(organizationId, input.signalId, input.from, input.to, MAX_RAW_POINTS),
     );
-    return part13Aggregates(samples, from, to, widthMs, input.state ?? null).map((b) => ({
+    return part13Aggregates(samples, from, to, widthMs, { state: input.state ?? null, includeAllQualities: input.includeAllQualities }).map((b) => ({
       bucket: new Date(b.start),
       timeWeightedAverage: b.timeWeightedAverage,
       percentGood: b.percentGood,
@@ -132,6 +134,8 @@ export class TelemetryResolver {
   @Query(() => [HierarchyBucket], { description: 'Rollups of every signal with one name, per asset, line or site, from sums and counts.' })
   async telemetryRollup(@Arg('input', () => HierarchyInput) input: HierarchyInput, @Ctx() ctx: Context): Promise<HierarchyBucket[]> {
     checkRange(input.from, input.to);
-    return readTelemetry(ctx, (queries, organizationId) => queries.hierarchy(organizationId, input.level, input.signalName, input.from, input.to, input.width));
+    return readTelemetry(ctx, (queries, organizationId) =>
+      queries.hierarchy(organizationId, input.level, input.signalName, input.from, input.to, input.width, input.includeAllQualities),
+    );
   }
 }

@@ -44,6 +44,9 @@ export class TelemetryPoint {
   @Field(() => DateTime) receivedAt!: Date;
 }
 
+/** The one rule of every statistic over telemetry values, stated in the schema. */
+export const QUALITY_RULE = 'Average, min and max count GOOD points only; true counts every point with a value (OUT_OF_RANGE, UNCERTAIN and BAD too).';
+
 /** The most raw points one read returns. */
 export const MAX_POINTS_PER_READ = 10_000;
 
@@ -86,10 +89,10 @@ registerEnumType(HierarchyLevelName, { name: 'HierarchyLevel' });
 @ObjectType({ description: 'Statistics of one rollup bucket. average = sum / count of values.' })
 export class TelemetryBucket {
   @Field(() => DateTime) bucket!: Date;
-  @Field(() => Int) points!: number;
-  @Field(() => Float, { nullable: true }) average!: number | null;
-  @Field(() => Float, { nullable: true }) min!: number | null;
-  @Field(() => Float, { nullable: true }) max!: number | null;
+  @Field(() => Int, { description: 'Points of every quality.' }) points!: number;
+  @Field(() => Float, { nullable: true, description: 'Mean of the GOOD points (every quality when includeAllQualities).' }) average!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Of the GOOD points (every quality when includeAllQualities).' }) min!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Of the GOOD points (every quality when includeAllQualities).' }) max!: number | null;
   @Field(() => Float, { nullable: true }) first!: number | null;
   @Field(() => Float, { nullable: true }) last!: number | null;
   @Field(() => Float, { description: 'Share of points with GOOD quality, 0-100.' }) percentGoodPoints!: number;
@@ -117,7 +120,11 @@ export class HierarchyBucket {
   @Field(() => ID) groupId!: string;
   @Field(() => String) groupName!: string;
   @Field(() => DateTime) bucket!: Date;
-  @Field(() => Float, { nullable: true, description: 'Mean of all values: Σ sums / Σ value counts (never an average of averages).' }) average!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean of the GOOD values (every quality when includeAllQualities): Σ sums / Σ value counts, never an average of averages.',
+  })
+  average!: number | null;
   @Field(() => Float, { nullable: true, description: "Sum over the signals of each one's mean, e.g. the total power of a line." }) total!: number | null;
   @Field(() => Float, { nullable: true }) min!: number | null;
   @Field(() => Float, { nullable: true }) max!: number | null;
@@ -131,6 +138,7 @@ export class SeriesInput {
   @Field(() => DateTime) from!: Date;
   @Field(() => DateTime) to!: Date;
   @Field(() => RollupWidthName) width!: RollupWidthName;
+  @Field(() => Boolean, { defaultValue: false, description: QUALITY_RULE }) includeAllQualities!: boolean;
 }
 
 @InputType()
@@ -140,6 +148,11 @@ export class Part13Input {
   @Field(() => DateTime) to!: Date;
   @Field(() => Int, { description: 'Bucket width in seconds.' }) @Min(1) @Max(31 * 86_400) bucketSeconds!: number;
   @Field(() => Float, { nullable: true, description: 'The state to measure time in (state signals).' }) @IsOptional() state?: number;
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'The time-weighted average counts GOOD points only; true counts every point with a value. percentGood is unchanged.',
+  })
+  includeAllQualities!: boolean;
 }
 
 @InputType()
@@ -149,4 +162,5 @@ export class HierarchyInput {
   @Field(() => DateTime) from!: Date;
   @Field(() => DateTime) to!: Date;
   @Field(() => RollupWidthName) width!: RollupWidthName;
+  @Field(() => Boolean, { defaultValue: false, description: QUALITY_RULE }) includeAllQualities!: boolean;
 }
