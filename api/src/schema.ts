@@ -6,6 +6,7 @@ import { authChecker } from './auth/auth-checker.ts';
 import { DateTime } from './common/scalars.ts';
 import { accessResolvers } from './modules/people/access.resolver.ts';
 import { governanceResolvers } from './modules/audit/audit.resolver.ts';
+import { deletedRecordResolvers } from './modules/audit/deleted-records.resolver.ts';
 import { modelResolvers } from './modules/models/models.resolver.ts';
 import { registryResolvers } from './modules/models/registry.resolver.ts';
 import { ExperimentResolver } from './modules/models/experiments.resolver.ts';
@@ -45,6 +46,7 @@ export const resolvers: ClassType[] = [
   ModelCardResolver,
   InsightAcknowledgementResolver,
   ...governanceResolvers,
+  ...deletedRecordResolvers,
   TelemetryResolver,
   SignalSeriesResolver,
   ...eventResolvers,

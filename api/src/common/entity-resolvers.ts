@@ -1,6 +1,7 @@
 // Builds the standard GraphQL operations of one entity from its spec: a paginated, filtered list
 // and a lookup by id for every entity; create and update mutations, each an audited command, for
-// entities that people edit. Rules beyond the schema go in the spec's `prepare` hooks.
+// entities that people edit, and a delete mutation for those created by mistake. Rules beyond the
+// schema go in the spec's `prepare` hooks.
 import type { ClassType } from 'type-graphql';
 import { Arg, Args, Authorized, Ctx, getMetadataStorage, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Prisma } from '@threadline/db/client';
@@ -11,6 +12,9 @@ import { auditDiff, auditJson, runCommand } from './command.ts';
 import { connectionOf, PageArgs, type ConnectionShape } from './connection.ts';
 import { delegateOf, findPage, type Row, type TenantClient } from './entity-repository.ts';
 import { badInput, notFound, requireUuid } from './errors.ts';
+import { domainCommand } from './domain-command.ts';
+import { deleteRecord, type DeletedRecord as DeletedRecordRow } from '@threadline/db/deleted-records';
+import { DeletedRecord } from '../modules/audit/deleted-records.types.ts';
 
 export interface WriteSpec<TInput extends object> {
   input: ClassType<TInput>;
@@ -36,13 +40,19 @@ export interface EntitySpec<TFilter extends object = object> {
   orderKey?: string;
   create?: WriteSpec<object>;
   update?: WriteSpec<object>;
+  /** A `deleteX(id)` mutation for rows created by mistake (prisma/src/deleted-records.ts), with the permission it needs. */
+  delete?: { permission: Permission };
 }
+
+/** The permission that deletes and restores each deletable entity, by entity name. */
+export const DELETE_PERMISSIONS = new Map<string, Permission>();
 
 /** All resolver classes for one entity. */
 export function entityResolvers(spec: EntitySpec): ClassType[] {
   const classes: ClassType[] = [queriesOf(spec)];
   if (spec.create) classes.push(createMutationOf(spec, spec.create));
   if (spec.update) classes.push(updateMutationOf(spec, spec.update));
+  if (spec.delete) classes.push(deleteMutationOf(spec, spec.delete.permission));
   return classes;
 }
 
@@ -131,4 +141,20 @@ function updateMutationOf(spec: EntitySpec, write: WriteSpec<object>): ClassType
     }
   }
   return UpdateMutation;
+}
+
+function deleteMutationOf(spec: EntitySpec, permission: Permission): ClassType {
+  DELETE_PERMISSIONS.set(spec.name, permission);
+  @Resolver()
+  class DeleteMutation {
+    @Authorized(permission)
+    @Mutation(() => DeletedRecord, {
+      name: `delete${spec.name}`,
+      description: `Deletes a ${spec.name} that nothing refers to (CONFLICT names what does); restoreDeleted brings it back. Audited as ${spec.subject}.deleted with the row as it was.`,
+    })
+    async remove(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DeletedRecordRow> {
+      return domainCommand(ctx, (db, actor, organizationId) => deleteRecord(db, spec.name, { organizationId, id: requireUuid(id), actor }, ctx.services.clock));
+    }
+  }
+  return DeleteMutation;
 }

@@ -48,7 +48,7 @@ describe('query limits', () => {
     // Page sizes count: five full pages of insights with their versions are ~73,000 against 50,000.
     const aliases = Array.from(
       { length: 5 },
-      (_, i) => `i${i}: insights(first: 500) { nodes { id explanation modelVersion { version model { name } } } }`,
+      (_, i) => `i${i}: insights(first: 500) { nodes { id explanation { feature value } modelVersion { version model { name } } } }`,
     ).join(' ');
     const error = await refused(`{ ${aliases} }`);
     expect(error.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');

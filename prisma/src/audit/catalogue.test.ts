@@ -4,11 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import type { JobDefinition } from '../jobs.ts';
 import type { AuditInput } from './audit-log.ts';
-import { AUDIT_CATALOGUE, AUDIT_CATALOGUE_VERSION, AUDIT_SUBJECTS, catalogued, SPECIAL_EVENTS } from './catalogue.ts';
+import { AUDIT_CATALOGUE, AUDIT_CATALOGUE_VERSION, AUDIT_SUBJECTS, catalogued, DELETABLE_SUBJECTS, SPECIAL_EVENTS } from './catalogue.ts';
 
 describe('the audit catalogue', () => {
-  it('has a created and an updated event for every subject, and every special event', () => {
-    expect(AUDIT_CATALOGUE.size).toBe(AUDIT_SUBJECTS.length * 2 + SPECIAL_EVENTS.length);
+  it('has a created and an updated event for every subject, a deleted and a restored one for every deletable subject, and every special event', () => {
+    expect(AUDIT_CATALOGUE.size).toBe(AUDIT_SUBJECTS.length * 2 + DELETABLE_SUBJECTS.length * 2 + SPECIAL_EVENTS.length);
   });
 
   it('stamps the version of the type on a payload that fits', () => {

@@ -49,6 +49,26 @@ export const AUDIT_SUBJECTS = [
 
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 
+/** Subjects whose rows an integrator may delete and restore (prisma/src/deleted-records.ts). */
+export const DELETABLE_SUBJECTS = [
+  'site',
+  'line',
+  'asset_type',
+  'asset_type_property',
+  'asset',
+  'signal',
+  'use_case',
+  'kpi',
+  'cost_item',
+  'squad',
+  'okr',
+  'key_result',
+  'model',
+  'edge_target',
+] as const satisfies readonly AuditSubject[];
+
+export type DeletableSubject = (typeof DELETABLE_SUBJECTS)[number];
+
 const json: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)]));
 const id = z.string().min(1);
 const nullableId = id.nullable();
@@ -76,7 +96,8 @@ const SPECIAL_PAYLOADS = {
 
 export const SPECIAL_EVENTS = Object.keys(SPECIAL_PAYLOADS) as (keyof typeof SPECIAL_PAYLOADS)[];
 
-export type AuditEventType = `${AuditSubject}.created` | `${AuditSubject}.updated` | keyof typeof SPECIAL_PAYLOADS;
+export type AuditEventType =
+  `${AuditSubject}.created` | `${AuditSubject}.updated` | `${DeletableSubject}.deleted` | `${DeletableSubject}.restored` | keyof typeof SPECIAL_PAYLOADS;
 
 export interface AuditEventDefinition {
   version: number;
@@ -106,6 +127,10 @@ export const AUDIT_CATALOGUE: ReadonlyMap<AuditEventType, AuditEventDefinition> 
       return [type, { version: AUDIT_CATALOGUE_VERSION, payload: SHAPED_PAYLOADS[type] ?? fields }];
     }),
   ),
+  ...DELETABLE_SUBJECTS.flatMap((subject): [AuditEventType, AuditEventDefinition][] => [
+    [`${subject}.deleted`, { version: AUDIT_CATALOGUE_VERSION, payload: z.object({ before: fields, deletedRecordId: id }) }],
+    [`${subject}.restored`, { version: AUDIT_CATALOGUE_VERSION, payload: z.object({ deletedRecordId: id }) }],
+  ]),
   ...Object.entries(SPECIAL_PAYLOADS).map(([type, payload]): [AuditEventType, AuditEventDefinition] => [
     type as AuditEventType,
     { version: AUDIT_CATALOGUE_VERSION, payload: payload as z.ZodType<Record<string, JsonValue>> },

@@ -17,6 +17,21 @@ export interface ExplanationEntry {
 
 export type CompactExplanation = [featureIndex: number, value: number, contribution: number][];
 
+/** The entries of a stored, expanded explanation (insights) that have every field; others are left out. */
+export function storedExplanation(stored: unknown): ExplanationEntry[] {
+  if (!Array.isArray(stored)) return [];
+  return stored
+    .filter(
+      (e): e is ExplanationEntry =>
+        typeof e === 'object' &&
+        e !== null &&
+        ['feature', 'signal', 'aggregate'].every((k) => typeof (e as Record<string, unknown>)[k] === 'string') &&
+        ['value', 'reference', 'contribution'].every((k) => Number.isFinite((e as Record<string, unknown>)[k])) &&
+        ((e as ExplanationEntry).unit === null || typeof (e as ExplanationEntry).unit === 'string' || (e as ExplanationEntry).unit === undefined),
+    )
+    .map((e) => ({ ...e, unit: e.unit ?? null }));
+}
+
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
 /** The `top` features with the largest effect (either sign) of one row, largest first. */

@@ -71,7 +71,7 @@ export const RANGES = {
 export type RangeKey = keyof typeof RANGES;
 
 const INSIGHT =
-  'id assetId kind severity title raisedAt resolvedAt acknowledgedAt fromFallback acknowledgedBy { name } explanation modelVersion { version model { name } }';
+  'id assetId kind severity title raisedAt resolvedAt acknowledgedAt fromFallback acknowledgedBy { name } explanation { feature signal aggregate value reference unit contribution } modelVersion { version model { name } }';
 
 export const assetsQuery = (width: string) => `query($asset: ID!, $selected: Boolean!, $from: DateTimeISO!, $to: DateTimeISO!, $since: DateTimeISO!) {
   viewer { permissions }

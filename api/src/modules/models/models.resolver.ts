@@ -44,6 +44,7 @@ export const modelSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f, { search: ['name', 'description'] }),
     create: { input: I.ModelInput, permission: write, prepare: (input) => prepareModel(input as I.ModelInput) },
     update: { input: I.ModelUpdate, permission: write, prepare: (input) => prepareModel(input as I.ModelInput) },
+    delete: { permission: write },
   },
   {
     name: 'ModelVersion',
@@ -66,6 +67,7 @@ export const modelSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f),
     create: { input: I.EdgeTargetInput, permission: write },
     update: { input: I.EdgeTargetUpdate, permission: write },
+    delete: { permission: write },
   },
   {
     name: 'Deployment',

@@ -100,6 +100,17 @@ export class Deployment {
   @Field(() => DateTime) createdAt!: Date;
 }
 
+@ObjectType({ description: "How much one feature moved a score: its value and reference in the signal's units, and its contribution." })
+export class ExplanationEntry {
+  @Field(() => String, { description: 'The feature, e.g. spindle_vibration.mean.' }) feature!: string;
+  @Field(() => String) signal!: string;
+  @Field(() => String, { description: 'mean, max, slope, …' }) aggregate!: string;
+  @Field(() => Float) value!: number;
+  @Field(() => Float, { description: "The normal value (training mean, or the normal range's limit for fallback rules)." }) reference!: number;
+  @Field(() => String, { nullable: true }) unit!: string | null;
+  @Field(() => Float, { description: 'The score minus the score with this feature at its reference.' }) contribution!: number;
+}
+
 @ObjectType()
 export class Prediction {
   @Field(() => ID) id!: string;
@@ -124,7 +135,8 @@ export class Insight {
   @Field(() => InsightKind) kind!: InsightKind;
   @Field(() => Severity) severity!: Severity;
   @Field(() => String) title!: string;
-  @Field(() => Json) explanation!: unknown;
+  /** Stored as JSON; the explanation field resolver types it (registry.resolver.ts). */
+  explanation!: unknown;
   @Field(() => Boolean, { description: 'Raised by fallback rules rather than the model.' }) fromFallback!: boolean;
   @Field(() => DateTime) evidenceStartAt!: Date;
   @Field(() => DateTime) evidenceEndAt!: Date;

@@ -8,7 +8,7 @@ import { assignmentsAt } from '@threadline/db/models/deployment-scope';
 import { createBundle, type EdgeBundle } from '@threadline/db/models/edge-bundle';
 import { featureNames, featureSpecSchema, storedFeatureSpec, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
-import { expandExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
+import { expandExplanation, storedExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
 import { createDeployment, retireDeployment } from '@threadline/db/models/deployments';
 import { moveAlias, registerVersion, retireVersion } from '@threadline/db/models/registry';
 import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
@@ -18,8 +18,8 @@ import { tenantOf, type Context } from '../../context.ts';
 import { badInput, conflict, forbidden, notFound, requireUuid } from '../../common/errors.ts';
 import { domainCommand } from '../../common/domain-command.ts';
 import { CHAMPION_ALIAS } from '@threadline/db/models/experiments';
-import { DateTime, Json } from '../../common/scalars.ts';
-import { Deployment, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';
+import { DateTime } from '../../common/scalars.ts';
+import { Deployment, ExplanationEntry as ExplanationEntryType, Insight, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';
 import {
   DeployModelInput,
   EdgeBundleFile,
@@ -280,10 +280,7 @@ export class DeploymentAssignmentFields {
 @Resolver(() => Prediction)
 export class PredictionExplanationFields {
   @Authorized('read')
-  @FieldResolver(() => Json, {
-    description:
-      "The top feature contributions, largest effect first: feature, signal, aggregate, value and reference in the signal's units, contribution to the score.",
-  })
+  @FieldResolver(() => [ExplanationEntryType], { description: 'The top feature contributions, largest effect first.' })
   async explanation(@Root() prediction: Prediction, @Ctx() ctx: Context): Promise<ExplanationEntry[]> {
     const version = await tenantOf(ctx).loaders.byId('ModelVersion').load(prediction.modelVersionId);
     const spec = storedFeatureSpec(version?.featureSpec);
@@ -291,4 +288,19 @@ export class PredictionExplanationFields {
   }
 }
 
-export const registryResolvers = [RegistryResolver, ModelAliasFields, ModelVersionAliasFields, DeploymentAssignmentFields, PredictionExplanationFields];
+@Resolver(() => Insight)
+export class InsightExplanationFields {
+  @FieldResolver(() => [ExplanationEntryType], { description: 'The features behind the insight, largest effect first.' })
+  explanation(@Root() insight: { explanation: unknown }): ExplanationEntry[] {
+    return storedExplanation(insight.explanation);
+  }
+}
+
+export const registryResolvers = [
+  RegistryResolver,
+  ModelAliasFields,
+  ModelVersionAliasFields,
+  DeploymentAssignmentFields,
+  PredictionExplanationFields,
+  InsightExplanationFields,
+];

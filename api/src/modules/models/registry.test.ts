@@ -276,7 +276,11 @@ describe('the model registry', () => {
         ]),
       ],
     );
-    const res = await api.gql('query($a: ID!) { predictions(filter: { assetId: $a }) { nodes { score explanation } } }', { a: assetId }, viewer);
+    const res = await api.gql(
+      'query($a: ID!) { predictions(filter: { assetId: $a }) { nodes { score explanation { feature signal aggregate value reference unit contribution } } } }',
+      { a: assetId },
+      viewer,
+    );
     expect(res.data!.predictions.nodes[0].explanation).toEqual([
       { feature: 'spindle_vibration.max', signal: 'spindle_vibration', aggregate: 'max', value: 9.81, reference: 4, unit: 'mm/s', contribution: 0.41 },
       { feature: 'spindle_temperature.mean', signal: 'spindle_temperature', aggregate: 'mean', value: 44, reference: 40, unit: '°C', contribution: -0.02 },

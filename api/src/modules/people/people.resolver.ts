@@ -24,6 +24,7 @@ export const peopleSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f, { search: ['name', 'mission'] }),
     create: { input: I.SquadInput, permission: 'usecase:write' },
     update: { input: I.SquadUpdate, permission: 'usecase:write' },
+    delete: { permission: 'usecase:write' },
   },
   {
     name: 'SquadMember',
@@ -49,6 +50,7 @@ export const peopleSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f),
     create: { input: I.OkrInput, permission: 'usecase:write' },
     update: { input: I.OkrUpdate, permission: 'usecase:write' },
+    delete: { permission: 'usecase:write' },
   },
   {
     name: 'KeyResult',
@@ -61,6 +63,7 @@ export const peopleSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f),
     create: { input: I.KeyResultInput, permission: 'usecase:write' },
     update: { input: I.KeyResultUpdate, permission: 'usecase:write' },
+    delete: { permission: 'usecase:write' },
   },
   {
     name: 'Review',

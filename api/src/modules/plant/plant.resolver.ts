@@ -22,6 +22,7 @@ export const plantSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f, { search: ['name', 'code'] }),
     create: { input: I.SiteInput, permission: write },
     update: { input: I.SiteUpdate, permission: write },
+    delete: { permission: write },
   },
   {
     name: 'Line',
@@ -34,6 +35,7 @@ export const plantSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f, { search: ['name', 'code'] }),
     create: { input: I.LineInput, permission: write },
     update: { input: I.LineUpdate, permission: write },
+    delete: { permission: write },
   },
   {
     name: 'AssetType',
@@ -46,6 +48,7 @@ export const plantSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f, { search: ['name'] }),
     create: { input: I.AssetTypeInput, permission: write },
     update: { input: I.AssetTypeUpdate, permission: write },
+    delete: { permission: write },
   },
   {
     name: 'AssetTypeProperty',
@@ -58,6 +61,7 @@ export const plantSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f),
     create: { input: I.AssetTypePropertyInput, permission: write },
     update: { input: I.AssetTypePropertyUpdate, permission: write },
+    delete: { permission: write },
   },
   {
     name: 'Asset',
@@ -70,6 +74,7 @@ export const plantSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f, { search: ['name', 'code', 'serialNumber'] }),
     create: { input: I.AssetInput, permission: write, prepare: (input, tx) => prepareAsset(input, tx) },
     update: { input: I.AssetUpdate, permission: write, prepare: (input, tx, _ctx, existing) => prepareAsset(input, tx, existing?.id) },
+    delete: { permission: write },
   },
   {
     name: 'Signal',
@@ -86,6 +91,7 @@ export const plantSpecs: EntitySpec[] = [
       permission: write,
       prepare: (input, tx, _ctx, existing) => prepareSignal(input, tx, existing as unknown as { assetId: string }),
     },
+    delete: { permission: write },
   },
 ];
 

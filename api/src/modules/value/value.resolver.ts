@@ -24,6 +24,7 @@ export const valueSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f, { search: ['name', 'description'] }),
     create: { input: I.UseCaseInput, permission: write },
     update: { input: I.UseCaseUpdate, permission: write },
+    delete: { permission: write },
   },
   {
     name: 'Kpi',
@@ -36,6 +37,7 @@ export const valueSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f),
     create: { input: I.KpiInput, permission: write, prepare: (input, tx) => prepareKpi(input as I.KpiInput, tx) },
     update: { input: I.KpiUpdate, permission: write, prepare: (input, tx, _ctx, existing) => prepareKpi(input as I.KpiInput, tx, existing) },
+    delete: { permission: write },
   },
   {
     name: 'KpiMeasurement',
@@ -60,6 +62,7 @@ export const valueSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f),
     create: { input: I.CostItemInput, permission: write },
     update: { input: I.CostItemUpdate, permission: write },
+    delete: { permission: write },
   },
   {
     name: 'RoiSnapshot',
