@@ -50,8 +50,18 @@ export function lockSeconds(policy: ThrottlePolicy, failures: number): number {
   return Math.min(policy.maxLockSeconds, policy.firstLockSeconds * 2 ** Math.min(beyond - 1, 30));
 }
 
+/** Keys forgotten at each recorded failure, at most: enough to keep up with any rate of new keys. */
+const PRUNED_PER_FAILURE = 100;
+
 /** Counts one failure against each key and locks those past their free failures; the account's count. */
 export async function recordFailure(db: RawSql, keys: ThrottleKey[], now: Date): Promise<number> {
+  await db.$executeRawUnsafe(
+    `DELETE FROM sign_in_failures WHERE key IN (
+       SELECT key FROM sign_in_failures WHERE last_failure_at < $1::timestamptz - make_interval(secs => $2) AND (locked_until IS NULL OR locked_until < $1)
+        LIMIT ${PRUNED_PER_FAILURE})`,
+    now,
+    Math.max(...keys.map((k) => k.policy.forgetAfterSeconds)),
+  );
   const counts: number[] = [];
   for (const { key, policy } of keys) {
     const counted = await row<{ failures: number }>(

@@ -97,6 +97,18 @@ describe('sign-in', () => {
     clock.advance(ACCOUNT_THROTTLE.forgetAfterSeconds * 1000);
   });
 
+  it('forgets keys an hour after their last failure', async () => {
+    await attempt('forgotten@northwind.example', 'x', '198.51.100.99');
+    const count = async () =>
+      Number(
+        (await api.services.db.pool.query("SELECT count(*) FROM sign_in_failures WHERE key LIKE '%forgotten%' OR key LIKE '%198.51.100.99'")).rows[0].count,
+      );
+    expect(await count()).toBe(2);
+    clock.advance(ACCOUNT_THROTTLE.forgetAfterSeconds * 1000 + 1_000);
+    await attempt('someone-else@northwind.example', 'x', '198.51.100.98');
+    expect(await count()).toBe(0);
+  });
+
   it("audits a failed sign-in in the account's organisation, with its source address", async () => {
     const viewer = await api.services.db.prisma.user.findFirstOrThrow({ where: { email: 'viewer@northwind.example' } });
     await attempt('viewer@northwind.example', 'wrong-again', '203.0.113.200');
