@@ -19,7 +19,7 @@ describe('the database pool', () => {
       await admin.query('SELECT pg_terminate_backend($1)', [before!.pid]);
       // The pool notices the dropped connection and removes it (without a listener of its own,
       // pg would throw this as an unhandled 'error' event and end the process).
-      await expect.poll(() => pool.totalCount, { timeout: 5_000 }).toBe(0);
+      await expect.poll(() => pool.totalCount, { timeout: 30_000 }).toBe(0);
       const {
         rows: [after],
       } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
@@ -50,7 +50,7 @@ describe('the database pool', () => {
       expect(crashes).toEqual([]);
       await expect(client.query('SELECT 1')).rejects.toThrow();
       client.release();
-      await expect.poll(() => pool.totalCount, { timeout: 5_000 }).toBe(0);
+      await expect.poll(() => pool.totalCount, { timeout: 30_000 }).toBe(0);
       expect((await pool.query<{ ok: number }>('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
     } finally {
       process.off('uncaughtException', onUncaught);

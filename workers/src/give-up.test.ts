@@ -70,7 +70,7 @@ describe('jobs that fail for good', () => {
         [id],
       )
     ).rows[0]!;
-  const until = (check: () => Promise<boolean>) => waitFor('the job to reach its state', check, { timeoutMs: 25_000 });
+  const until = (check: () => Promise<boolean>) => waitFor('the job to reach its state', check, { timeoutMs: 60_000 });
 
   it('marks the run FAILED with the reason once its job has no attempt left, and audits it once', async () => {
     const id = await run('RUNNING');

@@ -68,7 +68,7 @@ describe('KPIs computed from the thread', () => {
          ($1, $2, $6, 'LOG', 'INFO', 'INSPECTION', 'next day', '{"result": "FAIL"}')`,
       [org, asset['LEJ-L1-VIS01'], at(8), at(9), at(10), at(30)],
     );
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => pool?.end());
 
   it('uptime: 100 × (1 − downtime / scheduled time) per day over the scope', async () => {

@@ -36,7 +36,7 @@ describe('MQTT adapter', () => {
   const publish = async (topic: string, payload: string | Buffer) => {
     const before = adapter.stats.messages;
     await publisher.publishAsync(prefix + topic, payload, { qos: 1 });
-    await waitFor('the adapter to receive the message', () => adapter.stats.messages !== before, { timeoutMs: 20_000 });
+    await waitFor('the adapter to receive the message', () => adapter.stats.messages !== before, { timeoutMs: 60_000 });
     await adapter.settled();
   };
 

@@ -30,7 +30,7 @@ describe('OPC UA adapter', () => {
   const publishAndWait = async (value: number, ms: number) => {
     const before = adapter.stats.changes;
     server.publish(node, value, new Date(base + ms));
-    await waitFor('the adapter to receive the data change', () => adapter.stats.changes !== before, { timeoutMs: 20_000 });
+    await waitFor('the adapter to receive the data change', () => adapter.stats.changes !== before, { timeoutMs: 60_000 });
     await adapter.flush();
   };
 
@@ -50,7 +50,7 @@ describe('OPC UA adapter', () => {
       flushMs: 20,
     });
     await adapter.start();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await adapter?.stop();
     await server?.stop();

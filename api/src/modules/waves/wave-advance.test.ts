@@ -163,7 +163,9 @@ describe('advancing scaling waves', () => {
         approver,
       );
       expect(started.data!.updateScalingWave.status).toBe('ACTIVE');
-      await expect.poll(() => notices).toContain((await api.services.db.prisma.organization.findFirstOrThrow({ where: { slug: 'northwind' } })).id);
+      await expect
+        .poll(() => notices, { timeout: 30_000 })
+        .toContain((await api.services.db.prisma.organization.findFirstOrThrow({ where: { slug: 'northwind' } })).id);
     } finally {
       await listener.query('UNLISTEN deployments_changed');
       listener.release();
