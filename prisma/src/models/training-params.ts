@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AGGREGATES } from './feature-spec.ts';
 
-export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'ANOMALY_ZSCORE'] as const;
+export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'GBT', 'ANOMALY_ZSCORE'] as const;
 
 export const DEFAULT_CLASSIFIER_PARAMS = { epochs: 400, learningRate: 0.05, l2: 1e-3, hiddenUnits: 8, seed: 7 } as const;
 

@@ -162,7 +162,7 @@ describe('model lifecycle on the simulated plant', () => {
   });
 
   it('learns failure risk from the simulated history: high holdout AUC, ONNX equal to TypeScript', async () => {
-    for (const family of ['LOGISTIC', 'MLP']) {
+    for (const family of ['LOGISTIC', 'MLP', 'GBT']) {
       const result = await train(family);
       const {
         rows: [version],

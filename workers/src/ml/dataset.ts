@@ -86,3 +86,30 @@ export async function buildDataset(
   }
   return { train, holdout, incidents: incidents.length };
 }
+
+/**
+ * A validation slice carved from training rows for choices made on it (early stopping): the rows
+ * of the last `share` of the training span in time, so validation lies after what is fitted, as
+ * the holdout lies after both. When that slice or the rest lacks failures, every fifth row instead.
+ */
+export function validationSplit(train: Dataset, share = 0.2): { fit: Dataset; validation: Dataset } {
+  const ends = [...train.windowEnds].sort((a, b) => a - b);
+  const cut = ends[Math.floor(ends.length * (1 - share))] ?? Infinity;
+  const byTime = (i: number) => train.windowEnds[i]! >= cut;
+  const everyFifth = (i: number) => i % 5 === 4;
+  const hasBoth = (rows: number[]) => rows.some((i) => train.labels[i] === 1) && rows.some((i) => train.labels[i] === 0);
+  const indices = train.labels.map((_, i) => i);
+  const pick = (inValidation: (i: number) => boolean) => ({
+    fit: indices.filter((i) => !inValidation(i)),
+    validation: indices.filter(inValidation),
+  });
+  const timed = pick(byTime);
+  const chosen = hasBoth(timed.fit) && hasBoth(timed.validation) ? timed : pick(everyFifth);
+  const subset = (rows: number[]): Dataset => ({
+    rows: rows.map((i) => train.rows[i]!),
+    labels: rows.map((i) => train.labels[i]!),
+    windowEnds: rows.map((i) => train.windowEnds[i]!),
+    assetIds: rows.map((i) => train.assetIds[i]!),
+  });
+  return { fit: subset(chosen.fit), validation: subset(chosen.validation) };
+}

@@ -1,5 +1,6 @@
 // The model families Threadline trains, as plain parameters, and their TypeScript forward pass:
-// a failure-risk classifier (logistic regression or a one-hidden-layer MLP) and a streaming
+// a failure-risk classifier (logistic regression, a one-hidden-layer MLP or gradient-boosted
+// trees) and a streaming
 // anomaly detector (robust z-scores of the window's features against normal operation). Every
 // family standardises its raw features first; explanations occlude one feature at a time with
 // its reference value. The ONNX export (onnx-export.ts) computes exactly this.
@@ -9,8 +10,21 @@ export interface Standardizer {
   scale: number[];
 }
 
+/** One regression tree as parallel node arrays: a leaf has feature -1; `x[feature] ≤ threshold` goes left. */
+export interface BoostedTree {
+  feature: number[];
+  /** float32 values, as onnxruntime compares them. */
+  threshold: number[];
+  left: number[];
+  right: number[];
+  /** Log-odds a leaf adds (0 on split nodes' own entries unless a leaf). */
+  value: number[];
+}
+
 export type TrainedModel =
   | { family: 'LOGISTIC'; standardizer: Standardizer; weights: number[]; bias: number }
+  /** Gradient-boosted trees (gradient-boosting.ts) on raw features: its standardizer is the identity. */
+  | { family: 'GBT'; standardizer: Standardizer; trees: BoostedTree[]; bias: number }
   | { family: 'MLP'; standardizer: Standardizer; hiddenWeights: number[][]; hiddenBias: number[]; outputWeights: number[]; outputBias: number }
   /** Score 1 - exp(-ln2 · mean(min(z², cap)) / halfAt): 0.5 where normal windows' 99.5th percentile lies. */
   | { family: 'ANOMALY_ZSCORE'; standardizer: Standardizer; cap: number; halfAt: number };
@@ -30,11 +44,20 @@ export function scoreStandardized(model: TrainedModel, z: readonly number[]): nu
       const hidden = model.hiddenWeights.map((w, h) => Math.max(0, dot(w, z) + model.hiddenBias[h]!));
       return sigmoid(dot(model.outputWeights, hidden) + model.outputBias);
     }
+    case 'GBT':
+      return sigmoid(model.trees.reduce((total, tree) => total + treeOutput(tree, z), model.bias));
     case 'ANOMALY_ZSCORE': {
       const energy = z.reduce((total, v) => total + Math.min(v * v, model.cap), 0) / z.length;
       return 1 - Math.exp(-(energy / model.halfAt) * Math.LN2);
     }
   }
+}
+
+/** The log-odds one tree adds for a row, comparing as float32 as onnxruntime does. */
+export function treeOutput(tree: BoostedTree, x: ArrayLike<number>): number {
+  let node = 0;
+  while (tree.feature[node]! >= 0) node = Math.fround(x[tree.feature[node]!]!) <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+  return tree.value[node]!;
 }
 
 export function score(model: TrainedModel, x: ArrayLike<number>): number {
@@ -75,6 +98,13 @@ export function toFloat32(model: TrainedModel): TrainedModel {
         hiddenBias: r(model.hiddenBias),
         outputWeights: r(model.outputWeights),
         outputBias: Math.fround(model.outputBias),
+      };
+    case 'GBT':
+      return {
+        ...model,
+        standardizer,
+        trees: model.trees.map((t) => ({ ...t, threshold: r(t.threshold), value: r(t.value) })),
+        bias: Math.fround(model.bias),
       };
     case 'ANOMALY_ZSCORE':
       return { ...model, standardizer, cap: Math.fround(model.cap), halfAt: Math.fround(model.halfAt) };

@@ -5,6 +5,7 @@ import { seededRandom } from '@threadline/db/random';
 import { fitAnomalyDetector } from './fit-anomaly.ts';
 import { DEFAULT_CLASSIFIER_PARAMS } from '@threadline/db/models/training-params';
 import { fitClassifier } from './fit-classifier.ts';
+import { fitGradientBoosting } from './gradient-boosting.ts';
 import { explain, score, toFloat32, type TrainedModel } from './model-families.ts';
 import { exportOnnx } from './onnx-export.ts';
 import { OnnxRunner, packRows } from './onnx-runner.ts';
@@ -22,6 +23,7 @@ const reference = Array.from({ length: F }, (_, j) => rows.reduce((s, r) => s + 
 const models: Record<string, () => TrainedModel> = {
   LOGISTIC: () => fitClassifier(rows, labels, { ...DEFAULT_CLASSIFIER_PARAMS, family: 'LOGISTIC' }),
   MLP: () => fitClassifier(rows, labels, { ...DEFAULT_CLASSIFIER_PARAMS, family: 'MLP', epochs: 150 }),
+  GBT: () => fitGradientBoosting({ rows: rows.slice(0, 450), labels: labels.slice(0, 450) }, { rows: rows.slice(450), labels: labels.slice(450) }),
   ANOMALY_ZSCORE: () => fitAnomalyDetector(rows),
 };
 

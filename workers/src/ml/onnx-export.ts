@@ -4,11 +4,12 @@
 // its reference value (occlusion), as the TypeScript forward pass does.
 import onnxProto from 'onnx-proto';
 import { ONNX_CONTRACT } from '@threadline/db/models/onnx-contract';
-import type { TrainedModel } from './model-families.ts';
+import type { BoostedTree, TrainedModel } from './model-families.ts';
 import { featureCount } from './model-families.ts';
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const ML_DOMAIN = 'ai.onnx.ml';
 const INT64 = onnx.TensorProto.DataType.INT64;
 
 export const ONNX_INPUT = ONNX_CONTRACT.input;
@@ -31,10 +32,83 @@ class GraphBuilder {
     return name;
   }
 
-  op(opType: string, inputs: string[], output: string, attribute: ReturnType<typeof onnx.AttributeProto.create>[] = []): string {
-    this.nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: [output], name: output, attribute }));
+  op(opType: string, inputs: string[], output: string, attribute: Attribute[] = [], domain = ''): string {
+    this.nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: [output], name: output, attribute, domain }));
     return output;
   }
+
+  /** A node with several outputs (the tree ensemble's label and probabilities). */
+  opMany(opType: string, inputs: string[], outputs: string[], attribute: Attribute[], domain: string): string[] {
+    this.nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: outputs, name: outputs[0], attribute, domain }));
+    return outputs;
+  }
+}
+
+type Attribute = ReturnType<typeof onnx.AttributeProto.create>;
+const { AttributeType } = onnx.AttributeProto;
+const ints = (name: string, values: readonly number[]) => onnx.AttributeProto.create({ name, type: AttributeType.INTS, ints: [...values] });
+const floats = (name: string, values: readonly number[]) => onnx.AttributeProto.create({ name, type: AttributeType.FLOATS, floats: [...values] });
+const strings = (name: string, values: readonly string[]) =>
+  onnx.AttributeProto.create({ name, type: AttributeType.STRINGS, strings: values.map((v) => new TextEncoder().encode(v)) });
+const text = (name: string, value: string) => onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: new TextEncoder().encode(value) });
+
+/**
+ * The attributes of an ai.onnx.ml TreeEnsembleClassifier (opset 3, no ZipMap) computing
+ * sigmoid(bias + Σ trees) as class 1's probability. Constant trees (a single leaf) and the bias are
+ * folded into the leaves of the first tree that splits, so no tree is a lone leaf; a model with no
+ * split at all gets one that splits nowhere.
+ */
+export function treeEnsembleAttributes(trees: readonly BoostedTree[], bias: number): Attribute[] {
+  const constant = trees.filter((t) => t.feature[0]! < 0).reduce((total, t) => total + t.value[0]!, bias);
+  const splitting = trees.filter((t) => t.feature[0]! >= 0);
+  const kept: BoostedTree[] =
+    splitting.length > 0
+      ? splitting
+      : [{ feature: [0, -1, -1], threshold: [Math.fround(Number.MAX_VALUE), 0, 0], left: [1, -1, -1], right: [2, -1, -1], value: [0, 0, 0] }];
+  const nodes = {
+    tree: [] as number[],
+    node: [] as number[],
+    feature: [] as number[],
+    mode: [] as string[],
+    value: [] as number[],
+    yes: [] as number[],
+    no: [] as number[],
+  };
+  const leaves = { tree: [] as number[], node: [] as number[], weight: [] as number[] };
+  kept.forEach((tree, t) => {
+    tree.feature.forEach((feature, n) => {
+      const leaf = feature < 0;
+      nodes.tree.push(t);
+      nodes.node.push(n);
+      nodes.feature.push(leaf ? 0 : feature);
+      nodes.mode.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
+      nodes.value.push(leaf ? 0 : tree.threshold[n]!);
+      nodes.yes.push(leaf ? 0 : tree.left[n]!);
+      nodes.no.push(leaf ? 0 : tree.right[n]!);
+      if (!leaf) return;
+      leaves.tree.push(t);
+      leaves.node.push(n);
+      leaves.weight.push(tree.value[n]! + (t === 0 ? constant : 0));
+    });
+  });
+  return [
+    ints('nodes_treeids', nodes.tree),
+    ints('nodes_nodeids', nodes.node),
+    ints('nodes_featureids', nodes.feature),
+    strings('nodes_modes', nodes.mode),
+    floats('nodes_values', nodes.value),
+    ints('nodes_truenodeids', nodes.yes),
+    ints('nodes_falsenodeids', nodes.no),
+    ints('class_treeids', leaves.tree),
+    ints('class_nodeids', leaves.node),
+    ints(
+      'class_ids',
+      leaves.tree.map(() => 1),
+    ),
+    floats('class_weights', leaves.weight),
+    ints('classlabels_int64s', [0, 1]),
+    text('post_transform', 'LOGISTIC'),
+  ];
 }
 
 const valueInfo = (name: string, dims: (number | string)[]) =>
@@ -51,6 +125,17 @@ function body(g: GraphBuilder, model: TrainedModel, prefix: string, input: strin
     case 'MLP': {
       const hidden = g.op('Relu', [g.op('Add', [g.op('MatMul', [input, 'w1'], `${prefix}_h0`), 'b1'], `${prefix}_h1`)], `${prefix}_h`);
       return g.op('Sigmoid', [g.op('Add', [g.op('MatMul', [hidden, 'w2'], `${prefix}_o0`), 'b2'], `${prefix}_logit`)], `${prefix}_score`);
+    }
+    case 'GBT': {
+      const [, probabilities] = g.opMany(
+        'TreeEnsembleClassifier',
+        [input],
+        [`${prefix}_label`, `${prefix}_probabilities`],
+        treeEnsembleAttributes(model.trees, model.bias),
+        ML_DOMAIN,
+      );
+      // Class 1's column, [M, 1] as the other families give.
+      return g.op('Slice', [probabilities!, 'class1_start', 'class1_end', 'axis1'], `${prefix}_score`);
     }
     case 'ANOMALY_ZSCORE': {
       const squared = g.op('Min', [g.op('Mul', [input, input], `${prefix}_z2`), 'cap'], `${prefix}_capped`);
@@ -84,6 +169,10 @@ function addParameters(g: GraphBuilder, model: TrainedModel): void {
       g.floats('b2', [1], [model.outputBias]);
       return;
     }
+    case 'GBT':
+      g.ints('class1_start', [1]);
+      g.ints('class1_end', [2]);
+      return;
     case 'ANOMALY_ZSCORE':
       g.floats('cap', [1], [model.cap]);
       g.floats('rate', [1], [Math.LN2 / model.halfAt]);
@@ -137,7 +226,7 @@ export function exportOnnx(model: TrainedModel, reference: readonly number[], me
   });
   const proto = onnx.ModelProto.create({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
+    opsetImport: [{ domain: '', version: 17 }, ...(model.family === 'GBT' ? [{ domain: ML_DOMAIN, version: 3 }] : [])],
     producerName: 'threadline',
     producerVersion: '1',
     graph,

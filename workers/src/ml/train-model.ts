@@ -4,9 +4,10 @@
 import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import type { TrainingSource } from '@threadline/db/models/training-data';
 import type { TrainingParams } from '@threadline/db/models/training-params';
-import { buildDataset, type Dataset } from './dataset.ts';
+import { buildDataset, validationSplit, type Dataset } from './dataset.ts';
 import { fitAnomalyDetector } from './fit-anomaly.ts';
 import { fitClassifier, scoreRows } from './fit-classifier.ts';
+import { DEFAULT_BOOSTING_PARAMS, fitGradientBoosting } from './gradient-boosting.ts';
 import { auc, bestF1Threshold, confusionAt } from './metrics.ts';
 import { explain, toFloat32, type TrainedModel } from './model-families.ts';
 import { exportOnnx } from './onnx-export.ts';
@@ -41,6 +42,25 @@ export class TrainingRefused extends Error {}
 /** Largest difference allowed between ONNX and the TypeScript forward pass. */
 export const EXPORT_TOLERANCE = 1e-5;
 
+/**
+ * The family fitted on the training window, and the rows its decision threshold is chosen on: a
+ * validation slice the fit did not see where the family chooses on one (trees fit their training
+ * rows almost perfectly, so a threshold chosen there would be far too high), else the training rows.
+ */
+function fitFamily(family: TrainingOutcome['family'], train: Dataset, params: TrainingParams): { model: TrainedModel; chooseOn: Dataset } {
+  switch (family) {
+    case 'ANOMALY_ZSCORE':
+      return { model: fitAnomalyDetector(train.rows.filter((_, i) => train.labels[i] === 0)), chooseOn: train };
+    case 'GBT': {
+      // Early stopping and the threshold choose on a validation slice of the training window; the holdout stays untouched.
+      const { fit, validation } = validationSplit(train);
+      return { model: fitGradientBoosting(fit, validation, { ...DEFAULT_BOOSTING_PARAMS, seed: params.seed }), chooseOn: validation };
+    }
+    default:
+      return { model: fitClassifier(train.rows, train.labels, { ...params, family }), chooseOn: train };
+  }
+}
+
 export async function trainModel(
   source: TrainingSource,
   model: ModelToTrain,
@@ -74,16 +94,13 @@ export async function trainModel(
   });
   if (train.rows.length < 50) throw new TrainingRefused(`only ${train.rows.length} training windows in the data window; widen it or wait for more data`);
 
-  const trained = toFloat32(
-    family === 'ANOMALY_ZSCORE'
-      ? fitAnomalyDetector(train.rows.filter((_, i) => train.labels[i] === 0))
-      : fitClassifier(train.rows, train.labels, { ...params, family }),
-  );
+  const fitted = fitFamily(family, train, params);
+  const trained = toFloat32(fitted.model);
   const reference = family === 'ANOMALY_ZSCORE' ? trained.standardizer.center : meanOf(train.rows);
   const spec: FeatureSpec = { ...provisional, reference: reference.map(Math.fround) };
   const names = featureNames(spec);
   const trainScores = scoreRows(trained, train.rows);
-  const threshold = family === 'ANOMALY_ZSCORE' ? 0.5 : bestF1Threshold(trainScores, train.labels);
+  const threshold = family === 'ANOMALY_ZSCORE' ? 0.5 : bestF1Threshold(scoreRows(trained, fitted.chooseOn.rows), fitted.chooseOn.labels);
   const onnx = exportOnnx(trained, spec.reference, { name: model.name, features: names });
   const deviation = await exportDeviation(trained, onnx, spec.reference, holdout.rows.length > 0 ? holdout : train);
   if (deviation > EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript model by ${deviation}; not registered`);
