@@ -3,6 +3,7 @@
 // checks that each event links to the one before. `npm run audit:verify -- <file>` runs it.
 import { chainHash, GENESIS_HASH, type ActorKindName, type AuditEventContent, type JsonValue } from './audit-hash.ts';
 import { EXPORTED_COLUMNS } from './audit-export.ts';
+import { csvRecords } from '../csv.ts';
 
 export interface ExportedRecord {
   content: AuditEventContent;
@@ -88,32 +89,3 @@ function csvObjects(text: string): Record<string, unknown>[] {
 }
 
 const csvValue = (field: string) => (field.startsWith("'") ? field.slice(1) : field);
-
-function csvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i += 1;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  return records;
-}

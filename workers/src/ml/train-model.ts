@@ -122,7 +122,7 @@ export async function trainModel(
   };
 }
 
-function meanOf(rows: readonly Float64Array[]): number[] {
+export function meanOf(rows: readonly Float64Array[]): number[] {
   return Array.from({ length: rows[0]!.length }, (_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length);
 }
 
@@ -155,7 +155,13 @@ function metricsOf(
 }
 
 /** Largest difference between ONNX and the TypeScript forward pass (scores and contributions) on up to 300 rows. */
-async function exportDeviation(model: TrainedModel, onnx: Uint8Array, reference: readonly number[], data: Dataset): Promise<number> {
+/** The largest difference between the ONNX graph and the TypeScript model, scores and contributions, on up to 300 rows. */
+export async function exportDeviation(
+  model: TrainedModel,
+  onnx: Uint8Array,
+  reference: readonly number[],
+  data: { rows: readonly Float64Array[] },
+): Promise<number> {
   const rows = data.rows.slice(0, 300).map((r) => Float64Array.from(r, Math.fround));
   const f = reference.length;
   const runner = await OnnxRunner.load(onnx, f);

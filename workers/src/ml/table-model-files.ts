@@ -1,0 +1,94 @@
+// A model trained from a table (train-table.ts), as files a data scientist keeps and ships:
+// `model.onnx`, `model.json` (family, features and their encoding, reference, threshold, the table
+// options, and the Ed25519 signature over the ONNX bytes' sha256) and `metrics.json`; and scoring a
+// table with them, after checking the bytes and the signature against the trusted keys.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import type { SigningKey } from '@threadline/db/audit/audit-keys';
+import { artifactRefusal, sha256Hex, signArtifact } from '@threadline/db/models/artifact-integrity';
+import { encodeRecord, recordsOf, TableRefused, type TableEncoding, type TableOptions, type TableProblem } from './labelled-table.ts';
+import { OnnxRunner, packRows } from './onnx-runner.ts';
+import type { TableModel } from './train-table.ts';
+
+export interface TableModelManifest {
+  name: string;
+  family: string;
+  features: string[];
+  encoding: TableEncoding;
+  reference: number[];
+  threshold: number;
+  table: TableOptions;
+  sha256: string;
+  signature: string;
+  signingKeyId: string;
+}
+
+/** The signed model's identity: its name stands for the registry's model id, version 1. */
+const identity = (name: string) => ({ modelId: `table:${name}`, version: 1 });
+
+export function writeTableModel(
+  dir: string,
+  name: string,
+  trained: TableModel,
+  features: string[],
+  encoding: TableEncoding,
+  table: TableOptions,
+  key: SigningKey,
+): void {
+  mkdirSync(dir, { recursive: true });
+  const sha256 = sha256Hex(trained.onnx);
+  const { modelId, version } = identity(name);
+  const manifest: TableModelManifest = {
+    name,
+    family: trained.family,
+    features,
+    encoding,
+    reference: trained.reference,
+    threshold: trained.threshold,
+    table,
+    sha256,
+    signature: signArtifact(key, modelId, version, sha256),
+    signingKeyId: key.keyId,
+  };
+  writeFileSync(join(dir, 'model.onnx'), trained.onnx);
+  writeFileSync(join(dir, 'model.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(dir, 'metrics.json'), `${JSON.stringify(trained.metrics, null, 2)}\n`);
+}
+
+/** `score,flag` for every row of the table, in order; refuses a model that does not verify and a table with unreadable cells. */
+export async function scoreTable(dir: string, tableText: string, trustedKeys: ReadonlyMap<string, KeyObject>): Promise<string> {
+  const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as TableModelManifest;
+  const onnx = new Uint8Array(readFileSync(join(dir, 'model.onnx')));
+  const refusal = artifactRefusal(
+    { ...identity(manifest.name), sha256: manifest.sha256, signature: manifest.signature, signingKeyId: manifest.signingKeyId },
+    onnx,
+    trustedKeys,
+  );
+  if (refusal) throw new Error(`the model in ${dir} is refused: ${refusal}`);
+  const { header, records } = recordsOf(tableText);
+  const problems: TableProblem[] = manifest.encoding.numeric
+    .filter((c) => !header.includes(c))
+    .map((column) => ({ line: 0, column, message: 'is not in the header' }));
+  records.forEach((record, i) =>
+    manifest.encoding.numeric.forEach((column) => {
+      const cell = record.get(column) ?? '';
+      if (header.includes(column) && (cell === '' || !Number.isFinite(Number(cell))))
+        problems.push({ line: i + 2, column, message: `"${cell}" is not a number` });
+    }),
+  );
+  if (problems.length > 0) throw new TableRefused(problems);
+  const f = manifest.features.length;
+  const runner = await OnnxRunner.load(onnx, f);
+  const lines = ['score,flag'];
+  try {
+    for (let start = 0; start < records.length; start += 1_000) {
+      const batch = records.slice(start, start + 1_000).map((r) => encodeRecord(manifest.encoding, r));
+      const out = await runner.run(packRows(batch, f), batch.length);
+      for (let i = 0; i < batch.length; i += 1) lines.push(`${out.scores[i]!.toPrecision(7)},${out.scores[i]! >= manifest.threshold ? 1 : 0}`);
+    }
+  } finally {
+    await runner.release();
+  }
+  return `${lines.join('\n')}\n`;
+}

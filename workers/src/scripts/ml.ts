@@ -1,0 +1,68 @@
+// `npm run ml -- train|score`: a data scientist's command over labelled tables, deterministic for a
+// seed. `train` fits (or with --family auto, chooses on validation among) logistic regression, an
+// MLP and gradient-boosted trees, and writes the signed ONNX, model.json and metrics.json; `score`
+// writes `score,flag` for every row with the same graph the workers and the edge run.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_KEY_DIR, signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
+import { readLabelledTable, TableRefused } from '../ml/labelled-table.ts';
+import { scoreTable, writeTableModel } from '../ml/table-model-files.ts';
+import { trainTable, type TableFamily } from '../ml/train-table.ts';
+
+const USAGE = `usage:
+  npm run ml -- train <table.csv> --label <column> [--drop <col,...>] [--time <column>] [--family auto|gbt|mlp|logistic] [--seed <n>] --out <dir>
+  npm run ml -- score <dir> <table.csv> [--out <scores.csv>]
+The table has a header row; numeric columns are features, text columns categorical (one-hot; a
+category not seen in training sets no bit); the label is 0/1 or true/false. The model is signed
+with MODEL_SIGNING_KEY (or the development key in THREADLINE_KEY_DIR) and verified before scoring.`;
+
+function fail(message: string): never {
+  process.stderr.write(`ml: ${message}\n`);
+  process.exit(2);
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    label: { type: 'string' },
+    drop: { type: 'string' },
+    time: { type: 'string' },
+    family: { type: 'string', default: 'auto' },
+    seed: { type: 'string', default: '7' },
+    out: { type: 'string' },
+    help: { type: 'boolean' },
+  },
+});
+if (values.help || positionals.length === 0) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(values.help ? 0 : 2);
+}
+/** Paths as the user typed them, from where they ran npm (npm runs the workspace's script in its own folder). */
+const at = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
+const key = signingKeyFromPem(signingKeyPem(process.env.MODEL_SIGNING_KEY, process.env.THREADLINE_KEY_DIR ?? DEFAULT_KEY_DIR, 'model'));
+const [command, first, second] = positionals;
+try {
+  if (command === 'train' && first && values.label && values.out) {
+    const family = values.family as TableFamily;
+    if (!['auto', 'gbt', 'mlp', 'logistic'].includes(family)) fail(`--family must be auto, gbt, mlp or logistic, not ${family}`);
+    const seed = Number(values.seed);
+    if (!Number.isInteger(seed)) fail('--seed must be an integer');
+    const options = {
+      label: values.label,
+      drop: values.drop ? values.drop.split(',').map((c) => c.trim()) : [],
+      ...(values.time ? { time: values.time } : {}),
+    };
+    const table = readLabelledTable(readFileSync(at(first), 'utf8'), options);
+    const name = basename(at(values.out));
+    const trained = await trainTable(table, { family, timed: Boolean(values.time), seed, name });
+    writeTableModel(at(values.out), name, trained, table.features, table.encoding, options, key);
+    process.stdout.write(`${JSON.stringify(trained.metrics)}\n`);
+  } else if (command === 'score' && first && second) {
+    const csv = await scoreTable(at(first), readFileSync(at(second), 'utf8'), trustedKeySet(key, process.env.MODEL_TRUSTED_KEYS));
+    if (values.out) writeFileSync(at(values.out), csv);
+    else process.stdout.write(csv);
+  } else fail(USAGE);
+} catch (error) {
+  fail(error instanceof TableRefused || error instanceof Error ? error.message : String(error));
+}
