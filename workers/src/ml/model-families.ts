@@ -21,11 +21,25 @@ export interface BoostedTree {
   value: number[];
 }
 
+/** Platt scaling of a classifier's margin (calibration.ts): score = sigmoid(a · margin + b). */
+export interface MarginCalibration {
+  a: number;
+  b: number;
+}
+
 export type TrainedModel =
-  | { family: 'LOGISTIC'; standardizer: Standardizer; weights: number[]; bias: number }
+  | { family: 'LOGISTIC'; standardizer: Standardizer; weights: number[]; bias: number; calibration?: MarginCalibration }
   /** Gradient-boosted trees (gradient-boosting.ts) on raw features: its standardizer is the identity. */
-  | { family: 'GBT'; standardizer: Standardizer; trees: BoostedTree[]; bias: number }
-  | { family: 'MLP'; standardizer: Standardizer; hiddenWeights: number[][]; hiddenBias: number[]; outputWeights: number[]; outputBias: number }
+  | { family: 'GBT'; standardizer: Standardizer; trees: BoostedTree[]; bias: number; calibration?: MarginCalibration }
+  | {
+      family: 'MLP';
+      standardizer: Standardizer;
+      hiddenWeights: number[][];
+      hiddenBias: number[];
+      outputWeights: number[];
+      outputBias: number;
+      calibration?: MarginCalibration;
+    }
   /** Score 1 - exp(-ln2 · mean(min(z², cap)) / halfAt): 0.5 where normal windows' 99.5th percentile lies. */
   | { family: 'ANOMALY_ZSCORE'; standardizer: Standardizer; cap: number; halfAt: number };
 
@@ -35,17 +49,29 @@ export function standardize(s: Standardizer, x: ArrayLike<number>): number[] {
   return Array.from({ length: s.center.length }, (_, f) => (x[f]! - s.center[f]!) / s.scale[f]!);
 }
 
+/** A classifier's margin (log-odds before calibration) of standardised features. */
+export function marginOf(model: Exclude<TrainedModel, { family: 'ANOMALY_ZSCORE' }>, z: readonly number[]): number {
+  switch (model.family) {
+    case 'LOGISTIC':
+      return dot(model.weights, z) + model.bias;
+    case 'MLP': {
+      const hidden = model.hiddenWeights.map((w, h) => Math.max(0, dot(w, z) + model.hiddenBias[h]!));
+      return dot(model.outputWeights, hidden) + model.outputBias;
+    }
+    case 'GBT':
+      return model.trees.reduce((total, tree) => total + treeOutput(tree, z), model.bias);
+  }
+}
+
 /** The score of standardised features. */
 export function scoreStandardized(model: TrainedModel, z: readonly number[]): number {
   switch (model.family) {
     case 'LOGISTIC':
-      return sigmoid(dot(model.weights, z) + model.bias);
-    case 'MLP': {
-      const hidden = model.hiddenWeights.map((w, h) => Math.max(0, dot(w, z) + model.hiddenBias[h]!));
-      return sigmoid(dot(model.outputWeights, hidden) + model.outputBias);
+    case 'MLP':
+    case 'GBT': {
+      const m = marginOf(model, z);
+      return sigmoid(model.calibration ? model.calibration.a * m + model.calibration.b : m);
     }
-    case 'GBT':
-      return sigmoid(model.trees.reduce((total, tree) => total + treeOutput(tree, z), model.bias));
     case 'ANOMALY_ZSCORE': {
       const energy = z.reduce((total, v) => total + Math.min(v * v, model.cap), 0) / z.length;
       return 1 - Math.exp(-(energy / model.halfAt) * Math.LN2);
@@ -87,12 +113,15 @@ export function featureCount(model: TrainedModel): number {
 export function toFloat32(model: TrainedModel): TrainedModel {
   const r = (values: readonly number[]) => values.map(Math.fround);
   const standardizer = { center: r(model.standardizer.center), scale: r(model.standardizer.scale) };
+  const calibration =
+    model.family !== 'ANOMALY_ZSCORE' && model.calibration ? { calibration: { a: Math.fround(model.calibration.a), b: Math.fround(model.calibration.b) } } : {};
   switch (model.family) {
     case 'LOGISTIC':
-      return { ...model, standardizer, weights: r(model.weights), bias: Math.fround(model.bias) };
+      return { ...model, ...calibration, standardizer, weights: r(model.weights), bias: Math.fround(model.bias) };
     case 'MLP':
       return {
         ...model,
+        ...calibration,
         standardizer,
         hiddenWeights: model.hiddenWeights.map(r),
         hiddenBias: r(model.hiddenBias),
@@ -102,6 +131,7 @@ export function toFloat32(model: TrainedModel): TrainedModel {
     case 'GBT':
       return {
         ...model,
+        ...calibration,
         standardizer,
         trees: model.trees.map((t) => ({ ...t, threshold: r(t.threshold), value: r(t.value) })),
         bias: Math.fround(model.bias),

@@ -24,6 +24,8 @@ const models: Record<string, () => TrainedModel> = {
   LOGISTIC: () => fitClassifier(rows, labels, { ...DEFAULT_CLASSIFIER_PARAMS, family: 'LOGISTIC' }),
   MLP: () => fitClassifier(rows, labels, { ...DEFAULT_CLASSIFIER_PARAMS, family: 'MLP', epochs: 150 }),
   GBT: () => fitGradientBoosting({ rows: rows.slice(0, 450), labels: labels.slice(0, 450) }, { rows: rows.slice(450), labels: labels.slice(450) }),
+  'calibrated MLP': () =>
+    ({ ...fitClassifier(rows, labels, { ...DEFAULT_CLASSIFIER_PARAMS, family: 'MLP', epochs: 150 }), calibration: { a: 0.6, b: -1.2 } }) as TrainedModel,
   ANOMALY_ZSCORE: () => fitAnomalyDetector(rows),
 };
 

@@ -53,8 +53,8 @@ const strings = (name: string, values: readonly string[]) =>
 const text = (name: string, value: string) => onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: new TextEncoder().encode(value) });
 
 /**
- * The attributes of an ai.onnx.ml TreeEnsembleClassifier (opset 3, no ZipMap) computing
- * sigmoid(bias + Σ trees) as class 1's probability. Constant trees (a single leaf) and the bias are
+ * The attributes of an ai.onnx.ml TreeEnsembleClassifier (opset 3, no ZipMap, post_transform NONE)
+ * whose class 1 column is the margin bias + Σ trees; the graph applies calibration and the sigmoid. Constant trees (a single leaf) and the bias are
  * folded into the leaves of the first tree that splits, so no tree is a lone leaf; a model with no
  * split at all gets one that splits nowhere.
  */
@@ -107,7 +107,7 @@ export function treeEnsembleAttributes(trees: readonly BoostedTree[], bias: numb
     ),
     floats('class_weights', leaves.weight),
     ints('classlabels_int64s', [0, 1]),
-    text('post_transform', 'LOGISTIC'),
+    text('post_transform', 'NONE'),
   ];
 }
 
@@ -117,25 +117,38 @@ const valueInfo = (name: string, dims: (number | string)[]) =>
     type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
   });
 
-/** Adds the family's score of standardised rows `input` [M, F] → [M, 1]; parameters are shared. */
-function body(g: GraphBuilder, model: TrainedModel, prefix: string, input: string): string {
+/** Adds a classifier's margin (log-odds) of standardised rows `input` [M, F] → [M, 1]. */
+function margin(g: GraphBuilder, model: Exclude<TrainedModel, { family: 'ANOMALY_ZSCORE' }>, prefix: string, input: string): string {
   switch (model.family) {
     case 'LOGISTIC':
-      return g.op('Sigmoid', [g.op('Add', [g.op('MatMul', [input, 'w'], `${prefix}_xw`), 'b'], `${prefix}_logit`)], `${prefix}_score`);
+      return g.op('Add', [g.op('MatMul', [input, 'w'], `${prefix}_xw`), 'b'], `${prefix}_margin`);
     case 'MLP': {
       const hidden = g.op('Relu', [g.op('Add', [g.op('MatMul', [input, 'w1'], `${prefix}_h0`), 'b1'], `${prefix}_h1`)], `${prefix}_h`);
-      return g.op('Sigmoid', [g.op('Add', [g.op('MatMul', [hidden, 'w2'], `${prefix}_o0`), 'b2'], `${prefix}_logit`)], `${prefix}_score`);
+      return g.op('Add', [g.op('MatMul', [hidden, 'w2'], `${prefix}_o0`), 'b2'], `${prefix}_margin`);
     }
     case 'GBT': {
-      const [, probabilities] = g.opMany(
+      const [, columns] = g.opMany(
         'TreeEnsembleClassifier',
         [input],
-        [`${prefix}_label`, `${prefix}_probabilities`],
+        [`${prefix}_label`, `${prefix}_columns`],
         treeEnsembleAttributes(model.trees, model.bias),
         ML_DOMAIN,
       );
       // Class 1's column, [M, 1] as the other families give.
-      return g.op('Slice', [probabilities!, 'class1_start', 'class1_end', 'axis1'], `${prefix}_score`);
+      return g.op('Slice', [columns!, 'class1_start', 'class1_end', 'axis1'], `${prefix}_margin`);
+    }
+  }
+}
+
+/** Adds the family's score of standardised rows `input` [M, F] → [M, 1]; parameters are shared. */
+function body(g: GraphBuilder, model: TrainedModel, prefix: string, input: string): string {
+  switch (model.family) {
+    case 'LOGISTIC':
+    case 'MLP':
+    case 'GBT': {
+      const m = margin(g, model, prefix, input);
+      const calibrated = model.calibration ? g.op('Add', [g.op('Mul', [m, 'calibration_a'], `${prefix}_scaled`), 'calibration_b'], `${prefix}_calibrated`) : m;
+      return g.op('Sigmoid', [calibrated], `${prefix}_score`);
     }
     case 'ANOMALY_ZSCORE': {
       const squared = g.op('Min', [g.op('Mul', [input, input], `${prefix}_z2`), 'cap'], `${prefix}_capped`);
@@ -151,6 +164,10 @@ function body(g: GraphBuilder, model: TrainedModel, prefix: string, input: strin
 
 function addParameters(g: GraphBuilder, model: TrainedModel): void {
   const f = featureCount(model);
+  if (model.family !== 'ANOMALY_ZSCORE' && model.calibration) {
+    g.floats('calibration_a', [1], [model.calibration.a]);
+    g.floats('calibration_b', [1], [model.calibration.b]);
+  }
   switch (model.family) {
     case 'LOGISTIC':
       g.floats('w', [f, 1], model.weights);

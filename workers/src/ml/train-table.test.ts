@@ -55,6 +55,8 @@ describe('a labelled table', () => {
     ];
     expect(Buffer.from(a.onnx).equals(Buffer.from(b.onnx))).toBe(true);
     expect(a.metrics.validationAuc).toEqual(expect.objectContaining({ LOGISTIC: expect.any(Number), MLP: expect.any(Number), GBT: expect.any(Number) }));
+    // Calibrated on validation, scores stay sharp: far below the 0.023 of always answering the failure rate.
+    expect(Number(a.metrics.brier)).toBeLessThan(0.012);
     const dir = mkdtempSync(join(tmpdir(), 'tl-ml-'));
     writeTableModel(dir, 'm', a, table.features, table.encoding, options, key);
     const scored = (await scoreTable(dir, csv, trustedKeySet(key, undefined))).trim().split('\n');

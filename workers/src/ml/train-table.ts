@@ -1,14 +1,17 @@
 // Training from a labelled table (labelled-table.ts) rather than telemetry windows: a held-out 30 %
-// touched once at the end, a validation slice of the rest on which the family (with `auto`) and the
-// decision threshold are chosen, and the same ONNX export, checked against TypeScript. Rows are
+// touched once at the end, a validation slice of the rest on which the family (with `auto`) is
+// chosen, the probabilities calibrated (Platt) and the decision threshold set by its rule (cost,
+// minimum precision or best F1), and the same ONNX export, checked against TypeScript. Rows are
 // split in time order when the table has a time column, else by a seeded shuffle within each class.
 import { seededRandom } from '@threadline/db/random';
 import { DEFAULT_CLASSIFIER_PARAMS } from '@threadline/db/models/training-params';
 import { fitClassifier, scoreRows } from './fit-classifier.ts';
 import { DEFAULT_BOOSTING_PARAMS, fitGradientBoosting, type LabelledRows } from './gradient-boosting.ts';
 import type { LabelledTable } from './labelled-table.ts';
-import { auc, bestF1Threshold, brierScore, confusionAt } from './metrics.ts';
-import { toFloat32, type TrainedModel } from './model-families.ts';
+import { auc, brierScore, confusionAt } from './metrics.ts';
+import { marginOf, standardize, toFloat32, type TrainedModel } from './model-families.ts';
+import { fitPlatt } from './calibration.ts';
+import { chooseThreshold, type ThresholdRule } from './decision-threshold.ts';
 import { exportOnnx } from './onnx-export.ts';
 import { EXPORT_TOLERANCE, exportDeviation, meanOf } from './train-model.ts';
 
@@ -57,7 +60,16 @@ function fit(family: (typeof FAMILIES)[number], train: LabelledRows, validation:
   return fitClassifier(train.rows, train.labels, { ...DEFAULT_CLASSIFIER_PARAMS, family: family === 'mlp' ? 'MLP' : 'LOGISTIC', seed });
 }
 
-export async function trainTable(table: LabelledTable, options: { family: TableFamily; timed: boolean; seed: number; name: string }): Promise<TableModel> {
+export interface TableTraining {
+  family: TableFamily;
+  timed: boolean;
+  seed: number;
+  name: string;
+  /** How the decision threshold is chosen on the validation rows; best F1 unless stated. */
+  rule?: ThresholdRule;
+}
+
+export async function trainTable(table: LabelledTable, options: TableTraining): Promise<TableModel> {
   const all = table.labels.map((_, i) => i);
   const [rest, holdoutIndices] = split(all, table, 0.3, options.timed, options.seed);
   const [fitIndices, validationIndices] = split(rest, table, 0.2, options.timed, options.seed + 1);
@@ -79,9 +91,13 @@ export async function trainTable(table: LabelledTable, options: { family: TableF
     validationAuc[model.family] = score;
     if (!best || score > best.auc) best = { model, auc: score };
   }
-  const model = best!.model;
+  const chosen = best!.model as Exclude<TrainedModel, { family: 'ANOMALY_ZSCORE' }>;
+  // Calibrated on the validation rows' natural mix of failures, then the threshold by the rule.
+  const margins = validation.rows.map((r) => marginOf(chosen, standardize(chosen.standardizer, r)));
+  const model = toFloat32({ ...chosen, calibration: fitPlatt(margins, validation.labels) });
   const trainingMs = performance.now() - started;
-  const threshold = bestF1Threshold(scoreRows(model, validation.rows), validation.labels);
+  const decision = chooseThreshold(scoreRows(model, validation.rows), validation.labels, options.rule ?? { kind: 'BEST_F1' });
+  const threshold = decision.threshold;
   const reference = meanOf(train.rows).map(Math.fround);
   const onnx = exportOnnx(model, reference, { name: options.name, features: table.features });
   const deviation = await exportDeviation(model, onnx, reference, holdout);
@@ -101,7 +117,10 @@ export async function trainTable(table: LabelledTable, options: { family: TableF
       precision: at.precision,
       recall: at.recall,
       brier: brierScore(holdoutScores, holdout.labels),
+      brierUncalibrated: brierScore(scoreRows(chosen, holdout.rows), holdout.labels),
       threshold,
+      thresholdRule: JSON.stringify(decision.rule),
+      calibration: JSON.stringify(model.family !== 'ANOMALY_ZSCORE' ? model.calibration : null),
       validationAuc,
       trainRows: train.rows.length,
       validationRows: validation.rows.length,

@@ -9,9 +9,11 @@ import { DEFAULT_KEY_DIR, signingKeyFromPem, signingKeyPem, trustedKeySet } from
 import { readLabelledTable, TableRefused } from '../ml/labelled-table.ts';
 import { scoreTable, writeTableModel } from '../ml/table-model-files.ts';
 import { trainTable, type TableFamily } from '../ml/train-table.ts';
+import type { ThresholdRule } from '../ml/decision-threshold.ts';
 
 const USAGE = `usage:
-  npm run ml -- train <table.csv> --label <column> [--drop <col,...>] [--time <column>] [--family auto|gbt|mlp|logistic] [--seed <n>] --out <dir>
+  npm run ml -- train <table.csv> --label <column> [--drop <col,...>] [--time <column>] [--family auto|gbt|mlp|logistic] [--seed <n>]
+                  [--cost-miss <n> --cost-false-alarm <n> | --min-precision <0-1>] --out <dir>
   npm run ml -- score <dir> <table.csv> [--out <scores.csv>]
 The table has a header row; numeric columns are features, text columns categorical (one-hot; a
 category not seen in training sets no bit); the label is 0/1 or true/false. The model is signed
@@ -30,6 +32,9 @@ const { positionals, values } = parseArgs({
     time: { type: 'string' },
     family: { type: 'string', default: 'auto' },
     seed: { type: 'string', default: '7' },
+    'cost-miss': { type: 'string' },
+    'cost-false-alarm': { type: 'string' },
+    'min-precision': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean' },
   },
@@ -38,6 +43,20 @@ if (values.help || positionals.length === 0) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(values.help ? 0 : 2);
 }
+/** The threshold rule from --cost-miss and --cost-false-alarm, or --min-precision; best F1 without either. */
+function ruleOf(): ThresholdRule {
+  const number = (flag: string, raw: string | undefined) => {
+    const value = Number(raw);
+    if (raw === undefined || !Number.isFinite(value) || value < 0) fail(`--${flag} must be a number of 0 or more`);
+    return value;
+  };
+  if (values['cost-miss'] !== undefined || values['cost-false-alarm'] !== undefined) {
+    return { kind: 'COST', missedFailure: number('cost-miss', values['cost-miss']), falseAlarm: number('cost-false-alarm', values['cost-false-alarm']) };
+  }
+  if (values['min-precision'] !== undefined) return { kind: 'MIN_PRECISION', precision: number('min-precision', values['min-precision']) };
+  return { kind: 'BEST_F1' };
+}
+
 /** Paths as the user typed them, from where they ran npm (npm runs the workspace's script in its own folder). */
 const at = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
 const key = signingKeyFromPem(signingKeyPem(process.env.MODEL_SIGNING_KEY, process.env.THREADLINE_KEY_DIR ?? DEFAULT_KEY_DIR, 'model'));
@@ -55,7 +74,7 @@ try {
     };
     const table = readLabelledTable(readFileSync(at(first), 'utf8'), options);
     const name = basename(at(values.out));
-    const trained = await trainTable(table, { family, timed: Boolean(values.time), seed, name });
+    const trained = await trainTable(table, { family, timed: Boolean(values.time), seed, name, rule: ruleOf() });
     writeTableModel(at(values.out), name, trained, table.features, table.encoding, options, key);
     process.stdout.write(`${JSON.stringify(trained.metrics)}\n`);
   } else if (command === 'score' && first && second) {
