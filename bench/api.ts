@@ -3,17 +3,13 @@
 // API ran for one such request (recorded from the driver, replayed on one connection) in the same
 // run. Prints requests/s and p50/p99 latency with the ratio API / minimal. Makes its own database
 // and removes it; bounded in time.
-import 'reflect-metadata';
 import autocannon, { type Result } from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
-import pino from 'pino';
 import { createPool } from '@threadline/db/client';
-import { readApiConfig } from '../api/src/config.ts';
-import { buildServer } from '../api/src/server.ts';
-import { createServices } from '../api/src/services.ts';
 import { OVERVIEW_QUERY } from '../web/app/overview-view.ts';
 import { createSeededDatabase } from '../scripts/test/seeded-database.ts';
+import { startListeningApi } from './listening-api.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -54,27 +50,9 @@ const line = (label: string, r: Result) =>
 
 const database = await createSeededDatabase();
 try {
-  const services = await createServices(
-    readApiConfig({
-      ...process.env,
-      DATABASE_URL: database.url,
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'test',
-      API_KEY_RATE_PER_SECOND: '1000000',
-      API_KEY_BURST: '1000000',
-    }),
-    pino({ level: 'silent' }),
-  );
-  const app = await buildServer(services);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const { services, app, base, gql: answer } = await startListeningApi(database.url);
   const gql = async (query: string, token?: string) => {
-    const res = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query }),
-    });
-    const json = (await res.json()) as { data?: Record<string, { token?: string }>; errors?: { message: string }[] };
+    const json = await answer(query, token);
     if (json.errors) throw new Error(json.errors[0]!.message);
     return json.data!;
   };

@@ -4,13 +4,9 @@
 // budget lets through (10 aliases of 10,000 raw points) on 8 connections. Prints p50/p99 of each
 // beside its baseline (a ratio), and how fast the attacker's 20-alias operation is refused.
 // Makes its own database and removes it; bounded in time.
-import 'reflect-metadata';
 import autocannon, { type Result } from 'autocannon';
-import pino from 'pino';
-import { readApiConfig } from '../api/src/config.ts';
-import { buildServer } from '../api/src/server.ts';
-import { createServices } from '../api/src/services.ts';
 import { createSeededDatabase } from '../scripts/test/seeded-database.ts';
+import { startListeningApi } from './listening-api.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const POINTS = 300_000;
@@ -18,26 +14,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 
 const database = await createSeededDatabase();
 try {
-  const config = readApiConfig({
-    ...process.env,
-    DATABASE_URL: database.url,
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-    API_KEY_RATE_PER_SECOND: '1000000',
-    API_KEY_BURST: '1000000',
-  });
-  const services = await createServices(config, pino({ level: 'silent' }));
-  const app = await buildServer(services);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const gql = async (query: string, token?: string) => {
-    const res = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query }),
-    });
-    return (await res.json()) as { data?: Record<string, { token?: string }>; errors?: { message: string }[] };
-  };
+  const { services, app, base, gql } = await startListeningApi(database.url);
   const admin = (await gql('mutation { login(input: { email: "admin@northwind.example", password: "threadline-demo" }) { token } }')).data!.login!.token!;
   const keyOf = async (name: string) =>
     (await gql(`mutation { createApiKey(input: { name: "${name}", scopes: ["read"] }) { token } }`, admin)).data!.createApiKey!.token!;
