@@ -2,7 +2,7 @@
 // how much it moved the score. Predictions store the compact form `[featureIndex, value,
 // contribution]` (they are a high-volume time series; names, units and references live once in the
 // version's feature spec) and the API expands it; insights store the expanded form.
-import { featureNames, featureParts, featureUnit, type FeatureSpec } from './feature-spec.ts';
+import { DERIVED_OPERATIONS, featureNames, featureParts, type FeatureSpec } from './feature-spec.ts';
 
 export interface ExplanationEntry {
   feature: string;
@@ -58,19 +58,20 @@ export function compactExplanation(
   return indices.map((i) => [i, round(values[i]!, 4), round(contributions[offset + i]!, 5)]);
 }
 
-export function expandExplanation(spec: Pick<FeatureSpec, 'signals' | 'aggregates' | 'reference'>, compact: CompactExplanation): ExplanationEntry[] {
+export function expandExplanation(
+  spec: Pick<FeatureSpec, 'signals' | 'aggregates' | 'derived' | 'reference'>,
+  compact: CompactExplanation,
+): ExplanationEntry[] {
   const names = featureNames(spec);
   return compact
     .filter(([i]) => i >= 0 && i < names.length)
-    .map(([i, value, contribution]) => {
-      const { signal, aggregate } = featureParts(spec, i);
-      return { feature: names[i]!, signal: signal.name, aggregate, value, reference: round(spec.reference[i]!, 4), unit: featureUnit(spec, i), contribution };
-    });
+    .map(([i, value, contribution]) => ({ feature: names[i]!, ...featureParts(spec, i), value, reference: round(spec.reference[i]!, 4), contribution }));
 }
 
 /** A one-line title naming the strongest feature. */
 export function insightTitle(label: string, score: number, top: ExplanationEntry | undefined): string {
   if (!top) return `${label} ${score.toFixed(2)}`;
   const unit = top.unit ? ` ${top.unit}` : '';
-  return `${label} ${score.toFixed(2)}: ${top.signal} ${top.aggregate} ${top.value}${unit} (normal ${top.reference}${unit})`;
+  const what = (DERIVED_OPERATIONS as readonly string[]).includes(top.aggregate) ? top.signal : `${top.signal} ${top.aggregate}`;
+  return `${label} ${score.toFixed(2)}: ${what} ${top.value}${unit} (normal ${top.reference}${unit})`;
 }

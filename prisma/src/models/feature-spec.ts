@@ -6,6 +6,34 @@ import { z } from 'zod';
 export const AGGREGATES = ['mean', 'std', 'min', 'max', 'last', 'slope'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 
+/** How a derived feature combines two features: left × right, left / right (0 where right is 0), left − right, left + right. */
+export const DERIVED_OPERATIONS = ['product', 'ratio', 'difference', 'sum'] as const;
+export type DerivedOperation = (typeof DERIVED_OPERATIONS)[number];
+const OPERATOR: Record<DerivedOperation, string> = { product: '*', ratio: '/', difference: '-', sum: '+' };
+
+export const derivedFeatureSchema = z
+  .object({
+    op: z.enum(DERIVED_OPERATIONS),
+    /** Names of two features computed before it, e.g. `spindle_load.mean`. */
+    left: z.string().min(1).max(200),
+    right: z.string().min(1).max(200),
+  })
+  .strict();
+export type DerivedFeature = z.infer<typeof derivedFeatureSchema>;
+
+/** A derived feature's name, e.g. `spindle_load.mean*spindle_speed.mean`. */
+export const derivedName = (d: DerivedFeature): string => `${d.left}${OPERATOR[d.op]}${d.right}`;
+
+/** Problems with derived features over `base` feature names: each must combine two of them, once. */
+export function derivedProblems(base: readonly string[], derived: readonly DerivedFeature[]): string[] {
+  const problems = derived.flatMap((d) =>
+    [d.left, d.right].filter((n) => !base.includes(n)).map((n) => `${derivedName(d)} names ${n}, which is not a feature`),
+  );
+  const names = derived.map(derivedName);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  return twice ? [...problems, `${twice} is derived twice`] : problems;
+}
+
 const signalSpec = z.object({
   /** The asset type property (and signal) name, e.g. `spindle_vibration`. */
   name: z.string().min(1).max(120),
@@ -24,15 +52,21 @@ export const featureSpecSchema = z
     stepSeconds: z.number().int().min(1).max(86_400),
     signals: z.array(signalSpec).min(1).max(64),
     aggregates: z.array(z.enum(AGGREGATES)).min(1).max(AGGREGATES.length),
+    /** Features computed from two of the aggregates (products, ratios, differences, sums), after them in input order. */
+    derived: z.array(derivedFeatureSchema).max(32).optional(),
     /**
      * One value per feature: what stands for "no information". A signal without points in a window
      * takes it, and explanations occlude a feature by replacing it with it.
      */
     reference: z.array(z.number()),
   })
-  .refine((s) => s.reference.length === s.signals.length * s.aggregates.length, {
-    message: 'reference needs one value per feature (signals × aggregates)',
+  .refine((s) => s.reference.length === s.signals.length * s.aggregates.length + (s.derived?.length ?? 0), {
+    message: 'reference needs one value per feature (signals × aggregates, then one per derived feature)',
     path: ['reference'],
+  })
+  .refine((s) => derivedProblems(aggregateNames(s), s.derived ?? []).length === 0, {
+    message: 'each derived feature combines two aggregates of the spec, once',
+    path: ['derived'],
   })
   .refine((s) => new Set(s.signals.map((x) => x.name)).size === s.signals.length, {
     message: 'signal names must be distinct',
@@ -42,21 +76,48 @@ export const featureSpecSchema = z
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;
 export type SignalSpec = FeatureSpec['signals'][number];
 
-/** Feature names in input order: signal-major, e.g. `spindle_vibration.mean`. */
-export function featureNames(spec: Pick<FeatureSpec, 'signals' | 'aggregates'>): string[] {
+type SpecShape = Pick<FeatureSpec, 'signals' | 'aggregates' | 'derived'>;
+
+/** The aggregate features' names: signal-major, e.g. `spindle_vibration.mean`. */
+export function aggregateNames(spec: { signals: readonly { name: string }[]; aggregates: readonly string[] }): string[] {
   return spec.signals.flatMap((s) => spec.aggregates.map((a) => `${s.name}.${a}`));
 }
 
-/** The signal a feature is computed from and its aggregate. */
-export function featureParts(spec: Pick<FeatureSpec, 'signals' | 'aggregates'>, index: number): { signal: SignalSpec; aggregate: Aggregate } {
-  return { signal: spec.signals[Math.floor(index / spec.aggregates.length)]!, aggregate: spec.aggregates[index % spec.aggregates.length]! };
+/** Feature names in input order: the aggregates, then the derived features. */
+export function featureNames(spec: SpecShape): string[] {
+  return [...aggregateNames(spec), ...(spec.derived ?? []).map(derivedName)];
 }
 
-/** The unit a feature is stated in: the signal's, per minute for slopes. */
-export function featureUnit(spec: Pick<FeatureSpec, 'signals' | 'aggregates'>, index: number): string | null {
-  const { signal, aggregate } = featureParts(spec, index);
+/** What a feature shows: the signal (or a derived feature's name), its aggregate (or operation) and its unit. */
+export function featureParts(spec: SpecShape, index: number): { signal: string; aggregate: string; unit: string | null } {
+  const base = spec.signals.length * spec.aggregates.length;
+  if (index >= base) {
+    const derived = spec.derived![index - base]!;
+    return { signal: derivedName(derived), aggregate: derived.op, unit: derivedUnit(spec, derived) };
+  }
+  const signal = spec.signals[Math.floor(index / spec.aggregates.length)]!;
+  const aggregate = spec.aggregates[index % spec.aggregates.length]!;
+  return { signal: signal.name, aggregate, unit: aggregateUnit(signal, aggregate) };
+}
+
+/** The unit an aggregate is stated in: the signal's, per minute for slopes. */
+function aggregateUnit(signal: SignalSpec, aggregate: Aggregate): string | null {
   if (aggregate !== 'slope') return signal.unit;
   return signal.unit ? `${signal.unit}/min` : '/min';
+}
+
+function derivedUnit(spec: SpecShape, derived: DerivedFeature): string | null {
+  const names = aggregateNames(spec);
+  const [left, right] = [derived.left, derived.right].map((n) => featureParts(spec, names.indexOf(n)).unit);
+  switch (derived.op) {
+    case 'sum':
+    case 'difference':
+      return left === right ? (left ?? null) : null;
+    case 'product':
+      return left && right ? `${left}·${right}` : (left ?? right ?? null);
+    case 'ratio':
+      return left && right ? (left === right ? null : `${left}/${right}`) : (left ?? null);
+  }
 }
 
 /** A version's stored feature spec, parsed: null when it is not a valid spec (such a version is never scored). */

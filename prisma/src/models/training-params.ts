@@ -1,7 +1,7 @@
 // A training run's parameters (TrainingRun.params) and their defaults: checked by the API when a
 // run is requested and again by the worker that trains it.
 import { z } from 'zod';
-import { AGGREGATES } from './feature-spec.ts';
+import { AGGREGATES, derivedFeatureSchema } from './feature-spec.ts';
 
 export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'GBT', 'ANOMALY_ZSCORE'] as const;
 
@@ -14,6 +14,10 @@ export const trainingParamsSchema = z
     family: z.enum(MODEL_FAMILIES).optional(),
     signals: z.array(z.string().min(1)).min(1).max(64).optional(),
     aggregates: z.array(z.enum(AGGREGATES)).min(1).default(['mean', 'std', 'max', 'slope']),
+    /** Derived features declared by the user, over `signal.aggregate` names, e.g. product of `spindle_load.mean` and `spindle_speed.mean`. */
+    derived: z.array(derivedFeatureSchema).max(16).default([]),
+    /** Search pairwise derived features on the validation slice and keep those that improve it (classifiers). */
+    searchDerived: z.boolean().default(false),
     windowSeconds: z.number().int().min(10).max(86_400).default(600),
     stepSeconds: z.number().int().min(1).max(3_600).default(10),
     trainingStepSeconds: z.number().int().min(1).max(3_600).default(60),

@@ -3,7 +3,7 @@
 // causes, through the whole path (ingest → notice → dispatcher → BullMQ → ONNX → predictions →
 // insights); a tampered artifact is refused, audited, and the fallback rules keep insights coming.
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { rawSqlOf } from '@threadline/db/sql';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { createBundle } from '@threadline/db/models/edge-bundle';
+import { featureNames, storedFeatureSpec } from '@threadline/db/models/feature-spec';
 import { createDeployment } from '@threadline/db/models/deployments';
 import { moveAlias } from '@threadline/db/models/registry';
 import { insightTimings } from '@threadline/db/value/insight-timings';
@@ -33,6 +34,8 @@ import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
 import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
 import type { InferenceDispatcher } from './dispatcher.ts';
 import { waitForInferenceIdle } from '../../../scripts/test/wait-for.ts';
+import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
+import { OnnxRunner, packRows } from '../ml/onnx-runner.ts';
 
 const signingKey = signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const system = { kind: 'SYSTEM' as const, id: null, label: 'test' };
@@ -59,16 +62,74 @@ describe('model lifecycle on the simulated plant', () => {
   const start = Math.floor(Date.now() / P) * P - 5 * P;
   const evaluationStart = start + 3 * P;
 
-  const train = async (family: string, task = 'FAILURE_RISK') => {
+  /** The GBT version trained with derived features (first test), for the edge. */
+  let treesVersionId: string;
+
+  const train = async (family: string, extra: Record<string, unknown> = {}) => {
     const {
       rows: [run],
     } = await pool.query<{ id: string }>(
       `INSERT INTO training_runs (organization_id, model_id, trigger, data_window_start_at, data_window_end_at, params)
        VALUES ($1, $2, 'MANUAL', $3, $4, $5) RETURNING id`,
-      [org, modelId, new Date(start), new Date(evaluationStart), { family, ...(task === 'ANOMALY_DETECTION' ? {} : {}) }],
+      [org, modelId, new Date(start), new Date(evaluationStart), { family, ...extra }],
     );
     return runModelTraining({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, trainingRunId: run!.id }, true);
   };
+
+  /**
+   * A folder for threadline-edge: a signed bundle of a stored version for an edge target, the
+   * signing public key, and LEJ-L1-CNC02's readings over an hour from `from` as the edge's CSV.
+   */
+  const edgeFolder = async (version: Record<string, any>, deploymentId: string, target: string, from: number) => {
+    const bundle = createBundle(
+      signingKey,
+      {
+        deploymentId,
+        edgeTarget: { id: target, name: target, kind: 'INDUSTRIAL_PC' },
+        modelId,
+        modelName: version.name,
+        task: version.task,
+        versionId: version.id,
+        version: version.version,
+        family: version.family,
+        threshold: version.threshold,
+        sha256: version.sha256,
+        signature: version.signature,
+        signingKeyId: version.signing_key_id,
+        featureSpec: version.feature_spec,
+        issuedAt: new Date().toISOString(),
+      },
+      version.onnx,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'tl-edge-'));
+    const { rows: readings } = await pool.query<{ name: string; t: string; value: number }>(
+      `SELECT s.name, (extract(epoch FROM t.time) * 1000)::bigint AS t, t.value FROM telemetry t JOIN signals s ON s.id = t.signal_id
+        WHERE s.asset_id = $1 AND t.time >= $2 AND t.time <= $3 ORDER BY t.time`,
+      [assetIds.get('LEJ-L1-CNC02'), new Date(from), new Date(from + 3_600_000)],
+    );
+    writeFileSync(join(dir, 'readings.csv'), ['asset,signal,time,value', ...readings.map((r) => `LEJ-L1-CNC02,${r.name},${r.t},${r.value}`)].join('\n'));
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
+    writeFileSync(join(dir, 'key.pem'), signingKey.publicKey.export({ type: 'spki', format: 'pem' }));
+    return { dir, bundle, readings };
+  };
+
+  const edge = (...args: string[]) =>
+    spawnSync(
+      fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url)),
+      [fileURLToPath(new URL('../edge/threadline-edge.ts', import.meta.url)), ...args],
+      { encoding: 'utf8' },
+    );
+
+  /** threadline-edge's scores by window end. */
+  const edgeScores = (stdout: string) =>
+    new Map(
+      stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','))
+        .map(([, end, score]) => [Date.parse(end!), Number(score)]),
+    );
 
   /** Waits until the dispatcher and the inference queue are idle. */
   const settle = () => waitForInferenceIdle(relays.dispatcher, queues[0]!);
@@ -162,8 +223,10 @@ describe('model lifecycle on the simulated plant', () => {
   });
 
   it('learns failure risk from the simulated history: high holdout AUC, ONNX equal to TypeScript', async () => {
+    // The trees also take a declared derived feature and search for more on their validation slice.
+    const declared = { op: 'product', left: 'spindle_vibration.mean', right: 'spindle_load.mean' };
     for (const family of ['LOGISTIC', 'MLP', 'GBT']) {
-      const result = await train(family);
+      const result = await train(family, family === 'GBT' ? { derived: [declared], searchDerived: true } : {});
       const {
         rows: [version],
       } = await pool.query('SELECT family, metrics, threshold, signature, sha256, feature_spec, reference_profile FROM model_versions WHERE id = $1', [
@@ -177,6 +240,13 @@ describe('model lifecycle on the simulated plant', () => {
       expect(version.signature).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
       expect(version.feature_spec.signals.map((s: { name: string }) => s.name)).toContain('spindle_vibration');
       expect(version.reference_profile.features[0].edges).toHaveLength(11);
+      if (family === 'GBT') {
+        treesVersionId = result.versionId!;
+        expect(version.feature_spec.derived[0]).toEqual(declared);
+        expect(version.feature_spec.reference).toHaveLength(
+          version.feature_spec.signals.length * version.feature_spec.aggregates.length + version.feature_spec.derived.length,
+        );
+      }
     }
     // The streaming anomaly detector learns normal operation only and is judged against the incidents.
     const anomaly = await train('ANOMALY_ZSCORE');
@@ -278,43 +348,9 @@ describe('model lifecycle on the simulated plant', () => {
       `SELECT v.*, m.name, m.task, d.id AS deployment_id FROM deployments d JOIN model_versions v ON v.id = d.model_version_id JOIN models m ON m.id = v.model_id
         WHERE d.alias = 'champion' AND d.status = 'ACTIVE'`,
     );
-    const bundle = createBundle(
-      signingKey,
-      {
-        deploymentId: version.deployment_id,
-        edgeTarget: { id: 'lej-edge-01', name: 'lej-edge-01', kind: 'INDUSTRIAL_PC' },
-        modelId,
-        modelName: version.name,
-        task: version.task,
-        versionId: version.id,
-        version: version.version,
-        family: version.family,
-        threshold: version.threshold,
-        sha256: version.sha256,
-        signature: version.signature,
-        signingKeyId: version.signing_key_id,
-        featureSpec: version.feature_spec,
-        issuedAt: new Date().toISOString(),
-      },
-      version.onnx,
-    );
-    const dir = mkdtempSync(join(tmpdir(), 'tl-edge-'));
     const from = evaluationStart + 4 * 3_600_000;
     const to = from + 3_600_000;
-    const { rows: readings } = await pool.query<{ name: string; t: string; value: number }>(
-      `SELECT s.name, (extract(epoch FROM t.time) * 1000)::bigint AS t, t.value FROM telemetry t JOIN signals s ON s.id = t.signal_id
-        WHERE s.asset_id = $1 AND t.time >= $2 AND t.time <= $3 ORDER BY t.time`,
-      [assetIds.get('LEJ-L1-CNC02'), new Date(from), new Date(to)],
-    );
-    writeFileSync(join(dir, 'readings.csv'), ['asset,signal,time,value', ...readings.map((r) => `LEJ-L1-CNC02,${r.name},${r.t},${r.value}`)].join('\n'));
-    writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
-    writeFileSync(join(dir, 'key.pem'), signingKey.publicKey.export({ type: 'spki', format: 'pem' }));
-    const edge = (...args: string[]) =>
-      spawnSync(
-        fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url)),
-        [fileURLToPath(new URL('../edge/threadline-edge.ts', import.meta.url)), ...args],
-        { encoding: 'utf8' },
-      );
+    const { dir, bundle } = await edgeFolder(version, version.deployment_id, 'lej-edge-01', from);
     const verified = edge('verify', join(dir, 'bundle.json'), '--public-key', join(dir, 'key.pem'));
     expect(verified.status).toBe(0);
     expect(verified.stdout).toMatch(/^ok: Spindle failure risk \(test\) v\d+ \(LOGISTIC\)/);
@@ -325,20 +361,47 @@ describe('model lifecycle on the simulated plant', () => {
 
     const scored = edge('score', join(dir, 'bundle.json'), join(dir, 'readings.csv'), '--public-key', join(dir, 'key.pem'));
     expect(scored.status).toBe(0);
-    const edgeScores = new Map(
-      scored.stdout
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((line) => line.split(','))
-        .map(([, end, score]) => [Date.parse(end!), Number(score)]),
-    );
+    const scores = edgeScores(scored.stdout);
     const { rows: cloud } = await pool.query<{ t: string; score: number }>(
       'SELECT (extract(epoch FROM ts) * 1000)::bigint AS t, score FROM predictions WHERE model_version_id = $1 AND asset_id = $2 AND ts >= $3 AND ts <= $4',
       [version.id, assetIds.get('LEJ-L1-CNC02'), new Date(from + version.feature_spec.windowSeconds * 1000), new Date(to)],
     );
     expect(cloud.length).toBeGreaterThan(200);
-    for (const { t, score } of cloud) expect(Math.abs(edgeScores.get(Number(t))! - score)).toBeLessThan(1e-6);
+    for (const { t, score } of cloud) expect(Math.abs(scores.get(Number(t))! - score)).toBeLessThan(1e-6);
+  }, 120_000);
+
+  it('scores a boosted-trees bundle with derived features at the edge exactly as onnxruntime does in the cloud', async () => {
+    const {
+      rows: [version],
+    } = await pool.query('SELECT v.*, m.name, m.task FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = $1', [treesVersionId]);
+    const from = evaluationStart + 6 * 3_600_000;
+    const { dir, readings } = await edgeFolder(version, randomUUID(), 'lej-edge-02', from);
+    const scored = edge('score', join(dir, 'bundle.json'), join(dir, 'readings.csv'), '--public-key', join(dir, 'key.pem'));
+    expect(scored.status).toBe(0);
+    const scores = edgeScores(scored.stdout);
+    // The cloud's way: the series from the database, the one features.ts, the stored graph in onnxruntime.
+    const spec = storedFeatureSpec(version.feature_spec)!;
+    const series = new Map<string, { t: number[]; v: number[] }>();
+    for (const r of readings) {
+      const points = series.get(r.name) ?? { t: [], v: [] };
+      points.t.push(Number(r.t));
+      points.v.push(r.value);
+      series.set(r.name, points);
+    }
+    const rows = computeFeatures(spec, series, gridEnds(spec, from - 1, from + 3_600_000)).filter(scorable);
+    const width = featureNames(spec).length;
+    const runner = await OnnxRunner.load(new Uint8Array(version.onnx), width);
+    const cloud = await runner.run(
+      packRows(
+        rows.map((r) => r.values),
+        width,
+      ),
+      rows.length,
+    );
+    await runner.release();
+    expect(rows.length).toBeGreaterThan(200);
+    expect(scores.size).toBe(rows.length);
+    rows.forEach((row, i) => expect(Math.abs(scores.get(row.windowEnd)! - cloud.scores[i]!)).toBeLessThan(1e-6));
   }, 120_000);
 
   it('refuses a tampered artifact, audits the refusal, and keeps insights flowing from the fallback rules', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FeatureSpec } from '@threadline/db/models/feature-spec';
+import { featureNames, featureParts, featureSpecSchema, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { computeFeatures, gridEnds, scorable } from './features.ts';
 
 const spec: FeatureSpec = {
@@ -57,5 +57,44 @@ describe('features', () => {
     );
     expect([short!.coverage, scorable(short!)]).toEqual([25_000 / 60_000, false]);
     expect(scorable(wide!)).toBe(true);
+  });
+
+  it('computes derived features after the aggregates, as the spec declares them, and names them with their units', () => {
+    const derived: FeatureSpec = {
+      ...spec,
+      aggregates: ['mean', 'max'],
+      derived: [
+        { op: 'product', left: 'a.mean', right: 'b.mean' },
+        { op: 'ratio', left: 'a.max', right: 'b.max' },
+        { op: 'difference', left: 'a.max', right: 'a.mean' },
+        { op: 'sum', left: 'a.mean', right: 'b.max' },
+      ],
+      reference: [1, 2, 3, 4, 0, 0, 0, 0],
+    };
+    expect(featureSpecSchema.safeParse(derived).success).toBe(true);
+    const a = { t: [20_000, 40_000, 60_000], v: [2, 4, 6] };
+    const b = { t: [20_000, 40_000, 60_000], v: [0, 0, 0] };
+    const [row] = computeFeatures(
+      derived,
+      new Map([
+        ['a', a],
+        ['b', b],
+      ]),
+      [60_000],
+    );
+    // a.mean 4, a.max 6, b.mean 0, b.max 0: the ratio over a zero denominator is 0.
+    expect([...row!.values]).toEqual([4, 6, 0, 0, 0, 0, 2, 4]);
+    expect(featureNames(derived).slice(4)).toEqual(['a.mean*b.mean', 'a.max/b.max', 'a.max-a.mean', 'a.mean+b.max']);
+    expect([4, 5, 6, 7].map((i) => featureParts(derived, i).unit)).toEqual(['mm/s', 'mm/s', 'mm/s', null]);
+    expect(featureParts(derived, 4)).toMatchObject({ signal: 'a.mean*b.mean', aggregate: 'product' });
+  });
+
+  it('refuses a spec whose derived features name no feature, repeat, or lack their reference values', () => {
+    const problems = (derived: FeatureSpec['derived'], reference: number[]) =>
+      featureSpecSchema.safeParse({ ...spec, aggregates: ['mean'], derived, reference }).error?.issues.map((i) => i.message) ?? [];
+    expect(problems([{ op: 'sum', left: 'a.mean', right: 'c.mean' }], [0, 0, 0])).toEqual(['each derived feature combines two aggregates of the spec, once']);
+    const twice = { op: 'sum', left: 'a.mean', right: 'b.mean' } as const;
+    expect(problems([twice, twice], [0, 0, 0, 0])).toEqual(['each derived feature combines two aggregates of the spec, once']);
+    expect(problems([twice], [0, 0])).toEqual(['reference needs one value per feature (signals × aggregates, then one per derived feature)']);
   });
 });

@@ -144,8 +144,13 @@ class TreeBuilder {
   }
 }
 
+/** Log-loss of log-odds `margin` with failures and normal rows weighing half each: what early stopping and the derived-feature search judge by. */
+export function balancedLogLoss(margin: ArrayLike<number>, labels: readonly number[]): number {
+  return logLoss(margin, labels, balancedWeights(labels));
+}
+
 /** Mean weighted log-loss of log-odds `margin` against labels. */
-function logLoss(margin: Float64Array, labels: readonly number[], weights: Float64Array): number {
+function logLoss(margin: ArrayLike<number>, labels: readonly number[], weights: Float64Array): number {
   let total = 0;
   for (let i = 0; i < margin.length; i += 1) {
     const p = 1 / (1 + Math.exp(-margin[i]!));

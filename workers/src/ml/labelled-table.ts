@@ -5,6 +5,8 @@
 // categories seen in training; a category not seen then sets none of its bits, so it still scores.
 // Everything wrong with a table is reported by row and column, and nothing is trained from it.
 import { csvRecords } from '@threadline/db/csv';
+import { derivedName, type DerivedFeature } from '@threadline/db/models/feature-spec';
+import { resolveDerived, withDerived } from './features.ts';
 
 export interface TableProblem {
   /** 1-based line in the file (the header is line 1); 0 for the header itself. */
@@ -28,6 +30,8 @@ export class TableRefused extends Error {
 export interface TableEncoding {
   numeric: string[];
   categorical: { name: string; categories: string[] }[];
+  /** Features derived from two numeric columns (derived-search.ts), after the others. */
+  derived?: DerivedFeature[];
 }
 
 export interface TableOptions {
@@ -49,14 +53,17 @@ export interface LabelledTable {
 const LABELS: Record<string, number> = { '0': 0, '1': 1, false: 0, true: 1 };
 const isNumber = (cell: string) => cell.trim() !== '' && Number.isFinite(Number(cell));
 
-/** The names of the features a table's encoding gives, in order: numeric columns, then one per category. */
+const columnFeatures = (encoding: TableEncoding) => [...encoding.numeric, ...encoding.categorical.flatMap((c) => c.categories.map((k) => `${c.name}=${k}`))];
+
+/** The names of the features a table's encoding gives, in order: numeric columns, one per category, then the derived features. */
 export function featureNamesOf(encoding: TableEncoding): string[] {
-  return [...encoding.numeric, ...encoding.categorical.flatMap((c) => c.categories.map((k) => `${c.name}=${k}`))];
+  return [...columnFeatures(encoding), ...(encoding.derived ?? []).map(derivedName)];
 }
 
 /** One record (column name → cell) as feature values; an unseen category sets no bit. */
 export function encodeRecord(encoding: TableEncoding, record: ReadonlyMap<string, string>): Float64Array {
-  const values = new Float64Array(featureNamesOf(encoding).length);
+  const names = columnFeatures(encoding);
+  const values = new Float64Array(names.length);
   encoding.numeric.forEach((name, i) => (values[i] = Number(record.get(name))));
   let offset = encoding.numeric.length;
   for (const { name, categories } of encoding.categorical) {
@@ -64,7 +71,7 @@ export function encodeRecord(encoding: TableEncoding, record: ReadonlyMap<string
     if (at >= 0) values[offset + at] = 1;
     offset += categories.length;
   }
-  return values;
+  return withDerived(values, resolveDerived(names, encoding.derived ?? []));
 }
 
 /** Records of a CSV text, with its header; problems with the header are thrown. */

@@ -27,6 +27,30 @@ export function auc(scores: readonly number[], labels: readonly number[]): numbe
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
+/**
+ * Average precision (the area under the precision-recall curve as a step function): the mean, over
+ * the failures, of the precision among rows scored at least as high; null without failures. Ties
+ * are taken together. With few failures it says more than ROC AUC about alarms worth acting on.
+ */
+export function averagePrecision(scores: readonly number[], labels: readonly number[]): number | null {
+  const positives = labels.filter((l) => l === 1).length;
+  if (positives === 0) return null;
+  const order = scores.map((s, i) => [s, labels[i]!] as const).sort((a, b) => b[0] - a[0]);
+  let flagged = 0;
+  let hits = 0;
+  let total = 0;
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    let found = 0;
+    while (j < order.length && order[j]![0] === order[i]![0]) found += order[j++]![1];
+    flagged += j - i;
+    hits += found;
+    total += (found * hits) / flagged;
+    i = j;
+  }
+  return total / positives;
+}
+
 /** Mean squared difference between scores and 0/1 labels; 0 without windows. */
 export function brierScore(scores: readonly number[], labels: readonly number[]): number {
   let sum = 0;

@@ -27,23 +27,15 @@ export interface TableModelManifest {
 /** The signed model's identity: its name stands for the registry's model id, version 1. */
 const identity = (name: string) => ({ modelId: `table:${name}`, version: 1 });
 
-export function writeTableModel(
-  dir: string,
-  name: string,
-  trained: TableModel,
-  features: string[],
-  encoding: TableEncoding,
-  table: TableOptions,
-  key: SigningKey,
-): void {
+export function writeTableModel(dir: string, name: string, trained: TableModel, table: TableOptions, key: SigningKey): void {
   mkdirSync(dir, { recursive: true });
   const sha256 = sha256Hex(trained.onnx);
   const { modelId, version } = identity(name);
   const manifest: TableModelManifest = {
     name,
     family: trained.family,
-    features,
-    encoding,
+    features: trained.features,
+    encoding: trained.encoding,
     reference: trained.reference,
     threshold: trained.threshold,
     table,

@@ -1,10 +1,12 @@
 // One training run, start to finish: the feature spec from the asset type, labelled windows from
 // the data window, the family's fit, holdout metrics, the reference profile, and the ONNX export,
 // checked against the TypeScript forward pass before anything is registered.
-import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { aggregateNames, derivedName, derivedProblems, featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import type { TrainingSource } from '@threadline/db/models/training-data';
 import type { TrainingParams } from '@threadline/db/models/training-params';
 import { buildDataset, validationSplit, type Dataset } from './dataset.ts';
+import { searchDerivedFeatures } from './derived-search.ts';
+import { resolveDerived, withDerived } from './features.ts';
 import { fitAnomalyDetector } from './fit-anomaly.ts';
 import { fitClassifier, scoreRows } from './fit-classifier.ts';
 import { DEFAULT_BOOSTING_PARAMS, fitGradientBoosting } from './gradient-boosting.ts';
@@ -77,27 +79,34 @@ export async function trainModel(
   if (signals.length === 0) throw new TrainingRefused('the asset type has no numeric properties to learn from');
   const assets = await source.assets(params.assetIds ?? null);
   // Complete windows only: a provisional reference stands in until training fixes the real one.
+  const declared = { version: 1 as const, windowSeconds: params.windowSeconds, stepSeconds: params.stepSeconds, signals, aggregates: params.aggregates };
+  const problems = derivedProblems(aggregateNames(declared), params.derived);
+  if (problems.length > 0) throw new TrainingRefused(problems.join('; '));
   const provisional: FeatureSpec = {
-    version: 1,
-    windowSeconds: params.windowSeconds,
-    stepSeconds: params.stepSeconds,
-    signals,
-    aggregates: params.aggregates,
-    reference: new Array(signals.length * params.aggregates.length).fill(0),
+    ...declared,
+    ...(params.derived.length > 0 ? { derived: params.derived } : {}),
+    reference: new Array(signals.length * params.aggregates.length + params.derived.length).fill(0),
   };
-  const { train, holdout, incidents } = await buildDataset(source, provisional, {
+  const built = await buildDataset(source, provisional, {
     assetIds: assets,
     from: window.from,
     to: window.to,
     stepSeconds: params.trainingStepSeconds,
     horizonMinutes: params.horizonMinutes,
   });
-  if (train.rows.length < 50) throw new TrainingRefused(`only ${train.rows.length} training windows in the data window; widen it or wait for more data`);
+  const { incidents } = built;
+  if (built.train.rows.length < 50)
+    throw new TrainingRefused(`only ${built.train.rows.length} training windows in the data window; widen it or wait for more data`);
+  const {
+    spec: searched,
+    train,
+    holdout,
+  } = params.searchDerived && family !== 'ANOMALY_ZSCORE' ? withSearchedFeatures(provisional, built, params.seed) : { spec: provisional, ...built };
 
   const fitted = fitFamily(family, train, params);
   const trained = toFloat32(fitted.model);
   const reference = family === 'ANOMALY_ZSCORE' ? trained.standardizer.center : meanOf(train.rows);
-  const spec: FeatureSpec = { ...provisional, reference: reference.map(Math.fround) };
+  const spec: FeatureSpec = { ...searched, reference: reference.map(Math.fround) };
   const names = featureNames(spec);
   const trainScores = scoreRows(trained, train.rows);
   const threshold = family === 'ANOMALY_ZSCORE' ? 0.5 : bestF1Threshold(scoreRows(trained, fitted.chooseOn.rows), fitted.chooseOn.labels);
@@ -120,6 +129,27 @@ export async function trainModel(
     holdout,
     holdoutScores,
   };
+}
+
+/**
+ * The derived-feature search (derived-search.ts) over the aggregates, on the validation slice of the
+ * training windows; the features it keeps join the spec after the declared ones, and every row.
+ */
+function withSearchedFeatures(
+  spec: FeatureSpec,
+  data: { train: Dataset; holdout: Dataset },
+  seed: number,
+): { spec: FeatureSpec; train: Dataset; holdout: Dataset } {
+  const { fit, validation } = validationSplit(data.train);
+  const names = featureNames(spec);
+  const eligible = aggregateNames(spec).map((_, i) => i);
+  const found = searchDerivedFeatures(names, eligible, fit, validation, seed).derived.filter((d) => !names.includes(derivedName(d)));
+  if (found.length === 0) return { spec, ...data };
+  // The found features combine aggregates, which come first in every row: resolved over them, they append after the declared ones.
+  const resolved = resolveDerived(aggregateNames(spec), found);
+  const extend = (d: Dataset): Dataset => ({ ...d, rows: d.rows.map((r) => withDerived(r, resolved)) });
+  const derived = [...(spec.derived ?? []), ...found];
+  return { spec: { ...spec, derived, reference: [...spec.reference, ...found.map(() => 0)] }, train: extend(data.train), holdout: extend(data.holdout) };
 }
 
 export function meanOf(rows: readonly Float64Array[]): number[] {

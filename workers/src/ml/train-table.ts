@@ -1,14 +1,18 @@
 // Training from a labelled table (labelled-table.ts) rather than telemetry windows: a held-out 30 %
-// touched once at the end, a validation slice of the rest on which the family (with `auto`) is
-// chosen, the probabilities calibrated (Platt) and the decision threshold set by its rule (cost,
-// minimum precision or best F1), and the same ONNX export, checked against TypeScript. Rows are
-// split in time order when the table has a time column, else by a seeded shuffle within each class.
+// touched once at the end, a validation slice of the rest on which derived features are searched
+// (derived-search.ts), the family, shape and seed chosen (with `auto`, among all of them), the
+// probabilities calibrated (Platt) and the decision threshold set by its rule (cost, minimum
+// precision or best F1), and the same ONNX export, checked against TypeScript. Rows are split in
+// time order when the table has a time column, else by a seeded shuffle within each class.
 import { seededRandom } from '@threadline/db/random';
 import { DEFAULT_CLASSIFIER_PARAMS } from '@threadline/db/models/training-params';
 import { fitClassifier, scoreRows } from './fit-classifier.ts';
-import { DEFAULT_BOOSTING_PARAMS, fitGradientBoosting, type LabelledRows } from './gradient-boosting.ts';
-import type { LabelledTable } from './labelled-table.ts';
-import { auc, brierScore, confusionAt } from './metrics.ts';
+import { derivedName } from '@threadline/db/models/feature-spec';
+import { DEFAULT_BOOSTING_PARAMS, fitGradientBoosting, type BoostingParams, type LabelledRows } from './gradient-boosting.ts';
+import { featureNamesOf, type LabelledTable, type TableEncoding } from './labelled-table.ts';
+import { auc, averagePrecision, brierScore, confusionAt } from './metrics.ts';
+import { searchDerivedFeatures } from './derived-search.ts';
+import { resolveDerived, withDerived } from './features.ts';
 import { marginOf, standardize, toFloat32, type TrainedModel } from './model-families.ts';
 import { fitPlatt } from './calibration.ts';
 import { chooseThreshold, type ThresholdRule } from './decision-threshold.ts';
@@ -16,7 +20,6 @@ import { exportOnnx } from './onnx-export.ts';
 import { EXPORT_TOLERANCE, exportDeviation, meanOf } from './train-model.ts';
 
 export type TableFamily = 'auto' | 'gbt' | 'mlp' | 'logistic';
-const FAMILIES = ['logistic', 'mlp', 'gbt'] as const;
 
 export interface TableModel {
   family: TrainedModel['family'];
@@ -24,7 +27,10 @@ export interface TableModel {
   onnx: Uint8Array;
   reference: number[];
   threshold: number;
-  metrics: Record<string, number | string | null | Record<string, number | null>>;
+  /** The table's encoding with the derived features kept, and the features the graph takes. */
+  encoding: TableEncoding;
+  features: string[];
+  metrics: Record<string, number | string | null | string[] | Record<string, number | null>>;
 }
 
 /** Row indices split into [first, second] with `share` in the second: the latest rows when ordered by time, else a seeded shuffle per class. */
@@ -55,10 +61,32 @@ const rowsOf = (table: LabelledTable, indices: number[]): LabelledRows => ({
   labels: indices.map((i) => table.labels[i]!),
 });
 
-function fit(family: (typeof FAMILIES)[number], train: LabelledRows, validation: LabelledRows, seed: number): TrainedModel {
-  if (family === 'gbt') return fitGradientBoosting(train, validation, { ...DEFAULT_BOOSTING_PARAMS, seed });
-  return fitClassifier(train.rows, train.labels, { ...DEFAULT_CLASSIFIER_PARAMS, family: family === 'mlp' ? 'MLP' : 'LOGISTIC', seed });
+interface Candidate {
+  /** e.g. `gbt depth 4`, `mlp seed 8`. */
+  label: string;
+  fit: (train: LabelledRows, validation: LabelledRows) => TrainedModel;
 }
+
+/** The search space: logistic regression, the MLP at three seeds, boosted trees at three shapes. */
+function candidatesFor(family: TableFamily, seed: number): Candidate[] {
+  const classifier = (kind: 'MLP' | 'LOGISTIC', s: number) => (train: LabelledRows) =>
+    fitClassifier(train.rows, train.labels, { ...DEFAULT_CLASSIFIER_PARAMS, family: kind, seed: s });
+  const all: Record<Exclude<TableFamily, 'auto'>, Candidate[]> = {
+    logistic: [{ label: 'logistic', fit: classifier('LOGISTIC', seed) }],
+    mlp: [seed, seed + 1, seed + 2].map((s) => ({ label: `mlp seed ${s}`, fit: classifier('MLP', s) })),
+    gbt: BOOSTING_SHAPES.map((shape) => ({
+      label: `gbt depth ${shape.maxDepth}`,
+      fit: (train, validation) => fitGradientBoosting(train, validation, { ...DEFAULT_BOOSTING_PARAMS, ...shape, seed }),
+    })),
+  };
+  return family === 'auto' ? [...all.logistic, ...all.mlp, ...all.gbt] : all[family];
+}
+
+const BOOSTING_SHAPES: Partial<BoostingParams>[] = [
+  { maxDepth: 3, learningRate: 0.1 },
+  { maxDepth: 4, learningRate: 0.08 },
+  { maxDepth: 6, learningRate: 0.05, minLeafRows: 16 },
+];
 
 export interface TableTraining {
   family: TableFamily;
@@ -67,52 +95,76 @@ export interface TableTraining {
   name: string;
   /** How the decision threshold is chosen on the validation rows; best F1 unless stated. */
   rule?: ThresholdRule;
+  /** Whether to search for derived features (derived-search.ts); on unless turned off. */
+  derive?: boolean;
 }
 
+/**
+ * Trains on a table: the derived-feature search and the choice among candidates (by validation
+ * average precision, then AUC) on the validation slice, calibration and the threshold there too,
+ * and the holdout scored once at the end.
+ */
 export async function trainTable(table: LabelledTable, options: TableTraining): Promise<TableModel> {
   const all = table.labels.map((_, i) => i);
   const [rest, holdoutIndices] = split(all, table, 0.3, options.timed, options.seed);
   const [fitIndices, validationIndices] = split(rest, table, 0.2, options.timed, options.seed + 1);
-  const [train, validation, holdout] = [rowsOf(table, fitIndices), rowsOf(table, validationIndices), rowsOf(table, holdoutIndices)];
+  const [base, baseValidation] = [rowsOf(table, fitIndices), rowsOf(table, validationIndices)];
   for (const [name, part] of [
-    ['training', train],
-    ['validation', validation],
+    ['training', base],
+    ['validation', baseValidation],
   ] as const) {
     if (!part.labels.includes(1) || !part.labels.includes(0))
       throw new Error(`the ${name} rows need both failures and normal rows; the table is too small or too lopsided`);
   }
   const started = performance.now();
-  const candidates = options.family === 'auto' ? FAMILIES : [options.family];
-  const validationAuc: Record<string, number | null> = {};
-  let best: { model: TrainedModel; auc: number } | null = null;
-  for (const family of candidates) {
-    const model = toFloat32(fit(family, train, validation, options.seed));
-    const score = auc(scoreRows(model, validation.rows), validation.labels) ?? 0;
-    validationAuc[model.family] = score;
-    if (!best || score > best.auc) best = { model, auc: score };
+  const numeric = table.encoding.numeric.map((_, i) => i);
+  const search = options.derive === false || numeric.length < 2 ? null : searchDerivedFeatures(table.features, numeric, base, baseValidation, options.seed);
+  const encoding: TableEncoding = { ...table.encoding, derived: search?.derived ?? [] };
+  const resolved = resolveDerived(table.features, encoding.derived!);
+  const extended = (indices: number[]): LabelledRows => ({
+    rows: indices.map((i) => withDerived(table.rows[i]!, resolved)),
+    labels: indices.map((i) => table.labels[i]!),
+  });
+  const [train, validation, holdout] = [extended(fitIndices), extended(validationIndices), extended(holdoutIndices)];
+
+  const validationFigures: Record<string, number | null> = {};
+  let best: { model: TrainedModel; label: string; ap: number; auc: number } | null = null;
+  for (const candidate of candidatesFor(options.family, options.seed)) {
+    const model = toFloat32(candidate.fit(train, validation));
+    const scores = scoreRows(model, validation.rows);
+    const [ap, rocAuc] = [averagePrecision(scores, validation.labels) ?? 0, auc(scores, validation.labels) ?? 0];
+    validationFigures[candidate.label] = Number(ap.toFixed(4));
+    if (!best || ap > best.ap || (ap === best.ap && rocAuc > best.auc)) best = { model, label: candidate.label, ap, auc: rocAuc };
   }
   const chosen = best!.model as Exclude<TrainedModel, { family: 'ANOMALY_ZSCORE' }>;
   // Calibrated on the validation rows' natural mix of failures, then the threshold by the rule.
   const margins = validation.rows.map((r) => marginOf(chosen, standardize(chosen.standardizer, r)));
   const model = toFloat32({ ...chosen, calibration: fitPlatt(margins, validation.labels) });
   const trainingMs = performance.now() - started;
-  const decision = chooseThreshold(scoreRows(model, validation.rows), validation.labels, options.rule ?? { kind: 'BEST_F1' });
+  const validationScores = scoreRows(model, validation.rows);
+  const decision = chooseThreshold(validationScores, validation.labels, options.rule ?? { kind: 'BEST_F1' });
   const threshold = decision.threshold;
+  const features = featureNamesOf(encoding);
   const reference = meanOf(train.rows).map(Math.fround);
-  const onnx = exportOnnx(model, reference, { name: options.name, features: table.features });
+  const onnx = exportOnnx(model, reference, { name: options.name, features });
   const deviation = await exportDeviation(model, onnx, reference, holdout);
   if (deviation > EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript model by ${deviation}; nothing written`);
   const holdoutScores = scoreRows(model, holdout.rows);
   const at = confusionAt(holdoutScores, holdout.labels, threshold);
+  const atValidation = confusionAt(validationScores, validation.labels, threshold);
   return {
     family: model.family,
     model,
     onnx,
     reference,
     threshold,
+    encoding,
+    features,
     metrics: {
       family: model.family,
+      chosen: best!.label,
       auc: auc(holdoutScores, holdout.labels),
+      averagePrecision: averagePrecision(holdoutScores, holdout.labels),
       f1: at.f1,
       precision: at.precision,
       recall: at.recall,
@@ -121,7 +173,19 @@ export async function trainTable(table: LabelledTable, options: TableTraining): 
       threshold,
       thresholdRule: JSON.stringify(decision.rule),
       calibration: JSON.stringify(model.family !== 'ANOMALY_ZSCORE' ? model.calibration : null),
-      validationAuc,
+      validation: {
+        averagePrecision: best!.ap,
+        auc: best!.auc,
+        f1: atValidation.f1,
+        precision: atValidation.precision,
+        recall: atValidation.recall,
+        brier: brierScore(validationScores, validation.labels),
+      },
+      validationAveragePrecision: validationFigures,
+      derived: encoding.derived!.map(derivedName),
+      derivedSearch: search
+        ? { proposed: search.proposed, checked: search.checked, lossBefore: search.validationLoss.before, lossAfter: search.validationLoss.after }
+        : {},
       trainRows: train.rows.length,
       validationRows: validation.rows.length,
       holdoutRows: holdout.rows.length,

@@ -13,10 +13,12 @@ import type { ThresholdRule } from '../ml/decision-threshold.ts';
 
 const USAGE = `usage:
   npm run ml -- train <table.csv> --label <column> [--drop <col,...>] [--time <column>] [--family auto|gbt|mlp|logistic] [--seed <n>]
-                  [--cost-miss <n> --cost-false-alarm <n> | --min-precision <0-1>] --out <dir>
+                  [--cost-miss <n> --cost-false-alarm <n> | --min-precision <0-1>] [--no-derived] --out <dir>
   npm run ml -- score <dir> <table.csv> [--out <scores.csv>]
 The table has a header row; numeric columns are features, text columns categorical (one-hot; a
-category not seen in training sets no bit); the label is 0/1 or true/false. The model is signed
+category not seen in training sets no bit); the label is 0/1 or true/false. Pairwise derived
+features (products, ratios, differences, sums of numeric columns) are searched on the validation
+rows and kept where they improve it, unless --no-derived. The model is signed
 with MODEL_SIGNING_KEY (or the development key in THREADLINE_KEY_DIR) and verified before scoring.`;
 
 function fail(message: string): never {
@@ -35,6 +37,7 @@ const { positionals, values } = parseArgs({
     'cost-miss': { type: 'string' },
     'cost-false-alarm': { type: 'string' },
     'min-precision': { type: 'string' },
+    'no-derived': { type: 'boolean' },
     out: { type: 'string' },
     help: { type: 'boolean' },
   },
@@ -74,8 +77,8 @@ try {
     };
     const table = readLabelledTable(readFileSync(at(first), 'utf8'), options);
     const name = basename(at(values.out));
-    const trained = await trainTable(table, { family, timed: Boolean(values.time), seed, name, rule: ruleOf() });
-    writeTableModel(at(values.out), name, trained, table.features, table.encoding, options, key);
+    const trained = await trainTable(table, { family, timed: Boolean(values.time), seed, name, rule: ruleOf(), derive: !values['no-derived'] });
+    writeTableModel(at(values.out), name, trained, options, key);
     process.stdout.write(`${JSON.stringify(trained.metrics)}\n`);
   } else if (command === 'score' && first && second) {
     const csv = await scoreTable(at(first), readFileSync(at(second), 'utf8'), trustedKeySet(key, process.env.MODEL_TRUSTED_KEYS));
