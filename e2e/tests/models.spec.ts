@@ -23,6 +23,9 @@ test('a viewer sees the promotion request but is offered no decision', async ({ 
   await page.getByRole('link', { name: 'Models' }).click();
   const model = page.getByTestId('model').filter({ hasText: MODEL });
   await expect(model.getByTestId('champion')).toHaveText('Champion: v1');
+  // Each version's threshold was set by the prices of the use case's detector-value KPI, on calibrated scores.
+  await expect(model.getByTestId('decision').first()).toContainText('cost: a missed failure 10,500, a false alarm 250 (KPI Spindle detector value)');
+  await expect(model.getByTestId('decision').first()).toContainText('calibrated (Platt)');
   const request = page.getByTestId('approval').filter({ hasText: `${MODEL} v2` });
   await expect(request).toContainText('Lower Brier on the A/B test');
   await expect(request).toContainText('An approver decides.');

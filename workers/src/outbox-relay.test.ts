@@ -101,6 +101,8 @@ describe('the outbox relay', () => {
     await owner.connect();
     const listening = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'";
     try {
+      // Under load the relay may still be between connecting and LISTEN: end its session once it listens.
+      await waitFor('the relay to listen', async () => (await owner.query<{ n: number }>(listening)).rows[0]!.n === 1);
       const terminated = await owner.query<{ n: number }>(
         "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'",
       );

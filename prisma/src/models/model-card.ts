@@ -3,6 +3,7 @@
 // with the obligations that class carries, and its controls mapped to the NIST AI RMF functions
 // (GOVERN, MAP, MEASURE, MANAGE), each MET or a GAP with the evidence found. Exported as JSON
 // (the object itself) and Markdown (modelCardMarkdown).
+import { versionDecision, type VersionDecision } from './version-decision.ts';
 import type { RawSql } from '../sql.ts';
 import { systemClock } from '../clock.ts';
 
@@ -22,7 +23,7 @@ export interface ModelCard {
   owner: { name: string; email: string } | null;
   intendedUse: string | null;
   trainingData: { description: string | null; window: { from: string; to: string } | null; trigger: string | null; features: { name: string; unit: string }[] };
-  metrics: { version: number; family: string; threshold: number; values: Record<string, unknown> } | null;
+  metrics: { version: number; family: string; threshold: number; values: Record<string, unknown>; decision: VersionDecision | null } | null;
   limitations: string | null;
   riskClass: { class: string; meaning: string; obligations: string[] };
   nistAiRmf: RmfControl[];
@@ -192,7 +193,9 @@ export async function buildModelCard(db: RawSql, organizationId: string, modelId
       trigger: row.trigger,
       features: (row.feature_spec?.signals ?? []).map((s) => ({ name: s.name, unit: s.unit })),
     },
-    metrics: row.champion_id ? { version: row.version!, family: row.family!, threshold: row.threshold!, values: metrics } : null,
+    metrics: row.champion_id
+      ? { version: row.version!, family: row.family!, threshold: row.threshold!, values: metrics, decision: versionDecision(metrics) }
+      : null,
     limitations: text(row.limitations),
     riskClass: { class: row.risk_class, ...EU_AI_ACT[row.risk_class]! },
     nistAiRmf,
@@ -234,6 +237,7 @@ export function modelCardMarkdown(card: ModelCard): string {
       ? [
           `Champion v${card.metrics.version} (${card.metrics.family}), threshold ${card.metrics.threshold}.`,
           '',
+          ...decisionLines(card.metrics.decision),
           '| metric | value |',
           '| --- | --- |',
           ...Object.entries(card.metrics.values)
@@ -260,4 +264,16 @@ export function modelCardMarkdown(card: ModelCard): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The threshold rule, its source, the calibration and the validation figures, as the card states them. */
+function decisionLines(decision: VersionDecision | null): string[] {
+  if (!decision) return [];
+  const v = decision.validation;
+  const shown = (n: number | null) => (n === null ? '—' : n.toFixed(4));
+  return [
+    `Threshold set by ${decision.summary}${decision.calibration ? ` (a ${decision.calibration.a.toFixed(4)}, b ${decision.calibration.b.toFixed(4)})` : ''}.`,
+    `On the validation slice (${v.windows ?? '—'} windows, ${v.positives ?? '—'} before a failure): AUC ${shown(v.auc)}, average precision ${shown(v.averagePrecision)}, precision ${shown(v.precision)}, recall ${shown(v.recall)}, F1 ${shown(v.f1)}, Brier ${shown(v.brier)}.`,
+    '',
+  ];
 }

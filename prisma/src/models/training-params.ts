@@ -9,6 +9,18 @@ export const DEFAULT_CLASSIFIER_PARAMS = { epochs: 400, learningRate: 0.05, l2: 
 
 const DEFAULT_HORIZON_MINUTES = 120;
 
+/**
+ * How a classifier's decision threshold is chosen on its validation rows: by the prices of a missed
+ * failure and of a false alarm (the threshold that earns most), by a minimum precision (the most
+ * recall that keeps it), or the best F1 (workers/src/ml/decision-threshold.ts).
+ */
+export const thresholdRuleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('COST'), missedFailure: z.number().nonnegative(), falseAlarm: z.number().nonnegative() }).strict(),
+  z.object({ kind: z.literal('MIN_PRECISION'), precision: z.number().min(0).max(1) }).strict(),
+  z.object({ kind: z.literal('BEST_F1') }).strict(),
+]);
+export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
+
 export const trainingParamsSchema = z
   .object({
     family: z.enum(MODEL_FAMILIES).optional(),
@@ -18,6 +30,8 @@ export const trainingParamsSchema = z
     derived: z.array(derivedFeatureSchema).max(16).default([]),
     /** Search pairwise derived features on the validation slice and keep those that improve it (classifiers). */
     searchDerived: z.boolean().default(false),
+    /** The threshold rule; without it, the prices of the use case's detector-value KPI for this model, else best F1. */
+    thresholdRule: thresholdRuleSchema.optional(),
     windowSeconds: z.number().int().min(10).max(86_400).default(600),
     stepSeconds: z.number().int().min(1).max(3_600).default(10),
     trainingStepSeconds: z.number().int().min(1).max(3_600).default(60),

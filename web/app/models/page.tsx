@@ -20,6 +20,8 @@ interface Version {
   family: string;
   createdAt: string;
   metrics: Record<string, unknown>;
+  threshold: number;
+  decision: { summary: string; validation: { f1: number | null; brier: number | null } } | null;
   parent: { version: number } | null;
   trainingRun: { trigger: string; dataWindowStartAt: string; dataWindowEndAt: string } | null;
 }
@@ -46,7 +48,8 @@ interface ModelsView extends LiveData {
 const QUERY = `{
   viewer { id permissions }
   models(first: 100) { nodes { id name task riskClass useCase { name }
-    versions { id version aliases family createdAt metrics parent { version } trainingRun { trigger dataWindowStartAt dataWindowEndAt } } } }
+    versions { id version aliases family createdAt metrics threshold decision { summary validation { f1 brier } }
+      parent { version } trainingRun { trigger dataWindowStartAt dataWindowEndAt } } } }
   experiments(first: 100, order: DESC) { nodes { id modelId kind status trafficShare metric statisticalTest evaluatedAt result champion { version } challenger { version } } }
   driftReports(first: 200, order: DESC) { nodes { id modelVersionId windowStartAt windowEndAt drifting driftingShare features } }
   approvals(first: 100, filter: { subjectType: MODEL_PROMOTION, status: PENDING }) { nodes { id subjectId comment createdAt requestedById requestedBy { name } } }
@@ -141,6 +144,10 @@ export default async function ModelsPage() {
                     <th scope="col" className="num">
                       Recall
                     </th>
+                    <th scope="col">Threshold</th>
+                    <th scope="col" className="num">
+                      Validation F1
+                    </th>
                     <th scope="col">Registered</th>
                   </tr>
                 </thead>
@@ -167,6 +174,11 @@ export default async function ModelsPage() {
                         <td className="num">{metric(v.metrics, 'auc')}</td>
                         <td className="num">{metric(v.metrics, 'precision')}</td>
                         <td className="num">{metric(v.metrics, 'recall')}</td>
+                        <td data-testid="decision">
+                          {number(v.threshold, 3)}
+                          {v.decision ? <span className="muted small"> · {v.decision.summary}</span> : null}
+                        </td>
+                        <td className="num">{number(v.decision?.validation.f1 ?? null, 3)}</td>
                         <td>{date(v.createdAt)}</td>
                       </tr>
                     ))}

@@ -223,10 +223,21 @@ describe('model lifecycle on the simulated plant', () => {
   });
 
   it('learns failure risk from the simulated history: high holdout AUC, ONNX equal to TypeScript', async () => {
-    // The trees also take a declared derived feature and search for more on their validation slice.
+    // The use case values the model: its detector-value KPI prices the threshold of runs that state no rule.
+    await pool.query(
+      `INSERT INTO kpis (organization_id, use_case_id, name, kind, unit, direction, baseline, value_per_unit, computation)
+       VALUES ($1, $2, 'Detector value (test)', 'DETECTOR_VALUE', 'EUR/month', 'HIGHER_IS_BETTER', 0, 1, $3)`,
+      [
+        org,
+        useCaseId,
+        { kind: 'DETECTOR_VALUE', modelId, horizonHours: 2, valuePerTruePositive: 6_500, costPerFalsePositive: 250, costPerMissed: 4_000, scope: {} },
+      ],
+    );
+    // The trees also take a declared derived feature, search for more on their validation slice, and state their own rule.
     const declared = { op: 'product', left: 'spindle_vibration.mean', right: 'spindle_load.mean' };
+    const ownRule = { kind: 'MIN_PRECISION', precision: 0.8 };
     for (const family of ['LOGISTIC', 'MLP', 'GBT']) {
-      const result = await train(family, family === 'GBT' ? { derived: [declared], searchDerived: true } : {});
+      const result = await train(family, family === 'GBT' ? { derived: [declared], searchDerived: true, thresholdRule: ownRule } : {});
       const {
         rows: [version],
       } = await pool.query('SELECT family, metrics, threshold, signature, sha256, feature_spec, reference_profile FROM model_versions WHERE id = $1', [
@@ -240,6 +251,14 @@ describe('model lifecycle on the simulated plant', () => {
       expect(version.signature).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
       expect(version.feature_spec.signals.map((s: { name: string }) => s.name)).toContain('spindle_vibration');
       expect(version.reference_profile.features[0].edges).toHaveLength(11);
+      // Calibrated and thresholded on the validation slice, with the rule and its source stored beside the figures.
+      expect(version.metrics.calibration).toEqual({ a: expect.any(Number), b: expect.any(Number) });
+      expect(version.metrics.validation).toMatchObject({ auc: expect.any(Number), averagePrecision: expect.any(Number), f1: expect.any(Number) });
+      expect(version.metrics.thresholdRule).toEqual(
+        family === 'GBT'
+          ? { ...ownRule, source: 'training parameters' }
+          : { kind: 'COST', missedFailure: 10_500, falseAlarm: 250, source: 'KPI Detector value (test)' },
+      );
       if (family === 'GBT') {
         treesVersionId = result.versionId!;
         expect(version.feature_spec.derived[0]).toEqual(declared);

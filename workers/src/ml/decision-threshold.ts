@@ -4,7 +4,9 @@
 // the best F1. Each threshold is placed halfway in log-odds to the next lower score, so that a
 // row scoring just below a flagged one on new data is not missed by a hair.
 
-export type ThresholdRule = { kind: 'COST'; missedFailure: number; falseAlarm: number } | { kind: 'MIN_PRECISION'; precision: number } | { kind: 'BEST_F1' };
+import type { ThresholdRule } from '@threadline/db/models/training-params';
+
+export type { ThresholdRule };
 
 export interface ThresholdChoice {
   threshold: number;

@@ -10,8 +10,10 @@ import { resolveDerived, withDerived } from './features.ts';
 import { fitAnomalyDetector } from './fit-anomaly.ts';
 import { fitClassifier, scoreRows } from './fit-classifier.ts';
 import { DEFAULT_BOOSTING_PARAMS, fitGradientBoosting } from './gradient-boosting.ts';
-import { auc, bestF1Threshold, confusionAt } from './metrics.ts';
-import { explain, toFloat32, type TrainedModel } from './model-families.ts';
+import { auc, averagePrecision, brierScore, confusionAt } from './metrics.ts';
+import { explain, marginOf, standardize, toFloat32, type TrainedModel } from './model-families.ts';
+import { fitPlatt } from './calibration.ts';
+import { chooseThreshold, type ThresholdRule } from './decision-threshold.ts';
 import { exportOnnx } from './onnx-export.ts';
 import { OnnxRunner, packRows } from './onnx-runner.ts';
 import { referenceProfile, type FeatureProfile } from './profile.ts';
@@ -29,7 +31,7 @@ export interface TrainingOutcome {
   spec: FeatureSpec;
   onnx: Uint8Array;
   threshold: number;
-  metrics: Record<string, number | string | null>;
+  metrics: Record<string, unknown>;
   profile: FeatureProfile[];
   /** The training windows' scores, profiled like a feature (for prediction drift). */
   scoreProfile: FeatureProfile;
@@ -44,23 +46,55 @@ export class TrainingRefused extends Error {}
 /** Largest difference allowed between ONNX and the TypeScript forward pass. */
 export const EXPORT_TOLERANCE = 1e-5;
 
+/** The threshold rule a run uses and where it came from (its parameters, the use case's KPI, or the default). */
+export interface RunRule {
+  rule: ThresholdRule;
+  source: string;
+}
+
+/** A classifier chosen on validation: calibrated there, its threshold set there by the rule, and its figures there. */
+interface Decided {
+  model: TrainedModel;
+  threshold: number;
+  validation: Record<string, number | null>;
+  rule: (ThresholdRule & { source: string }) | null;
+}
+
 /**
- * The family fitted on the training window, and the rows its decision threshold is chosen on: a
- * validation slice the fit did not see where the family chooses on one (trees fit their training
- * rows almost perfectly, so a threshold chosen there would be far too high), else the training rows.
+ * The family fitted on the training window. Classifiers fit on all but a validation slice of it
+ * (the latest 20 % in time, dataset.ts), on which trees stop early, the margin is calibrated
+ * (Platt), the threshold is set by the rule and the validation figures are taken; the holdout stays
+ * untouched. The anomaly detector learns normal windows and flags at 0.5.
  */
-function fitFamily(family: TrainingOutcome['family'], train: Dataset, params: TrainingParams): { model: TrainedModel; chooseOn: Dataset } {
-  switch (family) {
-    case 'ANOMALY_ZSCORE':
-      return { model: fitAnomalyDetector(train.rows.filter((_, i) => train.labels[i] === 0)), chooseOn: train };
-    case 'GBT': {
-      // Early stopping and the threshold choose on a validation slice of the training window; the holdout stays untouched.
-      const { fit, validation } = validationSplit(train);
-      return { model: fitGradientBoosting(fit, validation, { ...DEFAULT_BOOSTING_PARAMS, seed: params.seed }), chooseOn: validation };
-    }
-    default:
-      return { model: fitClassifier(train.rows, train.labels, { ...params, family }), chooseOn: train };
-  }
+function fitAndDecide(family: TrainingOutcome['family'], train: Dataset, params: TrainingParams, runRule: RunRule): Decided {
+  if (family === 'ANOMALY_ZSCORE')
+    return { model: toFloat32(fitAnomalyDetector(train.rows.filter((_, i) => train.labels[i] === 0))), threshold: 0.5, validation: {}, rule: null };
+  const { fit, validation } = validationSplit(train);
+  const raw =
+    family === 'GBT'
+      ? fitGradientBoosting(fit, validation, { ...DEFAULT_BOOSTING_PARAMS, seed: params.seed })
+      : fitClassifier(fit.rows, fit.labels, { ...params, family });
+  const fitted = toFloat32(raw) as Exclude<TrainedModel, { family: 'ANOMALY_ZSCORE' }>;
+  const margins = validation.rows.map((r) => marginOf(fitted, standardize(fitted.standardizer, r)));
+  const model = toFloat32({ ...fitted, calibration: fitPlatt(margins, validation.labels) });
+  const scores = scoreRows(model, validation.rows);
+  const { threshold } = chooseThreshold(scores, validation.labels, runRule.rule);
+  const at = confusionAt(scores, validation.labels, threshold);
+  return {
+    model,
+    threshold,
+    rule: { ...runRule.rule, source: runRule.source },
+    validation: {
+      windows: validation.rows.length,
+      positives: at.positives,
+      auc: auc(scores, validation.labels),
+      averagePrecision: averagePrecision(scores, validation.labels),
+      precision: at.precision,
+      recall: at.recall,
+      f1: at.f1,
+      brier: brierScore(scores, validation.labels),
+    },
+  };
 }
 
 export async function trainModel(
@@ -68,6 +102,7 @@ export async function trainModel(
   model: ModelToTrain,
   window: { from: Date; to: Date },
   params: TrainingParams,
+  runRule: RunRule = { rule: { kind: 'BEST_F1' }, source: 'default' },
 ): Promise<TrainingOutcome> {
   if (!model.assetTypeId) throw new TrainingRefused(`model ${model.name} names no asset type; set assetTypeId to train it here`);
   const family = params.family ?? (model.task === 'ANOMALY_DETECTION' ? 'ANOMALY_ZSCORE' : 'LOGISTIC');
@@ -103,13 +138,12 @@ export async function trainModel(
     holdout,
   } = params.searchDerived && family !== 'ANOMALY_ZSCORE' ? withSearchedFeatures(provisional, built, params.seed) : { spec: provisional, ...built };
 
-  const fitted = fitFamily(family, train, params);
-  const trained = toFloat32(fitted.model);
+  const decided = fitAndDecide(family, train, params, runRule);
+  const { model: trained, threshold } = decided;
   const reference = family === 'ANOMALY_ZSCORE' ? trained.standardizer.center : meanOf(train.rows);
   const spec: FeatureSpec = { ...searched, reference: reference.map(Math.fround) };
   const names = featureNames(spec);
   const trainScores = scoreRows(trained, train.rows);
-  const threshold = family === 'ANOMALY_ZSCORE' ? 0.5 : bestF1Threshold(scoreRows(trained, fitted.chooseOn.rows), fitted.chooseOn.labels);
   const onnx = exportOnnx(trained, spec.reference, { name: model.name, features: names });
   const deviation = await exportDeviation(trained, onnx, spec.reference, holdout.rows.length > 0 ? holdout : train);
   if (deviation > EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript model by ${deviation}; not registered`);
@@ -120,7 +154,16 @@ export async function trainModel(
     spec,
     onnx,
     threshold,
-    metrics: metricsOf(trained, train, holdout, holdoutScores, threshold, trainScores, deviation, incidents),
+    metrics: {
+      ...metricsOf(trained, train, holdout, holdoutScores, threshold, trainScores, deviation, incidents),
+      ...(decided.rule
+        ? {
+            thresholdRule: decided.rule,
+            validation: decided.validation,
+            calibration: trained.family === 'ANOMALY_ZSCORE' ? null : (trained.calibration ?? null),
+          }
+        : {}),
+    },
     profile: referenceProfile(names, train.rows),
     scoreProfile: referenceProfile(
       ['score'],
@@ -177,6 +220,8 @@ function metricsOf(
     incidents,
     trainAuc: auc(trainScores, train.labels),
     auc: auc(holdoutScores, holdout.labels),
+    averagePrecision: averagePrecision(holdoutScores, holdout.labels),
+    brier: brierScore(holdoutScores, holdout.labels),
     precision: at.precision,
     recall: at.recall,
     f1: at.f1,

@@ -16,12 +16,13 @@ import {
   versionToCompareWith,
   type RunToTrain,
 } from '@threadline/db/models/training-outcomes';
-import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
+import { kpiThresholdRule } from '@threadline/db/models/threshold-prices';
+import { trainingParamsProblems, trainingParamsSchema, type ThresholdRule } from '@threadline/db/models/training-params';
 import { rawSqlOf } from '@threadline/db/sql';
 import { seriesLoaderOf } from '@threadline/db/telemetry/feature-series';
 import { VersionCache } from '../inference/version-cache.ts';
 import { compareWithChampion } from '../ml/champion-comparison.ts';
-import { trainModel, TrainingRefused } from '../ml/train-model.ts';
+import { trainModel, TrainingRefused, type RunRule } from '../ml/train-model.ts';
 
 export interface ModelTrainingDeps {
   pool: pg.Pool;
@@ -54,6 +55,7 @@ export async function runModelTraining(
       { id: run.modelId, name: run.name, task: run.task, assetTypeId: run.assetTypeId },
       { from: run.dataWindowStartAt, to: run.dataWindowEndAt },
       params.data,
+      await ruleOf(deps.pool, run, params.data.thresholdRule),
     );
     const metrics = { ...outcome.metrics, ...(await comparison(deps, run, outcome)) };
     const output = await completeTrainingRun(
@@ -102,6 +104,13 @@ async function comparison(deps: ModelTrainingDeps, run: RunToTrain, outcome: Awa
   } finally {
     await versions.close();
   }
+}
+
+/** The run's threshold rule: its parameters', else the prices of the use case's KPI valuing the model, else best F1. */
+async function ruleOf(pool: pg.Pool, run: RunToTrain, stated: ThresholdRule | undefined): Promise<RunRule> {
+  if (stated) return { rule: stated, source: 'training parameters' };
+  const priced = await kpiThresholdRule(rawSqlOf(pool), run.organizationId, run.modelId);
+  return priced ? { rule: priced.rule, source: `KPI ${priced.kpi.name}` } : { rule: { kind: 'BEST_F1' }, source: 'default' };
 }
 
 const actorOf = (trainingRunId: string): AuditActor => ({ kind: 'SYSTEM', id: null, label: `training-run:${trainingRunId}` });

@@ -58,6 +58,8 @@ try {
     await backfillScenario({ ...history, signals: spindles.filter((s) => !s.assetCode.startsWith('LEJ-L1-')), from: now - 15 * 60_000, to: now });
     const ids = await demoModelContext(pool, org);
     const modelId = await createDemoModel(pool, org, ids);
+    // The use case values the model before it is trained, so its threshold is set by those prices.
+    await addDetectorValueKpi(pool, org, modelId, ids);
     const train = async (family: string, baseVersionId: string | null) => {
       const runId = await demoTrainingRun(pool, org, modelId, { baseVersionId, from: new Date(from), to: new Date(to), family, requestedById: ids.ownerId });
       return runModelTraining(
@@ -115,7 +117,6 @@ try {
         system,
       ),
     );
-    await addDetectorValueKpi(pool, org, modelId, ids);
     log.info(
       { points: played.points, events: played.events, champion: trained.version, challenger: candidate.version },
       'trained, signed and deployed the demo model; its challenger runs on a fifth of the spindles',

@@ -57,7 +57,13 @@ describe('compliance exports', () => {
           onnx: Buffer.from(handMadeOnnx(spec, [1], [1], 0)).toString('base64'),
           featureSpec: spec,
           threshold: 0.7,
-          metrics: { auc: 0.93, brier: 0.061 },
+          metrics: {
+            auc: 0.93,
+            brier: 0.061,
+            thresholdRule: { kind: 'COST', missedFailure: 10_500, falseAlarm: 250, source: 'KPI Spindle detector value' },
+            calibration: { a: 0.8, b: -2.5 },
+            validation: { windows: 400, positives: 40, auc: 0.95, averagePrecision: 0.7, precision: 0.6, recall: 0.8, f1: 0.686, brier: 0.05 },
+          },
         },
       },
       data,
@@ -80,7 +86,12 @@ describe('compliance exports', () => {
       owner: { email: 'data@northwind.example' },
       intendedUse: 'Warn maintenance planners 2 h before a spindle bearing fails.',
       trainingData: { features: [{ name: 'spindle_vibration', unit: 'mm/s' }] },
-      metrics: { version: 1, threshold: 0.7, values: { auc: 0.93, brier: 0.061 } },
+      metrics: {
+        version: 1,
+        threshold: 0.7,
+        values: { auc: 0.93, brier: 0.061 },
+        decision: { rule: 'COST', missedFailure: 10_500, falseAlarm: 250, source: 'KPI Spindle detector value', calibration: { a: 0.8, b: -2.5 } },
+      },
       limitations: null,
       riskClass: { class: 'HIGH', obligations: expect.arrayContaining(['Human oversight (Art. 14).']) },
     });
@@ -101,6 +112,10 @@ describe('compliance exports', () => {
     expect(new Set(card.nistAiRmf.map((c: { function: string }) => c.function))).toEqual(new Set(['GOVERN', 'MAP', 'MEASURE', 'MANAGE']));
     expect(cardMarkdown).toContain('# Model card: Spindle risk | card');
     expect(cardMarkdown).toContain('| auc | 0.9300 |');
+    expect(cardMarkdown).toContain(
+      'Threshold set by cost: a missed failure 10,500, a false alarm 250 (KPI Spindle detector value), calibrated (Platt) (a 0.8000, b -2.5000).',
+    );
+    expect(cardMarkdown).toContain('On the validation slice (400 windows, 40 before a failure): AUC 0.9500, average precision 0.7000');
     expect(cardMarkdown).toContain('| MAP | MAP 2.2 Limits of the model are documented | GAP | No limitations written. |');
 
     // Writing the limits closes the gap.

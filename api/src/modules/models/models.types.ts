@@ -53,7 +53,7 @@ export class ModelVersion {
   @Field(() => ID) id!: string;
   @Field(() => ID) modelId!: string;
   @Field(() => Int) version!: number;
-  @Field(() => String, { description: 'LOGISTIC, MLP, ANOMALY_ZSCORE (trained by Threadline) or EXTERNAL.' }) family!: string;
+  @Field(() => String, { description: 'LOGISTIC, MLP, GBT, ANOMALY_ZSCORE (trained by Threadline) or EXTERNAL.' }) family!: string;
   @Field(() => Float, { description: 'Score at or above which the model raises an insight.' }) threshold!: number;
   @Field(() => DateTime, { nullable: true }) retiredAt!: Date | null;
   @Field(() => String, { description: 'SHA-256 of the ONNX bytes.' }) sha256!: string;
@@ -98,6 +98,38 @@ export class Deployment {
   @Field(() => DateTime, { nullable: true }) deployedAt!: Date | null;
   @Field(() => DateTime, { nullable: true }) retiredAt!: Date | null;
   @Field(() => DateTime) createdAt!: Date;
+}
+
+@ObjectType({ description: 'A version on its validation slice (the latest 20 % of its training window), where its threshold was set.' })
+export class ValidationFigures {
+  @Field(() => Int, { nullable: true }) windows!: number | null;
+  @Field(() => Int, { nullable: true }) positives!: number | null;
+  @Field(() => Float, { nullable: true }) auc!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Area under the precision-recall curve.' }) averagePrecision!: number | null;
+  @Field(() => Float, { nullable: true }) precision!: number | null;
+  @Field(() => Float, { nullable: true }) recall!: number | null;
+  @Field(() => Float, { nullable: true }) f1!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Mean squared error of the calibrated scores.' }) brier!: number | null;
+}
+
+@ObjectType({ description: 'Platt scaling of the margin: score = sigmoid(a × margin + b).' })
+export class ScoreCalibration {
+  @Field(() => Float) a!: number;
+  @Field(() => Float) b!: number;
+}
+
+@ObjectType({
+  description: "How a version's threshold was set: the rule, its prices or precision, where it came from, the calibration and the validation figures.",
+})
+export class VersionDecision {
+  @Field(() => String, { description: 'COST, MIN_PRECISION or BEST_F1.' }) rule!: string;
+  @Field(() => Float, { nullable: true, description: 'The price of a missed failure (COST).' }) missedFailure!: number | null;
+  @Field(() => Float, { nullable: true, description: 'The price of a false alarm (COST).' }) falseAlarm!: number | null;
+  @Field(() => Float, { nullable: true }) minPrecision!: number | null;
+  @Field(() => String, { description: "training parameters, KPI <name> (the use case's detector-value KPI) or default." }) source!: string;
+  @Field(() => ScoreCalibration, { nullable: true }) calibration!: ScoreCalibration | null;
+  @Field(() => ValidationFigures) validation!: ValidationFigures;
+  @Field(() => String) summary!: string;
 }
 
 @ObjectType({ description: "How much one feature moved a score: its value and reference in the signal's units, and its contribution." })

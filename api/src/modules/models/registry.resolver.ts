@@ -19,7 +19,17 @@ import { badInput, conflict, forbidden, notFound, requireUuid } from '../../comm
 import { domainCommand } from '../../common/domain-command.ts';
 import { CHAMPION_ALIAS } from '@threadline/db/models/experiments';
 import { DateTime } from '../../common/scalars.ts';
-import { Deployment, ExplanationEntry as ExplanationEntryType, Insight, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';
+import {
+  Deployment,
+  ExplanationEntry as ExplanationEntryType,
+  Insight,
+  Model,
+  ModelVersion,
+  Prediction,
+  TrainingRun,
+  VersionDecision,
+} from './models.types.ts';
+import { versionDecision } from '@threadline/db/models/version-decision';
 import {
   DeployModelInput,
   EdgeBundleFile,
@@ -264,6 +274,18 @@ export class ModelVersionAliasFields {
   }
 }
 
+@Resolver(() => ModelVersion)
+export class ModelVersionDecisionFields {
+  @Authorized('read')
+  @FieldResolver(() => VersionDecision, {
+    nullable: true,
+    description: 'How the threshold was set (trained classifiers; null for detectors and versions registered from outside).',
+  })
+  decision(@Root() version: ModelVersion): VersionDecision | null {
+    return versionDecision(version.metrics);
+  }
+}
+
 @Resolver(() => Deployment)
 export class DeploymentAssignmentFields {
   @Authorized('read')
@@ -300,6 +322,7 @@ export const registryResolvers = [
   RegistryResolver,
   ModelAliasFields,
   ModelVersionAliasFields,
+  ModelVersionDecisionFields,
   DeploymentAssignmentFields,
   PredictionExplanationFields,
   InsightExplanationFields,
