@@ -88,13 +88,16 @@ export async function buildDataset(
 }
 
 /**
- * A validation slice carved from training rows for choices made on it (early stopping): the rows
- * of the last `share` of the training span in time, so validation lies after what is fitted, as
- * the holdout lies after both. When that slice or the rest lacks failures, every fifth row instead.
+ * A validation slice carved from training rows for choices made on it (early stopping, calibration,
+ * the threshold): the rows of the last `share` of the training span in time, so validation lies
+ * after what is fitted, as the holdout lies after both. A cut inside the run of windows before a
+ * failure moves back to the run's start, so the slice holds the whole approach to that failure, the
+ * early faint windows as well as the late obvious ones (a slice of only the latter sets the threshold
+ * too high). When that slice or the rest lacks failures, every fifth row instead.
  */
 export function validationSplit(train: Dataset, share = 0.2): { fit: Dataset; validation: Dataset } {
   const ends = [...train.windowEnds].sort((a, b) => a - b);
-  const cut = ends[Math.floor(ends.length * (1 - share))] ?? Infinity;
+  const cut = runStart(train, ends[Math.floor(ends.length * (1 - share))] ?? Infinity);
   const byTime = (i: number) => train.windowEnds[i]! >= cut;
   const everyFifth = (i: number) => i % 5 === 4;
   const hasBoth = (rows: number[]) => rows.some((i) => train.labels[i] === 1) && rows.some((i) => train.labels[i] === 0);
@@ -112,4 +115,15 @@ export function validationSplit(train: Dataset, share = 0.2): { fit: Dataset; va
     assetIds: rows.map((i) => train.assetIds[i]!),
   });
   return { fit: subset(chosen.fit), validation: subset(chosen.validation) };
+}
+
+/** The start of the run of failure-labelled windows that `cut` falls inside (ends at most five grid steps apart), else `cut`. */
+function runStart(train: Dataset, cut: number): number {
+  const positives = [...new Set(train.windowEnds.filter((_, i) => train.labels[i] === 1))].sort((a, b) => a - b);
+  const distinct = [...new Set(train.windowEnds)].sort((a, b) => a - b);
+  const step = distinct.length > 1 ? Math.min(...distinct.slice(1).map((t, i) => t - distinct[i]!)) : 0;
+  let at = positives.findIndex((t) => t >= cut);
+  if (at <= 0 || positives[at]! - cut > 5 * step) return cut;
+  while (at > 0 && positives[at]! - positives[at - 1]! <= 5 * step) at -= 1;
+  return positives[at]!;
 }

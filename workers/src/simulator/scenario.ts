@@ -2,7 +2,10 @@
 // seed, so a run can be reproduced exactly. Normal operation follows each property's range with
 // a daily load cycle and noise; four faults are injected on fixed assets, repeating every
 // SCENARIO_PERIOD_MS: slow spindle bearing degradation to failure, current spikes, a drifting
-// temperature sensor, and a compressed-air leak wasting energy.
+// temperature sensor, and a compressed-air leak wasting energy. A confounder makes failure risk
+// harder to learn: another spindle of the line runs heavy roughing jobs in the same hours as the
+// bearing wears, raising its vibration as much as mid-life wear does, with its load (wear barely
+// moves the load), and never fails.
 
 export interface SimSignal {
   site: string;
@@ -14,7 +17,7 @@ export interface SimSignal {
   max: number;
 }
 
-export type FaultKind = 'BEARING_DEGRADATION' | 'CURRENT_SPIKES' | 'SENSOR_DRIFT' | 'AIR_LEAK';
+export type FaultKind = 'BEARING_DEGRADATION' | 'CURRENT_SPIKES' | 'SENSOR_DRIFT' | 'AIR_LEAK' | 'HEAVY_JOBS';
 
 export interface Fault {
   kind: FaultKind;
@@ -29,7 +32,14 @@ export const DEMO_FAULTS: Fault[] = [
   { kind: 'CURRENT_SPIKES', assetCode: 'LEJ-L2-CNV01', properties: ['motor_current'] },
   { kind: 'SENSOR_DRIFT', assetCode: 'LEJ-L2-CHL01', properties: ['supply_temperature'] },
   { kind: 'AIR_LEAK', assetCode: 'LEJ-L1-CMP01', properties: ['power', 'discharge_pressure'] },
+  { kind: 'HEAVY_JOBS', assetCode: 'LEJ-L1-CNC05', properties: ['spindle_vibration', 'spindle_temperature', 'spindle_load', 'power'] },
 ];
+
+/** Heavy roughing jobs: 20-minute blocks, one in three, over this share of the period. */
+const HEAVY_FROM = 0.45;
+const HEAVY_TO = 0.72;
+const HEAVY_BLOCK_MS = 20 * 60_000;
+const HEAVY_FACTOR: Record<string, number> = { spindle_vibration: 1.7, spindle_temperature: 1.05, spindle_load: 1.3, power: 1.25 };
 
 export const SCENARIO_PERIOD_MS = 8 * 3_600_000;
 /** Share of the period the degrading bearing runs before it fails, and how long the repair takes. */
@@ -94,9 +104,10 @@ export class Scenario {
         const inPeriod = phase * SCENARIO_PERIOD_MS;
         const failAt = FAILURE_AT * SCENARIO_PERIOD_MS;
         if (inPeriod >= failAt && inPeriod < failAt + REPAIR_MS) return { value: signal.property === 'spindle_temperature' ? signal.min + 10 : 0, down: true };
-        // Slow at first, then fast; a new bearing after the repair.
+        // Slow at first, then fast; a new bearing after the repair. Mild: at failure the vibration
+        // is three times normal, the temperature 30 % up, the load and power 10 %.
         const wear = inPeriod >= failAt + REPAIR_MS ? 0 : (inPeriod / failAt) ** 3;
-        const factor = signal.property === 'spindle_vibration' ? 1 + 3.5 * wear : signal.property === 'spindle_temperature' ? 1 + 0.6 * wear : 1 + 0.25 * wear;
+        const factor = signal.property === 'spindle_vibration' ? 1 + 2 * wear : signal.property === 'spindle_temperature' ? 1 + 0.3 * wear : 1 + 0.1 * wear;
         return { value: value * factor, down: false };
       }
       case 'CURRENT_SPIKES':
@@ -105,6 +116,10 @@ export class Scenario {
         return { value: value + phase * 0.6 * span, down: false };
       case 'AIR_LEAK':
         return { value: phase > 0.3 && phase < 0.7 ? value * (signal.property === 'power' ? 1.3 : 0.93) : value, down: false };
+      case 'HEAVY_JOBS': {
+        const heavy = phase >= HEAVY_FROM && phase < HEAVY_TO && Math.floor((phase * SCENARIO_PERIOD_MS) / HEAVY_BLOCK_MS) % 3 === 0;
+        return { value: heavy ? value * (HEAVY_FACTOR[signal.property] ?? 1) : value, down: false };
+      }
     }
   }
 }
