@@ -4,7 +4,7 @@
 // validation-chosen threshold, Brier score and training time (derived-feature search included),
 // beside logistic regression in the same run; and boosted trees without the derived features.
 import { failureTableCsv } from '../workers/src/ml/failure-table.ts';
-import { readLabelledTable } from '../workers/src/ml/labelled-table.ts';
+import { readLabelledTable } from '@threadline/db/models/labelled-table';
 import { trainTable } from '../workers/src/ml/train-table.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);

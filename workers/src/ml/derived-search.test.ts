@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@threadline/db/random';
 import { searchDerivedFeatures, separation } from './derived-search.ts';
-import { resolveDerived, withDerived } from './features.ts';
+import { resolveDerived, withDerived } from '@threadline/db/models/derived-features';
 import { balancedLogLoss, fitGradientBoosting, type LabelledRows } from './gradient-boosting.ts';
 import { averagePrecision } from './metrics.ts';
 import { marginOf, score, type TrainedModel } from './model-families.ts';

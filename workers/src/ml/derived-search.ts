@@ -9,7 +9,7 @@
 //   balanced validation log-loss by at least 2 %, best first, a candidate stays when the loss
 //   still falls by 2 % with it beside those already kept.
 import { type DerivedFeature, type DerivedOperation } from '@threadline/db/models/feature-spec';
-import { derivedValue, resolveDerived, withDerived } from './features.ts';
+import { derivedValue, resolveDerived, withDerived } from '@threadline/db/models/derived-features';
 import { balancedLogLoss, cutPoints, DEFAULT_BOOSTING_PARAMS, fitGradientBoosting, type LabelledRows } from './gradient-boosting.ts';
 import { marginOf, type TrainedModel } from './model-families.ts';
 

@@ -1,8 +1,10 @@
 // Features from a feature spec: for each window end on the scoring grid, the aggregates of every
 // signal over (end - window, end], then the spec's derived features (products, ratios, differences
-// and sums of two of them). The one implementation used by training, the inference workers, the
-// edge command and tables (labelled-table.ts), so a model sees the same numbers wherever it runs.
-import { aggregateNames, type Aggregate, type DerivedFeature, type DerivedOperation, type FeatureSpec } from '@threadline/db/models/feature-spec';
+// and sums of two of them, valued by prisma's derived-features.ts as tables are). The one
+// implementation used by training, the inference workers and the edge command, so a model sees the
+// same numbers wherever it runs.
+import { aggregateNames, type Aggregate, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { fillDerived, resolveDerived } from '@threadline/db/models/derived-features';
 import type { AssetSeries, SeriesPoints } from '@threadline/db/telemetry/feature-series';
 
 export type { AssetSeries, SeriesPoints };
@@ -32,49 +34,6 @@ export function gridEnds(spec: Pick<FeatureSpec, 'stepSeconds'>, after: number, 
   const ends: number[] = [];
   for (let end = Math.floor(after / step) * step + step; end <= upTo; end += step) ends.push(end);
   return ends;
-}
-
-/** A derived feature with the positions of the two features it combines. */
-export interface ResolvedDerived {
-  op: DerivedOperation;
-  left: number;
-  right: number;
-}
-
-/** Derived features over the features named `names`; throws on a name that is not among them. */
-export function resolveDerived(names: readonly string[], derived: readonly DerivedFeature[]): ResolvedDerived[] {
-  return derived.map(({ op, left, right }) => {
-    const [l, r] = [left, right].map((n) => names.indexOf(n));
-    if (l! < 0 || r! < 0) throw new Error(`a derived feature names ${l! < 0 ? left : right}, which is not a feature`);
-    return { op, left: l!, right: r! };
-  });
-}
-
-export function derivedValue(op: DerivedOperation, a: number, b: number): number {
-  switch (op) {
-    case 'product':
-      return a * b;
-    case 'ratio':
-      return b === 0 ? 0 : a / b;
-    case 'difference':
-      return a - b;
-    case 'sum':
-      return a + b;
-  }
-}
-
-/** Writes the derived features' values into `values` from position `at` on. */
-export function fillDerived(values: Float64Array, at: number, derived: readonly ResolvedDerived[]): void {
-  derived.forEach((d, k) => (values[at + k] = derivedValue(d.op, values[d.left]!, values[d.right]!)));
-}
-
-/** A row with its derived features appended. */
-export function withDerived(row: Float64Array, derived: readonly ResolvedDerived[]): Float64Array {
-  if (derived.length === 0) return row;
-  const values = new Float64Array(row.length + derived.length);
-  values.set(row);
-  fillDerived(values, row.length, derived);
-  return values;
 }
 
 /** Features of one asset at each window end (ascending). */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
 import { artifactRefusal, sha256Hex, signArtifact } from '@threadline/db/models/artifact-integrity';
-import { encodeRecord, recordsOf, TableRefused, type TableEncoding, type TableOptions, type TableProblem } from './labelled-table.ts';
+import { encodeRecord, recordsOf, TableRefused, type TableEncoding, type TableOptions, type TableProblem } from '@threadline/db/models/labelled-table';
 import { OnnxRunner, packRows } from './onnx-runner.ts';
 import type { TableModel } from './train-table.ts';
 

@@ -6,7 +6,7 @@ import type { TrainingSource } from '@threadline/db/models/training-data';
 import type { TrainingParams } from '@threadline/db/models/training-params';
 import { buildDataset, validationSplit, type Dataset } from './dataset.ts';
 import { searchDerivedFeatures } from './derived-search.ts';
-import { resolveDerived, withDerived } from './features.ts';
+import { resolveDerived, withDerived } from '@threadline/db/models/derived-features';
 import { fitAnomalyDetector } from './fit-anomaly.ts';
 import { fitClassifier, scoreRows } from './fit-classifier.ts';
 import { DEFAULT_BOOSTING_PARAMS, fitGradientBoosting } from './gradient-boosting.ts';

@@ -11,11 +11,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { failureTableCsv } from './failure-table.ts';
-import { encodeRecord, readLabelledTable, type TableRefused } from './labelled-table.ts';
+import { encodeRecord, readLabelledTable, type TableRefused } from '@threadline/db/models/labelled-table';
 import { score } from './model-families.ts';
 import { scoreTable, writeTableModel } from './table-model-files.ts';
 import { trainTable } from './train-table.ts';
-import { resolveDerived, withDerived } from './features.ts';
+import { resolveDerived, withDerived } from '@threadline/db/models/derived-features';
 
 const key = signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const csv = failureTableCsv(3_000, 11);

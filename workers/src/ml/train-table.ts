@@ -9,10 +9,10 @@ import { DEFAULT_CLASSIFIER_PARAMS } from '@threadline/db/models/training-params
 import { fitClassifier, scoreRows } from './fit-classifier.ts';
 import { derivedName } from '@threadline/db/models/feature-spec';
 import { DEFAULT_BOOSTING_PARAMS, fitGradientBoosting, type BoostingParams, type LabelledRows } from './gradient-boosting.ts';
-import { featureNamesOf, type LabelledTable, type TableEncoding } from './labelled-table.ts';
+import { featureNamesOf, type LabelledTable, type TableEncoding } from '@threadline/db/models/labelled-table';
 import { auc, averagePrecision, brierScore, confusionAt } from './metrics.ts';
 import { searchDerivedFeatures } from './derived-search.ts';
-import { resolveDerived, withDerived } from './features.ts';
+import { resolveDerived, withDerived } from '@threadline/db/models/derived-features';
 import { marginOf, standardize, toFloat32, type TrainedModel } from './model-families.ts';
 import { fitPlatt } from './calibration.ts';
 import { chooseThreshold, type ThresholdRule } from './decision-threshold.ts';

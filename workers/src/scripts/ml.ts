@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_KEY_DIR, signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
-import { readLabelledTable, TableRefused } from '../ml/labelled-table.ts';
+import { readLabelledTable, TableRefused } from '@threadline/db/models/labelled-table';
 import { scoreTable, writeTableModel } from '../ml/table-model-files.ts';
 import { trainTable, type TableFamily } from '../ml/train-table.ts';
 import type { ThresholdRule } from '../ml/decision-threshold.ts';

@@ -4,9 +4,9 @@
 // a number is numeric, any other is categorical. Categorical columns are one-hot encoded over the
 // categories seen in training; a category not seen then sets none of its bits, so it still scores.
 // Everything wrong with a table is reported by row and column, and nothing is trained from it.
-import { csvRecords } from '@threadline/db/csv';
-import { derivedName, type DerivedFeature } from '@threadline/db/models/feature-spec';
-import { resolveDerived, withDerived } from './features.ts';
+import { csvRecords } from '../csv.ts';
+import { resolveDerived, withDerived } from './derived-features.ts';
+import { derivedName, type DerivedFeature } from './feature-spec.ts';
 
 export interface TableProblem {
   /** 1-based line in the file (the header is line 1); 0 for the header itself. */
