@@ -13,6 +13,7 @@ import { ExperimentResolver } from './modules/models/experiments.resolver.ts';
 import { DeploymentAssetsResolver } from './modules/models/deployment-assets.ts';
 import { ModelCardResolver } from './modules/models/model-card.resolver.ts';
 import { PromotionResolver } from './modules/models/promotion.resolver.ts';
+import { DatasetResolver } from './modules/models/datasets.resolver.ts';
 import { peopleResolvers } from './modules/people/people.resolver.ts';
 import { rhythmResolvers } from './modules/people/review-rhythm.resolver.ts';
 import { plantResolvers } from './modules/plant/plant.resolver.ts';
@@ -41,6 +42,7 @@ export const resolvers: ClassType[] = [
   ...modelResolvers,
   ...registryResolvers,
   PromotionResolver,
+  DatasetResolver,
   ExperimentResolver,
   DeploymentAssetsResolver,
   ModelCardResolver,

@@ -26,6 +26,9 @@ test('a viewer sees the promotion request but is offered no decision', async ({ 
   // Each version's threshold was set by the prices of the use case's detector-value KPI, on calibrated scores.
   await expect(model.getByTestId('decision').first()).toContainText('cost: a missed failure 10,500, a false alarm 250 (KPI Spindle detector value)');
   await expect(model.getByTestId('decision').first()).toContainText('calibrated (Platt)');
+  // The champion was backtested over the span it held out: the failure in it, and its value at the KPI's prices.
+  await expect(model.getByTestId('backtest').filter({ hasText: /AUC [\d.]+ · PR-AUC [\d.]+ · F1 [\d.]+ · \d of 1 failures foreseen/ })).toHaveCount(1);
+  await expect(model.getByTestId('backtest').filter({ hasText: /net / })).toHaveCount(1);
   const request = page.getByTestId('approval').filter({ hasText: `${MODEL} v2` });
   await expect(request).toContainText('Lower Brier on the A/B test');
   await expect(request).toContainText('An approver decides.');

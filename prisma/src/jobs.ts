@@ -22,6 +22,7 @@ export const JOB_NAMES = [
   'telemetry-maintenance',
   'inference',
   'model-training',
+  'model-backtest',
   'drift-check',
   'experiment-evaluation',
   'drift-sweep',
@@ -109,6 +110,15 @@ export const modelTrainingJob: JobDefinition<{ organizationId: string; trainingR
   options: { ...RETRIED, attempts: 3 },
 };
 
+/** Scores a version over a labelled history (backtests.ts); the job id is the backtest's id. */
+export const modelBacktestJob: JobDefinition<{ organizationId: string; backtestId: string }> = {
+  name: 'model-backtest',
+  queue: 'models',
+  version: 1,
+  payload: z.object({ organizationId: z.uuid(), backtestId: z.uuid() }),
+  options: { ...RETRIED, attempts: 2 },
+};
+
 /** Checks one deployment for drift and, when its policy says so, starts retraining. */
 export const driftCheckJob: JobDefinition<{ organizationId: string; deploymentId: string }> = {
   name: 'drift-check',
@@ -160,6 +170,7 @@ export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   experimentEvaluationJob as JobDefinition<unknown>,
   inferenceJob as JobDefinition<unknown>,
   modelTrainingJob as JobDefinition<unknown>,
+  modelBacktestJob as JobDefinition<unknown>,
   telemetryMaintenanceJob as JobDefinition<unknown>,
   auditCheckpointJob as JobDefinition<unknown>,
   reviewScheduleJob as JobDefinition<unknown>,

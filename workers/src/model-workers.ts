@@ -1,5 +1,5 @@
-// The model lifecycle's moving parts in a workers process: the inference, training, drift and
-// experiment job handlers (one ONNX session cache per process), the dispatcher that turns arriving telemetry into
+// The model lifecycle's moving parts in a workers process: the inference, training, backtest, drift
+// and experiment job handlers (one ONNX session cache per process), the dispatcher that turns arriving telemetry into
 // inference jobs, and the transactional outbox's relay (requested training runs, decisions' jobs).
 import type { KeyObject } from 'node:crypto';
 import type pg from 'pg';
@@ -10,7 +10,17 @@ import { InferenceDispatcher } from './inference/dispatcher.ts';
 import { VersionCache } from './inference/version-cache.ts';
 import { runInference } from './processors/inference.ts';
 import { abandonModelTraining, runModelTraining } from './processors/model-training.ts';
-import { driftCheckJob, experimentEvaluationJob, inferenceJob, modelTrainingJob, type InferencePayload, type QueueName } from '@threadline/db/jobs';
+import {
+  driftCheckJob,
+  experimentEvaluationJob,
+  inferenceJob,
+  modelBacktestJob,
+  modelTrainingJob,
+  type InferencePayload,
+  type JobDefinition,
+  type QueueName,
+} from '@threadline/db/jobs';
+import { runBacktest } from './processors/model-backtest.ts';
 import { runDriftCheck } from './processors/drift-check.ts';
 import { runExperimentEvaluation } from './processors/experiment-evaluation.ts';
 import { OutboxRelay } from './outbox-relay.ts';
@@ -28,6 +38,9 @@ export interface ModelHandlers {
   versions: VersionCache;
 }
 
+/** The jobs modelHandlers handles, for a worker host that runs only them. */
+export const MODEL_JOBS = [inferenceJob, modelTrainingJob, modelBacktestJob, driftCheckJob, experimentEvaluationJob] as JobDefinition<unknown>[];
+
 export function modelHandlers(deps: ModelWorkerDeps): ModelHandlers {
   // drift-sweep needs the models queue and the schedule: workers/src/main.ts adds its handler.
   const versions = new VersionCache(deps.pool, deps.trustedKeys);
@@ -37,6 +50,8 @@ export function modelHandlers(deps: ModelWorkerDeps): ModelHandlers {
       [inferenceJob.name]: (payload: InferencePayload) => runInference({ pool: deps.pool, versions }, payload),
       [modelTrainingJob.name]: (payload: { organizationId: string; trainingRunId: string }, job: Job) =>
         runModelTraining(deps, payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+      [modelBacktestJob.name]: (payload: { organizationId: string; backtestId: string }, job: Job) =>
+        runBacktest(deps, payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
       [driftCheckJob.name]: (payload: { organizationId: string; deploymentId: string }) => runDriftCheck(deps.pool, payload),
       [experimentEvaluationJob.name]: (payload: { organizationId: string; experimentId: string }) => runExperimentEvaluation(deps.pool, payload),
     },

@@ -1,5 +1,6 @@
 // Domain writes (registry, experiments, waves) in one transaction of the caller's organisation;
-// a rule's refusal comes back as BAD_USER_INPUT naming the field, driver errors as coded errors.
+// a rule's refusal comes back as BAD_USER_INPUT naming the field (and a refused table's problems
+// by line and column), driver errors as coded errors.
 import type { AuditActor } from '@threadline/db/audit/audit-log';
 import type { RawSql } from '@threadline/db/sql';
 import { Refusal } from '@threadline/db/refusal';
@@ -13,7 +14,8 @@ export async function domainCommand<T>(ctx: Context, work: (db: RawSql, actor: A
   try {
     return await tenant.$transaction((tx) => work(tx as unknown as RawSql, actorOf(principal), principal.organizationId));
   } catch (error) {
-    if (error instanceof Refusal) throw new ThreadlineError(error.code, error.message, { field: error.field });
+    if (error instanceof Refusal)
+      throw new ThreadlineError(error.code, error.message, { field: error.field, ...('problems' in error ? { problems: error.problems } : {}) });
     throw fromDatabaseError(error) ?? error;
   }
 }

@@ -41,6 +41,8 @@ export const AUDIT_SUBJECTS = [
   'insight',
   'incident',
   'training_run',
+  'dataset',
+  'backtest',
   'experiment',
   'drift_report',
   'review',
@@ -118,6 +120,9 @@ const SHAPED_PAYLOADS: Partial<Record<AuditEventType, z.ZodType<Record<string, J
     driftingFeatures: z.array(z.string()),
   }),
   'training_run.updated': withEvidence({ status: z.enum(['SUCCEEDED', 'FAILED']) }),
+  'dataset.created': withEvidence({ name: z.string(), rows: z.number().int(), positives: z.number().int(), sha256: z.string() }),
+  'backtest.created': withEvidence({ modelVersionId: id, datasetId: nullableId, from: z.string().nullable(), to: z.string().nullable() }),
+  'backtest.updated': withEvidence({ status: z.enum(['SUCCEEDED', 'FAILED']) }),
 };
 
 export const AUDIT_CATALOGUE: ReadonlyMap<AuditEventType, AuditEventDefinition> = new Map<AuditEventType, AuditEventDefinition>([

@@ -45,4 +45,3 @@ export function withDerived(row: Float64Array, derived: readonly ResolvedDerived
   fillDerived(values, row.length, derived);
   return values;
 }
-

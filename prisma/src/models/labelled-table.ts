@@ -5,6 +5,7 @@
 // categories seen in training; a category not seen then sets none of its bits, so it still scores.
 // Everything wrong with a table is reported by row and column, and nothing is trained from it.
 import { csvRecords } from '../csv.ts';
+import { Refusal } from '../refusal.ts';
 import { resolveDerived, withDerived } from './derived-features.ts';
 import { derivedName, type DerivedFeature } from './feature-spec.ts';
 
@@ -15,13 +16,15 @@ export interface TableProblem {
   message: string;
 }
 
-export class TableRefused extends Error {
+/** A table that cannot be used; as a refusal of the `csv` input, with every problem by line and column. */
+export class TableRefused extends Refusal {
   constructor(readonly problems: TableProblem[]) {
     super(
       `the table cannot be used: ${problems
         .slice(0, 10)
         .map((p) => (p.line > 0 ? `line ${p.line}, column ${p.column}: ${p.message}` : `column ${p.column}: ${p.message}`))
         .join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`,
+      'csv',
     );
     this.name = 'TableRefused';
   }
@@ -42,6 +45,8 @@ export interface TableOptions {
 }
 
 export interface LabelledTable {
+  /** The columns in the file's order. */
+  header: string[];
   encoding: TableEncoding;
   features: string[];
   rows: Float64Array[];
@@ -50,7 +55,8 @@ export interface LabelledTable {
   order: number[];
 }
 
-const LABELS: Record<string, number> = { '0': 0, '1': 1, false: 0, true: 1 };
+/** A label cell (lower-cased) as 0 or 1. */
+export const LABELS: Record<string, number> = { '0': 0, '1': 1, false: 0, true: 1 };
 const isNumber = (cell: string) => cell.trim() !== '' && Number.isFinite(Number(cell));
 
 const columnFeatures = (encoding: TableEncoding) => [...encoding.numeric, ...encoding.categorical.flatMap((c) => c.categories.map((k) => `${c.name}=${k}`))];
@@ -128,5 +134,27 @@ export function readLabelledTable(text: string, options: TableOptions): Labelled
       .filter((c) => !numeric.includes(c))
       .map((name) => ({ name, categories: [...new Set(records.map((r) => r.get(name)!))].sort() })),
   };
-  return { encoding, features: featureNamesOf(encoding), rows: records.map((r) => encodeRecord(encoding, r)), labels, order };
+  return { header, encoding, features: featureNamesOf(encoding), rows: records.map((r) => encodeRecord(encoding, r)), labels, order };
+}
+
+/**
+ * The records of a table to score with a version's encoding: every numeric column it takes present
+ * and a number in every row, and with `label`, that column present and 0/1 in every row; refuses
+ * with each problem by line and column.
+ */
+export function recordsToScore(text: string, encoding: TableEncoding, label?: string): Map<string, string>[] {
+  const { header, records } = recordsOf(text);
+  const required = label ? [label, ...encoding.numeric] : encoding.numeric;
+  const problems: TableProblem[] = required.filter((c) => !header.includes(c)).map((column) => ({ line: 0, column, message: 'is not in the header' }));
+  if (problems.length > 0) throw new TableRefused(problems);
+  records.forEach((r, i) => {
+    if (label && LABELS[r.get(label)!.toLowerCase()] === undefined)
+      problems.push({ line: i + 2, column: label, message: `the label must be 0, 1, true or false, not "${r.get(label)}"` });
+    for (const column of encoding.numeric) {
+      const cell = r.get(column)!;
+      if (cell === '' || !Number.isFinite(Number(cell))) problems.push({ line: i + 2, column, message: `"${cell}" is not a number` });
+    }
+  });
+  if (problems.length > 0) throw new TableRefused(problems);
+  return records;
 }

@@ -9,7 +9,7 @@ import { Refusal } from '../refusal.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import type { SigningKey } from '../audit/audit-keys.ts';
 import type { FeatureSpec } from './feature-spec.ts';
-import { featureNames } from './feature-spec.ts';
+import { inputNames, type TableSpec } from './table-spec.ts';
 import { sha256Hex, signArtifact } from './artifact-integrity.ts';
 import { announceDeployments, recordAssignment } from './deployments.ts';
 import { CHAMPION_ALIAS, endExperimentsOnChampionMove } from './experiments.ts';
@@ -19,7 +19,8 @@ export interface NewVersion {
   modelId: string;
   family: string;
   onnx: Uint8Array;
-  featureSpec: FeatureSpec;
+  /** Telemetry windows' spec, or a table's (table-spec.ts). */
+  featureSpec: FeatureSpec | TableSpec;
   threshold: number;
   metrics: Record<string, unknown>;
   referenceProfile: unknown;
@@ -83,7 +84,7 @@ export async function registerVersion(db: RawSql, input: NewVersion, key: Signin
     'UPDATE models SET features = $3, updated_at = now() WHERE organization_id = $1::uuid AND id = $2::uuid',
     input.organizationId,
     input.modelId,
-    featureNames(input.featureSpec),
+    inputNames(input.featureSpec),
   );
   await appendAuditEvent(db, {
     organizationId: input.organizationId,

@@ -10,6 +10,8 @@ import type { ThresholdRule } from './training-params.ts';
 export interface PricedRule {
   rule: Extract<ThresholdRule, { kind: 'COST' }>;
   kpi: { id: string; name: string };
+  /** The KPI's prices as stated: a foreseen failure's saving, a false alarm's and a missed failure's cost. */
+  prices: { saved: number; falseAlarm: number; missed: number };
 }
 
 /** The cost rule from the model's detector-value KPI (the first by name when several), or null. */
@@ -28,6 +30,7 @@ export async function kpiThresholdRule(db: RawSql, organizationId: string, model
     return {
       rule: { kind: 'COST', missedFailure: c.valuePerTruePositive + c.costPerMissed, falseAlarm: c.costPerFalsePositive },
       kpi: { id: kpi.id, name: kpi.name },
+      prices: { saved: c.valuePerTruePositive, falseAlarm: c.costPerFalsePositive, missed: c.costPerMissed },
     };
   }
   return null;

@@ -19,6 +19,7 @@ export interface RunToTrain {
   dataWindowStartAt: Date;
   dataWindowEndAt: Date;
   params: unknown;
+  datasetId: string | null;
   name: string;
   task: string;
   assetTypeId: string | null;
@@ -33,7 +34,7 @@ export function runToTrain(pool: pg.Pool, organizationId: string, runId: string)
   return row<RunToTrain>(
     rawSqlOf(pool),
     `SELECT r.id, r.organization_id AS "organizationId", r.model_id AS "modelId", r.base_version_id AS "baseVersionId", r.status::text AS status,
-            r.data_window_start_at AS "dataWindowStartAt", r.data_window_end_at AS "dataWindowEndAt", r.params, m.name, m.task::text AS task, m.asset_type_id AS "assetTypeId"
+            r.data_window_start_at AS "dataWindowStartAt", r.data_window_end_at AS "dataWindowEndAt", r.params, r.dataset_id AS "datasetId", m.name, m.task::text AS task, m.asset_type_id AS "assetTypeId"
        FROM training_runs r JOIN models m ON m.organization_id = r.organization_id AND m.id = r.model_id
       WHERE r.organization_id = $1 AND r.id = $2`,
     organizationId,

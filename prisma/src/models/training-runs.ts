@@ -15,6 +15,8 @@ export interface TrainingRequest {
   trigger: 'MANUAL' | 'DRIFT' | 'SCHEDULE';
   baseVersionId: string | null;
   driftReportId?: string | null;
+  /** Train on this dataset (its time span is the data window) instead of telemetry. */
+  datasetId?: string | null;
   from: Date;
   to: Date;
   params: Record<string, JsonValue>;
@@ -28,8 +30,8 @@ export interface TrainingRequest {
  */
 export async function requestTrainingRun(db: RawSql, request: TrainingRequest, actor: AuditActor): Promise<string> {
   const [run] = await db.$queryRawUnsafe<{ id: string }[]>(
-    `INSERT INTO training_runs (organization_id, model_id, base_version_id, drift_report_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id, request_key)
-     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::training_trigger, $6, $7, $8::jsonb, $9::uuid, $10)
+    `INSERT INTO training_runs (organization_id, model_id, base_version_id, drift_report_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id, request_key, dataset_id)
+     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::training_trigger, $6, $7, $8::jsonb, $9::uuid, $10, $11::uuid)
      ON CONFLICT (organization_id, request_key) DO NOTHING RETURNING id`,
     request.organizationId,
     request.modelId,
@@ -41,6 +43,7 @@ export async function requestTrainingRun(db: RawSql, request: TrainingRequest, a
     JSON.stringify(request.params),
     actor.kind === 'USER' ? actor.id : null,
     request.requestKey ?? null,
+    request.datasetId ?? null,
   );
   if (!run) return earlierRequest(db, request);
   await appendAuditEvent(db, {
@@ -54,6 +57,7 @@ export async function requestTrainingRun(db: RawSql, request: TrainingRequest, a
       trigger: request.trigger,
       baseVersionId: request.baseVersionId,
       driftReportId: request.driftReportId ?? null,
+      datasetId: request.datasetId ?? null,
       from: request.from.toISOString(),
       to: request.to.toISOString(),
       params: request.params,

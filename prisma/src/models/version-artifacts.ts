@@ -1,12 +1,14 @@
 // A model version as a process loads it to score: its ONNX bytes and the integrity facts they are
-// checked against (sha256, signature, signing key), with its feature spec parsed once. A version
-// that fails any check, or whose spec is invalid, comes back refused with the reason.
+// checked against (sha256, signature, signing key), with its feature spec parsed once (telemetry
+// windows' for inference, a table's for backtests over a dataset). A version that fails any check,
+// or whose spec is not of the kind asked for, comes back refused with the reason.
 import type { KeyObject } from 'node:crypto';
 import { row, type RawSql } from '../sql.ts';
 import { artifactRefusal } from './artifact-integrity.ts';
 import { storedFeatureSpec, type FeatureSpec } from './feature-spec.ts';
+import { storedTableSpec, type TableSpec } from './table-spec.ts';
 
-export type VersionArtifact = { ok: true; onnx: Uint8Array; spec: FeatureSpec } | { ok: false; reason: string };
+export type VersionArtifact<S = FeatureSpec> = { ok: true; onnx: Uint8Array; spec: S } | { ok: false; reason: string };
 
 export async function loadVersionArtifact(
   db: RawSql,
@@ -14,6 +16,33 @@ export async function loadVersionArtifact(
   versionId: string,
   trustedKeys: ReadonlyMap<string, KeyObject>,
 ): Promise<VersionArtifact> {
+  const artifact = await verifiedArtifact(db, organizationId, versionId, trustedKeys);
+  if (!artifact.ok) return artifact;
+  const spec = storedFeatureSpec(artifact.spec);
+  if (spec) return { ok: true, onnx: artifact.onnx, spec };
+  if (storedTableSpec(artifact.spec)) return { ok: false, reason: 'the version was trained on a table; it scores tables, not telemetry windows' };
+  return { ok: false, reason: 'the stored feature spec is invalid' };
+}
+
+/** A version trained on a table, verified, for scoring a dataset. */
+export async function loadTableArtifact(
+  db: RawSql,
+  organizationId: string,
+  versionId: string,
+  trustedKeys: ReadonlyMap<string, KeyObject>,
+): Promise<VersionArtifact<TableSpec>> {
+  const artifact = await verifiedArtifact(db, organizationId, versionId, trustedKeys);
+  if (!artifact.ok) return artifact;
+  const spec = storedTableSpec(artifact.spec);
+  return spec ? { ok: true, onnx: artifact.onnx, spec } : { ok: false, reason: 'the version was not trained on a table' };
+}
+
+async function verifiedArtifact(
+  db: RawSql,
+  organizationId: string,
+  versionId: string,
+  trustedKeys: ReadonlyMap<string, KeyObject>,
+): Promise<VersionArtifact<unknown>> {
   const found = await row<{
     modelId: string;
     version: number;
@@ -31,7 +60,5 @@ export async function loadVersionArtifact(
   if (!found) return { ok: false, reason: `model version ${versionId} not found` };
   const refusal = artifactRefusal(found, found.onnx, trustedKeys);
   if (refusal) return { ok: false, reason: refusal };
-  const spec = storedFeatureSpec(found.featureSpec);
-  if (!spec) return { ok: false, reason: 'the stored feature spec is invalid' };
-  return { ok: true, onnx: found.onnx!, spec };
+  return { ok: true, onnx: found.onnx!, spec: found.featureSpec };
 }

@@ -2,7 +2,7 @@
 // window), running and past experiments with their result and 95 % interval, and the promotion
 // requests waiting for a decision, with Approve and Reject for people who may decide them.
 import { loadPage } from '../../lib/page-data';
-import { date, number } from '../../lib/format';
+import { date, money, number } from '../../lib/format';
 import { ActionForm } from '../components/action-form';
 import { decidePromotion } from './actions';
 import { decisionButtons } from '../../lib/decision-buttons';
@@ -22,8 +22,25 @@ interface Version {
   metrics: Record<string, unknown>;
   threshold: number;
   decision: { summary: string; validation: { f1: number | null; brier: number | null } } | null;
+  backtests: Backtest[];
   parent: { version: number } | null;
   trainingRun: { trigger: string; dataWindowStartAt: string; dataWindowEndAt: string } | null;
+}
+interface Backtest {
+  status: string;
+  createdAt: string;
+  windowStartAt: string | null;
+  windowEndAt: string | null;
+  error: string | null;
+  result: {
+    auc?: number | null;
+    averagePrecision?: number | null;
+    f1?: number | null;
+    failures?: number;
+    caught?: number;
+    leadTimeMinutes?: { median: number } | null;
+    value?: { net: number } | null;
+  };
 }
 interface Experiment {
   id: string;
@@ -49,6 +66,7 @@ const QUERY = `{
   viewer { id permissions }
   models(first: 100) { nodes { id name task riskClass useCase { name }
     versions { id version aliases family createdAt metrics threshold decision { summary validation { f1 brier } }
+      backtests { status createdAt windowStartAt windowEndAt error result }
       parent { version } trainingRun { trigger dataWindowStartAt dataWindowEndAt } } } }
   experiments(first: 100, order: DESC) { nodes { id modelId kind status trafficShare metric statisticalTest evaluatedAt result champion { version } challenger { version } } }
   driftReports(first: 200, order: DESC) { nodes { id modelVersionId windowStartAt windowEndAt drifting driftingShare features } }
@@ -57,6 +75,28 @@ const QUERY = `{
 }`;
 
 const metric = (m: Record<string, unknown>, key: string) => (typeof m[key] === 'number' ? number(m[key] as number, 3) : '—');
+
+/** The latest backtest of a version, in one line. */
+function BacktestSummary({ tests }: { tests: Backtest[] }) {
+  const latest = [...tests].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  if (!latest) return <span className="muted">—</span>;
+  if (latest.status !== 'SUCCEEDED') return <span className="muted">{latest.status === 'FAILED' ? `failed: ${latest.error ?? ''}` : 'running'}</span>;
+  const r = latest.result;
+  return (
+    <span>
+      AUC {number(r.auc ?? null, 3)} · PR-AUC {number(r.averagePrecision ?? null, 3)} · F1 {number(r.f1 ?? null, 3)}
+      {r.failures !== undefined ? ` · ${r.caught ?? 0} of ${r.failures} failures foreseen` : ''}
+      {r.leadTimeMinutes ? `, median lead ${number(r.leadTimeMinutes.median, 0)} min` : ''}
+      {r.value ? ` · net ${money(r.value.net)}` : ''}
+      {latest.windowStartAt ? (
+        <span className="muted small">
+          {' '}
+          ({date(latest.windowStartAt)} – {date(latest.windowEndAt)})
+        </span>
+      ) : null}
+    </span>
+  );
+}
 
 function ExperimentResult({ x }: { x: Experiment }) {
   const r = x.result;
@@ -148,6 +188,7 @@ export default async function ModelsPage() {
                     <th scope="col" className="num">
                       Validation F1
                     </th>
+                    <th scope="col">Backtest</th>
                     <th scope="col">Registered</th>
                   </tr>
                 </thead>
@@ -179,6 +220,9 @@ export default async function ModelsPage() {
                           {v.decision ? <span className="muted small"> · {v.decision.summary}</span> : null}
                         </td>
                         <td className="num">{number(v.decision?.validation.f1 ?? null, 3)}</td>
+                        <td data-testid="backtest">
+                          <BacktestSummary tests={v.backtests} />
+                        </td>
                         <td>{date(v.createdAt)}</td>
                       </tr>
                     ))}

@@ -24,10 +24,12 @@ import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
+import { addDetectorKpi } from '../../../scripts/test/detector-kpi.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
-import { modelHandlers, startModelRelays } from '../model-workers.ts';
+import { MODEL_JOBS, modelHandlers, startModelRelays } from '../model-workers.ts';
 import { runModelTraining } from '../processors/model-training.ts';
-import { driftCheckJob, experimentEvaluationJob, inferenceJob, modelTrainingJob } from '@threadline/db/jobs';
+import { runBacktest } from '../processors/model-backtest.ts';
+import { requestBacktest } from '@threadline/db/models/backtests';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
@@ -142,7 +144,7 @@ describe('model lifecycle on the simulated plant', () => {
       prefix,
       concurrency: 2,
       log,
-      catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never, experimentEvaluationJob as never],
+      catalogue: MODEL_JOBS,
       handlers: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers,
     });
   };
@@ -197,7 +199,7 @@ describe('model lifecycle on the simulated plant', () => {
       prefix,
       concurrency: 2,
       log,
-      catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never, experimentEvaluationJob as never],
+      catalogue: MODEL_JOBS,
       handlers: handlers.handlers,
     });
     // The relays' own queues: the worker host is replaced below, the relays keep running.
@@ -224,15 +226,7 @@ describe('model lifecycle on the simulated plant', () => {
 
   it('learns failure risk from the simulated history: high holdout AUC, ONNX equal to TypeScript', async () => {
     // The use case values the model: its detector-value KPI prices the threshold of runs that state no rule.
-    await pool.query(
-      `INSERT INTO kpis (organization_id, use_case_id, name, kind, unit, direction, baseline, value_per_unit, computation)
-       VALUES ($1, $2, 'Detector value (test)', 'DETECTOR_VALUE', 'EUR/month', 'HIGHER_IS_BETTER', 0, 1, $3)`,
-      [
-        org,
-        useCaseId,
-        { kind: 'DETECTOR_VALUE', modelId, horizonHours: 2, valuePerTruePositive: 6_500, costPerFalsePositive: 250, costPerMissed: 4_000, scope: {} },
-      ],
-    );
+    await addDetectorKpi(pool, org, useCaseId, modelId, 'Detector value (test)');
     // The trees also take a declared derived feature, search for more on their validation slice, and state their own rule.
     const declared = { op: 'product', left: 'spindle_vibration.mean', right: 'spindle_load.mean' };
     const ownRule = { kind: 'MIN_PRECISION', precision: 0.5 };
@@ -366,6 +360,28 @@ describe('model lifecycle on the simulated plant', () => {
     expect(Number(counts!.predictions)).toBeGreaterThan(6 * 2_500);
     expect(counts!.predictions).toBe(counts!.distinct_windows);
   }, 240_000);
+
+  it('backtests the champion over the evaluation period: the failure foreseen, its lead time, and its value at the KPI prices', async () => {
+    const {
+      rows: [champion],
+    } = await pool.query<{ id: string }>("SELECT model_version_id AS id FROM model_aliases WHERE model_id = $1 AND alias = 'champion'", [modelId]);
+    const id = await requestBacktest(
+      rawSqlOf(pool),
+      { organizationId: org, versionId: champion!.id, datasetId: null, from: new Date(evaluationStart), to: new Date(evaluationStart + P) },
+      system,
+    );
+    await runBacktest({ pool, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, backtestId: id }, true);
+    const {
+      rows: [{ status, result }],
+    } = await pool.query('SELECT status, result FROM backtests WHERE id = $1', [id]);
+    expect(status).toBe('SUCCEEDED');
+    // One bearing failure on LEJ-L1-CNC02 in the period, foreseen within the 2-hour horizon.
+    expect(result).toMatchObject({ kind: 'TELEMETRY', horizonMinutes: 120, failures: 1, caught: 1, missed: 0 });
+    expect(result.leadTimeMinutes.min).toBeGreaterThan(10);
+    expect(result.leadTimeMinutes.max).toBeLessThanOrEqual(120);
+    expect(result.auc).toBeGreaterThan(0.9);
+    expect(result.value).toMatchObject({ kpi: 'Detector value (test)', saved: 6_500, missedCost: 0, falseAlarmCost: result.falseAlarms * 250 });
+  }, 120_000);
 
   it('gives the same scores at the edge: threadline-edge verifies the signed bundle and scores a CSV as the cloud did', async () => {
     const {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
 import { artifactRefusal, sha256Hex, signArtifact } from '@threadline/db/models/artifact-integrity';
-import { encodeRecord, recordsOf, TableRefused, type TableEncoding, type TableOptions, type TableProblem } from '@threadline/db/models/labelled-table';
+import { encodeRecord, recordsToScore, type TableEncoding, type TableOptions } from '@threadline/db/models/labelled-table';
 import { OnnxRunner, packRows } from './onnx-runner.ts';
 import type { TableModel } from './train-table.ts';
 
@@ -58,18 +58,7 @@ export async function scoreTable(dir: string, tableText: string, trustedKeys: Re
     trustedKeys,
   );
   if (refusal) throw new Error(`the model in ${dir} is refused: ${refusal}`);
-  const { header, records } = recordsOf(tableText);
-  const problems: TableProblem[] = manifest.encoding.numeric
-    .filter((c) => !header.includes(c))
-    .map((column) => ({ line: 0, column, message: 'is not in the header' }));
-  records.forEach((record, i) =>
-    manifest.encoding.numeric.forEach((column) => {
-      const cell = record.get(column) ?? '';
-      if (header.includes(column) && (cell === '' || !Number.isFinite(Number(cell))))
-        problems.push({ line: i + 2, column, message: `"${cell}" is not a number` });
-    }),
-  );
-  if (problems.length > 0) throw new TableRefused(problems);
+  const records = recordsToScore(tableText, manifest.encoding);
   const f = manifest.features.length;
   const runner = await OnnxRunner.load(onnx, f);
   const lines = ['score,flag'];

@@ -30,7 +30,7 @@ export interface TableModel {
   /** The table's encoding with the derived features kept, and the features the graph takes. */
   encoding: TableEncoding;
   features: string[];
-  metrics: Record<string, number | string | null | string[] | Record<string, number | null>>;
+  metrics: Record<string, unknown>;
 }
 
 /** Row indices split into [first, second] with `share` in the second: the latest rows when ordered by time, else a seeded shuffle per class. */
@@ -93,8 +93,9 @@ export interface TableTraining {
   timed: boolean;
   seed: number;
   name: string;
-  /** How the decision threshold is chosen on the validation rows; best F1 unless stated. */
+  /** How the decision threshold is chosen on the validation rows, and where the rule came from; best F1 (`default`) unless stated. */
   rule?: ThresholdRule;
+  ruleSource?: string;
   /** Whether to search for derived features (derived-search.ts); on unless turned off. */
   derive?: boolean;
 }
@@ -171,9 +172,11 @@ export async function trainTable(table: LabelledTable, options: TableTraining): 
       brier: brierScore(holdoutScores, holdout.labels),
       brierUncalibrated: brierScore(scoreRows(chosen, holdout.rows), holdout.labels),
       threshold,
-      thresholdRule: JSON.stringify(decision.rule),
-      calibration: JSON.stringify(model.family !== 'ANOMALY_ZSCORE' ? model.calibration : null),
+      thresholdRule: { ...decision.rule, source: options.ruleSource ?? 'default' },
+      calibration: model.family !== 'ANOMALY_ZSCORE' ? (model.calibration ?? null) : null,
       validation: {
+        windows: validation.rows.length,
+        positives: atValidation.positives,
         averagePrecision: best!.ap,
         auc: best!.auc,
         f1: atValidation.f1,

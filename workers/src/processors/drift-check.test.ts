@@ -17,9 +17,8 @@ import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
-import { modelHandlers } from '../model-workers.ts';
+import { MODEL_JOBS, modelHandlers } from '../model-workers.ts';
 import { OutboxRelay } from '../outbox-relay.ts';
-import { driftCheckJob, experimentEvaluationJob, inferenceJob, modelTrainingJob } from '@threadline/db/jobs';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
@@ -127,7 +126,7 @@ describe('drift checks', () => {
       prefix,
       concurrency: 1,
       log,
-      catalogue: [inferenceJob as never, modelTrainingJob as never, driftCheckJob as never, experimentEvaluationJob as never],
+      catalogue: MODEL_JOBS,
       handlers: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers,
     });
     const models = new Queue('models', { connection, prefix });

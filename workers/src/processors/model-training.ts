@@ -1,6 +1,7 @@
-// The model-training job: trains a queued run, registers the result as a new signed version of
-// its model, and records the run's outcome. Idempotent: a run that already succeeded is not
-// trained again; a run that cannot succeed (no data, no asset type) fails at once without retries.
+// The model-training job: trains a queued run (on telemetry windows, or on its dataset), registers
+// the result as a new signed version of its model, and records the run's outcome. Idempotent: a
+// run that already succeeded is not trained again; a run that cannot succeed (no data, no asset
+// type, a table too small to split) fails at once without retries.
 import type { KeyObject } from 'node:crypto';
 import type pg from 'pg';
 import { UnrecoverableError } from 'bullmq';
@@ -17,12 +18,14 @@ import {
   type RunToTrain,
 } from '@threadline/db/models/training-outcomes';
 import { kpiThresholdRule } from '@threadline/db/models/threshold-prices';
-import { trainingParamsProblems, trainingParamsSchema, type ThresholdRule } from '@threadline/db/models/training-params';
+import { trainingParamsProblems, trainingParamsSchema, type ThresholdRule, type TrainingParams } from '@threadline/db/models/training-params';
+import { storedDataset } from '@threadline/db/models/datasets';
 import { rawSqlOf } from '@threadline/db/sql';
 import { seriesLoaderOf } from '@threadline/db/telemetry/feature-series';
 import { VersionCache } from '../inference/version-cache.ts';
 import { compareWithChampion } from '../ml/champion-comparison.ts';
 import { trainModel, TrainingRefused, type RunRule } from '../ml/train-model.ts';
+import { trainOnDataset } from '../ml/train-dataset.ts';
 
 export interface ModelTrainingDeps {
   pool: pg.Pool;
@@ -50,26 +53,15 @@ export async function runModelTraining(
   try {
     const params = trainingParamsSchema.safeParse(run.params ?? {});
     if (!params.success) throw new TrainingRefused(`invalid training parameters: ${trainingParamsProblems(params.error)}`);
-    const outcome = await trainModel(
-      trainingSourceOf(deps.pool, run.organizationId, run.assetTypeId),
-      { id: run.modelId, name: run.name, task: run.task, assetTypeId: run.assetTypeId },
-      { from: run.dataWindowStartAt, to: run.dataWindowEndAt },
-      params.data,
-      await ruleOf(deps.pool, run, params.data.thresholdRule),
-    );
-    const metrics = { ...outcome.metrics, ...(await comparison(deps, run, outcome)) };
+    const rule = await ruleOf(deps.pool, run, params.data.thresholdRule);
+    const trained = run.datasetId ? await fromDataset(deps, run, params.data, rule) : await fromTelemetry(deps, run, params.data, rule);
     const output = await completeTrainingRun(
       deps.pool,
       run,
       {
         organizationId: run.organizationId,
         modelId: run.modelId,
-        family: outcome.family,
-        onnx: outcome.onnx,
-        featureSpec: outcome.spec,
-        threshold: outcome.threshold,
-        metrics,
-        referenceProfile: { features: outcome.profile, score: outcome.scoreProfile },
+        ...trained,
         parentVersionId: run.baseVersionId,
         trainingRunId: run.id,
       },
@@ -82,6 +74,32 @@ export async function runModelTraining(
     if (refused || finalAttempt) await failTrainingRun(deps.pool, run, error instanceof Error ? error.message : String(error), actor);
     throw refused ? new UnrecoverableError(error.message) : error;
   }
+}
+
+/** A version trained on telemetry windows, judged against the champion on the same holdout. */
+async function fromTelemetry(deps: ModelTrainingDeps, run: RunToTrain, params: TrainingParams, rule: RunRule) {
+  const outcome = await trainModel(
+    trainingSourceOf(deps.pool, run.organizationId, run.assetTypeId),
+    { id: run.modelId, name: run.name, task: run.task, assetTypeId: run.assetTypeId },
+    { from: run.dataWindowStartAt, to: run.dataWindowEndAt },
+    params,
+    rule,
+  );
+  return {
+    family: outcome.family,
+    onnx: outcome.onnx,
+    featureSpec: outcome.spec,
+    threshold: outcome.threshold,
+    metrics: { ...outcome.metrics, ...(await comparison(deps, run, outcome)) },
+    referenceProfile: { features: outcome.profile, score: outcome.scoreProfile },
+  };
+}
+
+/** A version trained on the run's dataset. */
+async function fromDataset(deps: ModelTrainingDeps, run: RunToTrain, params: TrainingParams, rule: RunRule) {
+  const dataset = await storedDataset(rawSqlOf(deps.pool), run.organizationId, run.datasetId!);
+  if (!dataset) throw new TrainingRefused(`dataset ${run.datasetId} not found`);
+  return { ...(await trainOnDataset(dataset, run.name, params, rule)), referenceProfile: {} };
 }
 
 /** The candidate judged against the champion (or the version it was trained from) on the same holdout. */

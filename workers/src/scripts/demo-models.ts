@@ -22,6 +22,8 @@ import { addDetectorValueKpi, createDemoModel, demoModelContext, demoModelExists
 import { inTransaction } from '@threadline/db/sql';
 import { readWorkersConfig } from '../config.ts';
 import { runModelTraining } from '../processors/model-training.ts';
+import { runBacktest } from '../processors/model-backtest.ts';
+import { requestBacktest } from '@threadline/db/models/backtests';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
@@ -69,6 +71,13 @@ try {
       );
     };
     const trained = await train('LOGISTIC', null);
+    // The champion backtested over the span it held out (the last 30 % of its window), as the models page shows it.
+    const backtestId = await requestBacktest(
+      rawSqlOf(pool),
+      { organizationId: org, versionId: trained.versionId!, datasetId: null, from: new Date(to - 0.3 * (to - from)), to: new Date(to) },
+      system,
+    );
+    await runBacktest({ pool, trustedKeys: trustedKeySet(key, config.MODEL_TRUSTED_KEYS) }, { organizationId: org, backtestId }, true);
     const cloud = await inTransaction(pool, async (db) => {
       await moveAlias(db, org, modelId, CHAMPION_ALIAS, trained.versionId!, system);
       await createDeployment(

@@ -77,7 +77,9 @@ try {
     };
     const table = readLabelledTable(readFileSync(at(first), 'utf8'), options);
     const name = basename(at(values.out));
-    const trained = await trainTable(table, { family, timed: Boolean(values.time), seed, name, rule: ruleOf(), derive: !values['no-derived'] });
+    const rule = ruleOf();
+    const ruleSource = rule.kind === 'BEST_F1' ? 'default' : 'command line';
+    const trained = await trainTable(table, { family, timed: Boolean(values.time), seed, name, rule, ruleSource, derive: !values['no-derived'] });
     writeTableModel(at(values.out), name, trained, options, key);
     process.stdout.write(`${JSON.stringify(trained.metrics)}\n`);
   } else if (command === 'score' && first && second) {

@@ -11,6 +11,8 @@ import { Asset, Site } from '../plant/plant.types.ts';
 import { UseCase } from '../value/value.types.ts';
 import { Deployment, DriftReport, EdgeTarget, Experiment, Insight, Model, ModelVersion, Prediction, TrainingRun } from './models.types.ts';
 import * as I from './models.inputs.ts';
+import * as D from './datasets.types.ts';
+import { Backtest, Dataset } from './datasets.types.ts';
 
 const write = 'model:write' as const;
 
@@ -122,6 +124,26 @@ export const modelSpecs: EntitySpec[] = [
     toWhere: (f) => whereOf(f),
   },
   {
+    name: 'Dataset',
+    model: 'Dataset',
+    subject: 'dataset',
+    node: () => Dataset,
+    list: 'datasets',
+    single: 'dataset',
+    filter: D.DatasetFilter,
+    toWhere: (f) => whereOf(f, { search: ['name'] }),
+  },
+  {
+    name: 'Backtest',
+    model: 'Backtest',
+    subject: 'backtest',
+    node: () => Backtest,
+    list: 'backtests',
+    single: 'backtest',
+    filter: D.BacktestFilter,
+    toWhere: (f) => whereOf(f),
+  },
+  {
     name: 'Experiment',
     model: 'Experiment',
     subject: 'experiment',
@@ -147,6 +169,11 @@ export const modelResolvers: ClassType[] = [
     trainingRun: belongsTo('TrainingRun', () => TrainingRun, 'trainingRunId', true),
     registeredBy: belongsTo('User', () => User, 'registeredById', true),
     deployments: hasMany('Deployment', () => Deployment, 'modelVersionId'),
+    backtests: hasMany('Backtest', () => Backtest, 'modelVersionId'),
+  }),
+  relationResolver('Backtest', () => Backtest, {
+    modelVersion: belongsTo('ModelVersion', () => ModelVersion, 'modelVersionId'),
+    dataset: belongsTo('Dataset', () => Dataset, 'datasetId', true),
   }),
   relationResolver('EdgeTarget', () => EdgeTarget, {
     site: belongsTo('Site', () => Site, 'siteId', true),
@@ -177,6 +204,7 @@ export const modelResolvers: ClassType[] = [
     model: belongsTo('Model', () => Model, 'modelId'),
     baseVersion: belongsTo('ModelVersion', () => ModelVersion, 'baseVersionId', true),
     driftReport: belongsTo('DriftReport', () => DriftReport, 'driftReportId', true),
+    dataset: belongsTo('Dataset', () => Dataset, 'datasetId', true),
     requestedBy: belongsTo('User', () => User, 'requestedById', true),
     outputs: hasMany('ModelVersion', () => ModelVersion, 'trainingRunId'),
   }),

@@ -203,6 +203,7 @@ export class TrainingRun {
   @Field(() => ID) modelId!: string;
   @Field(() => ID, { nullable: true }) baseVersionId!: string | null;
   @Field(() => ID, { nullable: true }) driftReportId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The dataset trained on, instead of telemetry.' }) datasetId!: string | null;
   @Field(() => TrainingTrigger) trigger!: TrainingTrigger;
   @Field(() => RunStatus) status!: RunStatus;
   @Field(() => DateTime) dataWindowStartAt!: Date;

@@ -49,7 +49,7 @@ export class TrainModelInput {
   @Field(() => Json, {
     nullable: true,
     description:
-      'family (LOGISTIC, MLP, ANOMALY_ZSCORE), signals, aggregates, windowSeconds, stepSeconds, trainingStepSeconds, horizonMinutes, assetIds, epochs, learningRate, l2, hiddenUnits, seed.',
+      'family (LOGISTIC, MLP, GBT, ANOMALY_ZSCORE), signals, aggregates, derived, searchDerived, thresholdRule, windowSeconds, stepSeconds, trainingStepSeconds, horizonMinutes, assetIds, epochs, learningRate, l2, hiddenUnits, seed.',
   })
   @IsOptional()
   params?: Record<string, unknown>;

@@ -1,0 +1,131 @@
+// Backtests (issue 18, item 6): a version scored over a labelled history through the same features
+// and graph it runs in production, a dataset for a version trained on a table or a telemetry window
+// for one trained on telemetry. Requested with its audit event and job in the caller's transaction
+// (the outbox), scored by the workers (workers/src/processors/model-backtest.ts), finished once.
+import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
+import type { JsonValue } from '../audit/audit-hash.ts';
+import { modelBacktestJob } from '../jobs.ts';
+import { addToOutbox } from '../outbox.ts';
+import { Refusal } from '../refusal.ts';
+import { row, written, type RawSql } from '../sql.ts';
+import { storedTableSpec } from './table-spec.ts';
+
+export interface BacktestRequest {
+  organizationId: string;
+  versionId: string;
+  datasetId: string | null;
+  from: Date | null;
+  to: Date | null;
+}
+
+/** The longest telemetry window one backtest scores. */
+export const MAX_BACKTEST_WINDOW_MS = 92 * 86_400_000;
+
+/** Queues a backtest; refuses a dataset for a telemetry version, a window for a table version, and a window that is not one. */
+export async function requestBacktest(db: RawSql, request: BacktestRequest, actor: AuditActor): Promise<string> {
+  const version = await row<{ featureSpec: unknown }>(
+    db,
+    'SELECT feature_spec AS "featureSpec" FROM model_versions WHERE organization_id = $1::uuid AND id = $2::uuid',
+    request.organizationId,
+    request.versionId,
+  );
+  if (!version) throw new Refusal(`No model version ${request.versionId}.`, 'versionId', 'NOT_FOUND');
+  const onTable = storedTableSpec(version.featureSpec) !== null;
+  if (request.datasetId) {
+    if (!onTable) throw new Refusal('The version was trained on telemetry: backtest it over a window (from, to), not a dataset.', 'datasetId');
+    const dataset = await row(db, 'SELECT 1 FROM datasets WHERE organization_id = $1::uuid AND id = $2::uuid', request.organizationId, request.datasetId);
+    if (!dataset) throw new Refusal(`No dataset ${request.datasetId}.`, 'datasetId', 'NOT_FOUND');
+  } else {
+    if (onTable) throw new Refusal('The version was trained on a table: backtest it over a dataset.', 'datasetId');
+    if (!request.from || !request.to) throw new Refusal('Give a dataset, or a window with from and to.', 'from');
+    if (request.to <= request.from) throw new Refusal('to must be after from.', 'to');
+    if (request.to.getTime() - request.from.getTime() > MAX_BACKTEST_WINDOW_MS) throw new Refusal('A backtest window may span at most 92 days.', 'from');
+  }
+  const created = await written<{ id: string }>(
+    db,
+    `INSERT INTO backtests (organization_id, model_version_id, dataset_id, window_start_at, window_end_at, requested_by_id)
+     VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6::uuid) RETURNING id`,
+    request.organizationId,
+    request.versionId,
+    request.datasetId,
+    request.datasetId ? null : request.from,
+    request.datasetId ? null : request.to,
+    actor.kind === 'USER' ? actor.id : null,
+  );
+  await appendAuditEvent(db, {
+    organizationId: request.organizationId,
+    type: 'backtest.created',
+    actor,
+    subjectType: 'backtest',
+    subjectId: created!.id,
+    payload: {
+      modelVersionId: request.versionId,
+      datasetId: request.datasetId,
+      from: request.datasetId ? null : request.from!.toISOString(),
+      to: request.datasetId ? null : request.to!.toISOString(),
+    },
+  });
+  await addToOutbox(db, modelBacktestJob, {
+    organizationId: request.organizationId,
+    jobId: `backtest-${created!.id}`,
+    payload: { organizationId: request.organizationId, backtestId: created!.id },
+  });
+  return created!.id;
+}
+
+export interface BacktestToRun {
+  id: string;
+  organizationId: string;
+  versionId: string;
+  modelId: string;
+  assetTypeId: string | null;
+  threshold: number;
+  runParams: unknown;
+  datasetId: string | null;
+  from: Date | null;
+  to: Date | null;
+  status: string;
+}
+
+export function backtestToRun(db: RawSql, organizationId: string, id: string): Promise<BacktestToRun | undefined> {
+  return row<BacktestToRun>(
+    db,
+    `SELECT b.id, b.organization_id AS "organizationId", b.model_version_id AS "versionId", v.model_id AS "modelId", m.asset_type_id AS "assetTypeId", v.threshold,
+            r.params AS "runParams", b.dataset_id AS "datasetId", b.window_start_at AS "from", b.window_end_at AS "to", b.status::text AS status
+       FROM backtests b JOIN model_versions v ON v.organization_id = b.organization_id AND v.id = b.model_version_id
+       JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
+       LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id
+      WHERE b.organization_id = $1::uuid AND b.id = $2::uuid`,
+    organizationId,
+    id,
+  );
+}
+
+/** Ends a backtest with its result or its error, audited; a backtest already ended stays as it was. */
+export async function finishBacktest(
+  db: RawSql,
+  backtest: Pick<BacktestToRun, 'id' | 'organizationId'>,
+  outcome: { result: Record<string, JsonValue> } | { error: string },
+  actor: AuditActor,
+): Promise<void> {
+  const status = 'result' in outcome ? 'SUCCEEDED' : 'FAILED';
+  const ended = await row(
+    db,
+    `UPDATE backtests SET status = $3::run_status, result = $4::jsonb, error = $5, finished_at = now()
+      WHERE organization_id = $1::uuid AND id = $2::uuid AND status IN ('QUEUED', 'RUNNING') RETURNING id`,
+    backtest.organizationId,
+    backtest.id,
+    status,
+    JSON.stringify('result' in outcome ? outcome.result : {}),
+    'error' in outcome ? outcome.error : null,
+  );
+  if (!ended) return;
+  await appendAuditEvent(db, {
+    organizationId: backtest.organizationId,
+    type: 'backtest.updated',
+    actor,
+    subjectType: 'backtest',
+    subjectId: backtest.id,
+    payload: { status, ...('error' in outcome ? { error: outcome.error } : {}) },
+  });
+}

@@ -1,0 +1,87 @@
+// The model-backtest job: scores a version over its backtest's history (a dataset, or a telemetry
+// window) through the verified graph, and records the figures once. A backtest that cannot succeed
+// (a refused artifact, a dataset without the version's columns) fails at once without retries.
+import type { KeyObject } from 'node:crypto';
+import type pg from 'pg';
+import { UnrecoverableError } from 'bullmq';
+import type { AuditActor } from '@threadline/db/audit/audit-log';
+import { backtestToRun, finishBacktest, type BacktestToRun } from '@threadline/db/models/backtests';
+import { storedDataset } from '@threadline/db/models/datasets';
+import { Refusal } from '@threadline/db/refusal';
+import { kpiThresholdRule } from '@threadline/db/models/threshold-prices';
+import { trainingSourceOf } from '@threadline/db/models/training-data';
+import { horizonMsOf, trainingParamsSchema } from '@threadline/db/models/training-params';
+import { loadTableArtifact, loadVersionArtifact } from '@threadline/db/models/version-artifacts';
+import { rawSqlOf } from '@threadline/db/sql';
+import { scoredFigures, tableOutcomes, telemetryOutcomes, type BacktestFigures, type Prices } from '../ml/backtest.ts';
+import { scoreDataset, scoreTelemetry } from '../ml/score-history.ts';
+
+export interface BacktestDeps {
+  pool: pg.Pool;
+  trustedKeys: ReadonlyMap<string, KeyObject>;
+}
+
+export async function runBacktest(
+  deps: BacktestDeps,
+  payload: { organizationId: string; backtestId: string },
+  finalAttempt: boolean,
+): Promise<{ backtestId: string }> {
+  const db = rawSqlOf(deps.pool);
+  const backtest = await backtestToRun(db, payload.organizationId, payload.backtestId);
+  if (!backtest) throw new UnrecoverableError(`backtest ${payload.backtestId} not found`);
+  if (backtest.status === 'SUCCEEDED' || backtest.status === 'FAILED') return { backtestId: backtest.id };
+  const actor: AuditActor = { kind: 'SYSTEM', id: null, label: `backtest:${backtest.id}` };
+  try {
+    const priced = await kpiThresholdRule(db, backtest.organizationId, backtest.modelId);
+    const prices: Prices | null = priced ? { kpi: priced.kpi.name, ...priced.prices } : null;
+    const result = backtest.datasetId ? await onDataset(deps, backtest, prices) : await onTelemetry(deps, backtest, prices);
+    await finishBacktest(db, backtest, { result }, actor);
+    return { backtestId: backtest.id };
+  } catch (error) {
+    const refused = error instanceof Refusal;
+    if (refused || finalAttempt) await finishBacktest(db, backtest, { error: error instanceof Error ? error.message : String(error) }, actor);
+    throw refused ? new UnrecoverableError(error.message) : error;
+  }
+}
+
+async function onDataset(deps: BacktestDeps, backtest: BacktestToRun, prices: Prices | null): Promise<BacktestFigures> {
+  const db = rawSqlOf(deps.pool);
+  const artifact = await loadTableArtifact(db, backtest.organizationId, backtest.versionId, deps.trustedKeys);
+  if (!artifact.ok) throw new Refusal(`the version is refused: ${artifact.reason}`, 'versionId');
+  const dataset = await storedDataset(db, backtest.organizationId, backtest.datasetId!);
+  if (!dataset) throw new Refusal(`dataset ${backtest.datasetId} not found`, 'datasetId');
+  const { scores, labels } = await scoreDataset(artifact.onnx, artifact.spec, dataset);
+  return {
+    kind: 'DATASET',
+    dataset: dataset.name,
+    ...scoredFigures(scores, labels, backtest.threshold),
+    ...tableOutcomes(scores, labels, backtest.threshold, prices),
+  };
+}
+
+async function onTelemetry(deps: BacktestDeps, backtest: BacktestToRun, prices: Prices | null): Promise<BacktestFigures> {
+  const artifact = await loadVersionArtifact(rawSqlOf(deps.pool), backtest.organizationId, backtest.versionId, deps.trustedKeys);
+  if (!artifact.ok) throw new Refusal(`the version is refused: ${artifact.reason}`, 'versionId');
+  const params = trainingParamsSchema.safeParse(backtest.runParams ?? {});
+  const stepSeconds = params.success ? params.data.trainingStepSeconds : 60;
+  const horizonMs = horizonMsOf(backtest.runParams);
+  const { windows, incidents } = await scoreTelemetry(
+    trainingSourceOf(deps.pool, backtest.organizationId, backtest.assetTypeId),
+    artifact.onnx,
+    artifact.spec,
+    {
+      from: backtest.from!,
+      to: backtest.to!,
+      stepSeconds,
+      horizonMinutes: horizonMs / 60_000,
+    },
+  );
+  const scores = windows.map((w) => w.score);
+  const labels = windows.map((w) => w.label);
+  return {
+    kind: 'TELEMETRY',
+    horizonMinutes: horizonMs / 60_000,
+    ...scoredFigures(scores, labels, backtest.threshold),
+    ...telemetryOutcomes(windows, incidents, backtest.threshold, horizonMs, stepSeconds * 1000, prices),
+  };
+}
