@@ -99,17 +99,22 @@ describe('the outbox relay', () => {
     // As the owner, who may see and end other sessions.
     const owner = new pg.Client({ connectionString: url });
     await owner.connect();
-    const listening = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'";
+    const listeners = async () =>
+      (await owner.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'")).rows.map(
+        (r) => r.pid,
+      );
     try {
       // Under load the relay may still be between connecting and LISTEN: end its session once it listens.
-      await waitFor('the relay to listen', async () => (await owner.query<{ n: number }>(listening)).rows[0]!.n === 1);
-      const terminated = await owner.query<{ n: number }>(
-        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox'",
-      );
-      expect(terminated.rows[0]!.n).toBe(1);
-      // Replaced within a second or so; the 30 s safety net is not what wakes it.
-      await waitFor('a new listening connection', async () => (await owner.query<{ n: number }>(listening)).rows[0]!.n > 0);
-      expect((await owner.query<{ n: number }>(listening)).rows[0]!.n).toBe(1);
+      await waitFor('the relay to listen', async () => (await listeners()).length === 1);
+      const [first] = await listeners();
+      const terminated = await owner.query<{ ended: boolean }>('SELECT pg_terminate_backend($1) AS ended', [first]);
+      expect(terminated.rows[0]!.ended).toBe(true);
+      // Replaced within a second or so (the 30 s safety net is not what wakes it): one listener, not the ended one.
+      await waitFor('a new listening connection', async () => {
+        const now = await listeners();
+        return now.length === 1 && now[0] !== first;
+      });
+      expect((await listeners()).filter((pid) => pid !== first)).toHaveLength(1);
     } finally {
       await owner.end();
     }

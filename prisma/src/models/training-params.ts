@@ -23,7 +23,8 @@ export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 
 export const trainingParamsSchema = z
   .object({
-    family: z.enum(MODEL_FAMILIES).optional(),
+    /** A family, or AUTO: logistic regression, the MLP at three seeds and boosted trees of three shapes, chosen on validation. */
+    family: z.enum([...MODEL_FAMILIES, 'AUTO']).optional(),
     signals: z.array(z.string().min(1)).min(1).max(64).optional(),
     aggregates: z.array(z.enum(AGGREGATES)).min(1).default(['mean', 'std', 'max', 'slope']),
     /** Derived features declared by the user, over `signal.aggregate` names, e.g. product of `spindle_load.mean` and `spindle_speed.mean`. */

@@ -9,7 +9,13 @@ import type { TrainingParams } from '@threadline/db/models/training-params';
 import { trainTable, type TableFamily } from './train-table.ts';
 import { TrainingRefused, type RunRule } from './train-model.ts';
 
-const FAMILY: Record<NonNullable<TrainingParams['family']>, TableFamily | null> = { LOGISTIC: 'logistic', MLP: 'mlp', GBT: 'gbt', ANOMALY_ZSCORE: null };
+const FAMILY: Record<NonNullable<TrainingParams['family']>, TableFamily | null> = {
+  AUTO: 'auto',
+  LOGISTIC: 'logistic',
+  MLP: 'mlp',
+  GBT: 'gbt',
+  ANOMALY_ZSCORE: null,
+};
 
 export interface DatasetVersion {
   family: string;
@@ -19,7 +25,7 @@ export interface DatasetVersion {
   metrics: Record<string, unknown>;
 }
 
-/** Trains on the dataset: `family` narrows the search (all families without it), `searchDerived` turns on the derived-feature search. */
+/** Trains on the dataset: `family` narrows the search (all families without it or with AUTO), `searchDerived` turns on the derived-feature search. */
 export async function trainOnDataset(dataset: StoredDataset, name: string, params: TrainingParams, runRule: RunRule): Promise<DatasetVersion> {
   const family = params.family ? FAMILY[params.family] : 'auto';
   if (!family) throw new TrainingRefused('the anomaly detector learns normal telemetry windows; train a classifier on a dataset');

@@ -6,14 +6,14 @@ import type { TrainingSource } from '@threadline/db/models/training-data';
 import type { TrainingParams } from '@threadline/db/models/training-params';
 import { buildDataset, validationSplit, type Dataset } from './dataset.ts';
 import { searchDerivedFeatures } from './derived-search.ts';
+import { calibrateAndDecide, candidatesFor, chooseOnValidation, type Candidate } from './candidate-search.ts';
 import { resolveDerived, withDerived } from '@threadline/db/models/derived-features';
 import { fitAnomalyDetector } from './fit-anomaly.ts';
 import { fitClassifier, scoreRows } from './fit-classifier.ts';
 import { DEFAULT_BOOSTING_PARAMS, fitGradientBoosting } from './gradient-boosting.ts';
 import { auc, averagePrecision, brierScore, confusionAt } from './metrics.ts';
-import { explain, marginOf, standardize, toFloat32, type TrainedModel } from './model-families.ts';
-import { fitPlatt } from './calibration.ts';
-import { chooseThreshold, type ThresholdRule } from './decision-threshold.ts';
+import { explain, toFloat32, type TrainedModel } from './model-families.ts';
+import type { ThresholdRule } from './decision-threshold.ts';
 import { exportOnnx } from './onnx-export.ts';
 import { OnnxRunner, packRows } from './onnx-runner.ts';
 import { referenceProfile, type FeatureProfile } from './profile.ts';
@@ -58,42 +58,48 @@ interface Decided {
   threshold: number;
   validation: Record<string, number | null>;
   rule: (ThresholdRule & { source: string }) | null;
+  /** With AUTO: the candidate chosen and every candidate's validation average precision. */
+  search: { chosen: string; validationAveragePrecision: Record<string, number | null> } | null;
+}
+
+type RunFamily = NonNullable<TrainingParams['family']>;
+
+/** The candidates of a run's family: AUTO searches all three (candidate-search.ts); a named family is fitted as its parameters say. */
+function candidatesOf(family: Exclude<RunFamily, 'ANOMALY_ZSCORE'>, params: TrainingParams): Candidate[] {
+  switch (family) {
+    case 'AUTO':
+      return candidatesFor('auto', params.seed, params);
+    case 'GBT':
+      return [{ label: 'gbt', fit: (fit, validation) => fitGradientBoosting(fit, validation, { ...DEFAULT_BOOSTING_PARAMS, seed: params.seed }) }];
+    default:
+      return [{ label: family.toLowerCase(), fit: (fit) => fitClassifier(fit.rows, fit.labels, { ...params, family }) }];
+  }
 }
 
 /**
  * The family fitted on the training window. Classifiers fit on all but a validation slice of it
- * (the latest 20 % in time, dataset.ts), on which trees stop early, the margin is calibrated
- * (Platt), the threshold is set by the rule and the validation figures are taken; the holdout stays
- * untouched. The anomaly detector learns normal windows and flags at 0.5.
+ * (the latest 20 % in time, dataset.ts), on which AUTO chooses among candidates, trees stop early,
+ * the margin is calibrated (Platt), the threshold is set by the rule and the validation figures are
+ * taken; the holdout stays untouched. The anomaly detector learns normal windows and flags at 0.5.
  */
-function fitAndDecide(family: TrainingOutcome['family'], train: Dataset, params: TrainingParams, runRule: RunRule): Decided {
+function fitAndDecide(family: RunFamily, train: Dataset, params: TrainingParams, runRule: RunRule): Decided {
   if (family === 'ANOMALY_ZSCORE')
-    return { model: toFloat32(fitAnomalyDetector(train.rows.filter((_, i) => train.labels[i] === 0))), threshold: 0.5, validation: {}, rule: null };
+    return {
+      model: toFloat32(fitAnomalyDetector(train.rows.filter((_, i) => train.labels[i] === 0))),
+      threshold: 0.5,
+      validation: {},
+      rule: null,
+      search: null,
+    };
   const { fit, validation } = validationSplit(train);
-  const raw =
-    family === 'GBT'
-      ? fitGradientBoosting(fit, validation, { ...DEFAULT_BOOSTING_PARAMS, seed: params.seed })
-      : fitClassifier(fit.rows, fit.labels, { ...params, family });
-  const fitted = toFloat32(raw) as Exclude<TrainedModel, { family: 'ANOMALY_ZSCORE' }>;
-  const margins = validation.rows.map((r) => marginOf(fitted, standardize(fitted.standardizer, r)));
-  const model = toFloat32({ ...fitted, calibration: fitPlatt(margins, validation.labels) });
-  const scores = scoreRows(model, validation.rows);
-  const { threshold } = chooseThreshold(scores, validation.labels, runRule.rule);
-  const at = confusionAt(scores, validation.labels, threshold);
+  const chosen = chooseOnValidation(candidatesOf(family, params), fit, validation);
+  const decided = calibrateAndDecide(chosen.model, validation, runRule.rule);
   return {
-    model,
-    threshold,
+    model: decided.model,
+    threshold: decided.decision.threshold,
     rule: { ...runRule.rule, source: runRule.source },
-    validation: {
-      windows: validation.rows.length,
-      positives: at.positives,
-      auc: auc(scores, validation.labels),
-      averagePrecision: averagePrecision(scores, validation.labels),
-      precision: at.precision,
-      recall: at.recall,
-      f1: at.f1,
-      brier: brierScore(scores, validation.labels),
-    },
+    validation: decided.validation,
+    search: family === 'AUTO' ? { chosen: chosen.label, validationAveragePrecision: chosen.figures } : null,
   };
 }
 
@@ -149,7 +155,7 @@ export async function trainModel(
   if (deviation > EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript model by ${deviation}; not registered`);
   const holdoutScores = scoreRows(trained, holdout.rows);
   return {
-    family,
+    family: trained.family,
     model: trained,
     spec,
     onnx,
@@ -163,6 +169,7 @@ export async function trainModel(
             calibration: trained.family === 'ANOMALY_ZSCORE' ? null : (trained.calibration ?? null),
           }
         : {}),
+      ...decided.search,
     },
     profile: referenceProfile(names, train.rows),
     scoreProfile: referenceProfile(

@@ -5,21 +5,20 @@
 // precision or best F1), and the same ONNX export, checked against TypeScript. Rows are split in
 // time order when the table has a time column, else by a seeded shuffle within each class.
 import { seededRandom } from '@threadline/db/random';
-import { DEFAULT_CLASSIFIER_PARAMS } from '@threadline/db/models/training-params';
-import { fitClassifier, scoreRows } from './fit-classifier.ts';
 import { derivedName } from '@threadline/db/models/feature-spec';
-import { DEFAULT_BOOSTING_PARAMS, fitGradientBoosting, type BoostingParams, type LabelledRows } from './gradient-boosting.ts';
 import { featureNamesOf, type LabelledTable, type TableEncoding } from '@threadline/db/models/labelled-table';
-import { auc, averagePrecision, brierScore, confusionAt } from './metrics.ts';
-import { searchDerivedFeatures } from './derived-search.ts';
 import { resolveDerived, withDerived } from '@threadline/db/models/derived-features';
-import { marginOf, standardize, toFloat32, type TrainedModel } from './model-families.ts';
-import { fitPlatt } from './calibration.ts';
-import { chooseThreshold, type ThresholdRule } from './decision-threshold.ts';
+import { calibrateAndDecide, candidatesFor, chooseOnValidation, type SearchFamily } from './candidate-search.ts';
+import type { ThresholdRule } from './decision-threshold.ts';
+import { searchDerivedFeatures } from './derived-search.ts';
+import { scoreRows } from './fit-classifier.ts';
+import type { LabelledRows } from './gradient-boosting.ts';
+import { auc, averagePrecision, brierScore, confusionAt } from './metrics.ts';
+import type { TrainedModel } from './model-families.ts';
 import { exportOnnx } from './onnx-export.ts';
 import { EXPORT_TOLERANCE, exportDeviation, meanOf } from './train-model.ts';
 
-export type TableFamily = 'auto' | 'gbt' | 'mlp' | 'logistic';
+export type TableFamily = SearchFamily;
 
 export interface TableModel {
   family: TrainedModel['family'];
@@ -61,33 +60,6 @@ const rowsOf = (table: LabelledTable, indices: number[]): LabelledRows => ({
   labels: indices.map((i) => table.labels[i]!),
 });
 
-interface Candidate {
-  /** e.g. `gbt depth 4`, `mlp seed 8`. */
-  label: string;
-  fit: (train: LabelledRows, validation: LabelledRows) => TrainedModel;
-}
-
-/** The search space: logistic regression, the MLP at three seeds, boosted trees at three shapes. */
-function candidatesFor(family: TableFamily, seed: number): Candidate[] {
-  const classifier = (kind: 'MLP' | 'LOGISTIC', s: number) => (train: LabelledRows) =>
-    fitClassifier(train.rows, train.labels, { ...DEFAULT_CLASSIFIER_PARAMS, family: kind, seed: s });
-  const all: Record<Exclude<TableFamily, 'auto'>, Candidate[]> = {
-    logistic: [{ label: 'logistic', fit: classifier('LOGISTIC', seed) }],
-    mlp: [seed, seed + 1, seed + 2].map((s) => ({ label: `mlp seed ${s}`, fit: classifier('MLP', s) })),
-    gbt: BOOSTING_SHAPES.map((shape) => ({
-      label: `gbt depth ${shape.maxDepth}`,
-      fit: (train, validation) => fitGradientBoosting(train, validation, { ...DEFAULT_BOOSTING_PARAMS, ...shape, seed }),
-    })),
-  };
-  return family === 'auto' ? [...all.logistic, ...all.mlp, ...all.gbt] : all[family];
-}
-
-const BOOSTING_SHAPES: Partial<BoostingParams>[] = [
-  { maxDepth: 3, learningRate: 0.1 },
-  { maxDepth: 4, learningRate: 0.08 },
-  { maxDepth: 6, learningRate: 0.05, minLeafRows: 16 },
-];
-
 export interface TableTraining {
   family: TableFamily;
   timed: boolean;
@@ -128,22 +100,9 @@ export async function trainTable(table: LabelledTable, options: TableTraining): 
   });
   const [train, validation, holdout] = [extended(fitIndices), extended(validationIndices), extended(holdoutIndices)];
 
-  const validationFigures: Record<string, number | null> = {};
-  let best: { model: TrainedModel; label: string; ap: number; auc: number } | null = null;
-  for (const candidate of candidatesFor(options.family, options.seed)) {
-    const model = toFloat32(candidate.fit(train, validation));
-    const scores = scoreRows(model, validation.rows);
-    const [ap, rocAuc] = [averagePrecision(scores, validation.labels) ?? 0, auc(scores, validation.labels) ?? 0];
-    validationFigures[candidate.label] = Number(ap.toFixed(4));
-    if (!best || ap > best.ap || (ap === best.ap && rocAuc > best.auc)) best = { model, label: candidate.label, ap, auc: rocAuc };
-  }
-  const chosen = best!.model as Exclude<TrainedModel, { family: 'ANOMALY_ZSCORE' }>;
-  // Calibrated on the validation rows' natural mix of failures, then the threshold by the rule.
-  const margins = validation.rows.map((r) => marginOf(chosen, standardize(chosen.standardizer, r)));
-  const model = toFloat32({ ...chosen, calibration: fitPlatt(margins, validation.labels) });
+  const chosen = chooseOnValidation(candidatesFor(options.family, options.seed), train, validation);
+  const { model, decision, validation: atValidation } = calibrateAndDecide(chosen.model, validation, options.rule ?? { kind: 'BEST_F1' });
   const trainingMs = performance.now() - started;
-  const validationScores = scoreRows(model, validation.rows);
-  const decision = chooseThreshold(validationScores, validation.labels, options.rule ?? { kind: 'BEST_F1' });
   const threshold = decision.threshold;
   const features = featureNamesOf(encoding);
   const reference = meanOf(train.rows).map(Math.fround);
@@ -152,7 +111,6 @@ export async function trainTable(table: LabelledTable, options: TableTraining): 
   if (deviation > EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript model by ${deviation}; nothing written`);
   const holdoutScores = scoreRows(model, holdout.rows);
   const at = confusionAt(holdoutScores, holdout.labels, threshold);
-  const atValidation = confusionAt(validationScores, validation.labels, threshold);
   return {
     family: model.family,
     model,
@@ -163,28 +121,19 @@ export async function trainTable(table: LabelledTable, options: TableTraining): 
     features,
     metrics: {
       family: model.family,
-      chosen: best!.label,
+      chosen: chosen.label,
       auc: auc(holdoutScores, holdout.labels),
       averagePrecision: averagePrecision(holdoutScores, holdout.labels),
       f1: at.f1,
       precision: at.precision,
       recall: at.recall,
       brier: brierScore(holdoutScores, holdout.labels),
-      brierUncalibrated: brierScore(scoreRows(chosen, holdout.rows), holdout.labels),
+      brierUncalibrated: brierScore(scoreRows(chosen.model, holdout.rows), holdout.labels),
       threshold,
       thresholdRule: { ...decision.rule, source: options.ruleSource ?? 'default' },
-      calibration: model.family !== 'ANOMALY_ZSCORE' ? (model.calibration ?? null) : null,
-      validation: {
-        windows: validation.rows.length,
-        positives: atValidation.positives,
-        averagePrecision: best!.ap,
-        auc: best!.auc,
-        f1: atValidation.f1,
-        precision: atValidation.precision,
-        recall: atValidation.recall,
-        brier: brierScore(validationScores, validation.labels),
-      },
-      validationAveragePrecision: validationFigures,
+      calibration: model.calibration ?? null,
+      validation: atValidation,
+      validationAveragePrecision: chosen.figures,
       derived: encoding.derived!.map(derivedName),
       derivedSearch: search
         ? { proposed: search.proposed, checked: search.checked, lossBefore: search.validationLoss.before, lossAfter: search.validationLoss.after }
