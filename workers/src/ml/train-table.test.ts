@@ -88,6 +88,16 @@ describe('a labelled table', () => {
     await expect(scoreTable(dir, csv, trustedKeySet(key, undefined))).rejects.toThrow(/is refused: ONNX bytes hash to/);
   });
 
+  it('cross-fits chosen trees on a table without time: one ensemble of the fold models, equal to its ONNX, on every row but the holdout', async () => {
+    const untimed = readLabelledTable(csv, { label: 'failure', drop: ['cycle_id', 'timestamp'] });
+    const trained = await trainTable(untimed, { family: 'gbt', timed: false, seed: 5, name: 'folds' });
+    expect(trained.metrics.chosen).toMatch(/^gbt depth \d, cross-fitted over 5 folds$/);
+    // Its threshold was set on every row but the holdout (out-of-fold scores), not a fifth of them.
+    expect((trained.metrics.validation as { windows: number }).windows).toBe(Number(trained.metrics.trainRows) + Number(trained.metrics.validationRows));
+    expect(Number(trained.metrics.onnxMaxDeviation)).toBeLessThan(1e-5);
+    expect(Number(trained.metrics.auc)).toBeGreaterThan(0.85);
+  });
+
   it('runs as `npm run ml` from the folder npm was called in', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-ml-cli-'));
     writeFileSync(join(dir, 'cycles.csv'), failureTableCsv(1_500, 5));

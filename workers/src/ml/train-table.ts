@@ -3,12 +3,14 @@
 // (derived-search.ts), the family, shape and seed chosen (with `auto`, among all of them), the
 // probabilities calibrated (Platt) and the decision threshold set by its rule (cost, minimum
 // precision or best F1), and the same ONNX export, checked against TypeScript. Rows are split in
-// time order when the table has a time column, else by a seeded shuffle within each class.
+// time order when the table has a time column, else by a seeded shuffle within each class; there,
+// chosen trees are then cross-fitted over all but the holdout (candidate-search.ts), so every row
+// fits the model and helps set its threshold.
 import { seededRandom } from '@threadline/db/random';
 import { derivedName } from '@threadline/db/models/feature-spec';
 import { featureNamesOf, type LabelledTable, type TableEncoding } from '@threadline/db/models/labelled-table';
 import { resolveDerived, withDerived } from '@threadline/db/models/derived-features';
-import { calibrateAndDecide, candidatesFor, chooseOnValidation, type SearchFamily } from './candidate-search.ts';
+import { calibrateAndDecide, candidatesFor, chooseOnValidation, crossFittedTrees, decideOnMargins, type SearchFamily } from './candidate-search.ts';
 import type { ThresholdRule } from './decision-threshold.ts';
 import { searchDerivedFeatures } from './derived-search.ts';
 import { scoreRows } from './fit-classifier.ts';
@@ -19,6 +21,8 @@ import { exportOnnx } from './onnx-export.ts';
 import { EXPORT_TOLERANCE, exportDeviation, meanOf } from './train-model.ts';
 
 export type TableFamily = SearchFamily;
+
+const CROSS_FIT_FOLDS = 5;
 
 export interface TableModel {
   family: TrainedModel['family'];
@@ -101,7 +105,15 @@ export async function trainTable(table: LabelledTable, options: TableTraining): 
   const [train, validation, holdout] = [extended(fitIndices), extended(validationIndices), extended(holdoutIndices)];
 
   const chosen = chooseOnValidation(candidatesFor(options.family, options.seed), train, validation);
-  const { model, decision, validation: atValidation } = calibrateAndDecide(chosen.model, validation, options.rule ?? { kind: 'BEST_F1' });
+  const rule = options.rule ?? { kind: 'BEST_F1' };
+  // Trees chosen on an untimed table are cross-fitted over all but the holdout (5 folds); otherwise the chosen model as fitted.
+  const fitted = { rows: [...train.rows, ...validation.rows], labels: [...train.labels, ...validation.labels] };
+  const crossFitted = chosen.boosting && !options.timed ? crossFittedTrees(chosen.boosting, fitted, CROSS_FIT_FOLDS) : null;
+  const {
+    model,
+    decision,
+    validation: atValidation,
+  } = crossFitted ? decideOnMargins(crossFitted.model, crossFitted.margins, fitted.labels, rule) : calibrateAndDecide(chosen.model, validation, rule);
   const trainingMs = performance.now() - started;
   const threshold = decision.threshold;
   const features = featureNamesOf(encoding);
@@ -121,7 +133,7 @@ export async function trainTable(table: LabelledTable, options: TableTraining): 
     features,
     metrics: {
       family: model.family,
-      chosen: chosen.label,
+      chosen: crossFitted ? `${chosen.label}, cross-fitted over ${CROSS_FIT_FOLDS} folds` : chosen.label,
       auc: auc(holdoutScores, holdout.labels),
       averagePrecision: averagePrecision(holdoutScores, holdout.labels),
       f1: at.f1,
