@@ -4,28 +4,32 @@
 // (power as torque × speed, a temperature margin as a difference) cost a tree many axis-aligned
 // splits to approximate, and the one derived column makes them a single split.
 // - Screen: each candidate's separation on the training rows (the ROC AUC of its 32-bin failure
-//   rates) beside the better of its two inputs'; the largest gains go forward.
-// - Keep: the boosted trees are fitted with each screened candidate alone; of those that lower the
-//   balanced validation log-loss by at least 2 %, best first, a candidate stays when the loss
-//   still falls by 2 % with it beside those already kept.
+//   rates) beside the better of its two inputs'. Proposed: those gaining at least 0.01 and 30 % of
+//   the best gain, the best operation per pair of inputs (a margin as a difference and as a ratio
+//   say the same), at most 4, best first.
+// - Keep: the proposed set as a whole, when boosted trees fitted with it reach a higher average
+//   precision on the validation slice than without; else none. Judged one by one, by log-loss, a
+//   few unforeseeable failures in the slice decided, and real interactions were dropped on some
+//   splits; a set judged by a ranking measure gives a steadier verdict.
 import { type DerivedFeature, type DerivedOperation } from '@threadline/db/models/feature-spec';
 import { derivedValue, resolveDerived, withDerived } from '@threadline/db/models/derived-features';
-import { balancedLogLoss, cutPoints, DEFAULT_BOOSTING_PARAMS, fitGradientBoosting, type LabelledRows } from './gradient-boosting.ts';
+import { cutPoints, DEFAULT_BOOSTING_PARAMS, fitGradientBoosting, type LabelledRows } from './gradient-boosting.ts';
 import { marginOf, type TrainedModel } from './model-families.ts';
+import { averagePrecision } from './metrics.ts';
 
-/** Candidates that go from the screen to the validation check, and the most the search keeps. */
-const SCREENED = 8;
-const MOST_KEPT = 6;
-/** The relative fall in validation loss a candidate must bring. */
-const MIN_IMPROVEMENT = 0.02;
+/** The most the search proposes, the least gain it proposes (absolute, and as a share of the best). */
+const MOST_PROPOSED = 4;
+const MIN_GAIN = 0.01;
+const MIN_SHARE_OF_BEST = 0.3;
 const SCREEN_BINS = 32;
 
 export interface DerivedSearch {
   derived: DerivedFeature[];
-  /** Candidates proposed, and how many were checked on validation. */
+  /** Candidates screened, and how many the screen proposed for the validation check. */
   proposed: number;
   checked: number;
-  validationLoss: { before: number; after: number };
+  /** The judge's validation average precision without and with the proposed set (null when the screen proposed none). */
+  validationPrecision: { before: number | null; after: number | null };
 }
 
 /** ROC AUC of a column's per-bin failure rates against the labels (0.5 for a column that says nothing). */
@@ -79,19 +83,19 @@ function candidatesOf(names: readonly string[], eligible: readonly number[], row
   return candidates;
 }
 
-/** The judge: boosted trees with a faster schedule than the final fit (larger steps, shorter patience). */
-function boostedLoss(train: LabelledRows, validation: LabelledRows, seed: number): number {
+/** The judge: the validation average precision of boosted trees on a faster schedule than the final fit (larger steps, shorter patience). */
+function boostedPrecision(train: LabelledRows, validation: LabelledRows, seed: number): number {
   const model = fitGradientBoosting(train, validation, { ...DEFAULT_BOOSTING_PARAMS, learningRate: 0.2, patience: 15, seed }) as Exclude<
     TrainedModel,
     { family: 'ANOMALY_ZSCORE' }
   >;
-  return balancedLogLoss(
+  return averagePrecision(
     validation.rows.map((r) => marginOf(model, Array.from(r))),
     validation.labels,
-  );
+  )!;
 }
 
-/** Derived features of `names` (among the `eligible` positions) that improve validation, in the order found. */
+/** Derived features of `names` (among the `eligible` positions) that improve validation, best first. */
 export function searchDerivedFeatures(
   names: readonly string[],
   eligible: readonly number[],
@@ -108,30 +112,24 @@ export function searchDerivedFeatures(
       const values = train.rows.map((r) => derivedValue(d!.op, r[d!.left]!, r[d!.right]!));
       return { candidate, gain: separation(values, train.labels) - Math.max(own.get(d!.left)!, own.get(d!.right)!) };
     })
-    .filter((c) => c.gain > 0)
-    .sort((a, b) => b.gain - a.gain)
-    .slice(0, SCREENED);
+    .sort((a, b) => b.gain - a.gain);
+  const best = screened[0]?.gain ?? 0;
+  // One per pair of inputs, its best operation (a margin as a difference and as a ratio say the same).
+  const pairs = new Set<string>();
+  const proposed = screened
+    .filter((c) => c.gain >= MIN_GAIN && c.gain >= MIN_SHARE_OF_BEST * best)
+    .filter(({ candidate: { left, right } }) => {
+      const pair = [left, right].sort().join('\u0000');
+      return !pairs.has(pair) && Boolean(pairs.add(pair));
+    })
+    .slice(0, MOST_PROPOSED)
+    .map((c) => c.candidate);
+  if (proposed.length === 0) return { derived: [], proposed: candidates.length, checked: 0, validationPrecision: { before: null, after: null } };
   const extend = (rows: LabelledRows, derived: DerivedFeature[]): LabelledRows => {
     const resolved = resolveDerived(names, derived);
     return { rows: rows.rows.map((r) => withDerived(r, resolved)), labels: rows.labels };
   };
-  const lossWith = (derived: DerivedFeature[]) => boostedLoss(extend(train, derived), extend(validation, derived), seed);
-  const before = lossWith([]);
-  // Each screened candidate alone, then added best first while each still brings its share.
-  // A candidate that does not help alone is not tried beside others.
-  const alone = screened
-    .map(({ candidate }) => ({ candidate, loss: lossWith([candidate]) }))
-    .filter((c) => c.loss < before * (1 - MIN_IMPROVEMENT))
-    .sort((a, b) => a.loss - b.loss);
-  const kept: DerivedFeature[] = [];
-  let loss = before;
-  for (const { candidate, loss: single } of alone) {
-    if (kept.length >= MOST_KEPT) break;
-    const next = kept.length === 0 ? single : lossWith([...kept, candidate]);
-    if (next < loss * (1 - MIN_IMPROVEMENT)) {
-      kept.push(candidate);
-      loss = next;
-    }
-  }
-  return { derived: kept, proposed: candidates.length, checked: screened.length, validationLoss: { before, after: loss } };
+  const precisionWith = (derived: DerivedFeature[]) => boostedPrecision(extend(train, derived), extend(validation, derived), seed);
+  const [before, after] = [precisionWith([]), precisionWith(proposed)];
+  return { derived: after > before ? proposed : [], proposed: candidates.length, checked: proposed.length, validationPrecision: { before, after } };
 }

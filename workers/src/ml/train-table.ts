@@ -148,7 +148,12 @@ export async function trainTable(table: LabelledTable, options: TableTraining): 
       validationAveragePrecision: chosen.figures,
       derived: encoding.derived!.map(derivedName),
       derivedSearch: search
-        ? { proposed: search.proposed, checked: search.checked, lossBefore: search.validationLoss.before, lossAfter: search.validationLoss.after }
+        ? {
+            proposed: search.proposed,
+            checked: search.checked,
+            averagePrecisionBefore: search.validationPrecision.before,
+            averagePrecisionAfter: search.validationPrecision.after,
+          }
         : {},
       trainRows: train.rows.length,
       validationRows: validation.rows.length,
