@@ -4,6 +4,7 @@
 import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
 import { rows, type RawSql } from '../sql.ts';
 import { Refusal } from '../refusal.ts';
+import { storedTableSpec } from './table-spec.ts';
 import { DEPLOYMENTS_CHANNEL } from './deployment-scope.ts';
 
 /** Appends to the assignment history: from now on the deployment runs `versionId` (null: nothing). */
@@ -55,14 +56,20 @@ export async function createDeployment(db: RawSql, input: NewDeployment, actor: 
     if (!aliased) throw new Refusal(`model has no alias ${input.alias}; set it first`, 'alias');
     versionId = aliased.model_version_id;
   }
-  const [version] = await db.$queryRawUnsafe<{ id: string; retired_at: Date | null }[]>(
-    'SELECT id, retired_at FROM model_versions WHERE organization_id = $1::uuid AND model_id = $2::uuid AND id = $3::uuid',
+  const [version] = await db.$queryRawUnsafe<{ id: string; retired_at: Date | null; feature_spec: unknown }[]>(
+    'SELECT id, retired_at, feature_spec FROM model_versions WHERE organization_id = $1::uuid AND model_id = $2::uuid AND id = $3::uuid',
     input.organizationId,
     input.modelId,
     versionId,
   );
   if (!version) throw new Refusal('the version does not belong to the model', 'versionId');
   if (version.retired_at) throw new Refusal('the version is retired and cannot be deployed', 'versionId');
+  if (storedTableSpec(version.feature_spec))
+    throw new Refusal(
+      'the version was trained on a table: it scores tables (backtests, npm run ml -- score), not telemetry windows; deploy a version trained on telemetry',
+      'versionId',
+      'CONFLICT',
+    );
   const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
     `INSERT INTO deployments (organization_id, model_version_id, alias, edge_target_id, asset_id, mode, traffic_share, status, deployed_by_id, deployed_at)
      VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5::uuid, $6::deployment_mode, $7, 'ACTIVE', $8::uuid, now()) RETURNING id`,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { requestBacktest } from '@threadline/db/models/backtests';
+import { createDeployment } from '@threadline/db/models/deployments';
 import { importDataset } from '@threadline/db/models/datasets';
 import { requestTrainingRun } from '@threadline/db/models/training-runs';
 import { versionDecision } from '@threadline/db/models/version-decision';
@@ -80,6 +81,17 @@ describe('models trained and backtested on datasets', () => {
     const run = (await pool.query('SELECT status, dataset_id FROM training_runs WHERE id = $1', [runId])).rows[0];
     expect(run).toEqual({ status: 'SUCCEEDED', dataset_id: datasets.get('history') });
   }, 120_000);
+
+  it('refuses to deploy the table version to telemetry inference', async () => {
+    const cloud = (await pool.query("SELECT id FROM edge_targets WHERE name = 'cloud-inference'")).rows[0].id;
+    await expect(
+      createDeployment(
+        rawSqlOf(pool),
+        { organizationId: org, modelId, versionId, alias: null, edgeTargetId: cloud, assetId: null, mode: 'CHAMPION', trafficShare: 1 },
+        system,
+      ),
+    ).rejects.toThrow(/trained on a table: it scores tables/);
+  });
 
   it('backtests the version over a later table: its figures, and what it earned at the KPI prices', async () => {
     const { status, result } = await backtest(datasets.get('later')!);
