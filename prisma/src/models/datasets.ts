@@ -87,9 +87,16 @@ export interface StoredDataset {
   name: string;
   content: string;
   options: TableOptions;
-  /** The table's time span, or its import time for a table without a time column. */
-  from: Date;
-  to: Date;
+}
+
+/** A dataset's data window (its time span, or its import time without a time column), without reading its CSV; undefined when the organisation has none of that id. */
+export async function datasetWindow(db: RawSql, organizationId: string, id: string): Promise<{ id: string; from: Date; to: Date } | undefined> {
+  return row<{ id: string; from: Date; to: Date }>(
+    db,
+    `SELECT id, coalesce(starts_at, created_at) AS "from", coalesce(ends_at, created_at) AS "to" FROM datasets WHERE organization_id = $1::uuid AND id = $2::uuid`,
+    organizationId,
+    id,
+  );
 }
 
 /** A dataset as training and backtests read it, or undefined when the organisation has none of that id. */
@@ -101,13 +108,9 @@ export async function storedDataset(db: RawSql, organizationId: string, id: stri
     label: string;
     time: string | null;
     drop: string[];
-    startsAt: Date | null;
-    endsAt: Date | null;
-    createdAt: Date;
   }>(
     db,
-    `SELECT d.id, d.name, c.content, d.label_column AS label, d.time_column AS "time", d.drop_columns AS "drop", d.starts_at AS "startsAt", d.ends_at AS "endsAt",
-            d.created_at AS "createdAt"
+    `SELECT d.id, d.name, c.content, d.label_column AS label, d.time_column AS "time", d.drop_columns AS "drop"
        FROM datasets d JOIN dataset_contents c ON c.organization_id = d.organization_id AND c.dataset_id = d.id
       WHERE d.organization_id = $1::uuid AND d.id = $2::uuid`,
     organizationId,
@@ -119,7 +122,5 @@ export async function storedDataset(db: RawSql, organizationId: string, id: stri
     name: found.name,
     content: found.content,
     options: { label: found.label, drop: found.drop, ...(found.time ? { time: found.time } : {}) },
-    from: found.startsAt ?? found.createdAt,
-    to: found.endsAt ?? found.createdAt,
   };
 }

@@ -144,7 +144,7 @@ class TreeBuilder {
   }
 }
 
-/** Log-loss of log-odds `margin` with failures and normal rows weighing half each: what early stopping and the derived-feature search judge by. */
+/** Log-loss of log-odds `margin` with failures and normal rows weighing half each: what early stopping judges by. */
 export function balancedLogLoss(margin: ArrayLike<number>, labels: readonly number[]): number {
   return logLoss(margin, labels, balancedWeights(labels));
 }

@@ -1,5 +1,5 @@
-// Holdout metrics of a scorer: ROC AUC, the Brier score, and precision, recall and F1 at a
-// threshold; the threshold with the best F1 on training data.
+// Holdout metrics of a scorer: ROC AUC, average precision, the Brier score, and precision, recall
+// and F1 at a threshold (decision-threshold.ts chooses thresholds).
 
 /** The q-quantile of ascending values (linear interpolation). */
 export function quantile(sorted: readonly number[], q: number): number {
@@ -81,24 +81,4 @@ export function confusionAt(scores: readonly number[], labels: readonly number[]
   const recall = positives === 0 ? 0 : tp / positives;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return { precision, recall, f1, positives, flagged };
-}
-
-const logit = (p: number) => Math.log(Math.max(p, 1e-12) / Math.max(1 - p, 1e-12));
-
-/**
- * The threshold with the best F1 (ties: the higher one), placed halfway in log-odds between the
- * lowest score it flags and the highest it does not: a threshold right at a score would miss the
- * next such row on new data, and confident models (trees) put many rows within a hair of 0 or 1.
- */
-export function bestF1Threshold(scores: readonly number[], labels: readonly number[]): number {
-  const candidates = [...new Set(scores)].sort((a, b) => b - a);
-  let best = { threshold: 0.5, f1: -1, index: -1 };
-  const step = candidates.length > 400 ? Math.ceil(candidates.length / 400) : 1;
-  for (let i = 0; i < candidates.length; i += step) {
-    const { f1 } = confusionAt(scores, labels, candidates[i]!);
-    if (f1 > best.f1) best = { threshold: candidates[i]!, f1, index: i };
-  }
-  const below = candidates[best.index + 1];
-  if (below === undefined) return best.threshold;
-  return 1 / (1 + Math.exp(-(logit(best.threshold) + logit(below)) / 2));
 }

@@ -10,25 +10,8 @@ import type { TrainingSource } from '@threadline/db/models/training-data';
 import type { TableEncoding } from '@threadline/db/models/labelled-table';
 import type { Incident } from '@threadline/db/telemetry/incident-spans';
 import { buildDataset } from './dataset.ts';
-import { OnnxRunner, packRows } from './onnx-runner.ts';
+import { scoreAllRows } from './onnx-runner.ts';
 import type { ScoredWindow } from './backtest.ts';
-
-const BATCH = 1_000;
-
-async function scoreAll(onnx: Uint8Array, width: number, rows: readonly Float64Array[]): Promise<number[]> {
-  const runner = await OnnxRunner.load(onnx, width);
-  try {
-    const scores: number[] = [];
-    for (let start = 0; start < rows.length; start += BATCH) {
-      const batch = rows.slice(start, start + BATCH);
-      const out = await runner.run(packRows(batch, width), batch.length);
-      scores.push(...Array.from(out.scores.subarray(0, batch.length)));
-    }
-    return scores;
-  } finally {
-    await runner.release();
-  }
-}
 
 /** The dataset's rows scored by a table version, with their labels; refuses a dataset that lacks the version's columns or has bad cells (TableRefused). */
 export async function scoreDataset(onnx: Uint8Array, spec: TableSpec, dataset: StoredDataset): Promise<{ scores: number[]; labels: number[] }> {
@@ -36,7 +19,7 @@ export async function scoreDataset(onnx: Uint8Array, spec: TableSpec, dataset: S
   const label = dataset.options.label;
   const records = recordsToScore(dataset.content, encoding, label);
   const rows = records.map((r) => encodeRecord(encoding, r));
-  return { scores: await scoreAll(onnx, spec.reference.length, rows), labels: records.map((r) => LABELS[r.get(label)!.toLowerCase()]!) };
+  return { scores: await scoreAllRows(onnx, spec.reference.length, rows), labels: records.map((r) => LABELS[r.get(label)!.toLowerCase()]!) };
 }
 
 /** Telemetry windows of the asset type's assets over [from, to) scored by a version, and the incidents they are judged against. */
@@ -54,7 +37,7 @@ export async function scoreTelemetry(
     windowEnds: [...train.windowEnds, ...holdout.windowEnds],
     assetIds: [...train.assetIds, ...holdout.assetIds],
   };
-  const scores = await scoreAll(onnx, spec.reference.length, all.rows);
+  const scores = await scoreAllRows(onnx, spec.reference.length, all.rows);
   const incidents = await source.incidents(assetIds, request.from.getTime(), request.to.getTime() + request.horizonMinutes * 60_000);
   return {
     windows: scores.map((score, i) => ({ assetId: all.assetIds[i]!, windowEnd: all.windowEnds[i]!, score, label: all.labels[i]! })),

@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import type { SigningKey } from '@threadline/db/audit/audit-keys';
 import { artifactRefusal, sha256Hex, signArtifact } from '@threadline/db/models/artifact-integrity';
 import { encodeRecord, recordsToScore, type TableEncoding, type TableOptions } from '@threadline/db/models/labelled-table';
-import { OnnxRunner, packRows } from './onnx-runner.ts';
+import { scoreAllRows } from './onnx-runner.ts';
 import type { TableModel } from './train-table.ts';
 
 export interface TableModelManifest {
@@ -59,17 +59,11 @@ export async function scoreTable(dir: string, tableText: string, trustedKeys: Re
   );
   if (refusal) throw new Error(`the model in ${dir} is refused: ${refusal}`);
   const records = recordsToScore(tableText, manifest.encoding);
-  const f = manifest.features.length;
-  const runner = await OnnxRunner.load(onnx, f);
-  const lines = ['score,flag'];
-  try {
-    for (let start = 0; start < records.length; start += 1_000) {
-      const batch = records.slice(start, start + 1_000).map((r) => encodeRecord(manifest.encoding, r));
-      const out = await runner.run(packRows(batch, f), batch.length);
-      for (let i = 0; i < batch.length; i += 1) lines.push(`${out.scores[i]!.toPrecision(7)},${out.scores[i]! >= manifest.threshold ? 1 : 0}`);
-    }
-  } finally {
-    await runner.release();
-  }
+  const scores = await scoreAllRows(
+    onnx,
+    manifest.features.length,
+    records.map((r) => encodeRecord(manifest.encoding, r)),
+  );
+  const lines = ['score,flag', ...scores.map((score) => `${score.toPrecision(7)},${score >= manifest.threshold ? 1 : 0}`)];
   return `${lines.join('\n')}\n`;
 }

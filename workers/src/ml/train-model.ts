@@ -236,7 +236,6 @@ function metricsOf(
   };
 }
 
-/** Largest difference between ONNX and the TypeScript forward pass (scores and contributions) on up to 300 rows. */
 /** The largest difference between the ONNX graph and the TypeScript model, scores and contributions, on up to 300 rows. */
 export async function exportDeviation(
   model: TrainedModel,

@@ -5,7 +5,7 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { JsonValue } from '@threadline/db/audit/audit-hash';
 import { requestBacktest } from '@threadline/db/models/backtests';
-import { importDataset, storedDataset } from '@threadline/db/models/datasets';
+import { datasetWindow, importDataset } from '@threadline/db/models/datasets';
 import { trainingParamsProblems, trainingParamsSchema } from '@threadline/db/models/training-params';
 import { requestTrainingRun } from '@threadline/db/models/training-runs';
 import { tenantOf, type Context } from '../../context.ts';
@@ -42,7 +42,7 @@ export class DatasetResolver {
     const model = await tenant.model.findFirst({ where: { id: requireUuid(input.modelId, 'modelId') } });
     if (!model) throw notFound('Model', input.modelId);
     const id = await domainCommand(ctx, async (db, actor, organizationId) => {
-      const dataset = await storedDataset(db, organizationId, requireUuid(input.datasetId, 'datasetId'));
+      const dataset = await datasetWindow(db, organizationId, requireUuid(input.datasetId, 'datasetId'));
       if (!dataset) throw notFound('Dataset', input.datasetId);
       return requestTrainingRun(
         db,
