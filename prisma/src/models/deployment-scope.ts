@@ -3,6 +3,7 @@
 // the rolled-out scope of the model's use case when it is scaled in waves; a running A/B test
 // moves its share of those assets from the champion deployment to the challenger's.
 import { rows, type RawSql } from '../sql.ts';
+import { loadAssetAttributes } from '../telemetry/feature-series.ts';
 
 export const DEPLOYMENTS_CHANNEL = 'deployments_changed';
 
@@ -79,6 +80,29 @@ export async function assetsScoredBy(db: RawSql, organizationId: string, deploym
     deploymentId,
   );
   return scope.map((r) => r.assetId);
+}
+
+/**
+ * The attributes `names` of the assets a deployment scores, by asset code: what an edge bundle
+ * carries for a spec's asset-attribute inputs (the edge knows its readings' asset codes only).
+ */
+export async function scopedAssetAttributes(
+  db: RawSql,
+  organizationId: string,
+  deploymentId: string,
+  names: readonly string[],
+): Promise<Record<string, Record<string, string>>> {
+  const assetIds = await assetsScoredBy(db, organizationId, deploymentId);
+  const attributes = await loadAssetAttributes(db, organizationId, assetIds);
+  const codes = await rows<{ id: string; code: string }>(
+    db,
+    'SELECT id, code FROM assets WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])',
+    organizationId,
+    assetIds,
+  );
+  return Object.fromEntries(
+    codes.map(({ id, code }) => [code, Object.fromEntries(names.flatMap((n) => (attributes.get(id)?.has(n) ? [[n, attributes.get(id)!.get(n)!]] : [])))]),
+  );
 }
 
 export interface LiveRoute {

@@ -24,6 +24,8 @@ export interface BundleManifest {
   signature: string;
   signingKeyId: string;
   featureSpec: FeatureSpec;
+  /** With asset-attribute inputs in the spec: those attributes of the deployment's assets, by asset code. */
+  assetAttributes?: Record<string, Record<string, string>>;
   issuedAt: string;
   /** The key that signed this manifest. */
   bundleKeyId: string;

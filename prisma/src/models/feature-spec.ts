@@ -34,6 +34,31 @@ export function derivedProblems(base: readonly string[], derived: readonly Deriv
   return twice ? [...problems, `${twice} is derived twice`] : problems;
 }
 
+/** Asset attributes a categorical input may name; any other name is the key of a `key=value` tag (`variant=B`). */
+export const ASSET_ATTRIBUTES = ['model_number', 'manufacturer', 'line', 'site'] as const;
+export const CATEGORICAL_SOURCES = ['SIGNAL', 'ASSET'] as const;
+/** The most categories one categorical input may have (one input each). */
+export const MAX_CATEGORIES = 64;
+
+/**
+ * A categorical input, one-hot over the categories seen in training: SIGNAL, a state signal's value
+ * at the window end (its last point at or before it, e.g. the product grade running), or ASSET, an
+ * attribute of the asset (its model number, manufacturer, line, site or a tag's value). A value not
+ * seen in training, or none, sets none of its inputs, so the window still scores.
+ */
+export const categoricalInputSchema = z
+  .object({
+    source: z.enum(CATEGORICAL_SOURCES),
+    name: z.string().min(1).max(120),
+    categories: z.array(z.string().max(200)).min(1).max(MAX_CATEGORIES),
+  })
+  .strict();
+export type CategoricalInput = z.infer<typeof categoricalInputSchema>;
+
+/** A categorical input's features' names, e.g. `product_grade=2`, `asset.model_number=DMU 65`. */
+export const categoryNames = (c: Pick<CategoricalInput, 'source' | 'name' | 'categories'>): string[] =>
+  c.categories.map((k) => `${c.source === 'ASSET' ? 'asset.' : ''}${c.name}=${k}`);
+
 const signalSpec = z.object({
   /** The asset type property (and signal) name, e.g. `spindle_vibration`. */
   name: z.string().min(1).max(120),
@@ -52,7 +77,9 @@ export const featureSpecSchema = z
     stepSeconds: z.number().int().min(1).max(86_400),
     signals: z.array(signalSpec).min(1).max(64),
     aggregates: z.array(z.enum(AGGREGATES)).min(1).max(AGGREGATES.length),
-    /** Features computed from two of the aggregates (products, ratios, differences, sums), after them in input order. */
+    /** Categorical inputs, one-hot, after the aggregates in input order. */
+    categorical: z.array(categoricalInputSchema).max(8).optional(),
+    /** Features computed from two of the aggregates (products, ratios, differences, sums), last in input order. */
     derived: z.array(derivedFeatureSchema).max(32).optional(),
     /**
      * One value per feature: what stands for "no information". A signal without points in a window
@@ -60,8 +87,8 @@ export const featureSpecSchema = z
      */
     reference: z.array(z.number()),
   })
-  .refine((s) => s.reference.length === s.signals.length * s.aggregates.length + (s.derived?.length ?? 0), {
-    message: 'reference needs one value per feature (signals × aggregates, then one per derived feature)',
+  .refine((s) => s.reference.length === featureNames(s).length, {
+    message: 'reference needs one value per feature (signals × aggregates, one per category, then one per derived feature)',
     path: ['reference'],
   })
   .refine((s) => derivedProblems(aggregateNames(s), s.derived ?? []).length === 0, {
@@ -71,30 +98,59 @@ export const featureSpecSchema = z
   .refine((s) => new Set(s.signals.map((x) => x.name)).size === s.signals.length, {
     message: 'signal names must be distinct',
     path: ['signals'],
+  })
+  .refine((s) => (s.categorical ?? []).every((c) => new Set(c.categories).size === c.categories.length), {
+    message: "a categorical input's categories must be distinct",
+    path: ['categorical'],
   });
 
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;
-export type SignalSpec = FeatureSpec['signals'][number];
+export type SignalSpec = z.infer<typeof signalSpec>;
 
-type SpecShape = Pick<FeatureSpec, 'signals' | 'aggregates' | 'derived'>;
+/** What names a spec's features (the schema's own checks take it before a FeatureSpec exists). */
+interface SpecShape {
+  signals: readonly SignalSpec[];
+  aggregates: readonly Aggregate[];
+  categorical?: readonly CategoricalInput[] | undefined;
+  derived?: readonly DerivedFeature[] | undefined;
+}
 
 /** The aggregate features' names: signal-major, e.g. `spindle_vibration.mean`. */
 export function aggregateNames(spec: { signals: readonly { name: string }[]; aggregates: readonly string[] }): string[] {
   return spec.signals.flatMap((s) => spec.aggregates.map((a) => `${s.name}.${a}`));
 }
 
-/** Feature names in input order: the aggregates, then the derived features. */
+/** Feature names in input order: the aggregates, one per category, then the derived features. */
 export function featureNames(spec: SpecShape): string[] {
-  return [...aggregateNames(spec), ...(spec.derived ?? []).map(derivedName)];
+  return [...aggregateNames(spec), ...(spec.categorical ?? []).flatMap(categoryNames), ...(spec.derived ?? []).map(derivedName)];
 }
 
-/** What a feature shows: the signal (or a derived feature's name), its aggregate (or operation) and its unit. */
+/** How many one-hot features the spec's categorical inputs give. */
+export const categoryCount = (spec: Pick<SpecShape, 'categorical'>): number => (spec.categorical ?? []).reduce((n, c) => n + c.categories.length, 0);
+
+/** The signals the spec reads: its numeric signals, then the state signals of its categorical inputs. */
+export function inputSignalNames(spec: Pick<SpecShape, 'signals' | 'categorical'>): string[] {
+  return [...spec.signals.map((s) => s.name), ...stateSignalNames(spec)];
+}
+
+export const stateSignalNames = (spec: Pick<SpecShape, 'categorical'>): string[] =>
+  (spec.categorical ?? []).filter((c) => c.source === 'SIGNAL').map((c) => c.name);
+
+export const assetAttributeNames = (spec: Pick<SpecShape, 'categorical'>): string[] =>
+  (spec.categorical ?? []).filter((c) => c.source === 'ASSET').map((c) => c.name);
+
+/**
+ * What a feature shows: the signal (or a derived feature's name), its aggregate (or operation, or
+ * `category` for a one-hot input named `name=value`) and its unit.
+ */
 export function featureParts(spec: SpecShape, index: number): { signal: string; aggregate: string; unit: string | null } {
   const base = spec.signals.length * spec.aggregates.length;
-  if (index >= base) {
-    const derived = spec.derived![index - base]!;
+  const categories = categoryCount(spec);
+  if (index >= base + categories) {
+    const derived = spec.derived![index - base - categories]!;
     return { signal: derivedName(derived), aggregate: derived.op, unit: derivedUnit(spec, derived) };
   }
+  if (index >= base) return { signal: (spec.categorical ?? []).flatMap(categoryNames)[index - base]!, aggregate: 'category', unit: null };
   const signal = spec.signals[Math.floor(index / spec.aggregates.length)]!;
   const aggregate = spec.aggregates[index % spec.aggregates.length]!;
   return { signal: signal.name, aggregate, unit: aggregateUnit(signal, aggregate) };

@@ -1,9 +1,10 @@
 // Where a training run's data comes from: the model's asset type's numeric properties and assets,
-// their telemetry and their incidents, bound to one organisation. The workers' model code takes
+// their telemetry, attributes and incidents, and the values of categorical inputs, bound to one organisation. The workers' model code takes
 // it as it is and never reads the database itself.
 import type pg from 'pg';
 import { rawSqlOf, rows } from '../sql.ts';
-import { seriesLoaderOf, type SeriesLoader } from '../telemetry/feature-series.ts';
+import { loadCategories, seriesLoaderOf, type SeriesLoader } from '../telemetry/feature-series.ts';
+import type { CategoricalInput } from './feature-spec.ts';
 import { incidentLoaderOf, type IncidentLoader } from '../telemetry/incident-spans.ts';
 import { numericProperties, type PropertyRange } from './scoring.ts';
 
@@ -14,6 +15,8 @@ export interface TrainingSource {
   assets(only: readonly string[] | null): Promise<string[]>;
   series: SeriesLoader;
   incidents: IncidentLoader;
+  /** The values a categorical input takes on the assets over (after, upTo], sorted. */
+  categories(input: Pick<CategoricalInput, 'source' | 'name'>, assetIds: readonly string[], range: { after: number; upTo: number }): Promise<string[]>;
 }
 
 export function trainingSourceOf(pool: pg.Pool, organizationId: string, assetTypeId: string | null): TrainingSource {
@@ -32,5 +35,6 @@ export function trainingSourceOf(pool: pg.Pool, organizationId: string, assetTyp
       ).map((a) => a.id),
     series: seriesLoaderOf(pool, organizationId),
     incidents: incidentLoaderOf(pool, organizationId),
+    categories: (input, assetIds, range) => loadCategories(pool, organizationId, input, assetIds, range),
   };
 }

@@ -1,7 +1,7 @@
 // A training run's parameters (TrainingRun.params) and their defaults: checked by the API when a
 // run is requested and again by the worker that trains it.
 import { z } from 'zod';
-import { AGGREGATES, derivedFeatureSchema } from './feature-spec.ts';
+import { AGGREGATES, CATEGORICAL_SOURCES, derivedFeatureSchema } from './feature-spec.ts';
 
 export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'GBT', 'ANOMALY_ZSCORE'] as const;
 
@@ -27,6 +27,15 @@ export const trainingParamsSchema = z
     family: z.enum([...MODEL_FAMILIES, 'AUTO']).optional(),
     signals: z.array(z.string().min(1)).min(1).max(64).optional(),
     aggregates: z.array(z.enum(AGGREGATES)).min(1).default(['mean', 'std', 'max', 'slope']),
+    /**
+     * Categorical inputs, one-hot over the values seen in the data window: a state signal of the
+     * asset type (the product grade running) or an asset attribute (model_number, manufacturer,
+     * line, site, or a `key=value` tag's key).
+     */
+    categorical: z
+      .array(z.object({ source: z.enum(CATEGORICAL_SOURCES), name: z.string().min(1).max(120) }).strict())
+      .max(8)
+      .default([]),
     /** Derived features declared by the user, over `signal.aggregate` names, e.g. product of `spindle_load.mean` and `spindle_speed.mean`. */
     derived: z.array(derivedFeatureSchema).max(16).default([]),
     /** Search pairwise derived features on the validation slice and keep those that improve it (classifiers). */

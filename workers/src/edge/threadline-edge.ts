@@ -3,12 +3,14 @@
 // bundle against a trusted public key; `score` verifies it too, then scores a CSV of readings with
 // the bundle's ONNX and feature spec, the same code and graph the cloud workers use, and writes one
 // line per window: asset, window end, score, whether it reaches the threshold, the top feature.
+// Readings name assets by code; the bundle carries the attributes its spec's categorical inputs
+// read for the deployment's assets, and state signals' readings set theirs from their last value.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { keyIdOf, publicKeyFromPem } from '@threadline/db/audit/audit-keys';
 import { verifyBundle, type VerifiedBundle } from '@threadline/db/models/edge-bundle';
 import { topFeatures } from '@threadline/db/models/explanation';
-import { featureNames } from '@threadline/db/models/feature-spec';
+import { assetAttributeNames, featureNames } from '@threadline/db/models/feature-spec';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import { OnnxRunner, packRows } from '../ml/onnx-runner.ts';
 import { parseReadingsCsv } from './readings-csv.ts';
@@ -53,9 +55,14 @@ async function score(bundle: Extract<VerifiedBundle, { ok: true }>, csvPath: str
   const f = spec.reference.length;
   const names = featureNames(spec);
   const lines = ['asset,window_end,score,alert,top_feature,top_contribution'];
+  const attributeInputs = assetAttributeNames(spec).length > 0;
   for (const [asset, series] of parsed.assets) {
+    const attributes = manifest.assetAttributes?.[asset];
+    if (attributeInputs && !attributes)
+      process.stderr.write(`threadline-edge: asset ${asset} is not in the bundle's deployment; its attribute inputs stay unset\n`);
     const times = [...series.values()].flatMap((p) => [p.t[0]!, p.t.at(-1)!]);
-    const rows = computeFeatures(spec, series, gridEnds(spec, Math.min(...times) - 1, Math.max(...times))).filter(scorable);
+    const ends = gridEnds(spec, Math.min(...times) - 1, Math.max(...times));
+    const rows = computeFeatures(spec, series, ends, new Map(Object.entries(attributes ?? {}))).filter(scorable);
     if (rows.length === 0) continue;
     const out = await runner.run(
       packRows(

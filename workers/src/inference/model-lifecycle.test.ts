@@ -2,12 +2,9 @@
 // on simulated history find the injected bearing degradation on LEJ-L1-CNC02 before the failure it
 // causes, through the whole path (ingest → notice → dispatcher → BullMQ → ONNX → predictions →
 // insights); a tampered artifact is refused, audited, and the fallback rules keep insights coming.
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import pino from 'pino';
 import { Queue } from 'bullmq';
@@ -15,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSqlOf } from '@threadline/db/sql';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
-import { createBundle } from '@threadline/db/models/edge-bundle';
 import { featureNames, storedFeatureSpec } from '@threadline/db/models/feature-spec';
 import { createDeployment } from '@threadline/db/models/deployments';
 import { moveAlias } from '@threadline/db/models/registry';
@@ -23,6 +19,7 @@ import { insightTimings } from '@threadline/db/value/insight-timings';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
+import { edgeFolder, edgeScores, type StoredVersion } from '../../../scripts/test/edge-command.ts';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { addDetectorKpi } from '../../../scripts/test/detector-kpi.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
@@ -81,60 +78,17 @@ describe('model lifecycle on the simulated plant', () => {
     return runModelTraining({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, trainingRunId: run!.id }, true);
   };
 
-  /**
-   * A folder for threadline-edge: a signed bundle of a stored version for an edge target, the
-   * signing public key, and LEJ-L1-CNC02's readings over an hour from `from` as the edge's CSV.
-   */
-  const edgeFolder = async (version: Record<string, any>, deploymentId: string, target: string, from: number) => {
-    const bundle = createBundle(
-      signingKey,
-      {
-        deploymentId,
-        edgeTarget: { id: target, name: target, kind: 'INDUSTRIAL_PC' },
-        modelId,
-        modelName: version.name,
-        task: version.task,
-        versionId: version.id,
-        version: version.version,
-        family: version.family,
-        threshold: version.threshold,
-        sha256: version.sha256,
-        signature: version.signature,
-        signingKeyId: version.signing_key_id,
-        featureSpec: version.feature_spec,
-        issuedAt: new Date().toISOString(),
-      },
-      version.onnx,
-    );
-    const dir = mkdtempSync(join(tmpdir(), 'tl-edge-'));
-    const { rows: readings } = await pool.query<{ name: string; t: string; value: number }>(
-      `SELECT s.name, (extract(epoch FROM t.time) * 1000)::bigint AS t, t.value FROM telemetry t JOIN signals s ON s.id = t.signal_id
+  /** A threadline-edge folder for a stored version with LEJ-L1-CNC02's readings over an hour from `from`. */
+  const cnc02Folder = async (version: StoredVersion, deploymentId: string, target: string, from: number) => {
+    const { rows: readings } = await pool.query<{ signal: string; t: string; value: number }>(
+      `SELECT 'LEJ-L1-CNC02' AS asset, s.name AS signal, (extract(epoch FROM t.time) * 1000)::bigint AS t, t.value FROM telemetry t JOIN signals s ON s.id = t.signal_id
         WHERE s.asset_id = $1 AND t.time >= $2 AND t.time <= $3 ORDER BY t.time`,
       [assetIds.get('LEJ-L1-CNC02'), new Date(from), new Date(from + 3_600_000)],
     );
-    writeFileSync(join(dir, 'readings.csv'), ['asset,signal,time,value', ...readings.map((r) => `LEJ-L1-CNC02,${r.name},${r.t},${r.value}`)].join('\n'));
-    writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
-    writeFileSync(join(dir, 'key.pem'), signingKey.publicKey.export({ type: 'spki', format: 'pem' }));
-    return { dir, bundle, readings };
+    return { ...edgeFolder(signingKey, version, { id: deploymentId, target }, readings as never), readings };
   };
-
-  const edge = (...args: string[]) =>
-    spawnSync(
-      fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url)),
-      [fileURLToPath(new URL('../edge/threadline-edge.ts', import.meta.url)), ...args],
-      { encoding: 'utf8' },
-    );
-
-  /** threadline-edge's scores by window end. */
-  const edgeScores = (stdout: string) =>
-    new Map(
-      stdout
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((line) => line.split(','))
-        .map(([, end, score]) => [Date.parse(end!), Number(score)]),
-    );
+  /** threadline-edge's scores of LEJ-L1-CNC02 by window end. */
+  const cnc02Scores = (stdout: string) => new Map([...edgeScores(stdout)].map(([key, score]) => [Number(key.split('@')[1]), score]));
 
   /** Waits until the dispatcher and the inference queue are idle. */
   const settle = () => waitForInferenceIdle(relays.dispatcher, queues[0]!);
@@ -411,18 +365,18 @@ describe('model lifecycle on the simulated plant', () => {
     );
     const from = evaluationStart + 4 * 3_600_000;
     const to = from + 3_600_000;
-    const { dir, bundle } = await edgeFolder(version, version.deployment_id, 'lej-edge-01', from);
-    const verified = edge('verify', join(dir, 'bundle.json'), '--public-key', join(dir, 'key.pem'));
+    const { dir, bundle, run, score } = await cnc02Folder(version, version.deployment_id, 'lej-edge-01', from);
+    const verified = run('verify', join(dir, 'bundle.json'), '--public-key', join(dir, 'key.pem'));
     expect(verified.status).toBe(0);
     expect(verified.stdout).toMatch(/^ok: Spindle failure risk \(test\) v\d+ \(LOGISTIC\)/);
     writeFileSync(join(dir, 'tampered.json'), JSON.stringify({ ...bundle, manifest: { ...bundle.manifest, threshold: 0.99 } }));
-    const refused = edge('verify', join(dir, 'tampered.json'), '--public-key', join(dir, 'key.pem'));
+    const refused = run('verify', join(dir, 'tampered.json'), '--public-key', join(dir, 'key.pem'));
     expect(refused.status).toBe(3);
     expect(refused.stderr).toMatch(/refused: the manifest signature does not verify/);
 
-    const scored = edge('score', join(dir, 'bundle.json'), join(dir, 'readings.csv'), '--public-key', join(dir, 'key.pem'));
+    const scored = score();
     expect(scored.status).toBe(0);
-    const scores = edgeScores(scored.stdout);
+    const scores = cnc02Scores(scored.stdout);
     const { rows: cloud } = await pool.query<{ t: string; score: number }>(
       'SELECT (extract(epoch FROM ts) * 1000)::bigint AS t, score FROM predictions WHERE model_version_id = $1 AND asset_id = $2 AND ts >= $3 AND ts <= $4',
       [version.id, assetIds.get('LEJ-L1-CNC02'), new Date(from + version.feature_spec.windowSeconds * 1000), new Date(to)],
@@ -436,18 +390,18 @@ describe('model lifecycle on the simulated plant', () => {
       rows: [version],
     } = await pool.query('SELECT v.*, m.name, m.task FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = $1', [treesVersionId]);
     const from = evaluationStart + 6 * 3_600_000;
-    const { dir, readings } = await edgeFolder(version, randomUUID(), 'lej-edge-02', from);
-    const scored = edge('score', join(dir, 'bundle.json'), join(dir, 'readings.csv'), '--public-key', join(dir, 'key.pem'));
+    const { score, readings } = await cnc02Folder(version, randomUUID(), 'lej-edge-02', from);
+    const scored = score();
     expect(scored.status).toBe(0);
-    const scores = edgeScores(scored.stdout);
+    const scores = cnc02Scores(scored.stdout);
     // The cloud's way: the series from the database, the one features.ts, the stored graph in onnxruntime.
     const spec = storedFeatureSpec(version.feature_spec)!;
     const series = new Map<string, { t: number[]; v: number[] }>();
     for (const r of readings) {
-      const points = series.get(r.name) ?? { t: [], v: [] };
+      const points = series.get(r.signal) ?? { t: [], v: [] };
       points.t.push(Number(r.t));
       points.v.push(r.value);
-      series.set(r.name, points);
+      series.set(r.signal, points);
     }
     const rows = computeFeatures(spec, series, gridEnds(spec, from - 1, from + 3_600_000)).filter(scorable);
     const width = featureNames(spec).length;

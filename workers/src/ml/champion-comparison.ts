@@ -44,20 +44,22 @@ export async function compareWithChampion(
   const byAsset = new Map<string, number[]>();
   holdout.assetIds.forEach((assetId, i) => byAsset.set(assetId, [...(byAsset.get(assetId) ?? []), i]));
   const windowMs = loaded.spec.windowSeconds * 1000;
-  const points = await series(
+  const inputs = await series(
     [...byAsset].map(([assetId, indices]) => ({
       assetId,
       after: Math.min(...indices.map((i) => holdout.windowEnds[i]!)) - windowMs,
       upTo: Math.max(...indices.map((i) => holdout.windowEnds[i]!)),
     })),
-    loaded.spec.signals.map((s) => s.name),
+    loaded.spec,
   );
   const both: { index: number; values: Float64Array }[] = [];
   for (const [assetId, indices] of byAsset) {
+    const { series: points, attributes } = inputs.get(assetId)!;
     computeFeatures(
       loaded.spec,
-      points.get(assetId)!,
+      points,
       indices.map((i) => holdout.windowEnds[i]!),
+      attributes,
     ).forEach((row, k) => {
       if (scorable(row)) both.push({ index: indices[k]!, values: row.values });
     });

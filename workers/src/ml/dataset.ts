@@ -65,15 +65,10 @@ export async function buildDataset(
   const holdout: Dataset = { rows: [], labels: [], windowEnds: [], assetIds: [] };
   const trainingGrid = { ...spec, stepSeconds: request.stepSeconds };
   for (const assetId of request.assetIds) {
-    const series = (
-      await source.series(
-        [{ assetId, after: from - spec.windowSeconds * 1000, upTo: to }],
-        spec.signals.map((s) => s.name),
-      )
-    ).get(assetId)!;
+    const inputs = (await source.series([{ assetId, after: from - spec.windowSeconds * 1000, upTo: to }], spec)).get(assetId)!;
     const own = byAsset.get(assetId) ?? [];
     const ends = gridEnds(trainingGrid, from + spec.windowSeconds * 1000, to);
-    for (const row of computeFeatures(spec, series, ends)) {
+    for (const row of computeFeatures(spec, inputs.series, ends, inputs.attributes)) {
       const end = row.windowEnd;
       const label = scorable(row) ? windowLabel(own, end, spec.windowSeconds * 1000, horizon) : null;
       if (label === null) continue;

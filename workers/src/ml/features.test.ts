@@ -89,12 +89,44 @@ describe('features', () => {
     expect(featureParts(derived, 4)).toMatchObject({ signal: 'a.mean*b.mean', aggregate: 'product' });
   });
 
+  it('one-hot encodes a state signal at the window end and an asset attribute, unseen values setting nothing, before the derived features', () => {
+    const categorical: FeatureSpec = {
+      ...spec,
+      aggregates: ['mean'],
+      categorical: [
+        { source: 'SIGNAL', name: 'grade', categories: ['1', '2', '3'] },
+        { source: 'ASSET', name: 'variant', categories: ['A', 'B'] },
+      ],
+      derived: [{ op: 'product', left: 'a.mean', right: 'b.mean' }],
+      reference: [0, 0, 0, 0, 0, 0, 0, 0],
+    };
+    expect(featureSpecSchema.safeParse(categorical).success).toBe(true);
+    expect(featureNames(categorical)).toEqual(['a.mean', 'b.mean', 'grade=1', 'grade=2', 'grade=3', 'asset.variant=A', 'asset.variant=B', 'a.mean*b.mean']);
+    expect(featureParts(categorical, 3)).toEqual({ signal: 'grade=2', aggregate: 'category', unit: null });
+    // The grade was set to 2 long before the first window and holds until it changes to 3, then to 9 (unseen).
+    const series = new Map([
+      ['a', { t: [20_000, 40_000, 60_000, 120_000, 180_000], v: [2, 2, 2, 2, 2] }],
+      ['b', { t: [20_000, 40_000, 60_000, 120_000, 180_000], v: [3, 3, 3, 3, 3] }],
+      ['grade', { t: [-500_000, 100_000, 150_000], v: [2, 3, 9] }],
+    ]);
+    const rows = computeFeatures(categorical, series, [60_000, 120_000, 180_000], new Map([['variant', 'B']]));
+    expect(rows.map((r) => [...r.values])).toEqual([
+      [2, 3, 0, 1, 0, 0, 1, 6],
+      [2, 3, 0, 0, 1, 0, 1, 6],
+      [2, 3, 0, 0, 0, 0, 1, 6],
+    ]);
+    // Categorical inputs do not count towards coverage or points; an unknown variant sets nothing either.
+    expect(rows[0]!.points).toBe(6);
+    const [unknown] = computeFeatures(categorical, series, [60_000], new Map([['variant', 'C']]));
+    expect([...unknown!.values.slice(2, 7)]).toEqual([0, 1, 0, 0, 0]);
+  });
+
   it('refuses a spec whose derived features name no feature, repeat, or lack their reference values', () => {
     const problems = (derived: FeatureSpec['derived'], reference: number[]) =>
       featureSpecSchema.safeParse({ ...spec, aggregates: ['mean'], derived, reference }).error?.issues.map((i) => i.message) ?? [];
     expect(problems([{ op: 'sum', left: 'a.mean', right: 'c.mean' }], [0, 0, 0])).toEqual(['each derived feature combines two aggregates of the spec, once']);
     const twice = { op: 'sum', left: 'a.mean', right: 'b.mean' } as const;
     expect(problems([twice, twice], [0, 0, 0, 0])).toEqual(['each derived feature combines two aggregates of the spec, once']);
-    expect(problems([twice], [0, 0])).toEqual(['reference needs one value per feature (signals × aggregates, then one per derived feature)']);
+    expect(problems([twice], [0, 0])).toEqual(['reference needs one value per feature (signals × aggregates, one per category, then one per derived feature)']);
   });
 });

@@ -1,13 +1,16 @@
 // Features from a feature spec: for each window end on the scoring grid, the aggregates of every
-// signal over (end - window, end], then the spec's derived features (products, ratios, differences
-// and sums of two of them, valued by prisma's derived-features.ts as tables are). The one
+// signal over (end - window, end], the one-hot categorical inputs (a state signal's value at the
+// end, an asset attribute), then the spec's derived features (products, ratios, differences and
+// sums of two aggregates, valued by prisma's derived-features.ts as tables are). The one
 // implementation used by training, the inference workers and the edge command, so a model sees the
 // same numbers wherever it runs.
-import { aggregateNames, type Aggregate, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { aggregateNames, categoryCount, type Aggregate, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { fillDerived, resolveDerived } from '@threadline/db/models/derived-features';
-import type { AssetSeries, SeriesPoints } from '@threadline/db/telemetry/feature-series';
+import type { AssetSeries, FeatureInputs, SeriesPoints } from '@threadline/db/telemetry/feature-series';
 
-export type { AssetSeries, SeriesPoints };
+export type { AssetSeries, FeatureInputs, SeriesPoints };
+
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
 
 export interface FeatureRow {
   windowEnd: number;
@@ -36,11 +39,21 @@ export function gridEnds(spec: Pick<FeatureSpec, 'stepSeconds'>, after: number, 
   return ends;
 }
 
-/** Features of one asset at each window end (ascending). */
-export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEnds: readonly number[]): FeatureRow[] {
+/**
+ * Features of one asset at each window end (ascending), from its series and the attributes its
+ * categorical inputs name (the numeric signals' windows alone decide coverage and points).
+ */
+export function computeFeatures(
+  spec: FeatureSpec,
+  series: AssetSeries,
+  windowEnds: readonly number[],
+  attributes: ReadonlyMap<string, string> = NO_ATTRIBUTES,
+): FeatureRow[] {
   const width = spec.aggregates.length;
   const base = spec.signals.length * width;
+  const categories = categoryCount(spec);
   const derived = resolveDerived(aggregateNames(spec), spec.derived ?? []);
+  const states = stateCursors(spec, series, attributes);
   const windowMs = spec.windowSeconds * 1000;
   const cursors = spec.signals.map((s) => ({ points: series.get(s.name), lo: 0, hi: 0 }));
   const rows: FeatureRow[] = [];
@@ -48,7 +61,7 @@ export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEn
   for (const end of windowEnds) {
     if (end < previous) throw new Error('window ends must ascend');
     previous = end;
-    const values = new Float64Array(base + derived.length);
+    const values = new Float64Array(base + categories + derived.length);
     let points = 0;
     let coverage = 1;
     let earliest = Infinity;
@@ -73,7 +86,8 @@ export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEn
         }
       }
     });
-    fillDerived(values, base, derived);
+    for (const state of states) state.fill(values, end);
+    fillDerived(values, base + categories, derived);
     rows.push({
       windowEnd: end,
       values,
@@ -84,6 +98,37 @@ export function computeFeatures(spec: FeatureSpec, series: AssetSeries, windowEn
     });
   }
   return rows;
+}
+
+/**
+ * Per categorical input, what sets its one-hot feature at a window end: the category of a state
+ * signal's last point at or before the end, or of the asset's attribute; an unseen value or none
+ * sets nothing.
+ */
+function stateCursors(spec: FeatureSpec, series: AssetSeries, attributes: ReadonlyMap<string, string>) {
+  let offset = spec.signals.length * spec.aggregates.length;
+  return (spec.categorical ?? []).map((input) => {
+    const at = offset;
+    offset += input.categories.length;
+    const slot = (value: string | undefined) => (value === undefined ? -1 : input.categories.indexOf(value));
+    if (input.source === 'ASSET') {
+      const fixed = slot(attributes.get(input.name));
+      return {
+        fill: (values: Float64Array) => {
+          if (fixed >= 0) values[at + fixed] = 1;
+        },
+      };
+    }
+    const points = series.get(input.name);
+    let next = 0;
+    return {
+      fill: (values: Float64Array, end: number) => {
+        while (points && next < points.t.length && points.t[next]! <= end) next += 1;
+        const k = next > 0 ? slot(String(points!.v[next - 1])) : -1;
+        if (k >= 0) values[at + k] = 1;
+      },
+    };
+  });
 }
 
 function aggregate(kind: Aggregate, p: SeriesPoints, lo: number, hi: number, end: number): number {

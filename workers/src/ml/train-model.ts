@@ -1,7 +1,15 @@
 // One training run, start to finish: the feature spec from the asset type, labelled windows from
 // the data window, the family's fit, holdout metrics, the reference profile, and the ONNX export,
 // checked against the TypeScript forward pass before anything is registered.
-import { aggregateNames, derivedName, derivedProblems, featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import {
+  aggregateNames,
+  derivedName,
+  derivedProblems,
+  featureNames,
+  MAX_CATEGORIES,
+  type CategoricalInput,
+  type FeatureSpec,
+} from '@threadline/db/models/feature-spec';
 import type { TrainingSource } from '@threadline/db/models/training-data';
 import type { TrainingParams } from '@threadline/db/models/training-params';
 import { buildDataset, validationSplit, type Dataset } from './dataset.ts';
@@ -113,21 +121,32 @@ export async function trainModel(
   if (!model.assetTypeId) throw new TrainingRefused(`model ${model.name} names no asset type; set assetTypeId to train it here`);
   const family = params.family ?? (model.task === 'ANOMALY_DETECTION' ? 'ANOMALY_ZSCORE' : 'LOGISTIC');
   const properties = await source.properties();
-  const chosen = params.signals ? params.signals.map((n) => properties.find((p) => p.name === n) ?? n) : properties;
+  // A state signal named as a categorical input is not also aggregated as a number unless named in `signals`.
+  const states = new Set(params.categorical.filter((c) => c.source === 'SIGNAL').map((c) => c.name));
+  const chosen = params.signals ? params.signals.map((n) => properties.find((p) => p.name === n) ?? n) : properties.filter((p) => !states.has(p.name));
   const unknown = chosen.filter((p): p is string => typeof p === 'string');
   if (unknown.length > 0) throw new TrainingRefused(`the asset type has no numeric property ${unknown.join(', ')}`);
   const signals = chosen as typeof properties;
   if (signals.length === 0) throw new TrainingRefused('the asset type has no numeric properties to learn from');
   const assets = await source.assets(params.assetIds ?? null);
+  const categorical = await categoricalInputs(source, params, assets, window);
   // Complete windows only: a provisional reference stands in until training fixes the real one.
-  const declared = { version: 1 as const, windowSeconds: params.windowSeconds, stepSeconds: params.stepSeconds, signals, aggregates: params.aggregates };
+  const declared = {
+    version: 1 as const,
+    windowSeconds: params.windowSeconds,
+    stepSeconds: params.stepSeconds,
+    signals,
+    aggregates: params.aggregates,
+    ...(categorical.length > 0 ? { categorical } : {}),
+  };
   const problems = derivedProblems(aggregateNames(declared), params.derived);
   if (problems.length > 0) throw new TrainingRefused(problems.join('; '));
   const provisional: FeatureSpec = {
     ...declared,
     ...(params.derived.length > 0 ? { derived: params.derived } : {}),
-    reference: new Array(signals.length * params.aggregates.length + params.derived.length).fill(0),
+    reference: [],
   };
+  provisional.reference = featureNames(provisional).map(() => 0);
   const built = await buildDataset(source, provisional, {
     assetIds: assets,
     from: window.from,
@@ -179,6 +198,26 @@ export async function trainModel(
     holdout,
     holdoutScores,
   };
+}
+
+/** The run's categorical inputs with the values each takes on the assets in the data window; refused when one has none or too many. */
+async function categoricalInputs(
+  source: TrainingSource,
+  params: TrainingParams,
+  assets: readonly string[],
+  window: { from: Date; to: Date },
+): Promise<CategoricalInput[]> {
+  const range = { after: window.from.getTime() - params.windowSeconds * 1000, upTo: window.to.getTime() };
+  const inputs: CategoricalInput[] = [];
+  for (const input of params.categorical) {
+    const what = input.source === 'ASSET' ? `the asset attribute ${input.name}` : `the state signal ${input.name}`;
+    const categories = await source.categories(input, assets, range);
+    if (categories.length === 0) throw new TrainingRefused(`${what} has no value on the model's assets in the data window`);
+    if (categories.length > MAX_CATEGORIES)
+      throw new TrainingRefused(`${what} takes ${categories.length} values; a categorical input takes at most ${MAX_CATEGORIES} (is it a measurement?)`);
+    inputs.push({ ...input, categories });
+  }
+  return inputs;
 }
 
 /**

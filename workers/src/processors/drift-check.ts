@@ -14,7 +14,7 @@ import { modelPolicySchema } from '@threadline/db/models/model-policy';
 import { predictionsBetween } from '@threadline/db/models/predictions';
 import { horizonMsOf } from '@threadline/db/models/training-params';
 import { rawSqlOf } from '@threadline/db/sql';
-import { loadSeries } from '@threadline/db/telemetry/feature-series';
+import { loadFeatureInputs } from '@threadline/db/telemetry/feature-series';
 import { loadIncidents } from '@threadline/db/telemetry/incident-spans';
 import { incidentsByAsset, windowLabel } from '../ml/dataset.ts';
 import { cusumStep, featureDrift } from '../ml/drift.ts';
@@ -44,13 +44,16 @@ export async function runDriftCheck(
   const windowMs = spec.windowSeconds * 1000;
   // Windows that do not overlap, so the tests see (nearly) independent samples.
   const grid = { stepSeconds: Math.max(spec.stepSeconds, spec.windowSeconds) };
-  const series = await loadSeries(
+  const inputs = await loadFeatureInputs(
     pool,
     payload.organizationId,
     assets.map((assetId) => ({ assetId, after: from - windowMs, upTo: now })),
-    spec.signals.map((s) => s.name),
+    spec,
   );
-  const rows = assets.flatMap((assetId) => computeFeatures(spec, series.get(assetId)!, gridEnds(grid, from, now)).filter(scorable));
+  const rows = assets.flatMap((assetId) => {
+    const { series, attributes } = inputs.get(assetId)!;
+    return computeFeatures(spec, series, gridEnds(grid, from, now), attributes).filter(scorable);
+  });
   if (rows.length < MIN_WINDOWS) return none;
   const previous = await previousCusum(pool, payload.organizationId, payload.deploymentId, d.modelVersionId);
 

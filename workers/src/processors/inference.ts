@@ -10,7 +10,7 @@ import { deploymentToScore, enterFallback, leaveFallback, storePredictions } fro
 import { raiseInsights, type InsightSource } from '@threadline/db/insights/raise-insights';
 import type { InferencePayload } from '@threadline/db/jobs';
 import { inTransaction } from '@threadline/db/sql';
-import { loadSeries } from '@threadline/db/telemetry/feature-series';
+import { loadFeatureInputs } from '@threadline/db/telemetry/feature-series';
 import { computeFeatures, gridEnds, scorable, type FeatureRow } from '../ml/features.ts';
 import { packRows } from '../ml/onnx-runner.ts';
 import { runFallbackRules } from '../inference/fallback-rules.ts';
@@ -54,15 +54,16 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
   }
   const { spec, runner } = loaded;
   const windowMs = spec.windowSeconds * 1000;
-  const series = await loadSeries(
+  const inputs = await loadFeatureInputs(
     deps.pool,
     deployment.organizationId,
     payload.windows.map((w) => ({ assetId: w.assetId, after: w.after - windowMs, upTo: w.upTo })),
-    spec.signals.map((s) => s.name),
+    spec,
   );
   const scored: { assetId: string; row: FeatureRow }[] = [];
   for (const w of payload.windows) {
-    for (const row of computeFeatures(spec, series.get(w.assetId)!, gridEnds(spec, w.after, w.upTo))) {
+    const { series, attributes } = inputs.get(w.assetId)!;
+    for (const row of computeFeatures(spec, series, gridEnds(spec, w.after, w.upTo), attributes)) {
       if (scorable(row)) scored.push({ assetId: w.assetId, row });
     }
   }

@@ -4,9 +4,9 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { appendAuditEvent } from '@threadline/db/audit/audit-log';
 import { artifactRefusal } from '@threadline/db/models/artifact-integrity';
-import { assignmentsAt } from '@threadline/db/models/deployment-scope';
+import { assignmentsAt, scopedAssetAttributes } from '@threadline/db/models/deployment-scope';
 import { createBundle, type EdgeBundle } from '@threadline/db/models/edge-bundle';
-import { featureNames, featureSpecSchema, storedFeatureSpec, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { assetAttributeNames, featureNames, featureSpecSchema, storedFeatureSpec, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { expandExplanation, storedExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
 import { createDeployment, retireDeployment } from '@threadline/db/models/deployments';
@@ -221,6 +221,12 @@ export class RegistryResolver {
       ctx.services.modelKeys.trusted,
     );
     if (refusal) throw conflict(`The stored artifact fails verification (${refusal}); no bundle is issued.`);
+    const spec = version.featureSpec as FeatureSpec;
+    const attributeNames = assetAttributeNames(spec);
+    const assetAttributes =
+      attributeNames.length > 0
+        ? await domainCommand(ctx, (db, _actor, organizationId) => scopedAssetAttributes(db, organizationId, deployment.id, attributeNames))
+        : undefined;
     const bundle: EdgeBundle = createBundle(
       ctx.services.modelKeys.signing,
       {
@@ -236,7 +242,8 @@ export class RegistryResolver {
         sha256: version.sha256,
         signature: version.signature!,
         signingKeyId: version.signingKeyId!,
-        featureSpec: version.featureSpec as FeatureSpec,
+        featureSpec: spec,
+        ...(assetAttributes ? { assetAttributes } : {}),
         issuedAt: ctx.services.clock.now().toISOString(),
       },
       version.onnx!,

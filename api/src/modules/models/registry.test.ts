@@ -396,6 +396,37 @@ describe('the model registry', () => {
     expect(verifyBundle(bundle, new Map())).toMatchObject({ ok: false, reason: expect.stringMatching(/not trusted/) });
   });
 
+  it('carries in the bundle the attributes of its assets that a categorical input reads', async () => {
+    const categorical: FeatureSpec = {
+      ...spec,
+      categorical: [{ source: 'ASSET', name: 'model_number', categories: ['DMU 65 monoBLOCK', 'DMU 50'] }],
+      reference: [...spec.reference, 0, 0],
+    };
+    const registered = await api.gql(
+      'mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id } }',
+      {
+        i: {
+          modelId,
+          onnx: Buffer.from(handMadeOnnx(categorical, [1, 1, 10, 10, 1, 1], [1, 0.5, 0.2, 0.1, 2, 0], 0)).toString('base64'),
+          featureSpec: categorical,
+          threshold: 0.7,
+        },
+      },
+      data,
+    );
+    expect(registered.errors).toBeUndefined();
+    const deployed = await api.gql(
+      'mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }',
+      { i: { modelId, versionId: registered.data!.registerModelVersion.id, edgeTargetId: cloudId, assetId, mode: 'SHADOW' } },
+      data,
+    );
+    expect(deployed.errors).toBeUndefined();
+    const res = await api.gql('mutation($id: ID!) { issueEdgeBundle(deploymentId: $id) { bundle } }', { id: deployed.data!.deployModel.id }, data);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.issueEdgeBundle.bundle.manifest.assetAttributes).toEqual({ 'LEJ-L1-CNC02': { model_number: 'DMU 65 monoBLOCK' } });
+    await api.gql('mutation($id: ID!) { retireDeployment(id: $id) { id } }', { id: deployed.data!.deployModel.id }, data);
+  });
+
   it('retires deployments into the history, and keeps everything to its tenant', async () => {
     const other = await createOtherOrganization(api, 'registry-other');
     const foreign = await api.gql('mutation($id: ID!) { retireDeployment(id: $id) { id } }', { id: deploymentId }, other.token);
