@@ -1,4 +1,4 @@
-// `npm run bench:quality` (issue 18): each model family trained by `npm run ml`'s own code on a
+// `npm run bench:quality` (issues 18 and 19): each model family trained by `npm run ml`'s own code on a
 // generated failure table (workers/src/ml/failure-table.ts: 10,000 cycles, a few per cent failures,
 // time-ordered split, 30 % held out), with its holdout AUC, average precision, F1 at its
 // validation-chosen threshold, Brier score and training time (derived-feature search included),
@@ -52,3 +52,4 @@ for (const run of runs) {
   );
   if (run.label === 'gbt') out(`${''.padEnd(20)} derived features kept: ${(metrics.derived as string[]).join(', ') || 'none'}`);
 }
+await import('./anomaly-quality.ts');

@@ -1,12 +1,14 @@
-// `npm run ml -- train|score`: a data scientist's command over labelled tables, deterministic for a
-// seed. `train` fits (or with --family auto, chooses on validation among) logistic regression, an
-// MLP and gradient-boosted trees, and writes the signed ONNX, model.json and metrics.json; `score`
-// writes `score,flag` for every row with the same graph the workers and the edge run.
+// `npm run ml -- train|score|detect`: a data scientist's command, deterministic for a seed. `train`
+// fits (or with --family auto, chooses on validation among) logistic regression, an MLP and
+// gradient-boosted trees on a labelled table, and writes the signed ONNX, model.json and
+// metrics.json; `score` writes `score,flag` for every row with the same graph the workers and the
+// edge run; `detect` runs a series through the streaming anomaly detector the workers run.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_KEY_DIR, signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { readLabelledTable, TableRefused } from '@threadline/db/models/labelled-table';
+import { detectCsv } from '../ml/detect-csv.ts';
 import { scoreTable, writeTableModel } from '../ml/table-model-files.ts';
 import { trainTable, type TableFamily } from '../ml/train-table.ts';
 import type { ThresholdRule } from '../ml/decision-threshold.ts';
@@ -15,11 +17,15 @@ const USAGE = `usage:
   npm run ml -- train <table.csv> --label <column> [--drop <col,...>] [--time <column>] [--family auto|gbt|mlp|logistic] [--seed <n>]
                   [--cost-miss <n> --cost-false-alarm <n> | --min-precision <0-1>] [--no-derived] --out <dir>
   npm run ml -- score <dir> <table.csv> [--out <scores.csv>]
+  npm run ml -- detect <series.csv> [--out <scores.csv>]
 The table has a header row; numeric columns are features, text columns categorical (one-hot; a
 category not seen in training sets no bit); the label is 0/1 or true/false. Pairwise derived
 features (products, ratios, differences, sums of numeric columns) are searched on the validation
 rows and kept where they improve it, unless --no-derived. The model is signed
-with MODEL_SIGNING_KEY (or the development key in THREADLINE_KEY_DIR) and verified before scoring.`;
+with MODEL_SIGNING_KEY (or the development key in THREADLINE_KEY_DIR) and verified before scoring.
+detect reads a header timestamp,value (ISO times, any cadence; without an offset the series' own
+clock) and writes timestamp,value,anomaly_score for every row in order, the score in [0, 1) (0.5
+at a tail probability of 1e-3 against the series' own recent history); no settings per file.`;
 
 function fail(message: string): never {
   process.stderr.write(`ml: ${message}\n`);
@@ -62,7 +68,7 @@ function ruleOf(): ThresholdRule {
 
 /** Paths as the user typed them, from where they ran npm (npm runs the workspace's script in its own folder). */
 const at = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
-const key = signingKeyFromPem(signingKeyPem(process.env.MODEL_SIGNING_KEY, process.env.THREADLINE_KEY_DIR ?? DEFAULT_KEY_DIR, 'model'));
+const signingKey = () => signingKeyFromPem(signingKeyPem(process.env.MODEL_SIGNING_KEY, process.env.THREADLINE_KEY_DIR ?? DEFAULT_KEY_DIR, 'model'));
 const [command, first, second] = positionals;
 try {
   if (command === 'train' && first && values.label && values.out) {
@@ -80,12 +86,20 @@ try {
     const rule = ruleOf();
     const ruleSource = rule.kind === 'BEST_F1' ? 'default' : 'command line';
     const trained = await trainTable(table, { family, timed: Boolean(values.time), seed, name, rule, ruleSource, derive: !values['no-derived'] });
-    writeTableModel(at(values.out), name, trained, options, key);
+    writeTableModel(at(values.out), name, trained, options, signingKey());
     process.stdout.write(`${JSON.stringify(trained.metrics)}\n`);
   } else if (command === 'score' && first && second) {
+    const key = signingKey();
     const csv = await scoreTable(at(first), readFileSync(at(second), 'utf8'), trustedKeySet(key, process.env.MODEL_TRUSTED_KEYS));
     if (values.out) writeFileSync(at(values.out), csv);
     else process.stdout.write(csv);
+  } else if (command === 'detect' && first) {
+    const detected = detectCsv(readFileSync(at(first), 'utf8'));
+    for (const problem of detected.problems.slice(0, 20)) process.stderr.write(`ml: ${first} ${problem}\n`);
+    if (detected.problems.length > 20) process.stderr.write(`ml: … and ${detected.problems.length - 20} more\n`);
+    if (!detected.csv) fail(detected.problems[0]!);
+    if (values.out) writeFileSync(at(values.out), detected.csv);
+    else process.stdout.write(detected.csv);
   } else fail(USAGE);
 } catch (error) {
   fail(error instanceof TableRefused || error instanceof Error ? error.message : String(error));

@@ -1,0 +1,208 @@
+// The streaming anomaly detector: per signal, three expectations of the next sample, each judged
+// by how unusual its error is against that signal's own recent errors (tail-history.ts), so one
+// threshold means the same false-alarm rate on every series, whatever its scale or cadence:
+//   step    — the sample against the last one and the median of the last five (spikes, jumps);
+//   level   — the mean of the last eight against a slow moving mean (drifts, surges, stuck values);
+//   daily   — the sample against what the same time of day held on earlier days (broken cycles),
+//             once two days are seen.
+// It learns continuously (every error joins its history; the oldest leaves), works in samples,
+// not seconds (any cadence, irregular sampling, gaps), and is causal. The smallest tail
+// probability, corrected for the number of expectations, is the surprise s = −log10 p; the score
+// s′ / (s′ + 4) ∈ [0, 1) never saturates, where s′ is s less the decaying memory of the score of
+// the episode in progress, so an episode reports once at its onset rather than at every sample.
+// Its state is plain data (toJSON / from), persisted between jobs.
+import { TailHistory, type TailHistoryState } from './tail-history.ts';
+
+export const EXPECTATIONS = ['step', 'level', 'daily', 'stuck'] as const;
+export type Expectation = (typeof EXPECTATIONS)[number];
+
+/** One configuration for every series. */
+export const DETECTOR_SETTINGS = {
+  history: 1000,
+  warmup: 50,
+  stepMedian: 5,
+  levelMean: 8,
+  /** The slow mean's weight per sample. */
+  baselineWeight: 0.01,
+  /** Time-of-day slots per day, and the weight of each new day in a slot's expectation. */
+  dailySlots: 96,
+  dailyWeight: 0.3,
+  /** Half-life (samples) of an episode's memory. */
+  episodeHalfLife: 400,
+  /** Share of the episode's memory taken off a new surprise. */
+  episodeWeight: 1,
+  /** The score is s′ / (s′ + halfScoreSurprise): 0.5 at a tail probability of 1e-3. */
+  halfScoreSurprise: 3,
+  /** Samples an error waits before it joins its history. */
+  learnDelay: 40,
+  /** Surprise is capped here (a tail probability of 1e-30). */
+  maxSurprise: 30,
+} as const;
+
+const DAY_MS = 86_400_000;
+const SLOT_MS = DAY_MS / DETECTOR_SETTINGS.dailySlots;
+
+export interface Detection {
+  score: number;
+  /** −log10 of the corrected tail probability before the episode's memory. */
+  surprise: number;
+  /** The expectation the sample broke most, what it expected, and the sample. */
+  expectation: Expectation;
+  expected: number;
+  value: number;
+}
+
+export interface SignalDetectorState {
+  seen: number;
+  recent: number[];
+  baseline: number | null;
+  memory: number;
+  /** Samples the value has not changed for. */
+  run: number;
+  lastSlot: number | null;
+  /** Errors waiting to join their histories. */
+  pending: Record<Expectation, number[]>;
+  lastTime: number | null;
+  histories: Record<Expectation, TailHistoryState>;
+  /** Per time-of-day slot: [expected value (NaN, or null in JSON, until a day is folded), days folded, current day, sum today, count today]. */
+  slots: [number | null, number, number, number, number][];
+}
+
+export class SignalDetector {
+  private seen = 0;
+  private recent: number[] = [];
+  private baseline: number | null = null;
+  private memory = 0;
+  private run = 0;
+  private lastSlot: number | null = null;
+  private pending: Record<Expectation, number[]> = { step: [], level: [], daily: [], stuck: [] };
+  private lastTime: number | null = null;
+  private readonly histories: Record<Expectation, TailHistory>;
+  private readonly slots: [number, number, number, number, number][];
+
+  constructor(state?: SignalDetectorState) {
+    const s = DETECTOR_SETTINGS;
+    if (state) {
+      ({
+        seen: this.seen,
+        recent: this.recent,
+        baseline: this.baseline,
+        memory: this.memory,
+        run: this.run,
+        lastSlot: this.lastSlot,
+        lastTime: this.lastTime,
+      } = state);
+      this.pending = Object.fromEntries(EXPECTATIONS.map((e) => [e, [...state.pending[e]]])) as Record<Expectation, number[]>;
+      this.histories = Object.fromEntries(EXPECTATIONS.map((e) => [e, TailHistory.from(state.histories[e])])) as Record<Expectation, TailHistory>;
+      // JSON has no NaN: a slot without an expectation comes back as null.
+      this.slots = state.slots.map(([expected, ...rest]) => [expected ?? Number.NaN, ...rest]);
+    } else {
+      this.histories = Object.fromEntries(EXPECTATIONS.map((e) => [e, new TailHistory(s.history)])) as Record<Expectation, TailHistory>;
+      this.slots = Array.from({ length: s.dailySlots }, () => [Number.NaN, 0, -1, 0, 0]);
+    }
+  }
+
+  /** Scores a sample at time t (epoch ms; samples must come in time order) and learns from it. */
+  update(t: number, value: number): Detection {
+    const s = DETECTOR_SETTINGS;
+    if (this.lastTime !== null && t < this.lastTime) throw new Error('samples must come in time order');
+    this.lastTime = t;
+    const recent = this.recent;
+    const floor = 1e-9 * Math.abs(value) + 1e-12;
+    const errors: Partial<Record<Expectation, { error: number; expected: number }>> = {};
+    const slotIndex = Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / SLOT_MS);
+    const slot = this.slots[slotIndex]!;
+    if (recent.length > 0) {
+      const last = recent[recent.length - 1]!;
+      // The next sample as the last one, the median of the last five, or the last one moved as the time of day moves it.
+      const candidates = [last, medianOf(recent.slice(-s.stepMedian))];
+      const previous = this.lastSlot === null ? null : this.slots[this.lastSlot]!;
+      if (previous && slot[1] >= 2 && previous[1] >= 2) candidates.push(last + slot[0]! - previous[0]!);
+      let expected = last;
+      for (const c of candidates) if (Math.abs(value - c) < Math.abs(value - expected)) expected = c;
+      errors.step = { error: Math.abs(value - expected), expected };
+      this.run = value === last ? this.run + 1 : 0;
+      errors.stuck = { error: this.run, expected: last };
+    }
+    this.lastSlot = slotIndex;
+    const levelWindow = [...recent.slice(-(s.levelMean - 1)), value];
+    const level = levelWindow.reduce((a, b) => a + b, 0) / levelWindow.length;
+    if (this.baseline !== null) errors.level = { error: Math.abs(level - this.baseline), expected: this.baseline };
+    const day = Math.floor(t / DAY_MS);
+    if (slot[2] !== day) {
+      if (slot[4] > 0) {
+        const mean = slot[3] / slot[4];
+        slot[0] = Number.isNaN(slot[0]) ? mean : slot[0] + s.dailyWeight * (mean - slot[0]);
+        slot[1] += 1;
+      }
+      slot[2] = day;
+      slot[3] = 0;
+      slot[4] = 0;
+    }
+    if (slot[1] >= 2) errors.daily = { error: Math.abs(value - slot[0]), expected: slot[0] };
+
+    let best: Detection = { score: 0, surprise: 0, expectation: 'step', expected: value, value };
+    const active = EXPECTATIONS.filter((e) => errors[e] && this.histories[e].count >= s.warmup);
+    if (this.seen >= s.warmup && active.length > 0) {
+      let p = 1;
+      for (const e of active) {
+        const { error, expected } = errors[e]!;
+        const q = this.histories[e].tailProbability(error, Math.max(floor, 0.05 * this.histories[e].quantile(0.9)));
+        if (q < p) {
+          p = q;
+          best = { ...best, expectation: e, expected };
+        }
+      }
+      const surprise = Math.min(s.maxSurprise, -Math.log10(Math.min(1, p * active.length)));
+      const decayed = this.memory * Math.pow(0.5, 1 / s.episodeHalfLife);
+      const excess = Math.max(0, surprise - s.episodeWeight * decayed);
+      this.memory = Math.max(decayed, excess);
+      best = { ...best, surprise, score: excess / (excess + s.halfScoreSurprise) };
+    }
+
+    // Normal is learnt from every sample, after a delay: a sustained change stays surprising while
+    // it is younger than the delay, instead of filling the tail it is judged against.
+    for (const e of EXPECTATIONS) {
+      if (!errors[e]) continue;
+      const pending = this.pending[e];
+      pending.push(errors[e].error);
+      if (pending.length > s.learnDelay) this.histories[e].add(pending.shift()!);
+    }
+    this.baseline = this.baseline === null ? level : this.baseline + s.baselineWeight * (level - this.baseline);
+    slot[3] += value;
+    slot[4] += 1;
+    recent.push(value);
+    if (recent.length > s.levelMean) recent.shift();
+    this.seen += 1;
+    return best;
+  }
+
+  toJSON(): SignalDetectorState {
+    return {
+      seen: this.seen,
+      recent: [...this.recent],
+      baseline: this.baseline,
+      memory: this.memory,
+      run: this.run,
+      lastSlot: this.lastSlot,
+      pending: Object.fromEntries(EXPECTATIONS.map((e) => [e, [...this.pending[e]]])) as Record<Expectation, number[]>,
+      lastTime: this.lastTime,
+      histories: Object.fromEntries(EXPECTATIONS.map((e) => [e, this.histories[e].toJSON()])) as Record<Expectation, TailHistoryState>,
+      slots: this.slots.map((slot) => [...slot]),
+    };
+  }
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Scores of a whole series in order (the CLI's and the backtest's way). */
+export function detectSeries(t: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
+  const detector = new SignalDetector();
+  const scores = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i += 1) scores[i] = detector.update(t[i]!, v[i]!).score;
+  return scores;
+}
