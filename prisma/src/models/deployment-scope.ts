@@ -134,6 +134,23 @@ export async function lastPredictionTimes(db: RawSql, deploymentIds: readonly st
   return new Map(last.map((r) => [`${r.deploymentId}|${r.assetId}`, Number(r.last)]));
 }
 
+export interface DeploymentStart {
+  /** The backfill it was asked for (epoch ms), if any. */
+  scoreFrom: number | null;
+  deployedAt: number;
+}
+
+/** Where each deployment may start scoring when it first runs: the backfill it was asked for, and when it was deployed. */
+export async function deploymentStarts(db: RawSql, deploymentIds: readonly string[]): Promise<Map<string, DeploymentStart>> {
+  const starts = await rows<{ id: string; scoreFrom: number | null; deployedAt: number }>(
+    db,
+    `SELECT id, extract(epoch FROM score_from) * 1000 AS "scoreFrom", extract(epoch FROM coalesce(deployed_at, created_at)) * 1000 AS "deployedAt"
+       FROM deployments WHERE id = ANY($1::uuid[])`,
+    deploymentIds,
+  );
+  return new Map(starts.map((r) => [r.id, { scoreFrom: r.scoreFrom === null ? null : Number(r.scoreFrom), deployedAt: Number(r.deployedAt) }]));
+}
+
 export interface AssignmentAt {
   deploymentId: string;
   modelVersionId: string;

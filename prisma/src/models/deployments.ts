@@ -41,7 +41,11 @@ export interface NewDeployment {
   assetId: string | null;
   mode: 'CHAMPION' | 'CHALLENGER' | 'SHADOW';
   trafficShare: number;
+  /** Score the windows from this time when the deployment first runs (a backfill of up to 92 days); without it, from now. */
+  scoreFrom?: Date | null;
 }
+
+export const MAX_BACKFILL_DAYS = 92;
 
 /** Deploys a version (or whatever version an alias names, following it from then on) to a target. */
 export async function createDeployment(db: RawSql, input: NewDeployment, actor: AuditActor): Promise<{ id: string; versionId: string }> {
@@ -70,9 +74,17 @@ export async function createDeployment(db: RawSql, input: NewDeployment, actor: 
       'versionId',
       'CONFLICT',
     );
+  if (input.scoreFrom) {
+    const [span] = await db.$queryRawUnsafe<{ within: boolean }[]>(
+      'SELECT $1::timestamptz <= now() AND $1::timestamptz >= now() - make_interval(days => $2::int) AS within',
+      input.scoreFrom,
+      MAX_BACKFILL_DAYS,
+    );
+    if (!span!.within) throw new Refusal(`scoreFrom must lie in the last ${MAX_BACKFILL_DAYS} days`, 'scoreFrom');
+  }
   const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
-    `INSERT INTO deployments (organization_id, model_version_id, alias, edge_target_id, asset_id, mode, traffic_share, status, deployed_by_id, deployed_at)
-     VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5::uuid, $6::deployment_mode, $7, 'ACTIVE', $8::uuid, now()) RETURNING id`,
+    `INSERT INTO deployments (organization_id, model_version_id, alias, edge_target_id, asset_id, mode, traffic_share, status, deployed_by_id, deployed_at, score_from)
+     VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5::uuid, $6::deployment_mode, $7, 'ACTIVE', $8::uuid, now(), $9) RETURNING id`,
     input.organizationId,
     version.id,
     input.alias,
@@ -81,6 +93,7 @@ export async function createDeployment(db: RawSql, input: NewDeployment, actor: 
     input.mode,
     input.trafficShare,
     actor.kind === 'USER' ? actor.id : null,
+    input.scoreFrom ?? null,
   );
   await recordAssignment(db, input.organizationId, row!.id, version.id, input.alias ? `deployed following alias ${input.alias}` : 'deployed', actor);
   await appendAuditEvent(db, {

@@ -1,8 +1,10 @@
 // Explanations an operator can read: per feature, its value and reference in the signal's units and
 // how much it moved the score. Predictions store the compact form `[featureIndex, value,
 // contribution]` (they are a high-volume time series; names, units and references live once in the
-// version's feature spec) and the API expands it; insights store the expanded form.
+// version's feature spec) and the API expands it; insights store the expanded form. A streaming
+// detector's entries add what the sample was expected to be and which expectation it broke.
 import { DERIVED_OPERATIONS, featureNames, featureParts, type FeatureSpec } from './feature-spec.ts';
+import { EXPECTATIONS } from './streaming-spec.ts';
 
 export interface ExplanationEntry {
   feature: string;
@@ -15,7 +17,10 @@ export interface ExplanationEntry {
   contribution: number;
 }
 
-export type CompactExplanation = [featureIndex: number, value: number, contribution: number][];
+export type CompactExplanation = (
+  | [featureIndex: number, value: number, contribution: number]
+  | [featureIndex: number, value: number, contribution: number, expected: number, expectation: number]
+)[];
 
 /** The entries of a stored, expanded explanation (insights) that have every field; others are left out. */
 export function storedExplanation(stored: unknown): ExplanationEntry[] {
@@ -65,12 +70,25 @@ export function expandExplanation(
   const names = featureNames(spec);
   return compact
     .filter(([i]) => i >= 0 && i < names.length)
-    .map(([i, value, contribution]) => ({ feature: names[i]!, ...featureParts(spec, i), value, reference: round(spec.reference[i]!, 4), contribution }));
+    .map((entry) => {
+      const [i, value, contribution] = entry;
+      const parts = featureParts(spec, i);
+      if (entry.length === 5) {
+        const aggregate = EXPECTATIONS[entry[4]] ?? 'step';
+        return { feature: `${parts.signal}.${aggregate}`, ...parts, aggregate, value, reference: round(entry[3], 4), contribution };
+      }
+      return { feature: names[i]!, ...parts, value, reference: round(spec.reference[i]!, 4), contribution };
+    });
 }
 
 /** A one-line title naming the strongest feature. */
 export function insightTitle(label: string, score: number, top: ExplanationEntry | undefined): string {
   if (!top) return `${label} ${score.toFixed(2)}`;
+  if ((EXPECTATIONS as readonly string[]).includes(top.aggregate)) {
+    const unit = top.unit ? ` ${top.unit}` : '';
+    if (top.aggregate === 'stuck') return `${label} ${score.toFixed(2)}: ${top.signal} stuck at ${top.value}${unit}`;
+    return `${label} ${score.toFixed(2)}: ${top.signal} ${top.value}${unit} where ${top.reference}${unit} was expected (${top.aggregate})`;
+  }
   if (top.aggregate === 'category') return `${label} ${score.toFixed(2)}: ${top.value >= 0.5 ? '' : 'not '}${top.signal}`;
   const unit = top.unit ? ` ${top.unit}` : '';
   const what = (DERIVED_OPERATIONS as readonly string[]).includes(top.aggregate) ? top.signal : `${top.signal} ${top.aggregate}`;

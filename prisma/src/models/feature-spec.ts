@@ -79,6 +79,8 @@ export const featureSpecSchema = z
     aggregates: z.array(z.enum(AGGREGATES)).min(1).max(AGGREGATES.length),
     /** Categorical inputs, one-hot, after the aggregates in input order. */
     categorical: z.array(categoricalInputSchema).max(8).optional(),
+    /** STREAMING: the streaming anomaly detector scores the signals' samples (streaming-spec.ts); the aggregates are `last`. */
+    detector: z.literal('STREAMING').optional(),
     /** Features computed from two of the aggregates (products, ratios, differences, sums), last in input order. */
     derived: z.array(derivedFeatureSchema).max(32).optional(),
     /**

@@ -22,6 +22,8 @@ export interface ScoringDeployment {
   policy: { insightThreshold?: number } | null;
   threshold: number;
   featureSpec: { windowSeconds?: number; stepSeconds?: number };
+  /** Where it starts scoring when it first runs (epoch ms): the backfill it was asked for, else when it was deployed. */
+  startsAt: number;
 }
 
 export function deploymentToScore(pool: pg.Pool, organizationId: string, deploymentId: string): Promise<ScoringDeployment | undefined> {
@@ -29,6 +31,7 @@ export function deploymentToScore(pool: pg.Pool, organizationId: string, deploym
     rawSqlOf(pool),
     `SELECT d.id, d.organization_id AS "organizationId", d.model_version_id AS "modelVersionId", d.mode, d.status, m.id AS "modelId", m.task,
             m.asset_type_id AS "assetTypeId", m.use_case_id AS "useCaseId", m.policy, v.threshold, v.feature_spec AS "featureSpec",
+            extract(epoch FROM coalesce(d.score_from, d.deployed_at, d.created_at))::float8 * 1000 AS "startsAt",
             d.mode = 'CHAMPION' OR (d.mode = 'CHALLENGER' AND EXISTS (
               SELECT 1 FROM experiments x WHERE x.organization_id = d.organization_id AND x.challenger_deployment_id = d.id AND x.kind = 'AB_TEST' AND x.status = 'RUNNING')) AS acts
        FROM deployments d JOIN model_versions v ON v.organization_id = d.organization_id AND v.id = d.model_version_id

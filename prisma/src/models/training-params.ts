@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AGGREGATES, CATEGORICAL_SOURCES, derivedFeatureSchema } from './feature-spec.ts';
 
-export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'GBT', 'ANOMALY_ZSCORE'] as const;
+export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'GBT', 'ANOMALY_ZSCORE', 'STREAMING'] as const;
 
 export const DEFAULT_CLASSIFIER_PARAMS = { epochs: 400, learningRate: 0.05, l2: 1e-3, hiddenUnits: 8, seed: 7 } as const;
 
@@ -42,6 +42,8 @@ export const trainingParamsSchema = z
     searchDerived: z.boolean().default(false),
     /** The threshold rule; without it, the prices of the use case's detector-value KPI for this model, else best F1. */
     thresholdRule: thresholdRuleSchema.optional(),
+    /** STREAMING: the lowest threshold that keeps false-alarm episodes per asset-day on the data window within this. */
+    targetFalseAlarmsPerDay: z.number().positive().max(1_000).optional(),
     windowSeconds: z.number().int().min(10).max(86_400).default(600),
     stepSeconds: z.number().int().min(1).max(3_600).default(10),
     trainingStepSeconds: z.number().int().min(1).max(3_600).default(60),

@@ -1,16 +1,18 @@
 // Turns telemetry arrival notices into inference jobs, without polling: it LISTENs for arrivals
 // and deployment changes, and a short moment (INFERENCE_DISPATCH_MS) after the first notice it
-// enqueues, per cloud deployment, one job holding the new grid windows of every asset that got
-// data. It remembers the last window scheduled per deployment and asset, starting from the newest
-// stored prediction, so each window is scheduled once; job ids name their windows, so a resend
-// is the same job. One dispatcher leads at a time (a PostgreSQL advisory lock); others stand by.
+// enqueues, per cloud deployment, jobs holding the new grid windows of every asset that got data,
+// oldest first and every one of them (a backlog is split into jobs, never cut). It remembers the
+// last window scheduled per deployment and asset, starting from the newest stored prediction, or
+// for a deployment that has none, from where it was asked to start (its backfill), else from when
+// it was deployed (or the newest window, when the data is older), so each window is scheduled once; job ids name their windows, so a resend is the same job. One
+// dispatcher leads at a time (a PostgreSQL advisory lock); others stand by.
 // A dropped connection (a database restart) is replaced, and the lead taken again.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { ARRIVALS_CHANNEL, parseArrival } from '@threadline/db/telemetry/arrivals';
-import { DEPLOYMENTS_CHANNEL, lastPredictionTimes, liveRoutes } from '@threadline/db/models/deployment-scope';
+import { DEPLOYMENTS_CHANNEL, deploymentStarts, lastPredictionTimes, liveRoutes, type DeploymentStart } from '@threadline/db/models/deployment-scope';
 import { rawSqlOf, tryAdvisoryLock } from '@threadline/db/sql';
 import { ListenConnection } from '../listen-connection.ts';
 import { inferenceJob, queuedJob, type InferencePayload, type InferenceWindow } from '@threadline/db/jobs';
@@ -23,7 +25,7 @@ export interface DispatcherOptions {
   queue: Queue;
   log: Logger;
   dispatchMs: number;
-  /** Most windows one asset is given at once; older missed windows are skipped. */
+  /** Most windows of one asset in one piece of a job; a longer backlog comes in several pieces. */
   maxWindowsPerAsset: number;
   maxWindowsPerJob: number;
 }
@@ -40,15 +42,22 @@ export class InferenceDispatcher {
   private connection: ListenConnection | null = null;
   private routes = new Map<string, Route[]>();
   private readonly lastScheduled = new Map<string, number>();
+  private readonly starts = new Map<string, DeploymentStart>();
   private readonly known = new Set<string>();
   private readonly pending = new Map<string, { route: Route; assetId: string; latest: number }>();
   private timer: NodeJS.Timeout | null = null;
   private leaderTimer: NodeJS.Timeout | null = null;
   private reloadTimer: NodeJS.Timeout | null = null;
   private leading = false;
+  private listening = false;
   private stopped = false;
 
   constructor(private readonly options: DispatcherOptions) {}
+
+  /** Whether this dispatcher leads: it holds the lock, has loaded the deployments and listens. */
+  get isLeading(): boolean {
+    return this.leading && this.listening;
+  }
 
   async start(): Promise<void> {
     // Leadership is the connection's session lock: a lost connection loses it, and the replacement
@@ -62,6 +71,7 @@ export class InferenceDispatcher {
       connected: () => this.tryLead(),
       lost: () => {
         this.leading = false;
+        this.listening = false;
       },
     });
     await this.connection.start();
@@ -78,6 +88,7 @@ export class InferenceDispatcher {
     await this.reload();
     await client.query(`LISTEN ${ARRIVALS_CHANNEL}`);
     await client.query(`LISTEN ${DEPLOYMENTS_CHANNEL}`);
+    this.listening = true;
     this.options.log.info({ deployments: new Set([...this.routes.values()].flat().map((r) => r.deploymentId)).size }, 'inference dispatcher leading');
   }
 
@@ -95,8 +106,12 @@ export class InferenceDispatcher {
     }
     const deployments = [...new Set(live.map((r) => r.deploymentId))].filter((d) => !this.known.has(d));
     if (deployments.length > 0) {
+      // Known only once their starts are loaded: a reload running meanwhile loads them too, so no
+      // route is ever used before its deployment's start is known.
+      const [lasts, starts] = await Promise.all([lastPredictionTimes(db, deployments), deploymentStarts(db, deployments)]);
+      for (const [key, last] of lasts) if (!this.lastScheduled.has(key)) this.lastScheduled.set(key, last);
+      for (const [id, start] of starts) this.starts.set(id, start);
       for (const d of deployments) this.known.add(d);
-      for (const [key, last] of await lastPredictionTimes(db, deployments)) this.lastScheduled.set(key, last);
     }
     this.routes = routes;
   }
@@ -127,12 +142,14 @@ export class InferenceDispatcher {
     const byDeployment = new Map<string, { route: Route; windows: InferenceWindow[] }>();
     for (const [key, { route, assetId, latest }] of this.pending) {
       const upTo = Math.floor(latest / route.stepMs) * route.stepMs;
-      const last = this.lastScheduled.get(key) ?? upTo - route.stepMs;
+      const start = this.starts.get(route.deploymentId);
+      const first = start?.scoreFrom ?? Math.min(start?.deployedAt ?? Infinity, upTo - route.stepMs);
+      const last = this.lastScheduled.get(key) ?? Math.floor(first / route.stepMs) * route.stepMs;
       if (upTo <= last) continue;
-      const after = Math.max(last, upTo - this.options.maxWindowsPerAsset * route.stepMs);
       this.lastScheduled.set(key, upTo);
       const group = byDeployment.get(route.deploymentId) ?? { route, windows: [] };
-      group.windows.push({ assetId, after, upTo });
+      const piece = this.options.maxWindowsPerAsset * route.stepMs;
+      for (let after = last; after < upTo; after += piece) group.windows.push({ assetId, after, upTo: Math.min(after + piece, upTo) });
       byDeployment.set(route.deploymentId, group);
     }
     this.pending.clear();
@@ -142,7 +159,11 @@ export class InferenceDispatcher {
       await this.options.queue.addBulk(jobs.map((data) => queuedJob(inferenceJob, data, `${data.deploymentId}-${digest(data.windows)}`)));
     } catch (err) {
       this.options.log.error({ err, jobs: jobs.length }, 'enqueueing inference failed; the windows are scheduled again with the next data');
-      for (const job of jobs) for (const w of job.windows) this.lastScheduled.set(`${job.deploymentId}|${w.assetId}`, w.after);
+      for (const job of jobs)
+        for (const w of job.windows) {
+          const key = `${job.deploymentId}|${w.assetId}`;
+          this.lastScheduled.set(key, Math.min(this.lastScheduled.get(key) ?? Infinity, w.after));
+        }
     }
   }
 

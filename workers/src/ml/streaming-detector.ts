@@ -11,10 +11,8 @@
 // s′ / (s′ + 4) ∈ [0, 1) never saturates, where s′ is s less the decaying memory of the score of
 // the episode in progress, so an episode reports once at its onset rather than at every sample.
 // Its state is plain data (toJSON / from), persisted between jobs.
+import { EXPECTATIONS, type Expectation } from '@threadline/db/models/streaming-spec';
 import { TailHistory, type TailHistoryState } from './tail-history.ts';
-
-export const EXPECTATIONS = ['step', 'level', 'daily', 'stuck'] as const;
-export type Expectation = (typeof EXPECTATIONS)[number];
 
 /** One configuration for every series. */
 export const DETECTOR_SETTINGS = {
@@ -80,7 +78,11 @@ export class SignalDetector {
   private readonly histories: Record<Expectation, TailHistory>;
   private readonly slots: [number, number, number, number, number][];
 
-  constructor(state?: SignalDetectorState) {
+  /** `signals`: how many signals of one asset are judged together (their evidence is corrected for their number). */
+  constructor(
+    state?: SignalDetectorState,
+    private readonly signals = 1,
+  ) {
     const s = DETECTOR_SETTINGS;
     if (state) {
       ({
@@ -153,7 +155,7 @@ export class SignalDetector {
           best = { ...best, expectation: e, expected };
         }
       }
-      const surprise = Math.min(s.maxSurprise, -Math.log10(Math.min(1, p * active.length)));
+      const surprise = Math.min(s.maxSurprise, -Math.log10(Math.min(1, p * active.length * this.signals)));
       const decayed = this.memory * Math.pow(0.5, 1 / s.episodeHalfLife);
       const excess = Math.max(0, surprise - s.episodeWeight * decayed);
       this.memory = Math.max(decayed, excess);
@@ -190,6 +192,34 @@ export class SignalDetector {
       histories: Object.fromEntries(EXPECTATIONS.map((e) => [e, this.histories[e].toJSON()])) as Record<Expectation, TailHistoryState>,
       slots: this.slots.map((slot) => [...slot]),
     };
+  }
+}
+
+export interface AssetDetectorState {
+  signals: Record<string, SignalDetectorState>;
+}
+
+/**
+ * The detector of one asset: a signal detector per signal, each sample judged with its signal's
+ * evidence corrected for the number of signals, so an asset with more signals raises no more
+ * false alarms than one with a single signal.
+ */
+export class AssetDetector {
+  private readonly detectors: Map<string, SignalDetector>;
+
+  constructor(names: readonly string[], state?: AssetDetectorState | null) {
+    this.detectors = new Map(names.map((n) => [n, new SignalDetector(state?.signals[n], names.length)]));
+  }
+
+  /** Scores a sample of one of the asset's signals; samples of a signal must come in time order. */
+  update(signal: string, t: number, value: number): Detection {
+    const detector = this.detectors.get(signal);
+    if (!detector) throw new Error(`the detector has no signal ${signal}`);
+    return detector.update(t, value);
+  }
+
+  toJSON(): AssetDetectorState {
+    return { signals: Object.fromEntries([...this.detectors].map(([n, d]) => [n, d.toJSON()])) };
   }
 }
 

@@ -3,23 +3,25 @@
 // half), and beyond the history's top tenth an exponential tail fitted to it (peaks over a
 // threshold), so a value larger than anything seen still gets a finite, ordered probability
 // instead of saturating. Works on flat and quantised histories: the tail's scale has a floor.
+// Values are kept at single precision, and saved as base64 of their bytes: a state is compact and
+// restores exactly.
 
 export interface TailHistoryState {
   capacity: number;
-  /** Values in arrival order (a ring; `next` is the oldest once full). */
-  ring: number[];
+  /** Values in arrival order as base64 of float32 bytes (a ring; `next` is the oldest once full). */
+  ring: string;
   next: number;
 }
 
 export class TailHistory {
-  private readonly ring: Float64Array;
-  private readonly sorted: Float64Array;
+  private readonly ring: Float32Array;
+  private readonly sorted: Float32Array;
   private size = 0;
   private next = 0;
 
   constructor(readonly capacity: number) {
-    this.ring = new Float64Array(capacity);
-    this.sorted = new Float64Array(capacity);
+    this.ring = new Float32Array(capacity);
+    this.sorted = new Float32Array(capacity);
   }
 
   get count(): number {
@@ -48,7 +50,8 @@ export class TailHistory {
     return this.size === 0 ? 0 : this.sorted[Math.min(this.size - 1, Math.floor(q * this.size))]!;
   }
 
-  add(x: number): void {
+  add(value: number): void {
+    const x = Math.fround(value);
     if (this.size === this.capacity) {
       const oldest = this.ring[this.next]!;
       const at = lowerBound(this.sorted, this.size, oldest);
@@ -64,22 +67,24 @@ export class TailHistory {
   }
 
   toJSON(): TailHistoryState {
-    const ring = this.size < this.capacity ? Array.from(this.ring.subarray(0, this.size)) : Array.from(this.ring);
-    return { capacity: this.capacity, ring, next: this.size < this.capacity ? this.size : this.next };
+    const ring = this.ring.slice(0, this.size);
+    return { capacity: this.capacity, ring: Buffer.from(ring.buffer).toString('base64'), next: this.size < this.capacity ? this.size : this.next };
   }
 
   static from(state: TailHistoryState): TailHistory {
     const history = new TailHistory(state.capacity);
     // Replaying oldest first rebuilds both orders.
-    const full = state.ring.length === state.capacity;
-    const ordered = full ? [...state.ring.slice(state.next), ...state.ring.slice(0, state.next)] : state.ring;
+    const bytes = Buffer.from(state.ring, 'base64');
+    const ring = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
+    const full = ring.length === state.capacity;
+    const ordered = full ? [...ring.slice(state.next), ...ring.slice(0, state.next)] : ring;
     for (const x of ordered) history.add(x);
     return history;
   }
 }
 
 /** First index in sorted[0, n) whose value is ≥ x, or with `past` > x. */
-function bound(sorted: Float64Array, n: number, x: number, past: boolean): number {
+function bound(sorted: Float32Array, n: number, x: number, past: boolean): number {
   let lo = 0;
   let hi = n;
   while (lo < hi) {
@@ -89,5 +94,5 @@ function bound(sorted: Float64Array, n: number, x: number, past: boolean): numbe
   }
   return lo;
 }
-const lowerBound = (sorted: Float64Array, n: number, x: number) => bound(sorted, n, x, false);
-const upperBound = (sorted: Float64Array, n: number, x: number) => bound(sorted, n, x, true);
+const lowerBound = (sorted: Float32Array, n: number, x: number) => bound(sorted, n, x, false);
+const upperBound = (sorted: Float32Array, n: number, x: number) => bound(sorted, n, x, true);

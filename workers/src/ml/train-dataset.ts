@@ -15,6 +15,7 @@ const FAMILY: Record<NonNullable<TrainingParams['family']>, TableFamily | null> 
   MLP: 'mlp',
   GBT: 'gbt',
   ANOMALY_ZSCORE: null,
+  STREAMING: null,
 };
 
 export interface DatasetVersion {
@@ -28,7 +29,7 @@ export interface DatasetVersion {
 /** Trains on the dataset: `family` narrows the search (all families without it or with AUTO), `searchDerived` turns on the derived-feature search. */
 export async function trainOnDataset(dataset: StoredDataset, name: string, params: TrainingParams, runRule: RunRule): Promise<DatasetVersion> {
   const family = params.family ? FAMILY[params.family] : 'auto';
-  if (!family) throw new TrainingRefused('the anomaly detector learns normal telemetry windows; train a classifier on a dataset');
+  if (!family) throw new TrainingRefused('anomaly detectors learn telemetry; train a classifier on a dataset');
   const table = readLabelledTable(dataset.content, dataset.options);
   let trained: Awaited<ReturnType<typeof trainTable>>;
   try {

@@ -3,11 +3,11 @@
 // run, and predictions and the insights they raise commit in one transaction (insights only from
 // deployments that act: champions, and challengers on their A/B share; shadows never). Predictions are
 // unique per (version, asset, window end), so a retried or repeated job writes nothing twice.
-// A version that fails its integrity check puts the deployment on its fallback rules.
+// A version that fails its integrity check puts the deployment on its fallback rules; a streaming
+// detector's version is scored sample by sample instead (streaming-inference.ts).
 import type pg from 'pg';
 import { compactExplanation, expandExplanation, insightTitle, topFeatures } from '@threadline/db/models/explanation';
-import { deploymentToScore, enterFallback, leaveFallback, storePredictions } from '@threadline/db/models/scoring';
-import { raiseInsights, type InsightSource } from '@threadline/db/insights/raise-insights';
+import { deploymentToScore, enterFallback } from '@threadline/db/models/scoring';
 import type { InferencePayload } from '@threadline/db/jobs';
 import { inTransaction } from '@threadline/db/sql';
 import { loadFeatureInputs } from '@threadline/db/telemetry/feature-series';
@@ -15,25 +15,14 @@ import { computeFeatures, gridEnds, scorable, type FeatureRow } from '../ml/feat
 import { packRows } from '../ml/onnx-runner.ts';
 import { runFallbackRules } from '../inference/fallback-rules.ts';
 import type { VersionCache } from '../inference/version-cache.ts';
+import { runStreamingInference } from './streaming-inference.ts';
+import { recordScores, type InferenceResult } from './record-scores.ts';
 
 export interface InferenceDeps {
   pool: pg.Pool;
   versions: VersionCache;
 }
 
-export interface InferenceResult {
-  windows: number;
-  predictions: number;
-  insightsRaised: number;
-  fallback: boolean;
-}
-
-const KIND_OF_TASK: Record<string, string> = {
-  FAILURE_RISK: 'FAILURE_RISK',
-  ANOMALY_DETECTION: 'ANOMALY',
-  FORECAST: 'FORECAST',
-  DEFECT_CLASSIFICATION: 'THRESHOLD',
-};
 const LABEL_OF_TASK: Record<string, string> = {
   FAILURE_RISK: 'Failure risk',
   ANOMALY_DETECTION: 'Anomaly score',
@@ -52,6 +41,7 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
     if (!deployment.acts) return { ...none, fallback: true };
     return { ...(await runFallbackRules(deps.pool, deployment, payload.windows)), fallback: true };
   }
+  if (loaded.kind === 'STREAMING') return runStreamingInference(deps.pool, deployment, loaded.spec, payload.windows);
   const { spec, runner } = loaded;
   const windowMs = spec.windowSeconds * 1000;
   const inputs = await loadFeatureInputs(
@@ -76,52 +66,17 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
     ),
     scored.length,
   );
-  const threshold = deployment.policy?.insightThreshold ?? deployment.threshold;
   const top = scored.map((_, i) => topFeatures(out.contributions, i * f, f, 5));
-  return inTransaction(deps.pool, async (db) => {
-    const stored = await storePredictions(
-      db,
-      deployment,
-      scored.map((s, i) => ({
-        assetId: s.assetId,
-        windowEnd: s.row.windowEnd,
-        score: out.scores[i]!,
-        explanation: compactExplanation(top[i]!.slice(0, 3), s.row.values, out.contributions, i * f),
-      })),
-    );
-    let insightsRaised = 0;
-    if (deployment.acts && stored.length > 0) {
-      const index = new Map(scored.map((s, i) => [`${s.assetId}|${s.row.windowEnd}`, i]));
-      const source: InsightSource = {
-        key: `model:${deployment.modelId}`,
-        kind: KIND_OF_TASK[deployment.task] ?? 'THRESHOLD',
-        fromFallback: false,
-        modelVersionId: deployment.modelVersionId,
-        useCaseId: deployment.useCaseId,
-      };
-      insightsRaised = await raiseInsights(
-        db,
-        deployment.organizationId,
-        source,
-        threshold,
-        stored.map((p) => {
-          const i = index.get(`${p.assetId}|${p.windowEnd}`)!;
-          return {
-            assetId: p.assetId,
-            windowEnd: p.windowEnd,
-            score: out.scores[i]!,
-            predictionId: p.id,
-            windowMs,
-            earliestReceived: scored[i]!.row.earliestReceived,
-            describe: () => {
-              const explanation = expandExplanation(spec, compactExplanation(top[i]!, scored[i]!.row.values, out.contributions, i * f));
-              return { explanation, title: insightTitle(LABEL_OF_TASK[deployment.task] ?? 'Score', out.scores[i]!, explanation[0]) };
-            },
-          };
-        }),
-      );
-    }
-    if (deployment.status === 'FALLBACK') await leaveFallback(db, deployment);
-    return { windows: scored.length, predictions: stored.length, insightsRaised, fallback: false };
-  });
+  const windows = scored.map((s, i) => ({
+    assetId: s.assetId,
+    windowEnd: s.row.windowEnd,
+    score: out.scores[i]!,
+    explanation: compactExplanation(top[i]!.slice(0, 3), s.row.values, out.contributions, i * f),
+    earliestReceived: s.row.earliestReceived,
+    describe: () => {
+      const explanation = expandExplanation(spec, compactExplanation(top[i]!, s.row.values, out.contributions, i * f));
+      return { explanation, title: insightTitle(LABEL_OF_TASK[deployment.task] ?? 'Score', out.scores[i]!, explanation[0]) };
+    },
+  }));
+  return inTransaction(deps.pool, (db) => recordScores(db, deployment, windowMs, windows));
 }

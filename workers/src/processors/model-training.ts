@@ -26,6 +26,7 @@ import { VersionCache } from '../inference/version-cache.ts';
 import { compareWithChampion } from '../ml/champion-comparison.ts';
 import { trainModel, TrainingRefused, type RunRule } from '../ml/train-model.ts';
 import { trainOnDataset } from '../ml/train-dataset.ts';
+import { trainStreamingDetector } from '../ml/train-streaming.ts';
 
 export interface ModelTrainingDeps {
   pool: pg.Pool;
@@ -54,7 +55,15 @@ export async function runModelTraining(
     const params = trainingParamsSchema.safeParse(run.params ?? {});
     if (!params.success) throw new TrainingRefused(`invalid training parameters: ${trainingParamsProblems(params.error)}`);
     const rule = await ruleOf(deps.pool, run, params.data.thresholdRule);
-    const trained = run.datasetId ? await fromDataset(deps, run, params.data, rule) : await fromTelemetry(deps, run, params.data, rule);
+    const trained = run.datasetId
+      ? await fromDataset(deps, run, params.data, rule)
+      : params.data.family === 'STREAMING'
+        ? await trainStreamingDetector(
+            trainingSourceOf(deps.pool, run.organizationId, run.assetTypeId),
+            { from: run.dataWindowStartAt, to: run.dataWindowEndAt },
+            params.data,
+          )
+        : await fromTelemetry(deps, run, params.data, rule);
     const output = await completeTrainingRun(
       deps.pool,
       run,
@@ -113,7 +122,7 @@ async function comparison(deps: ModelTrainingDeps, run: RunToTrain, outcome: Awa
       comparedWithChampion: await compareWithChampion(
         seriesLoaderOf(deps.pool, run.organizationId),
         against,
-        loaded,
+        loaded.ok && loaded.kind === 'STREAMING' ? { ok: false, reason: 'the version it is compared with is a streaming detector' } : loaded,
         outcome.holdout,
         outcome.holdoutScores,
         outcome.threshold,

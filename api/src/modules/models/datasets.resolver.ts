@@ -36,8 +36,8 @@ export class DatasetResolver {
   async trainModelOnDataset(@Arg('input', () => TrainOnDatasetInput) input: TrainOnDatasetInput, @Ctx() ctx: Context): Promise<TrainingRun> {
     const params = trainingParamsSchema.safeParse(input.params ?? {});
     if (!params.success) throw badInput(`Invalid training parameters: ${trainingParamsProblems(params.error)}.`, { field: 'params' });
-    if (params.data.family === 'ANOMALY_ZSCORE')
-      throw badInput('The anomaly detector learns telemetry windows; train a classifier on a dataset.', { field: 'params' });
+    if (params.data.family === 'ANOMALY_ZSCORE' || params.data.family === 'STREAMING')
+      throw badInput('Anomaly detectors learn telemetry; train a classifier on a dataset.', { field: 'params' });
     const { tenant } = tenantOf(ctx);
     const model = await tenant.model.findFirst({ where: { id: requireUuid(input.modelId, 'modelId') } });
     if (!model) throw notFound('Model', input.modelId);

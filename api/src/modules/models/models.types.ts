@@ -96,6 +96,8 @@ export class Deployment {
     string | null;
   @Field(() => ID, { nullable: true }) deployedById!: string | null;
   @Field(() => DateTime, { nullable: true }) deployedAt!: Date | null;
+  @Field(() => DateTime, { nullable: true, description: 'Where the deployment started scoring when it first ran (a backfill), if asked.' })
+  scoreFrom!: Date | null;
   @Field(() => DateTime, { nullable: true }) retiredAt!: Date | null;
   @Field(() => DateTime) createdAt!: Date;
 }

@@ -174,6 +174,7 @@ export class RegistryResolver {
           assetId: input.assetId ?? null,
           mode: input.mode,
           trafficShare: input.trafficShare,
+          scoreFrom: input.scoreFrom ?? null,
         },
         actor,
       ),

@@ -227,6 +227,12 @@ describe('the model registry', () => {
       data,
     );
     expect(noAlias.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'alias' } });
+    const future = await api.gql(
+      'mutation($i: DeployModelInput!) { deployModel(input: $i) { id } }',
+      { i: { modelId, versionId: versions[0], edgeTargetId: cloudId, scoreFrom: new Date(Date.now() + 86_400_000).toISOString() } },
+      data,
+    );
+    expect(future.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'scoreFrom' } });
 
     await new Promise((r) => setTimeout(r, 20));
     movedAt = new Date();

@@ -95,4 +95,10 @@ export class DeployModelInput {
   assetId?: string;
   @Field(() => DeploymentMode, { defaultValue: DeploymentMode.CHAMPION }) @IsIn(Object.values(DeploymentMode)) mode!: DeploymentMode;
   @Field(() => Float, { defaultValue: 1 }) @Min(0) @Max(1) trafficShare!: number;
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'Score the windows from this time when the deployment first runs (a backfill of up to 92 days of stored telemetry); without it, from now.',
+  })
+  @IsOptional()
+  scoreFrom?: Date;
 }

@@ -1,0 +1,72 @@
+// Predictions and insights from scored windows, whichever model scored them (an ONNX graph or the
+// streaming detector): predictions are unique per (version, asset, window end), so a retried or
+// repeated job writes nothing twice, and only newly stored predictions raise insights, only from
+// deployments that act (champions, and challengers on their A/B share; shadows never).
+import { type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
+import { leaveFallback, storePredictions, type ScoringDeployment } from '@threadline/db/models/scoring';
+import { raiseInsights, type InsightSource } from '@threadline/db/insights/raise-insights';
+import type { RawSql } from '@threadline/db/sql';
+
+export interface InferenceResult {
+  windows: number;
+  predictions: number;
+  insightsRaised: number;
+  fallback: boolean;
+}
+
+const KIND_OF_TASK: Record<string, string> = {
+  FAILURE_RISK: 'FAILURE_RISK',
+  ANOMALY_DETECTION: 'ANOMALY',
+  FORECAST: 'FORECAST',
+  DEFECT_CLASSIFICATION: 'THRESHOLD',
+};
+
+/** A scored window as stored: its prediction's compact explanation, and how an insight from it reads. */
+export interface ScoredWindow {
+  assetId: string;
+  windowEnd: number;
+  score: number;
+  explanation: CompactExplanation;
+  earliestReceived: number | null;
+  describe: () => { explanation: ExplanationEntry[]; title: string };
+}
+
+/**
+ * Stores the windows' predictions and, for a deployment that acts, the insights they raise, in the
+ * caller's transaction; a deployment on its fallback rules leaves them.
+ */
+export async function recordScores(db: RawSql, deployment: ScoringDeployment, windowMs: number, scored: readonly ScoredWindow[]): Promise<InferenceResult> {
+  const threshold = deployment.policy?.insightThreshold ?? deployment.threshold;
+  const stored = await storePredictions(db, deployment, scored);
+  let insightsRaised = 0;
+  if (deployment.acts && stored.length > 0) {
+    const index = new Map(scored.map((s, i) => [`${s.assetId}|${s.windowEnd}`, i]));
+    const source: InsightSource = {
+      key: `model:${deployment.modelId}`,
+      kind: KIND_OF_TASK[deployment.task] ?? 'THRESHOLD',
+      fromFallback: false,
+      modelVersionId: deployment.modelVersionId,
+      useCaseId: deployment.useCaseId,
+    };
+    insightsRaised = await raiseInsights(
+      db,
+      deployment.organizationId,
+      source,
+      threshold,
+      stored.map((p) => {
+        const s = scored[index.get(`${p.assetId}|${p.windowEnd}`)!]!;
+        return {
+          assetId: p.assetId,
+          windowEnd: p.windowEnd,
+          score: s.score,
+          predictionId: p.id,
+          windowMs,
+          earliestReceived: s.earliestReceived,
+          describe: s.describe,
+        };
+      }),
+    );
+  }
+  if (deployment.status === 'FALLBACK') await leaveFallback(db, deployment);
+  return { windows: scored.length, predictions: stored.length, insightsRaised, fallback: false };
+}
