@@ -10,7 +10,11 @@ import { parseArgs } from 'node:util';
 import { keyIdOf, publicKeyFromPem } from '@threadline/db/audit/audit-keys';
 import { verifyBundle, type VerifiedBundle } from '@threadline/db/models/edge-bundle';
 import { topFeatures } from '@threadline/db/models/explanation';
-import { assetAttributeNames, featureNames } from '@threadline/db/models/feature-spec';
+import { assetAttributeNames, featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { isStreamingSpec } from '@threadline/db/models/streaming-spec';
+import { AssetDetector } from '../ml/streaming-detector.ts';
+import { detectWindows } from '../ml/streaming-windows.ts';
+import type { AssetSeries } from '../ml/features.ts';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import { OnnxRunner, packRows } from '../ml/onnx-runner.ts';
 import { parseReadingsCsv } from './readings-csv.ts';
@@ -51,6 +55,7 @@ async function score(bundle: Extract<VerifiedBundle, { ok: true }>, csvPath: str
   const spec = manifest.featureSpec;
   const parsed = parseReadingsCsv(readFileSync(csvPath, 'utf8'));
   for (const problem of parsed.problems) process.stderr.write(`threadline-edge: ${csvPath} ${problem}\n`);
+  if (isStreamingSpec(spec)) return detectReadings(spec, manifest.threshold, parsed.assets);
   const runner = await OnnxRunner.load(onnx, spec.reference.length);
   const f = spec.reference.length;
   const names = featureNames(spec);
@@ -86,6 +91,31 @@ async function score(bundle: Extract<VerifiedBundle, { ok: true }>, csvPath: str
     });
   }
   await runner.release();
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A streaming detector's bundle: each asset's readings through a detector that starts learning at
+ * the file's first reading, the same code as the cloud's, one line per grid window with a sample.
+ */
+function detectReadings(spec: FeatureSpec, threshold: number, assets: ReadonlyMap<string, AssetSeries>): string {
+  const names = spec.signals.map((s) => s.name);
+  const lines = ['asset,window_end,score,alert,top_feature,top_contribution'];
+  for (const [asset, series] of assets) {
+    const windows = detectWindows(new AssetDetector(names), names, series, spec.stepSeconds * 1000, -Infinity);
+    for (const [end, { detection, signal }] of [...windows].sort((a, b) => a[0] - b[0])) {
+      lines.push(
+        [
+          asset,
+          new Date(end).toISOString(),
+          detection.score.toPrecision(9),
+          detection.score >= threshold,
+          `${names[signal]}.${detection.expectation}`,
+          detection.surprise.toFixed(5),
+        ].join(','),
+      );
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

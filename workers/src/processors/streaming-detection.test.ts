@@ -15,6 +15,7 @@ import { IngestService } from '@threadline/db/telemetry/ingest';
 import { loadSeries } from '@threadline/db/telemetry/feature-series';
 import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { seededRandom } from '@threadline/db/random';
+import { edgeFolder, edgeScores } from '../../../scripts/test/edge-command.ts';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { VersionCache } from '../inference/version-cache.ts';
 import { AssetDetector } from '../ml/streaming-detector.ts';
@@ -266,4 +267,28 @@ describe('the streaming detector in the product', () => {
       await dropQueuePrefix(prefix);
     }
   }, 180_000);
+
+  it('scores at the edge from a signed bundle exactly as the library does on the same readings', async () => {
+    const {
+      rows: [version],
+    } = await pool.query('SELECT v.*, m.name, m.task FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = $1', [versionId]);
+    const { rows: readings } = await pool.query<{ asset: string; signal: string; t: string; value: number }>(
+      `SELECT 'PMP02' AS asset, s.name AS signal, (extract(epoch FROM t.time) * 1000)::bigint AS t, t.value FROM telemetry t JOIN signals s ON s.id = t.signal_id
+        WHERE s.asset_id = $1 AND t.time > $2 AND t.time <= $3 ORDER BY t.time`,
+      [assets.get('PMP02'), new Date(shiftAt - 36 * HOUR), new Date(shiftAt + 2 * HOUR)],
+    );
+    const scored = edgeFolder(signingKey, version, { id: deploymentId, target: 'pump-edge' }, readings).score();
+    expect(scored.status).toBe(0);
+    const edge = edgeScores(scored.stdout);
+    const names = ['pressure', 'temperature'];
+    const series = new Map(names.map((name) => [name, { t: [] as number[], v: [] as number[] }]));
+    for (const r of readings) {
+      series.get(r.signal)!.t.push(Number(r.t));
+      series.get(r.signal)!.v.push(r.value);
+    }
+    const library = detectWindows(new AssetDetector(names), names, series, STEP, -Infinity);
+    expect(edge.size).toBe(library.size);
+    for (const [end, { detection }] of library) expect(Math.abs(edge.get(`PMP02@${end}`)! - detection.score)).toBeLessThan(1e-6);
+    expect(Math.max(...[...library].filter(([end]) => end >= shiftAt && end <= shiftAt + STEP).map(([, w]) => w.detection.score))).toBeGreaterThan(0.5);
+  });
 });
