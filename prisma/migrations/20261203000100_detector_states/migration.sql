@@ -24,3 +24,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON "detector_states" TO threadline_app;
 -- Where a deployment starts scoring the first time it runs: windows from this time (a backfill);
 -- without it, from when it was deployed.
 ALTER TABLE "deployments" ADD COLUMN "score_from" TIMESTAMPTZ(3);
+
+-- A detector backtest's own inputs: the signals it plays and the anomaly windows it is judged
+-- against ({ signalIds, labels: [{ assetId, start, end }] }; without labels, the incidents).
+ALTER TABLE "backtests" ADD COLUMN "params" JSONB NOT NULL DEFAULT '{}';

@@ -7,7 +7,7 @@ import type { JsonValue } from '../audit/audit-hash.ts';
 import { modelBacktestJob } from '../jobs.ts';
 import { addToOutbox } from '../outbox.ts';
 import { Refusal } from '../refusal.ts';
-import { row, written, type RawSql } from '../sql.ts';
+import { row, rows, written, type RawSql } from '../sql.ts';
 import { storedTableSpec } from './table-spec.ts';
 
 export interface BacktestRequest {
@@ -16,6 +16,13 @@ export interface BacktestRequest {
   datasetId: string | null;
   from: Date | null;
   to: Date | null;
+  /** A streaming detector's backtest: the signals to play (all of its assets' without them) and the anomaly windows to judge it by (the incidents without them). */
+  detector?: DetectorBacktestParams;
+}
+
+export interface DetectorBacktestParams {
+  signalIds: string[] | null;
+  labels: { assetId: string | null; start: Date; end: Date }[] | null;
 }
 
 /** The longest telemetry window one backtest scores. */
@@ -23,13 +30,21 @@ export const MAX_BACKTEST_WINDOW_MS = 92 * 86_400_000;
 
 /** Queues a backtest; refuses a dataset for a telemetry version, a window for a table version, and a window that is not one. */
 export async function requestBacktest(db: RawSql, request: BacktestRequest, actor: AuditActor): Promise<string> {
-  const version = await row<{ featureSpec: unknown }>(
+  const version = await row<{ featureSpec: unknown; family: string }>(
     db,
-    'SELECT feature_spec AS "featureSpec" FROM model_versions WHERE organization_id = $1::uuid AND id = $2::uuid',
+    'SELECT feature_spec AS "featureSpec", family FROM model_versions WHERE organization_id = $1::uuid AND id = $2::uuid',
     request.organizationId,
     request.versionId,
   );
   if (!version) throw new Refusal(`No model version ${request.versionId}.`, 'versionId', 'NOT_FOUND');
+  if ((version.family === 'STREAMING') !== Boolean(request.detector))
+    throw new Refusal(
+      version.family === 'STREAMING'
+        ? 'The version is a streaming detector: backtest it with backtestDetector.'
+        : 'The version is not a streaming detector: backtest it with backtestModel.',
+      'versionId',
+    );
+  const params = request.detector ? await detectorParams(db, request.organizationId, request.detector) : {};
   const onTable = storedTableSpec(version.featureSpec) !== null;
   if (request.datasetId) {
     if (!onTable) throw new Refusal('The version was trained on telemetry: backtest it over a window (from, to), not a dataset.', 'datasetId');
@@ -43,14 +58,15 @@ export async function requestBacktest(db: RawSql, request: BacktestRequest, acto
   }
   const created = await written<{ id: string }>(
     db,
-    `INSERT INTO backtests (organization_id, model_version_id, dataset_id, window_start_at, window_end_at, requested_by_id)
-     VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6::uuid) RETURNING id`,
+    `INSERT INTO backtests (organization_id, model_version_id, dataset_id, window_start_at, window_end_at, requested_by_id, params)
+     VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6::uuid, $7::jsonb) RETURNING id`,
     request.organizationId,
     request.versionId,
     request.datasetId,
     request.datasetId ? null : request.from,
     request.datasetId ? null : request.to,
     actor.kind === 'USER' ? actor.id : null,
+    JSON.stringify(params),
   );
   await appendAuditEvent(db, {
     organizationId: request.organizationId,
@@ -73,6 +89,36 @@ export async function requestBacktest(db: RawSql, request: BacktestRequest, acto
   return created!.id;
 }
 
+/** A detector backtest's parameters as stored; refuses signals or assets not of the organisation and labels that end before they start. */
+async function detectorParams(db: RawSql, organizationId: string, detector: DetectorBacktestParams): Promise<Record<string, JsonValue>> {
+  if (detector.signalIds) {
+    const found = await rows<{ id: string }>(
+      db,
+      'SELECT id FROM signals WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])',
+      organizationId,
+      detector.signalIds,
+    );
+    const missing = detector.signalIds.filter((id) => !found.some((f) => f.id === id));
+    if (missing.length > 0) throw new Refusal(`No signal ${missing.join(', ')}.`, 'signalIds', 'NOT_FOUND');
+  }
+  for (const [i, label] of (detector.labels ?? []).entries())
+    if (label.end <= label.start) throw new Refusal(`Label ${i + 1} ends before it starts.`, 'labels');
+  const assetIds = [...new Set((detector.labels ?? []).flatMap((l) => (l.assetId ? [l.assetId] : [])))];
+  if (assetIds.length > 0) {
+    const found = await rows<{ id: string }>(db, 'SELECT id FROM assets WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])', organizationId, assetIds);
+    if (found.length < assetIds.length) throw new Refusal('A label names an asset that is not in your organisation.', 'labels', 'NOT_FOUND');
+  }
+  return {
+    signalIds: detector.signalIds,
+    labels: detector.labels?.map((l) => ({ assetId: l.assetId, start: l.start.toISOString(), end: l.end.toISOString() })) ?? null,
+  };
+}
+
+/** The assets and signal names a detector backtest's signals name. */
+export function detectorBacktestSignals(db: RawSql, organizationId: string, signalIds: readonly string[]): Promise<{ assetId: string; name: string }[]> {
+  return rows(db, 'SELECT asset_id AS "assetId", name FROM signals WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])', organizationId, signalIds);
+}
+
 export interface BacktestToRun {
   id: string;
   organizationId: string;
@@ -85,13 +131,14 @@ export interface BacktestToRun {
   from: Date | null;
   to: Date | null;
   status: string;
+  params: { signalIds?: string[] | null; labels?: { assetId: string | null; start: string; end: string }[] | null };
 }
 
 export function backtestToRun(db: RawSql, organizationId: string, id: string): Promise<BacktestToRun | undefined> {
   return row<BacktestToRun>(
     db,
     `SELECT b.id, b.organization_id AS "organizationId", b.model_version_id AS "versionId", v.model_id AS "modelId", m.asset_type_id AS "assetTypeId", v.threshold,
-            r.params AS "runParams", b.dataset_id AS "datasetId", b.window_start_at AS "from", b.window_end_at AS "to", b.status::text AS status
+            r.params AS "runParams", b.dataset_id AS "datasetId", b.window_start_at AS "from", b.window_end_at AS "to", b.status::text AS status, b.params
        FROM backtests b JOIN model_versions v ON v.organization_id = b.organization_id AND v.id = b.model_version_id
        JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
        LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id

@@ -5,7 +5,9 @@ import type { KeyObject } from 'node:crypto';
 import type pg from 'pg';
 import { UnrecoverableError } from 'bullmq';
 import type { AuditActor } from '@threadline/db/audit/audit-log';
-import { backtestToRun, finishBacktest, type BacktestToRun } from '@threadline/db/models/backtests';
+import { backtestToRun, detectorBacktestSignals, finishBacktest, type BacktestToRun } from '@threadline/db/models/backtests';
+import type { FeatureSpec } from '@threadline/db/models/feature-spec';
+import { isStreamingSpec } from '@threadline/db/models/streaming-spec';
 import { storedDataset } from '@threadline/db/models/datasets';
 import { Refusal } from '@threadline/db/refusal';
 import { kpiThresholdRule } from '@threadline/db/models/threshold-prices';
@@ -15,6 +17,7 @@ import { loadTableArtifact, loadVersionArtifact } from '@threadline/db/models/ve
 import { rawSqlOf } from '@threadline/db/sql';
 import { scoredFigures, tableOutcomes, telemetryOutcomes, type BacktestFigures, type Prices } from '../ml/backtest.ts';
 import { scoreDataset, scoreTelemetry } from '../ml/score-history.ts';
+import { detectorFigures, playDetector, type AnomalyLabel } from '../ml/detector-evaluation.ts';
 
 export interface BacktestDeps {
   pool: pg.Pool;
@@ -62,6 +65,7 @@ async function onDataset(deps: BacktestDeps, backtest: BacktestToRun, prices: Pr
 async function onTelemetry(deps: BacktestDeps, backtest: BacktestToRun, prices: Prices | null): Promise<BacktestFigures> {
   const artifact = await loadVersionArtifact(rawSqlOf(deps.pool), backtest.organizationId, backtest.versionId, deps.trustedKeys);
   if (!artifact.ok) throw new Refusal(`the version is refused: ${artifact.reason}`, 'versionId');
+  if (isStreamingSpec(artifact.spec)) return onDetector(deps, backtest, artifact.spec);
   const params = trainingParamsSchema.safeParse(backtest.runParams ?? {});
   const stepSeconds = params.success ? params.data.trainingStepSeconds : 60;
   const horizonMs = horizonMsOf(backtest.runParams);
@@ -83,5 +87,38 @@ async function onTelemetry(deps: BacktestDeps, backtest: BacktestToRun, prices: 
     horizonMinutes: horizonMs / 60_000,
     ...scoredFigures(scores, labels, backtest.threshold),
     ...telemetryOutcomes(windows, incidents, backtest.threshold, horizonMs, stepSeconds * 1000, prices),
+  };
+}
+
+/**
+ * A streaming detector over the window: the signals asked for (every signal of its spec on every
+ * asset of its type without them) played from the window's start, judged against the labels
+ * given (a label without an asset applies to every asset) or else the window's incidents.
+ */
+async function onDetector(deps: BacktestDeps, backtest: BacktestToRun, spec: FeatureSpec): Promise<BacktestFigures> {
+  const source = trainingSourceOf(deps.pool, backtest.organizationId, backtest.assetTypeId);
+  let assets = await source.assets(null);
+  let signals = spec.signals;
+  if (backtest.params.signalIds) {
+    const chosen = await detectorBacktestSignals(rawSqlOf(deps.pool), backtest.organizationId, backtest.params.signalIds);
+    assets = assets.filter((a) => chosen.some((c) => c.assetId === a));
+    signals = signals.filter((s) => chosen.some((c) => c.name === s.name));
+    if (assets.length === 0 || signals.length === 0) throw new Refusal("none of the signals is one the detector watches on the model's assets", 'signalIds');
+  }
+  const [from, to] = [backtest.from!.getTime(), backtest.to!.getTime()];
+  const given = backtest.params.labels;
+  const labels: AnomalyLabel[] = given
+    ? given.flatMap((l) => (l.assetId ? [l.assetId] : assets).map((assetId) => ({ assetId, start: Date.parse(l.start), end: Date.parse(l.end) })))
+    : (await source.incidents(assets, from, to)).map((i) => ({ assetId: i.assetId, start: i.start, end: i.end }));
+  const played = await playDetector(source.series, { ...spec, signals, reference: signals.map(() => 0) }, assets, { from, to }, labels);
+  const horizonMs = horizonMsOf(backtest.runParams);
+  const figures = detectorFigures(played, backtest.threshold, spec.stepSeconds * 1000, horizonMs);
+  return {
+    kind: 'DETECTOR',
+    labelsFrom: given ? 'given' : 'incidents',
+    horizonMinutes: horizonMs / 60_000,
+    ...figures,
+    leadTimeMinutes: figures.leadTimeMinutes ? { ...figures.leadTimeMinutes } : null,
+    eventWindowScores: figures.eventWindowScores,
   };
 }

@@ -22,6 +22,9 @@ import { AssetDetector } from '../ml/streaming-detector.ts';
 import { detectWindows } from '../ml/streaming-windows.ts';
 import { runInference } from './inference.ts';
 import { runModelTraining } from './model-training.ts';
+import { runBacktest } from './model-backtest.ts';
+import { requestBacktest } from '@threadline/db/models/backtests';
+import { inTransaction } from '@threadline/db/sql';
 import pino from 'pino';
 import { Queue } from 'bullmq';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
@@ -127,7 +130,7 @@ describe('the streaming detector in the product', () => {
     } = await pool.query('SELECT family, threshold, feature_spec, metrics, signature FROM model_versions WHERE id = $1', [versionId]);
     expect(version).toMatchObject({ family: 'STREAMING', threshold: 0.5, feature_spec: { detector: 'STREAMING', stepSeconds: 300 } });
     expect(version.signature).toBeTruthy();
-    expect(version.metrics).toMatchObject({ family: 'STREAMING', assets: 2, incidents: 0, eventWindowScore: null });
+    expect(version.metrics).toMatchObject({ family: 'STREAMING', assets: 2, labels: 0, eventWindowScores: null });
     expect(version.metrics.windows).toBeGreaterThan(1_500);
     expect(version.metrics.falseAlarmsPerDay).toBeLessThan(1);
     const cloud = (await pool.query<{ id: string }>("SELECT id FROM edge_targets WHERE organization_id = $1 AND name = 'cloud-inference'", [org])).rows[0]!.id;
@@ -290,5 +293,29 @@ describe('the streaming detector in the product', () => {
     expect(edge.size).toBe(library.size);
     for (const [end, { detection }] of library) expect(Math.abs(edge.get(`PMP02@${end}`)! - detection.score)).toBeLessThan(1e-6);
     expect(Math.max(...[...library].filter(([end]) => end >= shiftAt && end <= shiftAt + STEP).map(([, w]) => w.detection.score))).toBeGreaterThan(0.5);
+  });
+
+  it('backtests the detector against given anomaly windows: event-window scores, detections, false alarms per day', async () => {
+    const system = { kind: 'SYSTEM' as const, id: null, label: 'test' };
+    const request = (detector: Parameters<typeof requestBacktest>[1]['detector'], id = versionId) =>
+      inTransaction(pool, (db) =>
+        requestBacktest(db, { organizationId: org, versionId: id, datasetId: null, from: new Date(liveFrom - 48 * HOUR), to: new Date(end), detector }, system),
+      );
+    const pressure = (await pool.query<{ id: string }>("SELECT id FROM signals WHERE asset_id = $1 AND name = 'pressure'", [assets.get('PMP02')])).rows[0]!.id;
+    await expect(request({ signalIds: null, labels: [{ assetId: null, start: new Date(shiftAt), end: new Date(shiftAt - HOUR) }] })).rejects.toThrow(
+      /ends before it starts/,
+    );
+    await expect(request(undefined)).rejects.toThrow(/backtestDetector/);
+    const id = await request({ signalIds: [pressure], labels: [{ assetId: assets.get('PMP02')!, start: new Date(shiftAt), end: new Date(shiftAt + HOUR) }] });
+    await runBacktest({ pool, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, backtestId: id }, true);
+    const {
+      rows: [backtest],
+    } = await pool.query('SELECT status, result, params FROM backtests WHERE id = $1', [id]);
+    expect(backtest.status).toBe('SUCCEEDED');
+    expect(backtest.params.signalIds).toEqual([pressure]);
+    expect(backtest.result).toMatchObject({ kind: 'DETECTOR', labelsFrom: 'given', assets: 1, labels: 1, labelsFlagged: 1, labelsMissed: 0 });
+    // Flagged at the shift itself, early in its event window: close to full marks.
+    expect(backtest.result.eventWindowScores.standard).toBeGreaterThan(60);
+    expect(backtest.result.falseAlarmsPerDay).toBeLessThan(1);
   });
 });

@@ -12,7 +12,7 @@ import { tenantOf, type Context } from '../../context.ts';
 import { badInput, notFound, requireUuid } from '../../common/errors.ts';
 import { domainCommand } from '../../common/domain-command.ts';
 import { TrainingRun } from './models.types.ts';
-import { Backtest, BacktestModelInput, Dataset, ImportDatasetInput, TrainOnDatasetInput } from './datasets.types.ts';
+import { Backtest, BacktestDetectorInput, BacktestModelInput, Dataset, ImportDatasetInput, TrainOnDatasetInput } from './datasets.types.ts';
 
 @Resolver()
 export class DatasetResolver {
@@ -79,6 +79,33 @@ export class DatasetResolver {
           datasetId: input.datasetId ? requireUuid(input.datasetId, 'datasetId') : null,
           from: input.from ?? null,
           to: input.to ?? null,
+        },
+        actor,
+      ),
+    );
+    return (await tenant.backtest.findFirst({ where: { id } })) as Backtest;
+  }
+
+  @Authorized('model:write')
+  @Mutation(() => Backtest, {
+    description:
+      'Queues a backtest of a streaming detector: it plays the window from its start and reports, at its threshold, the event-window score under three profiles against the labels (or incidents), detections, misses, false alarms per asset-day and lead times.',
+  })
+  async backtestDetector(@Arg('input', () => BacktestDetectorInput) input: BacktestDetectorInput, @Ctx() ctx: Context): Promise<Backtest> {
+    const { tenant } = tenantOf(ctx);
+    const id = await domainCommand(ctx, (db, actor, organizationId) =>
+      requestBacktest(
+        db,
+        {
+          organizationId,
+          versionId: requireUuid(input.versionId, 'versionId'),
+          datasetId: null,
+          from: input.from,
+          to: input.to,
+          detector: {
+            signalIds: input.signalIds ?? null,
+            labels: input.labels?.map((l) => ({ assetId: l.assetId ?? null, start: l.start, end: l.end })) ?? null,
+          },
         },
         actor,
       ),

@@ -30,9 +30,10 @@ export class Backtest {
   @Field(() => DateTime, { nullable: true }) windowStartAt!: Date | null;
   @Field(() => DateTime, { nullable: true }) windowEndAt!: Date | null;
   @Field(() => RunStatus) status!: RunStatus;
+  @Field(() => Json, { description: "A detector backtest's signalIds and labels, as asked." }) params!: unknown;
   @Field(() => Json, {
     description:
-      'rows, positives, auc, averagePrecision (PR-AUC), brier, precision, recall, f1 at the version’s threshold; failures, caught, missed, falseAlarms, leadTimeMinutes { min median mean max } (telemetry) and value { kpi saved falseAlarmCost missedCost net } at the KPI’s prices.',
+      'rows, positives, auc, averagePrecision (PR-AUC), brier, precision, recall, f1 at the version’s threshold; failures, caught, missed, falseAlarms, leadTimeMinutes { min median mean max } (telemetry) and value { kpi saved falseAlarmCost missedCost net } at the KPI’s prices. A detector (kind DETECTOR): windows, flaggedWindows, falseAlarmEpisodes, falseAlarmsPerDay, labels, labelsFlagged, labelsMissed, leadTimeMinutes, eventWindowScores { standard, low false alarms, low misses }.',
   })
   result!: unknown;
   @Field(() => String, { nullable: true }) error!: string | null;
@@ -77,6 +78,35 @@ export class BacktestModelInput {
   @IsOptional()
   from?: Date;
   @Field(() => DateTime, { nullable: true }) @IsOptional() to?: Date;
+}
+
+@InputType({ description: 'An anomaly window a detector is judged by.' })
+export class AnomalyLabelInput {
+  @Field(() => ID, { nullable: true, description: 'The asset it happened on; without it, every asset of the backtest.' })
+  @IsOptional()
+  @IsUUID()
+  assetId?: string;
+  @Field(() => DateTime, { description: 'Where the anomaly begins: detections are rewarded by how early they come around it.' }) start!: Date;
+  @Field(() => DateTime) end!: Date;
+}
+
+@InputType()
+export class BacktestDetectorInput {
+  @Field(() => ID, { description: 'A streaming detector version (family STREAMING).' }) @IsUUID() versionId!: string;
+  @Field(() => DateTime, { description: 'The window it plays (at most 92 days), learning from its start.' }) from!: Date;
+  @Field(() => DateTime) to!: Date;
+  @Field(() => [ID], {
+    nullable: true,
+    description: "Only these signals (and their assets); without them, every signal it watches on every asset of the model's type.",
+  })
+  @IsOptional()
+  @ArrayMaxSize(1_000)
+  @IsUUID('all', { each: true })
+  signalIds?: string[];
+  @Field(() => [AnomalyLabelInput], { nullable: true, description: "The anomaly windows to judge it by; without them, the window's incidents." })
+  @IsOptional()
+  @ArrayMaxSize(10_000)
+  labels?: AnomalyLabelInput[];
 }
 
 @InputType()
