@@ -33,6 +33,11 @@ interface Backtest {
   windowEndAt: string | null;
   error: string | null;
   result: {
+    kind?: string;
+    eventWindowScores?: Record<string, number> | null;
+    labels?: number;
+    labelsFlagged?: number;
+    falseAlarmsPerDay?: number;
     auc?: number | null;
     averagePrecision?: number | null;
     f1?: number | null;
@@ -82,18 +87,27 @@ function BacktestSummary({ tests }: { tests: Backtest[] }) {
   if (!latest) return <span className="muted">—</span>;
   if (latest.status !== 'SUCCEEDED') return <span className="muted">{latest.status === 'FAILED' ? `failed: ${latest.error ?? ''}` : 'running'}</span>;
   const r = latest.result;
+  const span = latest.windowStartAt ? (
+    <span className="muted small">
+      {' '}
+      ({date(latest.windowStartAt)} – {date(latest.windowEndAt)})
+    </span>
+  ) : null;
+  if (r.kind === 'DETECTOR')
+    return (
+      <span>
+        event-window score {number(r.eventWindowScores?.standard ?? null, 1)} · {r.labelsFlagged ?? 0} of {r.labels ?? 0} anomalies flagged ·{' '}
+        {number(r.falseAlarmsPerDay ?? null, 2)} false alarms per asset-day
+        {span}
+      </span>
+    );
   return (
     <span>
       AUC {number(r.auc ?? null, 3)} · PR-AUC {number(r.averagePrecision ?? null, 3)} · F1 {number(r.f1 ?? null, 3)}
       {r.failures !== undefined ? ` · ${r.caught ?? 0} of ${r.failures} failures foreseen` : ''}
       {r.leadTimeMinutes ? `, median lead ${number(r.leadTimeMinutes.median, 0)} min` : ''}
       {r.value ? ` · net ${money(r.value.net)}` : ''}
-      {latest.windowStartAt ? (
-        <span className="muted small">
-          {' '}
-          ({date(latest.windowStartAt)} – {date(latest.windowEndAt)})
-        </span>
-      ) : null}
+      {span}
     </span>
   );
 }

@@ -3,8 +3,9 @@
 // enqueues, per cloud deployment, jobs holding the new grid windows of every asset that got data,
 // oldest first and every one of them (a backlog is split into jobs, never cut). It remembers the
 // last window scheduled per deployment and asset, starting from the newest stored prediction, or
-// for a deployment that has none, from where it was asked to start (its backfill), else from when
-// it was deployed (or the newest window, when the data is older), so each window is scheduled once; job ids name their windows, so a resend is the same job. One
+// for a deployment that has none, from where it was asked to start (its backfill, scheduled as soon
+// as the deployment is seen, over stored telemetry), else from when it was deployed (or the newest
+// window, when the data is older), so each window is scheduled once; job ids name their windows, so a resend is the same job. One
 // dispatcher leads at a time (a PostgreSQL advisory lock); others stand by.
 // A dropped connection (a database restart) is replaced, and the lead taken again.
 import { createHash } from 'node:crypto';
@@ -15,6 +16,7 @@ import { ARRIVALS_CHANNEL, parseArrival } from '@threadline/db/telemetry/arrival
 import { DEPLOYMENTS_CHANNEL, deploymentStarts, lastPredictionTimes, liveRoutes, type DeploymentStart } from '@threadline/db/models/deployment-scope';
 import { rawSqlOf, tryAdvisoryLock } from '@threadline/db/sql';
 import { ListenConnection } from '../listen-connection.ts';
+import { systemClock } from '@threadline/db/clock';
 import { inferenceJob, queuedJob, type InferencePayload, type InferenceWindow } from '@threadline/db/jobs';
 
 export interface DispatcherOptions {
@@ -37,6 +39,8 @@ interface Route {
 }
 
 const LEADER_LOCK = 'threadline:inference-dispatcher';
+/** A backfill runs up to this long before now, leaving the newest windows to the data still arriving. */
+const BACKFILL_LAG_MS = 60_000;
 
 export class InferenceDispatcher {
   private connection: ListenConnection | null = null;
@@ -112,8 +116,27 @@ export class InferenceDispatcher {
       for (const [key, last] of lasts) if (!this.lastScheduled.has(key)) this.lastScheduled.set(key, last);
       for (const [id, start] of starts) this.starts.set(id, start);
       for (const d of deployments) this.known.add(d);
+      // A backfill starts now, over stored telemetry, without waiting for new data.
+      const upTo = systemClock.nowMs() - BACKFILL_LAG_MS;
+      for (const [assetId, list] of routes)
+        for (const route of list)
+          if (
+            deployments.includes(route.deploymentId) &&
+            starts.get(route.deploymentId)?.scoreFrom != null &&
+            !this.lastScheduled.has(`${route.deploymentId}|${assetId}`)
+          )
+            this.schedule(route, assetId, upTo);
     }
     this.routes = routes;
+  }
+
+  /** Marks an asset's windows of a route as due up to `latest`; they are enqueued a moment later. */
+  private schedule(route: Route, assetId: string, latest: number): void {
+    const key = `${route.deploymentId}|${assetId}`;
+    const entry = this.pending.get(key);
+    if (!entry) this.pending.set(key, { route, assetId, latest });
+    else if (latest > entry.latest) entry.latest = latest;
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.options.dispatchMs);
   }
 
   private onNotification(channel: string, payload: string): void {
@@ -125,15 +148,8 @@ export class InferenceDispatcher {
     const arrival = parseArrival(payload);
     if (!arrival) return;
     for (const [assetId, latest] of arrival.assets) {
-      for (const route of this.routes.get(assetId) ?? []) {
-        if (route.organizationId !== arrival.organizationId) continue;
-        const key = `${route.deploymentId}|${assetId}`;
-        const entry = this.pending.get(key);
-        if (!entry) this.pending.set(key, { route, assetId, latest });
-        else if (latest > entry.latest) entry.latest = latest;
-      }
+      for (const route of this.routes.get(assetId) ?? []) if (route.organizationId === arrival.organizationId) this.schedule(route, assetId, latest);
     }
-    if (this.pending.size > 0 && !this.timer) this.timer = setTimeout(() => void this.flush(), this.options.dispatchMs);
   }
 
   /** Enqueues the pending windows now. */

@@ -241,12 +241,7 @@ describe('the streaming detector in the product', () => {
       );
       await waitFor('the dispatcher to lead', async () => relays.dispatcher.isLeading);
       await relays.dispatcher.reload();
-      // One new reading is the arrival that wakes the dispatcher.
-      const pressure = (await pool.query<{ id: string }>("SELECT id FROM signals WHERE asset_id = $1 AND name = 'pressure'", [assets.get('PMP01')])).rows[0]!
-        .id;
-      await IngestService.forPool(pool, await openTelemetryStorage(pool)).ingest(org, [
-        { signalId: pressure, time: new Date(end + MINUTE).toISOString(), value: 4 },
-      ]);
+      // No new data is needed: the dispatcher starts the backfill over stored telemetry when it sees the deployment.
       await waitFor('the backfill to be scored', async () => {
         await relays.dispatcher.flush();
         const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM predictions WHERE deployment_id = $1', [backfill.id]);

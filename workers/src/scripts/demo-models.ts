@@ -4,8 +4,10 @@
 // and the last quarter hour for the other spindles, so live scoring starts at once), trains the
 // spindle failure-risk model on them, signs and registers it, names it champion and deploys it to
 // `cloud-inference` (every CNC in its use case's rolled-out wave scope, scored live from the simulator's data) and to the `lej-edge-01`
-// gateway (for edge bundles); then trains an MLP candidate and runs it as an A/B challenger on a
-// fifth of the spindles, and adds a KPI for the detector's value computed from its confusion matrix.
+// gateway (for edge bundles), the cloud deployment first scoring the span the model held out (a
+// backfill: the insights before that span's failure, their MTTI and value are there from the first
+// minute); then trains an MLP candidate and runs it as an A/B challenger on a fifth of the
+// spindles, and adds a KPI for the detector's value computed from its confusion matrix.
 // A no-op when the model exists.
 import pino from 'pino';
 import { rawSqlOf } from '@threadline/db/sql';
@@ -94,6 +96,8 @@ try {
         },
         system,
       );
+      // The cloud deployment scores the span the champion held out as a backfill, so the portal opens
+      // with the insights that preceded that span's failure, their MTTI and the value they realised.
       return createDeployment(
         db,
         {
@@ -105,6 +109,7 @@ try {
           assetId: null,
           mode: 'CHAMPION',
           trafficShare: 1,
+          scoreFrom: new Date(to - 0.3 * (to - from)),
         },
         system,
       );
