@@ -17,7 +17,7 @@ import { TailHistory, type TailHistoryState } from './tail-history.ts';
 /** One configuration for every series. */
 export const DETECTOR_SETTINGS = {
   history: 1000,
-  warmup: 50,
+  warmup: 100,
   stepMedian: 5,
   levelMean: 8,
   /** The slow mean's weight per sample. */
