@@ -32,6 +32,8 @@ export interface NewExperiment {
   /** Share of the champion deployment's assets the challenger takes (A/B tests only). */
   trafficShare: number;
   metric: ExperimentMetric;
+  /** The challenger's deployment first scores its arm from this time (a backfill, as deployments may). */
+  scoreFrom?: Date | null;
 }
 
 export interface StartedExperiment {
@@ -99,6 +101,7 @@ export async function startExperiment(db: RawSql, input: NewExperiment, actor: A
       assetId: champion.asset_id,
       mode: input.kind === 'AB_TEST' ? 'CHALLENGER' : 'SHADOW',
       trafficShare: share,
+      scoreFrom: input.scoreFrom ?? null,
     },
     actor,
   );
