@@ -3,11 +3,11 @@
 // each, and the scoring grid on which predictions are kept) and, as its signed artifact, the
 // detector's settings as canonical JSON in place of an ONNX graph. Its explanations name the
 // expectation a sample broke: a step from the last samples, the level of the recent ones against
-// a slow mean, the time of day's usual value, or a value stuck for too long.
+// a slow mean, the time of day's or of the week's usual value, or a value stuck for too long.
 import canonicalize from 'canonicalize';
 import type { FeatureSpec } from './feature-spec.ts';
 
-export const EXPECTATIONS = ['step', 'level', 'daily', 'stuck'] as const;
+export const EXPECTATIONS = ['step', 'level', 'daily', 'weekly', 'stuck'] as const;
 export type Expectation = (typeof EXPECTATIONS)[number];
 
 export const STREAMING_FORMAT = 'threadline-streaming-detector/1';

@@ -68,6 +68,22 @@ describe('the streaming detector', () => {
     expect(Math.max(...scores.slice(broken, broken + 6))).toBeGreaterThan(0.5);
   });
 
+  it('learns the week: weekends are normal after two weeks, and a Saturday run like a weekday is flagged', () => {
+    const n = noise(7);
+    const quarter = 15 * MINUTE;
+    // START is a Monday; five weeks of quarter hours; on the fifth Saturday the plant runs as on a weekday.
+    const saturday = 4 * 7 * 96 + 5 * 96;
+    const weekday = (t: number) => 20 + 6 * Math.sin((2 * Math.PI * (t % 86_400_000)) / 86_400_000);
+    const { t, v } = series(5 * 7 * 96, quarter, (i, time) => {
+      const day = new Date(time).getUTCDay();
+      const weekend = day === 0 || day === 6;
+      return (weekend && !(i >= saturday + 32 && i < saturday + 80) ? 5 : weekday(time)) + 0.5 * n();
+    });
+    const scores = detectSeries(t, v);
+    expect(flagged(scores, 2 * 7 * 96, saturday)).toBeLessThanOrEqual(2);
+    expect(Math.max(...scores.slice(saturday + 32, saturday + 40))).toBeGreaterThan(0.5);
+  });
+
   it('flags a stuck sensor, a spike and a slow drift', () => {
     const n = noise(5);
     const stuck = series(3000, 10_000, (i) => (i >= 2000 && i < 2300 ? 40 : 40 + 3 * Math.sin(i / 25) + 0.5 * n()));

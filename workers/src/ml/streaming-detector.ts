@@ -12,6 +12,7 @@
 // the episode in progress, so an episode reports once at its onset rather than at every sample.
 // Its state is plain data (toJSON / from), persisted between jobs.
 import { EXPECTATIONS, type Expectation } from '@threadline/db/models/streaming-spec';
+import { SeasonalSlots, type Slot } from './seasonal-slots.ts';
 import { TailHistory, type TailHistoryState } from './tail-history.ts';
 
 /** One configuration for every series. */
@@ -22,9 +23,9 @@ export const DETECTOR_SETTINGS = {
   levelMean: 8,
   /** The slow mean's weight per sample. */
   baselineWeight: 0.01,
-  /** Time-of-day slots per day, and the weight of each new day in a slot's expectation. */
+  /** Slots per day (the week has seven times as many), and the weight of each new visit in a slot's expectation. */
   dailySlots: 96,
-  dailyWeight: 0.3,
+  seasonalWeight: 0.3,
   /** Half-life (samples) of an episode's memory. */
   episodeHalfLife: 400,
   /** Share of the episode's memory taken off a new surprise. */
@@ -38,7 +39,6 @@ export const DETECTOR_SETTINGS = {
 } as const;
 
 const DAY_MS = 86_400_000;
-const SLOT_MS = DAY_MS / DETECTOR_SETTINGS.dailySlots;
 
 export interface Detection {
   score: number;
@@ -58,12 +58,14 @@ export interface SignalDetectorState {
   /** Samples the value has not changed for. */
   run: number;
   lastSlot: number | null;
+  lastWeekSlot?: number | null;
   /** Errors waiting to join their histories. */
   pending: Record<Expectation, number[]>;
   lastTime: number | null;
   histories: Record<Expectation, TailHistoryState>;
-  /** Per time-of-day slot: [expected value (NaN, or null in JSON, until a day is folded), days folded, current day, sum today, count today]. */
-  slots: [number | null, number, number, number, number][];
+  /** Per quarter hour of the day, and of the week: what the signal usually is there (seasonal-slots.ts). */
+  slots: Slot[];
+  weekSlots: Slot[];
 }
 
 export class SignalDetector {
@@ -73,10 +75,12 @@ export class SignalDetector {
   private memory = 0;
   private run = 0;
   private lastSlot: number | null = null;
-  private pending: Record<Expectation, number[]> = { step: [], level: [], daily: [], stuck: [] };
+  private lastWeekSlot: number | null = null;
+  private pending = Object.fromEntries(EXPECTATIONS.map((e) => [e, []])) as unknown as Record<Expectation, number[]>;
   private lastTime: number | null = null;
   private readonly histories: Record<Expectation, TailHistory>;
-  private readonly slots: [number, number, number, number, number][];
+  private readonly daily: SeasonalSlots;
+  private readonly weekly: SeasonalSlots;
 
   /** `signals`: how many signals of one asset are judged together (their evidence is corrected for their number). */
   constructor(
@@ -94,14 +98,17 @@ export class SignalDetector {
         lastSlot: this.lastSlot,
         lastTime: this.lastTime,
       } = state);
-      this.pending = Object.fromEntries(EXPECTATIONS.map((e) => [e, [...state.pending[e]]])) as Record<Expectation, number[]>;
-      this.histories = Object.fromEntries(EXPECTATIONS.map((e) => [e, TailHistory.from(state.histories[e])])) as Record<Expectation, TailHistory>;
-      // JSON has no NaN: a slot without an expectation comes back as null.
-      this.slots = state.slots.map(([expected, ...rest]) => [expected ?? Number.NaN, ...rest]);
+      this.lastWeekSlot = state.lastWeekSlot ?? null;
+      // An expectation the state has not learnt yet (saved before it existed) starts empty.
+      this.pending = Object.fromEntries(EXPECTATIONS.map((e) => [e, [...(state.pending[e] ?? [])]])) as Record<Expectation, number[]>;
+      this.histories = Object.fromEntries(
+        EXPECTATIONS.map((e) => [e, state.histories[e] ? TailHistory.from(state.histories[e]) : new TailHistory(s.history)]),
+      ) as Record<Expectation, TailHistory>;
     } else {
       this.histories = Object.fromEntries(EXPECTATIONS.map((e) => [e, new TailHistory(s.history)])) as Record<Expectation, TailHistory>;
-      this.slots = Array.from({ length: s.dailySlots }, () => [Number.NaN, 0, -1, 0, 0]);
     }
+    this.daily = new SeasonalSlots(DAY_MS, s.dailySlots, s.seasonalWeight, state?.slots);
+    this.weekly = new SeasonalSlots(7 * DAY_MS, 7 * s.dailySlots, s.seasonalWeight, state?.weekSlots);
   }
 
   /** Scores a sample at time t (epoch ms; samples must come in time order) and learns from it. */
@@ -112,36 +119,34 @@ export class SignalDetector {
     const recent = this.recent;
     const floor = 1e-9 * Math.abs(value) + 1e-12;
     const errors: Partial<Record<Expectation, { error: number; expected: number }>> = {};
-    const slotIndex = Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / SLOT_MS);
-    const slot = this.slots[slotIndex]!;
+    const slot = this.daily.slotOf(t);
+    const week = this.weekly.slotOf(t);
     if (recent.length > 0) {
       const last = recent[recent.length - 1]!;
-      // The next sample as the last one, the median of the last five, or the last one moved as the time of day moves it.
+      // The next sample as the last one, the median of the last five, or the last one moved as the time of day, or of the week, moves it.
       const candidates = [last, medianOf(recent.slice(-s.stepMedian))];
-      const previous = this.lastSlot === null ? null : this.slots[this.lastSlot]!;
-      if (previous && slot[1] >= 2 && previous[1] >= 2) candidates.push(last + slot[0]! - previous[0]!);
+      for (const [cycle, now, before] of [
+        [this.daily, slot, this.lastSlot],
+        [this.weekly, week, this.lastWeekSlot],
+      ] as const) {
+        const [here, there] = [cycle.expected(now), before === null ? null : cycle.expected(before)];
+        if (here !== null && there !== null) candidates.push(last + here - there);
+      }
       let expected = last;
       for (const c of candidates) if (Math.abs(value - c) < Math.abs(value - expected)) expected = c;
       errors.step = { error: Math.abs(value - expected), expected };
       this.run = value === last ? this.run + 1 : 0;
       errors.stuck = { error: this.run, expected: last };
     }
-    this.lastSlot = slotIndex;
+    this.lastSlot = slot;
+    this.lastWeekSlot = week;
     const levelWindow = [...recent.slice(-(s.levelMean - 1)), value];
     const level = levelWindow.reduce((a, b) => a + b, 0) / levelWindow.length;
     if (this.baseline !== null) errors.level = { error: Math.abs(level - this.baseline), expected: this.baseline };
-    const day = Math.floor(t / DAY_MS);
-    if (slot[2] !== day) {
-      if (slot[4] > 0) {
-        const mean = slot[3] / slot[4];
-        slot[0] = Number.isNaN(slot[0]) ? mean : slot[0] + s.dailyWeight * (mean - slot[0]);
-        slot[1] += 1;
-      }
-      slot[2] = day;
-      slot[3] = 0;
-      slot[4] = 0;
-    }
-    if (slot[1] >= 2) errors.daily = { error: Math.abs(value - slot[0]), expected: slot[0] };
+    const usual = this.daily.expected(slot);
+    if (usual !== null) errors.daily = { error: Math.abs(value - usual), expected: usual };
+    const weekly = this.weekly.expected(week);
+    if (weekly !== null) errors.weekly = { error: Math.abs(value - weekly), expected: weekly };
 
     let best: Detection = { score: 0, surprise: 0, expectation: 'step', expected: value, value };
     const active = EXPECTATIONS.filter((e) => errors[e] && this.histories[e].count >= s.warmup);
@@ -171,8 +176,8 @@ export class SignalDetector {
       if (pending.length > s.learnDelay) this.histories[e].add(pending.shift()!);
     }
     this.baseline = this.baseline === null ? level : this.baseline + s.baselineWeight * (level - this.baseline);
-    slot[3] += value;
-    slot[4] += 1;
+    this.daily.add(slot, value);
+    this.weekly.add(week, value);
     recent.push(value);
     if (recent.length > s.levelMean) recent.shift();
     this.seen += 1;
@@ -187,10 +192,12 @@ export class SignalDetector {
       memory: this.memory,
       run: this.run,
       lastSlot: this.lastSlot,
+      lastWeekSlot: this.lastWeekSlot,
       pending: Object.fromEntries(EXPECTATIONS.map((e) => [e, [...this.pending[e]]])) as Record<Expectation, number[]>,
       lastTime: this.lastTime,
       histories: Object.fromEntries(EXPECTATIONS.map((e) => [e, this.histories[e].toJSON()])) as Record<Expectation, TailHistoryState>,
-      slots: this.slots.map((slot) => [...slot]),
+      slots: this.daily.toJSON(),
+      weekSlots: this.weekly.toJSON(),
     };
   }
 }
