@@ -121,7 +121,7 @@ const SHAPED_PAYLOADS: Partial<Record<AuditEventType, z.ZodType<Record<string, J
   }),
   'training_run.updated': withEvidence({ status: z.enum(['SUCCEEDED', 'FAILED']) }),
   'dataset.created': withEvidence({ name: z.string(), rows: z.number().int(), positives: z.number().int(), sha256: z.string() }),
-  'backtest.created': withEvidence({ modelVersionId: id, datasetId: nullableId, from: z.string().nullable(), to: z.string().nullable() }),
+  'backtest.created': withEvidence({ modelVersionId: nullableId, datasetId: nullableId, from: z.string().nullable(), to: z.string().nullable() }),
   'backtest.updated': withEvidence({ status: z.enum(['SUCCEEDED', 'FAILED']) }),
 };
 

@@ -12,7 +12,8 @@ import { storedTableSpec } from './table-spec.ts';
 
 export interface BacktestRequest {
   organizationId: string;
-  versionId: string;
+  /** The version; none for a streaming detector backtested by its spec (`detector.spec`). */
+  versionId: string | null;
   datasetId: string | null;
   from: Date | null;
   to: Date | null;
@@ -23,6 +24,8 @@ export interface BacktestRequest {
 export interface DetectorBacktestParams {
   signalIds: string[] | null;
   labels: { assetId: string | null; start: Date; end: Date }[] | null;
+  /** Without a version: the detector's own settings on the named signals, on this grid, at this threshold. */
+  spec?: { stepSeconds: number; threshold: number } | null;
 }
 
 /** The longest telemetry window one backtest scores. */
@@ -30,6 +33,11 @@ export const MAX_BACKTEST_WINDOW_MS = 92 * 86_400_000;
 
 /** Queues a backtest; refuses a dataset for a telemetry version, a window for a table version, and a window that is not one. */
 export async function requestBacktest(db: RawSql, request: BacktestRequest, actor: AuditActor): Promise<string> {
+  if (!request.versionId) {
+    if (!request.detector?.spec) throw new Refusal('Give a version, or a detector spec.', 'versionId');
+    if (!request.detector.signalIds?.length) throw new Refusal('A detector backtested by its spec needs the signals it plays.', 'signalIds');
+    return createBacktest(db, request, { ...(await detectorParams(db, request.organizationId, request.detector)), spec: request.detector.spec }, actor);
+  }
   const version = await row<{ featureSpec: unknown; family: string }>(
     db,
     'SELECT feature_spec AS "featureSpec", family FROM model_versions WHERE organization_id = $1::uuid AND id = $2::uuid',
@@ -50,8 +58,13 @@ export async function requestBacktest(db: RawSql, request: BacktestRequest, acto
     if (!onTable) throw new Refusal('The version was trained on telemetry: backtest it over a window (from, to), not a dataset.', 'datasetId');
     const dataset = await row(db, 'SELECT 1 FROM datasets WHERE organization_id = $1::uuid AND id = $2::uuid', request.organizationId, request.datasetId);
     if (!dataset) throw new Refusal(`No dataset ${request.datasetId}.`, 'datasetId', 'NOT_FOUND');
-  } else {
-    if (onTable) throw new Refusal('The version was trained on a table: backtest it over a dataset.', 'datasetId');
+  } else if (onTable) throw new Refusal('The version was trained on a table: backtest it over a dataset.', 'datasetId');
+  return createBacktest(db, request, params, actor);
+}
+
+/** Stores a checked request with its audit event and job; a telemetry window must be one of at most 92 days. */
+async function createBacktest(db: RawSql, request: BacktestRequest, params: Record<string, JsonValue>, actor: AuditActor): Promise<string> {
+  if (!request.datasetId) {
     if (!request.from || !request.to) throw new Refusal('Give a dataset, or a window with from and to.', 'from');
     if (request.to <= request.from) throw new Refusal('to must be after from.', 'to');
     if (request.to.getTime() - request.from.getTime() > MAX_BACKTEST_WINDOW_MS) throw new Refusal('A backtest window may span at most 92 days.', 'from');
@@ -114,16 +127,21 @@ async function detectorParams(db: RawSql, organizationId: string, detector: Dete
   };
 }
 
-/** The assets and signal names a detector backtest's signals name. */
-export function detectorBacktestSignals(db: RawSql, organizationId: string, signalIds: readonly string[]): Promise<{ assetId: string; name: string }[]> {
-  return rows(db, 'SELECT asset_id AS "assetId", name FROM signals WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])', organizationId, signalIds);
+/** The assets, names and units of a detector backtest's signals. */
+export function detectorBacktestSignals(
+  db: RawSql,
+  organizationId: string,
+  signalIds: readonly string[],
+): Promise<{ assetId: string; name: string; unit: string | null }[]> {
+  return rows(db, 'SELECT asset_id AS "assetId", name, unit FROM signals WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])', organizationId, signalIds);
 }
 
 export interface BacktestToRun {
   id: string;
   organizationId: string;
-  versionId: string;
-  modelId: string;
+  /** Null for a detector backtested by its spec. */
+  versionId: string | null;
+  modelId: string | null;
   assetTypeId: string | null;
   threshold: number;
   runParams: unknown;
@@ -131,16 +149,20 @@ export interface BacktestToRun {
   from: Date | null;
   to: Date | null;
   status: string;
-  params: { signalIds?: string[] | null; labels?: { assetId: string | null; start: string; end: string }[] | null };
+  params: {
+    signalIds?: string[] | null;
+    labels?: { assetId: string | null; start: string; end: string }[] | null;
+    spec?: { stepSeconds: number; threshold: number } | null;
+  };
 }
 
 export function backtestToRun(db: RawSql, organizationId: string, id: string): Promise<BacktestToRun | undefined> {
   return row<BacktestToRun>(
     db,
-    `SELECT b.id, b.organization_id AS "organizationId", b.model_version_id AS "versionId", v.model_id AS "modelId", m.asset_type_id AS "assetTypeId", v.threshold,
+    `SELECT b.id, b.organization_id AS "organizationId", b.model_version_id AS "versionId", v.model_id AS "modelId", m.asset_type_id AS "assetTypeId", coalesce(v.threshold, (b.params -> 'spec' ->> 'threshold')::float8) AS threshold,
             r.params AS "runParams", b.dataset_id AS "datasetId", b.window_start_at AS "from", b.window_end_at AS "to", b.status::text AS status, b.params
-       FROM backtests b JOIN model_versions v ON v.organization_id = b.organization_id AND v.id = b.model_version_id
-       JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
+       FROM backtests b LEFT JOIN model_versions v ON v.organization_id = b.organization_id AND v.id = b.model_version_id
+       LEFT JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
        LEFT JOIN training_runs r ON r.organization_id = v.organization_id AND r.id = v.training_run_id
       WHERE b.organization_id = $1::uuid AND b.id = $2::uuid`,
     organizationId,

@@ -35,9 +35,13 @@ export async function runBacktest(
   if (backtest.status === 'SUCCEEDED' || backtest.status === 'FAILED') return { backtestId: backtest.id };
   const actor: AuditActor = { kind: 'SYSTEM', id: null, label: `backtest:${backtest.id}` };
   try {
-    const priced = await kpiThresholdRule(db, backtest.organizationId, backtest.modelId);
+    const priced = backtest.modelId ? await kpiThresholdRule(db, backtest.organizationId, backtest.modelId) : null;
     const prices: Prices | null = priced ? { kpi: priced.kpi.name, ...priced.prices } : null;
-    const result = backtest.datasetId ? await onDataset(deps, backtest, prices) : await onTelemetry(deps, backtest, prices);
+    const result = !backtest.versionId
+      ? await onDetector(deps, backtest, null)
+      : backtest.datasetId
+        ? await onDataset(deps, backtest, prices)
+        : await onTelemetry(deps, backtest, prices);
     await finishBacktest(db, backtest, { result }, actor);
     return { backtestId: backtest.id };
   } catch (error) {
@@ -49,7 +53,7 @@ export async function runBacktest(
 
 async function onDataset(deps: BacktestDeps, backtest: BacktestToRun, prices: Prices | null): Promise<BacktestFigures> {
   const db = rawSqlOf(deps.pool);
-  const artifact = await loadTableArtifact(db, backtest.organizationId, backtest.versionId, deps.trustedKeys);
+  const artifact = await loadTableArtifact(db, backtest.organizationId, backtest.versionId!, deps.trustedKeys);
   if (!artifact.ok) throw new Refusal(`the version is refused: ${artifact.reason}`, 'versionId');
   const dataset = await storedDataset(db, backtest.organizationId, backtest.datasetId!);
   if (!dataset) throw new Refusal(`dataset ${backtest.datasetId} not found`, 'datasetId');
@@ -63,7 +67,7 @@ async function onDataset(deps: BacktestDeps, backtest: BacktestToRun, prices: Pr
 }
 
 async function onTelemetry(deps: BacktestDeps, backtest: BacktestToRun, prices: Prices | null): Promise<BacktestFigures> {
-  const artifact = await loadVersionArtifact(rawSqlOf(deps.pool), backtest.organizationId, backtest.versionId, deps.trustedKeys);
+  const artifact = await loadVersionArtifact(rawSqlOf(deps.pool), backtest.organizationId, backtest.versionId!, deps.trustedKeys);
   if (!artifact.ok) throw new Refusal(`the version is refused: ${artifact.reason}`, 'versionId');
   if (isStreamingSpec(artifact.spec)) return onDetector(deps, backtest, artifact.spec);
   const params = trainingParamsSchema.safeParse(backtest.runParams ?? {});
@@ -93,14 +97,26 @@ async function onTelemetry(deps: BacktestDeps, backtest: BacktestToRun, prices: 
 /**
  * A streaming detector over the window: the signals asked for (every signal of its spec on every
  * asset of its type without them) played from the window's start, judged against the labels
- * given (a label without an asset applies to every asset) or else the window's incidents.
+ * given (a label without an asset applies to every asset) or else the window's incidents. Without
+ * a version (`spec` null), the detector's own settings on the named signals, on the grid and at
+ * the threshold the backtest states.
  */
-async function onDetector(deps: BacktestDeps, backtest: BacktestToRun, spec: FeatureSpec): Promise<BacktestFigures> {
+async function onDetector(deps: BacktestDeps, backtest: BacktestToRun, versionSpec: FeatureSpec | null): Promise<BacktestFigures> {
   const source = trainingSourceOf(deps.pool, backtest.organizationId, backtest.assetTypeId);
-  let assets = await source.assets(null);
+  const chosen = backtest.params.signalIds ? await detectorBacktestSignals(rawSqlOf(deps.pool), backtest.organizationId, backtest.params.signalIds) : null;
+  const stepSeconds = versionSpec?.stepSeconds ?? backtest.params.spec!.stepSeconds;
+  const spec: FeatureSpec = versionSpec ?? {
+    version: 1,
+    detector: 'STREAMING',
+    windowSeconds: stepSeconds,
+    stepSeconds,
+    signals: [...new Map(chosen!.map((c) => [c.name, { name: c.name, unit: c.unit, min: null, max: null }])).values()],
+    aggregates: ['last'],
+    reference: [],
+  };
+  let assets = versionSpec ? await source.assets(null) : [...new Set(chosen!.map((c) => c.assetId))];
   let signals = spec.signals;
-  if (backtest.params.signalIds) {
-    const chosen = await detectorBacktestSignals(rawSqlOf(deps.pool), backtest.organizationId, backtest.params.signalIds);
+  if (chosen && versionSpec) {
     assets = assets.filter((a) => chosen.some((c) => c.assetId === a));
     signals = signals.filter((s) => chosen.some((c) => c.name === s.name));
     if (assets.length === 0 || signals.length === 0) throw new Refusal("none of the signals is one the detector watches on the model's assets", 'signalIds');

@@ -312,5 +312,30 @@ describe('the streaming detector in the product', () => {
     // Flagged at the shift itself, early in its event window: close to full marks.
     expect(backtest.result.eventWindowScores.standard).toBeGreaterThan(60);
     expect(backtest.result.falseAlarmsPerDay).toBeLessThan(1);
+    // By its spec, without a version: the same detector on the same signal, the same figures.
+    const bySpec = await inTransaction(pool, (db) =>
+      requestBacktest(
+        db,
+        {
+          organizationId: org,
+          versionId: null,
+          datasetId: null,
+          from: new Date(liveFrom - 48 * HOUR),
+          to: new Date(end),
+          detector: {
+            signalIds: [pressure],
+            labels: [{ assetId: assets.get('PMP02')!, start: new Date(shiftAt), end: new Date(shiftAt + HOUR) }],
+            spec: { stepSeconds: 300, threshold: 0.5 },
+          },
+        },
+        system,
+      ),
+    );
+    await runBacktest({ pool, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, backtestId: bySpec }, true);
+    const {
+      rows: [spec],
+    } = await pool.query('SELECT status, result, model_version_id FROM backtests WHERE id = $1', [bySpec]);
+    expect(spec).toMatchObject({ status: 'SUCCEEDED', model_version_id: null });
+    expect(spec.result.eventWindowScores).toEqual(backtest.result.eventWindowScores);
   });
 });

@@ -98,13 +98,14 @@ export class DatasetResolver {
         db,
         {
           organizationId,
-          versionId: requireUuid(input.versionId, 'versionId'),
+          versionId: input.versionId ? requireUuid(input.versionId, 'versionId') : null,
           datasetId: null,
           from: input.from,
           to: input.to,
           detector: {
             signalIds: input.signalIds ?? null,
             labels: input.labels?.map((l) => ({ assetId: l.assetId ?? null, start: l.start, end: l.end })) ?? null,
+            spec: input.versionId ? null : { stepSeconds: input.stepSeconds ?? 60, threshold: input.threshold ?? 0.5 },
           },
         },
         actor,

@@ -94,4 +94,34 @@ describe('datasets and backtests', () => {
     const { rows } = await api.services.db.pool.query("SELECT count(*)::int AS n FROM outbox WHERE job_name = 'model-backtest'");
     expect(rows[0].n).toBe(0);
   });
+
+  it('queues a detector backtest by its spec over chosen signals and labels, refusing one without signals or with a label ending before it starts', async () => {
+    const signal = (await api.services.db.pool.query("SELECT s.id FROM signals s JOIN assets a ON a.id = s.asset_id WHERE a.code = 'LEJ-L1-CNC02' LIMIT 1"))
+      .rows[0].id as string;
+    const backtest = (i: Record<string, unknown>) =>
+      api.gql('mutation($i: BacktestDetectorInput!) { backtestDetector(input: $i) { id status modelVersionId params } }', { i }, data);
+    const window = { from: '2026-11-20T00:00:00Z', to: '2026-11-27T00:00:00Z' };
+    const none = await backtest(window);
+    expect(none.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'signalIds' } });
+    const backwards = await backtest({ ...window, signalIds: [signal], labels: [{ start: '2026-11-22T10:00:00Z', end: '2026-11-22T09:00:00Z' }] });
+    expect(backwards.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'labels' } });
+    const queued = await backtest({
+      ...window,
+      signalIds: [signal],
+      stepSeconds: 300,
+      labels: [{ start: '2026-11-22T09:00:00Z', end: '2026-11-22T10:00:00Z' }],
+    });
+    expect(queued.errors).toBeUndefined();
+    expect(queued.data!.backtestDetector).toMatchObject({
+      status: 'QUEUED',
+      modelVersionId: null,
+      params: {
+        signalIds: [signal],
+        spec: { stepSeconds: 300, threshold: 0.5 },
+        labels: [{ assetId: null, start: '2026-11-22T09:00:00.000Z', end: '2026-11-22T10:00:00.000Z' }],
+      },
+    });
+    const { rows } = await api.services.db.pool.query('SELECT job_name FROM outbox WHERE job_id = $1', [`backtest-${queued.data!.backtestDetector.id}`]);
+    expect(rows).toEqual([{ job_name: 'model-backtest' }]);
+  });
 });

@@ -1,7 +1,7 @@
 // GraphQL types of labelled tables and backtests (issue 18, items 4 and 6): importing a dataset,
 // training on it, and backtesting a version over a dataset or a telemetry window.
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { ArrayMaxSize, IsOptional, IsUUID, Length, MaxLength } from 'class-validator';
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { RunStatus } from '@threadline/db/client';
 import { DateTime, Json } from '../../common/scalars.ts';
 
@@ -25,7 +25,7 @@ export class Dataset {
 @ObjectType({ description: 'A version scored over a labelled history, with the figures it earned.' })
 export class Backtest {
   @Field(() => ID) id!: string;
-  @Field(() => ID) modelVersionId!: string;
+  @Field(() => ID, { nullable: true, description: 'None for a streaming detector backtested by its spec.' }) modelVersionId!: string | null;
   @Field(() => ID, { nullable: true }) datasetId!: string | null;
   @Field(() => DateTime, { nullable: true }) windowStartAt!: Date | null;
   @Field(() => DateTime, { nullable: true }) windowEndAt!: Date | null;
@@ -92,7 +92,20 @@ export class AnomalyLabelInput {
 
 @InputType()
 export class BacktestDetectorInput {
-  @Field(() => ID, { description: 'A streaming detector version (family STREAMING).' }) @IsUUID() versionId!: string;
+  @Field(() => ID, { nullable: true, description: "A streaming detector version (family STREAMING); without it, the detector's own settings on signalIds." })
+  @IsOptional()
+  @IsUUID()
+  versionId?: string;
+  @Field(() => Int, { nullable: true, description: 'Without a version: the grid its windows end on, in seconds (default 60).' })
+  @IsOptional()
+  @Min(1)
+  @Max(3_600)
+  stepSeconds?: number;
+  @Field(() => Float, { nullable: true, description: 'Without a version: the threshold it is judged at (default 0.5).' })
+  @IsOptional()
+  @Min(0)
+  @Max(1)
+  threshold?: number;
   @Field(() => DateTime, { description: 'The window it plays (at most 92 days), learning from its start.' }) from!: Date;
   @Field(() => DateTime) to!: Date;
   @Field(() => [ID], {
