@@ -1,16 +1,19 @@
-// The streaming anomaly detector: per signal, three expectations of the next sample, each judged
-// by how unusual its error is against that signal's own recent errors (tail-history.ts), so one
+// The streaming anomaly detector: per signal, five expectations of the next sample, each judged by
+// how unusual its error is against that expectation's own recent errors (tail-history.ts), so one
 // threshold means the same false-alarm rate on every series, whatever its scale or cadence:
-//   step    — the sample against the last one and the median of the last five (spikes, jumps);
-//   level   — the mean of the last eight against a slow moving mean (drifts, surges, stuck values);
-//   daily   — the sample against what the same time of day held on earlier days (broken cycles),
-//             once two days are seen.
-// It learns continuously (every error joins its history; the oldest leaves), works in samples,
-// not seconds (any cadence, irregular sampling, gaps), and is causal. The smallest tail
-// probability, corrected for the number of expectations, is the surprise s = −log10 p; the score
-// s′ / (s′ + 4) ∈ [0, 1) never saturates, where s′ is s less the decaying memory of the score of
-// the episode in progress, so an episode reports once at its onset rather than at every sample.
-// Its state is plain data (toJSON / from), persisted between jobs.
+//   step    — the last sample, the median of the last five, or the last moved as the time of day
+//             or of the week moves it (spikes, jumps);
+//   level   — the mean of the last eight against a slow moving mean (drifts, trends, surges);
+//   daily   — what the same quarter hour of earlier days held (broken daily cycles), from two days;
+//   weekly  — what the same quarter hour of earlier weeks held (a weekend run like a weekday);
+//   stuck   — how long the value has not changed (stuck and frozen sensors).
+// It learns continuously (every error joins its history 40 samples late, so a sustained change is
+// surprising while young and then normal; the oldest leaves), works in samples, not seconds (any
+// cadence, irregular sampling, gaps), and is causal. The smallest tail probability, corrected for
+// the number of expectations and of the asset's signals, is the surprise s = −log10 p; the score
+// s′ / (s′ + 3) ∈ [0, 1) never saturates, where s′ is s less the decaying memory of the episode in
+// progress, so an episode reports at its onset rather than at every sample. Its state is plain
+// data (toJSON / the constructor), persisted between jobs.
 import { EXPECTATIONS, type Expectation } from '@threadline/db/models/streaming-spec';
 import { SeasonalSlots, type Slot } from './seasonal-slots.ts';
 import { TailHistory, type TailHistoryState } from './tail-history.ts';
@@ -28,8 +31,6 @@ export const DETECTOR_SETTINGS = {
   seasonalWeight: 0.3,
   /** Half-life (samples) of an episode's memory. */
   episodeHalfLife: 400,
-  /** Share of the episode's memory taken off a new surprise. */
-  episodeWeight: 1,
   /** The score is s′ / (s′ + halfScoreSurprise): 0.5 at a tail probability of 1e-3. */
   halfScoreSurprise: 3,
   /** Samples an error waits before it joins its history. */
@@ -162,7 +163,7 @@ export class SignalDetector {
       }
       const surprise = Math.min(s.maxSurprise, -Math.log10(Math.min(1, p * active.length * this.signals)));
       const decayed = this.memory * Math.pow(0.5, 1 / s.episodeHalfLife);
-      const excess = Math.max(0, surprise - s.episodeWeight * decayed);
+      const excess = Math.max(0, surprise - decayed);
       this.memory = Math.max(decayed, excess);
       best = { ...best, surprise, score: excess / (excess + s.halfScoreSurprise) };
     }
