@@ -20,4 +20,5 @@ export const CHECK_RULES: Record<string, string> = {
   model_versions_threshold_check: 'threshold lies between 0 and 1',
   model_versions_sha256_check: 'sha256 is 64 lower-case hex digits',
   model_aliases_alias_check: 'an alias is lower-case letters, digits, - or _, starting with a letter, at most 40 characters',
+  backtests_version_or_spec_check: 'a backtest names a model version, or (for a streaming detector) a spec',
 };

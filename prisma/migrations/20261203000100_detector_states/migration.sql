@@ -32,4 +32,4 @@ ALTER TABLE "backtests" ADD COLUMN "params" JSONB NOT NULL DEFAULT '{}';
 -- A detector backtest may name no version: the streaming detector's own settings over the signals
 -- it names ({ signalIds, spec: { stepSeconds, threshold } } in params).
 ALTER TABLE "backtests" ALTER COLUMN "model_version_id" DROP NOT NULL;
-ALTER TABLE "backtests" ADD CONSTRAINT "backtests_version_or_spec" CHECK ("model_version_id" IS NOT NULL OR "params" ? 'spec');
+ALTER TABLE "backtests" ADD CONSTRAINT "backtests_version_or_spec_check" CHECK ("model_version_id" IS NOT NULL OR "params" ? 'spec');
