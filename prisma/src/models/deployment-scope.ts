@@ -92,16 +92,9 @@ export async function scopedAssetAttributes(
   deploymentId: string,
   names: readonly string[],
 ): Promise<Record<string, Record<string, string>>> {
-  const assetIds = await assetsScoredBy(db, organizationId, deploymentId);
-  const attributes = await loadAssetAttributes(db, organizationId, assetIds);
-  const codes = await rows<{ id: string; code: string }>(
-    db,
-    'SELECT id, code FROM assets WHERE organization_id = $1::uuid AND id = ANY($2::uuid[])',
-    organizationId,
-    assetIds,
-  );
+  const assets = await loadAssetAttributes(db, organizationId, await assetsScoredBy(db, organizationId, deploymentId));
   return Object.fromEntries(
-    codes.map(({ id, code }) => [code, Object.fromEntries(names.flatMap((n) => (attributes.get(id)?.has(n) ? [[n, attributes.get(id)!.get(n)!]] : [])))]),
+    [...assets.values()].map(({ code, attributes }) => [code, Object.fromEntries(names.flatMap((n) => (attributes.has(n) ? [[n, attributes.get(n)!]] : [])))]),
   );
 }
 

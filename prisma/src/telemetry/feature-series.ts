@@ -50,25 +50,30 @@ export async function loadFeatureInputs(
 ): Promise<Map<string, FeatureInputs>> {
   const series = await loadSeries(pool, organizationId, ranges, inputSignalNames(spec), stateSignalNames(spec));
   const names = assetAttributeNames(spec);
-  const attributes = names.length > 0 ? await loadAssetAttributes(rawSqlOf(pool), organizationId, [...series.keys()]) : new Map<string, Map<string, string>>();
-  return new Map([...series].map(([assetId, s]) => [assetId, { series: s, attributes: attributes.get(assetId) ?? new Map() }]));
+  const assets = names.length > 0 ? await loadAssetAttributes(rawSqlOf(pool), organizationId, [...series.keys()]) : new Map<string, AssetAttributes>();
+  return new Map([...series].map(([assetId, s]) => [assetId, { series: s, attributes: assets.get(assetId)?.attributes ?? new Map() }]));
+}
+
+export interface AssetAttributes {
+  code: string;
+  attributes: Map<string, string>;
 }
 
 /**
- * Assets' attributes by asset id: model_number, manufacturer, line and site (codes), and every
- * `key=value` tag as key → value (a tag may not shadow the named attributes).
+ * Assets' codes and attributes by asset id: model_number, manufacturer, line and site (codes), and
+ * every `key=value` tag as key → value (a tag may not shadow the named attributes).
  */
-export async function loadAssetAttributes(db: RawSql, organizationId: string, assetIds: readonly string[]): Promise<Map<string, Map<string, string>>> {
-  const assets = await rows<AssetRecord & { id: string }>(
+export async function loadAssetAttributes(db: RawSql, organizationId: string, assetIds: readonly string[]): Promise<Map<string, AssetAttributes>> {
+  const assets = await rows<AssetRecord & { id: string; code: string }>(
     db,
-    `SELECT a.id, a.model_number AS "modelNumber", a.manufacturer, l.code AS line, s.code AS site, a.tags
+    `SELECT a.id, a.code, a.model_number AS "modelNumber", a.manufacturer, l.code AS line, s.code AS site, a.tags
        FROM assets a JOIN lines l ON l.organization_id = a.organization_id AND l.id = a.line_id
        JOIN sites s ON s.organization_id = l.organization_id AND s.id = l.site_id
       WHERE a.organization_id = $1::uuid AND a.id = ANY($2::uuid[])`,
     organizationId,
     assetIds,
   );
-  return new Map(assets.map((a) => [a.id, attributesOf(a)]));
+  return new Map(assets.map((a) => [a.id, { code: a.code, attributes: attributesOf(a) }]));
 }
 
 interface AssetRecord {
@@ -103,7 +108,7 @@ export async function loadCategories(
 ): Promise<string[]> {
   let values: string[];
   if (input.source === 'ASSET') {
-    values = [...(await loadAssetAttributes(rawSqlOf(pool), organizationId, assetIds)).values()].flatMap((a) => a.get(input.name) ?? []);
+    values = [...(await loadAssetAttributes(rawSqlOf(pool), organizationId, assetIds)).values()].flatMap((a) => a.attributes.get(input.name) ?? []);
   } else {
     const series = await loadSeries(
       pool,
@@ -117,7 +122,23 @@ export async function loadCategories(
   return [...new Set(values)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
-/** Series of `signalNames` per range; for the `carried` among them, also the last point at or before the range's start. */
+const IN_RANGES = `SELECT s.asset_id, s.name, extract(epoch FROM t.time) * 1000, t.value, extract(epoch FROM t.received_at) * 1000
+             FROM unnest($2::uuid[], $3::float8[], $4::float8[]) AS w(asset_id, after_ms, up_to_ms)
+             JOIN signals s ON s.organization_id = $1 AND s.asset_id = w.asset_id AND s.name = ANY($5::text[])
+             JOIN telemetry t ON t.signal_id = s.id AND t.time > to_timestamp(w.after_ms / 1000.0) AND t.time <= to_timestamp(w.up_to_ms / 1000.0)
+            WHERE t.value IS NOT NULL AND t.quality < 3`;
+/** Per range, each carried signal's last point at or before the range's start ($6: the carried names). */
+const CARRIED = `SELECT s.asset_id, s.name, extract(epoch FROM p.time) * 1000, p.value, extract(epoch FROM p.received_at) * 1000
+             FROM unnest($2::uuid[], $3::float8[]) AS w(asset_id, after_ms)
+             JOIN signals s ON s.organization_id = $1 AND s.asset_id = w.asset_id AND s.name = ANY($6::text[])
+             CROSS JOIN LATERAL (SELECT time, value, received_at FROM telemetry t
+                                  WHERE t.signal_id = s.id AND t.time <= to_timestamp(w.after_ms / 1000.0) AND t.value IS NOT NULL AND t.quality < 3
+                                  ORDER BY t.time DESC LIMIT 1) p`;
+
+/**
+ * Series of `signalNames` per asset over its ranges (overlapping ranges of an asset are read once);
+ * for the `carried` among them, also the last point at or before each range's start.
+ */
 export async function loadSeries(
   pool: pg.Pool | pg.PoolClient,
   organizationId: string,
@@ -127,20 +148,17 @@ export async function loadSeries(
 ): Promise<Map<string, AssetSeries>> {
   const result = new Map<string, AssetSeries>(ranges.map((r) => [r.assetId, new Map()]));
   if (ranges.length === 0) return result;
+  const merged = mergeRanges(ranges);
   const { rows } = await pool.query<[string, string, number, number, number]>({
-    text: `SELECT s.asset_id, s.name, extract(epoch FROM t.time) * 1000, t.value, extract(epoch FROM t.received_at) * 1000
-             FROM unnest($2::uuid[], $3::float8[], $4::float8[]) AS w(asset_id, after_ms, up_to_ms)
-             JOIN signals s ON s.organization_id = $1 AND s.asset_id = w.asset_id AND s.name = ANY($5::text[])
-             JOIN telemetry t ON t.signal_id = s.id AND t.time > to_timestamp(w.after_ms / 1000.0) AND t.time <= to_timestamp(w.up_to_ms / 1000.0)
-            WHERE t.value IS NOT NULL AND t.quality < 3
-           UNION ALL
-           SELECT s.asset_id, s.name, extract(epoch FROM p.time) * 1000, p.value, extract(epoch FROM p.received_at) * 1000
-             FROM unnest($2::uuid[], $3::float8[]) AS w(asset_id, after_ms)
-             JOIN signals s ON s.organization_id = $1 AND s.asset_id = w.asset_id AND s.name = ANY($6::text[])
-             CROSS JOIN LATERAL (SELECT time, value, received_at FROM telemetry t
-                                  WHERE t.signal_id = s.id AND t.time <= to_timestamp(w.after_ms / 1000.0) AND t.value IS NOT NULL AND t.quality < 3
-                                  ORDER BY t.time DESC LIMIT 1) p`,
-    values: [organizationId, ranges.map((r) => r.assetId), ranges.map((r) => r.after), ranges.map((r) => r.upTo), signalNames, carried],
+    text: carried.length > 0 ? `${IN_RANGES} UNION ALL ${CARRIED}` : IN_RANGES,
+    values: [
+      organizationId,
+      merged.map((r) => r.assetId),
+      merged.map((r) => r.after),
+      merged.map((r) => r.upTo),
+      signalNames,
+      ...(carried.length > 0 ? [carried] : []),
+    ],
     rowMode: 'array',
   });
   for (const [assetId, name, t, v, r] of rows) {
@@ -152,15 +170,30 @@ export async function loadSeries(
     points.r!.push(Number(r));
   }
   // Index scans return each signal's points in time order; sort only a series that is not.
-  for (const series of result.values()) for (const points of series.values()) sortByTime(points);
+  for (const series of result.values()) for (const points of series.values()) inTimeOrder(points);
   return result;
 }
 
-function sortByTime(points: SeriesPoints): void {
-  let sorted = true;
-  for (let i = 1; i < points.t.length && sorted; i += 1) sorted = points.t[i - 1]! <= points.t[i]!;
-  if (sorted) return;
-  const order = points.t.map((_, i) => i).sort((a, b) => points.t[a]! - points.t[b]!);
+/** The ranges with each asset's overlapping or touching ones joined. */
+function mergeRanges(ranges: readonly SeriesRange[]): SeriesRange[] {
+  const merged: SeriesRange[] = [];
+  for (const range of [...ranges].sort((a, b) => a.assetId.localeCompare(b.assetId) || a.after - b.after)) {
+    const last = merged.at(-1);
+    if (last && last.assetId === range.assetId && range.after <= last.upTo) last.upTo = Math.max(last.upTo, range.upTo);
+    else merged.push({ ...range });
+  }
+  return merged;
+}
+
+/** Sorts a series that is not in time order, and keeps one point per time (a point carried into a range may lie in an earlier one). */
+function inTimeOrder(points: SeriesPoints): void {
+  let ordered = true;
+  for (let i = 1; i < points.t.length && ordered; i += 1) ordered = points.t[i - 1]! < points.t[i]!;
+  if (ordered) return;
+  const order = points.t
+    .map((_, i) => i)
+    .sort((a, b) => points.t[a]! - points.t[b]!)
+    .filter((i, k, sorted) => k === 0 || points.t[i] !== points.t[sorted[k - 1]!]);
   const pick = <T>(values: T[]) => order.map((i) => values[i]!);
   points.t = pick(points.t);
   points.v = pick(points.v);

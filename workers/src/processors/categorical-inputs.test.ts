@@ -236,4 +236,49 @@ describe('categorical inputs', () => {
     await runner.release();
     expect(compared).toBe(240);
   }, 120_000);
+
+  it('scores a backlog that comes as adjacent pieces of one job as the whole span: each window once, with the points it has once', async () => {
+    const version = await versionOf(versionId);
+    const spec = storedFeatureSpec(version.feature_spec)!;
+    const cloud = (await pool.query<{ id: string }>("SELECT id FROM edge_targets WHERE organization_id = $1 AND name = 'cloud-inference'", [org])).rows[0]!.id;
+    const press = assets.get('PRS03')!.id;
+    const deployment = await createDeployment(
+      rawSqlOf(pool),
+      { organizationId: org, modelId, versionId, alias: null, edgeTargetId: cloud, assetId: press, mode: 'SHADOW', trafficShare: 1 },
+      { kind: 'SYSTEM', id: null, label: 'test' },
+    );
+    // Two pieces whose feature windows overlap (the second reaches ten minutes back into the first).
+    const from = start + 40 * HOUR;
+    const versions = new VersionCache(pool, trustedKeySet(signingKey, undefined));
+    const result = await runInference(
+      { pool, versions },
+      {
+        organizationId: org,
+        deploymentId: deployment.id,
+        windows: [
+          { assetId: press, after: from, upTo: from + HOUR },
+          { assetId: press, after: from + HOUR, upTo: from + 2 * HOUR },
+        ],
+      },
+    );
+    await versions.close();
+    expect(result).toMatchObject({ windows: 120, predictions: 120 });
+    const { rows: stored } = await pool.query<{ t: string; score: number }>(
+      'SELECT (extract(epoch FROM ts) * 1000)::bigint AS t, score FROM predictions WHERE deployment_id = $1 ORDER BY ts',
+      [deployment.id],
+    );
+    const inputs = (await loadFeatureInputs(pool, org, [{ assetId: press, after: from - 10 * MINUTE, upTo: from + 2 * HOUR }], spec)).get(press)!;
+    const rows = computeFeatures(spec, inputs.series, gridEnds(spec, from, from + 2 * HOUR), inputs.attributes).filter(scorable);
+    const runner = await OnnxRunner.load(new Uint8Array(version.onnx), spec.reference.length);
+    const whole = await runner.run(
+      packRows(
+        rows.map((r) => r.values),
+        spec.reference.length,
+      ),
+      rows.length,
+    );
+    await runner.release();
+    expect(stored.map((r) => Number(r.t))).toEqual(rows.map((r) => r.windowEnd));
+    stored.forEach((r, i) => expect(Math.abs(r.score - whole.scores[i]!)).toBeLessThan(1e-6));
+  }, 120_000);
 });
