@@ -45,7 +45,7 @@ export interface NewDeployment {
   scoreFrom?: Date | null;
 }
 
-export const MAX_BACKFILL_DAYS = 92;
+const MAX_BACKFILL_DAYS = 92;
 
 /** Deploys a version (or whatever version an alias names, following it from then on) to a target. */
 export async function createDeployment(db: RawSql, input: NewDeployment, actor: AuditActor): Promise<{ id: string; versionId: string }> {

@@ -84,13 +84,12 @@ export function expandExplanation(
 /** A one-line title naming the strongest feature. */
 export function insightTitle(label: string, score: number, top: ExplanationEntry | undefined): string {
   if (!top) return `${label} ${score.toFixed(2)}`;
+  const unit = top.unit ? ` ${top.unit}` : '';
   if ((EXPECTATIONS as readonly string[]).includes(top.aggregate)) {
-    const unit = top.unit ? ` ${top.unit}` : '';
     if (top.aggregate === 'stuck') return `${label} ${score.toFixed(2)}: ${top.signal} stuck at ${top.value}${unit}`;
     return `${label} ${score.toFixed(2)}: ${top.signal} ${top.value}${unit} where ${top.reference}${unit} was expected (${top.aggregate})`;
   }
   if (top.aggregate === 'category') return `${label} ${score.toFixed(2)}: ${top.value >= 0.5 ? '' : 'not '}${top.signal}`;
-  const unit = top.unit ? ` ${top.unit}` : '';
   const what = (DERIVED_OPERATIONS as readonly string[]).includes(top.aggregate) ? top.signal : `${top.signal} ${top.aggregate}`;
   return `${label} ${score.toFixed(2)}: ${what} ${top.value}${unit} (normal ${top.reference}${unit})`;
 }

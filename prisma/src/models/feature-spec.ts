@@ -34,9 +34,7 @@ export function derivedProblems(base: readonly string[], derived: readonly Deriv
   return twice ? [...problems, `${twice} is derived twice`] : problems;
 }
 
-/** Asset attributes a categorical input may name; any other name is the key of a `key=value` tag (`variant=B`). */
-export const ASSET_ATTRIBUTES = ['model_number', 'manufacturer', 'line', 'site'] as const;
-export const CATEGORICAL_SOURCES = ['SIGNAL', 'ASSET'] as const;
+const CATEGORICAL_SOURCES = ['SIGNAL', 'ASSET'] as const;
 /** The most categories one categorical input may have (one input each). */
 export const MAX_CATEGORIES = 64;
 

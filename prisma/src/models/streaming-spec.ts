@@ -19,14 +19,12 @@ export function streamingArtifact(signals: readonly string[], settings: Record<s
   return new TextEncoder().encode(canonicalize({ format: STREAMING_FORMAT, signals, settings })!);
 }
 
-/** The settings an artifact holds, or null when it is not a streaming detector's. */
-export function streamingSettings(artifact: Uint8Array): Record<string, number> | null {
+/** Whether an artifact is a streaming detector's (its format, with settings). */
+export function isStreamingArtifact(artifact: Uint8Array): boolean {
   try {
     const parsed = JSON.parse(new TextDecoder().decode(artifact)) as { format?: unknown; settings?: unknown };
-    return parsed.format === STREAMING_FORMAT && typeof parsed.settings === 'object' && parsed.settings !== null
-      ? (parsed.settings as Record<string, number>)
-      : null;
+    return parsed.format === STREAMING_FORMAT && typeof parsed.settings === 'object' && parsed.settings !== null;
   } catch {
-    return null;
+    return false;
   }
 }

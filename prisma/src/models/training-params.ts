@@ -1,7 +1,7 @@
 // A training run's parameters (TrainingRun.params) and their defaults: checked by the API when a
 // run is requested and again by the worker that trains it.
 import { z } from 'zod';
-import { AGGREGATES, CATEGORICAL_SOURCES, derivedFeatureSchema } from './feature-spec.ts';
+import { AGGREGATES, categoricalInputSchema, derivedFeatureSchema } from './feature-spec.ts';
 
 export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'GBT', 'ANOMALY_ZSCORE', 'STREAMING'] as const;
 
@@ -33,7 +33,7 @@ export const trainingParamsSchema = z
      * line, site, or a `key=value` tag's key).
      */
     categorical: z
-      .array(z.object({ source: z.enum(CATEGORICAL_SOURCES), name: z.string().min(1).max(120) }).strict())
+      .array(categoricalInputSchema.pick({ source: true, name: true }).strict())
       .max(8)
       .default([]),
     /** Derived features declared by the user, over `signal.aggregate` names, e.g. product of `spindle_load.mean` and `spindle_speed.mean`. */

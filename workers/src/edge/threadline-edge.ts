@@ -103,7 +103,7 @@ function detectReadings(spec: FeatureSpec, threshold: number, assets: ReadonlyMa
   const lines = ['asset,window_end,score,alert,top_feature,top_contribution'];
   for (const [asset, series] of assets) {
     const windows = detectWindows(new AssetDetector(names), names, series, spec.stepSeconds * 1000, -Infinity);
-    for (const [end, { detection, signal }] of [...windows].sort((a, b) => a[0] - b[0])) {
+    for (const [end, { detection, signal }] of windows) {
       lines.push(
         [
           asset,

@@ -3,11 +3,12 @@
 // enqueues, per cloud deployment, jobs holding the new grid windows of every asset that got data,
 // oldest first and every one of them (a backlog is split into jobs, never cut). It remembers the
 // last window scheduled per deployment and asset, starting from the newest stored prediction, or
-// for a deployment that has none, from where it was asked to start (its backfill, scheduled as soon
-// as the deployment is seen, over stored telemetry), else from when it was deployed (or the newest
-// window, when the data is older), so each window is scheduled once; job ids name their windows, so a resend is the same job. One
-// dispatcher leads at a time (a PostgreSQL advisory lock); others stand by.
-// A dropped connection (a database restart) is replaced, and the lead taken again.
+// for a deployment that has none, from where it was asked to start (its backfill, scheduled as
+// soon as the deployment is seen, over stored telemetry), else from when it was deployed (or the
+// newest window, when the data is older), so each window is scheduled once; job ids name their
+// windows, so a resend is the same job. One dispatcher leads at a time (a PostgreSQL advisory
+// lock); others stand by. A dropped connection (a database restart) is replaced, and the lead
+// taken again.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Queue } from 'bullmq';

@@ -2,14 +2,11 @@
 // it learnt: its half-done transactions roll back with the state they would have saved, another
 // worker takes the stalled jobs over from the state in the database, and every window's score is
 // the one an uninterrupted detector gives on the same samples, each stored once.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import pino from 'pino';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
+import { signingKeyFromPem } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { inferenceJob } from '@threadline/db/jobs';
 import { createDeployment } from '@threadline/db/models/deployments';
@@ -27,11 +24,11 @@ import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/tes
 import { waitFor } from '../../../scripts/test/wait-for.ts';
 import { AssetDetector, DETECTOR_SETTINGS } from '../ml/streaming-detector.ts';
 import { detectWindows } from '../ml/streaming-windows.ts';
-import { modelHandlers } from '../model-workers.ts';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario } from '../simulator/scenario.ts';
-import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
+import type { WorkerHost } from '../worker-host.ts';
+import { inferenceTakeOver, spawnWorkersProcess, type WorkersProcess } from '../../../scripts/test/worker-process.ts';
 import { STREAMING_WARMUP_MS } from '../processors/streaming-inference.ts';
 
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -48,7 +45,7 @@ describe('a workers process killed while a streaming detector scores', () => {
   let dbUrl: string;
   let org: string;
   let queue: Queue;
-  let child: ChildProcess | null = null;
+  let workers: WorkersProcess | null = null;
   let host: WorkerHost | null = null;
   let versionId: string;
   let spec: FeatureSpec;
@@ -142,65 +139,22 @@ describe('a workers process killed while a streaming detector scores', () => {
   }, 180_000);
 
   afterAll(async () => {
-    killGroup(child);
+    workers?.kill();
     await host?.close();
     await queue?.close();
     await pool?.end();
     await dropQueuePrefix(prefix);
   });
 
-  const killGroup = (process_: ChildProcess | null) => {
-    if (process_?.pid)
-      try {
-        process.kill(-process_.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-  };
-
   const predictions = async () =>
     Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM predictions WHERE model_version_id = $1', [versionId])).rows[0]!.n);
 
   it('goes on from the saved state: every window scored once, as an uninterrupted detector scores it', async () => {
-    child = spawn(fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url)), ['src/main.ts'], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      env: {
-        ...process.env,
-        DATABASE_URL: dbUrl,
-        QUEUE_PREFIX: prefix,
-        MQTT_URL: '',
-        OPCUA_ENDPOINT: '',
-        MODEL_SIGNING_KEY: pem,
-        LOG_LEVEL: 'silent',
-        WORKER_LOCK_MS: '2000',
-        INFERENCE_CONCURRENCY: '2',
-        NODE_ENV: 'test',
-      },
-      stdio: 'ignore',
-      detached: true,
-    });
-    await waitFor(
-      'the worker to be in the middle of the jobs',
-      async () => {
-        const [done, counts] = await Promise.all([predictions(), queue.getJobCounts('active')]);
-        if (done === 0 || counts.active! === 0) return false;
-        killGroup(child);
-        return true;
-      },
-      { timeoutMs: 60_000, everyMs: 25 },
-    );
-    await new Promise((r) => child!.once('exit', r));
+    workers = spawnWorkersProcess({ databaseUrl: dbUrl, queuePrefix: prefix, modelSigningKeyPem: pem });
+    await workers.killMidway(predictions, queue);
     expect(await predictions()).toBeLessThan(assets.length * ((to - from) / STEP));
 
-    host = startWorkerHost({
-      connection,
-      prefix,
-      concurrency: 2,
-      lockDurationMs: 2_000,
-      log: pino({ level: 'silent' }),
-      catalogue: [inferenceJob as never],
-      handlers: { [inferenceJob.name]: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers[inferenceJob.name]! },
-    });
+    host = inferenceTakeOver({ redisUrl: redisUrl(), queuePrefix: prefix, pool, signingKey });
     // The killed process's dispatcher may have queued the deployment's backfill as well: more jobs over the same samples.
     await waitFor(
       'every job to complete',

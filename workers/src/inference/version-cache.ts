@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import type pg from 'pg';
 import type { FeatureSpec } from '@threadline/db/models/feature-spec';
 import { loadVersionArtifact } from '@threadline/db/models/version-artifacts';
-import { isStreamingSpec, streamingSettings } from '@threadline/db/models/streaming-spec';
+import { isStreamingArtifact, isStreamingSpec } from '@threadline/db/models/streaming-spec';
 import { rawSqlOf } from '@threadline/db/sql';
 import { OnnxRunner } from '../ml/onnx-runner.ts';
 
@@ -41,7 +41,7 @@ export class VersionCache {
     const artifact = await loadVersionArtifact(rawSqlOf(this.pool), organizationId, versionId, this.trustedKeys);
     if (!artifact.ok) return artifact;
     if (isStreamingSpec(artifact.spec)) {
-      return streamingSettings(artifact.onnx)
+      return isStreamingArtifact(artifact.onnx)
         ? { ok: true, kind: 'STREAMING', spec: artifact.spec }
         : { ok: false, reason: 'the artifact is not a streaming detector' };
     }

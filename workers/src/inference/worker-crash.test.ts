@@ -1,21 +1,17 @@
 // A workers process killed with SIGKILL in the middle of inference batches loses no job and writes
 // no duplicate prediction: its half-done transactions roll back, BullMQ hands the stalled jobs to
 // another worker once their locks lapse, and predictions are unique per window.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import pino from 'pino';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
+import { signingKeyFromPem } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { prepareInferenceFixture } from '../../../scripts/test/inference-fixture.ts';
 import { dropQueuePrefix, redisUrl, testQueuePrefix } from '../../../scripts/test/queues.ts';
-import { modelHandlers } from '../model-workers.ts';
-import { inferenceJob } from '@threadline/db/jobs';
-import { startWorkerHost, type WorkerHost } from '../worker-host.ts';
+import type { WorkerHost } from '../worker-host.ts';
+import { inferenceTakeOver, spawnWorkersProcess, type WorkersProcess } from '../../../scripts/test/worker-process.ts';
 import { waitFor } from '../../../scripts/test/wait-for.ts';
 
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -28,7 +24,7 @@ describe('a workers process killed mid-batch', () => {
   let pool: pg.Pool;
   let dbUrl: string;
   let queue: Queue;
-  let child: ChildProcess | null = null;
+  let workers: WorkersProcess | null = null;
   let host: WorkerHost | null = null;
   let versionId: string;
   let assets: string[];
@@ -47,73 +43,26 @@ describe('a workers process killed mid-batch', () => {
   }, 120_000);
 
   afterAll(async () => {
-    killGroup(child);
+    workers?.kill();
     await host?.close();
     await queue?.close();
     await pool?.end();
     await dropQueuePrefix(prefix);
   });
 
-  /** SIGKILL to the worker's whole process group (tsx and the node process it runs). */
-  const killGroup = (process_: ChildProcess | null) => {
-    if (process_?.pid)
-      try {
-        process.kill(-process_.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-  };
-
   const predictions = async () =>
     Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM predictions WHERE model_version_id = $1', [versionId])).rows[0]!.n);
 
   it('loses no job and duplicates no prediction', async () => {
-    child = spawn(fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url)), ['src/main.ts'], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      env: {
-        ...process.env,
-        DATABASE_URL: dbUrl,
-        QUEUE_PREFIX: prefix,
-        MQTT_URL: '',
-        OPCUA_ENDPOINT: '',
-        MODEL_SIGNING_KEY: pem,
-        LOG_LEVEL: 'silent',
-        WORKER_LOCK_MS: '2000',
-        INFERENCE_CONCURRENCY: '2',
-        NODE_ENV: 'test',
-      },
-      stdio: 'ignore',
-      // Its own process group: tsx runs the worker in a child process, and both must die.
-      detached: true,
-    });
+    workers = spawnWorkersProcess({ databaseUrl: dbUrl, queuePrefix: prefix, modelSigningKeyPem: pem });
     // Kill it while it is in the middle of the batches.
-    let activeAtKill = 0;
-    await waitFor(
-      'the worker to be in the middle of the batches',
-      async () => {
-        const [done, counts] = await Promise.all([predictions(), queue.getJobCounts('active', 'completed')]);
-        if (done === 0 || counts.active! === 0) return false;
-        killGroup(child);
-        activeAtKill = counts.active!;
-        return true;
-      },
-      { timeoutMs: 60_000, everyMs: 25 },
-    );
+    const { activeAtKill } = await workers.killMidway(predictions, queue);
     expect(activeAtKill).toBeGreaterThan(0);
-    await new Promise((r) => child!.once('exit', r));
     const atKill = await predictions();
     expect(atKill).toBeLessThan(assets.length * 720);
 
     // Another worker takes over, stalled jobs included.
-    host = startWorkerHost({
-      connection,
-      prefix,
-      concurrency: 2,
-      lockDurationMs: 2_000,
-      log: pino({ level: 'silent' }),
-      catalogue: [inferenceJob as never],
-      handlers: { [inferenceJob.name]: modelHandlers({ pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }).handlers[inferenceJob.name]! },
-    });
+    host = inferenceTakeOver({ redisUrl: redisUrl(), queuePrefix: prefix, pool, signingKey });
     await waitFor('every job to complete', async () => (await queue.getJobCounts('completed')).completed === assets.length * 20, {
       timeoutMs: 90_000,
       everyMs: 100,

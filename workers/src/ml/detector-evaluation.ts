@@ -40,7 +40,7 @@ export async function playDetector(
   const played: PlayedAsset[] = [];
   for (const assetId of assetIds) {
     const inputs = (await series([{ assetId, after: window.from, upTo: window.to }], spec)).get(assetId)!;
-    const windows = [...detectWindows(new AssetDetector(names), names, inputs.series, spec.stepSeconds * 1000, window.from)].sort((a, b) => a[0] - b[0]);
+    const windows = [...detectWindows(new AssetDetector(names), names, inputs.series, spec.stepSeconds * 1000, window.from)];
     if (windows.length === 0) continue;
     played.push({
       assetId,

@@ -59,7 +59,7 @@ export interface SignalDetectorState {
   /** Samples the value has not changed for. */
   run: number;
   lastSlot: number | null;
-  lastWeekSlot?: number | null;
+  lastWeekSlot: number | null;
   /** Errors waiting to join their histories. */
   pending: Record<Expectation, number[]>;
   lastTime: number | null;
@@ -77,7 +77,7 @@ export class SignalDetector {
   private run = 0;
   private lastSlot: number | null = null;
   private lastWeekSlot: number | null = null;
-  private pending = Object.fromEntries(EXPECTATIONS.map((e) => [e, []])) as unknown as Record<Expectation, number[]>;
+  private pending = byExpectation((): number[] => []);
   private lastTime: number | null = null;
   private readonly histories: Record<Expectation, TailHistory>;
   private readonly daily: SeasonalSlots;
@@ -97,17 +97,12 @@ export class SignalDetector {
         memory: this.memory,
         run: this.run,
         lastSlot: this.lastSlot,
+        lastWeekSlot: this.lastWeekSlot,
         lastTime: this.lastTime,
       } = state);
-      this.lastWeekSlot = state.lastWeekSlot ?? null;
-      // An expectation the state has not learnt yet (saved before it existed) starts empty.
-      this.pending = Object.fromEntries(EXPECTATIONS.map((e) => [e, [...(state.pending[e] ?? [])]])) as Record<Expectation, number[]>;
-      this.histories = Object.fromEntries(
-        EXPECTATIONS.map((e) => [e, state.histories[e] ? TailHistory.from(state.histories[e]) : new TailHistory(s.history)]),
-      ) as Record<Expectation, TailHistory>;
-    } else {
-      this.histories = Object.fromEntries(EXPECTATIONS.map((e) => [e, new TailHistory(s.history)])) as Record<Expectation, TailHistory>;
+      this.pending = byExpectation((e) => [...state.pending[e]]);
     }
+    this.histories = byExpectation((e) => (state ? TailHistory.from(state.histories[e]) : new TailHistory(s.history)));
     this.daily = new SeasonalSlots(DAY_MS, s.dailySlots, s.seasonalWeight, state?.slots);
     this.weekly = new SeasonalSlots(7 * DAY_MS, 7 * s.dailySlots, s.seasonalWeight, state?.weekSlots);
   }
@@ -194,9 +189,9 @@ export class SignalDetector {
       run: this.run,
       lastSlot: this.lastSlot,
       lastWeekSlot: this.lastWeekSlot,
-      pending: Object.fromEntries(EXPECTATIONS.map((e) => [e, [...this.pending[e]]])) as Record<Expectation, number[]>,
+      pending: byExpectation((e) => [...this.pending[e]]),
       lastTime: this.lastTime,
-      histories: Object.fromEntries(EXPECTATIONS.map((e) => [e, this.histories[e].toJSON()])) as Record<Expectation, TailHistoryState>,
+      histories: byExpectation((e) => this.histories[e].toJSON()),
       slots: this.daily.toJSON(),
       weekSlots: this.weekly.toJSON(),
     };
@@ -231,13 +226,17 @@ export class AssetDetector {
   }
 }
 
+function byExpectation<T>(make: (e: Expectation) => T): Record<Expectation, T> {
+  return Object.fromEntries(EXPECTATIONS.map((e) => [e, make(e)])) as Record<Expectation, T>;
+}
+
 function medianOf(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Scores of a whole series in order (the CLI's and the backtest's way). */
+/** Scores of a whole series in order (one signal from its first sample: the bench's and the tests' way). */
 export function detectSeries(t: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
   const detector = new SignalDetector();
   const scores = new Float64Array(v.length);

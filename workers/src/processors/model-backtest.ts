@@ -134,7 +134,5 @@ async function onDetector(deps: BacktestDeps, backtest: BacktestToRun, versionSp
     labelsFrom: given ? 'given' : 'incidents',
     horizonMinutes: horizonMs / 60_000,
     ...figures,
-    leadTimeMinutes: figures.leadTimeMinutes ? { ...figures.leadTimeMinutes } : null,
-    eventWindowScores: figures.eventWindowScores,
   };
 }

@@ -8,13 +8,13 @@
 // what was expected and which expectation it broke; predictions, insights and the new state
 // commit together.
 import type pg from 'pg';
-import { insightTitle, type ExplanationEntry } from '@threadline/db/models/explanation';
+import { expandExplanation, insightTitle, type CompactExplanation } from '@threadline/db/models/explanation';
 import type { FeatureSpec } from '@threadline/db/models/feature-spec';
 import { lockDetectorState, saveDetectorState } from '@threadline/db/models/detector-states';
 import type { ScoringDeployment } from '@threadline/db/models/scoring';
 import { EXPECTATIONS } from '@threadline/db/models/streaming-spec';
 import type { InferenceWindow } from '@threadline/db/jobs';
-import { inTransaction } from '@threadline/db/sql';
+import { inTransaction, type RawSql } from '@threadline/db/sql';
 import { loadSeries } from '@threadline/db/telemetry/feature-series';
 import { AssetDetector, type AssetDetectorState } from '../ml/streaming-detector.ts';
 import { detectWindows } from '../ml/streaming-windows.ts';
@@ -47,7 +47,7 @@ export async function runStreamingInference(
 }
 
 async function scoreAsset(
-  db: Parameters<typeof recordScores>[0],
+  db: RawSql,
   client: pg.PoolClient,
   deployment: ScoringDeployment,
   spec: FeatureSpec,
@@ -61,35 +61,23 @@ async function scoreAsset(
   if (span.upTo <= scoreAfter) return none;
   const names = spec.signals.map((s) => s.name);
   const series = (
-    await loadSeries(
-      client,
-      deployment.organizationId,
-      [{ assetId, after: stored ? stored.scoredTo : scoreAfter - STREAMING_WARMUP_MS, upTo: span.upTo }],
-      names,
-    )
+    await loadSeries(client, deployment.organizationId, [{ assetId, after: stored ? scoreAfter : scoreAfter - STREAMING_WARMUP_MS, upTo: span.upTo }], names)
   ).get(assetId)!;
   const detector = new AssetDetector(names, stored?.state as AssetDetectorState | undefined);
   const best = detectWindows(detector, names, series, step, scoreAfter);
   const scored = [...best].map(([windowEnd, { detection, signal, earliestReceived }]): ScoredWindow => {
-    const signalSpec = spec.signals[signal]!;
-    const expectation = EXPECTATIONS.indexOf(detection.expectation);
+    const explanation: CompactExplanation = [
+      [signal, round(detection.value), round(detection.surprise), round(detection.expected), EXPECTATIONS.indexOf(detection.expectation)],
+    ];
     return {
       assetId,
       windowEnd,
       score: detection.score,
-      explanation: [[signal, round(detection.value), round(detection.surprise), round(detection.expected), expectation]],
+      explanation,
       earliestReceived,
       describe: () => {
-        const entry: ExplanationEntry = {
-          feature: `${signalSpec.name}.${detection.expectation}`,
-          signal: signalSpec.name,
-          aggregate: detection.expectation,
-          value: round(detection.value),
-          reference: round(detection.expected),
-          unit: signalSpec.unit,
-          contribution: round(detection.surprise),
-        };
-        return { explanation: [entry], title: insightTitle(LABEL, detection.score, entry) };
+        const expanded = expandExplanation(spec, explanation);
+        return { explanation: expanded, title: insightTitle(LABEL, detection.score, expanded[0]) };
       },
     };
   });
