@@ -103,6 +103,8 @@ describe('datasets and backtests', () => {
     const window = { from: '2026-11-20T00:00:00Z', to: '2026-11-27T00:00:00Z' };
     const none = await backtest(window);
     expect(none.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'signalIds' } });
+    const unknown = await backtest({ ...window, signalIds: ['00000000-0000-4000-8000-000000000000'] });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', details: { field: 'signalIds' } });
     const backwards = await backtest({ ...window, signalIds: [signal], labels: [{ start: '2026-11-22T10:00:00Z', end: '2026-11-22T09:00:00Z' }] });
     expect(backwards.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'labels' } });
     const queued = await backtest({
@@ -121,7 +123,8 @@ describe('datasets and backtests', () => {
         labels: [{ assetId: null, start: '2026-11-22T09:00:00.000Z', end: '2026-11-22T10:00:00.000Z' }],
       },
     });
-    const { rows } = await api.services.db.pool.query('SELECT job_name FROM outbox WHERE job_id = $1', [`backtest-${queued.data!.backtestDetector.id}`]);
-    expect(rows).toEqual([{ job_name: 'model-backtest' }]);
+    // The refused requests queued nothing: the one backtest job is the accepted one.
+    const { rows } = await api.services.db.pool.query("SELECT job_id FROM outbox WHERE job_name = 'model-backtest'");
+    expect(rows).toEqual([{ job_id: `backtest-${queued.data!.backtestDetector.id}` }]);
   });
 });
