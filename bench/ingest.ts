@@ -1,7 +1,8 @@
 // `npm run bench:ingest`: telemetry ingest throughput of the HTTP bulk, GraphQL and MQTT paths,
-// each beside a raw COPY of the same number of rows into the same table in the same run, and the
+// each beside a raw COPY of the same number of rows into the same table in the same run; MQTT
+// single-reading messages beside a bare subscriber that acknowledges without storing; and the
 // delay from a point's arrival to its being visible in a query under MQTT load. Loopback only,
-// bounded in points and time; makes its own database and removes it.
+// bounded in points and time; makes its own database and MQTT broker and removes them.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -20,6 +21,7 @@ import { readApiConfig } from '../api/src/config.ts';
 import { buildServer } from '../api/src/server.ts';
 import { createServices } from '../api/src/services.ts';
 import { MqttAdapter } from '../workers/src/adapters/mqtt-adapter.ts';
+import { PrivateMosquitto } from '../scripts/test/private-mosquitto.ts';
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 200_000);
 const HTTP_BATCH = 10_000;
@@ -27,7 +29,8 @@ const GRAPHQL_BATCH = 5_000;
 const MQTT_READINGS_PER_MESSAGE = Number(process.env.BENCH_READINGS_PER_MESSAGE ?? 500);
 const LOAD_RATE = Number(process.env.BENCH_LOAD_RATE ?? 50_000);
 const PROBES = 200;
-const MQTT_URL = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const SINGLE_MESSAGES = Number(process.env.BENCH_MQTT_MESSAGES ?? 200_000);
+const SINGLE_RATE = Number(process.env.BENCH_MQTT_MESSAGE_RATE ?? 25_000);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 interface Signal {
@@ -156,8 +159,49 @@ const gqlSeconds = await timed(() =>
 const gqlRate = POINTS / gqlSeconds;
 out(`GraphQL batch                  ${gqlRate.toFixed(0).padStart(8)} points/s  ${(gqlRate / copyRate).toFixed(2)} × COPY (goal ≥ 0.30)`);
 
-// MQTT: the adapter in this process, publishing JSON arrays of readings to plain topics.
+// MQTT on a broker of the bench's own (configured as docs/operations.md asks of a plant broker).
+const broker = await PrivateMosquitto.start();
+const MQTT_URL = broker.url;
 const prefix = `tl-bench-${randomBytes(3).toString('hex')}/`;
+const mqttTopics = mqttSignals.map((s) => prefix + s.address);
+/** Runs bench/mqtt-load.mjs in a worker thread and resolves with what it reports. */
+const inThread = (data: object) =>
+  new Promise<{ sent: number; messages: number; seconds: number }>((resolve, reject) => {
+    const worker = new Worker(new URL('./mqtt-load.mjs', import.meta.url), { workerData: { url: MQTT_URL, ...data } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+async function stored(from: number, to: number): Promise<number> {
+  return Number((await pool.query('SELECT count(*) FROM telemetry WHERE time >= $1 AND time < $2', [new Date(from), new Date(to)])).rows[0].count);
+}
+/** Offers readings from the load thread and waits (2 min at most) until `arrived()` counts all it sent; the rate is per second until then. */
+async function sustained(load: { rate: number; readingsPerMessage: number; origin: number; count: number }, arrived: () => Promise<number> | number) {
+  const started = performance.now();
+  const offered = await inThread({ ...load, topics: mqttTopics, durationMs: (load.count / load.rate) * 1000 });
+  const deadline = Date.now() + 120_000;
+  let count = await arrived();
+  while (count < offered.sent && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+    count = await arrived();
+  }
+  return { offered, count, rate: count / ((performance.now() - started) / 1000) };
+}
+
+// Single-reading QoS 1 messages, first to a bare subscriber (four connections sharing the topics,
+// acknowledging each message on receipt and storing nothing): the ceiling of broker and client here.
+let bareReceived = 0;
+const bare = await Promise.all(
+  [0, 1, 2, 3].map(async (i) => {
+    const client = await mqtt.connectAsync(MQTT_URL, { protocolVersion: 5, clientId: `tl-bare-${i}-${randomBytes(3).toString('hex')}` });
+    client.on('message', () => (bareReceived += 1));
+    await client.subscribeAsync(`$share/tl-bare/${prefix}threadline/#`, { qos: 1 });
+    return client;
+  }),
+);
+const bareRun = await sustained({ rate: SINGLE_RATE, readingsPerMessage: 1, origin: origin + 8 * day, count: SINGLE_MESSAGES }, () => bareReceived);
+await Promise.all(bare.map((client) => client.endAsync()));
+
+// The adapter in this process, storing what it receives.
 const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
 const adapter = new MqttAdapter({
   url: MQTT_URL,
@@ -170,39 +214,27 @@ const adapter = new MqttAdapter({
   connections: Number(process.env.BENCH_MQTT_CONNECTIONS ?? 4),
 });
 await adapter.start();
-const publisher = await mqtt.connectAsync(MQTT_URL);
-/** Runs bench/mqtt-load.mjs in a worker thread and resolves with what it reports. */
-const inThread = (data: object) =>
-  new Promise<{ sent: number; seconds?: number }>((resolve, reject) => {
-    const worker = new Worker(new URL('./mqtt-load.mjs', import.meta.url), { workerData: { url: MQTT_URL, ...data } });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-async function stored(from: number, to: number): Promise<number> {
-  return Number((await pool.query('SELECT count(*) FROM telemetry WHERE time >= $1 AND time < $2', [new Date(from), new Date(to)])).rows[0].count);
-}
-// Sustained: the load thread offers MQTT_OFFERED_RATE points/s for POINTS points; the rate is what
-// was stored divided by the time until the last point was stored, counted in the database.
-const MQTT_OFFERED_RATE = Number(process.env.BENCH_MQTT_OFFERED_RATE ?? 80_000);
-const mqttFrom = origin + 3 * day;
-const mqttStart = performance.now();
-const offered = await inThread({
-  rate: MQTT_OFFERED_RATE,
-  readingsPerMessage: MQTT_READINGS_PER_MESSAGE,
-  topics: mqttSignals.map((s) => prefix + s.address),
-  origin: mqttFrom,
-  durationMs: (POINTS / MQTT_OFFERED_RATE) * 1000,
-});
-const mqttDeadline = Date.now() + 120_000;
-let mqttStored = await stored(mqttFrom, mqttFrom + 30 * day);
-while (mqttStored < offered.sent && Date.now() < mqttDeadline) {
-  await new Promise((r) => setTimeout(r, 10));
-  mqttStored = await stored(mqttFrom, mqttFrom + 30 * day);
-}
-const mqttRate = mqttStored / ((performance.now() - mqttStart) / 1000);
+const singleFrom = origin + 3 * day;
+const singleRun = await sustained({ rate: SINGLE_RATE, readingsPerMessage: 1, origin: singleFrom, count: SINGLE_MESSAGES }, () => stored(singleFrom, singleFrom + day));
+const bareRate = bareRun.rate;
 out(
-  `MQTT sustained (JSON arrays of ${MQTT_READINGS_PER_MESSAGE}, ${(offered.sent / offered.seconds!).toFixed(0)} points/s offered) ${mqttRate.toFixed(0).padStart(8)} points/s  ${(mqttRate / copyRate).toFixed(2)} × COPY (goal ≥ 50000 points/s); sent ${offered.sent}, stored ${mqttStored}, lost ${offered.sent - mqttStored}`,
+  `MQTT single readings, bare subscriber (acknowledges, stores nothing) ${bareRate.toFixed(0).padStart(8)} messages/s  (baseline); sent ${bareRun.offered.messages}, received ${bareRun.count}`,
 );
+out(
+  `MQTT single readings, stored (QoS 1, ${(singleRun.offered.messages / singleRun.offered.seconds).toFixed(0)} messages/s offered) ${singleRun.rate.toFixed(0).padStart(8)} messages/s  ${(singleRun.rate / bareRate).toFixed(2)} × bare (goal ≥ 20000 messages/s); sent ${singleRun.offered.messages}, stored ${singleRun.count}, lost ${singleRun.offered.messages - singleRun.count}`,
+);
+
+// Many readings to a message: offered at MQTT_OFFERED_RATE points/s; the rate is what was stored
+// divided by the time until the last point was stored, counted in the database.
+const MQTT_OFFERED_RATE = Number(process.env.BENCH_MQTT_OFFERED_RATE ?? 80_000);
+const batchFrom = origin + 4 * day;
+const batchRun = await sustained({ rate: MQTT_OFFERED_RATE, readingsPerMessage: MQTT_READINGS_PER_MESSAGE, origin: batchFrom, count: POINTS }, () =>
+  stored(batchFrom, batchFrom + day),
+);
+out(
+  `MQTT sustained (JSON arrays of ${MQTT_READINGS_PER_MESSAGE}, ${(batchRun.offered.sent / batchRun.offered.seconds).toFixed(0)} points/s offered) ${batchRun.rate.toFixed(0).padStart(8)} points/s  ${(batchRun.rate / copyRate).toFixed(2)} × COPY (goal ≥ 50000 points/s); sent ${batchRun.offered.sent}, stored ${batchRun.count}, lost ${batchRun.offered.sent - batchRun.count}`,
+);
+const publisher = await mqtt.connectAsync(MQTT_URL);
 
 // Arrival to queryable: a probe point on its own topic while a background load (another thread)
 // publishes at LOAD_RATE points per second.
@@ -214,11 +246,11 @@ async function probeDelays(load: boolean): Promise<number[]> {
     ? inThread({
         rate: LOAD_RATE,
         readingsPerMessage: MQTT_READINGS_PER_MESSAGE,
-        topics: mqttSignals.slice(1).map((s) => prefix + s.address),
+        topics: mqttTopics.slice(1),
         origin: origin + 5 * day,
         durationMs: PROBES * 40,
       }).then((r) => {
-        achievedLoad = r.sent / r.seconds!;
+        achievedLoad = r.sent / r.seconds;
       })
     : Promise.resolve();
   for (let i = 0; i < PROBES; i += 1) {
@@ -245,6 +277,7 @@ out(
 
 await publisher.endAsync();
 await adapter.stop();
+await broker.stop();
 await pool.end();
 await app.close();
 await database.drop();

@@ -86,17 +86,34 @@ SELECT count(*)::int AS inserted FROM inserted`;
 const MINUTE_MS = 60_000;
 
 /**
- * The distinct (signal, minute) pairs of a batch, as two parallel arrays, ordered by minute and
- * signal: concurrent writes lock the marks they share in the same order, so they cannot deadlock.
+ * The distinct (signal, minute) pairs of a batch, as two parallel arrays, ordered by signal and
+ * minute: concurrent writes lock the marks they share in the same order, so they cannot deadlock.
  */
-function touchedMinutes(points: readonly TelemetryPoint[]): [string[], number[]] {
-  const touched = new Map<string, { signalId: string; minute: number }>();
+function touchedMinutes(points: readonly TelemetryPoint[]): [string, string] {
+  const bySignal = new Map<string, Set<number>>();
   for (const p of points) {
     const minute = Math.floor(p.time.getTime() / MINUTE_MS) * MINUTE_MS;
-    touched.set(`${minute}|${p.signalId}`, { signalId: p.signalId, minute });
+    const minutes = bySignal.get(p.signalId);
+    if (minutes) minutes.add(minute);
+    else bySignal.set(p.signalId, new Set([minute]));
   }
-  const ordered = [...touched.values()].sort((a, b) => a.minute - b.minute || (a.signalId < b.signalId ? -1 : a.signalId > b.signalId ? 1 : 0));
-  return [ordered.map((t) => t.signalId), ordered.map((t) => t.minute)];
+  const signals: string[] = [];
+  const minutes: number[] = [];
+  for (const signalId of [...bySignal.keys()].sort()) {
+    for (const minute of [...bySignal.get(signalId)!].sort((a, b) => a - b)) {
+      signals.push(signalId);
+      minutes.push(minute);
+    }
+  }
+  return [arrayLiteral(signals), arrayLiteral(minutes)];
+}
+
+/**
+ * A PostgreSQL array literal of UUIDs, finite numbers and nulls, none of which needs quoting:
+ * node-postgres would quote and escape every element of a large batch one by one.
+ */
+function arrayLiteral(values: readonly (string | number | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : v)).join(',')}}`;
 }
 
 export async function timescaleAvailable(pool: pg.Pool): Promise<boolean> {
@@ -147,11 +164,11 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
     if (points.length === 0) return { inserted: 0, duplicates: 0 };
     const now = this.clock.now();
     const result = await this.pool.query<{ inserted?: number }>(this.insertSql, [
-      points.map((p) => p.signalId),
-      points.map((p) => p.time.getTime()),
-      points.map((p) => p.value),
-      points.map((p) => p.quality ?? Quality.GOOD),
-      points.map((p) => (p.receivedAt ?? now).getTime()),
+      arrayLiteral(points.map((p) => p.signalId)),
+      arrayLiteral(points.map((p) => p.time.getTime())),
+      arrayLiteral(points.map((p) => p.value)),
+      arrayLiteral(points.map((p) => p.quality ?? Quality.GOOD)),
+      arrayLiteral(points.map((p) => (p.receivedAt ?? now).getTime())),
       ...this.extraParams(points),
     ]);
     const inserted = result.rows[0]?.inserted ?? result.rowCount ?? 0;

@@ -1,6 +1,7 @@
 // The MQTT adapter against the real Mosquitto and PostgreSQL: plain JSON topics and Sparkplug B
-// (with metric aliases) are stored exactly, a resent message is not duplicated, and bad messages
-// are refused while the good ones around them are kept.
+// (with metric aliases) are stored exactly, a resent message is not duplicated, bad messages are
+// refused while the good ones around them are kept, a burst of single readings is stored once
+// each, and what could not be stored is not acknowledged, so the broker delivers it again.
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type pg from 'pg';
@@ -21,6 +22,7 @@ const sparkplug = sparkplugNamespace('spBv1.0')!;
 describe('MQTT adapter', () => {
   const prefix = `tl-test-${randomBytes(4).toString('hex')}/`;
   let pool: pg.Pool;
+  let owner: pg.Pool;
   let adapter: MqttAdapter;
   let publisher: MqttClient;
   const base = Date.now() - 600_000;
@@ -41,7 +43,9 @@ describe('MQTT adapter', () => {
   };
 
   beforeAll(async () => {
-    pool = createPool({ url: (await createTestDatabase()).url, role: 'threadline_app' });
+    const { url } = await createTestDatabase();
+    pool = createPool({ url, role: 'threadline_app' });
+    owner = createPool({ url });
     const organizationId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
     const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
     adapter = new MqttAdapter({
@@ -60,6 +64,7 @@ describe('MQTT adapter', () => {
     await publisher?.endAsync();
     await adapter?.stop();
     await pool?.end();
+    await owner?.end();
   });
 
   it('stores plain JSON readings addressed by topic, and a resent message once', async () => {
@@ -139,5 +144,33 @@ describe('MQTT adapter', () => {
     expect(adapter.stats.undecodable - before.undecodable).toBe(1);
     expect(adapter.stats.rejected - before.rejected).toBe(1);
     expect(await stored('threadline/lej/LEJ-L1-CMP01/flow')).toEqual([[6000, 5.5, 0]]);
+  });
+
+  it('stores a burst of single-reading messages once each', async () => {
+    const topic = 'threadline/lej/LEJ-L1-CMP01/power';
+    const times = Array.from({ length: 3_000 }, (_, i) => base + 10_000 + i * 100);
+    await Promise.all(times.map((time, i) => publisher.publishAsync(prefix + topic, JSON.stringify({ time, value: i }), { qos: 1 })));
+    await waitFor('the burst to be stored', async () => (await stored(topic)).length >= times.length, { timeoutMs: 60_000 });
+    await adapter.settled();
+    expect((await stored(topic)).map(([time]) => time + base)).toEqual(times);
+  });
+
+  it('does not acknowledge what the database refused: the broker delivers it again once writes succeed', async () => {
+    const topic = 'threadline/lej/LEJ-L1-CMP01/discharge_temperature';
+    const failedBefore = adapter.stats.failedWrites;
+    await owner.query('REVOKE INSERT ON telemetry FROM threadline_app');
+    try {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          publisher.publishAsync(prefix + topic, JSON.stringify({ time: base + 20_000 + i * 1000, value: 60 + i }), { qos: 1 }),
+        ),
+      );
+      await waitFor('a write to fail', () => adapter.stats.failedWrites > failedBefore, { timeoutMs: 60_000 });
+    } finally {
+      await owner.query('GRANT INSERT ON telemetry TO threadline_app');
+    }
+    await waitFor('the redelivered messages to be stored', async () => (await stored(topic)).length >= 20, { timeoutMs: 90_000 });
+    await adapter.settled();
+    expect((await stored(topic)).map(([time, value]) => [time, value])).toEqual(Array.from({ length: 20 }, (_, i) => [20_000 + i * 1000, 60 + i]));
   });
 });

@@ -37,6 +37,7 @@ export function decodePlain(topic: string, payload: Buffer, arrivedAt: Date): De
 
 /** The asset code of an events topic `threadline/<site>/<asset>/events`, or null. */
 export function eventTopicAsset(topic: string): string | null {
+  if (!topic.endsWith('/events')) return null;
   return /^threadline\/[^/]+\/([^/]+)\/events$/.exec(topic)?.[1] ?? null;
 }
 
@@ -65,6 +66,7 @@ export interface SparkplugTopic {
 }
 
 export function parseSparkplugTopic(topic: string): SparkplugTopic | null {
+  if (!topic.startsWith('spBv1.0/')) return null;
   const parts = topic.split('/');
   if (parts[0] !== 'spBv1.0' || parts.length < 4 || parts.length > 5) return null;
   return { group: parts[1]!, type: parts[2]!, node: parts[3]!, device: parts[4] ?? null };
