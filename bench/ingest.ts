@@ -215,7 +215,9 @@ const adapter = new MqttAdapter({
 });
 await adapter.start();
 const singleFrom = origin + 3 * day;
-const singleRun = await sustained({ rate: SINGLE_RATE, readingsPerMessage: 1, origin: singleFrom, count: SINGLE_MESSAGES }, () => stored(singleFrom, singleFrom + day));
+const singleRun = await sustained({ rate: SINGLE_RATE, readingsPerMessage: 1, origin: singleFrom, count: SINGLE_MESSAGES }, () =>
+  stored(singleFrom, singleFrom + day),
+);
 const bareRate = bareRun.rate;
 out(
   `MQTT single readings, bare subscriber (acknowledges, stores nothing) ${bareRate.toFixed(0).padStart(8)} messages/s  (baseline); sent ${bareRun.offered.messages}, received ${bareRun.count}`,

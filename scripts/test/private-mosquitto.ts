@@ -21,7 +21,10 @@ export class PrivateMosquitto {
   static async start(): Promise<PrivateMosquitto> {
     const broker = new PrivateMosquitto(await freePort(), await mkdtemp(join(tmpdir(), 'tl-mosquitto-')));
     const config = join(broker.dir, 'mosquitto.conf');
-    await writeFile(config, [`listener ${broker.port} 127.0.0.1`, 'allow_anonymous true', 'max_queued_messages 1000000', 'max_inflight_messages 0', ''].join('\n'));
+    await writeFile(
+      config,
+      [`listener ${broker.port} 127.0.0.1`, 'allow_anonymous true', 'max_queued_messages 1000000', 'max_inflight_messages 0', ''].join('\n'),
+    );
     broker.child = spawn('mosquitto', ['-c', config], { stdio: 'ignore' });
     await waitFor(
       'the private Mosquitto to accept connections',
