@@ -59,6 +59,8 @@ try {
   const session = (await gql('mutation { login(input: { email: "viewer@northwind.example", password: "threadline-demo" }) { token } }')).login!.token!;
   const admin = (await gql('mutation { login(input: { email: "admin@northwind.example", password: "threadline-demo" }) { token } }')).login!.token!;
   const key = (await gql('mutation { createApiKey(input: { name: "bench", scopes: ["telemetry:write"] }) { token } }', admin)).createApiKey!.token!;
+  // As the workers do on start: the ROI snapshots the overview's portfolio is served from.
+  await gql('mutation { recomputeBusinessValue { snapshots } }', admin);
 
   const overviewBody = JSON.stringify({ query: OVERVIEW_QUERY });
   const signals = (await services.db.pool.query<{ id: string }>("SELECT id FROM signals WHERE data_type = 'NUMBER' ORDER BY id LIMIT 50")).rows;

@@ -37,7 +37,7 @@ export interface ConnectionShape<T> {
   nodes: T[];
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
-  totalCount: number;
+  totalCount: number | Promise<number>;
 }
 
 const connections = new Map<string, ClassType>();

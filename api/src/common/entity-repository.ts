@@ -45,19 +45,21 @@ export async function findPage(delegate: ModelDelegate, query: PageQuery): Promi
     where = { AND: [query.where, { OR: [{ [orderKey]: { [cmp]: value } }, { [orderKey]: value, id: { [cmp]: cursor.id } }] }] };
   }
   const orderBy = [{ [orderKey]: order }, { id: order }];
-  const [rows, totalCount] = await Promise.all([delegate.findMany({ where, orderBy, take: first + 1 }), delegate.count({ where: query.where })]).catch(
-    (error: unknown) => {
-      // A cursor value of another type than the order key (text for a time, say) is refused by Prisma's validation.
-      throw query.after && isValidationError(error) ? invalidCursor() : error;
-    },
-  );
+  const rows = await delegate.findMany({ where, orderBy, take: first + 1 }).catch((error: unknown) => {
+    // A cursor value of another type than the order key (text for a time, say) is refused by Prisma's validation.
+    throw query.after && isValidationError(error) ? invalidCursor() : error;
+  });
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ node, cursor: encodeCursor(node[orderKey], node.id) }));
+  let counted: Promise<number> | undefined;
   return {
     nodes: page,
     edges,
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount,
+    // Counted only when the request selects it: most lists (the portal's live checks among them) never do.
+    get totalCount() {
+      return (counted ??= delegate.count({ where: query.where }));
+    },
   };
 }
 

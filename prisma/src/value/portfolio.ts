@@ -2,7 +2,10 @@
 // use case's month starts in, UTC), then ROI, payback and NPV as DESIGN §2 over the sums. The
 // portfolio's NPV is the sum of the use cases' NPVs, each discounted from its own kickoff at its
 // own rate; its payback is the first calendar month where cumulative benefit ≥ cumulative cost.
-import type { RoiFigures } from './roi.ts';
+import type { RoiFigures, RoiMonth } from './roi.ts';
+
+/** What the portfolio adds up of a use case's figures. */
+export type PortfolioInput = Pick<RoiFigures, 'npv'> & { months: Pick<RoiMonth, 'startsAt' | 'benefit' | 'cost'>[] };
 
 export interface PortfolioMonth {
   /** YYYY-MM (UTC). */
@@ -25,7 +28,7 @@ export interface PortfolioFigures {
 
 const monthKey = (d: Date) => d.toISOString().slice(0, 7);
 
-export function portfolioRoi(useCases: readonly RoiFigures[]): PortfolioFigures {
+export function portfolioRoi(useCases: readonly PortfolioInput[]): PortfolioFigures {
   const byMonth = new Map<string, { benefit: number; cost: number }>();
   for (const figures of useCases) {
     for (const m of figures.months) {

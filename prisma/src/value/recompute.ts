@@ -116,9 +116,17 @@ async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseV
   for (const basis of ['PROJECTED', 'REALISED'] as const) {
     const figures = roiNow(useCase, basis, now);
     const [last] = await db.$queryRawUnsafe<
-      { computed_at: Date; cumulative_benefit: number; cumulative_cost: number; roi: number | null; npv: number | null; payback_month: number | null }[]
+      {
+        id: string;
+        computed_at: Date;
+        cumulative_benefit: number;
+        cumulative_cost: number;
+        roi: number | null;
+        npv: number | null;
+        payback_month: number | null;
+      }[]
     >(
-      `SELECT computed_at, cumulative_benefit, cumulative_cost, roi, npv, payback_month FROM roi_snapshots
+      `SELECT id, computed_at, cumulative_benefit, cumulative_cost, roi, npv, payback_month FROM roi_snapshots
         WHERE organization_id = $1::uuid AND use_case_id = $2::uuid AND basis = $3::roi_basis ORDER BY computed_at DESC LIMIT 1`,
       organizationId,
       useCase.id,
@@ -133,11 +141,21 @@ async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseV
         npv: last.npv,
         paybackMonth: last.payback_month,
       }) === figuresKey(figures);
-    if (same && dayStart(last.computed_at).getTime() === dayStart(now).getTime()) continue;
+    const months = JSON.stringify(figures.months.map((m) => [m.startsAt.getTime(), m.benefit, m.cost]));
+    if (same && dayStart(last.computed_at).getTime() === dayStart(now).getTime()) {
+      // The same figures from newer inputs (a measurement that changed nothing, say): the snapshot stays, and is fresh again.
+      await db.$executeRawUnsafe(
+        'UPDATE roi_snapshots SET inputs_version = $2::bigint, months = $3::jsonb WHERE id = $1::uuid',
+        last.id,
+        useCase.valueVersion,
+        months,
+      );
+      continue;
+    }
     const breakdown = { months: figures.months.length, kpis: figures.kpis, costs: figures.costs } as unknown as JsonValue;
     const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
-      `INSERT INTO roi_snapshots (organization_id, use_case_id, basis, computed_at, monthly_benefit, cumulative_benefit, cumulative_cost, roi, npv, payback_month, breakdown)
-       VALUES ($1::uuid, $2::uuid, $3::roi_basis, $4, $5, $6, $7, $8, $9, $10, $11::jsonb) RETURNING id`,
+      `INSERT INTO roi_snapshots (organization_id, use_case_id, basis, computed_at, monthly_benefit, cumulative_benefit, cumulative_cost, roi, npv, payback_month, breakdown, months, inputs_version)
+       VALUES ($1::uuid, $2::uuid, $3::roi_basis, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::bigint) RETURNING id`,
       organizationId,
       useCase.id,
       basis,
@@ -149,6 +167,8 @@ async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseV
       figures.npv,
       figures.paybackMonth,
       JSON.stringify(breakdown),
+      months,
+      useCase.valueVersion,
     );
     await appendAuditEvent(db, {
       organizationId,

@@ -13,6 +13,8 @@ export interface UseCaseValueInputs {
   dataReadiness: number;
   stakeholderAlignment: number;
   riskLevel: 'LOW' | 'MEDIUM' | 'HIGH';
+  /** The version of these inputs (bumped by triggers on every change), as text. */
+  valueVersion: string;
   kpis: (RoiKpi & { gated: boolean })[];
   costs: RoiCost[];
 }
@@ -30,9 +32,11 @@ export async function loadValueInputs(db: RawSql, organizationId: string): Promi
         data_readiness: number;
         stakeholder_alignment: number;
         risk_level: UseCaseValueInputs['riskLevel'];
+        value_version: string;
       }[]
     >(
-      `SELECT id, name, status::text AS status, kickoff_at, first_value_at, discount_rate_annual, data_readiness, stakeholder_alignment, risk_level::text AS risk_level
+      `SELECT id, name, status::text AS status, kickoff_at, first_value_at, discount_rate_annual, data_readiness, stakeholder_alignment, risk_level::text AS risk_level,
+              value_version::text AS value_version
          FROM use_cases WHERE organization_id = $1::uuid ORDER BY name`,
       organizationId,
     ),
@@ -79,6 +83,7 @@ export async function loadValueInputs(db: RawSql, organizationId: string): Promi
     dataReadiness: u.data_readiness,
     stakeholderAlignment: u.stakeholder_alignment,
     riskLevel: u.risk_level,
+    valueVersion: u.value_version,
     kpis: kpis
       .filter((k) => k.use_case_id === u.id)
       .map((k) => ({

@@ -4,6 +4,7 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { RoiBasis } from '@threadline/db/client';
 import { portfolioRoi } from '@threadline/db/value/portfolio';
+import { startedUseCaseFigures } from '@threadline/db/value/portfolio-figures';
 import { priorityScore } from '@threadline/db/value/priority';
 import { recomputeValue } from '@threadline/db/value/recompute';
 import { MAX_MONTHS, roiNow } from '@threadline/db/value/roi';
@@ -24,7 +25,7 @@ export class PortfolioResolver {
   @Authorized('read')
   @Query(() => PortfolioRoi, {
     description:
-      'ROI of every use case with a kickoff, added up by calendar month: PROJECTED over `months` (36 unless given) from each kickoff, REALISED to now.',
+      'ROI of every use case with a kickoff, added up by calendar month: PROJECTED over `months` (36 unless given) from each kickoff, REALISED to now. Served from the stored ROI snapshots where they were made from the current inputs (see `asOf`), computed afresh otherwise.',
   })
   async portfolioRoi(
     @Arg('basis', () => RoiBasis) basis: RoiBasis,
@@ -32,25 +33,19 @@ export class PortfolioResolver {
     @Ctx() ctx: Context,
   ): Promise<PortfolioRoi> {
     if (months !== null && (months < 1 || months > MAX_MONTHS)) throw badInput(`months lies between 1 and ${MAX_MONTHS}.`, { field: 'months' });
-    const { principal, tenant } = tenantOf(ctx);
-    const now = ctx.services.clock.now();
-    const started = (await loadValueInputs(tenant, principal.organizationId)).flatMap((u) => (u.kickoffAt ? [{ ...u, kickoffAt: u.kickoffAt }] : []));
-    const figures = started.map((u) => roiNow(u, basis, now, months ?? undefined));
-    const rows = await useCasesOf(
-      ctx,
-      started.map((u) => u.id),
-    );
+    const { principal, tenant, loaders } = tenantOf(ctx);
+    const { useCases, asOf } = await startedUseCaseFigures(tenant, principal.organizationId, basis, ctx.services.clock.now(), months ?? undefined);
+    const rows = (await loaders.byId('UseCase').loadMany(useCases.map((u) => u.useCaseId))) as (UseCase | null | Error)[];
     return {
       basis,
-      ...portfolioRoi(figures),
-      useCases: started.map((u, i) => ({
-        useCase: rows.get(u.id)!,
-        roi: figures[i]!.roi,
-        npv: figures[i]!.npv,
-        cumulativeBenefit: figures[i]!.cumulativeBenefit,
-        cumulativeCost: figures[i]!.cumulativeCost,
-        paybackMonth: figures[i]!.paybackMonth,
-      })),
+      asOf,
+      ...portfolioRoi(useCases.map((u) => u.figures)),
+      useCases: useCases.flatMap(({ figures }, i) => {
+        const useCase = rows[i];
+        if (!useCase || useCase instanceof Error) return [];
+        const { roi, npv, cumulativeBenefit, cumulativeCost, paybackMonth } = figures;
+        return [{ useCase, roi, npv, cumulativeBenefit, cumulativeCost, paybackMonth }];
+      }),
     };
   }
 

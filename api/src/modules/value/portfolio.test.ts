@@ -1,7 +1,8 @@
 // The portfolio through GraphQL, in an organisation of its own, on hand-worked figures: portfolio
 // ROI added up by calendar month with its payback and NPV, the ranking with each factor's points,
 // MTTI and MTTA with percentiles over a period, KPI computations checked before they are stored,
-// and a recompute on demand.
+// a recompute on demand, and the portfolio served from the stored snapshots while they were made
+// from the current inputs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
 
@@ -201,5 +202,34 @@ describe('the portfolio in GraphQL', () => {
     expect(res.data!.recomputeBusinessValue).toEqual({ measurementsChanged: 90, gatesEvaluated: 0, firstValues: 0, snapshots: 4 });
     const values = await api.services.db.prisma.kpiMeasurement.findMany({ where: { kpiId: uptime.data!.createKpi.id } });
     expect(new Set(values.map((v) => `${v.value} ${v.source}`))).toEqual(new Set(['100 COMPUTED']));
+  });
+
+  it('serves the portfolio from the stored ROI snapshots while they were made from the current inputs, and afresh once an input changes', async () => {
+    const fields =
+      'asOf roi npv cumulativeBenefit cumulativeCost paybackMonth months { month benefit cost } useCases { useCase { name } roi npv paybackMonth }';
+    const portfolio = async (args: string) => {
+      const res = await api.gql(`{ p: portfolioRoi(${args}) { ${fields} } }`, {}, admin);
+      expect(res.errors).toBeUndefined();
+      const { asOf, ...figures } = res.data!.p;
+      return { asOf: new Date(asOf), figures };
+    };
+    // The previous test's recompute stored snapshots of A and B; an explicit horizon is computed afresh.
+    for (const basis of ['PROJECTED', 'REALISED']) {
+      const before = new Date();
+      const stored = await portfolio(`basis: ${basis}`);
+      expect(stored.asOf.getTime()).toBeLessThan(before.getTime());
+      if (basis === 'PROJECTED') expect(stored.figures).toEqual((await portfolio('basis: PROJECTED, months: 36')).figures);
+    }
+    const cost = await portfolio('basis: PROJECTED');
+    await create('CostItem', { useCaseId: ids.a, name: 'Retrofit', kind: 'ONE_TIME', amount: 5000, startsAt: '2026-02-01T00:00:00Z' });
+    // A's snapshot is stale now: A is computed afresh (B is still served from its snapshot, so asOf stays B's).
+    const fresh = await portfolio('basis: PROJECTED');
+    expect(fresh.figures.cumulativeCost).toBeCloseTo(cost.figures.cumulativeCost + 5000, 6);
+    // A recompute stores A's new figures, which are served from then on.
+    expect((await api.gql('mutation { recomputeBusinessValue { snapshots } }', {}, admin)).errors).toBeUndefined();
+    const after = new Date();
+    const restored = await portfolio('basis: PROJECTED');
+    expect(restored.asOf.getTime()).toBeLessThan(after.getTime());
+    expect(restored.figures).toEqual(fresh.figures);
   });
 });

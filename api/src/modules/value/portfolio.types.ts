@@ -2,6 +2,7 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { RoiBasis } from '@threadline/db/client';
 import { UseCase } from './value.types.ts';
+import { DateTime } from '../../common/scalars.ts';
 
 export enum PriorityFactorName {
   PROJECTED_ROI = 'PROJECTED_ROI',
@@ -33,6 +34,8 @@ export class PortfolioUseCase {
 @ObjectType({ description: "The use cases' monthly benefits and costs added up by calendar month; NPV is the sum of the use cases' NPVs." })
 export class PortfolioRoi {
   @Field(() => RoiBasis) basis!: RoiBasis;
+  @Field(() => DateTime, { description: "When the oldest figures added up were computed: a stored snapshot's time, or now when computed for this request." })
+  asOf!: Date;
   @Field(() => [PortfolioMonth]) months!: PortfolioMonth[];
   @Field(() => Float) cumulativeBenefit!: number;
   @Field(() => Float) cumulativeCost!: number;
