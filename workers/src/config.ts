@@ -7,6 +7,11 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url({ error: 'REDIS_URL must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
+  /** Seeds of a Redis Cluster ("host:port,host:port"); when set the queues live there (prefix made a hash tag) and REDIS_URL is not used. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^:,\s]+:\d{1,5}(,[^:,\s]+:\d{1,5})*$/, { error: 'REDIS_CLUSTER_NODES must be host:port[,host:port…]' })
+    .optional(),
   /** Key prefix of every queue, so several installations (or test runs) can share one Redis. */
   QUEUE_PREFIX: z
     .string()

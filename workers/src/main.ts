@@ -31,10 +31,12 @@ import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { rawSqlOf } from '@threadline/db/sql';
 import { publishSigningKey } from '@threadline/db/models/registry';
 import { modelHandlers, startModelRelays } from './model-workers.ts';
+import { queueConnection, queuePrefix, redisTarget } from './redis-target.ts';
 
 const config = readWorkersConfig();
 const log = pino({ name: 'threadline-workers', level: config.LOG_LEVEL });
-if ((await checkNoEviction(config.REDIS_URL)) === 'unknown') log.warn('could not read Redis maxmemory-policy; make sure it is noeviction');
+const redis = redisTarget(config.REDIS_URL, config.REDIS_CLUSTER_NODES);
+if ((await checkNoEviction(redis)) === 'unknown') log.warn('could not read Redis maxmemory-policy; make sure it is noeviction');
 
 const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.db.DATABASE_POOL_SIZE });
 const signingKey = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
@@ -47,8 +49,9 @@ const ownerPool = createPool({ url: config.db.MIGRATION_DATABASE_URL ?? config.d
 const ownerTelemetry = await openTelemetryStorage(ownerPool, config.db.TELEMETRY_PARTITION_DAYS);
 const retention = { rawDays: config.TELEMETRY_RETENTION_DAYS, minuteDays: config.TELEMETRY_MINUTE_ROLLUP_DAYS, hourDays: config.TELEMETRY_HOUR_ROLLUP_DAYS };
 const host = startWorkerHost({
-  connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
-  prefix: config.QUEUE_PREFIX,
+  connection: queueConnection(redis),
+  redis,
+  prefix: queuePrefix(redis, config.QUEUE_PREFIX),
   concurrency: { maintenance: config.WORKER_CONCURRENCY, inference: config.INFERENCE_CONCURRENCY, models: config.TRAINING_CONCURRENCY },
   lockDurationMs: config.WORKER_LOCK_MS,
   maxStalls: config.WORKER_MAX_STALLS,

@@ -6,7 +6,7 @@
 // fails for good, also where no handler saw its end (it stalled more often than allowed, its
 // workers killed each time), is passed to its give-up handler, which records the failure.
 import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import { probeClient, type RedisTarget } from './redis-target.ts';
 import type { Logger } from 'pino';
 import { JOB_CATALOGUE, QUEUE_NAMES, type JobDefinition, type QueueName } from '@threadline/db/jobs';
 
@@ -30,8 +30,8 @@ export interface WorkerHostOptions {
   catalogue?: readonly JobDefinition<unknown>[];
   /** How often the watchdog pings Redis (0: no watchdog). */
   watchdogMs?: number;
-  /** The Redis the watchdog pings; the workers' own when left out. */
-  redisUrl?: string;
+  /** The Redis (or cluster) the watchdog checks; the connection's URL when left out. */
+  redis?: RedisTarget;
 }
 
 const DEFAULT_WATCHDOG_MS = 5_000;
@@ -134,26 +134,23 @@ function watchGiveUps(
     });
 }
 
-/** Pings Redis every `watchdogMs`; calls `recovered` when a ping succeeds after one failed. */
+/**
+ * Checks Redis every `watchdogMs` with a read of a key under the queue prefix, which a cluster routes
+ * to the master serving the queues' slot; calls `recovered` when a check succeeds after one failed.
+ */
 function watchRedis(options: WorkerHostOptions, recovered: () => Promise<void>): { stop(): void } {
   const every = options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
-  const url = options.redisUrl ?? (options.connection as { url?: string }).url;
-  if (every <= 0 || !url) return { stop: () => undefined };
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    connectTimeout: every,
-    commandTimeout: every,
-    retryStrategy: () => every,
-  });
-  redis.on('error', () => undefined);
+  const url = (options.connection as { url?: string }).url;
+  const target = options.redis ?? (url ? { kind: 'single' as const, url } : null);
+  if (every <= 0 || !target) return { stop: () => undefined };
+  const redis = probeClient(target, every);
+  const probeKey = `${options.prefix}:watchdog`;
   let down = false;
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    const ping = redis.status === 'wait' ? redis.connect().then(() => redis.ping()) : redis.ping();
+    const ping = redis.status === 'wait' ? redis.connect().then(() => redis.exists(probeKey)) : redis.exists(probeKey);
     void ping
       .then(
         async () => {
