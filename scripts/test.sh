@@ -15,6 +15,11 @@ check "lint" npx eslint --max-warnings=0 .
 check "format" npx prettier --check --log-level=warn .
 check "typecheck" npm run --silent typecheck
 
+# Engines the scale-out tests run privately (docs/scaling.md): Debian packages, never downloads.
+for engine in pgbouncer; do
+  command -v "$engine" >/dev/null || tl_apt_install "$engine" || echo "$engine is missing: install Debian's $engine package (sudo apt-get install $engine)." >&2
+done
+
 mkdir -p .threadline
 results=.threadline/test-results.json
 rm -f "$results"

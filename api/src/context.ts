@@ -2,7 +2,8 @@
 // the process-wide services.
 import type { FastifyBaseLogger } from 'fastify';
 import type { TenantPrisma } from '@threadline/db/tenant';
-import type { Principal } from './auth/principal.ts';
+import type { PrismaClient } from '@threadline/db/client';
+import { callerKey, type Principal } from './auth/principal.ts';
 import type { Services } from './services.ts';
 import type { ReadBudget } from './security/read-gate.ts';
 import { Loaders } from './common/loaders.ts';
@@ -26,13 +27,15 @@ export function buildContext(
   principal: Principal | null,
   request: { id: string; log: FastifyBaseLogger; ip?: string | undefined },
 ): Context {
-  let scoped: Context['scoped'] = null;
-  if (principal) {
-    const tenant = scopeToOrganization(services.db.prisma, principal.organizationId);
-    scoped = { tenant, loaders: new Loaders(tenant) };
-  }
-  const readBudget = services.reads.budgetFor(principal ? `${principal.kind}:${principal.id}` : 'anonymous');
+  const scoped = principal ? scopedOn(services.db.prisma, principal.organizationId) : null;
+  const readBudget = services.reads.budgetFor(callerKey(principal));
   return { requestId: request.id, log: request.log, services, principal, readBudget, sourceAddress: request.ip ?? null, scoped };
+}
+
+/** An organisation's scoped client (and loaders) on one database. */
+export function scopedOn(prisma: PrismaClient, organizationId: string): NonNullable<Context['scoped']> {
+  const tenant = scopeToOrganization(prisma, organizationId);
+  return { tenant, loaders: new Loaders(tenant) };
 }
 
 /** The caller and their scoped client, or UNAUTHENTICATED. */

@@ -27,6 +27,7 @@ import { PortfolioResolver } from './modules/value/portfolio.resolver.ts';
 import { RoiThreadResolver } from './modules/value/roi-thread.resolver.ts';
 import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
+import { ReadReplicaResolver } from './modules/system/replica.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -52,6 +53,7 @@ export const resolvers: ClassType[] = [
   TelemetryResolver,
   SignalSeriesResolver,
   ...eventResolvers,
+  ReadReplicaResolver,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

@@ -1,5 +1,6 @@
 // Composition root: builds the schema, the Fastify app with Apollo Server on /graphql, request
 // authentication (from headers, before any body is read) and error formatting, and the health route.
+import { routeReads } from './common/read-routing.ts';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import { header } from './auth/credentials.ts';
@@ -53,7 +54,15 @@ export async function buildServer(services: Services) {
     schema,
     ...limits,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), guardOperationInput, limitReadRows, retryAfterStatus, ...limits.plugins!],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginLandingPageDisabled(),
+      guardOperationInput,
+      limitReadRows,
+      retryAfterStatus,
+      routeReads,
+      ...limits.plugins!,
+    ],
     formatError: (formatted, error) => formatGraphQLError(formatted, error, (err) => services.log.error({ err }, 'unexpected error in a GraphQL operation')),
   });
   await apollo.start();
@@ -94,7 +103,7 @@ export async function buildServer(services: Services) {
   app.get('/health', async (_request, reply) => {
     try {
       await ping(rawSqlOf(services.db.pool));
-      return { status: 'ok' };
+      return services.replica ? { status: 'ok', replica: services.replica.status() } : { status: 'ok' };
     } catch {
       return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
     }

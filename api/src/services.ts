@@ -16,6 +16,7 @@ import { publishSigningKey } from '@threadline/db/models/registry';
 import { TokenBucketLimiter, type RateLimiter } from './security/rate-limiter.ts';
 import { RedisTokenBucketLimiter } from './security/redis-rate-limiter.ts';
 import { systemClock, type Clock } from '@threadline/db/clock';
+import { ReadReplica, singlePool } from '@threadline/db/read-replica';
 
 export interface Services {
   config: ApiConfig;
@@ -32,6 +33,13 @@ export interface Services {
   modelKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
   /** Every read of the current time in the API goes through it (tests fix it). */
   clock: Clock;
+  /** The streaming replica reads go to while it keeps up (DATABASE_READ_URL), or null. */
+  replica: ReadReplica | null;
+}
+
+/** The database a caller's reads go to: the replica while it serves theirs, the primary otherwise. */
+export function readerFor(services: Services, caller: string): Db {
+  return services.replica?.dbFor(caller) ?? services.db;
 }
 
 export async function createServices(config: ApiConfig, log: Logger, onStatement?: (sql: string) => void, clock: Clock = systemClock): Promise<Services> {
@@ -46,6 +54,18 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
   const telemetry = await openTelemetryStorage(db.pool, config.db.TELEMETRY_PARTITION_DAYS, clock);
   const modelSigning = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
   await publishSigningKey(rawSqlOf(db.pool), modelSigning, !config.MODEL_SIGNING_KEY);
+  const pooled = (url: string, poolSize: number) => createPool({ url, role: config.db.DATABASE_APP_ROLE, poolSize, ...(onStatement ? { onStatement } : {}) });
+  const readUrl = config.db.DATABASE_READ_URL;
+  const replica = readUrl
+    ? new ReadReplica(
+        db,
+        createDb({ url: readUrl, role: config.db.DATABASE_APP_ROLE, poolSize: config.db.DATABASE_POOL_SIZE, ...(onStatement ? { onStatement } : {}) }),
+        config.db.DATABASE_READ_MAX_LAG_MS,
+        clock,
+      )
+    : null;
+  await replica?.start();
+  const expensiveReads = pooled(config.db.DATABASE_URL, config.READ_POOL_SIZE);
   const keyRate: RateLimiter = config.RATE_LIMIT_REDIS_URL
     ? new RedisTokenBucketLimiter(config.RATE_LIMIT_REDIS_URL, config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, log, clock)
     : new TokenBucketLimiter(config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, clock);
@@ -65,7 +85,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     telemetry,
     ingest: IngestService.forPool(db.pool, telemetry, clock),
     reads: new ReadGate(
-      createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.READ_POOL_SIZE, ...(onStatement ? { onStatement } : {}) }),
+      replica && readUrl ? replica.readPools(expensiveReads, pooled(readUrl, config.READ_POOL_SIZE)) : singlePool(expensiveReads),
       config.READS_PER_CALLER,
       config.READ_TIME_BUDGET_MS,
       clock,
@@ -74,5 +94,6 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     auditKeys: { signing, trusted: trustedKeySet(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
     modelKeys: { signing: modelSigning, trusted: trustedKeySet(modelSigning, config.MODEL_TRUSTED_KEYS) },
     clock,
+    replica,
   };
 }

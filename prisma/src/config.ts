@@ -5,6 +5,12 @@ const schema = z.object({
   DATABASE_URL: z.url({ error: 'DATABASE_URL must be a postgres:// URL' }).default('postgres://postgres@127.0.0.1:5432/threadline'),
   /** Owner connection for migrations; defaults to DATABASE_URL. */
   MIGRATION_DATABASE_URL: z.url().optional(),
+  /** A direct connection (not through a transaction pooler such as PgBouncer) for LISTEN and session locks; defaults to DATABASE_URL. */
+  DATABASE_SESSION_URL: z.url().optional(),
+  /** A streaming replica the portal's and the exports' reads go to while it keeps up (see DATABASE_READ_MAX_LAG_MS). */
+  DATABASE_READ_URL: z.url().optional(),
+  /** Reads go back to the primary while the replica is this far behind, or unreachable. */
+  DATABASE_READ_MAX_LAG_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   /** Role the API and workers act as; empty to use the connecting user as it is. */
   DATABASE_APP_ROLE: z
     .string()

@@ -1,5 +1,6 @@
-// A PostgreSQL cluster of its own on a free loopback port, for the chaos suite: initdb into a
-// temporary directory, started and stopped with pg_ctl, so it can be crashed (`pg_ctl stop -m
+// A PostgreSQL cluster of its own on a free loopback port, for the chaos suite, the replica tests
+// and `npm run scale`: initdb into a temporary directory (or pg_basebackup of another one, as a
+// streaming replica), started and stopped with pg_ctl, so it can be crashed (`pg_ctl stop -m
 // immediate`: no shutdown checkpoint, recovery from the WAL at the next start) without touching the
 // machine's shared server. As root the server runs as the postgres user, as PostgreSQL requires.
 import { execFile } from 'node:child_process';
@@ -25,17 +26,43 @@ export class PrivatePostgres {
   ) {}
 
   static async start(): Promise<PrivatePostgres> {
-    const dir = await mkdtemp(join(tmpdir(), 'tl-chaos-pg-'));
+    const cluster = await PrivatePostgres.make();
+    await cluster.pg('initdb', ['-D', cluster.data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+    await cluster.restart();
+    return cluster;
+  }
+
+  /** A streaming replica of `primary` (pg_basebackup -R: it follows the primary from the copy on). */
+  static async replicaOf(primary: PrivatePostgres): Promise<PrivatePostgres> {
+    const replica = await PrivatePostgres.make();
+    await replica.pg('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primary.port),
+      '-U',
+      'postgres',
+      '-D',
+      replica.data,
+      '-R',
+      '-X',
+      'stream',
+      '--checkpoint=fast',
+      '--no-sync',
+    ]);
+    await replica.restart();
+    return replica;
+  }
+
+  private static async make(): Promise<PrivatePostgres> {
+    const dir = await mkdtemp(join(tmpdir(), 'tl-pg-'));
     const asUser = process.getuid?.() === 0 ? 'postgres' : null;
     if (asUser) {
       const { stdout } = await run('id', ['-u', asUser]);
       const { stdout: group } = await run('id', ['-g', asUser]);
       await chown(dir, Number(stdout), Number(group));
     }
-    const cluster = new PrivatePostgres(await freePort(), dir, await binDir(), asUser);
-    await cluster.pg('initdb', ['-D', cluster.data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
-    await cluster.restart();
-    return cluster;
+    return new PrivatePostgres(await freePort(), dir, await binDir(), asUser);
   }
 
   private get data(): string {
@@ -58,8 +85,13 @@ export class PrivatePostgres {
     await this.pg('pg_ctl', ['-D', this.data, '-m', 'immediate', '-w', 'stop']);
   }
 
+  /** A clean shutdown (it can be started again with restart()). */
+  async halt(): Promise<void> {
+    await this.pg('pg_ctl', ['-D', this.data, '-m', 'fast', '-w', 'stop']);
+  }
+
   async stop(): Promise<void> {
-    await this.pg('pg_ctl', ['-D', this.data, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
+    await this.halt().catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
   }
 

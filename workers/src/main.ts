@@ -76,7 +76,8 @@ await schedule(driftSweepJob, config.DRIFT_EVERY_MINUTES * 60_000);
 await schedule(valueRecomputeJob, config.VALUE_EVERY_MINUTES * 60_000, true);
 await schedule(reviewScheduleJob, config.REVIEW_SCHEDULE_EVERY_MINUTES * 60_000, true);
 const relays = await startModelRelays({
-  databaseUrl: config.db.DATABASE_URL,
+  // LISTEN and the dispatcher's session lock need a connection of their own, not one through a transaction pooler.
+  databaseUrl: config.db.DATABASE_SESSION_URL ?? config.db.DATABASE_URL,
   role: config.db.DATABASE_APP_ROLE,
   pool,
   queue: host.queue,

@@ -15,6 +15,11 @@ export interface Principal {
   sessionId?: string;
 }
 
+/** One key per caller, for their share of the expensive reads and their reads after writing. */
+export function callerKey(principal: Principal | null): string {
+  return principal ? `${principal.kind}:${principal.id}` : 'anonymous';
+}
+
 export function actorOf(principal: Principal): AuditActor {
   return { kind: principal.kind, id: principal.id, label: principal.label };
 }

@@ -2,6 +2,7 @@
 // telemetry fields will really read (limits, range / width, times the page sizes around them);
 // expensive reads run on a pool of their own, at most READS_PER_CALLER at once per caller, within
 // one time budget per request that PostgreSQL enforces; /health answers while they run.
+import { singlePool } from '@threadline/db/read-replica';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '@threadline/db/clock';
 import { createPool } from '@threadline/db/client';
@@ -52,7 +53,7 @@ describe('read budget', () => {
   });
 
   describe('the read gate', () => {
-    const pool = () => createPool({ url: api.database.url, poolSize: 4 });
+    const pool = () => singlePool(createPool({ url: api.database.url, poolSize: 4 }));
     const sleep = (seconds: number) => async (client: { query(sql: string): Promise<unknown> }) => {
       const started = Date.now();
       await client.query(`SELECT pg_sleep(${seconds})`);

@@ -5,9 +5,12 @@
 // - each caller (an API key or a person) runs at most READS_PER_CALLER of them at once; the rest
 //   wait their turn, within the request's budget;
 // - a request's expensive reads share one time budget (READ_TIME_BUDGET_MS): each statement runs
-//   with PostgreSQL's statement_timeout set to what is left of it, and a read that would pass it
-//   is stopped and answered QUERY_TIMEOUT.
+//   with PostgreSQL's statement_timeout set to what is left of it (SET LOCAL, in a read-only
+//   transaction: no session state, so it works through PgBouncer in transaction mode), and a read
+//   that would pass it is stopped and answered QUERY_TIMEOUT;
+// - with a read replica configured they run there while it keeps up (prisma/src/read-replica.ts).
 import type pg from 'pg';
+import type { ReadPools } from '@threadline/db/read-replica';
 import type { Clock } from '@threadline/db/clock';
 import { ThreadlineError } from '../common/errors.ts';
 
@@ -32,7 +35,7 @@ export class ReadGate {
   private readonly queued = new Map<string, (() => void)[]>();
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pools: ReadPools,
     private readonly perCaller: number,
     readonly budgetMs: number,
     private readonly clock: Clock,
@@ -47,13 +50,20 @@ export class ReadGate {
   async run<T>(budget: ReadBudget, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     await this.take(budget);
     try {
-      const client = await this.pool.connect();
+      const client = await this.pools.for(budget.caller).connect();
+      let open = false;
       try {
         const left = Math.ceil(budget.deadlineMs - this.clock.nowMs());
         if (left <= 0) throw readTimeout(this.budgetMs);
-        await client.query(`SET statement_timeout = ${left}`);
-        return await work(client);
+        await client.query('BEGIN READ ONLY');
+        open = true;
+        await client.query(`SET LOCAL statement_timeout = ${left}`);
+        const result = await work(client);
+        await client.query('COMMIT');
+        open = false;
+        return result;
       } catch (error) {
+        if (open) await client.query('ROLLBACK').catch(() => undefined);
         throw (error as { code?: string }).code === STATEMENT_TIMEOUT ? readTimeout(this.budgetMs) : error;
       } finally {
         client.release();
@@ -87,7 +97,7 @@ export class ReadGate {
   }
 
   close(): Promise<void> {
-    return this.pool.end();
+    return this.pools.end();
   }
 
   /** Hands the caller's slot to its next queued read, or frees it. */

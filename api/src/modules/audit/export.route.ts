@@ -8,7 +8,8 @@ import { rawSqlOf } from '@threadline/db/sql';
 import { auditCsv, exportAuditEvents } from '@threadline/db/audit/audit-export';
 import { parseRfc3339, RFC3339_HINT } from '@threadline/db/rfc3339';
 import { isUuid } from '@threadline/db/uuid';
-import type { Services } from '../../services.ts';
+import { readerFor, type Services } from '../../services.ts';
+import { callerKey } from '../../auth/principal.ts';
 import { badInput, notFound, ThreadlineError } from '../../common/errors.ts';
 import { sendError, sendUnexpected } from '../../common/http-route.ts';
 import { authenticateFirst, callerOf } from '../../security/authenticate-first.ts';
@@ -32,7 +33,7 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
       const q = request.query as Record<string, unknown>;
       const from = dateParam(q.from, 'from');
       const to = dateParam(q.to, 'to');
-      const rows = await exportAuditEvents(rawSqlOf(services.db.pool), principal.organizationId, {
+      const rows = await exportAuditEvents(rawSqlOf(readerFor(services, callerKey(principal)).pool), principal.organizationId, {
         from,
         to,
         type: q.type ? String(q.type) : null,
@@ -50,7 +51,7 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
       const principal = callerOf(request);
       const { id } = request.params as { id: string };
       if (!isUuid(id)) throw badInput('The model id must be a UUID.', { field: 'id' });
-      const built = await buildModelCard(rawSqlOf(services.db.pool), principal.organizationId, id);
+      const built = await buildModelCard(rawSqlOf(readerFor(services, callerKey(principal)).pool), principal.organizationId, id);
       if (!built) throw notFound('Model', id);
       reply.header('content-disposition', `attachment; filename="model-card-${built.model.name.replace(/[^A-Za-z0-9_-]+/g, '-')}.${format}"`);
       return format === 'json' ? reply.type('application/json').send(built) : reply.type('text/markdown; charset=utf-8').send(modelCardMarkdown(built));
