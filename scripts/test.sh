@@ -16,7 +16,7 @@ check "format" npx prettier --check --log-level=warn .
 check "typecheck" npm run --silent typecheck
 
 # Engines the scale-out tests run privately (docs/scaling.md): Debian packages, never downloads.
-for engine in pgbouncer; do
+for engine in pgbouncer nats-server; do
   command -v "$engine" >/dev/null || tl_apt_install "$engine" || echo "$engine is missing: install Debian's $engine package (sudo apt-get install $engine)." >&2
 done
 

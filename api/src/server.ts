@@ -112,6 +112,8 @@ export async function buildServer(services: Services) {
   app.addHook('onClose', async () => {
     await services.keyRate.close?.();
     await services.reads.close();
+    await services.ingestLog?.close();
+    await services.replica?.close();
     await services.db.close();
   });
   return app;

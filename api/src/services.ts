@@ -17,6 +17,8 @@ import { TokenBucketLimiter, type RateLimiter } from './security/rate-limiter.ts
 import { RedisTokenBucketLimiter } from './security/redis-rate-limiter.ts';
 import { systemClock, type Clock } from '@threadline/db/clock';
 import { ReadReplica, singlePool } from '@threadline/db/read-replica';
+import { IngestLog } from '@threadline/db/telemetry/ingest-log';
+import { ingestLogOf } from '@threadline/db/config';
 
 export interface Services {
   config: ApiConfig;
@@ -25,10 +27,13 @@ export interface Services {
   access: AccessService;
   keyRate: RateLimiter;
   telemetry: TelemetryStorage;
-  ingest: IngestService;
+  /** Where ingested points go: the database, or the ingest log in front of it (INGEST_LOG_URL). */
+  ingest: Pick<IngestService, 'ingest'>;
   /** Expensive reads, on a pool of their own, shared fairly between callers (security/read-gate.ts). */
   reads: ReadGate;
-  events: EventIngest;
+  events: Pick<EventIngest, 'ingest'>;
+  /** The ingest log, when one is configured (closed with the API). */
+  ingestLog: IngestLog | null;
   auditKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
   modelKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
   /** Every read of the current time in the API goes through it (tests fix it). */
@@ -65,6 +70,8 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
       )
     : null;
   await replica?.start();
+  const logSettings = ingestLogOf(config.db);
+  const ingestLog = logSettings ? await IngestLog.open(logSettings, () => clock.nowMs()) : null;
   const expensiveReads = pooled(config.db.DATABASE_URL, config.READ_POOL_SIZE);
   const keyRate: RateLimiter = config.RATE_LIMIT_REDIS_URL
     ? new RedisTokenBucketLimiter(config.RATE_LIMIT_REDIS_URL, config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, log, clock)
@@ -83,14 +90,15 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     ),
     keyRate,
     telemetry,
-    ingest: IngestService.forPool(db.pool, telemetry, clock),
+    ingest: ingestLog ?? IngestService.forPool(db.pool, telemetry, clock),
     reads: new ReadGate(
       replica && readUrl ? replica.readPools(expensiveReads, pooled(readUrl, config.READ_POOL_SIZE)) : singlePool(expensiveReads),
       config.READS_PER_CALLER,
       config.READ_TIME_BUDGET_MS,
       clock,
     ),
-    events: new EventIngest(db.pool, clock),
+    events: ingestLog?.events ?? new EventIngest(db.pool, clock),
+    ingestLog,
     auditKeys: { signing, trusted: trustedKeySet(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
     modelKeys: { signing: modelSigning, trusted: trustedKeySet(modelSigning, config.MODEL_TRUSTED_KEYS) },
     clock,

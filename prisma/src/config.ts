@@ -18,6 +18,17 @@ const schema = z.object({
     .or(z.literal(''))
     .default('threadline_app'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** NATS JetStream (nats://host:port, comma-separated for a cluster): gateways acknowledge once a point is in this log, and writers store it (telemetry/ingest-log.ts). */
+  INGEST_LOG_URL: z
+    .string()
+    .regex(/^nats:\/\/[^,\s]+(,nats:\/\/[^,\s]+)*$/, { error: 'INGEST_LOG_URL must be nats://host:port[,nats://host:port…]' })
+    .optional(),
+  INGEST_LOG_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('threadline-ingest'),
+  /** Copies of the log: 1 on a single NATS server, 3 on a cluster of three (a quorum acknowledges). */
+  INGEST_LOG_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** Telemetry partition width for the native (non-TimescaleDB) store. */
   TELEMETRY_PARTITION_DAYS: z.coerce.number().int().min(1).max(31).default(1),
 });
@@ -32,6 +43,11 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv,
     throw new Error(`Invalid ${what} configuration: ${issues}`);
   }
   return parsed.data;
+}
+
+/** The ingest log's settings, when one is configured. */
+export function ingestLogOf(config: DbConfig): { url: string; stream: string; replicas: number } | null {
+  return config.INGEST_LOG_URL ? { url: config.INGEST_LOG_URL, stream: config.INGEST_LOG_STREAM, replicas: config.INGEST_LOG_REPLICAS } : null;
 }
 
 export function readDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {

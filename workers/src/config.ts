@@ -18,6 +18,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9:_-]+$/)
     .default('threadline'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Writers this process runs on the ingest log (INGEST_LOG_URL); 0 makes it a gateway only. */
+  INGEST_LOG_WRITERS: z.coerce.number().int().min(0).max(16).default(1),
   AUDIT_SIGNING_KEY: z.string().optional(),
   /** Ed25519 private key (PKCS#8 PEM, or base64 of it) that signs model versions trained here. */
   MODEL_SIGNING_KEY: z.string().optional(),

@@ -32,6 +32,8 @@ import { rawSqlOf } from '@threadline/db/sql';
 import { publishSigningKey } from '@threadline/db/models/registry';
 import { modelHandlers, startModelRelays } from './model-workers.ts';
 import { queueConnection, queuePrefix, redisTarget } from './redis-target.ts';
+import { IngestLog } from '@threadline/db/telemetry/ingest-log';
+import { ingestLogOf } from '@threadline/db/config';
 
 const config = readWorkersConfig();
 const log = pino({ name: 'threadline-workers', level: config.LOG_LEVEL });
@@ -89,14 +91,21 @@ const relays = await startModelRelays({
 log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX, modelSigningKey: modelKey.keyId }, 'workers running');
 
 const ingest = IngestService.forPool(pool, telemetry);
+const events = new EventIngest(pool);
+// With an ingest log the adapters acknowledge once the log has a point, and this process's writers store it.
+const logSettings = ingestLogOf(config.db);
+const ingestLog = logSettings ? await IngestLog.open(logSettings) : null;
+const writers = ingestLog
+  ? Array.from({ length: config.INGEST_LOG_WRITERS }, () => ingestLog.writer({ ingest, events }, log.child({ ingestLog: 'writer' })))
+  : [];
 const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.PLANT_ORGANIZATION) : null;
 const mqttAdapter =
   config.MQTT_URL && plantOrganization
     ? new MqttAdapter({
         url: config.MQTT_URL,
         organizationId: plantOrganization,
-        ingest,
-        events: new EventIngest(pool),
+        ingest: ingestLog ?? ingest,
+        events: ingestLog?.events ?? events,
         log: log.child({ adapter: 'mqtt' }),
         topicPrefix: config.MQTT_TOPIC_PREFIX,
         connections: config.MQTT_CONNECTIONS,
@@ -105,7 +114,13 @@ const mqttAdapter =
 await mqttAdapter?.start();
 const opcuaAdapter =
   config.OPCUA_ENDPOINT && plantOrganization
-    ? new OpcUaAdapter({ endpointUrl: config.OPCUA_ENDPOINT, organizationId: plantOrganization, pool, ingest, log: log.child({ adapter: 'opcua' }) })
+    ? new OpcUaAdapter({
+        endpointUrl: config.OPCUA_ENDPOINT,
+        organizationId: plantOrganization,
+        pool,
+        ingest: ingestLog ?? ingest,
+        log: log.child({ adapter: 'opcua' }),
+      })
     : null;
 await opcuaAdapter?.start();
 
@@ -119,6 +134,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.exit(1);
     }, config.WORKER_LOCK_MS + 5_000).unref();
     void Promise.all([mqttAdapter?.stop(), opcuaAdapter?.stop()])
+      .then(() => Promise.all(writers.map((w) => w.stop())))
+      .then(() => ingestLog?.close())
       .then(() => relays.stop())
       .then(() => host.close())
       .then(() => models.versions.close())

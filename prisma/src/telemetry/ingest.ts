@@ -39,30 +39,41 @@ export class IngestService {
     return new IngestService(storage, new SignalCatalog(pool, clock), new ArrivalNotifier(pool), clock);
   }
 
-  /** Points named by signal id (GraphQL and HTTP bulk). */
-  async ingest(organizationId: string, raw: readonly RawPoint[]): Promise<IngestResult> {
+  /** Points named by signal id (GraphQL and HTTP bulk); `receivedAtMs` when a gateway received them earlier (the ingest log). */
+  async ingest(organizationId: string, raw: readonly RawPoint[], receivedAtMs?: number): Promise<IngestResult> {
     const ids = [...new Set(raw.map(signalIdOf).filter((id): id is string => id !== null))];
     const signals = await this.catalog.byId(organizationId, ids);
-    return this.store(organizationId, raw, (point) => {
-      const id = signalIdOf(point);
-      if (!id) return 'signalId must be a UUID';
-      return signals.get(id) ?? `unknown signal ${id}`;
-    });
+    return this.store(
+      organizationId,
+      raw,
+      (point) => {
+        const id = signalIdOf(point);
+        if (!id) return 'signalId must be a UUID';
+        return signals.get(id) ?? `unknown signal ${id}`;
+      },
+      receivedAtMs,
+    );
   }
 
   /** Points named by their source address under one protocol (the plant adapters). */
-  async ingestByAddress(organizationId: string, protocol: string, points: readonly AddressedPoint[]): Promise<IngestResult> {
+  async ingestByAddress(organizationId: string, protocol: string, points: readonly AddressedPoint[], receivedAtMs?: number): Promise<IngestResult> {
     const signals = await this.catalog.byAddress(organizationId, protocol, [...new Set(points.map((p) => p.address))]);
     return this.store(
       organizationId,
       points,
       (point) => signals.get((point as AddressedPoint).address) ?? `unknown ${protocol} address ${(point as AddressedPoint).address}`,
+      receivedAtMs,
     );
   }
 
-  private async store(organizationId: string, raw: readonly RawPoint[], signalOf: (point: RawPoint) => CatalogSignal | string): Promise<IngestResult> {
+  private async store(
+    organizationId: string,
+    raw: readonly RawPoint[],
+    signalOf: (point: RawPoint) => CatalogSignal | string,
+    receivedAtMs?: number,
+  ): Promise<IngestResult> {
     const now = this.clock.nowMs();
-    const receivedAt = new Date(now);
+    const receivedAt = new Date(receivedAtMs ?? now);
     const rejected: RejectedPoint[] = [];
     const valid = [];
     const latestByAsset = new Map<string, number>();
@@ -79,7 +90,7 @@ export class IngestService {
       if (time > (latestByAsset.get(assetId) ?? -Infinity)) latestByAsset.set(assetId, time);
     }
     const written = await this.storage.write(valid);
-    if (written.inserted > 0) await this.arrivals.notify({ organizationId, receivedAt: now, assets: [...latestByAsset] });
+    if (written.inserted > 0) await this.arrivals.notify({ organizationId, receivedAt: receivedAt.getTime(), assets: [...latestByAsset] });
     return { accepted: written.inserted, duplicates: written.duplicates, rejected };
   }
 }

@@ -24,7 +24,8 @@ export interface OpcUaAdapterOptions {
   endpointUrl: string;
   organizationId: string;
   pool: pg.Pool;
-  ingest: IngestService;
+  /** Where points go: the database (IngestService) or the ingest log in front of it. */
+  ingest: Pick<IngestService, 'ingestByAddress'>;
   log: Logger;
   samplingIntervalMs?: number;
   flushMs?: number;

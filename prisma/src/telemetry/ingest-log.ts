@@ -1,0 +1,211 @@
+// The durable ingest log (INGEST_LOG_URL; ThingsBoard's pattern, on NATS JetStream): the gateways
+// (HTTP bulk, GraphQL, MQTT, Sparkplug B, OPC UA) publish what they receive to a replicated stream
+// and acknowledge their devices once the stream has it (a quorum of its replicas); database writers
+// take it in batches from one durable pull consumer, several writers sharing the work (a work queue:
+// a message leaves the stream once a writer acknowledges it). A writer acknowledges a message once
+// its points are stored; storage is idempotent on (signal, time), so a redelivery (a writer killed
+// mid-write, an acknowledgement lost) stores nothing twice. While the database is down the writers
+// hand messages back with a growing delay and the log holds them; devices are not touched.
+import { AckPolicy, connect, DeliverPolicy, nanos, RetentionPolicy, StorageType, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import type { EventIngest, RawEvent } from './events.ts';
+import type { AddressedPoint, IngestResult, IngestService } from './ingest.ts';
+import type { RawPoint } from './point-rules.ts';
+
+export interface IngestLogOptions {
+  /** nats://host:port, comma-separated for a cluster. */
+  url: string;
+  /** Stream name; its subjects are `<stream>.<organization id>`. */
+  stream: string;
+  /** Replicas of the stream (1 on a single server, 3 on a cluster of three). */
+  replicas: number;
+}
+
+/** One published message: a gateway's batch (or a piece of it) for one organisation. */
+type Entry =
+  { o: string; k: 'points'; p: string | null; r: number; items: (RawPoint | AddressedPoint)[] } | { o: string; k: 'events'; r: number; items: RawEvent[] };
+
+/** Items per message: ~5,000 readings stay under NATS' default 1 MB payload. */
+const CHUNK = 5_000;
+const WRITERS = 'threadline-writers';
+const ACK_WAIT_MS = 60_000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** NaN and infinities are not JSON; kept as text they are refused by the writer as they would have been by the gateway. */
+const encode = (entry: Entry) => encoder.encode(JSON.stringify(entry, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
+
+const queued = (count: number): IngestResult => ({ accepted: count, duplicates: 0, rejected: [] });
+
+export class IngestLog {
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly options: IngestLogOptions,
+    private readonly now: () => number,
+  ) {}
+
+  /** Connects and makes sure the stream and the writers' consumer exist. */
+  static async open(options: IngestLogOptions, now: () => number = Date.now): Promise<IngestLog> {
+    const nc = await connect({ servers: options.url.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 250, name: 'threadline-ingest' });
+    const jsm = await nc.jetstreamManager();
+    const config = {
+      name: options.stream,
+      subjects: [`${options.stream}.*`],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.File,
+      num_replicas: options.replicas,
+    };
+    try {
+      await jsm.streams.info(options.stream);
+      await jsm.streams.update(options.stream, config);
+    } catch {
+      await jsm.streams.add(config);
+    }
+    await jsm.consumers.add(options.stream, {
+      durable_name: WRITERS,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(ACK_WAIT_MS),
+      max_ack_pending: 20_000,
+      max_deliver: -1,
+    });
+    return new IngestLog(nc, nc.jetstream(), options, now);
+  }
+
+  /** Points named by signal id (HTTP bulk, GraphQL): accepted = taken into the log. */
+  ingest(organizationId: string, raw: readonly RawPoint[]): Promise<IngestResult> {
+    return this.publish(organizationId, 'points', null, raw);
+  }
+
+  /** Points named by source address (the plant adapters). */
+  ingestByAddress(organizationId: string, protocol: string, points: readonly AddressedPoint[]): Promise<IngestResult> {
+    return this.publish(organizationId, 'points', protocol, points);
+  }
+
+  /** Plant events, the same way. */
+  readonly events = {
+    ingest: (organizationId: string, events: readonly RawEvent[]): Promise<IngestResult> => this.publish(organizationId, 'events', null, events),
+  };
+
+  /** A writer taking the log into the database; several (in one or many processes) share the work. */
+  writer(target: { ingest: IngestService; events: EventIngest }, log: Logger): LogWriter {
+    return new LogWriter(this.js, this.options.stream, target, log);
+  }
+
+  async close(): Promise<void> {
+    await this.nc.drain();
+  }
+
+  private async publish(organizationId: string, kind: Entry['k'], protocol: string | null, items: readonly unknown[]): Promise<IngestResult> {
+    const r = this.now();
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const chunk = items.slice(i, i + CHUNK);
+      const entry = (
+        kind === 'points' ? { o: organizationId, k: kind, p: protocol, r, items: chunk } : { o: organizationId, k: kind, r, items: chunk }
+      ) as Entry;
+      sends.push(this.js.publish(`${this.options.stream}.${organizationId}`, encode(entry)));
+    }
+    await Promise.all(sends);
+    return queued(items.length);
+  }
+}
+
+export interface LogWriterStats {
+  messages: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  failedWrites: number;
+}
+
+/** Messages a writer takes at once (each up to CHUNK items). */
+const FETCH = 32;
+const RETRY_MS = { first: 500, max: 30_000 };
+
+export class LogWriter {
+  readonly stats: LogWriterStats = { messages: 0, accepted: 0, duplicates: 0, rejected: 0, failedWrites: 0 };
+  private stopped = false;
+  private readonly done: Promise<void>;
+  private retryMs = RETRY_MS.first;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly stream: string,
+    private readonly target: { ingest: IngestService; events: EventIngest },
+    private readonly log: Logger,
+  ) {
+    this.done = this.run();
+  }
+
+  /** Finishes the batch in hand and stops taking more. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const consumer = await this.js.consumers.get(this.stream, WRITERS);
+        while (!this.stopped) {
+          const messages: JsMsg[] = [];
+          for await (const m of await consumer.fetch({ max_messages: FETCH, expires: 1_000 })) messages.push(m);
+          if (messages.length > 0) await this.write(messages);
+        }
+      } catch (err) {
+        if (this.stopped) return;
+        this.log.warn({ err }, 'reading the ingest log failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS.first));
+      }
+    }
+  }
+
+  /** Stores a batch, then acknowledges it; on failure hands it back for later (a message that is not JSON is dropped with a log line). */
+  private async write(messages: JsMsg[]): Promise<void> {
+    // One write per organisation, kind and protocol; received at the earliest arrival among them.
+    const groups = new Map<string, { entry: Entry; items: unknown[] }>();
+    const taken: JsMsg[] = [];
+    for (const m of messages) {
+      let entry: Entry;
+      try {
+        entry = JSON.parse(decoder.decode(m.data)) as Entry;
+      } catch {
+        this.log.error({ seq: m.seq }, 'a message in the ingest log is not JSON; it is dropped');
+        m.term();
+        continue;
+      }
+      taken.push(m);
+      const key = `${entry.o}|${entry.k}|${entry.k === 'points' ? (entry.p ?? '') : ''}`;
+      const group = groups.get(key);
+      if (!group) groups.set(key, { entry, items: [...entry.items] });
+      else {
+        group.items.push(...entry.items);
+        group.entry.r = Math.min(group.entry.r, entry.r);
+      }
+    }
+    try {
+      for (const { entry, items } of groups.values()) {
+        const result =
+          entry.k === 'events'
+            ? await this.target.events.ingest(entry.o, items as RawEvent[])
+            : entry.p === null
+              ? await this.target.ingest.ingest(entry.o, items as RawPoint[], entry.r)
+              : await this.target.ingest.ingestByAddress(entry.o, entry.p, items as AddressedPoint[], entry.r);
+        this.stats.accepted += result.accepted;
+        this.stats.duplicates += result.duplicates;
+        this.stats.rejected += result.rejected.length;
+        if (result.rejected.length > 0) this.log.warn({ organizationId: entry.o, rejected: result.rejected.slice(0, 20) }, 'points in the ingest log refused');
+      }
+      for (const m of taken) m.ack();
+      this.stats.messages += taken.length;
+      this.retryMs = RETRY_MS.first;
+    } catch (err) {
+      this.stats.failedWrites += 1;
+      this.log.error({ err, messages: taken.length, retryInMs: this.retryMs }, 'storing from the ingest log failed; the log keeps the messages');
+      for (const m of taken) m.nak(this.retryMs);
+      await new Promise((resolve) => setTimeout(resolve, this.retryMs));
+      this.retryMs = Math.min(RETRY_MS.max, this.retryMs * 2);
+    }
+  }
+}
