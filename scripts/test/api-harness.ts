@@ -26,20 +26,21 @@ export interface ApiHarness {
   login(email: string, password?: string): Promise<string>;
   /** Runs `work` and returns how many SQL statements it sent. */
   countStatements(work: () => Promise<unknown>): Promise<number>;
+  /** Runs `work` and returns the SQL statements it sent, in order. */
+  recordStatements(work: () => Promise<unknown>): Promise<string[]>;
   close(): Promise<void>;
 }
 
 /** The API on `database`: a fresh copy of the seeded template unless given; on `clock` when given. */
 export async function startApi(env: Record<string, string> = {}, database?: TestDatabase, clock?: Clock): Promise<ApiHarness> {
   database ??= await createTestDatabase();
-  let counting = false;
-  let statements = 0;
+  let recorded: string[] | null = null;
   const config = readApiConfig({ ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
   const services = await createServices(
     config,
     pino({ level: 'silent' }),
-    () => {
-      if (counting) statements += 1;
+    (sql) => {
+      recorded?.push(sql);
     },
     clock,
   );
@@ -56,6 +57,17 @@ export async function startApi(env: Record<string, string> = {}, database?: Test
     return response.json();
   };
 
+  const recordStatements = async (work: () => Promise<unknown>) => {
+    const statements: string[] = [];
+    recorded = statements;
+    try {
+      await work();
+    } finally {
+      recorded = null;
+    }
+    return statements;
+  };
+
   return {
     app,
     database,
@@ -67,15 +79,9 @@ export async function startApi(env: Record<string, string> = {}, database?: Test
       return res.data.login.token;
     },
     async countStatements(work) {
-      statements = 0;
-      counting = true;
-      try {
-        await work();
-      } finally {
-        counting = false;
-      }
-      return statements;
+      return (await recordStatements(work)).length;
     },
+    recordStatements,
     close: () => app.close(),
   };
 }

@@ -1,6 +1,7 @@
 // Reads the workers' environment once and fails at start naming the missing or bad variable.
 import { parseEnv, readDbConfig, type DbConfig } from '@threadline/db/config';
 import { DEFAULT_KEY_DIR } from '@threadline/db/audit/audit-keys';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -43,6 +44,14 @@ const schema = z.object({
   /** Organisation (slug) whose plant publishes to the MQTT broker and OPC UA server; may be left out when there is only one. */
   PLANT_ORGANIZATION: z.string().optional(),
   MQTT_TOPIC_PREFIX: z.string().default(''),
+  /**
+   * The MQTT client id's stem (connections add -0, -1, …): keep it stable across restarts and distinct per workers
+   * process, so a restarted process resumes its broker session and is delivered what it had not acknowledged.
+   */
+  MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default(`threadline-ingest-${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 20)}`),
   /** Connections sharing the plain MQTT topics, each storing one message at a time. */
   MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(4),
   /** OPC UA server whose nodes the OPC_UA signals name, e.g. opc.tcp://127.0.0.1:4840/UA/Threadline. Empty: no OPC UA. */

@@ -108,6 +108,7 @@ const mqttAdapter =
         events: ingestLog?.events ?? events,
         log: log.child({ adapter: 'mqtt' }),
         topicPrefix: config.MQTT_TOPIC_PREFIX,
+        clientId: config.MQTT_CLIENT_ID,
         connections: config.MQTT_CONNECTIONS,
       })
     : null;

@@ -7,6 +7,7 @@
 // mid-write, an acknowledgement lost) stores nothing twice. While the database is down the writers
 // hand messages back with a growing delay and the log holds them; devices are not touched.
 import { AckPolicy, connect, DeliverPolicy, nanos, RetentionPolicy, StorageType, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventIngest, RawEvent } from './events.ts';
 import type { AddressedPoint, IngestResult, IngestService } from './ingest.ts';
@@ -28,6 +29,8 @@ type Entry =
 /** Items per message: ~5,000 readings stay under NATS' default 1 MB payload. */
 const CHUNK = 5_000;
 const WRITERS = 'threadline-writers';
+/** How long a publish keeps trying while the stream elects a leader. */
+const ELECTION_MS = 15_000;
 const ACK_WAIT_MS = 60_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '@threadline/db/client';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { EventIngest } from '@threadline/db/telemetry/events';
-import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
+import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { mqttUrl } from '../../../scripts/test/queues.ts';
 import { MqttAdapter } from './mqtt-adapter.ts';
@@ -21,6 +21,8 @@ const sparkplug = sparkplugNamespace('spBv1.0')!;
 
 describe('MQTT adapter', () => {
   const prefix = `tl-test-${randomBytes(4).toString('hex')}/`;
+  const backlogPrefix = `tl-test-${randomBytes(4).toString('hex')}/`;
+  let storage: TelemetryStorage;
   let pool: pg.Pool;
   let owner: pg.Pool;
   let adapter: MqttAdapter;
@@ -47,7 +49,8 @@ describe('MQTT adapter', () => {
     pool = createPool({ url, role: 'threadline_app' });
     owner = createPool({ url });
     const organizationId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
-    const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
+    storage = await openTelemetryStorage(pool);
+    const ingest = IngestService.forPool(pool, storage);
     adapter = new MqttAdapter({
       url: mqttUrl(),
       organizationId,
@@ -172,5 +175,38 @@ describe('MQTT adapter', () => {
     await waitFor('the redelivered messages to be stored', async () => (await stored(topic)).length >= 20, { timeoutMs: 90_000 });
     await adapter.settled();
     expect((await stored(topic)).map(([time, value]) => [time, value])).toEqual(Array.from({ length: 20 }, (_, i) => [20_000 + i * 1000, 60 + i]));
+  });
+
+  it('stores the backlog a resumed session holds: what arrived while the adapter was down', async () => {
+    const clientId = `tl-test-${randomBytes(4).toString('hex')}`;
+    const organizationId = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
+    const make = () =>
+      new MqttAdapter({
+        url: mqttUrl(),
+        organizationId,
+        ingest: IngestService.forPool(pool, storage),
+        events: new EventIngest(pool),
+        log: pino({ level: 'silent' }),
+        topicPrefix: backlogPrefix,
+        clientId,
+        connections: 1,
+      });
+    const first = make();
+    await first.start();
+    await first.stop();
+    const topic = 'threadline/lej/LEJ-L1-CMP01/discharge_pressure';
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        publisher.publishAsync(backlogPrefix + topic, JSON.stringify({ time: base + 100_000 + i * 1000, value: 7 }), { qos: 1 }),
+      ),
+    );
+    const second = make();
+    await second.start();
+    try {
+      await waitFor('the backlog to be stored', async () => (await stored(topic)).filter(([time]) => time >= 100_000).length >= 50, { timeoutMs: 60_000 });
+      expect(second.stats.messages).toBe(50);
+    } finally {
+      await second.stop();
+    }
   });
 });

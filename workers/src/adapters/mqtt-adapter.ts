@@ -94,8 +94,12 @@ export class MqttAdapter {
     this.options.log.info({ url: this.options.url, prefix: this.prefix, connections: count }, 'MQTT adapter subscribed');
   }
 
+  /**
+   * One connection. The client exists before its first packet is read: a resumed session's backlog
+   * arrives right after CONNACK, and every message of it must reach the handler (one the handler
+   * skipped would stay unacknowledged in the session until the next reconnect).
+   */
   private async connect(clientId: string): Promise<MqttClient> {
-    let client: MqttClient | null = null;
     const clientOptions: IClientOptions = {
       protocolVersion: 5,
       clientId,
@@ -105,11 +109,19 @@ export class MqttAdapter {
       // mqtt.js traces every packet through `debug` even when tracing is off; at 20,000 messages/s that shows.
       log: () => undefined,
       customHandleAcks: (topic, message, packet: { messageId: number }, done) => {
-        if (client?.stream) this.receive(client, client.stream, topic, message, packet.messageId);
+        this.receive(client, client.stream, topic, message, packet.messageId);
         done(ACK_DEFERRED);
       },
     };
-    client = await mqtt.connectAsync(this.options.url, clientOptions);
+    const client: MqttClient = mqtt.connect(this.options.url, clientOptions);
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', (err) => {
+        if (err === ACK_DEFERRED || client.connected) return;
+        client.end(true);
+        reject(err);
+      });
+    });
     client.on('error', (err) => {
       if (err !== ACK_DEFERRED) this.options.log.warn({ err }, 'MQTT error');
     });
