@@ -51,7 +51,11 @@ const schema = z.object({
   MQTT_CLIENT_ID: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/)
-    .default(`threadline-ingest-${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 20)}`),
+    .default(
+      `threadline-ingest-${hostname()
+        .replace(/[^A-Za-z0-9_-]/g, '-')
+        .slice(0, 20)}`,
+    ),
   /** Connections sharing the plain MQTT topics, each storing one message at a time. */
   MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(4),
   /** OPC UA server whose nodes the OPC_UA signals name, e.g. opc.tcp://127.0.0.1:4840/UA/Threadline. Empty: no OPC UA. */

@@ -107,10 +107,29 @@ export class IngestLog {
       const entry = (
         kind === 'points' ? { o: organizationId, k: kind, p: protocol, r, items: chunk } : { o: organizationId, k: kind, r, items: chunk }
       ) as Entry;
-      sends.push(this.js.publish(`${this.options.stream}.${organizationId}`, encode(entry)));
+      sends.push(this.append(`${this.options.stream}.${organizationId}`, encode(entry)));
     }
     await Promise.all(sends);
     return queued(items.length);
+  }
+
+  /**
+   * Publishes and waits for the stream's acknowledgement; while the stream has no leader (a node
+   * died and its replicas elect another, a few seconds) it tries again, for up to ELECTION_MS. The
+   * message id lets the stream drop a copy whose first acknowledgement was lost.
+   */
+  private async append(subject: string, data: Uint8Array): Promise<void> {
+    const msgID = randomUUID();
+    const deadline = this.now() + ELECTION_MS;
+    for (;;) {
+      try {
+        await this.js.publish(subject, data, { msgID, timeout: 5_000 });
+        return;
+      } catch (err) {
+        if (this.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   }
 }
 
