@@ -34,22 +34,41 @@ export interface Topology {
 }
 
 export async function bringUp(): Promise<Topology> {
-  const primary = await PrivatePostgres.start();
+  // What is running so far, stopped in reverse if a later engine cannot be brought up.
+  const running: { stop(): Promise<void> }[] = [];
+  const up = async <T extends { stop(): Promise<void> }>(engine: Promise<T>): Promise<T> => {
+    const started = await engine;
+    running.unshift(started);
+    return started;
+  };
+  try {
+    return await bringUpEach(up, running);
+  } catch (error) {
+    for (const engine of running) await engine.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function bringUpEach(
+  up: <T extends { stop(): Promise<void> }>(engine: Promise<T>) => Promise<T>,
+  running: { stop(): Promise<void> }[],
+): Promise<Topology> {
+  const primary = await up(PrivatePostgres.start());
   const ownerUrl = (await createSeededDatabase(primary.url())).url;
   const database = new URL(ownerUrl).pathname.slice(1);
   const owner = new pg.Client({ connectionString: ownerUrl });
   await owner.connect();
   await owner.query('ALTER ROLE threadline_app LOGIN');
   await owner.end();
-  const replica = await PrivatePostgres.replicaOf(primary);
-  const bouncer = await PrivatePgBouncer.start(primary, ['threadline_app', 'postgres'], 20);
+  const replica = await up(PrivatePostgres.replicaOf(primary));
+  const bouncer = await up(PrivatePgBouncer.start(primary, ['threadline_app', 'postgres'], 20));
   out(`PostgreSQL primary :${primary.port}, streaming replica :${replica.port}, PgBouncer (transaction mode) :${bouncer.port}`);
-  const nats = await PrivateNats.start(3);
+  const nats = await up(PrivateNats.start(3));
   out(`NATS JetStream cluster ${nats.url}`);
-  const redis = await PrivateRedisCluster.start();
+  const redis = await up(PrivateRedisCluster.start());
   out(`Redis Cluster (3 masters, 3 replicas) ${redis.seeds}`);
-  const single = await PrivateRedis.start();
-  const broker = await PrivateMosquitto.start();
+  const single = await up(PrivateRedis.start());
+  const broker = await up(PrivateMosquitto.start());
   out(`Mosquitto ${broker.url}`);
   const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const app = (port: number) => `postgres://threadline_app@127.0.0.1:${port}/${database}`;
@@ -86,13 +105,7 @@ export async function bringUp(): Promise<Topology> {
       MQTT_CLIENT_ID: `scale-${name}`,
     }),
     async stop() {
-      await broker.stop();
-      await single.stop();
-      await redis.stop();
-      await nats.stop();
-      await bouncer.stop();
-      await replica.stop();
-      await primary.stop();
+      for (const engine of running) await engine.stop();
     },
   };
 }

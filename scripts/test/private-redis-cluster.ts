@@ -17,31 +17,49 @@ export class PrivateRedisCluster {
 
   private constructor(
     readonly ports: number[],
+    /** Each node's cluster bus port (by default port + 10000, which may be taken). */
+    private readonly busPorts: Map<number, number>,
     private readonly dir: string,
   ) {}
 
   static async start(nodes = 6): Promise<PrivateRedisCluster> {
+    const taken = new Set<number>();
+    const port = async () => {
+      for (;;) {
+        const candidate = await freePort();
+        if (taken.has(candidate)) continue;
+        taken.add(candidate);
+        return candidate;
+      }
+    };
     const ports: number[] = [];
+    const busPorts = new Map<number, number>();
     while (ports.length < nodes) {
-      const port = await freePort();
-      // Cluster nodes also listen on port + 10000 for their bus.
-      if (port < 55_000 && !ports.includes(port)) ports.push(port);
+      const client = await port();
+      ports.push(client);
+      busPorts.set(client, await port());
     }
-    const cluster = new PrivateRedisCluster(ports, await mkdtemp(join(tmpdir(), 'tl-redis-cluster-')));
-    for (const port of ports) await cluster.startNode(port);
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes']);
-    await waitFor(
-      'every cluster node to report cluster_state:ok',
-      async () => (await Promise.all(ports.map((p) => cluster.info(p, 'cluster_state')))).every((s) => s === 'ok'),
-      {
+    const cluster = new PrivateRedisCluster(ports, busPorts, await mkdtemp(join(tmpdir(), 'tl-redis-cluster-')));
+    try {
+      for (const p of ports) await cluster.startNode(p);
+      await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes']);
+      await waitFor(
+        'every cluster node to report cluster_state:ok',
+        async () => (await Promise.all(ports.map((p) => cluster.info(p, 'cluster_state')))).every((s) => s === 'ok'),
+        {
+          timeoutMs: 60_000,
+          everyMs: 200,
+        },
+      );
+      await waitFor('every master to have its replica', async () => (await cluster.slots()).every((shard) => shard.length >= 4), {
         timeoutMs: 60_000,
         everyMs: 200,
-      },
-    );
-    await waitFor('every master to have its replica', async () => (await cluster.slots()).every((shard) => shard.length >= 4), {
-      timeoutMs: 60_000,
-      everyMs: 200,
-    });
+      });
+    } catch (error) {
+      // Nothing left running when the cluster cannot be made.
+      await cluster.stop();
+      throw error;
+    }
     return cluster;
   }
 
@@ -125,6 +143,8 @@ export class PrivateRedisCluster {
         this.dir,
         '--cluster-enabled',
         'yes',
+        '--cluster-port',
+        String(this.busPorts.get(port)),
         '--cluster-config-file',
         `nodes-${port}.conf`,
         '--cluster-node-timeout',
