@@ -3,6 +3,7 @@
 import type { GraphQLObjectType } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../../scripts/test/wait-for.ts';
 import { createOtherOrganization, httpRequest, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
 import { buildThreadlineSchema, PUBLIC_OPERATIONS } from '../../schema.ts';
 
@@ -35,8 +36,15 @@ describe('access', () => {
   });
 
   it('refuses a wrong password, a forged token and no credentials with UNAUTHENTICATED', async () => {
+    const failedBefore = await api.services.db.prisma.auditEvent.count({ where: { type: 'user.sign_in_failed' } });
     const wrong = await api.gql('mutation { login(input: { email: "admin@northwind.example", password: "nope" }) { token } }');
     expect(wrong.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    // The refusal is audited after the answer: wait for it, so later tests count only their own events.
+    await waitFor(
+      'the failed sign-in to be audited',
+      async () => (await api.services.db.prisma.auditEvent.count({ where: { type: 'user.sign_in_failed' } })) > failedBefore,
+      { timeoutMs: 30_000 },
+    );
     const forged = await api.gql('{ sites { totalCount } }', {}, `${admin.slice(0, -4)}AAAA`);
     expect(forged.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     const anonymous = await api.gql('{ sites { totalCount } }');
