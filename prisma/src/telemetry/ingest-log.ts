@@ -31,6 +31,8 @@ const CHUNK = 5_000;
 const WRITERS = 'threadline-writers';
 /** How long a publish keeps trying while the stream elects a leader. */
 const ELECTION_MS = 15_000;
+/** How long opening the log keeps trying to set up its stream and consumer. */
+const SETUP_MS = 60_000;
 const ACK_WAIT_MS = 60_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -47,10 +49,30 @@ export class IngestLog {
     private readonly now: () => number,
   ) {}
 
-  /** Connects and makes sure the stream and the writers' consumer exist. */
+  /**
+   * Connects and makes sure the stream and the writers' consumer exist. Several processes start at
+   * once against a cluster that may still be forming or electing: the set-up is tried again until
+   * it succeeds or SETUP_MS pass.
+   */
   static async open(options: IngestLogOptions, now: () => number = Date.now): Promise<IngestLog> {
     const nc = await connect({ servers: options.url.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 250, name: 'threadline-ingest' });
-    const jsm = await nc.jetstreamManager();
+    const deadline = now() + SETUP_MS;
+    for (;;) {
+      try {
+        await IngestLog.setUp(nc, options);
+        return new IngestLog(nc, nc.jetstream(), options, now);
+      } catch (err) {
+        if (now() > deadline) {
+          await nc.close();
+          throw err;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private static async setUp(nc: NatsConnection, options: IngestLogOptions): Promise<void> {
+    const jsm = await nc.jetstreamManager({ timeout: 10_000 });
     const config = {
       name: options.stream,
       subjects: [`${options.stream}.*`],
@@ -58,12 +80,9 @@ export class IngestLog {
       storage: StorageType.File,
       num_replicas: options.replicas,
     };
-    try {
-      await jsm.streams.info(options.stream);
-      await jsm.streams.update(options.stream, config);
-    } catch {
-      await jsm.streams.add(config);
-    }
+    const existing = await jsm.streams.info(options.stream).catch(() => null);
+    if (!existing) await jsm.streams.add(config);
+    else if (existing.config.num_replicas !== options.replicas) await jsm.streams.update(options.stream, config);
     await jsm.consumers.add(options.stream, {
       durable_name: WRITERS,
       ack_policy: AckPolicy.Explicit,
@@ -72,7 +91,6 @@ export class IngestLog {
       max_ack_pending: 20_000,
       max_deliver: -1,
     });
-    return new IngestLog(nc, nc.jetstream(), options, now);
   }
 
   /** Points named by signal id (HTTP bulk, GraphQL): accepted = taken into the log. */
