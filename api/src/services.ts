@@ -71,7 +71,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     : null;
   await replica?.start();
   const logSettings = ingestLogOf(config.db);
-  const ingestLog = logSettings ? await IngestLog.open(logSettings, () => clock.nowMs()) : null;
+  const ingestLog = logSettings ? await IngestLog.open(logSettings, clock) : null;
   const expensiveReads = pooled(config.db.DATABASE_URL, config.READ_POOL_SIZE);
   const keyRate: RateLimiter = config.RATE_LIMIT_REDIS_URL
     ? new RedisTokenBucketLimiter(config.RATE_LIMIT_REDIS_URL, config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, log, clock)

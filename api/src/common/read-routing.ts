@@ -10,10 +10,9 @@ export const routeReads: ApolloServerPlugin<Context> = {
     return {
       async didResolveOperation({ operation, contextValue: ctx }) {
         const replica = ctx.services.replica;
-        if (!replica || !ctx.principal) return;
-        const caller = callerKey(ctx.principal);
-        if (operation?.operation !== 'query') replica.wrote(caller);
-        else if (replica.servesReadsOf(caller)) ctx.scoped = scopedOn(replica.replica.prisma, ctx.principal.organizationId);
+        if (replica && ctx.principal && operation?.operation === 'query' && replica.servesReadsOf(callerKey(ctx.principal))) {
+          ctx.scoped = scopedOn(replica.replica.prisma, ctx.principal.organizationId);
+        }
       },
       async willSendResponse({ operation, contextValue: ctx }) {
         if (operation?.operation === 'mutation' && ctx.principal) ctx.services.replica?.wrote(callerKey(ctx.principal));

@@ -2,6 +2,7 @@
 // PostgreSQL: points published by a gateway are stored exactly once by two writers sharing the work,
 // also while one NATS node is killed mid-stream; while the database refuses writes, publishing goes
 // on untouched and the writers store everything once writes succeed again.
+import { connect } from 'nats';
 import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,4 +85,22 @@ describe('the ingest log on NATS JetStream', () => {
     await waitFor('the writers to catch up', async () => (await stored(from, from + 86_400_000)) >= 5_000, { timeoutMs: 90_000 });
     expect(await stored(from, from + 86_400_000)).toBe(5_000);
   }, 180_000);
+
+  it('drops a message that is not a gateway batch, and stores the batches around it', async () => {
+    const from = base + 2 * 86_400_000;
+    const droppedBefore = writers.reduce((sum, w) => sum + w.stats.dropped, 0);
+    const nc = await connect({ servers: nats.url.split(',') });
+    try {
+      const js = nc.jetstream();
+      await publish(from, 1);
+      await js.publish(`tl-test-ingest.${organizationId}`, new TextEncoder().encode('not json'));
+      await js.publish(`tl-test-ingest.${organizationId}`, new TextEncoder().encode(JSON.stringify({ o: organizationId, k: 'points' })));
+      await publish(from + 3_600_000, 1);
+    } finally {
+      await nc.close();
+    }
+    await waitFor('both bad messages to be dropped', () => writers.reduce((sum, w) => sum + w.stats.dropped, 0) >= droppedBefore + 2, { timeoutMs: 60_000 });
+    await waitFor('the good batches to be stored', async () => (await stored(from, from + 86_400_000)) >= 1_000, { timeoutMs: 60_000 });
+    expect(await stored(from, from + 86_400_000)).toBe(1_000);
+  }, 120_000);
 });

@@ -10,7 +10,8 @@ import { AckPolicy, connect, DeliverPolicy, nanos, RetentionPolicy, StorageType,
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventIngest, RawEvent } from './events.ts';
-import type { AddressedPoint, IngestResult, IngestService } from './ingest.ts';
+import { MAX_BATCH, type AddressedPoint, type IngestResult, type IngestService } from './ingest.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { RawPoint } from './point-rules.ts';
 
 export interface IngestLogOptions {
@@ -46,7 +47,7 @@ export class IngestLog {
     private readonly nc: NatsConnection,
     private readonly js: JetStreamClient,
     private readonly options: IngestLogOptions,
-    private readonly now: () => number,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -54,21 +55,15 @@ export class IngestLog {
    * once against a cluster that may still be forming or electing: the set-up is tried again until
    * it succeeds or SETUP_MS pass.
    */
-  static async open(options: IngestLogOptions, now: () => number = Date.now): Promise<IngestLog> {
+  static async open(options: IngestLogOptions, clock: Clock = systemClock): Promise<IngestLog> {
     const nc = await connect({ servers: options.url.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 250, name: 'threadline-ingest' });
-    const deadline = now() + SETUP_MS;
-    for (;;) {
-      try {
-        await IngestLog.setUp(nc, options);
-        return new IngestLog(nc, nc.jetstream(), options, now);
-      } catch (err) {
-        if (now() > deadline) {
-          await nc.close();
-          throw err;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+    try {
+      await retrying(clock, SETUP_MS, 500, () => IngestLog.setUp(nc, options));
+    } catch (err) {
+      await nc.close();
+      throw err;
     }
+    return new IngestLog(nc, nc.jetstream(), options, clock);
   }
 
   private static async setUp(nc: NatsConnection, options: IngestLogOptions): Promise<void> {
@@ -118,7 +113,7 @@ export class IngestLog {
   }
 
   private async publish(organizationId: string, kind: Entry['k'], protocol: string | null, items: readonly unknown[]): Promise<IngestResult> {
-    const r = this.now();
+    const r = this.clock.nowMs();
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < items.length; i += CHUNK) {
       const chunk = items.slice(i, i + CHUNK);
@@ -138,16 +133,38 @@ export class IngestLog {
    */
   private async append(subject: string, data: Uint8Array): Promise<void> {
     const msgID = randomUUID();
-    const deadline = this.now() + ELECTION_MS;
-    for (;;) {
-      try {
-        await this.js.publish(subject, data, { msgID, timeout: 5_000 });
-        return;
-      } catch (err) {
-        if (this.now() > deadline) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+    await retrying(this.clock, ELECTION_MS, 250, () => this.js.publish(subject, data, { msgID, timeout: 5_000 }));
+  }
+}
+
+/** Runs `work` until it succeeds, pausing `pauseMs` between tries; throws its last error once `forMs` have passed. */
+async function retrying(clock: Clock, forMs: number, pauseMs: number, work: () => Promise<unknown>): Promise<void> {
+  const deadline = clock.nowMs() + forMs;
+  for (;;) {
+    try {
+      await work();
+      return;
+    } catch (err) {
+      if (clock.nowMs() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
+  }
+}
+
+/** A message as a gateway published it, or null when it is not one (it is then dropped, not retried forever). */
+function parseEntry(data: Uint8Array): Entry | null {
+  try {
+    const e = JSON.parse(decoder.decode(data)) as Partial<Entry> | null;
+    const shaped =
+      e !== null &&
+      typeof e === 'object' &&
+      typeof e.o === 'string' &&
+      typeof e.r === 'number' &&
+      Array.isArray(e.items) &&
+      (e.k === 'events' || (e.k === 'points' && (e.p === null || typeof e.p === 'string')));
+    return shaped ? (e as Entry) : null;
+  } catch {
+    return null;
   }
 }
 
@@ -157,14 +174,16 @@ export interface LogWriterStats {
   duplicates: number;
   rejected: number;
   failedWrites: number;
+  /** Messages that were not a gateway batch, dropped. */
+  dropped: number;
 }
 
-/** Messages a writer takes at once (each up to CHUNK items). */
-const FETCH = 32;
+/** Messages a writer takes at once: each holds up to CHUNK items, so a write stays within one ingest call's MAX_BATCH. */
+const FETCH = MAX_BATCH / CHUNK;
 const RETRY_MS = { first: 500, max: 30_000 };
 
 export class LogWriter {
-  readonly stats: LogWriterStats = { messages: 0, accepted: 0, duplicates: 0, rejected: 0, failedWrites: 0 };
+  readonly stats: LogWriterStats = { messages: 0, accepted: 0, duplicates: 0, rejected: 0, failedWrites: 0, dropped: 0 };
   private stopped = false;
   private readonly done: Promise<void>;
   private retryMs = RETRY_MS.first;
@@ -201,17 +220,16 @@ export class LogWriter {
     }
   }
 
-  /** Stores a batch, then acknowledges it; on failure hands it back for later (a message that is not JSON is dropped with a log line). */
+  /** Stores a batch, then acknowledges it; on failure hands it back for later (a message that is not a gateway batch is dropped with a log line). */
   private async write(messages: JsMsg[]): Promise<void> {
     // One write per organisation, kind and protocol; received at the earliest arrival among them.
     const groups = new Map<string, { entry: Entry; items: unknown[] }>();
     const taken: JsMsg[] = [];
     for (const m of messages) {
-      let entry: Entry;
-      try {
-        entry = JSON.parse(decoder.decode(m.data)) as Entry;
-      } catch {
-        this.log.error({ seq: m.seq }, 'a message in the ingest log is not JSON; it is dropped');
+      const entry = parseEntry(m.data);
+      if (!entry) {
+        this.log.error({ seq: m.seq }, 'a message in the ingest log is not a gateway batch; it is dropped');
+        this.stats.dropped += 1;
         m.term();
         continue;
       }

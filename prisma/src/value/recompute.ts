@@ -124,9 +124,12 @@ async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseV
         roi: number | null;
         npv: number | null;
         payback_month: number | null;
+        inputs_version: string | null;
+        has_months: boolean;
       }[]
     >(
-      `SELECT id, computed_at, cumulative_benefit, cumulative_cost, roi, npv, payback_month FROM roi_snapshots
+      `SELECT id, computed_at, cumulative_benefit, cumulative_cost, roi, npv, payback_month, inputs_version::text AS inputs_version, months IS NOT NULL AS has_months
+         FROM roi_snapshots
         WHERE organization_id = $1::uuid AND use_case_id = $2::uuid AND basis = $3::roi_basis ORDER BY computed_at DESC LIMIT 1`,
       organizationId,
       useCase.id,
@@ -144,6 +147,7 @@ async function snapshotRoi(db: RawSql, organizationId: string, useCase: UseCaseV
     const months = JSON.stringify(figures.months.map((m) => [m.startsAt.getTime(), m.benefit, m.cost]));
     if (same && dayStart(last.computed_at).getTime() === dayStart(now).getTime()) {
       // The same figures from newer inputs (a measurement that changed nothing, say): the snapshot stays, and is fresh again.
+      if (last.inputs_version === useCase.valueVersion && last.has_months) continue;
       await db.$executeRawUnsafe(
         'UPDATE roi_snapshots SET inputs_version = $2::bigint, months = $3::jsonb WHERE id = $1::uuid',
         last.id,
