@@ -38,6 +38,7 @@ export class ReadReplica {
   private state: ReplicaStatus;
   private readonly writes = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  private probing = false;
 
   constructor(
     private readonly primary: Db,
@@ -51,7 +52,10 @@ export class ReadReplica {
   /** Probes now and then every second. */
   async start(): Promise<void> {
     await this.probe();
-    this.timer = setInterval(() => void this.probe(), PROBE_MS);
+    // A probe that hangs (an unreachable replica) is not joined by more of them.
+    this.timer = setInterval(() => {
+      if (!this.probing) void this.probe();
+    }, PROBE_MS);
     this.timer.unref();
   }
 
@@ -95,7 +99,10 @@ export class ReadReplica {
   }
 
   private async probe(): Promise<void> {
+    this.probing = true;
     const was = this.state.servingReads;
+    // Writers whose bound has passed are forgotten, so the map holds only recent ones.
+    for (const [caller, at] of this.writes) if (this.clock.nowMs() - at > this.state.maxLagMs) this.writes.delete(caller);
     try {
       const { rows: head } = await this.primary.pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
       const { rows } = await this.replica.pool.query<{ recovering: boolean; bytes: number | null; since_replay_ms: number | null }>(
@@ -125,6 +132,7 @@ export class ReadReplica {
         reason: `the replica cannot be checked: ${(err as Error).message}`,
       };
     }
+    this.probing = false;
     if (was !== this.state.servingReads) {
       logger.warn({ lagMs: this.state.lagMs, reason: this.state.reason }, this.state.servingReads ? 'reads back on the replica' : 'reads on the primary');
     }
