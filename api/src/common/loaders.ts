@@ -31,7 +31,8 @@ export class Loaders {
     });
   }
 
-  private cached<V>(key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+  /** A loader of its own, by `key`: one `batch` call per tick for every key asked for. */
+  cached<V>(key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
     let loader = this.loaders.get(key) as DataLoader<string, V> | undefined;
     if (!loader) {
       loader = new DataLoader<string, V>(batch, { maxBatchSize: 1000 });

@@ -38,29 +38,43 @@ const statsColumns = (seconds: string, prefix: string) => `
   percentile_cont(0.5) WITHIN GROUP (ORDER BY ${seconds}) AS ${prefix}_p50,
   percentile_cont(0.95) WITHIN GROUP (ORDER BY ${seconds}) AS ${prefix}_p95`;
 
-/** MTTI and MTTA of the insights of `useCaseId` raised in [from, to). */
-export async function insightTimings(db: RawSql, organizationId: string, useCaseId: string, from: Date, to: Date): Promise<InsightTimings> {
-  const [row] = await db.$queryRawUnsafe<Row[]>(
-    `SELECT count(*)::int AS insights, count(*) FILTER (WHERE acknowledged_at IS NULL)::int AS unacknowledged,
+/** MTTI and MTTA of the insights of each of `useCaseIds` raised in [from, to), in one statement. */
+export async function insightTimings(
+  db: RawSql,
+  organizationId: string,
+  useCaseIds: readonly string[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, InsightTimings>> {
+  const rows = await db.$queryRawUnsafe<(Row & { use_case_id: string })[]>(
+    `SELECT use_case_id, count(*)::int AS insights, count(*) FILTER (WHERE acknowledged_at IS NULL)::int AS unacknowledged,
             ${statsColumns('extract(epoch FROM raised_at - evidence_received_at)', 'tti')},
             ${statsColumns('extract(epoch FROM acknowledged_at - raised_at)', 'tta')}
        FROM insights
-      WHERE organization_id = $1::uuid AND use_case_id = $2::uuid AND raised_at >= $3 AND raised_at < $4`,
+      WHERE organization_id = $1::uuid AND use_case_id = ANY($2::uuid[]) AND raised_at >= $3 AND raised_at < $4
+      GROUP BY use_case_id`,
     organizationId,
-    useCaseId,
+    useCaseIds,
     from,
     to,
   );
+  const byUseCase = new Map(rows.map((row) => [row.use_case_id, timingsOf(row)]));
+  return new Map(useCaseIds.map((id) => [id, byUseCase.get(id) ?? timingsOf(NONE)]));
+}
+
+const NONE: Row = { insights: 0, unacknowledged: 0, tti_n: 0, tti_mean: null, tti_p50: null, tti_p95: null, tta_n: 0, tta_mean: null, tta_p50: null, tta_p95: null };
+
+function timingsOf(row: Row): InsightTimings {
   const num = (v: number | null) => (v === null ? null : Number(v));
   return {
-    insights: row!.insights,
-    mtti: { count: row!.tti_n, meanSeconds: num(row!.tti_mean), p50Seconds: num(row!.tti_p50), p95Seconds: num(row!.tti_p95) },
+    insights: row.insights,
+    mtti: { count: row.tti_n, meanSeconds: num(row.tti_mean), p50Seconds: num(row.tti_p50), p95Seconds: num(row.tti_p95) },
     mtta: {
-      count: row!.tta_n,
-      meanSeconds: num(row!.tta_mean),
-      p50Seconds: num(row!.tta_p50),
-      p95Seconds: num(row!.tta_p95),
-      unacknowledged: row!.unacknowledged,
+      count: row.tta_n,
+      meanSeconds: num(row.tta_mean),
+      p50Seconds: num(row.tta_p50),
+      p95Seconds: num(row.tta_p95),
+      unacknowledged: row.unacknowledged,
     },
   };
 }

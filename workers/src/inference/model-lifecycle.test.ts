@@ -316,7 +316,7 @@ describe('model lifecycle on the simulated plant', () => {
       return seconds[lo]! + (seconds[Math.min(lo + 1, seconds.length - 1)]! - seconds[lo]!) * (rank - lo);
     };
     const raised = insights.map((i) => i.raised_at.getTime());
-    const timings = await insightTimings(rawSqlOf(pool), org, useCaseId, new Date(Math.min(...raised)), new Date(Math.max(...raised) + 1));
+    const timings = (await insightTimings(rawSqlOf(pool), org, [useCaseId], new Date(Math.min(...raised)), new Date(Math.max(...raised) + 1))).get(useCaseId)!;
     expect(timings.insights).toBe(insights.length);
     expect(timings.mtti.count).toBe(insights.length);
     expect(timings.mtti.meanSeconds).toBeCloseTo(seconds.reduce((a, b) => a + b, 0) / seconds.length, 3);

@@ -22,8 +22,13 @@ export class InsightTimingsResolver {
     const end = to ?? ctx.services.clock.now();
     const start = from ?? new Date(end.getTime() - 30 * DAY_MS);
     if (start >= end) throw badInput('from must be before to.', { field: 'from' });
-    const { principal, tenant } = tenantOf(ctx);
-    return { from: start, to: end, ...(await insightTimings(tenant, principal.organizationId, useCase.id, start, end)) };
+    const { principal, tenant, loaders } = tenantOf(ctx);
+    // One statement for every use case of the response that asks for the same period.
+    const period = loaders.cached(`insightTimings#${start.toISOString()}/${end.toISOString()}`, async (ids: readonly string[]) => {
+      const byUseCase = await insightTimings(tenant, principal.organizationId, ids, start, end);
+      return ids.map((id) => byUseCase.get(id)!);
+    });
+    return { from: start, to: end, ...(await period.load(useCase.id)) };
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'Time to value in days: firstValueAt − kickoffAt (DESIGN §2); null until first value.' })

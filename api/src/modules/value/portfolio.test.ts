@@ -151,6 +151,15 @@ describe('the portfolio in GraphQL', () => {
     // Continuous percentiles: rank (n − 1) · 0.95 interpolated between the closest values.
     expect(timings.mtti.p95Seconds).toBeCloseTo(30 + 0.85 * 70, 9);
     expect(timings.mtta.p95Seconds).toBeCloseTo(60 + 0.95 * 60, 9);
+    // Listed together (one statement for the page), each use case keeps its own figures.
+    const listed = await api.gql(
+      '{ useCases(first: 100) { nodes { id insightTimings(from: "2026-05-01T00:00:00Z", to: "2026-06-01T00:00:00Z") { insights mtti { meanSeconds } } } } }',
+      {},
+      admin,
+    );
+    const byId = new Map(listed.data!.useCases.nodes.map((n: { id: string; insightTimings: unknown }) => [n.id, n.insightTimings]));
+    expect(byId.get(ids.b)).toEqual({ insights: 4, mtti: { meanSeconds: 40 } });
+    expect(byId.get(ids.a)).toEqual({ insights: 0, mtti: { meanSeconds: null } });
     const bad = await api.gql(
       'query($id: ID!) { useCase(id: $id) { insightTimings(from: "2026-06-01T00:00:00Z", to: "2026-05-01T00:00:00Z") { insights } } }',
       { id: ids.b },
