@@ -20,5 +20,7 @@ export const CHECK_RULES: Record<string, string> = {
   model_versions_threshold_check: 'threshold lies between 0 and 1',
   model_versions_sha256_check: 'sha256 is 64 lower-case hex digits',
   model_aliases_alias_check: 'an alias is lower-case letters, digits, - or _, starting with a letter, at most 40 characters',
+  edge_targets_agent_mode_check: 'an agent reports MODEL, FALLBACK or NO_MODEL',
+  edge_targets_agent_backlog_check: 'an agent backlog is not negative',
   backtests_version_or_spec_check: 'a backtest names a model version, or (for a streaming detector) a spec',
 };

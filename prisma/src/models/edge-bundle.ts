@@ -6,8 +6,29 @@ import canonicalize from 'canonicalize';
 import type { SigningKey } from '../audit/audit-keys.ts';
 import { artifactRefusal } from './artifact-integrity.ts';
 import { featureSpecSchema, type FeatureSpec } from './feature-spec.ts';
+import type { PropertyRange } from './scoring.ts';
 
 export const BUNDLE_FORMAT = 'threadline-edge-bundle/1';
+
+/** A signal an edge agent reads on site: where the plant publishes it, and its id at the core. */
+export interface BundleSignal {
+  id: string;
+  protocol: string;
+  address: string;
+}
+
+/** An asset the deployment scores, with its signals by name. */
+export interface BundleAsset {
+  id: string;
+  signals: Record<string, BundleSignal>;
+}
+
+/** The asset type's normal ranges, which the agent scores by when no model verifies (fail-safe). */
+export interface FallbackRules {
+  windowSeconds: number;
+  stepSeconds: number;
+  properties: PropertyRange[];
+}
 
 export interface BundleManifest {
   deploymentId: string;
@@ -26,6 +47,10 @@ export interface BundleManifest {
   featureSpec: FeatureSpec;
   /** With asset-attribute inputs in the spec: those attributes of the deployment's assets, by asset code. */
   assetAttributes?: Record<string, Record<string, string>>;
+  /** The assets scored, by code (bundles issued since the edge agent; older ones lack them). */
+  assets?: Record<string, BundleAsset>;
+  fallbackRules?: FallbackRules;
+  useCaseId?: string | null;
   issuedAt: string;
   /** The key that signed this manifest. */
   bundleKeyId: string;
@@ -52,7 +77,11 @@ export function createBundle(key: SigningKey, manifest: Omit<BundleManifest, 'bu
   };
 }
 
-export type VerifiedBundle = { ok: true; manifest: BundleManifest; onnx: Uint8Array } | { ok: false; reason: string };
+/**
+ * `trustedManifest` on a refusal: the manifest's own signature verified but its model did not (a
+ * tampered ONNX, say), so what the manifest says (assets, fallback rules) may still be acted on.
+ */
+export type VerifiedBundle = { ok: true; manifest: BundleManifest; onnx: Uint8Array } | { ok: false; reason: string; trustedManifest?: BundleManifest };
 
 /** Checks the manifest's signature, the ONNX bytes' hash and the version's own signature. */
 export function verifyBundle(raw: unknown, trustedKeys: ReadonlyMap<string, KeyObject>): VerifiedBundle {
@@ -71,8 +100,8 @@ export function verifyBundle(raw: unknown, trustedKeys: ReadonlyMap<string, KeyO
     onnx,
     trustedKeys,
   );
-  if (refusal) return { ok: false, reason: refusal };
+  if (refusal) return { ok: false, reason: refusal, trustedManifest: manifest };
   const spec = featureSpecSchema.safeParse(manifest.featureSpec);
-  if (!spec.success) return { ok: false, reason: 'the feature spec is invalid' };
+  if (!spec.success) return { ok: false, reason: 'the feature spec is invalid', trustedManifest: manifest };
   return { ok: true, manifest: { ...manifest, featureSpec: spec.data }, onnx };
 }

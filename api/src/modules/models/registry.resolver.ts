@@ -2,11 +2,9 @@
 // elsewhere, move aliases, deploy and retire, retire versions, issue signed edge bundles, and ask
 // which version scored an asset at a moment. Each write is authorised (model:write) and audited.
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { appendAuditEvent } from '@threadline/db/audit/audit-log';
-import { artifactRefusal } from '@threadline/db/models/artifact-integrity';
-import { assignmentsAt, scopedAssetAttributes } from '@threadline/db/models/deployment-scope';
-import { createBundle, type EdgeBundle } from '@threadline/db/models/edge-bundle';
-import { assetAttributeNames, featureNames, featureSpecSchema, storedFeatureSpec, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { assignmentsAt } from '@threadline/db/models/deployment-scope';
+import { issueEdgeBundle } from '@threadline/db/models/issue-edge-bundle';
+import { featureNames, featureSpecSchema, storedFeatureSpec } from '@threadline/db/models/feature-spec';
 import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { expandExplanation, storedExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
 import { createDeployment, retireDeployment } from '@threadline/db/models/deployments';
@@ -208,58 +206,8 @@ export class RegistryResolver {
       'Issues a signed bundle (ONNX, manifest, feature spec, signatures) of a deployment for its edge target. The stored artifact is verified first.',
   })
   async issueEdgeBundle(@Arg('deploymentId', () => ID) deploymentId: string, @Ctx() ctx: Context): Promise<EdgeBundleFile> {
-    const { tenant } = tenantOf(ctx);
-    const deployment = await tenant.deployment.findFirst({
-      where: { id: requireUuid(deploymentId, 'deploymentId') },
-      include: { edgeTarget: true, modelVersion: { include: { model: true } } },
-    });
-    if (!deployment) throw notFound('Deployment', deploymentId);
-    if (deployment.status === 'RETIRED') throw conflict('The deployment is retired.');
-    const version = deployment.modelVersion;
-    const refusal = artifactRefusal(
-      { modelId: version.modelId, version: version.version, sha256: version.sha256, signature: version.signature, signingKeyId: version.signingKeyId },
-      version.onnx,
-      ctx.services.modelKeys.trusted,
-    );
-    if (refusal) throw conflict(`The stored artifact fails verification (${refusal}); no bundle is issued.`);
-    const spec = version.featureSpec as FeatureSpec;
-    const attributeNames = assetAttributeNames(spec);
-    const assetAttributes =
-      attributeNames.length > 0
-        ? await domainCommand(ctx, (db, _actor, organizationId) => scopedAssetAttributes(db, organizationId, deployment.id, attributeNames))
-        : undefined;
-    const bundle: EdgeBundle = createBundle(
-      ctx.services.modelKeys.signing,
-      {
-        deploymentId: deployment.id,
-        edgeTarget: { id: deployment.edgeTarget.id, name: deployment.edgeTarget.name, kind: deployment.edgeTarget.kind },
-        modelId: version.modelId,
-        modelName: version.model.name,
-        task: version.model.task,
-        versionId: version.id,
-        version: version.version,
-        family: version.family,
-        threshold: version.threshold,
-        sha256: version.sha256,
-        signature: version.signature!,
-        signingKeyId: version.signingKeyId!,
-        featureSpec: spec,
-        ...(assetAttributes ? { assetAttributes } : {}),
-        issuedAt: ctx.services.clock.now().toISOString(),
-      },
-      version.onnx!,
-    );
-    await domainCommand(ctx, (db, actor, organizationId) =>
-      appendAuditEvent(db, {
-        organizationId,
-        type: 'deployment.bundle_issued',
-        actor,
-        subjectType: 'deployment',
-        subjectId: deployment.id,
-        payload: { versionId: version.id, sha256: version.sha256, edgeTarget: deployment.edgeTarget.name },
-      }),
-    );
-    return { fileName: `${deployment.edgeTarget.name}-${version.model.name.replace(/[^A-Za-z0-9]+/g, '-')}-v${version.version}.tlbundle.json`, bundle };
+    const id = requireUuid(deploymentId, 'deploymentId');
+    return domainCommand(ctx, (db, actor, organizationId) => issueEdgeBundle(db, ctx.services.modelKeys, organizationId, id, actor, ctx.services.clock.now()));
   }
 }
 
