@@ -15,6 +15,7 @@ import { badInput, formatGraphQLError, payloadTooLarge, retryAfterOf, Threadline
 import { authenticateFirst } from './security/authenticate-first.ts';
 import { capBody } from './security/body-cap.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
+import { registerEdgeRoutes } from './modules/models/edge-forward.route.ts';
 import { registerExportRoutes } from './modules/audit/export.route.ts';
 import { guardOperationInput } from './security/operation-input-guard.ts';
 import { retryAfterStatus } from './security/retry-after-status.ts';
@@ -98,6 +99,7 @@ export async function buildServer(services: Services) {
   });
 
   await registerIngestRoutes(app, services);
+  await registerEdgeRoutes(app, services);
   await registerExportRoutes(app, services);
 
   app.get('/health', async (_request, reply) => {

@@ -24,6 +24,12 @@ export interface StoredVersion {
   onnx: Uint8Array;
 }
 
+/** The command and script that run threadline-edge from the source tree. */
+export const EDGE_COMMAND = [
+  fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)),
+  fileURLToPath(new URL('../../workers/src/edge/threadline-edge.ts', import.meta.url)),
+] as const;
+
 export interface EdgeFolder {
   dir: string;
   bundle: EdgeBundle;
@@ -64,12 +70,7 @@ export function edgeFolder(
   writeFileSync(join(dir, 'readings.csv'), ['asset,signal,time,value', ...readings.map((r) => `${r.asset},${r.signal},${r.t},${r.value}`)].join('\n'));
   writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
   writeFileSync(join(dir, 'key.pem'), signingKey.publicKey.export({ type: 'spki', format: 'pem' }));
-  const run = (...args: string[]) =>
-    spawnSync(
-      fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)),
-      [fileURLToPath(new URL('../../workers/src/edge/threadline-edge.ts', import.meta.url)), ...args],
-      { encoding: 'utf8' },
-    );
+  const run = (...args: string[]) => spawnSync(EDGE_COMMAND[0], [EDGE_COMMAND[1], ...args], { encoding: 'utf8' });
   return { dir, bundle, run, score: () => run('score', join(dir, 'bundle.json'), join(dir, 'readings.csv'), '--public-key', join(dir, 'key.pem')) };
 }
 

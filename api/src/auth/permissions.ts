@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   'operations:write',
   'approval:decide',
   'access:admin',
+  /** An edge agent forwards what it scored on site and reports its health (API keys of edge targets). */
+  'edge:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

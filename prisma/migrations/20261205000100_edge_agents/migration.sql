@@ -7,7 +7,7 @@ ALTER TABLE "edge_targets"
   ADD COLUMN "agent_mode" TEXT,
   ADD COLUMN "agent_model_version" INTEGER,
   ADD COLUMN "agent_backlog" INTEGER,
-  ADD COLUMN "agent_dropped" BIGINT,
+  ADD COLUMN "agent_dropped" INTEGER,
   ADD COLUMN "forward_epoch" TEXT,
   ADD COLUMN "forwarded_seq" BIGINT NOT NULL DEFAULT 0,
   ADD CONSTRAINT "edge_targets_agent_mode_check" CHECK ("agent_mode" IN ('MODEL', 'FALLBACK', 'NO_MODEL')),

@@ -19,6 +19,8 @@ export interface InsightCandidate extends ScoredWindow {
   windowMs: number;
   /** Receipt of the earliest point in the evidence window (for time to insight). */
   earliestReceived: number | null;
+  /** When it was raised, where not now (an edge agent raised it on site, then forwarded it). */
+  raisedAt?: number | null;
   /** The explanation and title, worked out only for windows that raise an insight. */
   describe: () => { explanation: unknown[]; title: string };
 }
@@ -54,11 +56,11 @@ export async function raiseInsights(
   const raised = await rows<{ id: string; assetId: string; severity: string; title: string }>(
     db,
     `INSERT INTO insights (organization_id, asset_id, use_case_id, model_version_id, prediction_id, kind, severity, title, explanation, from_fallback,
-                           source_key, evidence_start_at, evidence_end_at, evidence_received_at, resolved_at)
+                           source_key, evidence_start_at, evidence_end_at, evidence_received_at, raised_at, resolved_at)
      SELECT $1, a, $2, $3, p, $4::insight_kind, sev::severity, title, e::jsonb, $5, $6, to_timestamp(s / 1000.0), to_timestamp(t / 1000.0), to_timestamp(r / 1000.0),
-            CASE WHEN closed THEN now() END
-       FROM unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::float8[], $13::float8[], $14::float8[], $15::bool[])
-            AS u(a, p, sev, title, e, s, t, r, closed)
+            coalesce(to_timestamp(ra / 1000.0), now()), CASE WHEN closed THEN greatest(now(), to_timestamp(ra / 1000.0)) END
+       FROM unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::float8[], $13::float8[], $14::float8[], $15::bool[], $16::float8[])
+            AS u(a, p, sev, title, e, s, t, r, closed, ra)
      ON CONFLICT (organization_id, asset_id, source_key) WHERE resolved_at IS NULL AND source_key <> '' DO NOTHING
      RETURNING id, asset_id AS "assetId", severity, title`,
     organizationId,
@@ -76,6 +78,7 @@ export async function raiseInsights(
     raise.map((x) => x.window.windowEnd),
     raise.map((x) => x.window.earliestReceived),
     raise.map((x) => x.closedAt !== null),
+    raise.map((x) => x.window.raisedAt ?? null),
   );
   for (const insight of raised) {
     await appendAuditEvent(db, {

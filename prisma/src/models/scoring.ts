@@ -2,9 +2,8 @@
 // deployment with its version and model, the predictions (unique per version, asset and window
 // end, so a repeated job writes nothing twice), the fallback state a refused version puts a
 // deployment in, and the asset type's normal ranges its fallback rules use.
-import type pg from 'pg';
 import { appendAuditEvent } from '../audit/audit-log.ts';
-import { rawSqlOf, row, rows, type RawSql } from '../sql.ts';
+import { row, rows, type RawSql } from '../sql.ts';
 import { uuidV7 } from '../uuid.ts';
 
 export interface ScoringDeployment {
@@ -26,9 +25,9 @@ export interface ScoringDeployment {
   startsAt: number;
 }
 
-export function deploymentToScore(pool: pg.Pool, organizationId: string, deploymentId: string): Promise<ScoringDeployment | undefined> {
+export function deploymentToScore(db: RawSql, organizationId: string, deploymentId: string): Promise<ScoringDeployment | undefined> {
   return row<ScoringDeployment>(
-    rawSqlOf(pool),
+    db,
     `SELECT d.id, d.organization_id AS "organizationId", d.model_version_id AS "modelVersionId", d.mode, d.status, m.id AS "modelId", m.task,
             m.asset_type_id AS "assetTypeId", m.use_case_id AS "useCaseId", m.policy, v.threshold, v.feature_spec AS "featureSpec",
             extract(epoch FROM coalesce(d.score_from, d.deployed_at, d.created_at))::float8 * 1000 AS "startsAt",

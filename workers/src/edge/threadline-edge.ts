@@ -1,6 +1,8 @@
 #!/usr/bin/env -S npx --no-install tsx
-// `threadline-edge`: runs a deployment's model on an edge target, offline. `verify` checks a signed
-// bundle against a trusted public key; `score` verifies it too, then scores a CSV of readings with
+// `threadline-edge`: runs a deployment's model on an edge target, offline. `run` is the long-running
+// agent (agent.ts): it reads the plant on site, scores, raises insights, and stores and forwards to
+// the core. `verify` checks a signed bundle against a trusted public key; `score` verifies it too,
+// then scores a CSV of readings with
 // the bundle's ONNX and feature spec, the same code and graph the cloud workers use, and writes one
 // line per window: asset, window end, score, whether it reaches the threshold, the top feature.
 // Readings name assets by code; the bundle carries the attributes its spec's categorical inputs
@@ -18,8 +20,12 @@ import type { AssetSeries } from '../ml/features.ts';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import { OnnxRunner, packRows } from '../ml/onnx-runner.ts';
 import { parseReadingsCsv } from './readings-csv.ts';
+import { EdgeAgent } from './agent.ts';
+import pino from 'pino';
 
 const USAGE = `Usage:
+  threadline-edge run <bundle.json> --public-key <key.pem> --state <dir> --mqtt <url> --core <url>
+      (the core API key in THREADLINE_API_KEY, with the edge:write and telemetry:write scopes)
   threadline-edge verify <bundle.json> --public-key <key.pem>
   threadline-edge score <bundle.json> <readings.csv> --public-key <key.pem> [--out <scores.csv>]
 
@@ -119,9 +125,46 @@ function detectReadings(spec: FeatureSpec, threshold: number, assets: ReadonlyMa
   return `${lines.join('\n')}\n`;
 }
 
+async function runAgent(bundlePath: string): Promise<void> {
+  const keyPath = values['public-key'];
+  const apiKey = process.env.THREADLINE_API_KEY;
+  if (!keyPath || !values.state || !values.mqtt || !values.core || !apiKey)
+    fail(`run needs --public-key, --state, --mqtt, --core and THREADLINE_API_KEY\n${USAGE}`);
+  let key;
+  try {
+    key = publicKeyFromPem(readFileSync(keyPath, 'utf8'));
+  } catch (error) {
+    fail(`cannot read the public key ${keyPath}: ${(error as Error).message}`);
+  }
+  const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const agent = await EdgeAgent.start({
+    bundlePath,
+    trustedKeys: new Map([[keyIdOf(key), key]]),
+    stateDir: values.state,
+    mqttUrl: values.mqtt,
+    core: { url: values.core.replace(/\/$/, ''), apiKey },
+    log,
+    heartbeatMs: Number(values['heartbeat-seconds'] ?? 30) * 1000,
+  }).catch((error: unknown) => fail((error as Error).message, 3));
+  const stop = () => {
+    log.info(agent.status, 'edge: stopping');
+    void agent.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { 'public-key': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+  options: {
+    'public-key': { type: 'string' },
+    out: { type: 'string' },
+    state: { type: 'string' },
+    mqtt: { type: 'string' },
+    core: { type: 'string' },
+    'heartbeat-seconds': { type: 'string' },
+    help: { type: 'boolean' },
+  },
 });
 const [command, bundlePath, csvPath] = positionals;
 if (values.help || !command) {
@@ -133,6 +176,8 @@ if (command === 'verify' && bundlePath) {
   process.stdout.write(
     `ok: ${manifest.modelName} v${manifest.version} (${manifest.family}) sha256 ${manifest.sha256} for ${manifest.edgeTarget.name}, signed by ${manifest.bundleKeyId}\n`,
   );
+} else if (command === 'run' && bundlePath) {
+  await runAgent(bundlePath);
 } else if (command === 'score' && bundlePath && csvPath) {
   const csv = await score(verified(bundlePath, values['public-key']), csvPath);
   if (values.out) writeFileSync(values.out, csv);

@@ -192,7 +192,9 @@ export async function trainModel(
         : {}),
       ...decided.search,
     },
-    profile: referenceProfile(names, train.rows),
+    // The whole data window, not the training split alone: the held-out tail of a day would leave
+    // part of the daily cycle out of the reference, and drift checks over whole days would flag it.
+    profile: referenceProfile(names, [...train.rows, ...holdout.rows]),
     scoreProfile: referenceProfile(
       ['score'],
       trainScores.map((v) => Float64Array.of(v)),

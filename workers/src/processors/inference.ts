@@ -6,32 +6,24 @@
 // A version that fails its integrity check puts the deployment on its fallback rules; a streaming
 // detector's version is scored sample by sample instead (streaming-inference.ts).
 import type pg from 'pg';
-import { compactExplanation, expandExplanation, insightTitle, topFeatures } from '@threadline/db/models/explanation';
 import { deploymentToScore, enterFallback } from '@threadline/db/models/scoring';
 import type { InferencePayload } from '@threadline/db/jobs';
-import { inTransaction } from '@threadline/db/sql';
+import { inTransaction, rawSqlOf } from '@threadline/db/sql';
 import { loadFeatureInputs } from '@threadline/db/telemetry/feature-series';
 import { computeFeatures, gridEnds, scorable, type FeatureRow } from '../ml/features.ts';
-import { packRows } from '../ml/onnx-runner.ts';
+import { explainedScores } from '../ml/explained-scores.ts';
 import { runFallbackRules } from '../inference/fallback-rules.ts';
 import type { VersionCache } from '../inference/version-cache.ts';
 import { runStreamingInference } from './streaming-inference.ts';
-import { recordScores, type InferenceResult } from './record-scores.ts';
+import { recordScores, type InferenceResult } from '@threadline/db/models/record-scores';
 
 export interface InferenceDeps {
   pool: pg.Pool;
   versions: VersionCache;
 }
 
-const LABEL_OF_TASK: Record<string, string> = {
-  FAILURE_RISK: 'Failure risk',
-  ANOMALY_DETECTION: 'Anomaly score',
-  FORECAST: 'Forecast',
-  DEFECT_CLASSIFICATION: 'Defect score',
-};
-
 export async function runInference(deps: InferenceDeps, payload: InferencePayload): Promise<InferenceResult> {
-  const deployment = await deploymentToScore(deps.pool, payload.organizationId, payload.deploymentId);
+  const deployment = await deploymentToScore(rawSqlOf(deps.pool), payload.organizationId, payload.deploymentId);
   const none: InferenceResult = { windows: 0, predictions: 0, insightsRaised: 0, fallback: false };
   if (!deployment || (deployment.status !== 'ACTIVE' && deployment.status !== 'FALLBACK')) return none;
   const loaded = await deps.versions.get(deployment.organizationId, deployment.modelVersionId);
@@ -58,25 +50,12 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
     }
   }
   if (scored.length === 0) return none;
-  const f = spec.reference.length;
-  const out = await runner.run(
-    packRows(
-      scored.map((s) => s.row.values),
-      f,
-    ),
-    scored.length,
+  const explained = await explainedScores(
+    runner,
+    spec,
+    deployment.task,
+    scored.map((s) => s.row),
   );
-  const top = scored.map((_, i) => topFeatures(out.contributions, i * f, f, 5));
-  const windows = scored.map((s, i) => ({
-    assetId: s.assetId,
-    windowEnd: s.row.windowEnd,
-    score: out.scores[i]!,
-    explanation: compactExplanation(top[i]!.slice(0, 3), s.row.values, out.contributions, i * f),
-    earliestReceived: s.row.earliestReceived,
-    describe: () => {
-      const explanation = expandExplanation(spec, compactExplanation(top[i]!, s.row.values, out.contributions, i * f));
-      return { explanation, title: insightTitle(LABEL_OF_TASK[deployment.task] ?? 'Score', out.scores[i]!, explanation[0]) };
-    },
-  }));
+  const windows = scored.map((s, i) => ({ assetId: s.assetId, windowEnd: s.row.windowEnd, earliestReceived: s.row.earliestReceived, ...explained[i]! }));
   return inTransaction(deps.pool, (db) => recordScores(db, deployment, windowMs, windows));
 }

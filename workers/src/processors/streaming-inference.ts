@@ -18,7 +18,7 @@ import { inTransaction, type RawSql } from '@threadline/db/sql';
 import { loadSeries } from '@threadline/db/telemetry/feature-series';
 import { AssetDetector, type AssetDetectorState } from '../ml/streaming-detector.ts';
 import { detectWindows } from '../ml/streaming-windows.ts';
-import { recordScores, type InferenceResult, type ScoredWindow } from './record-scores.ts';
+import { recordScores, type InferenceResult, type ScoredWindow } from '@threadline/db/models/record-scores';
 
 /** How far back a deployment without a state learns before the first window it scores. */
 export const STREAMING_WARMUP_MS = 6 * 3_600_000;

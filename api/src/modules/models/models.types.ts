@@ -77,6 +77,13 @@ export class EdgeTarget {
   @Field(() => String) runtime!: string;
   @Field(() => String, { nullable: true }) publicKey!: string | null;
   @Field(() => DateTime, { nullable: true }) lastHeartbeatAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'The version of threadline-edge that last reported.' }) agentVersion!: string | null;
+  @Field(() => String, { nullable: true, description: 'What the agent scores with: MODEL, FALLBACK (the asset type ranges; no model verifies) or NO_MODEL.' })
+  agentMode!: string | null;
+  @Field(() => Int, { nullable: true, description: 'The model version the agent runs.' }) agentModelVersion!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Records the agent holds that the core has not accepted yet (store and forward).' })
+  agentBacklog!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Records the agent dropped because its local buffer was full.' }) agentDropped!: number | null;
   @Field(() => Json) fallbackRules!: unknown;
   @Field(() => DateTime) createdAt!: Date;
   @Field(() => DateTime) updatedAt!: Date;

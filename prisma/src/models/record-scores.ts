@@ -2,10 +2,10 @@
 // streaming detector): predictions are unique per (version, asset, window end), so a retried or
 // repeated job writes nothing twice, and only newly stored predictions raise insights, only from
 // deployments that act (champions, and challengers on their A/B share; shadows never).
-import { type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
-import { leaveFallback, storePredictions, type ScoringDeployment } from '@threadline/db/models/scoring';
-import { raiseInsights, type InsightSource } from '@threadline/db/insights/raise-insights';
-import type { RawSql } from '@threadline/db/sql';
+import { type CompactExplanation, type ExplanationEntry } from './explanation.ts';
+import { leaveFallback, storePredictions, type ScoringDeployment } from './scoring.ts';
+import { raiseInsights, type InsightSource } from '../insights/raise-insights.ts';
+import type { RawSql } from '../sql.ts';
 
 export interface InferenceResult {
   windows: number;
@@ -28,6 +28,8 @@ export interface ScoredWindow {
   score: number;
   explanation: CompactExplanation;
   earliestReceived: number | null;
+  /** When an edge agent raised its insight on site (forwarded windows). */
+  raisedAt?: number | null;
   describe: () => { explanation: ExplanationEntry[]; title: string };
 }
 
@@ -62,6 +64,7 @@ export async function recordScores(db: RawSql, deployment: ScoringDeployment, wi
           predictionId: p.id,
           windowMs,
           earliestReceived: s.earliestReceived,
+          raisedAt: s.raisedAt ?? null,
           describe: s.describe,
         };
       }),

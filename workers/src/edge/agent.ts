@@ -1,0 +1,249 @@
+// The edge agent (`threadline-edge run`): a long-running process on a gateway. It reads the plant
+// on site (the MQTT topics of the bundle's signals, decoded as the core's adapter decodes them),
+// scores with its verified bundle (or, failing that, the asset type's ranges), raises insights on
+// site (logged, and published on the local broker under threadline/edge/<target>/insights) even
+// while the core is unreachable, and stores everything for the core (readings, scored windows) in
+// its durable outbox, which the forwarder sends in order whenever the link is up. Heartbeats
+// (version, mode, backlog) go to the core directly and are not queued: a late one says nothing.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '@threadline/db/clock';
+import { verifyBundle, type BundleManifest } from '@threadline/db/models/edge-bundle';
+import { isStreamingSpec } from '@threadline/db/models/streaming-spec';
+import { featureNames } from '@threadline/db/models/feature-spec';
+import { parseRfc3339 } from '@threadline/db/rfc3339';
+import { decodePlain } from '../adapters/mqtt-messages.ts';
+import { OnnxRunner } from '../ml/onnx-runner.ts';
+import { Forwarder, type CoreLink } from './forwarder.ts';
+import { EdgeOutbox } from './outbox.ts';
+import { SiteScorer, type SiteInsight, type SiteMode } from './site-scorer.ts';
+
+export const AGENT_VERSION = '1.0.0';
+
+export interface AgentOptions {
+  bundlePath: string;
+  trustedKeys: ReadonlyMap<string, KeyObject>;
+  /** Where the outbox and the last bundle that verified live. */
+  stateDir: string;
+  /** The plant's broker on site. */
+  mqttUrl: string;
+  core: Omit<CoreLink, 'targetId'>;
+  log: Logger;
+  clock?: Clock;
+  heartbeatMs?: number;
+  /** How long readings gather before they are stored and scored. */
+  flushMs?: number;
+  outboxMaxBytes?: number;
+  retry?: { first: number; max: number };
+}
+
+export interface AgentStats {
+  mode: 'MODEL' | 'FALLBACK';
+  reason: string | null;
+  readings: number;
+  windows: number;
+  insights: number;
+  backlog: number;
+  dropped: number;
+  linkUp: boolean;
+}
+
+interface Loaded {
+  manifest: BundleManifest;
+  mode: SiteMode;
+}
+
+/** The bundle to run: the given one if it verifies, else the last one that did (kept in the state directory). */
+async function loadBundle(options: AgentOptions): Promise<Loaded> {
+  mkdirSync(options.stateDir, { recursive: true });
+  const lastGood = join(options.stateDir, 'bundle.json');
+  const read = (path: string) => {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    } catch (error) {
+      return { unreadable: (error as Error).message };
+    }
+  };
+  const given = read(options.bundlePath);
+  let result = verifyBundle(given, options.trustedKeys);
+  if (result.ok) writeFileSync(lastGood, JSON.stringify(given));
+  else {
+    options.log.error({ bundle: options.bundlePath, reason: result.reason }, 'edge: the bundle is refused');
+    const previous = verifyBundle(read(lastGood), options.trustedKeys);
+    if (previous.ok) {
+      options.log.warn({ version: previous.manifest.version }, 'edge: running the last bundle that verified');
+      result = previous;
+    }
+  }
+  if (!result.ok) {
+    if (!result.trustedManifest) throw new Error(`no bundle verifies: ${result.reason}`);
+    return { manifest: result.trustedManifest, mode: { kind: 'FALLBACK', reason: result.reason } };
+  }
+  const { manifest, onnx } = result;
+  if (isStreamingSpec(manifest.featureSpec)) return { manifest, mode: { kind: 'FALLBACK', reason: 'streaming detectors are not run at the edge yet' } };
+  try {
+    return { manifest, mode: { kind: 'MODEL', runner: await OnnxRunner.load(onnx, featureNames(manifest.featureSpec).length) } };
+  } catch (error) {
+    return { manifest, mode: { kind: 'FALLBACK', reason: `the model does not load: ${(error as Error).message}` } };
+  }
+}
+
+export class EdgeAgent {
+  private readonly stats = { readings: 0, windows: 0, insights: 0 };
+  private readonly pending: { signalId: string; time: string; value: number }[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private client: MqttClient | null = null;
+
+  private constructor(
+    private readonly options: AgentOptions,
+    readonly manifest: BundleManifest,
+    private readonly scorer: SiteScorer,
+    private readonly outbox: EdgeOutbox,
+    private readonly forwarder: Forwarder,
+    private readonly clock: Clock,
+    private readonly reason: string | null,
+  ) {}
+
+  static async start(options: AgentOptions): Promise<EdgeAgent> {
+    const clock = options.clock ?? systemClock;
+    const { manifest, mode } = await loadBundle(options);
+    if (!manifest.assets) throw new Error('the bundle names no assets to read (issue a new bundle)');
+    const scorer = new SiteScorer(manifest, mode, () => clock.nowMs());
+    const outbox = EdgeOutbox.open(join(options.stateDir, 'outbox'), options.outboxMaxBytes);
+    const core = { ...options.core, targetId: manifest.edgeTarget.id };
+    const forwarder = new Forwarder(outbox, core, options.log, join(options.stateDir, 'refused.jsonl'), options.retry);
+    const agent = new EdgeAgent(options, manifest, scorer, outbox, forwarder, clock, mode.kind === 'FALLBACK' ? mode.reason : null);
+    forwarder.start();
+    options.log.info(
+      {
+        target: manifest.edgeTarget.name,
+        model: manifest.modelName,
+        version: manifest.version,
+        mode: mode.kind,
+        reason: agent.reason,
+        backlog: outbox.backlog,
+      },
+      'edge: agent started',
+    );
+    await agent.subscribe();
+    agent.heartbeat();
+    agent.heartbeatTimer = setInterval(() => agent.heartbeat(), options.heartbeatMs ?? 30_000);
+    return agent;
+  }
+
+  get status(): AgentStats {
+    return {
+      mode: this.scorer.mode.kind,
+      reason: this.reason,
+      ...this.stats,
+      backlog: this.outbox.backlog,
+      dropped: this.outbox.dropped,
+      linkUp: this.forwarder.linkUp,
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    await this.client?.endAsync();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    await this.flush();
+    await this.forwarder.stop();
+    this.outbox.close();
+    if (this.scorer.mode.kind === 'MODEL') await this.scorer.mode.runner.release();
+  }
+
+  /** The MQTT topics of the signals the scorer reads, each to (asset, signal). */
+  private topics(): Map<string, { asset: string; signal: string; signalId: string }> {
+    const wanted = new Set(this.scorer.signals);
+    const topics = new Map<string, { asset: string; signal: string; signalId: string }>();
+    for (const [asset, { signals }] of Object.entries(this.manifest.assets ?? {}))
+      for (const [signal, s] of Object.entries(signals))
+        if (s.protocol === 'MQTT' && wanted.has(signal)) topics.set(s.address, { asset, signal, signalId: s.id });
+    return topics;
+  }
+
+  private async subscribe(): Promise<void> {
+    const topics = this.topics();
+    if (topics.size === 0) this.options.log.warn('edge: none of the bundle signals is published over MQTT');
+    const client = mqtt.connect(this.options.mqttUrl, {
+      clientId: `threadline-edge-${this.manifest.edgeTarget.id}`,
+      clean: false,
+      reconnectPeriod: 1_000,
+    });
+    this.client = client;
+    client.on('message', (topic, payload) => this.receive(topics, topic, payload));
+    client.on('error', (error) => this.options.log.warn({ err: error.message }, 'edge: plant broker'));
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    if (topics.size > 0) await client.subscribeAsync([...topics.keys()], { qos: 1 });
+  }
+
+  private receive(topics: ReturnType<EdgeAgent['topics']>, topic: string, payload: Buffer): void {
+    const target = topics.get(topic);
+    if (!target) return;
+    const arrived = this.clock.now();
+    const decoded = decodePlain(topic, payload, arrived);
+    if (!decoded.ok) {
+      this.options.log.warn({ topic, reason: decoded.reason }, 'edge: message skipped');
+      return;
+    }
+    for (const point of decoded.points) {
+      const time = point.time instanceof Date ? point.time : typeof point.time === 'number' ? new Date(point.time) : parseRfc3339(String(point.time));
+      const value = typeof point.value === 'number' ? point.value : NaN;
+      if (!time || !Number.isFinite(value)) continue;
+      this.scorer.add(target.asset, target.signal, time.getTime(), value, arrived.getTime());
+      this.pending.push({ signalId: target.signalId, time: time.toISOString(), value });
+      this.stats.readings += 1;
+    }
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush();
+    }, this.options.flushMs ?? 200);
+  }
+
+  /** Stores the readings gathered, scores what they complete, raises insights on site, wakes the forwarder. */
+  private flush(): Promise<void> {
+    this.flushing = this.flushing
+      .then(async () => {
+        const readings = this.pending.splice(0);
+        const { windows, insights } = await this.scorer.advance();
+        const records: Record<string, unknown>[] = [];
+        if (readings.length > 0) records.push({ kind: 'READINGS', points: readings });
+        for (const { assetCode: _code, ...window } of windows) records.push(window);
+        this.outbox.append(records);
+        this.stats.windows += windows.length;
+        for (const insight of insights) this.raise(insight);
+        this.forwarder.wake();
+      })
+      .catch((error: unknown) => this.options.log.error({ err: (error as Error).message }, 'edge: flush failed'));
+    return this.flushing;
+  }
+
+  private raise(insight: SiteInsight): void {
+    this.stats.insights += 1;
+    this.options.log.warn({ ...insight, windowEnd: new Date(insight.windowEnd).toISOString() }, `edge insight: ${insight.assetCode} ${insight.title}`);
+    this.client?.publish(`threadline/edge/${this.manifest.edgeTarget.name}/insights`, JSON.stringify(insight), { qos: 1 });
+  }
+
+  private heartbeat(): void {
+    const { mode, backlog, dropped } = this.status;
+    this.forwarder
+      .post('/edge/heartbeat', {
+        targetId: this.manifest.edgeTarget.id,
+        at: this.clock.nowMs(),
+        agentVersion: AGENT_VERSION,
+        mode,
+        modelVersion: mode === 'MODEL' ? this.manifest.version : null,
+        backlog,
+        dropped,
+      })
+      .catch((error: unknown) => this.options.log.debug({ err: (error as Error).message }, 'edge: heartbeat not delivered'));
+  }
+}
