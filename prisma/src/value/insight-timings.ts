@@ -62,7 +62,18 @@ export async function insightTimings(
   return new Map(useCaseIds.map((id) => [id, byUseCase.get(id) ?? timingsOf(NONE)]));
 }
 
-const NONE: Row = { insights: 0, unacknowledged: 0, tti_n: 0, tti_mean: null, tti_p50: null, tti_p95: null, tta_n: 0, tta_mean: null, tta_p50: null, tta_p95: null };
+const NONE: Row = {
+  insights: 0,
+  unacknowledged: 0,
+  tti_n: 0,
+  tti_mean: null,
+  tti_p50: null,
+  tti_p95: null,
+  tta_n: 0,
+  tta_mean: null,
+  tta_p50: null,
+  tta_p95: null,
+};
 
 function timingsOf(row: Row): InsightTimings {
   const num = (v: number | null) => (v === null ? null : Number(v));
