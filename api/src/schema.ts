@@ -21,6 +21,8 @@ import { eventResolvers } from './modules/telemetry/events.resolver.ts';
 import { TelemetryResolver } from './modules/telemetry/telemetry.resolver.ts';
 import { SignalSeriesResolver } from './modules/telemetry/signal-series.resolver.ts';
 import { InsightAcknowledgementResolver } from './modules/insights/acknowledgement.resolver.ts';
+import { InsightVerdictResolver } from './modules/insights/verdict.resolver.ts';
+import { EdgeRolloutResolver } from './modules/models/edge-rollouts.resolver.ts';
 import { RoiResolver } from './modules/value/roi.resolver.ts';
 import { InsightTimingsResolver } from './modules/value/insight-timings.resolver.ts';
 import { PortfolioResolver } from './modules/value/portfolio.resolver.ts';
@@ -48,6 +50,8 @@ export const resolvers: ClassType[] = [
   DeploymentAssetsResolver,
   ModelCardResolver,
   InsightAcknowledgementResolver,
+  InsightVerdictResolver,
+  EdgeRolloutResolver,
   ...governanceResolvers,
   ...deletedRecordResolvers,
   TelemetryResolver,

@@ -50,3 +50,24 @@ test('an approver approves it: the champion moves and the audit trail shows who 
   await expect(rows.first()).toContainText('approver@northwind.example');
   await expect(page.getByTestId('chain-status')).toContainText('Intact.');
 });
+
+test('an over-the-air rollout to the edge shows on the models page, target by target', async ({ page }) => {
+  const { models } = await api<{ models: { nodes: { versions: { id: string; version: number }[] }[] } }>(
+    'data@northwind.example',
+    'query($s: String) { models(filter: { search: $s }) { nodes { versions { id version } } } }',
+    { s: MODEL },
+  );
+  // The gateway follows the champion (now v2); a data scientist rolls v1 out to it.
+  const v1 = models.nodes[0]!.versions.find((v) => v.version === 1)!;
+  await api('data@northwind.example', 'mutation($i: StartEdgeRolloutInput!) { startEdgeRollout(input: $i) { id } }', {
+    i: { versionId: v1.id, canaryShare: 1 },
+  });
+
+  await signIn(page, 'viewer@northwind.example');
+  await page.goto('/models');
+  const rollouts = page.getByTestId('model').filter({ hasText: MODEL }).getByTestId('edge-rollouts');
+  await expect(rollouts).toContainText('v1, canary 100 %');
+  await expect(rollouts).toContainText('RUNNING');
+  await expect(rollouts).toContainText(/lej-edge-01 \(canary\): OFFERED/);
+  expect(await seriousViolations(page)).toEqual([]);
+});

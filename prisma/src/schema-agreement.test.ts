@@ -66,7 +66,7 @@ function udtOf(field: DmmfField): string {
 }
 
 /** Partial unique indexes kept in SQL only (docs/architecture.md). */
-const PARTIAL_INDEXES = ['experiments_running_per_champion_deployment', 'insights_open_per_source_key'];
+const PARTIAL_INDEXES = ['edge_rollouts_running_per_model', 'experiments_running_per_champion_deployment', 'insights_open_per_source_key'];
 
 const TABLES_OUTSIDE_PRISMA = /^(_prisma_migrations|telemetry.*)$/;
 

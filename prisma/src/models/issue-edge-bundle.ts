@@ -48,6 +48,8 @@ export async function issueEdgeBundle(
   deploymentId: string,
   actor: AuditActor,
   now: Date,
+  /** Another version of the deployment's model (an over-the-air update); the deployment's own by default. */
+  versionId: string | null = null,
 ): Promise<IssuedBundle> {
   const [d] = await rows<DeploymentRow>(
     db,
@@ -56,13 +58,15 @@ export async function issueEdgeBundle(
             v.feature_spec AS "featureSpec", v.onnx, m.asset_type_id AS "assetTypeId", m.use_case_id AS "useCaseId"
        FROM deployments d
        JOIN edge_targets e ON e.organization_id = d.organization_id AND e.id = d.edge_target_id
-       JOIN model_versions v ON v.organization_id = d.organization_id AND v.id = d.model_version_id
+       JOIN model_versions current ON current.organization_id = d.organization_id AND current.id = d.model_version_id
+       JOIN model_versions v ON v.organization_id = d.organization_id AND v.id = coalesce($3::uuid, d.model_version_id) AND v.model_id = current.model_id
        JOIN models m ON m.organization_id = v.organization_id AND m.id = v.model_id
       WHERE d.organization_id = $1 AND d.id = $2::uuid`,
     organizationId,
     deploymentId,
+    versionId,
   );
-  if (!d) throw new Refusal(`No deployment ${deploymentId}.`, 'deploymentId', 'NOT_FOUND');
+  if (!d) throw new Refusal(`No deployment ${deploymentId}${versionId ? ` with a version ${versionId} of its model` : ''}.`, 'deploymentId', 'NOT_FOUND');
   if (d.status === 'RETIRED') throw new Refusal('The deployment is retired.', 'deploymentId', 'CONFLICT');
   const refusal = artifactRefusal(
     { modelId: d.modelId, version: d.version, sha256: d.sha256, signature: d.signature, signingKeyId: d.signingKeyId },

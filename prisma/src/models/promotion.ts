@@ -11,7 +11,12 @@ import { row, type RawSql } from '../sql.ts';
 import { CHAMPION_ALIAS } from './experiments.ts';
 import { moveAlias } from './registry.ts';
 
-/** What an approver sees and the audit trail keeps: both versions' metrics and the candidate's latest experiment. */
+/**
+ * What an approver sees and the audit trail keeps: both versions' metrics, the candidate's latest
+ * experiment, and how each version scored the very windows operators gave a verdict on (the model's
+ * insights judged a true problem or a false alarm): true problems it flags, false alarms it repeats,
+ * and verdicts on windows it never scored (a candidate scores them as a shadow or challenger).
+ */
 async function evidenceOf(db: RawSql, organizationId: string, modelId: string, versionId: string): Promise<Record<string, JsonValue>> {
   const found = await row<{ candidate: JsonValue; champion: JsonValue; experiment: JsonValue }>(
     db,
@@ -26,7 +31,36 @@ async function evidenceOf(db: RawSql, organizationId: string, modelId: string, v
     versionId,
     CHAMPION_ALIAS,
   );
-  return { candidate: found!.candidate, champion: found!.champion, experiment: found!.experiment };
+  const championId = (found!.champion as { versionId?: string } | null)?.versionId ?? null;
+  return {
+    candidate: found!.candidate,
+    champion: found!.champion,
+    experiment: found!.experiment,
+    verdicts: {
+      candidate: await onVerdicts(db, organizationId, modelId, versionId),
+      champion: championId ? await onVerdicts(db, organizationId, modelId, championId) : null,
+    },
+  };
+}
+
+async function onVerdicts(db: RawSql, organizationId: string, modelId: string, versionId: string): Promise<JsonValue> {
+  const found = await row<{ figures: JsonValue }>(
+    db,
+    `SELECT jsonb_build_object(
+              'trueProblems', count(*) FILTER (WHERE i.verdict = 'TRUE_PROBLEM'),
+              'trueProblemsFlagged', count(*) FILTER (WHERE i.verdict = 'TRUE_PROBLEM' AND p.score >= v.threshold),
+              'falseAlarms', count(*) FILTER (WHERE i.verdict = 'FALSE_ALARM'),
+              'falseAlarmsRepeated', count(*) FILTER (WHERE i.verdict = 'FALSE_ALARM' AND p.score >= v.threshold),
+              'unscored', count(*) FILTER (WHERE p.score IS NULL)) AS figures
+       FROM insights i
+       JOIN model_versions v ON v.organization_id = i.organization_id AND v.id = $3::uuid
+       LEFT JOIN predictions p ON p.organization_id = i.organization_id AND p.model_version_id = v.id AND p.asset_id = i.asset_id AND p.ts = i.evidence_end_at
+      WHERE i.organization_id = $1::uuid AND i.source_key = 'model:' || $2::text AND i.verdict IN ('TRUE_PROBLEM', 'FALSE_ALARM')`,
+    organizationId,
+    modelId,
+    versionId,
+  );
+  return found!.figures;
 }
 
 interface VersionState {

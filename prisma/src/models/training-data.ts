@@ -7,6 +7,7 @@ import { loadCategories, seriesLoaderOf, type SeriesLoader } from '../telemetry/
 import type { CategoricalInput } from './feature-spec.ts';
 import { incidentLoaderOf, type IncidentLoader } from '../telemetry/incident-spans.ts';
 import { numericProperties, type PropertyRange } from './scoring.ts';
+import { verdictLoaderOf, type VerdictLoader } from '../insights/verdicts.ts';
 
 export interface TrainingSource {
   /** The asset type's numeric properties, by name. */
@@ -15,6 +16,8 @@ export interface TrainingSource {
   assets(only: readonly string[] | null): Promise<string[]>;
   series: SeriesLoader;
   incidents: IncidentLoader;
+  /** Operators' verdicts on insights, as label spans. */
+  verdicts: VerdictLoader;
   /** The values a categorical input takes on the assets over (after, upTo], sorted. */
   categories(input: Pick<CategoricalInput, 'source' | 'name'>, assetIds: readonly string[], range: { after: number; upTo: number }): Promise<string[]>;
 }
@@ -35,6 +38,7 @@ export function trainingSourceOf(pool: pg.Pool, organizationId: string, assetTyp
       ).map((a) => a.id),
     series: seriesLoaderOf(pool, organizationId),
     incidents: incidentLoaderOf(pool, organizationId),
+    verdicts: verdictLoaderOf(pool, organizationId),
     categories: (input, assetIds, range) => loadCategories(pool, organizationId, input, assetIds, range),
   };
 }

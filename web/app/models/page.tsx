@@ -1,12 +1,14 @@
 // Models: each model with its champion, versions and lineage (parent, training run and its data
 // window), running and past experiments with their result and 95 % interval, and the promotion
-// requests waiting for a decision, with Approve and Reject for people who may decide them.
+// requests waiting for a decision, with Approve and Reject for people who may decide them; the
+// over-the-air rollouts of each model to its edge targets.
 import { loadPage } from '../../lib/page-data';
 import { date, money, number } from '../../lib/format';
 import { ActionForm } from '../components/action-form';
 import { decidePromotion } from './actions';
 import { decisionButtons } from '../../lib/decision-buttons';
 import { DriftPanel, type DriftReportView } from './drift-panel';
+import { EDGE_ROLLOUT_FIELDS, EdgeRollouts, type EdgeRolloutView } from './edge-rollouts';
 import { LiveRefresh } from '../components/live-refresh';
 import { POLL_SECONDS } from '../../lib/config';
 import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../../lib/live';
@@ -64,6 +66,7 @@ interface ModelsView extends LiveData {
   models: { nodes: { id: string; name: string; task: string; riskClass: string; useCase: { name: string } | null; versions: Version[] }[] };
   experiments: { nodes: (Experiment & { modelId: string })[] };
   driftReports: { nodes: DriftReportView[] };
+  edgeRollouts: EdgeRolloutView[];
   approvals: { nodes: { id: string; subjectId: string; comment: string | null; createdAt: string; requestedById: string; requestedBy: { name: string } }[] };
 }
 
@@ -75,6 +78,7 @@ const QUERY = `{
       parent { version } trainingRun { trigger dataWindowStartAt dataWindowEndAt } } } }
   experiments(first: 100, order: DESC) { nodes { id modelId kind status trafficShare metric statisticalTest evaluatedAt result champion { version } challenger { version } } }
   driftReports(first: 200, order: DESC) { nodes { id modelVersionId windowStartAt windowEndAt drifting driftingShare features } }
+  ${EDGE_ROLLOUT_FIELDS}
   approvals(first: 100, filter: { subjectType: MODEL_PROMOTION, status: PENDING }) { nodes { id subjectId comment createdAt requestedById requestedBy { name } } }
   ${LIVE_FIELDS}
 }`;
@@ -269,6 +273,7 @@ export default async function ModelsPage() {
                   </tbody>
                 </table>
               ) : null}
+              <EdgeRollouts rollouts={data.edgeRollouts.filter((r) => r.modelId === m.id)} />
               <DriftPanel reports={drift} championId={champion?.id ?? null} />
             </section>
           );

@@ -75,6 +75,8 @@ describe('MQTT in front of the ingest log', () => {
       await Promise.all(
         Array.from({ length: 200 }, (_, i) => publisher.publishAsync(prefix + topic, JSON.stringify({ time: base + i * 1000, value: i % 7 }), { qos: 1 })),
       );
+      // The broker acknowledged the publisher; the adapter may still be receiving.
+      await waitFor('the adapter to receive every message', () => adapter.stats.messages >= 200);
       await adapter.settled();
       expect(adapter.stats).toMatchObject({ accepted: 200, failedWrites: 0 });
       await waitFor('the writer to meet the refusal', () => writer.stats.failedWrites > 0, { timeoutMs: 60_000 });

@@ -20,6 +20,7 @@ import { OnnxRunner } from '../ml/onnx-runner.ts';
 import { Forwarder, type CoreLink } from './forwarder.ts';
 import { EdgeOutbox } from './outbox.ts';
 import { SiteScorer, type SiteInsight, type SiteMode } from './site-scorer.ts';
+import { tryUpdate, type OfferedUpdate } from './update.ts';
 
 export const AGENT_VERSION = '1.0.0';
 
@@ -36,6 +37,8 @@ export interface AgentOptions {
   heartbeatMs?: number;
   /** How long readings gather before they are stored and scored. */
   flushMs?: number;
+  /** How often the agent asks the core for an over-the-air update. */
+  updateCheckMs?: number;
   outboxMaxBytes?: number;
   retry?: { first: number; max: number };
 }
@@ -97,17 +100,24 @@ export class EdgeAgent {
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private updateTimer: NodeJS.Timeout | null = null;
+  private updating = false;
   private client: MqttClient | null = null;
+  private topicMap = new Map<string, { asset: string; signal: string; signalId: string }>();
 
   private constructor(
     private readonly options: AgentOptions,
-    readonly manifest: BundleManifest,
-    private readonly scorer: SiteScorer,
+    private scorer: SiteScorer,
     private readonly outbox: EdgeOutbox,
     private readonly forwarder: Forwarder,
     private readonly clock: Clock,
-    private readonly reason: string | null,
+    private reason: string | null,
   ) {}
+
+  /** The bundle the agent runs. */
+  get manifest(): BundleManifest {
+    return this.scorer.manifest;
+  }
 
   static async start(options: AgentOptions): Promise<EdgeAgent> {
     const clock = options.clock ?? systemClock;
@@ -117,7 +127,7 @@ export class EdgeAgent {
     const outbox = EdgeOutbox.open(join(options.stateDir, 'outbox'), options.outboxMaxBytes);
     const core = { ...options.core, targetId: manifest.edgeTarget.id };
     const forwarder = new Forwarder(outbox, core, options.log, join(options.stateDir, 'refused.jsonl'), options.retry);
-    const agent = new EdgeAgent(options, manifest, scorer, outbox, forwarder, clock, mode.kind === 'FALLBACK' ? mode.reason : null);
+    const agent = new EdgeAgent(options, scorer, outbox, forwarder, clock, mode.kind === 'FALLBACK' ? mode.reason : null);
     forwarder.start();
     options.log.info(
       {
@@ -133,6 +143,7 @@ export class EdgeAgent {
     await agent.subscribe();
     agent.heartbeat();
     agent.heartbeatTimer = setInterval(() => agent.heartbeat(), options.heartbeatMs ?? 30_000);
+    agent.updateTimer = setInterval(() => void agent.checkForUpdate(), options.updateCheckMs ?? 60_000);
     return agent;
   }
 
@@ -149,6 +160,7 @@ export class EdgeAgent {
 
   async stop(): Promise<void> {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.updateTimer) clearInterval(this.updateTimer);
     await this.client?.endAsync();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     await this.flush();
@@ -168,25 +180,32 @@ export class EdgeAgent {
   }
 
   private async subscribe(): Promise<void> {
-    const topics = this.topics();
-    if (topics.size === 0) this.options.log.warn('edge: none of the bundle signals is published over MQTT');
     const client = mqtt.connect(this.options.mqttUrl, {
       clientId: `threadline-edge-${this.manifest.edgeTarget.id}`,
       clean: false,
       reconnectPeriod: 1_000,
     });
     this.client = client;
-    client.on('message', (topic, payload) => this.receive(topics, topic, payload));
+    client.on('message', (topic, payload) => this.receive(topic, payload));
     client.on('error', (error) => this.options.log.warn({ err: error.message }, 'edge: plant broker'));
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
       client.once('error', reject);
     });
-    if (topics.size > 0) await client.subscribeAsync([...topics.keys()], { qos: 1 });
+    await this.subscribeTopics();
   }
 
-  private receive(topics: ReturnType<EdgeAgent['topics']>, topic: string, payload: Buffer): void {
-    const target = topics.get(topic);
+  /** Subscribes to the topics the running bundle reads that are not yet subscribed to. */
+  private async subscribeTopics(): Promise<void> {
+    const topics = this.topics();
+    if (topics.size === 0) this.options.log.warn('edge: none of the bundle signals is published over MQTT');
+    const added = [...topics.keys()].filter((t) => !this.topicMap.has(t));
+    this.topicMap = topics;
+    if (added.length > 0) await this.client!.subscribeAsync(added, { qos: 1 });
+  }
+
+  private receive(topic: string, payload: Buffer): void {
+    const target = this.topicMap.get(topic);
     if (!target) return;
     const arrived = this.clock.now();
     const decoded = decodePlain(topic, payload, arrived);
@@ -230,6 +249,56 @@ export class EdgeAgent {
     this.stats.insights += 1;
     this.options.log.warn({ ...insight, windowEnd: new Date(insight.windowEnd).toISOString() }, `edge insight: ${insight.assetCode} ${insight.title}`);
     this.client?.publish(`threadline/edge/${this.manifest.edgeTarget.name}/insights`, JSON.stringify(insight), { qos: 1 });
+  }
+
+  /** Asks the core for an over-the-air update; installs it (or refuses it) between two scoring passes, and reports. */
+  private async checkForUpdate(): Promise<void> {
+    if (this.updating) return;
+    this.updating = true;
+    try {
+      const answer = (await this.forwarder.request('GET', `/edge/update?targetId=${this.manifest.edgeTarget.id}`)) as { update: OfferedUpdate | null };
+      const update = answer.update;
+      if (!update) return;
+      this.flushing = this.flushing
+        .then(() => this.applyUpdate(update))
+        .catch((error: unknown) => this.options.log.warn({ err: (error as Error).message, rollout: update.rolloutId }, 'edge: update not applied'));
+      await this.flushing;
+    } catch (error) {
+      this.options.log.debug({ err: (error as Error).message }, 'edge: no update check');
+    } finally {
+      this.updating = false;
+    }
+  }
+
+  private async applyUpdate(update: OfferedUpdate): Promise<void> {
+    const outcome = await tryUpdate(update, this.scorer, this.options.trustedKeys, () => this.clock.nowMs());
+    if (outcome.kind === 'DEFERRED') {
+      this.options.log.info({ rollout: update.rolloutId, reason: outcome.reason }, 'edge: update deferred');
+      return;
+    }
+    if (outcome.kind === 'INSTALLED') {
+      const previous = this.scorer;
+      this.scorer = outcome.scorer;
+      this.reason = null;
+      writeFileSync(join(this.options.stateDir, 'bundle.json'), JSON.stringify(outcome.bundle));
+      await this.subscribeTopics();
+      if (previous.mode.kind === 'MODEL') await previous.mode.runner.release();
+    }
+    const ok = outcome.kind === 'INSTALLED';
+    this.options.log[ok ? 'info' : 'error'](
+      { rollout: update.rolloutId, action: update.action, version: this.manifest.version, ...outcome.details, ...(ok ? {} : { reason: outcome.reason }) },
+      ok ? `edge: ${update.action === 'INSTALL' ? 'updated' : 'rolled back'}` : 'edge: update refused',
+    );
+    await this.forwarder.post('/edge/update-report', {
+      targetId: this.manifest.edgeTarget.id,
+      rolloutId: update.rolloutId,
+      deploymentId: update.deploymentId,
+      action: update.action,
+      ok,
+      reason: ok ? null : outcome.reason,
+      details: outcome.details,
+    });
+    this.heartbeat();
   }
 
   private heartbeat(): void {

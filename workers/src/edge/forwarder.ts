@@ -100,11 +100,16 @@ export class Forwarder {
     if (answer.acceptedThrough < records.at(-1)!.seq) throw new Error(`the core accepted through ${answer.acceptedThrough} only`);
   }
 
-  async post(path: string, body: unknown): Promise<unknown> {
+  post(path: string, body: unknown): Promise<unknown> {
+    return this.request('POST', path, body);
+  }
+
+  /** A call to the core with the target's API key; a refusal for what was sent is a `Refused`. */
+  async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const res = await fetch(`${this.core.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.core.apiKey}` },
-      body: JSON.stringify(body),
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${this.core.apiKey}` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();

@@ -48,6 +48,9 @@ interface AssetState {
   scoredThrough: number;
 }
 
+/** How much raw history the scorer keeps beyond its window: the held sample an update's smoke test scores. */
+const HELD_MS = 30 * 60_000;
+
 export class SiteScorer {
   readonly spec: FeatureSpec;
   private readonly threshold: number;
@@ -56,7 +59,7 @@ export class SiteScorer {
   private readonly open = new Map<string, number>();
 
   constructor(
-    private readonly manifest: BundleManifest,
+    readonly manifest: BundleManifest,
     readonly mode: SiteMode,
     private readonly now: () => number,
   ) {
@@ -98,7 +101,7 @@ export class SiteScorer {
       if (ends.length === 0) continue;
       asset.scoredThrough = ends.at(-1)!;
       windows.push(...(await this.score(code, asset, ends, windowMs)));
-      trim(asset.series, asset.scoredThrough - windowMs);
+      trim(asset.series, asset.scoredThrough - windowMs - HELD_MS);
     }
     const { raise, close } = insightTransitions(this.open, windows, this.threshold);
     for (const assetId of close) this.open.delete(assetId);
@@ -116,6 +119,29 @@ export class SiteScorer {
       });
     }
     return { windows, insights };
+  }
+
+  /** Takes over another scorer's readings and open insights (an update replacing the model in place). */
+  adopt(previous: SiteScorer): void {
+    for (const [code, asset] of previous.assets) {
+      const mine = this.assets.get(code);
+      if (!mine) continue;
+      mine.series = asset.series;
+      mine.latest = asset.latest;
+      mine.scoredThrough = asset.scoredThrough;
+    }
+    for (const [assetId, since] of previous.open) this.open.set(assetId, since);
+  }
+
+  /** Scores of the windows held: those scored in the last half hour, on this scorer's own spec. */
+  async heldScores(): Promise<{ scores: number[]; threshold: number }> {
+    const scores: number[] = [];
+    for (const [code, asset] of this.assets) {
+      if (asset.scoredThrough === -Infinity) continue;
+      const ends = gridEnds(this.spec, asset.scoredThrough - HELD_MS, asset.scoredThrough);
+      for (const w of await this.score(code, asset, ends, this.spec.windowSeconds * 1000)) scores.push(w.score);
+    }
+    return { scores, threshold: this.threshold };
   }
 
   private async score(code: string, asset: AssetState, ends: number[], windowMs: number): Promise<SiteWindow[]> {

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import pino from 'pino';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSqlOf } from '@threadline/db/sql';
+import { inTransaction, rawSqlOf } from '@threadline/db/sql';
 import { signingKeyFromPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { createPool } from '@threadline/db/client';
 import { featureNames, storedFeatureSpec } from '@threadline/db/models/feature-spec';
@@ -27,6 +27,8 @@ import { MODEL_JOBS, modelHandlers, startModelRelays } from '../model-workers.ts
 import { runModelTraining } from '../processors/model-training.ts';
 import { runBacktest } from '../processors/model-backtest.ts';
 import { requestBacktest } from '@threadline/db/models/backtests';
+import { requestPromotion } from '@threadline/db/models/promotion';
+import { setInsightVerdict } from '@threadline/db/insights/verdicts';
 import { backfillScenario } from '../simulator/backfill.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { Scenario, SCENARIO_PERIOD_MS } from '../simulator/scenario.ts';
@@ -354,6 +356,65 @@ describe('model lifecycle on the simulated plant', () => {
     expect(result.leadTimeMinutes.max).toBeLessThanOrEqual(120);
     expect(result.auc).toBeGreaterThan(0.9);
     expect(result.value).toMatchObject({ kpi: 'Detector value (test)', saved: 6_500, missedCost: 0, falseAlarmCost: result.falseAlarms * 250 });
+  }, 120_000);
+
+  it("labels by operators' verdicts: a false alarm on the insight that foresaw the failure lowers the backtest's precision, a true problem raises it again, and a promotion shows both versions on them", async () => {
+    const {
+      rows: [champion],
+    } = await pool.query<{ id: string }>("SELECT model_version_id AS id FROM model_aliases WHERE model_id = $1 AND alias = 'champion'", [modelId]);
+    const backtest = async () => {
+      const id = await requestBacktest(
+        rawSqlOf(pool),
+        { organizationId: org, versionId: champion!.id, datasetId: null, from: new Date(evaluationStart), to: new Date(evaluationStart + P) },
+        system,
+      );
+      await runBacktest({ pool, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId: org, backtestId: id }, true);
+      return (await pool.query<{ result: { precision: number; positives: number } }>('SELECT result FROM backtests WHERE id = $1', [id])).rows[0]!.result;
+    };
+    const before = await backtest();
+    const {
+      rows: [insight],
+    } = await pool.query<{ id: string }>(
+      'SELECT id FROM insights WHERE source_key = $1 AND asset_id = $2 AND evidence_end_at >= $3 AND evidence_end_at < $4 ORDER BY evidence_end_at LIMIT 1',
+      [`model:${modelId}`, assetIds.get('LEJ-L1-CNC02'), new Date(evaluationStart), new Date(evaluationStart + P)],
+    );
+    const {
+      rows: [admin],
+    } = await pool.query<{ id: string }>("SELECT id FROM users WHERE email = 'admin@northwind.example'");
+    const judge = (verdict: 'FALSE_ALARM' | 'TRUE_PROBLEM') =>
+      inTransaction(pool, (db) => setInsightVerdict(db, org, insight!.id, { verdict, comment: null }, admin!.id, system, new Date()));
+
+    await judge('FALSE_ALARM');
+    const falseAlarm = await backtest();
+    // The windows the insight stood for were failures by the incident; the operator says they were not.
+    expect(falseAlarm.positives).toBeLessThan(before.positives);
+    expect(falseAlarm.precision).toBeLessThan(before.precision);
+    // A true problem counts every window the insight stood for as a failure, the early ones included.
+    await judge('TRUE_PROBLEM');
+    expect((await backtest()).precision).toBeGreaterThanOrEqual(before.precision);
+
+    // A promotion request shows how each version scored the judged window (rolled back: no request stays open).
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const approval = await requestPromotion(
+        rawSqlOf(client),
+        { organizationId: org, versionId: treesVersionId, requestedById: admin!.id, comment: null },
+        system,
+      );
+      const {
+        rows: [created],
+      } = await client.query("SELECT payload FROM audit_events WHERE type = 'approval.created' AND subject_id = $1", [approval.id]);
+      expect(created.payload).toMatchObject({
+        verdicts: {
+          champion: { trueProblems: 1, trueProblemsFlagged: 1, falseAlarms: 0, unscored: 0 },
+          candidate: { trueProblems: 1, unscored: 1 },
+        },
+      });
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   }, 120_000);
 
   it('gives the same scores at the edge: threadline-edge verifies the signed bundle and scores a CSV as the cloud did', async () => {

@@ -1,10 +1,14 @@
 // Labelled training windows from the plant's own record: features on a grid over the data window
 // for every asset of the model's type, labelled 1 when an incident on the asset starts within the
-// horizon after the window end. Windows that overlap an incident (the asset is down) or that the
-// models may not score (features.ts: a signal covering less than half the window) are left out. The last 30 % of the window in time is the holdout.
+// horizon after the window end, unless an operator's verdict on an insight speaks for the window
+// (prisma/src/insights/verdicts.ts: a true problem 1, a false alarm 0, unsure left out). Windows
+// that overlap an incident (the asset is down) or that the models may not score (features.ts: a
+// signal covering less than half the window) are left out. The last 30 % of the window in time is
+// the holdout.
 import type { FeatureSpec } from '@threadline/db/models/feature-spec';
 import type { SeriesLoader } from '@threadline/db/telemetry/feature-series';
 import type { Incident, IncidentLoader } from '@threadline/db/telemetry/incident-spans';
+import { verdictLabel, type VerdictLoader, type VerdictSpan } from '@threadline/db/insights/verdicts';
 import { computeFeatures, gridEnds, scorable } from './features.ts';
 
 export interface Dataset {
@@ -18,6 +22,7 @@ export interface Dataset {
 export interface DatasetSource {
   series: SeriesLoader;
   incidents: IncidentLoader;
+  verdicts: VerdictLoader;
 }
 
 export interface DatasetRequest {
@@ -31,23 +36,49 @@ export interface DatasetRequest {
 
 export const HOLDOUT_SHARE = 0.3;
 
-/**
- * The label of an asset's window ending at `end`: 1 when one of the asset's incidents starts within
- * the horizon after it, 0 otherwise, null when the window overlaps an incident (the asset is down).
- */
-export function windowLabel(own: readonly Incident[], end: number, windowMs: number, horizonMs: number): 0 | 1 | null {
-  if (own.some((i) => i.start <= end && i.end > end - windowMs)) return null;
-  return own.some((i) => i.start > end && i.start <= end + horizonMs) ? 1 : 0;
+/** What labels one asset's windows: its incidents and the verdicts on its insights. */
+export interface AssetLabels {
+  incidents: readonly Incident[];
+  verdicts: readonly VerdictSpan[];
 }
 
-export function incidentsByAsset(incidents: readonly Incident[]): Map<string, Incident[]> {
-  const byAsset = new Map<string, Incident[]>();
-  for (const i of incidents) {
-    const own = byAsset.get(i.assetId);
-    if (own) own.push(i);
-    else byAsset.set(i.assetId, [i]);
-  }
+/**
+ * The label of an asset's window ending at `end`: null when the window overlaps an incident (the
+ * asset is down); else an operator's verdict where one speaks for the window (null for unsure);
+ * else 1 when one of the asset's incidents starts within the horizon after it, 0 otherwise.
+ */
+export function windowLabel(own: AssetLabels | undefined, end: number, windowMs: number, horizonMs: number): 0 | 1 | null {
+  const incidents = own?.incidents ?? [];
+  if (incidents.some((i) => i.start <= end && i.end > end - windowMs)) return null;
+  const byVerdict = verdictLabel(own?.verdicts ?? [], end);
+  if (byVerdict !== undefined) return byVerdict;
+  return incidents.some((i) => i.start > end && i.start <= end + horizonMs) ? 1 : 0;
+}
+
+/** Each asset's incidents and verdict spans. */
+export function labelsByAsset(incidents: readonly Incident[], verdicts: readonly VerdictSpan[]): Map<string, AssetLabels> {
+  const byAsset = new Map<string, { incidents: Incident[]; verdicts: VerdictSpan[] }>();
+  const of = (assetId: string) => {
+    let own = byAsset.get(assetId);
+    if (!own) byAsset.set(assetId, (own = { incidents: [], verdicts: [] }));
+    return own;
+  };
+  for (const i of incidents) of(i.assetId).incidents.push(i);
+  for (const v of verdicts) of(v.assetId).verdicts.push(v);
   return byAsset;
+}
+
+/** The labels of the assets' windows ending in [from, to]: their incidents (from a window before) and verdict spans, for a horizon. */
+export async function loadLabels(
+  source: Pick<DatasetSource, 'incidents' | 'verdicts'>,
+  assetIds: readonly string[],
+  range: { from: number; to: number; windowMs: number; horizonMs: number },
+): Promise<{ byAsset: Map<string, AssetLabels>; incidents: Incident[] }> {
+  const [incidents, verdicts] = await Promise.all([
+    source.incidents(assetIds, range.from - range.windowMs, range.to + range.horizonMs),
+    source.verdicts(assetIds, range.from, range.to, range.horizonMs),
+  ]);
+  return { byAsset: labelsByAsset(incidents, verdicts), incidents };
 }
 
 export async function buildDataset(
@@ -58,15 +89,14 @@ export async function buildDataset(
   const from = request.from.getTime();
   const to = request.to.getTime();
   const horizon = request.horizonMinutes * 60_000;
-  const incidents = await source.incidents(request.assetIds, from - spec.windowSeconds * 1000, to + horizon);
-  const byAsset = incidentsByAsset(incidents);
+  const { byAsset, incidents } = await loadLabels(source, request.assetIds, { from, to, windowMs: spec.windowSeconds * 1000, horizonMs: horizon });
   const split = from + (to - from) * (1 - HOLDOUT_SHARE);
   const train: Dataset = { rows: [], labels: [], windowEnds: [], assetIds: [] };
   const holdout: Dataset = { rows: [], labels: [], windowEnds: [], assetIds: [] };
   const trainingGrid = { ...spec, stepSeconds: request.stepSeconds };
   for (const assetId of request.assetIds) {
     const inputs = (await source.series([{ assetId, after: from - spec.windowSeconds * 1000, upTo: to }], spec)).get(assetId)!;
-    const own = byAsset.get(assetId) ?? [];
+    const own = byAsset.get(assetId);
     const ends = gridEnds(trainingGrid, from + spec.windowSeconds * 1000, to);
     for (const row of computeFeatures(spec, inputs.series, ends, inputs.attributes)) {
       const end = row.windowEnd;

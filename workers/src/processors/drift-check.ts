@@ -15,8 +15,8 @@ import { predictionsBetween } from '@threadline/db/models/predictions';
 import { horizonMsOf } from '@threadline/db/models/training-params';
 import { rawSqlOf } from '@threadline/db/sql';
 import { loadFeatureInputs } from '@threadline/db/telemetry/feature-series';
-import { loadIncidents } from '@threadline/db/telemetry/incident-spans';
-import { incidentsByAsset, windowLabel } from '../ml/dataset.ts';
+import { trainingSourceOf } from '@threadline/db/models/training-data';
+import { loadLabels, windowLabel } from '../ml/dataset.ts';
 import { cusumStep, featureDrift } from '../ml/drift.ts';
 import { auc, brierScore, confusionAt } from '../ml/metrics.ts';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
@@ -139,12 +139,16 @@ async function performanceOf(
   if (w.upTo <= w.from) return null;
   const rows = await predictionsBetween(pool, payload.organizationId, payload.deploymentId, { from: w.from, to: w.upTo });
   if (rows.length < MIN_WINDOWS) return null;
-  const incidents = await loadIncidents(pool, payload.organizationId, [...new Set(rows.map((r) => r.assetId))], w.from - w.windowMs, w.upTo + w.horizonMs);
-  const byAsset = incidentsByAsset(incidents);
+  const { byAsset } = await loadLabels(trainingSourceOf(pool, payload.organizationId, null), [...new Set(rows.map((r) => r.assetId))], {
+    from: w.from,
+    to: w.upTo,
+    windowMs: w.windowMs,
+    horizonMs: w.horizonMs,
+  });
   const scores: number[] = [];
   const labels: number[] = [];
   for (const r of rows) {
-    const label = windowLabel(byAsset.get(r.assetId) ?? [], r.t, w.windowMs, w.horizonMs);
+    const label = windowLabel(byAsset.get(r.assetId), r.t, w.windowMs, w.horizonMs);
     if (label === null) continue;
     scores.push(r.score);
     labels.push(label);

@@ -17,8 +17,8 @@ import { predictionsBetween, type ScoredWindow } from '@threadline/db/models/pre
 import { moveAlias } from '@threadline/db/models/registry';
 import { horizonMsOf } from '@threadline/db/models/training-params';
 import { inTransaction, rawSqlOf } from '@threadline/db/sql';
-import { loadIncidents, type Incident } from '@threadline/db/telemetry/incident-spans';
-import { incidentsByAsset, windowLabel } from '../ml/dataset.ts';
+import { trainingSourceOf } from '@threadline/db/models/training-data';
+import { loadLabels, windowLabel, type AssetLabels } from '../ml/dataset.ts';
 import { pairedTest, sampleOf, welchTest, type TTestResult } from '../ml/t-tests.ts';
 import { systemClock } from '@threadline/db/clock';
 
@@ -92,8 +92,8 @@ export async function runExperimentEvaluation(
   const challengerAssets = new Set(challengerScope);
   const champion = championRows.filter((r) => x.kind === 'SHADOW' || !challengerAssets.has(r.assetId));
   const assetIds = [...new Set([...champion, ...challenger].map((r) => r.assetId))];
-  const incidents = await loadIncidents(pool, payload.organizationId, assetIds, started - windowMs, now);
-  const loss = lossesOf(incidents, windowMs, horizonMs, LOSS[x.metric]);
+  const { byAsset } = await loadLabels(trainingSourceOf(pool, payload.organizationId, null), assetIds, { from: started, to: upTo, windowMs, horizonMs });
+  const loss = lossesOf(byAsset, windowMs, horizonMs, LOSS[x.metric]);
   const a = loss(champion);
   const b = loss(challenger);
 
@@ -131,13 +131,12 @@ export async function runExperimentEvaluation(
 }
 
 /** Per (asset, hour): the window losses of scored windows that have a label. */
-function lossesOf(incidents: readonly Incident[], windowMs: number, horizonMs: number, loss: (score: number, label: number) => number) {
-  const byAsset = incidentsByAsset(incidents);
+function lossesOf(byAsset: ReadonlyMap<string, AssetLabels>, windowMs: number, horizonMs: number, loss: (score: number, label: number) => number) {
   return (rows: readonly ScoredWindow[]): Map<string, Map<number, number>> => {
     const units = new Map<string, Map<number, number>>();
     for (const r of rows) {
       const t = r.t;
-      const label = windowLabel(byAsset.get(r.assetId) ?? [], t, windowMs, horizonMs);
+      const label = windowLabel(byAsset.get(r.assetId), t, windowMs, horizonMs);
       if (label === null) continue;
       const key = `${r.assetId}|${Math.floor(t / UNIT_MS)}`;
       if (!units.has(key)) units.set(key, new Map());

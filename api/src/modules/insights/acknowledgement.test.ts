@@ -3,6 +3,7 @@
 // organisation's insight are refused with their codes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOtherOrganization, startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
+import { createInsight } from '../../../../scripts/test/insight-fixture.ts';
 
 const ACK = 'mutation($id: ID!) { acknowledgeInsight(id: $id) { id acknowledgedAt acknowledgedBy { email } } }';
 
@@ -20,23 +21,7 @@ describe('acknowledging insights', () => {
     const asset = await prisma.asset.findFirstOrThrow({ where: { code: 'LEJ-L1-CNC01' } });
     const useCase = await prisma.useCase.findFirstOrThrow({ where: { organizationId: asset.organizationId, name: { startsWith: 'Predictive maintenance' } } });
     useCaseId = useCase.id;
-    const raisedAt = new Date(Date.now() - 90_000);
-    insightId = (
-      await prisma.insight.create({
-        data: {
-          organizationId: asset.organizationId,
-          assetId: asset.id,
-          useCaseId,
-          kind: 'FAILURE_RISK',
-          severity: 'WARNING',
-          title: 'Spindle failure risk 0.81',
-          evidenceStartAt: new Date(raisedAt.getTime() - 600_000),
-          evidenceEndAt: raisedAt,
-          evidenceReceivedAt: raisedAt,
-          raisedAt,
-        },
-      })
-    ).id;
+    insightId = await createInsight(api, 'LEJ-L1-CNC01', { useCaseId });
   });
   afterAll(async () => api?.close());
 

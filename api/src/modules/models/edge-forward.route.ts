@@ -1,10 +1,13 @@
-// POST /edge/forward and /edge/heartbeat: what edge agents send the core (threadline-edge run).
+// POST /edge/forward and /edge/heartbeat: what edge agents send the core (threadline-edge run);
+// GET /edge/update and POST /edge/update-report: their over-the-air updates (edge-rollouts.ts).
 // Forwarded records come in the order of the agent's outbox and are applied once each
 // (prisma/src/models/edge-forwarding.ts); the answer says through which sequence number the
 // agent may drop them. Authenticated by API key with the edge:write permission before the body
 // is read.
 import type { FastifyInstance } from 'fastify';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
+import { offeredUpdate, reportRolloutStep } from '@threadline/db/models/edge-rollouts';
+import { issueEdgeBundle } from '@threadline/db/models/issue-edge-bundle';
 import { acceptForwarded, edgeBatchSchema, heartbeatSchema, recordHeartbeat } from '@threadline/db/models/edge-forwarding';
 import { rawSqlOf, type RawSql } from '@threadline/db/sql';
 import type { Services } from '../../services.ts';
@@ -14,6 +17,19 @@ import { sendError, sendUnexpected } from '../../common/http-route.ts';
 import { authenticateFirst, callerOf } from '../../security/authenticate-first.ts';
 
 const BODY_LIMIT = 8 * 1024 * 1024;
+
+const targetQuerySchema = z.object({ targetId: z.string().uuid() });
+const rolloutReportSchema = z.object({
+  targetId: z.string().uuid(),
+  rolloutId: z.string().uuid(),
+  deploymentId: z.string().uuid(),
+  action: z.enum(['INSTALL', 'ROLLBACK']),
+  ok: z.boolean(),
+  reason: z.string().max(2000).nullable().optional(),
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+
+const edgeActor = (targetId: string) => ({ kind: 'SYSTEM' as const, id: null, label: `edge-agent:${targetId}` });
 
 function parsed<T>(schema: ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
@@ -48,6 +64,38 @@ export async function registerEdgeRoutes(app: FastifyInstance, services: Service
     scope.post('/edge/forward', { bodyLimit: BODY_LIMIT }, async (request) => {
       const batch = parsed(edgeBatchSchema, request.body);
       return withCodedErrors(() => services.db.prisma.$transaction((tx) => acceptForwarded(tx as unknown as RawSql, callerOf(request).organizationId, batch)));
+    });
+    // Over-the-air updates: what the target should install (or go back to), as a signed bundle; and its report.
+    scope.get('/edge/update', async (request) => {
+      const { targetId } = parsed(targetQuerySchema, request.query);
+      const organizationId = callerOf(request).organizationId;
+      return withCodedErrors(() =>
+        services.db.prisma.$transaction(async (tx) => {
+          const db = tx as unknown as RawSql;
+          const update = await offeredUpdate(db, organizationId, targetId);
+          if (!update) return { update: null };
+          const issued = await issueEdgeBundle(
+            db,
+            services.modelKeys,
+            organizationId,
+            update.deploymentId,
+            edgeActor(targetId),
+            services.clock.now(),
+            update.versionId,
+          );
+          return { update: { ...update, bundle: issued.bundle } };
+        }),
+      );
+    });
+    scope.post('/edge/update-report', async (request) => {
+      const { targetId, ...report } = parsed(rolloutReportSchema, request.body);
+      const organizationId = callerOf(request).organizationId;
+      const status = await withCodedErrors(() =>
+        services.db.prisma.$transaction((tx) =>
+          reportRolloutStep(tx as unknown as RawSql, organizationId, targetId, { ...report, reason: report.reason ?? null }),
+        ),
+      );
+      return { status };
     });
     scope.post('/edge/heartbeat', async (request) => {
       const heartbeat = parsed(heartbeatSchema, request.body);

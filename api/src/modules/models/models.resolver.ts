@@ -194,6 +194,7 @@ export const modelResolvers: ClassType[] = [
     modelVersion: belongsTo('ModelVersion', () => ModelVersion, 'modelVersionId', true),
     prediction: belongsTo('Prediction', () => Prediction, 'predictionId', true),
     acknowledgedBy: belongsTo('User', () => User, 'acknowledgedById', true),
+    verdictBy: belongsTo('User', () => User, 'verdictById', true),
   }),
   relationResolver('DriftReport', () => DriftReport, {
     modelVersion: belongsTo('ModelVersion', () => ModelVersion, 'modelVersionId'),

@@ -10,6 +10,7 @@ import {
   ExperimentKind,
   ExperimentStatus,
   InsightKind,
+  InsightVerdict,
   ModelTask,
   RunStatus,
   Severity,
@@ -23,6 +24,10 @@ registerEnumType(EdgeTargetKind, { name: 'EdgeTargetKind' });
 registerEnumType(DeploymentMode, { name: 'DeploymentMode' });
 registerEnumType(DeploymentStatus, { name: 'DeploymentStatus' });
 registerEnumType(InsightKind, { name: 'InsightKind' });
+registerEnumType(InsightVerdict, {
+  name: 'InsightVerdict',
+  description: "An operator's verdict on an insight: a label for backtests, performance-decay checks, A/B evaluations and retraining.",
+});
 registerEnumType(TrainingTrigger, { name: 'TrainingTrigger' });
 registerEnumType(RunStatus, { name: 'RunStatus' });
 registerEnumType(ExperimentKind, { name: 'ExperimentKind' });
@@ -187,6 +192,11 @@ export class Insight {
   @Field(() => ID, { nullable: true }) acknowledgedById!: string | null;
   @Field(() => DateTime, { nullable: true }) resolvedAt!: Date | null;
   @Field(() => ID, { nullable: true }) resolvedById!: string | null;
+  @Field(() => InsightVerdict, { nullable: true, description: 'True problem, false alarm or unsure, as an operator judged it.' })
+  verdict!: InsightVerdict | null;
+  @Field(() => String, { nullable: true }) verdictComment!: string | null;
+  @Field(() => ID, { nullable: true }) verdictById!: string | null;
+  @Field(() => DateTime, { nullable: true }) verdictAt!: Date | null;
 }
 
 @ObjectType()
