@@ -30,6 +30,12 @@ const schema = z.object({
   MODEL_TRUSTED_KEYS: z.string().optional(),
   /** Where development keys are made and kept. */
   THREADLINE_KEY_DIR: z.string().default(DEFAULT_KEY_DIR),
+  /** Seals the organisations' device certificate authorities' keys (a development secret in THREADLINE_KEY_DIR unless set). */
+  DEVICE_CA_SECRET: z.string().min(32, 'DEVICE_CA_SECRET must be at least 32 characters').optional(),
+  /** The plant broker's administrative connection (Mosquitto's dynamic security plugin): device identities are opened and closed there. */
+  MQTT_ADMIN_URL: z.string().optional(),
+  MQTT_ADMIN_USERNAME: z.string().default('admin'),
+  MQTT_ADMIN_PASSWORD: z.string().default(''),
   CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
   /** Requests per second each API key may send on average, and how many at once. */
   API_KEY_RATE_PER_SECOND: z.coerce.number().positive().default(50),

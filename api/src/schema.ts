@@ -23,6 +23,7 @@ import { SignalSeriesResolver } from './modules/telemetry/signal-series.resolver
 import { InsightAcknowledgementResolver } from './modules/insights/acknowledgement.resolver.ts';
 import { InsightVerdictResolver } from './modules/insights/verdict.resolver.ts';
 import { EdgeRolloutResolver } from './modules/models/edge-rollouts.resolver.ts';
+import { DeviceIdentityResolver } from './modules/devices/device-identities.resolver.ts';
 import { RoiResolver } from './modules/value/roi.resolver.ts';
 import { InsightTimingsResolver } from './modules/value/insight-timings.resolver.ts';
 import { PortfolioResolver } from './modules/value/portfolio.resolver.ts';
@@ -52,6 +53,7 @@ export const resolvers: ClassType[] = [
   InsightAcknowledgementResolver,
   InsightVerdictResolver,
   EdgeRolloutResolver,
+  DeviceIdentityResolver,
   ...governanceResolvers,
   ...deletedRecordResolvers,
   TelemetryResolver,

@@ -16,6 +16,7 @@ import { authenticateFirst } from './security/authenticate-first.ts';
 import { capBody } from './security/body-cap.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 import { registerEdgeRoutes } from './modules/models/edge-forward.route.ts';
+import { registerDeviceClaimRoute } from './modules/devices/device-claim.route.ts';
 import { registerExportRoutes } from './modules/audit/export.route.ts';
 import { guardOperationInput } from './security/operation-input-guard.ts';
 import { retryAfterStatus } from './security/retry-after-status.ts';
@@ -100,6 +101,7 @@ export async function buildServer(services: Services) {
 
   await registerIngestRoutes(app, services);
   await registerEdgeRoutes(app, services);
+  await registerDeviceClaimRoute(app, services);
   await registerExportRoutes(app, services);
 
   app.get('/health', async (_request, reply) => {
@@ -116,6 +118,7 @@ export async function buildServer(services: Services) {
     await services.reads.close();
     await services.ingestLog?.close();
     await services.replica?.close();
+    await services.devices.broker?.close();
     await services.db.close();
   });
   return app;

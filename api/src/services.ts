@@ -2,6 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createDb, createPool, type Db } from '@threadline/db/client';
+import { DynamicSecurityBroker } from './modules/devices/broker-control.ts';
 import { devSecret, signingKeyFromPem, signingKeyPem, trustedKeySet, type SigningKey } from '@threadline/db/audit/audit-keys';
 import type { ApiConfig } from './config.ts';
 import { TokenService } from './auth/tokens.ts';
@@ -40,6 +41,8 @@ export interface Services {
   clock: Clock;
   /** The streaming replica reads go to while it keeps up (DATABASE_READ_URL), or null. */
   replica: ReadReplica | null;
+  /** Device identities: the secret their authorities' keys are sealed with, and the broker told of them (MQTT_ADMIN_URL), or null. */
+  devices: { authoritySecret: string; broker: DynamicSecurityBroker | null };
 }
 
 /** The database a caller's reads go to: the replica while it serves theirs, the primary otherwise. */
@@ -103,5 +106,11 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     modelKeys: { signing: modelSigning, trusted: trustedKeySet(modelSigning, config.MODEL_TRUSTED_KEYS) },
     clock,
     replica,
+    devices: {
+      authoritySecret: config.DEVICE_CA_SECRET ?? devSecret(config.THREADLINE_KEY_DIR, 'device-ca'),
+      broker: config.MQTT_ADMIN_URL
+        ? new DynamicSecurityBroker({ url: config.MQTT_ADMIN_URL, username: config.MQTT_ADMIN_USERNAME, password: config.MQTT_ADMIN_PASSWORD })
+        : null,
+    },
   };
 }

@@ -42,14 +42,18 @@ export class PrivateMosquitto {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-    }
-    await rm(this.dir, { recursive: true, force: true });
+  stop(): Promise<void> {
+    return stopBroker(this.child, this.dir);
   }
+}
+
+/** Stops a broker the tests started and removes its files. */
+export async function stopBroker(child: ChildProcess | null, dir: string): Promise<void> {
+  if (child && child.exitCode === null) {
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+  await rm(dir, { recursive: true, force: true });
 }

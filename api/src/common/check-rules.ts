@@ -24,5 +24,7 @@ export const CHECK_RULES: Record<string, string> = {
   edge_targets_agent_backlog_check: 'an agent backlog is not negative',
   insights_verdict_check: 'a verdict has its time, and a time its verdict',
   insights_verdict_comment_check: 'a verdict comment has at most 2,000 characters',
+  device_identities_name_check: 'a device name is 1 to 63 lower-case letters, digits, ., _ or -, starting with a letter or digit',
+  device_identities_topics_check: 'a device publishes under 1 to 32 topic filters',
   backtests_version_or_spec_check: 'a backtest names a model version, or (for a streaming detector) a spec',
 };

@@ -100,6 +100,8 @@ export function fromDatabaseError(error: unknown): ThreadlineError | null {
     case 'P2011':
       return badInput('The values break a rule of the data model; check ranges and required fields.');
     default:
+      // The same refusals from raw SQL (domain functions' own statements).
+      if (cause?.originalCode === '23505') return conflict(`A record with the same ${uniqueFields(cause)} already exists; choose another value.`);
       if (cause?.originalCode !== '23514') return null;
       return checkViolation(/check constraint "([^"]+)"/.exec(cause.originalMessage ?? '')?.[1]);
   }

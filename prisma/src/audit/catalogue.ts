@@ -39,6 +39,7 @@ export const AUDIT_SUBJECTS = [
   'edge_target',
   'deployment',
   'edge_rollout',
+  'device_identity',
   'insight',
   'incident',
   'training_run',
