@@ -23,7 +23,8 @@ export async function registerDeviceClaimRoute(app: FastifyInstance, services: S
     });
     scope.post('/devices/claim', { bodyLimit: 64 * 1024 }, async (request) => {
       const parsed = claimSchema.safeParse(request.body);
-      if (!parsed.success) throw badInput('Send { "token": the claim token, "csr": a PEM certificate signing request }.', { field: parsed.error.issues[0]?.path.join('.') });
+      if (!parsed.success)
+        throw badInput('Send { "token": the claim token, "csr": a PEM certificate signing request }.', { field: parsed.error.issues[0]?.path.join('.') });
       return withCodedErrors(() =>
         services.db.prisma.$transaction((tx) =>
           claimDeviceIdentity(tx as unknown as RawSql, services.devices.authoritySecret, services.devices.broker, parsed.data, services.clock.now()),

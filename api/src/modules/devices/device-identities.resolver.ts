@@ -38,7 +38,8 @@ export class NewDeviceIdentity {
 @ObjectType()
 export class DeviceAuthorityView {
   @Field(() => String, { description: "The organisation's device CA certificate (PEM): the broker's cafile." }) certificate!: string;
-  @Field(() => String, { description: 'The revoked device certificates (PEM CRL): the broker loads it as its crlfile when it starts.' }) revocationList!: string;
+  @Field(() => String, { description: 'The revoked device certificates (PEM CRL): the broker loads it as its crlfile when it starts.' })
+  revocationList!: string;
 }
 
 @ObjectType()
@@ -66,7 +67,9 @@ export class DeviceIdentityResolver {
   }
 
   @Authorized('access:admin')
-  @Mutation(() => DeviceIdentity, { description: 'Revokes a device identity: the broker closes its connections and refuses new ones at once; its certificate joins the revocation list.' })
+  @Mutation(() => DeviceIdentity, {
+    description: 'Revokes a device identity: the broker closes its connections and refuses new ones at once; its certificate joins the revocation list.',
+  })
   revokeDeviceIdentity(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DeviceIdentity> {
     const identityId = requireUuid(id);
     return domainCommand(ctx, (db, actor, organizationId) =>
@@ -75,7 +78,9 @@ export class DeviceIdentityResolver {
   }
 
   @Authorized('access:admin')
-  @Mutation(() => BrokerCertificate, { description: "Issues the plant broker's TLS server certificate from the organisation's device authority, for the host names and addresses given." })
+  @Mutation(() => BrokerCertificate, {
+    description: "Issues the plant broker's TLS server certificate from the organisation's device authority, for the host names and addresses given.",
+  })
   issueBrokerCertificate(@Arg('hosts', () => [String]) hosts: string[], @Ctx() ctx: Context): Promise<BrokerCertificate> {
     return domainCommand(ctx, async (db, _actor, organizationId) => {
       const now = ctx.services.clock.now();

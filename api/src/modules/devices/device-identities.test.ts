@@ -56,7 +56,11 @@ describe('device identities on a secured broker', () => {
 
   beforeAll(async () => {
     const adminPort = await freePort();
-    api = await startApi({ MQTT_ADMIN_URL: `mqtt://127.0.0.1:${adminPort}`, MQTT_ADMIN_USERNAME: 'admin', MQTT_ADMIN_PASSWORD: SecuredMosquitto.ADMIN_PASSWORD });
+    api = await startApi({
+      MQTT_ADMIN_URL: `mqtt://127.0.0.1:${adminPort}`,
+      MQTT_ADMIN_USERNAME: 'admin',
+      MQTT_ADMIN_PASSWORD: SecuredMosquitto.ADMIN_PASSWORD,
+    });
     admin = await api.login('admin@northwind.example');
     const ca = await api.gql('{ deviceAuthority { certificate } }', {}, admin);
     const server = await api.gql('mutation { issueBrokerCertificate(hosts: ["127.0.0.1", "localhost"]) { certificate privateKey } }', {}, admin);
@@ -96,7 +100,13 @@ describe('device identities on a secured broker', () => {
     // The same certificate without the right password, and the password without a certificate, are refused.
     await expect(connect(claimed, keys.keyPem, 'lej-gw-07', 'not-the-password')).rejects.toThrow();
     await expect(
-      mqtt.connectAsync(broker.tlsUrl, { ca: claimed.caCertificate, username: 'lej-gw-07', password: claimed.password, reconnectPeriod: 0, connectTimeout: 5_000 }),
+      mqtt.connectAsync(broker.tlsUrl, {
+        ca: claimed.caCertificate,
+        username: 'lej-gw-07',
+        password: claimed.password,
+        reconnectPeriod: 0,
+        connectTimeout: 5_000,
+      }),
     ).rejects.toThrow();
     // The token is spent.
     const again = await claim(devices['lej-gw-07']!.token, keys.csr);
@@ -126,7 +136,11 @@ describe('device identities on a secured broker', () => {
     const device = await connect(claimed, keys.keyPem, 'lej-gw-09');
     let closed = false;
     device.on('close', () => (closed = true));
-    const revoked = await api.gql('mutation($id: ID!) { revokeDeviceIdentity(id: $id) { status revokedAt certificateSerial } }', { id: devices['lej-gw-09']!.id }, admin);
+    const revoked = await api.gql(
+      'mutation($id: ID!) { revokeDeviceIdentity(id: $id) { status revokedAt certificateSerial } }',
+      { id: devices['lej-gw-09']!.id },
+      admin,
+    );
     expect(revoked.data!.revokeDeviceIdentity.status).toBe('REVOKED');
     await waitFor('the broker to close the revoked device', () => closed, { timeoutMs: 10_000 });
     await device.endAsync(true);
