@@ -36,6 +36,8 @@ const schema = z.object({
   MQTT_ADMIN_URL: z.string().optional(),
   MQTT_ADMIN_USERNAME: z.string().default('admin'),
   MQTT_ADMIN_PASSWORD: z.string().default(''),
+  /** The edge agent's multi-arch image (workers/edge.Dockerfile) the orchestrator packages name. */
+  EDGE_AGENT_IMAGE: z.string().default('ghcr.io/threadline/threadline-edge:1.0.0'),
   CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
   /** Requests per second each API key may send on average, and how many at once. */
   API_KEY_RATE_PER_SECOND: z.coerce.number().positive().default(50),

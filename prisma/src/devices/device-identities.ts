@@ -128,7 +128,12 @@ export async function revokeDeviceIdentity(
   actor: AuditActor,
   now: Date,
 ): Promise<DeviceIdentityRow> {
-  const identity = await row<DeviceIdentityRow>(db, `SELECT ${COLUMNS} FROM device_identities WHERE organization_id = $1 AND id = $2::uuid FOR UPDATE`, organizationId, id);
+  const identity = await row<DeviceIdentityRow>(
+    db,
+    `SELECT ${COLUMNS} FROM device_identities WHERE organization_id = $1 AND id = $2::uuid FOR UPDATE`,
+    organizationId,
+    id,
+  );
   if (!identity) throw new Refusal(`DeviceIdentity ${id} does not exist in your organisation.`, 'id', 'NOT_FOUND');
   if (identity.status === 'REVOKED') throw new Refusal('The identity is revoked already.', 'id', 'CONFLICT');
   if (broker && identity.status === 'ACTIVE') await broker.disable(identity.name);

@@ -9,6 +9,8 @@ import { featureSpecSchema, type FeatureSpec } from './feature-spec.ts';
 import type { PropertyRange } from './scoring.ts';
 
 export const BUNDLE_FORMAT = 'threadline-edge-bundle/1';
+/** The edge agent's version (threadline-edge run), reported in its heartbeats and packaged for the orchestrators. */
+export const EDGE_AGENT_VERSION = '1.0.0';
 
 /** A signal an edge agent reads on site: where the plant publishes it, and its id at the core. */
 export interface BundleSignal {

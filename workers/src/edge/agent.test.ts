@@ -39,6 +39,18 @@ describe('the edge agent (threadline-edge run)', () => {
     expect(bundle.manifest.fallbackRules!.properties.map((p) => p.name)).toEqual(CNC_SIGNALS.map((s) => s.name));
   });
 
+  it('comes packaged for an orchestrator when asked: a Helm chart carrying the same signed bundle', async () => {
+    const res = await fleet.api.gql(
+      'mutation($id: ID!) { issueEdgeBundle(deploymentId: $id, format: HELM) { bundle files { path content } } }',
+      { id: target.deploymentId },
+      fleet.admin,
+    );
+    expect(res.errors).toBeUndefined();
+    const files = res.data!.issueEdgeBundle.files as { path: string; content: string }[];
+    const secret = JSON.parse(files.find((f) => f.path.endsWith('templates/secret.yaml'))!.content) as { data: Record<string, string> };
+    expect(JSON.parse(Buffer.from(secret.data['bundle.json']!, 'base64').toString()).manifest.deploymentId).toBe(target.deploymentId);
+  });
+
   it('runs as a process: threadline-edge run reports to the core until it is stopped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-edge-run-'));
     writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));

@@ -11,7 +11,7 @@ import type { KeyObject } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '@threadline/db/clock';
-import { verifyBundle, type BundleManifest } from '@threadline/db/models/edge-bundle';
+import { EDGE_AGENT_VERSION, verifyBundle, type BundleManifest } from '@threadline/db/models/edge-bundle';
 import { isStreamingSpec } from '@threadline/db/models/streaming-spec';
 import { featureNames } from '@threadline/db/models/feature-spec';
 import { parseRfc3339 } from '@threadline/db/rfc3339';
@@ -21,8 +21,6 @@ import { Forwarder, type CoreLink } from './forwarder.ts';
 import { EdgeOutbox } from './outbox.ts';
 import { SiteScorer, type SiteInsight, type SiteMode } from './site-scorer.ts';
 import { tryUpdate, type OfferedUpdate } from './update.ts';
-
-export const AGENT_VERSION = '1.0.0';
 
 export interface AgentOptions {
   bundlePath: string;
@@ -307,7 +305,7 @@ export class EdgeAgent {
       .post('/edge/heartbeat', {
         targetId: this.manifest.edgeTarget.id,
         at: this.clock.nowMs(),
-        agentVersion: AGENT_VERSION,
+        agentVersion: EDGE_AGENT_VERSION,
         mode,
         modelVersion: mode === 'MODEL' ? this.manifest.version : null,
         backlog,

@@ -25,7 +25,8 @@ import pino from 'pino';
 
 const USAGE = `Usage:
   threadline-edge run <bundle.json> --public-key <key.pem> --state <dir> --mqtt <url> --core <url>
-      (the core API key in THREADLINE_API_KEY, with the edge:write and telemetry:write scopes)
+      (the core API key in THREADLINE_API_KEY, with the edge:write and telemetry:write scopes;
+       PLANT_MQTT_URL and THREADLINE_CORE_URL stand for --mqtt and --core)
   threadline-edge verify <bundle.json> --public-key <key.pem>
   threadline-edge score <bundle.json> <readings.csv> --public-key <key.pem> [--out <scores.csv>]
 
@@ -128,8 +129,10 @@ function detectReadings(spec: FeatureSpec, threshold: number, assets: ReadonlyMa
 async function runAgent(bundlePath: string): Promise<void> {
   const keyPath = values['public-key'];
   const apiKey = process.env.THREADLINE_API_KEY;
-  if (!keyPath || !values.state || !values.mqtt || !values.core || !apiKey)
-    fail(`run needs --public-key, --state, --mqtt, --core and THREADLINE_API_KEY\n${USAGE}`);
+  const mqttUrl = values.mqtt ?? process.env.PLANT_MQTT_URL;
+  const coreUrl = values.core ?? process.env.THREADLINE_CORE_URL;
+  if (!keyPath || !values.state || !mqttUrl || !coreUrl || !apiKey)
+    fail(`run needs --public-key, --state, --mqtt (or PLANT_MQTT_URL), --core (or THREADLINE_CORE_URL) and THREADLINE_API_KEY\n${USAGE}`);
   let key;
   try {
     key = publicKeyFromPem(readFileSync(keyPath, 'utf8'));
@@ -141,8 +144,8 @@ async function runAgent(bundlePath: string): Promise<void> {
     bundlePath,
     trustedKeys: new Map([[keyIdOf(key), key]]),
     stateDir: values.state,
-    mqttUrl: values.mqtt,
-    core: { url: values.core.replace(/\/$/, ''), apiKey },
+    mqttUrl,
+    core: { url: coreUrl.replace(/\/$/, ''), apiKey },
     log,
     heartbeatMs: Number(values['heartbeat-seconds'] ?? 30) * 1000,
   }).catch((error: unknown) => fail((error as Error).message, 3));

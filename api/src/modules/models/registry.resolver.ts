@@ -4,6 +4,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assignmentsAt } from '@threadline/db/models/deployment-scope';
 import { issueEdgeBundle } from '@threadline/db/models/issue-edge-bundle';
+import { EDGE_AGENT_VERSION } from '@threadline/db/models/edge-bundle';
+import { packageFiles } from '@threadline/db/models/edge-packaging';
 import { featureNames, featureSpecSchema, storedFeatureSpec } from '@threadline/db/models/feature-spec';
 import { onnxContractViolation } from '@threadline/db/models/onnx-contract';
 import { expandExplanation, storedExplanation, type CompactExplanation, type ExplanationEntry } from '@threadline/db/models/explanation';
@@ -31,6 +33,7 @@ import { versionDecision } from '@threadline/db/models/version-decision';
 import {
   DeployModelInput,
   EdgeBundleFile,
+  EdgePackageFormat,
   ModelAlias,
   ModelAssignment,
   ModelSigningKey,
@@ -203,11 +206,18 @@ export class RegistryResolver {
   @Authorized('model:write')
   @Mutation(() => EdgeBundleFile, {
     description:
-      'Issues a signed bundle (ONNX, manifest, feature spec, signatures) of a deployment for its edge target. The stored artifact is verified first.',
+      'Issues a signed bundle (ONNX, manifest, feature spec, signatures) of a deployment for its edge target, packaged for an orchestrator when asked (GREENGRASS_V3, AZURE_IOT_EDGE, HELM). The stored artifact is verified first.',
   })
-  async issueEdgeBundle(@Arg('deploymentId', () => ID) deploymentId: string, @Ctx() ctx: Context): Promise<EdgeBundleFile> {
+  async issueEdgeBundle(
+    @Arg('deploymentId', () => ID) deploymentId: string,
+    @Arg('format', () => EdgePackageFormat, { defaultValue: 'BUNDLE' }) format: EdgePackageFormat,
+    @Ctx() ctx: Context,
+  ): Promise<EdgeBundleFile> {
     const id = requireUuid(deploymentId, 'deploymentId');
-    return domainCommand(ctx, (db, actor, organizationId) => issueEdgeBundle(db, ctx.services.modelKeys, organizationId, id, actor, ctx.services.clock.now()));
+    const issued = await domainCommand(ctx, (db, actor, organizationId) =>
+      issueEdgeBundle(db, ctx.services.modelKeys, organizationId, id, actor, ctx.services.clock.now()),
+    );
+    return { ...issued, files: packageFiles(format, issued.bundle, { image: ctx.services.config.EDGE_AGENT_IMAGE, agentVersion: EDGE_AGENT_VERSION }) };
   }
 }
 

@@ -1,8 +1,9 @@
 // GraphQL types and inputs of the model registry's workflows: aliases, the assignment history,
 // signing keys, training requests, registration of outside versions, deployments, edge bundles.
-import { Field, Float, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { IsBase64, IsIn, IsOptional, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DeploymentMode } from '@threadline/db/client';
+import { EDGE_PACKAGE_FORMATS, type EdgePackageFormat as EdgePackageFormatName } from '@threadline/db/models/edge-packaging';
 import { DateTime, Json } from '../../common/scalars.ts';
 
 @ObjectType({ description: 'A movable name (champion, challenger, …) for one version of a model.' })
@@ -34,10 +35,27 @@ export class ModelSigningKey {
   @Field(() => DateTime) createdAt!: Date;
 }
 
-@ObjectType({ description: 'A signed bundle for an edge target: save `bundle` as JSON and give it to `threadline-edge`.' })
+export const EdgePackageFormat = Object.fromEntries(EDGE_PACKAGE_FORMATS.map((f) => [f, f])) as { [F in EdgePackageFormatName]: F };
+export type EdgePackageFormat = EdgePackageFormatName;
+registerEnumType(EdgePackageFormat, { name: 'EdgePackageFormat', description: 'BUNDLE (the bundle alone), GREENGRASS_V3, AZURE_IOT_EDGE, HELM.' });
+
+@ObjectType()
+export class EdgePackageFile {
+  @Field(() => String) path!: string;
+  @Field(() => String) content!: string;
+}
+
+@ObjectType({
+  description:
+    'A signed bundle for an edge target: save `bundle` as JSON and give it to `threadline-edge`; `files` package the agent for the format asked for.',
+})
 export class EdgeBundleFile {
   @Field(() => String) fileName!: string;
   @Field(() => Json) bundle!: unknown;
+  @Field(() => [EdgePackageFile], {
+    description: 'The Greengrass recipe, Azure IoT Edge manifest or Helm chart running the agent with this bundle (none for BUNDLE).',
+  })
+  files!: EdgePackageFile[];
 }
 
 @InputType()
