@@ -17,6 +17,7 @@ import { startApi, type ApiHarness } from './api-harness.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { cncFeatureSpec, registerHandMadeVersion } from './hand-made-versions.ts';
 import { PrivateMosquitto } from './private-mosquitto.ts';
+import { waitFor } from './wait-for.ts';
 
 export const STEP_MS = 10_000;
 /** The CNC's signals: a reading mid-range, and one well past the normal range. */
@@ -52,8 +53,8 @@ export class EdgeFleet {
     readonly broker: PrivateMosquitto,
   ) {}
 
-  /** The fleet with one target per CNC code given (each its own gateway and deployment). */
-  static async start(cncCodes: readonly string[]): Promise<EdgeFleet> {
+  /** The fleet with one target per CNC code given (each its own gateway and deployment); those in `overOpcUa` keep their OPC UA nodes. */
+  static async start(cncCodes: readonly string[], overOpcUa: readonly string[] = []): Promise<EdgeFleet> {
     const fleet = new EdgeFleet(await createTestDatabase(), await PrivateMosquitto.start());
     fleet.api = await startApi({}, fleet.database);
     await fleet.api.app.listen({ host: '127.0.0.1', port: 0 });
@@ -72,11 +73,12 @@ export class EdgeFleet {
     fleet.versionId = await fleet.registerVersion(-3);
     for (const [i, code] of cncCodes.entries()) {
       const asset = (await pool.query<{ id: string }>('SELECT id FROM assets WHERE code = $1', [code])).rows[0]!.id;
-      // This gateway reads its CNC over plain MQTT topics.
-      await pool.query("UPDATE signals SET source_protocol = 'MQTT', source_address = 'threadline/lej/' || $2 || '/' || name WHERE asset_id = $1", [
-        asset,
-        code,
-      ]);
+      // This gateway reads its CNC over plain MQTT topics (or the seed's OPC UA nodes).
+      if (!overOpcUa.includes(code))
+        await pool.query("UPDATE signals SET source_protocol = 'MQTT', source_address = 'threadline/lej/' || $2 || '/' || name WHERE asset_id = $1", [
+          asset,
+          code,
+        ]);
       const name = `lej-gw-${String(7 + i).padStart(2, '0')}`;
       const id = (
         await pool.query<{ id: string }>(
@@ -162,6 +164,22 @@ export class EdgeFleet {
 
   async count(sql: string, ...values: unknown[]): Promise<number> {
     return Number((await this.pool.query<{ n: string }>(sql, values)).rows[0]!.n);
+  }
+
+  /** Waits until every reading of the target's CNC since `from` (`readings` of them) is in the core's telemetry and every window the agent scored is one prediction. */
+  async waitForwarded(agent: { status: { windows: number } }, target: FleetTarget, from: number, readings: number): Promise<void> {
+    const stored = () =>
+      this.count(
+        'SELECT count(*) AS n FROM telemetry t JOIN signals s ON s.id = t.signal_id WHERE s.asset_id = $1 AND t.time >= $2',
+        target.asset.id,
+        new Date(from),
+      );
+    const predictions = () => this.count('SELECT count(*) AS n FROM predictions WHERE deployment_id = $1', target.deploymentId);
+    await waitFor(
+      'readings and windows forwarded',
+      async () => agent.status.windows > 0 && (await stored()) === readings && (await predictions()) === agent.status.windows,
+      { timeoutMs: 60_000 },
+    );
   }
 
   /** Stops the API (the core is down) and starts it again on the same port. */

@@ -10,7 +10,8 @@ import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { loadPlantSignals } from '../simulator/plant-signals.ts';
 import { SimulatorOpcUaServer } from '../simulator/opcua-server.ts';
-import { OpcUaAdapter, qualityOf } from './opcua-adapter.ts';
+import { OpcUaAdapter } from './opcua-adapter.ts';
+import { qualityOf } from './opcua-subscription.ts';
 import { waitFor } from '../../../scripts/test/wait-for.ts';
 
 describe('OPC UA adapter', () => {

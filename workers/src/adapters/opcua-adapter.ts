@@ -1,22 +1,12 @@
 // Subscribes to the OPC UA node ids configured on OPC_UA signals and writes every data change
 // through the one ingest path, with the server's source timestamp and its status as quality.
 // Changes are batched for a short time; OPC UA does not redeliver, so the batch is kept small.
-import {
-  AttributeIds,
-  ClientMonitoredItemGroup,
-  ClientSubscription,
-  MessageSecurityMode,
-  OPCUAClient,
-  SecurityPolicy,
-  TimestampsToReturn,
-  type ClientSession,
-  type DataValue,
-} from 'node-opcua-client';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { AddressedPoint, IngestService } from '@threadline/db/telemetry/ingest';
+import { OpcUaSubscription } from './opcua-subscription.ts';
 import { opcUaNodeIds } from '@threadline/db/plant/signal-sources';
-import { systemClock, type Clock } from '@threadline/db/clock';
+import type { Clock } from '@threadline/db/clock';
 
 export interface OpcUaAdapterOptions {
   /** What stamps a reading's arrival (the system clock unless a test fixes it). */
@@ -39,23 +29,9 @@ export interface OpcUaAdapterStats {
   monitored: number;
 }
 
-/** OPC UA status severity (top two bits) → Threadline quality name. */
-export function qualityOf(statusCode: number): 'GOOD' | 'UNCERTAIN' | 'BAD' {
-  const severity = statusCode >>> 30;
-  return severity === 0 ? 'GOOD' : severity === 1 ? 'UNCERTAIN' : 'BAD';
-}
-
-export function pointOf(nodeId: string, dataValue: DataValue, receivedAt: Date): AddressedPoint {
-  const raw: unknown = dataValue.value?.value;
-  const value = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? Number(raw) : raw === null || raw === undefined ? null : Number.NaN;
-  return { address: nodeId, time: dataValue.sourceTimestamp ?? dataValue.serverTimestamp ?? receivedAt, value, quality: qualityOf(dataValue.statusCode.value) };
-}
-
 export class OpcUaAdapter {
   readonly stats: OpcUaAdapterStats = { changes: 0, accepted: 0, duplicates: 0, rejected: 0, monitored: 0 };
-  private client: OPCUAClient | null = null;
-  private session: ClientSession | null = null;
-  private subscription: ClientSubscription | null = null;
+  private subscription: OpcUaSubscription | null = null;
   private buffer: AddressedPoint[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
@@ -64,42 +40,19 @@ export class OpcUaAdapter {
 
   async start(): Promise<void> {
     const nodeIds = await opcUaNodeIds(this.options.pool, this.options.organizationId);
-    this.client = OPCUAClient.create({
+    this.subscription = await OpcUaSubscription.open(this.options.endpointUrl, nodeIds, (point) => this.receive(point), {
       applicationName: 'Threadline ingest',
-      endpointMustExist: false,
-      securityMode: MessageSecurityMode.None,
-      securityPolicy: SecurityPolicy.None,
-      connectionStrategy: { maxRetry: -1, initialDelay: 1_000, maxDelay: 10_000 },
+      log: this.options.log,
+      ...(this.options.clock ? { clock: this.options.clock } : {}),
+      ...(this.options.samplingIntervalMs ? { samplingIntervalMs: this.options.samplingIntervalMs } : {}),
     });
-    await this.client.connect(this.options.endpointUrl);
-    this.session = await this.client.createSession();
-    this.subscription = ClientSubscription.create(this.session, {
-      requestedPublishingInterval: 250,
-      requestedMaxKeepAliveCount: 20,
-      requestedLifetimeCount: 120,
-      maxNotificationsPerPublish: 10_000,
-      publishingEnabled: true,
-      priority: 10,
-    });
-    if (nodeIds.length > 0) {
-      const group = ClientMonitoredItemGroup.create(
-        this.subscription,
-        nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })),
-        { samplingInterval: this.options.samplingIntervalMs ?? 500, queueSize: 100, discardOldest: true },
-        TimestampsToReturn.Both,
-      );
-      group.on('changed', (_item, dataValue, index) => this.receive(nodeIds[index]!, dataValue));
-      group.on('err', (message) => this.options.log.warn({ message }, 'OPC UA monitored items refused'));
-    }
     this.stats.monitored = nodeIds.length;
     this.options.log.info({ endpoint: this.options.endpointUrl, nodes: nodeIds.length }, 'OPC UA adapter subscribed');
   }
 
   async stop(): Promise<void> {
     await this.flush();
-    await this.subscription?.terminate();
-    await this.session?.close();
-    await this.client?.disconnect();
+    await this.subscription?.close();
   }
 
   /** Stores what has arrived so far. */
@@ -112,9 +65,9 @@ export class OpcUaAdapter {
     return this.writing;
   }
 
-  private receive(nodeId: string, dataValue: DataValue): void {
+  private receive(point: AddressedPoint): void {
     this.stats.changes += 1;
-    this.buffer.push(pointOf(nodeId, dataValue, (this.options.clock ?? systemClock).now()));
+    this.buffer.push(point);
     this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 200);
   }
 

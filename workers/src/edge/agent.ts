@@ -1,5 +1,6 @@
 // The edge agent (`threadline-edge run`): a long-running process on a gateway. It reads the plant
-// on site (the MQTT topics of the bundle's signals, decoded as the core's adapter decodes them),
+// on site (the MQTT topics of the bundle's signals, decoded as the core's adapter decodes them, and
+// its OPC UA nodes through the same subscription as the core's adapter),
 // scores with its verified bundle (or, failing that, the asset type's ranges), raises insights on
 // site (logged, and published on the local broker under threadline/edge/<target>/insights) even
 // while the core is unreachable, and stores everything for the core (readings, scored windows) in
@@ -15,7 +16,9 @@ import { EDGE_AGENT_VERSION, verifyBundle, type BundleManifest } from '@threadli
 import { isStreamingSpec } from '@threadline/db/models/streaming-spec';
 import { featureNames } from '@threadline/db/models/feature-spec';
 import { parseRfc3339 } from '@threadline/db/rfc3339';
+import type { AddressedPoint } from '@threadline/db/telemetry/ingest';
 import { decodePlain } from '../adapters/mqtt-messages.ts';
+import { OpcUaSubscription } from '../adapters/opcua-subscription.ts';
 import { OnnxRunner } from '../ml/onnx-runner.ts';
 import { Forwarder, type CoreLink } from './forwarder.ts';
 import { EdgeOutbox } from './outbox.ts';
@@ -29,6 +32,8 @@ export interface AgentOptions {
   stateDir: string;
   /** The plant's broker on site. */
   mqttUrl: string;
+  /** The plant's OPC UA server on site, for the bundle's OPC_UA signals. */
+  opcuaUrl?: string;
   core: Omit<CoreLink, 'targetId'>;
   log: Logger;
   clock?: Clock;
@@ -50,6 +55,13 @@ export interface AgentStats {
   backlog: number;
   dropped: number;
   linkUp: boolean;
+}
+
+/** Where a reading on site comes from: its asset, signal, and id at the core. */
+interface Source {
+  asset: string;
+  signal: string;
+  signalId: string;
 }
 
 interface Loaded {
@@ -101,7 +113,8 @@ export class EdgeAgent {
   private updateTimer: NodeJS.Timeout | null = null;
   private updating = false;
   private client: MqttClient | null = null;
-  private topicMap = new Map<string, { asset: string; signal: string; signalId: string }>();
+  private topicMap = new Map<string, Source>();
+  private opcua: OpcUaSubscription | null = null;
 
   private constructor(
     private readonly options: AgentOptions,
@@ -160,6 +173,7 @@ export class EdgeAgent {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.updateTimer) clearInterval(this.updateTimer);
     await this.client?.endAsync();
+    await this.opcua?.close();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     await this.flush();
     await this.forwarder.stop();
@@ -167,14 +181,14 @@ export class EdgeAgent {
     if (this.scorer.mode.kind === 'MODEL') await this.scorer.mode.runner.release();
   }
 
-  /** The MQTT topics of the signals the scorer reads, each to (asset, signal). */
-  private topics(): Map<string, { asset: string; signal: string; signalId: string }> {
+  /** The addresses (MQTT topics, OPC UA node ids) of the signals the scorer reads over `protocol`. */
+  private sources(protocol: 'MQTT' | 'OPC_UA'): Map<string, Source> {
     const wanted = new Set(this.scorer.signals);
-    const topics = new Map<string, { asset: string; signal: string; signalId: string }>();
+    const found = new Map<string, Source>();
     for (const [asset, { signals }] of Object.entries(this.manifest.assets ?? {}))
       for (const [signal, s] of Object.entries(signals))
-        if (s.protocol === 'MQTT' && wanted.has(signal)) topics.set(s.address, { asset, signal, signalId: s.id });
-    return topics;
+        if (s.protocol === protocol && wanted.has(signal)) found.set(s.address, { asset, signal, signalId: s.id });
+    return found;
   }
 
   private async subscribe(): Promise<void> {
@@ -191,12 +205,23 @@ export class EdgeAgent {
       client.once('error', reject);
     });
     await this.subscribeTopics();
+    const nodes = this.sources('OPC_UA');
+    if (this.options.opcuaUrl && nodes.size > 0)
+      this.opcua = await OpcUaSubscription.open(
+        this.options.opcuaUrl,
+        [...nodes.keys()],
+        (point) => {
+          const source = nodes.get(point.address);
+          if (source) this.accept(source, [point], this.clock.nowMs());
+        },
+        { applicationName: 'Threadline edge agent', log: this.options.log, clock: this.clock },
+      );
+    else if (nodes.size > 0) this.options.log.warn({ nodes: nodes.size }, 'edge: the bundle reads OPC UA signals but no --opcua server is given');
   }
 
   /** Subscribes to the topics the running bundle reads that are not yet subscribed to. */
   private async subscribeTopics(): Promise<void> {
-    const topics = this.topics();
-    if (topics.size === 0) this.options.log.warn('edge: none of the bundle signals is published over MQTT');
+    const topics = this.sources('MQTT');
     const added = [...topics.keys()].filter((t) => !this.topicMap.has(t));
     this.topicMap = topics;
     if (added.length > 0) await this.client!.subscribeAsync(added, { qos: 1 });
@@ -211,12 +236,17 @@ export class EdgeAgent {
       this.options.log.warn({ topic, reason: decoded.reason }, 'edge: message skipped');
       return;
     }
-    for (const point of decoded.points) {
+    this.accept(target, decoded.points, arrived.getTime());
+  }
+
+  /** Readings of one source: scored on site and kept for the core; a flush follows shortly. */
+  private accept(source: Source, points: readonly AddressedPoint[], arrivedMs: number): void {
+    for (const point of points) {
       const time = point.time instanceof Date ? point.time : typeof point.time === 'number' ? new Date(point.time) : parseRfc3339(String(point.time));
       const value = typeof point.value === 'number' ? point.value : NaN;
       if (!time || !Number.isFinite(value)) continue;
-      this.scorer.add(target.asset, target.signal, time.getTime(), value, arrived.getTime());
-      this.pending.push({ signalId: target.signalId, time: time.toISOString(), value });
+      this.scorer.add(source.asset, source.signal, time.getTime(), value, arrivedMs);
+      this.pending.push({ signalId: source.signalId, time: time.toISOString(), value });
       this.stats.readings += 1;
     }
     this.flushTimer ??= setTimeout(() => {

@@ -24,9 +24,9 @@ import { EdgeAgent } from './agent.ts';
 import pino from 'pino';
 
 const USAGE = `Usage:
-  threadline-edge run <bundle.json> --public-key <key.pem> --state <dir> --mqtt <url> --core <url>
+  threadline-edge run <bundle.json> --public-key <key.pem> --state <dir> --mqtt <url> [--opcua <opc.tcp url>] --core <url>
       (the core API key in THREADLINE_API_KEY, with the edge:write and telemetry:write scopes;
-       PLANT_MQTT_URL and THREADLINE_CORE_URL stand for --mqtt and --core)
+       PLANT_MQTT_URL, PLANT_OPCUA_URL and THREADLINE_CORE_URL stand for --mqtt, --opcua and --core)
   threadline-edge verify <bundle.json> --public-key <key.pem>
   threadline-edge score <bundle.json> <readings.csv> --public-key <key.pem> [--out <scores.csv>]
 
@@ -145,6 +145,7 @@ async function runAgent(bundlePath: string): Promise<void> {
     trustedKeys: new Map([[keyIdOf(key), key]]),
     stateDir: values.state,
     mqttUrl,
+    ...((values.opcua ?? process.env.PLANT_OPCUA_URL) ? { opcuaUrl: values.opcua ?? process.env.PLANT_OPCUA_URL } : {}),
     core: { url: coreUrl.replace(/\/$/, ''), apiKey },
     log,
     heartbeatMs: Number(values['heartbeat-seconds'] ?? 30) * 1000,
@@ -164,6 +165,7 @@ const { positionals, values } = parseArgs({
     out: { type: 'string' },
     state: { type: 'string' },
     mqtt: { type: 'string' },
+    opcua: { type: 'string' },
     core: { type: 'string' },
     'heartbeat-seconds': { type: 'string' },
     help: { type: 'boolean' },
