@@ -20,7 +20,6 @@ import type { AssetSeries } from '../ml/features.ts';
 import { computeFeatures, gridEnds, scorable } from '../ml/features.ts';
 import { OnnxRunner, packRows } from '../ml/onnx-runner.ts';
 import { parseReadingsCsv } from './readings-csv.ts';
-import { EdgeAgent } from './agent.ts';
 import pino from 'pino';
 
 const USAGE = `Usage:
@@ -140,6 +139,8 @@ async function runAgent(bundlePath: string): Promise<void> {
     fail(`cannot read the public key ${keyPath}: ${(error as Error).message}`);
   }
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  // Loaded for `run` only: the OPC UA client it brings prints notices to stdout, where `score` writes its CSV.
+  const { EdgeAgent } = await import('./agent.ts');
   const agent = await EdgeAgent.start({
     bundlePath,
     trustedKeys: new Map([[keyIdOf(key), key]]),
