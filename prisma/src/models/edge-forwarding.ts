@@ -111,14 +111,26 @@ function byDeployment(records: readonly EdgeRecord[]): EdgeRecord[][] {
 async function applyGroup(db: RawSql, organizationId: string, targetId: string, group: EdgeRecord[]): Promise<{ predictions: number; insightsRaised: number }> {
   const first = group[0]!;
   const deployment = await deploymentToScore(db, organizationId, first.deploymentId);
-  const onTarget = await row<{ ok: boolean }>(
+  // The deployment must run on this target, and every window be of an asset it may score: its own
+  // asset, or one of its model's asset type (a forwarded window is never another asset's).
+  const assets = [...new Set(group.map((r) => r.assetId))];
+  const check = await row<{ onTarget: boolean; foreign: string[] }>(
     db,
-    'SELECT true AS ok FROM deployments WHERE organization_id = $1 AND id = $2::uuid AND edge_target_id = $3::uuid',
+    `SELECT d.edge_target_id = $3::uuid AS "onTarget",
+            array(SELECT a FROM unnest($4::uuid[]) AS a WHERE NOT EXISTS (
+              SELECT 1 FROM assets x WHERE x.organization_id = d.organization_id AND x.id = a
+                 AND (x.id = d.asset_id OR (d.asset_id IS NULL AND x.asset_type_id = m.asset_type_id)))) AS foreign
+       FROM deployments d JOIN models m ON m.organization_id = d.organization_id AND m.id = $5::uuid
+      WHERE d.organization_id = $1 AND d.id = $2::uuid`,
     organizationId,
     first.deploymentId,
     targetId,
+    assets,
+    deployment?.modelId ?? null,
   );
-  if (!deployment || !onTarget) throw new Refusal(`Deployment ${first.deploymentId} does not run on edge target ${targetId}.`, 'deploymentId', 'NOT_FOUND');
+  if (!deployment || !check?.onTarget)
+    throw new Refusal(`Deployment ${first.deploymentId} does not run on edge target ${targetId}.`, 'deploymentId', 'NOT_FOUND');
+  if (check.foreign.length > 0) throw new Refusal(`Asset ${check.foreign[0]} is not one deployment ${first.deploymentId} scores.`, 'assetId', 'BAD_USER_INPUT');
   const describe = (r: EdgeRecord) => () => ({ explanation: r.explanation as unknown as ExplanationEntry[], title: r.title });
   if (first.kind === 'MODEL') {
     const version = await row<{ modelId: string; threshold: number }>(

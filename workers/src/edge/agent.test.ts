@@ -194,6 +194,14 @@ describe('the edge agent (threadline-edge run)', () => {
       code: 'BAD_USER_INPUT',
       message: expect.stringMatching(/records\.0\.score/),
     });
+    // A window of an asset the deployment does not score is refused, and the batch writes nothing.
+    const other = (await fleet.pool.query<{ id: string }>("SELECT id FROM assets WHERE code = 'LEJ-L1-CNC02'")).rows[0]!.id;
+    const foreign = await post({ ...batch, records: [{ ...records[0], seq: 2, assetId: other, score: 0.9 }] });
+    expect(foreign.status).toBe(400);
+    expect(((await foreign.json()) as { error: { details: { field: string } } }).error.details.field).toBe('assetId');
+    expect(await fleet.count('SELECT count(*) AS n FROM insights WHERE asset_id = $1', other)).toBe(0);
+    const next = (await (await post({ ...batch, records: [{ ...records[0], seq: 2, windowEnd: t0 + 1_001 * STEP_MS }] })).json()) as { applied: number };
+    expect(next.applied).toBe(1);
     const noKey = await fetch(`http://127.0.0.1:${fleet.port}/edge/forward`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noKey.status).toBe(401);
   });
