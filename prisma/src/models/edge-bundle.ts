@@ -52,7 +52,6 @@ export interface BundleManifest {
   /** The assets scored, by code (bundles issued since the edge agent; older ones lack them). */
   assets?: Record<string, BundleAsset>;
   fallbackRules?: FallbackRules;
-  useCaseId?: string | null;
   issuedAt: string;
   /** The key that signed this manifest. */
   bundleKeyId: string;

@@ -33,7 +33,6 @@ interface DeploymentRow {
   featureSpec: FeatureSpec;
   onnx: Uint8Array | null;
   assetTypeId: string | null;
-  useCaseId: string | null;
 }
 
 export interface IssuedBundle {
@@ -55,7 +54,7 @@ export async function issueEdgeBundle(
     db,
     `SELECT d.id, d.status, e.id AS "targetId", e.name AS "targetName", e.kind::text AS "targetKind", v.id AS "versionId", m.id AS "modelId",
             m.name AS "modelName", m.task::text AS task, v.version, v.family, v.threshold, v.sha256, v.signature, v.signing_key_id AS "signingKeyId",
-            v.feature_spec AS "featureSpec", v.onnx, m.asset_type_id AS "assetTypeId", m.use_case_id AS "useCaseId"
+            v.feature_spec AS "featureSpec", v.onnx, m.asset_type_id AS "assetTypeId"
        FROM deployments d
        JOIN edge_targets e ON e.organization_id = d.organization_id AND e.id = d.edge_target_id
        JOIN model_versions current ON current.organization_id = d.organization_id AND current.id = d.model_version_id
@@ -97,7 +96,6 @@ export async function issueEdgeBundle(
       ...(assetAttributes ? { assetAttributes } : {}),
       assets: await bundleAssets(db, organizationId, d.id, [...new Set([...spec.signals.map((s) => s.name), ...properties.map((p) => p.name)])]),
       fallbackRules: { windowSeconds: spec.windowSeconds, stepSeconds: spec.stepSeconds, properties },
-      useCaseId: d.useCaseId,
       issuedAt: now.toISOString(),
     },
     d.onnx!,

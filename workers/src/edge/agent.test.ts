@@ -231,4 +231,30 @@ describe('the edge agent (threadline-edge run)', () => {
       await agent.stop();
     }
   }, 180_000);
+
+  it('offers an over-the-air update with its signed bundle once, then without it to an agent that says it has it', async () => {
+    const v2 = await fleet.registerVersion(-3.5);
+    const started = await fleet.api.gql(
+      'mutation($i: StartEdgeRolloutInput!) { startEdgeRollout(input: $i) { id } }',
+      { i: { versionId: v2, canaryShare: 1 } },
+      fleet.admin,
+    );
+    const rolloutId = started.data!.startEdgeRollout.id as string;
+    const issued = () => fleet.count("SELECT count(*) AS n FROM audit_events WHERE type = 'deployment.bundle_issued' AND subject_id = $1", target.deploymentId);
+    const get = async (have = '') =>
+      (
+        (await (
+          await fetch(`http://127.0.0.1:${fleet.port}/edge/update?targetId=${target.id}${have}`, { headers: { authorization: `Bearer ${fleet.apiKey}` } })
+        ).json()) as { update: { rolloutId: string; action: string; bundle: EdgeBundle | null } }
+      ).update;
+    const before = await issued();
+    const first = await get();
+    expect(first).toMatchObject({ rolloutId, action: 'INSTALL' });
+    expect(first.bundle!.manifest.versionId).toBe(v2);
+    const again = await get(`&have=${rolloutId}:INSTALL`);
+    expect(again).toMatchObject({ rolloutId, action: 'INSTALL', bundle: null });
+    expect(await issued()).toBe(before + 1);
+    const bad = await fetch(`http://127.0.0.1:${fleet.port}/edge/update?targetId=not-a-uuid`, { headers: { authorization: `Bearer ${fleet.apiKey}` } });
+    expect(bad.status).toBe(400);
+  });
 });

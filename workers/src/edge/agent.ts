@@ -12,7 +12,7 @@ import type { KeyObject } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '@threadline/db/clock';
-import { EDGE_AGENT_VERSION, verifyBundle, type BundleManifest } from '@threadline/db/models/edge-bundle';
+import { EDGE_AGENT_VERSION, verifyBundle, type BundleManifest, type EdgeBundle } from '@threadline/db/models/edge-bundle';
 import { isStreamingSpec } from '@threadline/db/models/streaming-spec';
 import { featureNames } from '@threadline/db/models/feature-spec';
 import { parseRfc3339 } from '@threadline/db/rfc3339';
@@ -23,7 +23,7 @@ import { OnnxRunner } from '../ml/onnx-runner.ts';
 import { Forwarder, type CoreLink } from './forwarder.ts';
 import { EdgeOutbox } from './outbox.ts';
 import { SiteScorer, type SiteInsight, type SiteMode } from './site-scorer.ts';
-import { tryUpdate, type OfferedUpdate } from './update.ts';
+import { offerKey, tryUpdate, type Offer, type OfferedUpdate } from './update.ts';
 
 export interface AgentOptions {
   bundlePath: string;
@@ -112,6 +112,7 @@ export class EdgeAgent {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private updateTimer: NodeJS.Timeout | null = null;
   private updating = false;
+  private offer: { key: string; bundle: EdgeBundle } | null = null;
   private client: MqttClient | null = null;
   private topicMap = new Map<string, Source>();
   private opcua: OpcUaSubscription | null = null;
@@ -284,9 +285,14 @@ export class EdgeAgent {
     if (this.updating) return;
     this.updating = true;
     try {
-      const answer = (await this.forwarder.request('GET', `/edge/update?targetId=${this.manifest.edgeTarget.id}`)) as { update: OfferedUpdate | null };
-      const update = answer.update;
-      if (!update) return;
+      // An offer the agent holds (a smoke test deferred, a report not delivered) is not sent again.
+      const have = this.offer ? `&have=${encodeURIComponent(this.offer.key)}` : '';
+      const answer = (await this.forwarder.request('GET', `/edge/update?targetId=${this.manifest.edgeTarget.id}${have}`)) as { update: Offer | null };
+      const offered = answer.update;
+      const bundle = offered ? (offered.bundle ?? (this.offer?.key === offerKey(offered) ? this.offer.bundle : null)) : null;
+      this.offer = offered && bundle ? { key: offerKey(offered), bundle } : null;
+      if (!offered || !bundle) return;
+      const update: OfferedUpdate = { ...offered, bundle };
       this.flushing = this.flushing
         .then(() => this.applyUpdate(update))
         .catch((error: unknown) => this.options.log.warn({ err: (error as Error).message, rollout: update.rolloutId }, 'edge: update not applied'));

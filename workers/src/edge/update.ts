@@ -21,6 +21,11 @@ export interface OfferedUpdate {
   bundle: EdgeBundle;
 }
 
+/** An offer as the core answers it: without the bundle when the agent said it has it already. */
+export type Offer = Omit<OfferedUpdate, 'bundle'> & { bundle: EdgeBundle | null };
+
+export const offerKey = (offer: Pick<OfferedUpdate, 'rolloutId' | 'action'>) => `${offer.rolloutId}:${offer.action}`;
+
 export type UpdateOutcome =
   | { kind: 'INSTALLED'; scorer: SiteScorer; bundle: EdgeBundle; details: Record<string, unknown> }
   | { kind: 'REFUSED'; reason: string; details: Record<string, unknown> }

@@ -18,7 +18,7 @@ import { authenticateFirst, callerOf } from '../../security/authenticate-first.t
 
 const BODY_LIMIT = 8 * 1024 * 1024;
 
-const targetQuerySchema = z.object({ targetId: z.string().uuid() });
+const targetQuerySchema = z.object({ targetId: z.string().uuid(), have: z.string().max(100).optional() });
 const rolloutReportSchema = z.object({
   targetId: z.string().uuid(),
   rolloutId: z.string().uuid(),
@@ -65,15 +65,17 @@ export async function registerEdgeRoutes(app: FastifyInstance, services: Service
       const batch = parsed(edgeBatchSchema, request.body);
       return withCodedErrors(() => services.db.prisma.$transaction((tx) => acceptForwarded(tx as unknown as RawSql, callerOf(request).organizationId, batch)));
     });
-    // Over-the-air updates: what the target should install (or go back to), as a signed bundle; and its report.
+    // Over-the-air updates: what the target should install (or go back to), as a signed bundle unless
+    // the agent says it has this offer's already (`have`: rollout:action); and its report.
     scope.get('/edge/update', async (request) => {
-      const { targetId } = parsed(targetQuerySchema, request.query);
+      const { targetId, have } = parsed(targetQuerySchema, request.query);
       const organizationId = callerOf(request).organizationId;
       return withCodedErrors(() =>
         services.db.prisma.$transaction(async (tx) => {
           const db = tx as unknown as RawSql;
           const update = await offeredUpdate(db, organizationId, targetId);
           if (!update) return { update: null };
+          if (have === `${update.rolloutId}:${update.action}`) return { update: { ...update, bundle: null } };
           const issued = await issueEdgeBundle(
             db,
             services.modelKeys,
