@@ -22,7 +22,7 @@ export const CHECK_RULES: Record<string, string> = {
   model_aliases_alias_check: 'an alias is lower-case letters, digits, - or _, starting with a letter, at most 40 characters',
   edge_rollouts_canary_share_check: 'canaryShare lies in (0, 1]',
   edge_rollout_targets_wave_check: 'a rollout target is in wave 0 (the canary) or 1',
-  edge_targets_agent_mode_check: 'an agent reports MODEL, FALLBACK or NO_MODEL',
+  edge_targets_agent_mode_check: 'an agent reports MODEL or FALLBACK',
   edge_targets_agent_backlog_check: 'an agent backlog is not negative',
   insights_verdict_check: 'a verdict has its time, and a time its verdict',
   insights_verdict_comment_check: 'a verdict comment has at most 2,000 characters',

@@ -51,7 +51,7 @@ export const heartbeatSchema = z.object({
   targetId: z.string().uuid(),
   at: epochMs,
   agentVersion: z.string().min(1).max(60),
-  mode: z.enum(['MODEL', 'FALLBACK', 'NO_MODEL']),
+  mode: z.enum(['MODEL', 'FALLBACK']),
   modelVersion: z.number().int().positive().nullable(),
   backlog: z.number().int().min(0),
   dropped: z.number().int().min(0),

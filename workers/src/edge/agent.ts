@@ -13,16 +13,13 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '@threadline/db/clock';
 import { EDGE_AGENT_VERSION, verifyBundle, type BundleManifest, type EdgeBundle } from '@threadline/db/models/edge-bundle';
-import { isStreamingSpec } from '@threadline/db/models/streaming-spec';
-import { featureNames } from '@threadline/db/models/feature-spec';
 import { parseRfc3339 } from '@threadline/db/rfc3339';
 import type { AddressedPoint } from '@threadline/db/telemetry/ingest';
 import { decodePlain } from '../adapters/mqtt-messages.ts';
 import { OpcUaSubscription } from '../adapters/opcua-subscription.ts';
-import { OnnxRunner } from '../ml/onnx-runner.ts';
 import { Forwarder, type CoreLink } from './forwarder.ts';
 import { EdgeOutbox } from './outbox.ts';
-import { SiteScorer, type SiteInsight, type SiteMode } from './site-scorer.ts';
+import { modelMode, SiteScorer, type SiteInsight, type SiteMode } from './site-scorer.ts';
 import { offerKey, tryUpdate, type Offer, type OfferedUpdate } from './update.ts';
 
 export interface AgentOptions {
@@ -95,13 +92,7 @@ async function loadBundle(options: AgentOptions): Promise<Loaded> {
     if (!result.trustedManifest) throw new Error(`no bundle verifies: ${result.reason}`);
     return { manifest: result.trustedManifest, mode: { kind: 'FALLBACK', reason: result.reason } };
   }
-  const { manifest, onnx } = result;
-  if (isStreamingSpec(manifest.featureSpec)) return { manifest, mode: { kind: 'FALLBACK', reason: 'streaming detectors are not run at the edge yet' } };
-  try {
-    return { manifest, mode: { kind: 'MODEL', runner: await OnnxRunner.load(onnx, featureNames(manifest.featureSpec).length) } };
-  } catch (error) {
-    return { manifest, mode: { kind: 'FALLBACK', reason: `the model does not load: ${(error as Error).message}` } };
-  }
+  return { manifest: result.manifest, mode: await modelMode(result.manifest, result.onnx) };
 }
 
 export class EdgeAgent {
@@ -123,7 +114,6 @@ export class EdgeAgent {
     private readonly outbox: EdgeOutbox,
     private readonly forwarder: Forwarder,
     private readonly clock: Clock,
-    private reason: string | null,
   ) {}
 
   /** The bundle the agent runs. */
@@ -139,7 +129,7 @@ export class EdgeAgent {
     const outbox = EdgeOutbox.open(join(options.stateDir, 'outbox'), options.outboxMaxBytes);
     const core = { ...options.core, targetId: manifest.edgeTarget.id };
     const forwarder = new Forwarder(outbox, core, options.log, join(options.stateDir, 'refused.jsonl'), options.retry);
-    const agent = new EdgeAgent(options, scorer, outbox, forwarder, clock, mode.kind === 'FALLBACK' ? mode.reason : null);
+    const agent = new EdgeAgent(options, scorer, outbox, forwarder, clock);
     forwarder.start();
     options.log.info(
       {
@@ -147,7 +137,7 @@ export class EdgeAgent {
         model: manifest.modelName,
         version: manifest.version,
         mode: mode.kind,
-        reason: agent.reason,
+        reason: agent.status.reason,
         backlog: outbox.backlog,
       },
       'edge: agent started',
@@ -162,7 +152,7 @@ export class EdgeAgent {
   get status(): AgentStats {
     return {
       mode: this.scorer.mode.kind,
-      reason: this.reason,
+      reason: this.scorer.mode.kind === 'FALLBACK' ? this.scorer.mode.reason : null,
       ...this.stats,
       backlog: this.outbox.backlog,
       dropped: this.outbox.dropped,
@@ -313,7 +303,6 @@ export class EdgeAgent {
     if (outcome.kind === 'INSTALLED') {
       const previous = this.scorer;
       this.scorer = outcome.scorer;
-      this.reason = null;
       writeFileSync(join(this.options.stateDir, 'bundle.json'), JSON.stringify(outcome.bundle));
       await this.subscribeTopics();
       if (previous.mode.kind === 'MODEL') await previous.mode.runner.release();

@@ -5,14 +5,25 @@
 // rules (insight-rules.ts), so the site sees what the core will record when the windows reach it.
 import type { BundleManifest } from '@threadline/db/models/edge-bundle';
 import type { CompactExplanation, ExplanationEntry } from '@threadline/db/models/explanation';
-import type { FeatureSpec } from '@threadline/db/models/feature-spec';
+import { featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
+import { isStreamingSpec } from '@threadline/db/models/streaming-spec';
 import { insightTransitions, severityOf } from '@threadline/db/insights/insight-rules';
 import { computeFeatures, gridEnds, scorable, type AssetSeries } from '../ml/features.ts';
 import { explainedScores } from '../ml/explained-scores.ts';
-import type { OnnxRunner } from '../ml/onnx-runner.ts';
+import { OnnxRunner } from '../ml/onnx-runner.ts';
 import { rangeSpec, rangeWindows } from '../ml/range-rules.ts';
 
 export type SiteMode = { kind: 'MODEL'; runner: OnnxRunner } | { kind: 'FALLBACK'; reason: string };
+
+/** The verified model of a bundle, loaded; or why it cannot run here (its scorer then runs the ranges). */
+export async function modelMode(manifest: BundleManifest, onnx: Uint8Array): Promise<SiteMode> {
+  if (isStreamingSpec(manifest.featureSpec)) return { kind: 'FALLBACK', reason: 'streaming detectors are not run at the edge yet' };
+  try {
+    return { kind: 'MODEL', runner: await OnnxRunner.load(onnx, featureNames(manifest.featureSpec).length) };
+  } catch (error) {
+    return { kind: 'FALLBACK', reason: `the model does not load: ${(error as Error).message}` };
+  }
+}
 
 /** One scored window, as forwarded to the core. */
 export interface SiteWindow {

@@ -6,10 +6,7 @@
 // the target ran before) is verified and installed without a smoke test.
 import type { KeyObject } from 'node:crypto';
 import { verifyBundle, type BundleManifest, type EdgeBundle } from '@threadline/db/models/edge-bundle';
-import { featureNames } from '@threadline/db/models/feature-spec';
-import { isStreamingSpec } from '@threadline/db/models/streaming-spec';
-import { OnnxRunner } from '../ml/onnx-runner.ts';
-import { SiteScorer } from './site-scorer.ts';
+import { modelMode, SiteScorer } from './site-scorer.ts';
 
 export const MAX_ALERT_SHARE_RISE = 0.5;
 
@@ -43,14 +40,10 @@ export async function tryUpdate(
   const manifest: BundleManifest = verified.manifest;
   if (manifest.deploymentId !== update.deploymentId || manifest.versionId !== update.versionId)
     return { kind: 'REFUSED', reason: 'the update is for another deployment or version', details: {} };
-  if (isStreamingSpec(manifest.featureSpec)) return { kind: 'REFUSED', reason: 'streaming detectors are not run at the edge yet', details: {} };
-  let runner: OnnxRunner;
-  try {
-    runner = await OnnxRunner.load(verified.onnx, featureNames(manifest.featureSpec).length);
-  } catch (error) {
-    return { kind: 'REFUSED', reason: `the model does not load: ${(error as Error).message}`, details: {} };
-  }
-  const candidate = new SiteScorer(manifest, { kind: 'MODEL', runner }, now);
+  const mode = await modelMode(manifest, verified.onnx);
+  if (mode.kind === 'FALLBACK') return { kind: 'REFUSED', reason: mode.reason, details: {} };
+  const { runner } = mode;
+  const candidate = new SiteScorer(manifest, mode, now);
   candidate.adopt(current);
   const details = { version: manifest.version };
   if (update.action === 'ROLLBACK') return { kind: 'INSTALLED', scorer: candidate, bundle: update.bundle, details };

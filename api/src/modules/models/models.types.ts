@@ -83,7 +83,7 @@ export class EdgeTarget {
   @Field(() => String, { nullable: true }) publicKey!: string | null;
   @Field(() => DateTime, { nullable: true }) lastHeartbeatAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'The version of threadline-edge that last reported.' }) agentVersion!: string | null;
-  @Field(() => String, { nullable: true, description: 'What the agent scores with: MODEL, FALLBACK (the asset type ranges; no model verifies) or NO_MODEL.' })
+  @Field(() => String, { nullable: true, description: 'What the agent scores with: MODEL, or FALLBACK (the asset type ranges: no model verifies or loads).' })
   agentMode!: string | null;
   @Field(() => Int, { nullable: true, description: 'The model version the agent runs.' }) agentModelVersion!: number | null;
   @Field(() => Int, { nullable: true, description: 'Records the agent holds that the core has not accepted yet (store and forward).' })
