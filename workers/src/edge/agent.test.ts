@@ -3,7 +3,8 @@
 // forwards everything, in order and once, when it is back; a bundle whose model does not verify
 // runs the asset type's ranges instead (fail-safe), and says so in its heartbeats.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import pino from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -13,6 +14,8 @@ import { EDGE_COMMAND } from '../../../scripts/test/edge-command.ts';
 import { CNC_SIGNALS, EdgeFleet, STEP_MS, type FleetTarget } from '../../../scripts/test/edge-fleet.ts';
 import { waitFor } from '../../../scripts/test/wait-for.ts';
 import { EdgeAgent } from './agent.ts';
+import { Forwarder } from './forwarder.ts';
+import { EdgeOutbox } from './outbox.ts';
 
 describe('the edge agent (threadline-edge run)', () => {
   let fleet: EdgeFleet;
@@ -145,6 +148,45 @@ describe('the edge agent (threadline-edge run)', () => {
       await agent.stop();
     }
   }, 180_000);
+
+  it('forwards a backlog larger than one bulk request in requests the core takes, losing nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-edge-backlog-'));
+    const outbox = EdgeOutbox.open(join(dir, 'outbox'));
+    const signals = Object.values(bundle.manifest.assets![CNC]!.signals).map((s) => s.id);
+    const from = t0 - 24 * 3_600_000;
+    // 60,000 readings in twelve records: more than the 50,000 points one bulk request may carry.
+    for (let r = 0; r < 12; r += 1)
+      outbox.append([
+        {
+          kind: 'READINGS',
+          points: Array.from({ length: 5_000 }, (_, i) => {
+            const n = r * 5_000 + i;
+            return { signalId: signals[n % signals.length], time: new Date(from + Math.floor(n / signals.length) * 1_000).toISOString(), value: n % 7 };
+          }),
+        },
+      ]);
+    const forwarder = new Forwarder(
+      outbox,
+      { url: `http://127.0.0.1:${fleet.port}`, apiKey: fleet.apiKey, targetId: target.id },
+      pino({ level: 'silent' }),
+      join(dir, 'refused.jsonl'),
+    );
+    forwarder.start();
+    try {
+      await waitFor('the backlog forwarded', () => outbox.backlog === 0, { timeoutMs: 60_000 });
+    } finally {
+      await forwarder.stop();
+      outbox.close();
+    }
+    expect(existsSync(join(dir, 'refused.jsonl'))).toBe(false);
+    const stored = await fleet.count(
+      'SELECT count(*) AS n FROM telemetry t JOIN signals s ON s.id = t.signal_id WHERE s.asset_id = $1 AND t.time >= $2 AND t.time < $3',
+      target.asset.id,
+      new Date(from),
+      new Date(from + 15_000_000),
+    );
+    expect(stored).toBe(60_000);
+  });
 
   it('keeps running the last bundle that verified when a new one is refused', async () => {
     const forged = fleet.bundleFile({ ...bundle, manifest: { ...bundle.manifest, threshold: 0.99 } });

@@ -54,6 +54,9 @@ export interface AgentStats {
   linkUp: boolean;
 }
 
+/** Readings one outbox record holds: a forwarded run of records stays within one bulk request (MAX_BATCH points). */
+const READINGS_PER_RECORD = 5_000;
+
 /** Where a reading on site comes from: its asset, signal, and id at the core. */
 interface Source {
   asset: string;
@@ -253,7 +256,7 @@ export class EdgeAgent {
         const readings = this.pending.splice(0);
         const { windows, insights } = await this.scorer.advance();
         const records: Record<string, unknown>[] = [];
-        if (readings.length > 0) records.push({ kind: 'READINGS', points: readings });
+        for (let i = 0; i < readings.length; i += READINGS_PER_RECORD) records.push({ kind: 'READINGS', points: readings.slice(i, i + READINGS_PER_RECORD) });
         for (const { assetCode: _code, ...window } of windows) records.push(window);
         this.outbox.append(records);
         this.stats.windows += windows.length;

@@ -6,6 +6,7 @@
 // are set aside in `refused.jsonl` beside the outbox, logged, and the queue goes on.
 import { appendFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { MAX_BATCH } from '@threadline/db/telemetry/ingest';
 import type { EdgeOutbox, OutboxRecord } from './outbox.ts';
 
 export interface CoreLink {
@@ -121,11 +122,18 @@ export class Forwarder {
   }
 }
 
-/** The first records of the same destination (readings, or scored windows). */
+/** The first records of the same destination (readings, or scored windows), readings at most one bulk request's worth. */
 function leadingRun(records: OutboxRecord[]): OutboxRecord[] {
   const readings = (r: OutboxRecord) => r.kind === 'READINGS';
   const first = records[0];
   if (!first) return [];
-  const end = records.findIndex((r) => readings(r) !== readings(first));
-  return end === -1 ? records : records.slice(0, end);
+  const run: OutboxRecord[] = [];
+  let points = 0;
+  for (const record of records) {
+    if (readings(record) !== readings(first)) break;
+    points += readings(record) ? (record.points as unknown[]).length : 0;
+    if (run.length > 0 && points > MAX_BATCH) break;
+    run.push(record);
+  }
+  return run;
 }
