@@ -177,7 +177,7 @@ export class EdgeAgent {
 
   /** The addresses (MQTT topics, OPC UA node ids) of the signals the scorer reads over `protocol`. */
   private sources(protocol: 'MQTT' | 'OPC_UA'): Map<string, Source> {
-    const wanted = new Set(this.scorer.signals);
+    const wanted = this.scorer.signals;
     const found = new Map<string, Source>();
     for (const [asset, { signals }] of Object.entries(this.manifest.assets ?? {}))
       for (const [signal, s] of Object.entries(signals))

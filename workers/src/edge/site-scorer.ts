@@ -64,6 +64,8 @@ const HELD_MS = 30 * 60_000;
 
 export class SiteScorer {
   readonly spec: FeatureSpec;
+  /** The signal names the current mode reads. */
+  readonly signals: ReadonlySet<string>;
   private readonly threshold: number;
   private readonly assets = new Map<string, AssetState>();
   /** Assets with an open insight, and the window end it was raised at. */
@@ -79,18 +81,14 @@ export class SiteScorer {
       throw new Error(`no model verifies (${mode.reason}) and the bundle carries no fallback ranges`);
     this.spec = mode.kind === 'MODEL' ? manifest.featureSpec : rangeSpec(rules!.properties, rules!.windowSeconds, rules!.stepSeconds);
     this.threshold = mode.kind === 'MODEL' ? manifest.threshold : 0.5;
+    this.signals = new Set(this.spec.signals.map((s) => s.name));
     for (const [code, asset] of Object.entries(manifest.assets ?? {}))
       this.assets.set(code, { id: asset.id, series: new Map(), latest: new Map(), scoredThrough: -Infinity });
   }
 
-  /** The signal names the current mode reads. */
-  get signals(): string[] {
-    return this.spec.signals.map((s) => s.name);
-  }
-
   add(assetCode: string, signal: string, t: number, v: number, receivedAt: number): void {
     const asset = this.assets.get(assetCode);
-    if (!asset || !this.signals.includes(signal) || !Number.isFinite(t) || !Number.isFinite(v)) return;
+    if (!asset || !this.signals.has(signal) || !Number.isFinite(t) || !Number.isFinite(v)) return;
     if (asset.scoredThrough === -Infinity) asset.scoredThrough = t - 1;
     let points = asset.series.get(signal);
     if (!points) asset.series.set(signal, (points = { t: [], v: [], r: [] }));
@@ -106,7 +104,7 @@ export class SiteScorer {
     const windows: SiteWindow[] = [];
     const windowMs = this.spec.windowSeconds * 1000;
     for (const [code, asset] of this.assets) {
-      if (asset.latest.size < this.signals.length) continue;
+      if (asset.latest.size < this.signals.size) continue;
       const watermark = Math.min(...asset.latest.values());
       const ends = gridEnds(this.spec, asset.scoredThrough, watermark);
       if (ends.length === 0) continue;
