@@ -16,6 +16,7 @@ import { authenticateFirst } from './security/authenticate-first.ts';
 import { capBody } from './security/body-cap.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 import { registerEdgeRoutes } from './modules/models/edge-forward.route.ts';
+import { registerFrameRoutes } from './modules/vision/frames.route.ts';
 import { registerDeviceClaimRoute } from './modules/devices/device-claim.route.ts';
 import { registerExportRoutes } from './modules/audit/export.route.ts';
 import { guardOperationInput } from './security/operation-input-guard.ts';
@@ -101,6 +102,7 @@ export async function buildServer(services: Services) {
 
   await registerIngestRoutes(app, services);
   await registerEdgeRoutes(app, services);
+  await registerFrameRoutes(app, services);
   await registerDeviceClaimRoute(app, services);
   await registerExportRoutes(app, services);
 

@@ -20,6 +20,8 @@ import { systemClock, type Clock } from '@threadline/db/clock';
 import { ReadReplica, singlePool } from '@threadline/db/read-replica';
 import { IngestLog } from '@threadline/db/telemetry/ingest-log';
 import { ingestLogOf } from '@threadline/db/config';
+import { FrameIngest } from '@threadline/db/vision/frame-ingest';
+import { openFrameStore, type FrameStore } from '@threadline/db/vision/frame-store';
 
 export interface Services {
   config: ApiConfig;
@@ -33,6 +35,8 @@ export interface Services {
   /** Expensive reads, on a pool of their own, shared fairly between callers (security/read-gate.ts). */
   reads: ReadGate;
   events: Pick<EventIngest, 'ingest'>;
+  /** Camera frames: the one ingest path and the store their bytes live in (FRAME_STORE_DIR or FRAME_STORE_S3_URL). */
+  frames: { ingest: FrameIngest; store: FrameStore };
   /** The ingest log, when one is configured (closed with the API). */
   ingestLog: IngestLog | null;
   auditKeys: { signing: SigningKey; trusted: ReadonlyMap<string, KeyObject> };
@@ -75,6 +79,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
   await replica?.start();
   const logSettings = ingestLogOf(config.db);
   const ingestLog = logSettings ? await IngestLog.open(logSettings, clock) : null;
+  const frameStore = openFrameStore(config.frames);
   const expensiveReads = pooled(config.db.DATABASE_URL, config.READ_POOL_SIZE);
   const keyRate: RateLimiter = config.RATE_LIMIT_REDIS_URL
     ? new RedisTokenBucketLimiter(config.RATE_LIMIT_REDIS_URL, config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, log, clock)
@@ -101,6 +106,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
       clock,
     ),
     events: ingestLog?.events ?? new EventIngest(db.pool, clock),
+    frames: { ingest: new FrameIngest(db.pool, frameStore, clock), store: frameStore },
     ingestLog,
     auditKeys: { signing, trusted: trustedKeySet(signing, config.AUDIT_TRUSTED_PUBLIC_KEYS) },
     modelKeys: { signing: modelSigning, trusted: trustedKeySet(modelSigning, config.MODEL_TRUSTED_KEYS) },

@@ -21,6 +21,7 @@ export const JOB_NAMES = [
   'telemetry-rollup',
   'telemetry-maintenance',
   'inference',
+  'frame-inference',
   'model-training',
   'model-backtest',
   'drift-check',
@@ -98,6 +99,15 @@ export const inferenceJob: JobDefinition<InferencePayload> = {
       .min(1)
       .max(10_000),
   }),
+  options: { attempts: 8, backoff: { type: 'exponential', delay: 250 }, removeOnComplete: { count: 2_000 }, removeOnFail: { count: 5_000 } },
+};
+
+/** Scores newly stored camera frames with every live vision deployment of their assets; written to the outbox with the frames. */
+export const frameInferenceJob: JobDefinition<{ organizationId: string; frameIds: string[] }> = {
+  name: 'frame-inference',
+  queue: 'inference',
+  version: 1,
+  payload: z.object({ organizationId: z.uuid(), frameIds: z.array(z.uuid()).min(1).max(1_000) }),
   options: { attempts: 8, backoff: { type: 'exponential', delay: 250 }, removeOnComplete: { count: 2_000 }, removeOnFail: { count: 5_000 } },
 };
 

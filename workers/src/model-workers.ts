@@ -1,4 +1,4 @@
-// The model lifecycle's moving parts in a workers process: the inference, training, backtest, drift
+// The model lifecycle's moving parts in a workers process: the inference (telemetry windows and camera frames), training, backtest, drift
 // and experiment job handlers (one ONNX session cache per process), the dispatcher that turns arriving telemetry into
 // inference jobs, and the transactional outbox's relay (requested training runs, decisions' jobs).
 import type { KeyObject } from 'node:crypto';
@@ -9,10 +9,14 @@ import type { SigningKey } from '@threadline/db/audit/audit-keys';
 import { InferenceDispatcher } from './inference/dispatcher.ts';
 import { VersionCache } from './inference/version-cache.ts';
 import { runInference } from './processors/inference.ts';
+import { runFrameInference } from './processors/frame-inference.ts';
+import pino from 'pino';
+import { frameStoreFromEnv, type FrameStore } from '@threadline/db/vision/frame-store';
 import { abandonModelTraining, runModelTraining } from './processors/model-training.ts';
 import {
   driftCheckJob,
   experimentEvaluationJob,
+  frameInferenceJob,
   inferenceJob,
   modelBacktestJob,
   modelTrainingJob,
@@ -30,6 +34,9 @@ export interface ModelWorkerDeps {
   pool: pg.Pool;
   signingKey: SigningKey;
   trustedKeys: ReadonlyMap<string, KeyObject>;
+  /** Where camera frames are read from (the configured store unless given). */
+  frameStore?: FrameStore;
+  log?: Logger;
 }
 
 export interface ModelHandlers {
@@ -39,17 +46,20 @@ export interface ModelHandlers {
 }
 
 /** The jobs modelHandlers handles, for a worker host that runs only them. */
-export const MODEL_JOBS = [inferenceJob, modelTrainingJob, modelBacktestJob, driftCheckJob, experimentEvaluationJob] as JobDefinition<unknown>[];
+export const MODEL_JOBS = [inferenceJob, frameInferenceJob, modelTrainingJob, modelBacktestJob, driftCheckJob, experimentEvaluationJob] as JobDefinition<unknown>[];
 
 export function modelHandlers(deps: ModelWorkerDeps): ModelHandlers {
   // drift-sweep needs the models queue and the schedule: workers/src/main.ts adds its handler.
   const versions = new VersionCache(deps.pool, deps.trustedKeys);
+  const frameStore = deps.frameStore ?? frameStoreFromEnv();
   return {
     versions,
     handlers: {
       [inferenceJob.name]: (payload: InferencePayload) => runInference({ pool: deps.pool, versions }, payload),
+      [frameInferenceJob.name]: (payload: { organizationId: string; frameIds: string[] }) =>
+        runFrameInference({ pool: deps.pool, versions, store: frameStore, log: deps.log ?? pino({ level: 'silent' }) }, payload),
       [modelTrainingJob.name]: (payload: { organizationId: string; trainingRunId: string }, job: Job) =>
-        runModelTraining(deps, payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+        runModelTraining({ ...deps, frameStore }, payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
       [modelBacktestJob.name]: (payload: { organizationId: string; backtestId: string }, job: Job) =>
         runBacktest(deps, payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
       [driftCheckJob.name]: (payload: { organizationId: string; deploymentId: string }) => runDriftCheck(deps.pool, payload),

@@ -28,5 +28,9 @@ export const CHECK_RULES: Record<string, string> = {
   insights_verdict_comment_check: 'a verdict comment has at most 2,000 characters',
   device_identities_name_check: 'a device name is 1 to 63 lower-case letters, digits, ., _ or -, starting with a letter or digit',
   device_identities_topics_check: 'a device publishes under 1 to 32 topic filters',
+  frames_camera_check: 'a camera name is 1 to 63 letters, digits, ., _ or -, starting with a letter or digit',
+  frames_content_type_check: 'a frame is image/jpeg or image/png',
+  frames_sha256_check: 'a frame sha256 is 64 lower-case hex digits',
+  frames_size_check: 'a frame has bytes, a width and a height',
   backtests_version_or_spec_check: 'a backtest names a model version, or (for a streaming detector) a spec',
 };

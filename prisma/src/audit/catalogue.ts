@@ -40,6 +40,7 @@ export const AUDIT_SUBJECTS = [
   'deployment',
   'edge_rollout',
   'device_identity',
+  'frame',
   'insight',
   'incident',
   'training_run',

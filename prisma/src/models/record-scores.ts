@@ -6,6 +6,7 @@ import { type CompactExplanation, type ExplanationEntry } from './explanation.ts
 import { leaveFallback, storePredictions, type ScoringDeployment } from './scoring.ts';
 import { raiseInsights, type InsightSource } from '../insights/raise-insights.ts';
 import type { RawSql } from '../sql.ts';
+import type { FrameEvidence, FrameReference } from '../vision/frame-scoring.ts';
 
 export interface InferenceResult {
   windows: number;
@@ -26,11 +27,12 @@ export interface ScoredWindow {
   assetId: string;
   windowEnd: number;
   score: number;
-  explanation: CompactExplanation;
+  /** A window's compact explanation; a frame's prediction names its frame instead. */
+  explanation: CompactExplanation | FrameReference[];
   earliestReceived: number | null;
   /** When an edge agent raised its insight on site (forwarded windows). */
   raisedAt?: number | null;
-  describe: () => { explanation: ExplanationEntry[]; title: string };
+  describe: () => { explanation: (ExplanationEntry | FrameEvidence)[]; title: string };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { JsonValue } from '../audit/audit-hash.ts';
 import type { SigningKey } from '../audit/audit-keys.ts';
 import type { FeatureSpec } from './feature-spec.ts';
 import { inputNames, type TableSpec } from './table-spec.ts';
+import type { ImageSpec } from '../vision/image-spec.ts';
 import { sha256Hex, signArtifact } from './artifact-integrity.ts';
 import { announceDeployments, recordAssignment } from './deployments.ts';
 import { CHAMPION_ALIAS, endExperimentsOnChampionMove } from './experiments.ts';
@@ -19,8 +20,8 @@ export interface NewVersion {
   modelId: string;
   family: string;
   onnx: Uint8Array;
-  /** Telemetry windows' spec, or a table's (table-spec.ts). */
-  featureSpec: FeatureSpec | TableSpec;
+  /** Telemetry windows' spec, a table's (table-spec.ts) or frames' (vision/image-spec.ts). */
+  featureSpec: FeatureSpec | TableSpec | ImageSpec;
   threshold: number;
   metrics: Record<string, unknown>;
   referenceProfile: unknown;

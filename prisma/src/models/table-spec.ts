@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { derivedFeatureSchema, featureNames, type FeatureSpec } from './feature-spec.ts';
 import { featureNamesOf, type TableEncoding } from './labelled-table.ts';
+import type { ImageSpec } from '../vision/image-spec.ts';
 
 const encodingSchema = z.object({
   numeric: z.array(z.string()),
@@ -36,7 +37,8 @@ export function storedTableSpec(raw: unknown): TableSpec | null {
   return spec.success ? spec.data : null;
 }
 
-/** The graph's input names of either kind of spec. */
-export function inputNames(spec: FeatureSpec | TableSpec): string[] {
-  return 'kind' in spec ? featureNamesOf(spec.encoding as TableEncoding) : featureNames(spec);
+/** The graph's input names of any kind of spec (a vision model's one input is its image). */
+export function inputNames(spec: FeatureSpec | TableSpec | ImageSpec): string[] {
+  if (!('kind' in spec)) return featureNames(spec);
+  return spec.kind === 'IMAGE' ? [`image ${spec.size}×${spec.size} grey`] : featureNamesOf(spec.encoding as TableEncoding);
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AGGREGATES, categoricalInputSchema, derivedFeatureSchema } from './feature-spec.ts';
 
-export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'GBT', 'ANOMALY_ZSCORE', 'STREAMING'] as const;
+export const MODEL_FAMILIES = ['LOGISTIC', 'MLP', 'GBT', 'ANOMALY_ZSCORE', 'STREAMING', 'CNN'] as const;
 
 export const DEFAULT_CLASSIFIER_PARAMS = { epochs: 400, learningRate: 0.05, l2: 1e-3, hiddenUnits: 8, seed: 7 } as const;
 
@@ -58,6 +58,19 @@ export const trainingParamsSchema = z
     l2: z.number().min(0).max(10).default(DEFAULT_CLASSIFIER_PARAMS.l2),
     hiddenUnits: z.number().int().min(1).max(128).default(DEFAULT_CLASSIFIER_PARAMS.hiddenUnits),
     seed: z.number().int().default(DEFAULT_CLASSIFIER_PARAMS.seed),
+    /** CNN (a vision model, trained on the labelled camera frames of the model's asset type in the data window). */
+    image: z
+      .object({
+        /** Side of the square frames are resized to. */
+        size: z.int().min(16).max(128).multipleOf(4).default(48),
+        epochs: z.int().min(1).max(200).default(20),
+        learningRate: z.number().positive().max(0.1).default(0.005),
+        batchSize: z.int().min(1).max(256).default(16),
+        /** Only these cameras' frames (train and score); all when absent. */
+        cameras: z.array(z.string().min(1)).min(1).max(32).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type TrainingParams = z.infer<typeof trainingParamsSchema>;

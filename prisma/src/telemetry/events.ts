@@ -3,7 +3,7 @@
 // reported with its index and reason. STOPPED and RUNNING state changes open and close incidents.
 import type pg from 'pg';
 import { checkTime } from './point-rules.ts';
-import { isUuid } from '../uuid.ts';
+import { assetOf, namedAssets } from './asset-keys.ts';
 import type { IngestResult, RejectedPoint } from './ingest.ts';
 import { applyStateChanges } from './incidents-from-events.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -46,7 +46,7 @@ export class EventIngest {
   ) {}
 
   async ingest(organizationId: string, raw: readonly RawEvent[]): Promise<IngestResult> {
-    const assets = await this.assets(organizationId, raw);
+    const assets = await namedAssets(this.pool, organizationId, raw);
     const now = this.clock.nowMs();
     const rejected: RejectedPoint[] = [];
     const valid: ValidEvent[] = [];
@@ -89,31 +89,13 @@ export class EventIngest {
       client.release();
     }
   }
-
-  /** The organisation's assets the batch names, by id and by code. */
-  private async assets(organizationId: string, raw: readonly RawEvent[]): Promise<Map<string, string>> {
-    const ids = raw.map((e) => e.assetId).filter(isUuid);
-    const codes = raw.map((e) => e.assetCode).filter((c): c is string => typeof c === 'string');
-    if (ids.length === 0 && codes.length === 0) return new Map();
-    const { rows } = await this.pool.query<{ id: string; code: string }>(
-      'SELECT id, code FROM assets WHERE organization_id = $1 AND (id = ANY($2::uuid[]) OR code = ANY($3::text[]))',
-      [organizationId, [...new Set(ids)], [...new Set(codes)]],
-    );
-    return new Map(
-      rows.flatMap((r) => [
-        [r.id, r.id],
-        [`code:${r.code}`, r.id],
-      ]),
-    );
-  }
 }
 
 /** The event ready to store, or the reason it is refused. */
 export function checkEvent(event: RawEvent, assets: ReadonlyMap<string, string>, now: number): ValidEvent | string {
-  const key = typeof event.assetId === 'string' ? event.assetId.toLowerCase() : typeof event.assetCode === 'string' ? `code:${event.assetCode}` : null;
-  if (!key) return 'assetId (or assetCode) is required';
-  const assetId = assets.get(key);
-  if (!assetId) return `unknown asset ${typeof event.assetId === 'string' ? event.assetId : String(event.assetCode)}`;
+  const asset = assetOf(event, assets);
+  if (typeof asset === 'string') return asset;
+  const { assetId } = asset;
   const time = checkTime(event.time, now);
   if (typeof time === 'string') return time;
   if (!(EVENT_KINDS as readonly unknown[]).includes(event.kind)) return `kind must be one of ${EVENT_KINDS.join(', ')}`;

@@ -2,55 +2,15 @@
 // [N, F] of raw feature values; outputs `score` [N] and `contributions` [N, F]: the explanation
 // is computed in the same run, by scoring each row again with one feature at a time replaced by
 // its reference value (occlusion), as the TypeScript forward pass does.
-import onnxProto from 'onnx-proto';
+import { floats, GraphBuilder, ints, onnx, strings, text, valueInfo, type Attribute } from './onnx-graph.ts';
 import { ONNX_CONTRACT } from '@threadline/db/models/onnx-contract';
 import type { BoostedTree, TrainedModel } from './model-families.ts';
 import { featureCount } from './model-families.ts';
 
-const { onnx } = onnxProto;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const ML_DOMAIN = 'ai.onnx.ml';
-const INT64 = onnx.TensorProto.DataType.INT64;
 
 export const ONNX_INPUT = ONNX_CONTRACT.input;
 export const ONNX_OUTPUTS = { score: ONNX_CONTRACT.score, contributions: ONNX_CONTRACT.contributions } as const;
-
-type Node = ReturnType<typeof onnx.NodeProto.create>;
-type Tensor = ReturnType<typeof onnx.TensorProto.create>;
-
-class GraphBuilder {
-  readonly nodes: Node[] = [];
-  readonly initializers: Tensor[] = [];
-
-  floats(name: string, dims: number[], values: readonly number[]): string {
-    this.initializers.push(onnx.TensorProto.create({ name, dims, dataType: FLOAT, floatData: [...values] }));
-    return name;
-  }
-
-  ints(name: string, values: readonly number[]): string {
-    this.initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType: INT64, int64Data: [...values] }));
-    return name;
-  }
-
-  op(opType: string, inputs: string[], output: string, attribute: Attribute[] = [], domain = ''): string {
-    this.nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: [output], name: output, attribute, domain }));
-    return output;
-  }
-
-  /** A node with several outputs (the tree ensemble's label and probabilities). */
-  opMany(opType: string, inputs: string[], outputs: string[], attribute: Attribute[], domain: string): string[] {
-    this.nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: outputs, name: outputs[0], attribute, domain }));
-    return outputs;
-  }
-}
-
-type Attribute = ReturnType<typeof onnx.AttributeProto.create>;
-const { AttributeType } = onnx.AttributeProto;
-const ints = (name: string, values: readonly number[]) => onnx.AttributeProto.create({ name, type: AttributeType.INTS, ints: [...values] });
-const floats = (name: string, values: readonly number[]) => onnx.AttributeProto.create({ name, type: AttributeType.FLOATS, floats: [...values] });
-const strings = (name: string, values: readonly string[]) =>
-  onnx.AttributeProto.create({ name, type: AttributeType.STRINGS, strings: values.map((v) => new TextEncoder().encode(v)) });
-const text = (name: string, value: string) => onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: new TextEncoder().encode(value) });
 
 /**
  * The attributes of an ai.onnx.ml TreeEnsembleClassifier (opset 3, no ZipMap, post_transform NONE)
@@ -110,12 +70,6 @@ export function treeEnsembleAttributes(trees: readonly BoostedTree[], bias: numb
     text('post_transform', 'NONE'),
   ];
 }
-
-const valueInfo = (name: string, dims: (number | string)[]) =>
-  onnx.ValueInfoProto.create({
-    name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
-  });
 
 /** Adds a classifier's margin (log-odds) of standardised rows `input` [M, F] → [M, 1]. */
 function margin(g: GraphBuilder, model: Exclude<TrainedModel, { family: 'ANOMALY_ZSCORE' }>, prefix: string, input: string): string {

@@ -16,6 +16,7 @@ const FAMILY: Record<NonNullable<TrainingParams['family']>, TableFamily | null> 
   GBT: 'gbt',
   ANOMALY_ZSCORE: null,
   STREAMING: null,
+  CNN: null,
 };
 
 export interface DatasetVersion {

@@ -70,8 +70,8 @@ interface Decided {
   search: { chosen: string; validationAveragePrecision: Record<string, number | null> } | null;
 }
 
-/** The families trained on feature windows (STREAMING plays the series through its detector: train-streaming.ts). */
-type RunFamily = Exclude<NonNullable<TrainingParams['family']>, 'STREAMING'>;
+/** The families trained on feature windows (STREAMING plays the series through its detector: train-streaming.ts; CNN learns from frames: vision/train-frames.ts). */
+type RunFamily = Exclude<NonNullable<TrainingParams['family']>, 'STREAMING' | 'CNN'>;
 
 /** The candidates of a run's family: AUTO searches all three (candidate-search.ts); a named family is fitted as its parameters say. */
 function candidatesOf(family: Exclude<RunFamily, 'ANOMALY_ZSCORE'>, params: TrainingParams): Candidate[] {
@@ -121,7 +121,7 @@ export async function trainModel(
 ): Promise<TrainingOutcome> {
   if (!model.assetTypeId) throw new TrainingRefused(`model ${model.name} names no asset type; set assetTypeId to train it here`);
   const family = params.family ?? (model.task === 'ANOMALY_DETECTION' ? 'ANOMALY_ZSCORE' : 'LOGISTIC');
-  if (family === 'STREAMING') throw new TrainingRefused('a streaming detector is not trained on feature windows');
+  if (family === 'STREAMING' || family === 'CNN') throw new TrainingRefused(`a ${family === 'CNN' ? 'vision model learns from camera frames' : 'streaming detector is not trained'}, not feature windows`);
   const properties = await source.properties();
   // A state signal named as a categorical input is not also aggregated as a number unless named in `signals`.
   const states = new Set(params.categorical.filter((c) => c.source === 'SIGNAL').map((c) => c.name));

@@ -1,4 +1,4 @@
-// The model-training job: trains a queued run (on telemetry windows, or on its dataset), registers
+// The model-training job: trains a queued run (on telemetry windows, its dataset, or labelled camera frames), registers
 // the result as a new signed version of its model, and records the run's outcome. Idempotent: a
 // run that already succeeded is not trained again; a run that cannot succeed (no data, no asset
 // type, a table too small to split) fails at once without retries.
@@ -27,12 +27,16 @@ import { compareWithChampion } from '../ml/champion-comparison.ts';
 import { trainModel, TrainingRefused, type RunRule } from '../ml/train-model.ts';
 import { trainOnDataset } from '../ml/train-dataset.ts';
 import { trainStreamingDetector } from '../ml/train-streaming.ts';
+import { trainOnFrames } from '../vision/train-frames.ts';
+import { frameStoreFromEnv, type FrameStore } from '@threadline/db/vision/frame-store';
 
 export interface ModelTrainingDeps {
   pool: pg.Pool;
   signingKey: SigningKey;
   /** Keys the champion's signature is checked against before it scores the candidate's holdout. */
   trustedKeys: ReadonlyMap<string, KeyObject>;
+  /** Where labelled camera frames are read from (vision models; the configured store unless given). */
+  frameStore?: FrameStore;
 }
 
 export interface TrainingJobResult {
@@ -57,13 +61,15 @@ export async function runModelTraining(
     const rule = await ruleOf(deps.pool, run, params.data.thresholdRule);
     const trained = run.datasetId
       ? await fromDataset(deps, run, params.data, rule)
-      : params.data.family === 'STREAMING'
-        ? await trainStreamingDetector(
-            trainingSourceOf(deps.pool, run.organizationId, run.assetTypeId),
-            { from: run.dataWindowStartAt, to: run.dataWindowEndAt },
-            params.data,
-          )
-        : await fromTelemetry(deps, run, params.data, rule);
+      : params.data.family === 'CNN'
+        ? await trainOnFrames(deps.pool, deps.frameStore ?? frameStoreFromEnv(), run, params.data, rule)
+        : params.data.family === 'STREAMING'
+          ? await trainStreamingDetector(
+              trainingSourceOf(deps.pool, run.organizationId, run.assetTypeId),
+              { from: run.dataWindowStartAt, to: run.dataWindowEndAt },
+              params.data,
+            )
+          : await fromTelemetry(deps, run, params.data, rule);
     const output = await completeTrainingRun(
       deps.pool,
       run,

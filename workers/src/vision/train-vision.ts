@@ -1,0 +1,142 @@
+// Trains the vision network (cnn.ts) on labelled frames: mini-batches with Adam on a cross-entropy
+// weighted so that both classes count alike, each image shown under a random one of the square's
+// eight flips and quarter turns (a defect is a defect whichever way the part lies), the weights of
+// the epoch with the lowest validation loss kept (early stopping), and the decision threshold chosen
+// on the validation frames by the run's rule (decision-threshold.ts). Holdout metrics follow.
+import { seededRandom } from '@threadline/db/random';
+import type { ThresholdRule } from '@threadline/db/models/training-params';
+import { chooseThreshold } from '../ml/decision-threshold.ts';
+import { auc, confusionAt } from '../ml/metrics.ts';
+import { accumulateGradient, Adam, cloneNet, forward, initialNet, score, zeroGradient, type VisionNet } from './cnn.ts';
+
+export interface LabelledImage {
+  /** Standardised grey pixels, side × side (pixels.ts). */
+  input: Float32Array;
+  /** 1 for a defective part. */
+  label: number;
+}
+
+export interface VisionTrainingOptions {
+  size: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  /** Epochs without a better validation loss before training stops. */
+  patience: number;
+}
+
+export const DEFAULT_VISION_TRAINING: VisionTrainingOptions = { size: 64, epochs: 24, batchSize: 16, learningRate: 0.003, seed: 7, patience: 6 };
+
+export interface VisionMetrics {
+  count: number;
+  defects: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  auc: number | null;
+}
+
+/** The image under one of the square's eight symmetries (0 is the identity). */
+export function dihedral(input: Float32Array, side: number, k: number): Float32Array {
+  if (k === 0) return input;
+  const out = new Float32Array(input.length);
+  const last = side - 1;
+  for (let y = 0; y < side; y += 1) {
+    for (let x = 0; x < side; x += 1) {
+      let [sx, sy] = [x, y];
+      if (k & 1) sx = last - sx;
+      if (k & 2) sy = last - sy;
+      if (k & 4) [sx, sy] = [sy, sx];
+      out[y * side + x] = input[sy * side + sx]!;
+    }
+  }
+  return out;
+}
+
+const EPS = 1e-7;
+const crossEntropy = (p: number, label: number) => -(label * Math.log(Math.max(p, EPS)) + (1 - label) * Math.log(Math.max(1 - p, EPS)));
+
+function meanLoss(net: VisionNet, images: readonly LabelledImage[], weights: readonly [number, number]): number {
+  let total = 0;
+  for (const image of images) total += weights[image.label]! * crossEntropy(score(net, image.input), image.label);
+  return total / Math.max(1, images.length);
+}
+
+/** Class weights that make both classes count alike (capped, for very rare defects). */
+function classWeights(images: readonly LabelledImage[]): [number, number] {
+  const defects = images.filter((i) => i.label === 1).length;
+  const good = images.length - defects;
+  if (defects === 0 || good === 0) return [1, 1];
+  const w1 = Math.min(20, images.length / (2 * defects));
+  const w0 = Math.min(20, images.length / (2 * good));
+  return [w0, w1];
+}
+
+export interface TrainedVision {
+  net: VisionNet;
+  threshold: number;
+  epochs: number;
+  validation: VisionMetrics;
+}
+
+export function trainVisionNet(
+  train: readonly LabelledImage[],
+  validation: readonly LabelledImage[],
+  options: VisionTrainingOptions,
+  rule: ThresholdRule = { kind: 'COST', missedFailure: 1, falseAlarm: 1 },
+): TrainedVision {
+  const random = seededRandom(options.seed);
+  let net = initialNet(options.size, random);
+  const optimiser = new Adam(net, options.learningRate);
+  const weights = classWeights(train);
+  const order = train.map((_, i) => i);
+  let best = { loss: Infinity, net: cloneNet(net), epoch: 0 };
+  let epoch = 0;
+  for (; epoch < options.epochs && epoch - best.epoch < options.patience; epoch += 1) {
+    for (let i = order.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (let start = 0; start < order.length; start += options.batchSize) {
+      const grad = zeroGradient(net);
+      const batch = order.slice(start, start + options.batchSize);
+      for (const index of batch) {
+        const image = train[index]!;
+        const trace = forward(net, dihedral(image.input, options.size, Math.floor(random() * 8)));
+        accumulateGradient(net, trace, weights[image.label]! * (trace.score - image.label), grad);
+      }
+      optimiser.update(grad, batch.length);
+    }
+    const loss = meanLoss(net, validation.length > 0 ? validation : train, weights);
+    if (loss < best.loss) best = { loss, net: cloneNet(net), epoch };
+  }
+  net = best.net;
+  const judged = validation.length > 0 ? validation : train;
+  const scores = judged.map((i) => score(net, i.input));
+  const labels = judged.map((i) => i.label);
+  const { threshold } = chooseThreshold(scores, labels, rule);
+  return { net, threshold, epochs: epoch, validation: metricsOf(scores, labels, threshold) };
+}
+
+export function metricsOf(scores: readonly number[], labels: readonly number[], threshold: number): VisionMetrics {
+  const confusion = confusionAt(scores, labels, threshold);
+  const right = scores.filter((s, i) => (s >= threshold ? 1 : 0) === labels[i]).length;
+  return {
+    count: scores.length,
+    defects: confusion.positives,
+    accuracy: scores.length === 0 ? 0 : right / scores.length,
+    precision: confusion.precision,
+    recall: confusion.recall,
+    auc: auc(scores, labels),
+  };
+}
+
+/** The network's metrics on held-out frames at a threshold. */
+export function evaluateVision(net: VisionNet, images: readonly LabelledImage[], threshold: number): VisionMetrics {
+  return metricsOf(
+    images.map((i) => score(net, i.input)),
+    images.map((i) => i.label),
+    threshold,
+  );
+}
