@@ -179,6 +179,7 @@ export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   driftSweepJob as JobDefinition<unknown>,
   experimentEvaluationJob as JobDefinition<unknown>,
   inferenceJob as JobDefinition<unknown>,
+  frameInferenceJob as JobDefinition<unknown>,
   modelTrainingJob as JobDefinition<unknown>,
   modelBacktestJob as JobDefinition<unknown>,
   telemetryMaintenanceJob as JobDefinition<unknown>,

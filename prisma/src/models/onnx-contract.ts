@@ -75,8 +75,7 @@ export function imageContractViolation(bytes: Uint8Array, size: number): string 
   if (typeof graph === 'string') return graph;
   const dims = soleInput(graph, IMAGE_INPUT);
   if (typeof dims === 'string') return dims;
-  if (dims.length !== 4 || dims[1] !== 1 || dims[2] !== size || dims[3] !== size)
-    return `the input must be [N, 1, ${size}, ${size}] to match the image spec`;
+  if (dims.length !== 4 || dims[1] !== 1 || dims[2] !== size || dims[3] !== size) return `the input must be [N, 1, ${size}, ${size}] to match the image spec`;
   if (!outputsOf(graph).has(ONNX_CONTRACT.score)) return `the graph must output "${ONNX_CONTRACT.score}" [N]`;
   return null;
 }

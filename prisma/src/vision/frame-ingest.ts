@@ -123,12 +123,21 @@ export class FrameIngest {
 export function checkFrame(frame: RawFrame, assets: ReadonlyMap<string, string>, now: number): Omit<ValidFrame, 'index'> | string {
   const asset = assetOf(frame, assets);
   if (typeof asset === 'string') return asset;
-  if (typeof frame.camera !== 'string' || !CAMERA_NAME.test(frame.camera)) return 'camera must be 1-63 letters, digits, ., _ or -, starting with a letter or digit';
+  if (typeof frame.camera !== 'string' || !CAMERA_NAME.test(frame.camera))
+    return 'camera must be 1-63 letters, digits, ., _ or -, starting with a letter or digit';
   const time = checkTime(frame.time, now);
   if (typeof time === 'string') return time;
   const label = frame.label ?? null;
   if (label !== null && !(FRAME_LABELS as readonly unknown[]).includes(label)) return `label must be one of ${FRAME_LABELS.join(', ')}`;
   const format = frameFormat(frame.bytes);
   if (typeof format === 'string') return format;
-  return { ...format, assetId: asset.assetId, camera: frame.camera, time, bytes: frame.bytes, sha256: frameSha256(frame.bytes), label: label as FrameLabel | null };
+  return {
+    ...format,
+    assetId: asset.assetId,
+    camera: frame.camera,
+    time,
+    bytes: frame.bytes,
+    sha256: frameSha256(frame.bytes),
+    label: label as FrameLabel | null,
+  };
 }

@@ -46,7 +46,12 @@ export function frameById(db: RawSql, organizationId: string, frameId: string): 
 }
 
 /** A frame's bytes and type, or null when the organisation has no such frame (or its bytes are gone). */
-export async function frameBytes(pool: pg.Pool, store: FrameStore, organizationId: string, frameId: string): Promise<{ contentType: string; bytes: Buffer } | null> {
+export async function frameBytes(
+  pool: pg.Pool,
+  store: FrameStore,
+  organizationId: string,
+  frameId: string,
+): Promise<{ contentType: string; bytes: Buffer } | null> {
   const { rows: found } = await pool.query<{ sha256: string; contentType: string }>(
     'SELECT sha256, content_type AS "contentType" FROM frames WHERE organization_id = $1 AND id = $2',
     [organizationId, frameId],
@@ -68,6 +73,13 @@ export async function labelFrame(db: RawSql, organizationId: string, frameId: st
     label,
   );
   if (!changed[0]) return false;
-  await appendAuditEvent(db, { organizationId, type: 'frame.updated', actor, subjectType: 'frame', subjectId: frameId, payload: { label: [changed[0].before, label] } });
+  await appendAuditEvent(db, {
+    organizationId,
+    type: 'frame.updated',
+    actor,
+    subjectType: 'frame',
+    subjectId: frameId,
+    payload: { label: [changed[0].before, label] },
+  });
   return true;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseEnv } from '../config.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 export interface FrameStore {
   /** Stores the bytes under their sha256 (a no-op when already there). */
@@ -46,10 +47,12 @@ export class DiskFrameStore implements FrameStore {
 
   async put(sha256: string, bytes: Uint8Array): Promise<void> {
     const { dir, file } = this.path(sha256);
-    if (await stat(file).then(
-      (s) => s.size === bytes.length,
-      () => false,
-    ))
+    if (
+      await stat(file).then(
+        (s) => s.size === bytes.length,
+        () => false,
+      )
+    )
       return;
     await mkdir(dir, { recursive: true });
     const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -81,7 +84,10 @@ export interface S3Location {
 
 /** Frames as objects `<prefix><sha256>` of an S3-compatible bucket (AWS S3, MinIO, Ceph RGW, …). */
 export class S3FrameStore implements FrameStore {
-  constructor(private readonly location: S3Location) {}
+  constructor(
+    private readonly location: S3Location,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   get describe(): string {
     return `s3:${this.location.endpoint}`;
@@ -106,7 +112,7 @@ export class S3FrameStore implements FrameStore {
 
   private request(method: 'PUT' | 'GET' | 'DELETE', sha256: string, body?: Uint8Array): Promise<Response> {
     const url = new URL(`${this.location.endpoint.replace(/\/$/, '')}/${this.location.prefix}${checked(sha256)}`);
-    const headers = signV4(this.location, method, url, body ?? new Uint8Array(0), new Date());
+    const headers = signV4(this.location, method, url, body ?? new Uint8Array(0), this.clock.now());
     return fetch(url, { method, headers, ...(body ? { body: Buffer.from(body) } : {}) });
   }
 }
@@ -115,21 +121,23 @@ const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).u
 const hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
 /** AWS Signature Version 4 headers for one request to service s3 (path-style, payload hashed). */
-export function signV4(location: Pick<S3Location, 'region' | 'accessKeyId' | 'secretAccessKey'>, method: string, url: URL, body: Uint8Array, now: Date): Record<string, string> {
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+export function signV4(
+  location: Pick<S3Location, 'region' | 'accessKeyId' | 'secretAccessKey'>,
+  method: string,
+  url: URL,
+  body: Uint8Array,
+  now: Date,
+): Record<string, string> {
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const payloadHash = hex(body);
   const headers: Record<string, string> = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
   const signed = Object.keys(headers).sort();
   // The canonical headers end in a newline of their own, before the list of their names.
-  const canonical = [
-    method,
-    url.pathname,
-    '',
-    signed.map((h) => `${h}:${headers[h]}\n`).join(''),
-    signed.join(';'),
-    payloadHash,
-  ].join('\n');
+  const canonical = [method, url.pathname, '', signed.map((h) => `${h}:${headers[h]}\n`).join(''), signed.join(';'), payloadHash].join('\n');
   const scope = `${day}/${location.region}/s3/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, hex(canonical)].join('\n');
   const key = hmac(hmac(hmac(hmac(`AWS4${location.secretAccessKey}`, day), location.region), 's3'), 'aws4_request');

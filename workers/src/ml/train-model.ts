@@ -121,7 +121,8 @@ export async function trainModel(
 ): Promise<TrainingOutcome> {
   if (!model.assetTypeId) throw new TrainingRefused(`model ${model.name} names no asset type; set assetTypeId to train it here`);
   const family = params.family ?? (model.task === 'ANOMALY_DETECTION' ? 'ANOMALY_ZSCORE' : 'LOGISTIC');
-  if (family === 'STREAMING' || family === 'CNN') throw new TrainingRefused(`a ${family === 'CNN' ? 'vision model learns from camera frames' : 'streaming detector is not trained'}, not feature windows`);
+  if (family === 'STREAMING' || family === 'CNN')
+    throw new TrainingRefused(`a ${family === 'CNN' ? 'vision model learns from camera frames' : 'streaming detector is not trained'}, not feature windows`);
   const properties = await source.properties();
   // A state signal named as a categorical input is not also aggregated as a number unless named in `signals`.
   const states = new Set(params.categorical.filter((c) => c.source === 'SIGNAL').map((c) => c.name));

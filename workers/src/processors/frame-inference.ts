@@ -34,7 +34,13 @@ export async function runFrameInference(deps: FrameInferenceDeps, payload: { org
   const routes = await visionRoutes(db, payload.organizationId, [...new Set(frames.map((f) => f.assetId))]);
   const inputs = new Map<string, Promise<Float32Array | null>>();
   for (const [deploymentId, assets] of routes) {
-    const result = await scoreWithDeployment(deps, payload.organizationId, deploymentId, frames.filter((f) => assets.has(f.assetId)), inputs);
+    const result = await scoreWithDeployment(
+      deps,
+      payload.organizationId,
+      deploymentId,
+      frames.filter((f) => assets.has(f.assetId)),
+      inputs,
+    );
     total.windows += result.windows;
     total.predictions += result.predictions;
     total.insightsRaised += result.insightsRaised;
@@ -68,10 +74,7 @@ async function scoreWithDeployment(
     if (input) scorable.push({ frame, input });
   }
   if (scorable.length === 0) return none;
-  const scores = await runner.run(
-    packImages(scorable.map((s) => s.input)),
-    scorable.length,
-  );
+  const scores = await runner.run(packImages(scorable.map((s) => s.input)), scorable.length);
   const threshold = deployment.policy?.insightThreshold ?? deployment.threshold;
   const windows: ScoredWindow[] = [];
   for (const [i, { frame, input }] of scorable.entries()) {

@@ -1,5 +1,6 @@
 // The vision network as an ONNX graph (opset 17): input `image` [N, 1, S, S] of standardised grey
-// pixels, output `score` [N]: Conv/Relu/MaxPool twice, Conv/Relu, GlobalMaxPool, Gemm, Sigmoid,
+// pixels, output `score` [N]: Conv/Relu/MaxPool twice, Conv/Relu, GlobalMaxPool beside
+// GlobalAveragePool, Gemm, Sigmoid:
 // the forward pass of cnn.ts.
 import { IMAGE_INPUT } from '@threadline/db/vision/image-spec';
 import { ONNX_CONTRACT } from '@threadline/db/models/onnx-contract';
@@ -16,7 +17,9 @@ export function exportVisionOnnx(net: VisionNet, name: string): Uint8Array {
     current = g.op('Relu', [conv], `relu${l}`);
     if (l < net.conv.length - 1) current = g.op('MaxPool', [current], `pool${l}`, [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]);
   });
-  const pooled = g.op('Flatten', [g.op('GlobalMaxPool', [current], 'global_max')], 'pooled', [int('axis', 1)]);
+  const maxima = g.op('Flatten', [g.op('GlobalMaxPool', [current], 'global_max')], 'maxima', [int('axis', 1)]);
+  const means = g.op('Flatten', [g.op('GlobalAveragePool', [current], 'global_mean')], 'means', [int('axis', 1)]);
+  const pooled = g.op('Concat', [maxima, means], 'pooled', [int('axis', 1)]);
   g.floats('dense_w', [1, net.dense.weights.length], net.dense.weights);
   g.floats('dense_b', [1], [net.dense.bias]);
   const margin = g.op('Gemm', [pooled, 'dense_w', 'dense_b'], 'margin', [int('transB', 1)]);

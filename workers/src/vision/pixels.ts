@@ -76,5 +76,4 @@ export function standardise(pixels: Float32Array): Float32Array {
 }
 
 /** What the network takes from a frame's bytes. */
-export const networkInput = (bytes: Uint8Array, contentType: string, side: number): Float32Array =>
-  standardise(resize(decodeFrame(bytes, contentType), side));
+export const networkInput = (bytes: Uint8Array, contentType: string, side: number): Float32Array => standardise(resize(decodeFrame(bytes, contentType), side));

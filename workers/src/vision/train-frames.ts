@@ -32,7 +32,13 @@ export interface FrameTrainingRun {
 export async function trainOnFrames(pool: pg.Pool, store: FrameStore, run: FrameTrainingRun, params: TrainingParams, rule: RunRule) {
   if (!run.assetTypeId) throw new TrainingRefused('a vision model needs an asset type: its frames are those of the asset type’s assets');
   const image = { size: 48, epochs: 20, learningRate: 0.005, batchSize: 16, ...params.image };
-  const frames = await labelledFrames(rawSqlOf(pool), run.organizationId, run.assetTypeId, { from: run.dataWindowStartAt, to: run.dataWindowEndAt }, image.cameras ?? null);
+  const frames = await labelledFrames(
+    rawSqlOf(pool),
+    run.organizationId,
+    run.assetTypeId,
+    { from: run.dataWindowStartAt, to: run.dataWindowEndAt },
+    image.cameras ?? null,
+  );
   const images: LabelledImage[] = [];
   for (const frame of frames) {
     const bytes = await store.get(frame.sha256);
@@ -92,10 +98,7 @@ export async function exportDeviation(onnx: Uint8Array, size: number, net: Param
   try {
     const sample = images.slice(0, 256);
     if (sample.length === 0) return 0;
-    const scores = await runner.run(
-      packImages(sample.map((i) => i.input)),
-      sample.length,
-    );
+    const scores = await runner.run(packImages(sample.map((i) => i.input)), sample.length);
     return Math.max(...sample.map((i, k) => Math.abs(scores[k]! - score(net, i.input))));
   } finally {
     await runner.release();

@@ -46,7 +46,13 @@ function errorHandler(services: Services) {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status === 413) return sendError(reply, payloadTooLarge(MAX_FRAME_BYTES_TEXT));
     if (status < 500) return sendError(reply, badInput(`The body could not be read: ${error.message}`));
-    return sendUnexpected(services, reply, error, 'frame ingest failed', 'Storing the frame failed on the server; send it again (a resend is never stored twice).');
+    return sendUnexpected(
+      services,
+      reply,
+      error,
+      'frame ingest failed',
+      'Storing the frame failed on the server; send it again (a resend is never stored twice).',
+    );
   };
 }
 
@@ -74,7 +80,9 @@ export async function registerFrameRoutes(app: FastifyInstance, services: Servic
       const result = await services.frames.ingest.ingest(callerOf(request).organizationId, [frame]);
       const refused = result.rejected[0];
       if (refused) throw badInput(`The frame was refused: ${refused.reason}.`, { reason: refused.reason });
-      return reply.code(result.accepted > 0 ? 201 : 200).send({ accepted: result.accepted, duplicates: result.duplicates, frameId: result.frameIds[0] ?? null });
+      return reply
+        .code(result.accepted > 0 ? 201 : 200)
+        .send({ accepted: result.accepted, duplicates: result.duplicates, frameId: result.frameIds[0] ?? null });
     });
   });
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES } from '@threadline/db/vision/frame-format';
-import { PartGenerator, encodeJpeg, encodePng } from '../../../../workers/src/vision/synthetic-parts.ts';
+import { seededRandom } from '@threadline/db/random';
+import { plateFrame } from '../../../../scripts/test/frame-fixture.ts';
 import { startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
 
 const BOUNDARY = 'threadline-test-boundary';
@@ -30,7 +31,7 @@ describe('camera frames over HTTP', () => {
   let api: ApiHarness;
   let key: string;
   let store: string;
-  const parts = new PartGenerator(11);
+  const random = seededRandom(11);
   const time = (s: number) => new Date(Date.now() - 600_000 + s * 1000).toISOString();
 
   beforeAll(async () => {
@@ -45,7 +46,7 @@ describe('camera frames over HTTP', () => {
     api.app.inject({ method: 'POST', url, headers: { 'x-api-key': key, ...headers }, payload });
 
   it('stores a frame sent twice once, and serves it back', async () => {
-    const jpeg = encodeJpeg(parts.next({ defect: 'SCRATCH' }));
+    const jpeg = plateFrame(random, { x: 5, y: 5 }, 'jpeg');
     const body = multipart({ assetCode: 'LEJ-L1-VIS01', camera: 'cam-1', time: time(1), label: 'DEFECT' }, jpeg, 'image/jpeg');
     const headers = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
     const first = await post(body, headers);
@@ -55,7 +56,7 @@ describe('camera frames over HTTP', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ accepted: 0, duplicates: 1, frameId: null });
     const stored = await api.services.db.pool.query('SELECT camera, label, width, height, content_type FROM frames WHERE id = $1', [frameId]);
-    expect(stored.rows).toEqual([{ camera: 'cam-1', label: 'DEFECT', width: 128, height: 128, content_type: 'image/jpeg' }]);
+    expect(stored.rows).toEqual([{ camera: 'cam-1', label: 'DEFECT', width: 64, height: 64, content_type: 'image/jpeg' }]);
     expect(await filesUnder(store)).toHaveLength(1);
 
     const viewer = await api.login('viewer@northwind.example');
@@ -66,7 +67,7 @@ describe('camera frames over HTTP', () => {
   });
 
   it('takes a bare PNG body with its fields in the query string', async () => {
-    const png = encodePng(parts.next({ defect: null }));
+    const png = plateFrame(random, null, 'png');
     const response = await post(png, { 'content-type': 'image/png' }, `/ingest/frames?assetCode=LEJ-L1-VIS01&camera=cam-2&time=${Date.now() - 60_000}`);
     expect(response.statusCode).toBe(201);
     expect(response.json()).toMatchObject({ accepted: 1, duplicates: 0 });
@@ -87,8 +88,12 @@ describe('camera frames over HTTP', () => {
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.message).toContain('neither a JPEG nor a PNG');
 
-    const jpeg = encodeJpeg(parts.next({ defect: null }));
-    const truncated = await post(jpeg.subarray(0, jpeg.length - 100), { 'content-type': 'image/jpeg' }, `/ingest/frames?assetCode=LEJ-L1-VIS01&camera=cam-1&time=${time(7)}`);
+    const jpeg = plateFrame(random, null, 'jpeg');
+    const truncated = await post(
+      jpeg.subarray(0, jpeg.length - 100),
+      { 'content-type': 'image/jpeg' },
+      `/ingest/frames?assetCode=LEJ-L1-VIS01&camera=cam-1&time=${time(7)}`,
+    );
     expect(truncated.statusCode).toBe(400);
     expect(truncated.json().error.message).toContain('truncated');
 
@@ -101,8 +106,13 @@ describe('camera frames over HTTP', () => {
   });
 
   it('answers 401 to a caller without a key, and 403 to a key without telemetry:write', async () => {
-    const jpeg = encodeJpeg(parts.next({ defect: null }));
-    const anonymous = await api.app.inject({ method: 'POST', url: `/ingest/frames?assetCode=LEJ-L1-VIS01&camera=cam-1&time=${time(9)}`, headers: { 'content-type': 'image/jpeg' }, payload: jpeg });
+    const jpeg = plateFrame(random, null, 'jpeg');
+    const anonymous = await api.app.inject({
+      method: 'POST',
+      url: `/ingest/frames?assetCode=LEJ-L1-VIS01&camera=cam-1&time=${time(9)}`,
+      headers: { 'content-type': 'image/jpeg' },
+      payload: jpeg,
+    });
     expect(anonymous.statusCode).toBe(401);
     const admin = await api.login('admin@northwind.example');
     const reader = (await api.gql('mutation { createApiKey(input: { name: "reader", scopes: ["read"] }) { token } }', {}, admin)).data!.createApiKey.token;

@@ -1,0 +1,73 @@
+// The vision network: its ONNX export scores as the TypeScript forward pass does (within 1e-4),
+// its gradient is the numerical one, and it learns a defect it can see.
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@threadline/db/random';
+import { accumulateGradient, forward, initialNet, score, zeroGradient } from './cnn.ts';
+import { exportVisionOnnx } from './cnn-onnx.ts';
+import { standardise } from './pixels.ts';
+import { evaluateVision, trainVisionNet, DEFAULT_VISION_TRAINING, type LabelledImage } from './train-vision.ts';
+import { packImages, VisionRunner } from './vision-runner.ts';
+
+/** Noise, and for a defect a bright square somewhere: a task the network can learn in seconds. */
+function spots(count: number, side: number, seed: number): LabelledImage[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const label = i % 2;
+    const pixels = Float32Array.from({ length: side * side }, () => random() * 0.5);
+    if (label) {
+      const [x, y] = [Math.floor(random() * (side - 4)), Math.floor(random() * (side - 4))];
+      for (let dy = 0; dy < 4; dy += 1) for (let dx = 0; dx < 4; dx += 1) pixels[(y + dy) * side + x + dx] = 1;
+    }
+    return { input: standardise(pixels), label };
+  });
+}
+
+describe('vision network', () => {
+  it('scores through onnxruntime as its TypeScript forward pass does', async () => {
+    const random = seededRandom(5);
+    const net = initialNet(32, random);
+    const images = spots(40, 32, 6).map((i) => i.input);
+    const runner = await VisionRunner.load(exportVisionOnnx(net, 'equality'), 32);
+    try {
+      const scores = await runner.run(packImages(images), images.length);
+      const deviation = Math.max(...images.map((image, k) => Math.abs(scores[k]! - score(net, image))));
+      expect(deviation).toBeLessThan(1e-4);
+      // Not a constant: the scores differ between images.
+      expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(1e-3);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('refuses a graph whose input does not fit the spec before making a session', async () => {
+    const bytes = exportVisionOnnx(initialNet(32, seededRandom(1)), 'wrong size');
+    await expect(VisionRunner.load(bytes, 48)).rejects.toThrow('the input must be [N, 1, 48, 48]');
+  });
+
+  it('has the numerical gradient', () => {
+    const random = seededRandom(3);
+    const net = initialNet(16, random);
+    const image = Float32Array.from({ length: 256 }, () => random() * 2 - 1);
+    const grad = zeroGradient(net);
+    accumulateGradient(net, forward(net, image), 1, grad);
+    for (const [layer, index] of [
+      [0, 3],
+      [1, 100],
+      [2, 500],
+    ] as const) {
+      const weights = net.conv[layer]!.weights;
+      const kept = weights[index]!;
+      weights[index] = kept + 1e-3;
+      const up = forward(net, image).margin;
+      weights[index] = kept - 1e-3;
+      const down = forward(net, image).margin;
+      weights[index] = kept;
+      expect(grad.conv[layer]!.weights[index]).toBeCloseTo((up - down) / 2e-3, 3);
+    }
+  });
+
+  it('learns to tell a part with a spot from one without', () => {
+    const trained = trainVisionNet(spots(240, 24, 1), spots(60, 24, 2), { ...DEFAULT_VISION_TRAINING, size: 24, epochs: 6 });
+    expect(evaluateVision(trained.net, spots(200, 24, 3), trained.threshold).accuracy).toBeGreaterThan(0.95);
+  });
+});
