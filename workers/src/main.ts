@@ -3,6 +3,8 @@
 // the outbox relay, the plant adapters (MQTT and Sparkplug B, OPC UA), and shuts down cleanly
 // on SIGINT/SIGTERM.
 import pino from 'pino';
+import { FrameIngest } from '@threadline/db/vision/frame-ingest';
+import { frameStoreFromEnv } from '@threadline/db/vision/frame-store';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { readWorkersConfig } from './config.ts';
@@ -106,6 +108,7 @@ const mqttAdapter =
         organizationId: plantOrganization,
         ingest: ingestLog ?? ingest,
         events: ingestLog?.events ?? events,
+        frames: new FrameIngest(pool, frameStoreFromEnv()),
         log: log.child({ adapter: 'mqtt' }),
         topicPrefix: config.MQTT_TOPIC_PREFIX,
         clientId: config.MQTT_CLIENT_ID,

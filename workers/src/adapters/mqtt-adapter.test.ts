@@ -1,4 +1,4 @@
-// The MQTT adapter against the real Mosquitto and PostgreSQL: plain JSON topics and Sparkplug B
+// The MQTT adapter against the real Mosquitto and PostgreSQL: plain JSON topics, camera frames and Sparkplug B
 // (with metric aliases) are stored exactly, a resent message is not duplicated, bad messages are
 // refused while the good ones around them are kept, a burst of single readings is stored once
 // each, and what could not be stored is not acknowledged, so the broker delivers it again.
@@ -15,6 +15,13 @@ import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/tele
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { mqttUrl } from '../../../scripts/test/queues.ts';
 import { MqttAdapter } from './mqtt-adapter.ts';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seededRandom } from '@threadline/db/random';
+import { FrameIngest } from '@threadline/db/vision/frame-ingest';
+import { DiskFrameStore } from '@threadline/db/vision/frame-store';
+import { plateFrame } from '../../../scripts/test/frame-fixture.ts';
 import { waitFor } from '../../../scripts/test/wait-for.ts';
 
 const sparkplug = sparkplugNamespace('spBv1.0')!;
@@ -37,9 +44,9 @@ describe('MQTT adapter', () => {
     ).rows.map((r) => [r.time.getTime() - base, r.value, r.quality]);
 
   /** Publishes and waits until the adapter has stored what it received. */
-  const publish = async (topic: string, payload: string | Buffer) => {
+  const publish = async (topic: string, payload: string | Buffer, userProperties?: Record<string, string>) => {
     const before = adapter.stats.messages;
-    await publisher.publishAsync(prefix + topic, payload, { qos: 1 });
+    await publisher.publishAsync(prefix + topic, payload, { qos: 1, ...(userProperties ? { properties: { userProperties } } : {}) });
     await waitFor('the adapter to receive the message', () => adapter.stats.messages !== before, { timeoutMs: 60_000 });
     await adapter.settled();
   };
@@ -56,12 +63,13 @@ describe('MQTT adapter', () => {
       organizationId,
       ingest,
       events: new EventIngest(pool),
+      frames: new FrameIngest(pool, new DiskFrameStore(await mkdtemp(join(tmpdir(), 'threadline-frames-')))),
       log: pino({ level: 'silent' }),
       topicPrefix: prefix,
       clientId: `tl-test-${randomBytes(4).toString('hex')}`,
     });
     await adapter.start();
-    publisher = await mqtt.connectAsync(mqttUrl());
+    publisher = await mqtt.connectAsync(mqttUrl(), { protocolVersion: 5 });
   });
   afterAll(async () => {
     await publisher?.endAsync();
@@ -208,5 +216,20 @@ describe('MQTT adapter', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('stores a camera frame once however often it is sent, and refuses a payload that is no image', async () => {
+    const topic = 'threadline/lej/LEJ-L1-VIS01/camera/top';
+    const frame = plateFrame(seededRandom(4), { x: 20, y: 20 }, 'jpeg');
+    const time = new Date(base + 5_000).toISOString();
+    await publish(topic, frame, { time, label: 'DEFECT' });
+    await publish(topic, frame, { time, label: 'DEFECT' });
+    const undecodable = adapter.stats.rejected;
+    await publish(topic, Buffer.from('not an image'), { time: new Date(base + 6_000).toISOString() });
+    expect(adapter.stats.rejected).toBe(undecodable + 1);
+    const frames = await pool.query(
+      "SELECT f.camera, f.ts, f.label, f.content_type FROM frames f JOIN assets a ON a.id = f.asset_id WHERE a.code = 'LEJ-L1-VIS01' ORDER BY f.ts",
+    );
+    expect(frames.rows).toEqual([{ camera: 'top', ts: new Date(time), label: 'DEFECT', content_type: 'image/jpeg' }]);
   });
 });

@@ -1,4 +1,4 @@
-// Subscribes to the plant's MQTT broker (plain JSON topics and Sparkplug B, QoS 1) and writes
+// Subscribes to the plant's MQTT broker (plain JSON topics, camera frames and Sparkplug B, QoS 1) and writes
 // through the one ingest path. A message is acknowledged only after its points are stored, so a
 // crash before the write makes the broker deliver it again (and the resend is not duplicated).
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -7,7 +7,8 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { AddressedPoint, IngestResult, IngestService } from '@threadline/db/telemetry/ingest';
 import type { EventIngest, RawEvent } from '@threadline/db/telemetry/events';
-import { decodeEvents, decodePlain, eventTopicAsset, parseSparkplugTopic, SparkplugDecoder } from './mqtt-messages.ts';
+import { cameraTopic, decodeEvents, decodeFrame, decodePlain, eventTopicAsset, parseSparkplugTopic, SparkplugDecoder } from './mqtt-messages.ts';
+import { MAX_FRAMES_PER_BATCH, type FrameIngest, type RawFrame } from '@threadline/db/vision/frame-ingest';
 import { GroupCommit, type Sized } from './group-commit.ts';
 import { systemClock, type Clock } from '@threadline/db/clock';
 
@@ -19,6 +20,8 @@ export interface MqttAdapterOptions {
   /** Where points go: the database (IngestService) or the ingest log in front of it. */
   ingest: Pick<IngestService, 'ingestByAddress'>;
   events: Pick<EventIngest, 'ingest'>;
+  /** Where camera frames go (camera topics); without it they are refused. */
+  frames?: Pick<FrameIngest, 'ingest'>;
   log: Logger;
   /** Prepended to subscriptions and stripped from topics (lets several installations share a broker). */
   topicPrefix?: string;
@@ -43,6 +46,7 @@ interface Delivery extends Sized {
   protocol: 'MQTT' | 'SPARKPLUG_B';
   points: AddressedPoint[];
   events: RawEvent[];
+  frames: RawFrame[];
   stream: Duplex;
   client: MqttClient;
   messageId: number;
@@ -52,6 +56,8 @@ interface Delivery extends Sized {
 const ACK_DEFERRED = new Error('acknowledged once stored');
 /** Readings a write takes at most, and writes in flight at once. */
 const BATCH_READINGS = 10_000;
+/** What a frame weighs against readings in a write: a write takes at most MAX_FRAMES_PER_BATCH frames. */
+const FRAME_SIZE = BATCH_READINGS / MAX_FRAMES_PER_BATCH;
 const WRITES = 2;
 /** Messages the broker may send a connection before it has acknowledged them (MQTT 5 receive maximum). */
 const RECEIVE_MAXIMUM = 5_000;
@@ -108,8 +114,8 @@ export class MqttAdapter {
       reconnectPeriod: 1_000,
       // mqtt.js traces every packet through `debug` even when tracing is off; at 20,000 messages/s that shows.
       log: () => undefined,
-      customHandleAcks: (topic, message, packet: { messageId: number }, done) => {
-        this.receive(client, client.stream, topic, message, packet.messageId);
+      customHandleAcks: (topic, message, packet: { messageId: number; properties?: { userProperties?: Record<string, string | string[]> } }, done) => {
+        this.receive(client, client.stream, topic, message, packet.messageId, packet.properties?.userProperties);
         done(ACK_DEFERRED);
       },
     };
@@ -140,10 +146,24 @@ export class MqttAdapter {
     this.clients = [];
   }
 
-  private receive(client: MqttClient, stream: Duplex, topic: string, message: Buffer, messageId: number): void {
+  private receive(
+    client: MqttClient,
+    stream: Duplex,
+    topic: string,
+    message: Buffer,
+    messageId: number,
+    userProperties: Record<string, string | string[]> | undefined,
+  ): void {
     this.stats.messages += 1;
     const logical = topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic;
     const arrivedAt = (this.options.clock ?? systemClock).now();
+    const camera = cameraTopic(logical);
+    if (camera) {
+      const frames = this.options.frames ? [decodeFrame(camera, message, userProperties, arrivedAt)] : [];
+      if (!this.options.frames) this.refuse(topic, 'camera frames are not taken here (no frame store configured)');
+      this.commits.push({ topic, protocol: 'MQTT', points: [], events: [], frames, size: FRAME_SIZE, stream, client, messageId });
+      return;
+    }
     let points: AddressedPoint[] = [];
     let events: RawEvent[] = [];
     const eventAsset = eventTopicAsset(logical);
@@ -158,7 +178,7 @@ export class MqttAdapter {
     else points = decoded.points;
     // A message that can never be decoded is still acknowledged (in its turn), so it is not redelivered forever.
     const protocol = sparkplug ? 'SPARKPLUG_B' : 'MQTT';
-    this.commits.push({ topic, protocol, points, events, size: Math.max(1, points.length + events.length), stream, client, messageId });
+    this.commits.push({ topic, protocol, points, events, frames: [], size: Math.max(1, points.length + events.length), stream, client, messageId });
   }
 
   private refuse(topic: string, reason: string): void {
@@ -186,6 +206,14 @@ export class MqttAdapter {
           withEvents.flatMap((d) => d.events),
         );
         this.count(result, () => withEvents.flatMap((d) => d.events.map(() => d.topic)));
+      }
+      const withFrames = batch.filter((d) => d.frames.length > 0);
+      if (withFrames.length > 0 && this.options.frames) {
+        const result = await this.options.frames.ingest(
+          this.options.organizationId,
+          withFrames.flatMap((d) => d.frames),
+        );
+        this.count(result, () => withFrames.map((d) => d.topic));
       }
       this.retryMs = RETRY_MS.first;
       return true;

@@ -5,6 +5,7 @@
 // the metric aliases that later DATA messages may use instead of names.
 import { get as sparkplugNamespace } from 'sparkplug-payload';
 import type { AddressedPoint } from '@threadline/db/telemetry/ingest';
+import type { RawFrame } from '@threadline/db/vision/frame-ingest';
 import type { RawEvent } from '@threadline/db/telemetry/events';
 
 export type Decoded = { ok: true; points: AddressedPoint[] } | { ok: false; reason: string };
@@ -56,6 +57,37 @@ export function decodeEvents(
   }
   const list = Array.isArray(body) ? body : [body];
   return { ok: true, events: list.map((e) => ({ time: arrivedAt.toISOString(), ...(e as object), assetCode, assetId: undefined })) };
+}
+
+/** The asset code and camera of a camera topic `threadline/<site>/<asset>/camera/<camera>`, or null. */
+export function cameraTopic(topic: string): { assetCode: string; camera: string } | null {
+  const match = /^threadline\/[^/]+\/([^/]+)\/camera\/([^/]+)$/.exec(topic);
+  return match ? { assetCode: match[1]!, camera: match[2]! } : null;
+}
+
+/**
+ * A frame from a camera topic: the payload is the image itself (JPEG or PNG); its capture time is
+ * the MQTT 5 user property `time` (RFC 3339 or epoch milliseconds), else the arrival; a user
+ * property `label` (GOOD or DEFECT) labels it. The bytes are checked by the frame ingest path.
+ */
+export function decodeFrame(
+  camera: { assetCode: string; camera: string },
+  payload: Buffer,
+  userProperties: Record<string, string | string[]> | undefined,
+  arrivedAt: Date,
+): RawFrame {
+  const property = (name: string) => {
+    const value = userProperties?.[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const time = property('time');
+  return {
+    assetCode: camera.assetCode,
+    camera: camera.camera,
+    time: time === undefined ? arrivedAt : /^\d{10,16}$/.test(time) ? Number(time) : time,
+    bytes: payload,
+    ...(property('label') !== undefined ? { label: property('label') } : {}),
+  };
 }
 
 export interface SparkplugTopic {
