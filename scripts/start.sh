@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm start`: the whole product with demo data: services, migrations, the demo plant (seeded
-# once, with a trained and deployed spindle failure-risk model), then the API, the plant simulator (OPC UA server and MQTT/Sparkplug B publisher), the
+# once, with a trained and deployed spindle failure-risk model and the visual inspection pilot's
+# vision model), then the API, the plant simulator (OPC UA server, MQTT/Sparkplug B publisher and camera frames), the
 # workers (which ingest the plant's data) and the portal. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ export THREADLINE_API_URL="${THREADLINE_API_URL:-http://127.0.0.1:${API_PORT}/gr
 npm run --silent db:migrate
 npm run --silent db:seed
 npm run --silent demo:models -w @threadline/workers
+npm run --silent demo:vision -w @threadline/workers
 echo "[start] building the portal" >&2
 npm run --silent build -w @threadline/web >/dev/null
 

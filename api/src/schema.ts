@@ -9,6 +9,7 @@ import { governanceResolvers } from './modules/audit/audit.resolver.ts';
 import { deletedRecordResolvers } from './modules/audit/deleted-records.resolver.ts';
 import { modelResolvers } from './modules/models/models.resolver.ts';
 import { registryResolvers } from './modules/models/registry.resolver.ts';
+import { frameResolvers } from './modules/vision/frames.resolver.ts';
 import { ExperimentResolver } from './modules/models/experiments.resolver.ts';
 import { DeploymentAssetsResolver } from './modules/models/deployment-assets.ts';
 import { ModelCardResolver } from './modules/models/model-card.resolver.ts';
@@ -45,6 +46,7 @@ export const resolvers: ClassType[] = [
   ...rhythmResolvers,
   ...modelResolvers,
   ...registryResolvers,
+  ...frameResolvers,
   PromotionResolver,
   DatasetResolver,
   ExperimentResolver,

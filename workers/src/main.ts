@@ -46,7 +46,12 @@ const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_
 const signingKey = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
 const modelKey = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
 await publishSigningKey(rawSqlOf(pool), modelKey, !config.MODEL_SIGNING_KEY);
-const models = modelHandlers({ pool, signingKey: modelKey, trustedKeys: trustedKeySet(modelKey, config.MODEL_TRUSTED_KEYS), log: log.child({ part: 'models' }) });
+const models = modelHandlers({
+  pool,
+  signingKey: modelKey,
+  trustedKeys: trustedKeySet(modelKey, config.MODEL_TRUSTED_KEYS),
+  log: log.child({ part: 'models' }),
+});
 const telemetry = await openTelemetryStorage(pool, config.db.TELEMETRY_PARTITION_DAYS);
 // Partitions and retention change tables, which only the owner may do.
 const ownerPool = createPool({ url: config.db.MIGRATION_DATABASE_URL ?? config.db.DATABASE_URL, role: '', poolSize: 1 });

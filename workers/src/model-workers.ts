@@ -46,7 +46,14 @@ export interface ModelHandlers {
 }
 
 /** The jobs modelHandlers handles, for a worker host that runs only them. */
-export const MODEL_JOBS = [inferenceJob, frameInferenceJob, modelTrainingJob, modelBacktestJob, driftCheckJob, experimentEvaluationJob] as JobDefinition<unknown>[];
+export const MODEL_JOBS = [
+  inferenceJob,
+  frameInferenceJob,
+  modelTrainingJob,
+  modelBacktestJob,
+  driftCheckJob,
+  experimentEvaluationJob,
+] as JobDefinition<unknown>[];
 
 export function modelHandlers(deps: ModelWorkerDeps): ModelHandlers {
   // drift-sweep needs the models queue and the schedule: workers/src/main.ts adds its handler.

@@ -53,7 +53,7 @@ export async function demoTrainingRun(
   pool: pg.Pool,
   organizationId: string,
   modelId: string,
-  run: { baseVersionId: string | null; from: Date; to: Date; family: string; requestedById: string },
+  run: { baseVersionId: string | null; from: Date; to: Date; params: Record<string, unknown>; requestedById: string },
 ): Promise<string> {
   const created = await row<{ id: string }>(
     rawSqlOf(pool),
@@ -64,7 +64,7 @@ export async function demoTrainingRun(
     run.baseVersionId,
     run.from,
     run.to,
-    { family: run.family },
+    run.params,
     run.requestedById,
   );
   return created!.id;

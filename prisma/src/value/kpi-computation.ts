@@ -8,7 +8,8 @@
 //   units per minute, rejects from a percentage signal of the same asset and minute);
 // - ENERGY_PER_UNIT (kWh/unit): energy integrated from a power signal (kW) / units counted;
 // - ENERGY_COST (currency/month): energy × price per kWh, as a monthly rate;
-// - DEFECT_RATE (%): 100 × defective / inspected, from inspection events (code, attributes);
+// - DEFECT_RATE (%): 100 × defective / inspected, from inspection events (code, attributes), or
+//   from the frames a vision model's champion scored (defective: scored at its threshold or above);
 // - DETECTOR_VALUE (currency/month): a model's confusion matrix against incidents in the day
 //   (true positive: an incident on the asset within the horizon after the insight, or linked to
 //   it; false positive: none; missed: an incident no insight foresaw) × the value of each outcome.
@@ -38,7 +39,15 @@ export const kpiComputationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('OEE'), scope, countSignal: signal, idealRatePerMinute: z.number().positive(), rejectSignal: signal.optional() }).strict(),
   z.object({ kind: z.literal('ENERGY_PER_UNIT'), scope, energySignal: signal.default('power'), countSignal: signal, countScope: scope.optional() }).strict(),
   z.object({ kind: z.literal('ENERGY_COST'), scope, energySignal: signal.default('power'), pricePerKwh: z.number().nonnegative() }).strict(),
-  z.object({ kind: z.literal('DEFECT_RATE'), scope, inspectionCode: signal.default('INSPECTION') }).strict(),
+  z
+    .object({
+      kind: z.literal('DEFECT_RATE'),
+      scope,
+      inspectionCode: signal.default('INSPECTION'),
+      /** Count the parts this vision model's champion scored (defective: at or above its version's threshold) instead of inspection events. */
+      visionModelId: z.uuid().optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('DETECTOR_VALUE'),
@@ -193,20 +202,24 @@ export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiC
       break;
     }
     case 'DEFECT_RATE': {
+      const inspections = c.visionModelId
+        ? `SELECT p.ts AS time, 1 AS inspected, CASE WHEN p.score >= v.threshold THEN 1 ELSE 0 END AS defective
+             FROM predictions p JOIN deployments d ON d.organization_id = p.organization_id AND d.id = p.deployment_id AND d.mode = 'CHAMPION'
+             JOIN model_versions v ON v.organization_id = p.organization_id AND v.id = p.model_version_id AND v.model_id = $9::uuid
+            WHERE p.organization_id = $1::uuid AND p.asset_id IN (SELECT id FROM scope) AND p.ts >= $2::timestamptz AND p.ts < $3::timestamptz`
+        : `SELECT e.time,
+                  CASE WHEN jsonb_typeof(e.attributes->'inspected') = 'number' THEN (e.attributes->>'inspected')::float8 ELSE 1 END AS inspected,
+                  CASE jsonb_typeof(e.attributes->'defective') WHEN 'number' THEN (e.attributes->>'defective')::float8
+                       WHEN 'boolean' THEN CASE WHEN (e.attributes->>'defective')::boolean THEN 1 ELSE 0 END
+                       ELSE CASE WHEN upper(e.attributes->>'result') = 'FAIL' THEN 1 ELSE 0 END END AS defective
+             FROM plant_events e WHERE e.organization_id = $1::uuid AND e.code = $9 AND e.asset_id IN (SELECT id FROM scope)
+              AND e.time >= $2::timestamptz AND e.time < $3::timestamptz`;
       const found = await db.$queryRawUnsafe<{ s: Date; inspected: number; defective: number }[]>(
-        `WITH ${DAYS}, scope AS (${scopeSql(5)}),
-           inspections AS (
-             SELECT e.time,
-                    CASE WHEN jsonb_typeof(e.attributes->'inspected') = 'number' THEN (e.attributes->>'inspected')::float8 ELSE 1 END AS inspected,
-                    CASE jsonb_typeof(e.attributes->'defective') WHEN 'number' THEN (e.attributes->>'defective')::float8
-                         WHEN 'boolean' THEN CASE WHEN (e.attributes->>'defective')::boolean THEN 1 ELSE 0 END
-                         ELSE CASE WHEN upper(e.attributes->>'result') = 'FAIL' THEN 1 ELSE 0 END END AS defective
-               FROM plant_events e WHERE e.organization_id = $1::uuid AND e.code = $9 AND e.asset_id IN (SELECT id FROM scope)
-                AND e.time >= $2::timestamptz AND e.time < $3::timestamptz)
+        `WITH ${DAYS}, scope AS (${scopeSql(5)}), inspections AS (${inspections})
          SELECT days.s, sum(i.inspected) AS inspected, sum(i.defective) AS defective
            FROM days JOIN inspections i ON i.time >= days.s AND i.time < days.e GROUP BY days.s ORDER BY days.s`,
         ...base,
-        c.inspectionCode,
+        c.visionModelId ?? c.inspectionCode,
       );
       rows = found
         .filter((r) => Number(r.inspected) > 0)

@@ -69,7 +69,11 @@ export interface LabelledFrame {
 /** Most labelled frames a training run reads (the newest, when there are more). */
 export const MAX_TRAINING_FRAMES = 20_000;
 
-/** The labelled frames of the asset type's assets in [from, to), oldest first; `cameras` keeps those cameras' only. */
+/**
+ * The labelled frames of the asset type's assets in [from, to), oldest first: labelled at ingest or
+ * with labelFrame, else by the verdict on the insight the frame raised (a true problem is a DEFECT,
+ * a false alarm GOOD); `cameras` keeps those cameras' only.
+ */
 export async function labelledFrames(
   db: RawSql,
   organizationId: string,
@@ -80,9 +84,14 @@ export async function labelledFrames(
   const found = await rows<LabelledFrame>(
     db,
     `SELECT * FROM (
-       SELECT f.id, f.sha256, f.content_type AS "contentType", f.label = 'DEFECT' AS defect, f.ts FROM frames f
+       SELECT f.id, f.sha256, f.content_type AS "contentType", l.label = 'DEFECT' AS defect, f.ts FROM frames f
          JOIN assets a ON a.organization_id = f.organization_id AND a.id = f.asset_id
-        WHERE f.organization_id = $1 AND a.asset_type_id = $2 AND f.label IS NOT NULL AND f.ts >= $3 AND f.ts < $4
+         CROSS JOIN LATERAL (SELECT coalesce(f.label::text, (
+             SELECT CASE i.verdict WHEN 'TRUE_PROBLEM' THEN 'DEFECT' WHEN 'FALSE_ALARM' THEN 'GOOD' END FROM insights i
+              WHERE i.organization_id = f.organization_id AND i.asset_id = f.asset_id AND i.verdict IN ('TRUE_PROBLEM', 'FALSE_ALARM')
+                AND i.explanation @> jsonb_build_array(jsonb_build_object('frameId', f.id::text))
+              ORDER BY i.verdict_at DESC LIMIT 1)) AS label) l
+        WHERE f.organization_id = $1 AND a.asset_type_id = $2 AND l.label IS NOT NULL AND f.ts >= $3 AND f.ts < $4
           AND ($5::text[] IS NULL OR f.camera = ANY($5::text[]))
         ORDER BY f.ts DESC LIMIT $6) AS newest ORDER BY ts`,
     organizationId,
@@ -93,4 +102,14 @@ export async function labelledFrames(
     MAX_TRAINING_FRAMES,
   );
   return found.map(({ id, sha256, contentType, defect }) => ({ id, sha256, contentType, defect }));
+}
+
+/** The frame evidence of an insight's stored explanation, or null (an insight from telemetry). */
+export function storedFrameEvidence(stored: unknown): FrameEvidence | null {
+  const first: unknown = Array.isArray(stored) ? stored[0] : null;
+  if (typeof first !== 'object' || first === null) return null;
+  const e = first as Partial<FrameEvidence>;
+  return e.kind === 'HEATMAP' && typeof e.frameId === 'string' && Array.isArray(e.cells) && typeof e.rows === 'number' && typeof e.cols === 'number' && e.peak
+    ? (e as FrameEvidence)
+    : null;
 }

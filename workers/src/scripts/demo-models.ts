@@ -65,7 +65,13 @@ try {
     // The use case values the model before it is trained, so its threshold is set by those prices.
     await addDetectorValueKpi(pool, org, modelId, ids);
     const train = async (family: string, baseVersionId: string | null) => {
-      const runId = await demoTrainingRun(pool, org, modelId, { baseVersionId, from: new Date(from), to: new Date(to), family, requestedById: ids.ownerId });
+      const runId = await demoTrainingRun(pool, org, modelId, {
+        baseVersionId,
+        from: new Date(from),
+        to: new Date(to),
+        params: { family },
+        requestedById: ids.ownerId,
+      });
       return runModelTraining(
         { pool, signingKey: key, trustedKeys: trustedKeySet(key, config.MODEL_TRUSTED_KEYS) },
         { organizationId: org, trainingRunId: runId },

@@ -1,6 +1,7 @@
 // `npm run simulate -w @threadline/workers`: the plant simulator. Serves every OPC_UA signal of
 // the demo plant from its own OPC UA server and publishes the MQTT and Sparkplug B ones, a reading
-// per signal per tick, following the seeded scenario with its injected faults.
+// per signal per tick, following the seeded scenario with its injected faults, and the inspection
+// stations' camera frames (synthetic housings, a share of them defective).
 import pino from 'pino';
 import { z } from 'zod';
 import { createPool } from '@threadline/db/client';
@@ -11,6 +12,7 @@ import { SimulatorMqttPublisher } from './mqtt-publisher.ts';
 import { SimulatorOpcUaServer } from './opcua-server.ts';
 import { Scenario } from './scenario.ts';
 import { AlarmLogic } from './alarms.ts';
+import { SimulatorCameras, stationsOf } from './cameras.ts';
 import { systemClock } from '@threadline/db/clock';
 
 const config = parseEnv(
@@ -20,6 +22,8 @@ const config = parseEnv(
     SIMULATOR_SEED: z.coerce.number().int().default(20261123),
     SIMULATOR_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
     SIMULATOR_OPCUA_PORT: z.coerce.number().int().min(1).max(65535).default(4840),
+    /** How often each inspection station's camera photographs a part. */
+    SIMULATOR_CAMERA_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
     LOG_LEVEL: z.string().default('info'),
   }),
   process.env,
@@ -43,6 +47,12 @@ const valuesAt = (t: number) => new Map(signals.map((s) => [s.address, scenario.
 await mqtt.birth(valuesAt(systemClock.nowMs()), systemClock.now());
 log.info({ signals: signals.length, opcua: opcua.endpointUrl, mqtt: config.MQTT_URL, seed: config.SIMULATOR_SEED }, 'plant simulator running');
 
+const cameras = new SimulatorCameras(stationsOf(signals), config.SIMULATOR_SEED + 1);
+const cameraTimer = setInterval(() => {
+  const t = Math.floor(systemClock.nowMs() / config.SIMULATOR_CAMERA_MS) * config.SIMULATOR_CAMERA_MS;
+  mqtt.publishFrames(cameras.shoot(new Date(t))).catch((err: unknown) => log.warn({ err }, 'publishing camera frames failed'));
+}, config.SIMULATOR_CAMERA_MS);
+
 const timer = setInterval(() => {
   const t = Math.floor(systemClock.nowMs() / config.SIMULATOR_TICK_MS) * config.SIMULATOR_TICK_MS;
   const readings = signals.map((signal) => ({ signal, reading: scenario.read(signal, t) }));
@@ -57,6 +67,7 @@ const timer = setInterval(() => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     clearInterval(timer);
+    clearInterval(cameraTimer);
     void Promise.all([mqtt.stop(), opcua.stop()]).then(() => process.exit(0));
   });
 }

@@ -1,9 +1,10 @@
-// The simulator's MQTT side: plain JSON readings on threadline/<site>/<asset>/<signal> and
-// Sparkplug B births and data from the gateway named in the signals' addresses, QoS 1.
+// The simulator's MQTT side: plain JSON readings on threadline/<site>/<asset>/<signal>, Sparkplug B
+// births and data from the gateway named in the signals' addresses, and camera frames, QoS 1.
 import mqtt, { type MqttClient } from 'mqtt';
 import { get as sparkplugNamespace } from 'sparkplug-payload';
 import type { SimSignal } from './scenario.ts';
 import type { SimEvent } from './alarms.ts';
+import { cameraTopic, type CameraShot } from './cameras.ts';
 
 const sparkplug = sparkplugNamespace('spBv1.0')!;
 
@@ -23,7 +24,7 @@ export class SimulatorMqttPublisher {
   ) {}
 
   async start(signals: readonly SimSignal[]): Promise<void> {
-    this.client = await mqtt.connectAsync(this.url, { clientId: `threadline-simulator-${process.pid}` });
+    this.client = await mqtt.connectAsync(this.url, { clientId: `threadline-simulator-${process.pid}`, protocolVersion: 5 });
     for (const signal of signals.filter((s) => s.protocol === 'SPARKPLUG_B')) {
       const [group, node, device, metric] = signal.address.split('/') as [string, string, string, string];
       this.nodes.add(`${group}/${node}`);
@@ -77,6 +78,16 @@ export class SimulatorMqttPublisher {
   /** Plant events on threadline/<site>/<asset>/events. */
   async publishEvents(events: readonly SimEvent[]): Promise<void> {
     for (const { site, assetCode, ...event } of events) await this.send(`threadline/${site.toLowerCase()}/${assetCode}/events`, JSON.stringify(event));
+  }
+
+  /** Camera frames on threadline/<site>/<asset>/camera/<camera>, capture time as a user property. */
+  async publishFrames(shots: readonly CameraShot[]): Promise<void> {
+    for (const shot of shots) {
+      await this.client!.publishAsync(this.topicPrefix + cameraTopic(shot.station), shot.jpeg, {
+        qos: 1,
+        properties: { userProperties: { time: shot.time.toISOString() } },
+      });
+    }
   }
 
   async stop(): Promise<void> {

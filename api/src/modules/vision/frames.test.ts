@@ -124,4 +124,49 @@ describe('camera frames over HTTP', () => {
     });
     expect(forbidden.statusCode).toBe(403);
   });
+
+  it("lists an asset's frames, labels one (audited, operations:write only) and shows an insight's heat map", async () => {
+    const asset = await api.services.db.prisma.asset.findFirstOrThrow({ where: { code: 'LEJ-L1-VIS01' } });
+    const engineer = await api.login('engineer@northwind.example');
+    const FRAMES = 'query($a: ID!) { frames(assetId: $a, limit: 10) { id camera label width url insightId } }';
+    const listed = (await api.gql(FRAMES, { a: asset.id }, engineer)).data!.frames as { id: string; camera: string; label: string | null; url: string }[];
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    const unlabelled = listed.find((f) => f.label === null)!;
+    expect(unlabelled.url).toBe(`/frames/${unlabelled.id}`);
+    const LABEL = 'mutation($id: ID!, $l: FrameLabel) { labelFrame(id: $id, label: $l) { id label } }';
+    expect((await api.gql(LABEL, { id: unlabelled.id, l: 'GOOD' }, engineer)).data!.labelFrame).toEqual({ id: unlabelled.id, label: 'GOOD' });
+    const audited = await api.services.db.pool.query("SELECT payload FROM audit_events WHERE type = 'frame.updated' AND subject_id = $1", [unlabelled.id]);
+    expect(audited.rows.map((r) => r.payload.label)).toEqual([[null, 'GOOD']]);
+    const viewer = await api.login('viewer@northwind.example');
+    expect((await api.gql(LABEL, { id: unlabelled.id, l: 'DEFECT' }, viewer)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const missing = await api.gql(LABEL, { id: '3f2b8c1e-8a4d-4c1b-9f7e-2d5a6b7c8d9e', l: 'DEFECT' }, engineer);
+    expect(missing.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+
+    const evidence = {
+      kind: 'HEATMAP',
+      frameId: unlabelled.id,
+      camera: 'cam-2',
+      rows: 2,
+      cols: 2,
+      cells: [0, 1, 0.2, 0],
+      peak: { x: 0.5, y: 0, width: 0.5, height: 0.5 },
+      strength: 0.7,
+    };
+    const insight = await api.services.db.pool.query(
+      `INSERT INTO insights (organization_id, asset_id, kind, severity, title, explanation, evidence_start_at, evidence_end_at)
+       VALUES ($1, $2, 'THRESHOLD', 'WARNING', 'Defect suspected 0.91 on camera cam-2', $3::jsonb, now(), now()) RETURNING id`,
+      [asset.organizationId, asset.id, JSON.stringify([evidence])],
+    );
+    const shown = await api.gql(
+      'query($id: ID!) { insight(id: $id) { explanation { feature } heatMap { frameId rows cols cells peak { x y width height } } } }',
+      { id: insight.rows[0].id },
+      viewer,
+    );
+    expect(shown.data!.insight).toEqual({
+      explanation: [],
+      heatMap: { frameId: unlabelled.id, rows: 2, cols: 2, cells: [0, 1, 0.2, 0], peak: { x: 0.5, y: 0, width: 0.5, height: 0.5 } },
+    });
+    const flagged = (await api.gql('query($a: ID!) { frames(assetId: $a, flaggedOnly: true) { id insightId } }', { a: asset.id }, viewer)).data!.frames;
+    expect(flagged).toEqual([{ id: unlabelled.id, insightId: insight.rows[0].id }]);
+  });
 });
