@@ -7,7 +7,7 @@ const t0 = Date.now();
 const train = make(Number(process.argv[2] ?? 600)), val = make(200), test = make(1000);
 console.log('gen', Date.now() - t0);
 const t1 = Date.now();
-const out = trainVisionNet(train, val, { ...DEFAULT_VISION_TRAINING, size: Number(process.env.S ?? 64), learningRate: Number(process.env.LR ?? 0.003), epochs: Number(process.argv[3] ?? 10), patience: 10 });
+const out = trainVisionNet(train, val, { ...DEFAULT_VISION_TRAINING, size: Number(process.env.S ?? 64), learningRate: Number(process.env.LR ?? 0.003), epochs: Number(process.argv[3] ?? 10), patience: 10, channels: (process.env.CH ?? "4,8,16").split(",").map(Number) });
 console.log('train ms', Date.now() - t1, 'epochs', out.epochs, 'thr', out.threshold, out.validation);
 console.log('test', evaluateVision(out.net, test, out.threshold));
 for (const k of ['SCRATCH','DENT','MISSING_HOLE']) { const sub = test.filter(t => t.kind === k); console.log(k, evaluateVision(out.net, sub, out.threshold).recall); }

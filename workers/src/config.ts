@@ -3,6 +3,7 @@ import { parseEnv, readDbConfig, type DbConfig } from '@threadline/db/config';
 import { DEFAULT_KEY_DIR } from '@threadline/db/audit/audit-keys';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { cameraStreamsSchema } from './adapters/camera-streams.ts';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -56,6 +57,21 @@ const schema = z.object({
         .replace(/[^A-Za-z0-9_-]/g, '-')
         .slice(0, 20)}`,
     ),
+  /**
+   * Video sources the gateway samples into camera frames with ffmpeg, as JSON: a list of
+   * { source, assetCode, camera, fps, startedAt? } (adapters/camera-streams.ts); none when unset.
+   */
+  CAMERA_STREAMS: z
+    .string()
+    .default('[]')
+    .transform((text, ctx) => {
+      try {
+        return cameraStreamsSchema.parse(JSON.parse(text));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `CAMERA_STREAMS must be a JSON list of { source, assetCode, camera, fps }: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
   /** Connections sharing the plain MQTT topics, each storing one message at a time. */
   MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(4),
   /** OPC UA server whose nodes the OPC_UA signals name, e.g. opc.tcp://127.0.0.1:4840/UA/Threadline. Empty: no OPC UA. */

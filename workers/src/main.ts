@@ -4,6 +4,8 @@
 // on SIGINT/SIGTERM.
 import pino from 'pino';
 import { FrameIngest } from '@threadline/db/vision/frame-ingest';
+import { startCameraStreams } from './adapters/camera-streams.ts';
+import { systemClock } from '@threadline/db/clock';
 import { frameStoreFromEnv } from '@threadline/db/vision/frame-store';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
@@ -106,6 +108,7 @@ const writers = ingestLog
   ? Array.from({ length: config.INGEST_LOG_WRITERS }, () => ingestLog.writer({ ingest, events }, log.child({ ingestLog: 'writer' })))
   : [];
 const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.PLANT_ORGANIZATION) : null;
+const frames = new FrameIngest(pool, frameStoreFromEnv());
 const mqttAdapter =
   config.MQTT_URL && plantOrganization
     ? new MqttAdapter({
@@ -113,7 +116,7 @@ const mqttAdapter =
         organizationId: plantOrganization,
         ingest: ingestLog ?? ingest,
         events: ingestLog?.events ?? events,
-        frames: new FrameIngest(pool, frameStoreFromEnv()),
+        frames,
         log: log.child({ adapter: 'mqtt' }),
         topicPrefix: config.MQTT_TOPIC_PREFIX,
         clientId: config.MQTT_CLIENT_ID,
@@ -132,6 +135,10 @@ const opcuaAdapter =
       })
     : null;
 await opcuaAdapter?.start();
+const cameraStreams =
+  config.CAMERA_STREAMS.length > 0 && plantOrganization
+    ? startCameraStreams(config.CAMERA_STREAMS, { ingest: frames, organizationId: plantOrganization, clock: systemClock, log: log.child({ adapter: 'camera' }) })
+    : null;
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -142,7 +149,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       log.error('shutdown did not finish in time; exiting');
       process.exit(1);
     }, config.WORKER_LOCK_MS + 5_000).unref();
-    void Promise.all([mqttAdapter?.stop(), opcuaAdapter?.stop()])
+    void Promise.all([mqttAdapter?.stop(), opcuaAdapter?.stop(), cameraStreams?.stop()])
       .then(() => Promise.all(writers.map((w) => w.stop())))
       .then(() => ingestLog?.close())
       .then(() => relays.stop())

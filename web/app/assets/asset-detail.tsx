@@ -1,10 +1,12 @@
 // The selected asset: what it is, its latest readings, a chart per signal from the rollups (average
-// with the min-max band) over the chosen range, its insights with explanations, and its incidents.
+// with the min-max band) over the chosen range, its insights with explanations, its recent camera
+// frames (inspection stations), and its incidents.
 import { SeriesChart } from '../components/series-chart';
 import { Help } from '../components/metric';
 import { IncidentTable } from '../components/incident-table';
 import { dateTime, number } from '../../lib/format';
 import { InsightCard } from './insight-card';
+import { RecentFrames } from './frame-view';
 import { RANGES, type AssetsPageView, type AssetDetail as Asset, type RangeKey } from './view';
 
 export function AssetDetail({ asset, data, range, mayAcknowledge }: { asset: Asset; data: AssetsPageView; range: RangeKey; mayAcknowledge: boolean }) {
@@ -93,6 +95,12 @@ export function AssetDetail({ asset, data, range, mayAcknowledge }: { asset: Ass
       ) : (
         insights.map((i) => <InsightCard key={i.id} insight={i} mayAcknowledge={mayAcknowledge} />)
       )}
+      {(data.frames ?? []).length > 0 ? (
+        <>
+          <h3>Camera frames</h3>
+          <RecentFrames frames={data.frames ?? []} />
+        </>
+      ) : null}
       <h3>
         Incidents <Help metric="mttr" label="downtime" />
       </h3>

@@ -1,10 +1,12 @@
 // One insight as an operator reads it: what was raised, by which model version (or fallback rule),
-// and why, in the signal's own units against its normal value; acknowledged by whom, or a button
+// and why, in the signal's own units against its normal value (or, for a camera frame, a heat map
+// over the frame); acknowledged by whom, or a button
 // for people who may acknowledge it.
 import { ActionForm } from '../components/action-form';
 import { dateTime, number } from '../../lib/format';
 import { acknowledge } from './actions';
 import type { InsightView } from './view';
+import { FrameWithHeatMap } from './frame-view';
 
 export function InsightCard({ insight: i, assetCode, mayAcknowledge }: { insight: InsightView; assetCode?: string; mayAcknowledge: boolean }) {
   return (
@@ -65,6 +67,12 @@ export function InsightCard({ insight: i, assetCode, mayAcknowledge }: { insight
             ))}
           </tbody>
         </table>
+      ) : null}
+      {i.heatMap ? (
+        <FrameWithHeatMap
+          heatMap={i.heatMap}
+          caption="Why: the frame, redder where hiding a patch lowered the defect score more; the outlined patch lowered it most."
+        />
       ) : null}
       {!i.acknowledgedAt && mayAcknowledge ? (
         <ActionForm

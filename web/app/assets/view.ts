@@ -1,6 +1,6 @@
 // What the assets page reads, in one GraphQL request: the plant tree with each asset's open
 // insights and, for the selected asset, its signals' rollups over the chosen range, latest readings,
-// insights with their explanations, and incidents.
+// insights with their explanations (and heat maps over camera frames), incidents and recent frames.
 import { LIVE_FIELDS, type LiveData } from '../../lib/live';
 import type { IncidentRow } from '../components/incident-table';
 
@@ -12,6 +12,22 @@ export interface ExplanationEntry {
   reference: number;
   unit: string | null;
   contribution: number;
+}
+export interface HeatMapView {
+  frameId: string;
+  camera: string;
+  rows: number;
+  cols: number;
+  cells: number[];
+  peak: { x: number; y: number; width: number; height: number };
+}
+export interface FrameThumb {
+  id: string;
+  camera: string;
+  ts: string;
+  label: string | null;
+  score: number | null;
+  insightId: string | null;
 }
 export interface InsightView {
   id: string;
@@ -25,6 +41,7 @@ export interface InsightView {
   fromFallback: boolean;
   acknowledgedBy: { name: string } | null;
   explanation: ExplanationEntry[];
+  heatMap: HeatMapView | null;
   modelVersion: { version: number; model: { name: string } } | null;
 }
 export interface AssetDetail {
@@ -59,6 +76,7 @@ export interface AssetsPageView extends LiveData {
   latestValues?: { signalId: string; time: string; value: number | null; quality: string }[];
   insights?: { nodes: InsightView[] };
   incidents?: { nodes: IncidentRow[] };
+  frames?: FrameThumb[];
 }
 
 /** The ranges a visitor can pick, each with the rollup width that gives a readable chart. */
@@ -71,7 +89,7 @@ export const RANGES = {
 export type RangeKey = keyof typeof RANGES;
 
 const INSIGHT =
-  'id assetId kind severity title raisedAt resolvedAt acknowledgedAt fromFallback acknowledgedBy { name } explanation { feature signal aggregate value reference unit contribution } modelVersion { version model { name } }';
+  'id assetId kind severity title raisedAt resolvedAt acknowledgedAt fromFallback acknowledgedBy { name } explanation { feature signal aggregate value reference unit contribution } heatMap { frameId camera rows cols cells peak { x y width height } } modelVersion { version model { name } }';
 
 export const assetsQuery = (width: string) => `query($asset: ID!, $selected: Boolean!, $from: DateTimeISO!, $to: DateTimeISO!, $since: DateTimeISO!) {
   viewer { permissions }
@@ -82,5 +100,6 @@ export const assetsQuery = (width: string) => `query($asset: ID!, $selected: Boo
   latestValues(assetId: $asset) @include(if: $selected) { signalId time value quality }
   insights(first: 20, order: DESC, filter: { assetId: $asset }) @include(if: $selected) { nodes { ${INSIGHT} } }
   incidents(first: 20, order: DESC, filter: { assetId: $asset }) @include(if: $selected) { nodes { id title severity startedAt endedAt downtimeMinutes cause aiRelated } }
+  frames(assetId: $asset, limit: 12) @include(if: $selected) { id camera ts label score insightId }
   ${LIVE_FIELDS}
 }`;

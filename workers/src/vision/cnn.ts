@@ -9,7 +9,8 @@
 // This file holds the forward pass and its gradient (for training, train-vision.ts); the ONNX
 // export (cnn-onnx.ts) computes the same forward pass.
 
-export const CHANNELS = [4, 8, 16] as const;
+/** Channels of each conv layer (a 2×2 max pool follows every layer but the last). */
+export const CHANNELS: readonly number[] = [4, 8, 16];
 
 export interface ConvLayer {
   inChannels: number;
@@ -28,11 +29,12 @@ export interface VisionNet {
 }
 
 /** He-initialised weights, from a seeded random source. */
-export function initialNet(size: number, random: () => number): VisionNet {
-  if (size % 4 !== 0) throw new Error(`the input side must be a multiple of 4, not ${size}`);
+export function initialNet(size: number, random: () => number, channels: readonly number[] = CHANNELS): VisionNet {
+  const multiple = 2 ** (channels.length - 1);
+  if (size % multiple !== 0) throw new Error(`the input side must be a multiple of ${multiple}, not ${size}`);
   const gaussian = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
   let inChannels = 1;
-  const conv = CHANNELS.map((outChannels) => {
+  const conv = channels.map((outChannels) => {
     const scale = Math.sqrt(2 / (inChannels * 9));
     const layer = {
       inChannels,

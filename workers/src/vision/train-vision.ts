@@ -24,6 +24,8 @@ export interface VisionTrainingOptions {
   seed: number;
   /** Epochs without a better validation loss before training stops. */
   patience: number;
+  /** Channels of the conv layers (cnn.ts). */
+  channels?: readonly number[];
 }
 
 export const DEFAULT_VISION_TRAINING: VisionTrainingOptions = { size: 64, epochs: 24, batchSize: 16, learningRate: 0.003, seed: 7, patience: 6 };
@@ -87,7 +89,7 @@ export function trainVisionNet(
   rule: ThresholdRule = { kind: 'COST', missedFailure: 1, falseAlarm: 1 },
 ): TrainedVision {
   const random = seededRandom(options.seed);
-  let net = initialNet(options.size, random);
+  let net = initialNet(options.size, random, options.channels);
   const optimiser = new Adam(net, options.learningRate);
   const weights = classWeights(train);
   const order = train.map((_, i) => i);
