@@ -120,13 +120,14 @@ export class S3FrameStore implements FrameStore {
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 const hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
-/** AWS Signature Version 4 headers for one request to service s3 (path-style, payload hashed). */
+/** AWS Signature Version 4 headers for one request to service s3 (payload hashed; `extra` headers are signed too). */
 export function signV4(
   location: Pick<S3Location, 'region' | 'accessKeyId' | 'secretAccessKey'>,
   method: string,
   url: URL,
   body: Uint8Array,
   now: Date,
+  extra: Record<string, string> = {},
 ): Record<string, string> {
   const amzDate = now
     .toISOString()
@@ -134,7 +135,7 @@ export function signV4(
     .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const payloadHash = hex(body);
-  const headers: Record<string, string> = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
+  const headers: Record<string, string> = { ...extra, host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
   const signed = Object.keys(headers).sort();
   // The canonical headers end in a newline of their own, before the list of their names.
   const canonical = [method, url.pathname, '', signed.map((h) => `${h}:${headers[h]}\n`).join(''), signed.join(';'), payloadHash].join('\n');
