@@ -83,6 +83,8 @@ const schema = z.object({
   TELEMETRY_ROLLUP_EVERY_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   /** Days raw telemetry, 1-minute and 1-hour rollups are kept (1-day rollups are kept for ever). */
   TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  /** Days camera frames are kept; labelled frames (training data) and frames behind an insight are kept longer. */
+  FRAME_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   TELEMETRY_MINUTE_ROLLUP_DAYS: z.coerce.number().int().min(1).default(180),
   TELEMETRY_HOUR_ROLLUP_DAYS: z.coerce
     .number()

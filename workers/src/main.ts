@@ -48,10 +48,12 @@ const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_
 const signingKey = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
 const modelKey = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
 await publishSigningKey(rawSqlOf(pool), modelKey, !config.MODEL_SIGNING_KEY);
+const frameStore = frameStoreFromEnv();
 const models = modelHandlers({
   pool,
   signingKey: modelKey,
   trustedKeys: trustedKeySet(modelKey, config.MODEL_TRUSTED_KEYS),
+  frameStore,
   log: log.child({ part: 'models' }),
 });
 const telemetry = await openTelemetryStorage(pool, config.db.TELEMETRY_PARTITION_DAYS);
@@ -72,7 +74,8 @@ const host = startWorkerHost({
     ...models.handlers,
     [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload),
     [telemetryRollupJob.name]: () => runTelemetryRollup(telemetry),
-    [telemetryMaintenanceJob.name]: () => runTelemetryMaintenance(ownerTelemetry, retention),
+    [telemetryMaintenanceJob.name]: () =>
+      runTelemetryMaintenance(ownerTelemetry, retention, { pool, store: frameStore, retentionDays: config.FRAME_RETENTION_DAYS }),
     [driftSweepJob.name]: () => runDriftSweep(pool, host.queue('models'), config.DRIFT_EVERY_MINUTES * 60_000),
     [valueRecomputeJob.name]: (payload: { organizationId?: string }) => runValueRecompute(pool, payload, config.VALUE_LOOKBACK_DAYS),
     [reviewScheduleJob.name]: (payload: { organizationId?: string }) => runReviewSchedule(pool, payload),
@@ -108,7 +111,7 @@ const writers = ingestLog
   ? Array.from({ length: config.INGEST_LOG_WRITERS }, () => ingestLog.writer({ ingest, events }, log.child({ ingestLog: 'writer' })))
   : [];
 const plantOrganization = config.MQTT_URL || config.OPCUA_ENDPOINT ? await adapterOrganization(pool, config.PLANT_ORGANIZATION) : null;
-const frames = new FrameIngest(pool, frameStoreFromEnv());
+const frames = new FrameIngest(pool, frameStore);
 const mqttAdapter =
   config.MQTT_URL && plantOrganization
     ? new MqttAdapter({
@@ -137,7 +140,12 @@ const opcuaAdapter =
 await opcuaAdapter?.start();
 const cameraStreams =
   config.CAMERA_STREAMS.length > 0 && plantOrganization
-    ? startCameraStreams(config.CAMERA_STREAMS, { ingest: frames, organizationId: plantOrganization, clock: systemClock, log: log.child({ adapter: 'camera' }) })
+    ? startCameraStreams(config.CAMERA_STREAMS, {
+        ingest: frames,
+        organizationId: plantOrganization,
+        clock: systemClock,
+        log: log.child({ adapter: 'camera' }),
+      })
     : null;
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -25,7 +25,13 @@ describe('frame stores', () => {
   let endpoint: string;
 
   beforeAll(async () => {
-    s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: await mkdtemp(join(tmpdir(), 'threadline-s3-')), configureBuckets: [{ name: 'frames', configs: [] }] });
+    s3 = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: await mkdtemp(join(tmpdir(), 'threadline-s3-')),
+      configureBuckets: [{ name: 'frames', configs: [] }],
+    });
     const { port } = await s3.run();
     endpoint = `http://127.0.0.1:${port}/frames`;
   });
