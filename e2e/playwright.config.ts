@@ -1,6 +1,6 @@
 // End-to-end journeys in Debian's Chromium against the real product: the API, the workers and the
 // portal are started on their own ports and queue prefix over a database of their own, migrated and
-// seeded with the demo plant and its trained models, as `npm start` does (without the simulator:
+// seeded with the demo plant and its trained models (the vision pilot's on a smaller history), as `npm start` does (without the simulator:
 // the journeys make their own changes). The portal reaches the API through a counting pass-through
 // (graphql-counter.ts) so tests can count a page's GraphQL requests.
 import { randomBytes } from 'node:crypto';
@@ -50,10 +50,11 @@ export default defineConfig({
   webServer: [
     {
       command:
-        'npm run --silent db:migrate && npm run --silent db:seed && npm run --silent demo:models -w @threadline/workers && npm run --silent start -w @threadline/api',
+        'npm run --silent db:migrate && npm run --silent db:seed && npm run --silent demo:models -w @threadline/workers && npm run --silent demo:vision -w @threadline/workers && npm run --silent start -w @threadline/api',
       cwd: '..',
       url: `http://127.0.0.1:${API_PORT}/health`,
-      env: { DATABASE_URL: databaseUrl, API_PORT: String(API_PORT), LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+      // The vision pilot trains on a smaller labelled history here than in `npm start`.
+      env: { DATABASE_URL: databaseUrl, API_PORT: String(API_PORT), LOG_LEVEL: 'warn', NODE_ENV: 'test', DEMO_VISION_FRAMES: '480', DEMO_VISION_EPOCHS: '10' },
       reuseExistingServer: false,
       timeout: 240_000,
     },

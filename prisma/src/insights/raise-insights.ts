@@ -14,6 +14,11 @@ export interface InsightSource {
   useCaseId: string | null;
 }
 
+export interface Description {
+  explanation: unknown[];
+  title: string;
+}
+
 export interface InsightCandidate extends ScoredWindow {
   predictionId: string | null;
   windowMs: number;
@@ -21,8 +26,8 @@ export interface InsightCandidate extends ScoredWindow {
   earliestReceived: number | null;
   /** When it was raised, where not now (an edge agent raised it on site, then forwarded it). */
   raisedAt?: number | null;
-  /** The explanation and title, worked out only for windows that raise an insight. */
-  describe: () => { explanation: unknown[]; title: string };
+  /** The explanation and title, worked out only for windows that raise an insight (a frame's heat map takes model runs: it may be async). */
+  describe: () => Description | Promise<Description>;
 }
 
 export async function raiseInsights(
@@ -52,7 +57,7 @@ export async function raiseInsights(
     );
   }
   if (raise.length === 0) return 0;
-  const described = raise.map((x) => x.window.describe());
+  const described = await Promise.all(raise.map((x) => x.window.describe()));
   const raised = await rows<{ id: string; assetId: string; severity: string; title: string }>(
     db,
     `INSERT INTO insights (organization_id, asset_id, use_case_id, model_version_id, prediction_id, kind, severity, title, explanation, from_fallback,

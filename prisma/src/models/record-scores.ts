@@ -22,6 +22,11 @@ const KIND_OF_TASK: Record<string, string> = {
   DEFECT_CLASSIFICATION: 'THRESHOLD',
 };
 
+interface WindowDescription {
+  explanation: (ExplanationEntry | FrameEvidence)[];
+  title: string;
+}
+
 /** A scored window as stored: its prediction's compact explanation, and how an insight from it reads. */
 export interface ScoredWindow {
   assetId: string;
@@ -32,7 +37,7 @@ export interface ScoredWindow {
   earliestReceived: number | null;
   /** When an edge agent raised its insight on site (forwarded windows). */
   raisedAt?: number | null;
-  describe: () => { explanation: (ExplanationEntry | FrameEvidence)[]; title: string };
+  describe: () => WindowDescription | Promise<WindowDescription>;
 }
 
 /**

@@ -75,21 +75,20 @@ async function scoreWithDeployment(
   }
   if (scorable.length === 0) return none;
   const scores = await runner.run(packImages(scorable.map((s) => s.input)), scorable.length);
-  const threshold = deployment.policy?.insightThreshold ?? deployment.threshold;
   const windows: ScoredWindow[] = [];
   for (const [i, { frame, input }] of scorable.entries()) {
     const score = scores[i]!;
-    // Only a frame that may raise an insight is worth its heat map (one more run of the model).
-    const heat = deployment.acts && score >= threshold ? heatMapOf(score, await runner.run(occludedCopies(input, spec), occludedCount(spec)), spec) : null;
     windows.push({
       assetId: frame.assetId,
       windowEnd: frame.ts,
       score,
       explanation: [{ frameId: frame.id, camera: frame.camera }],
       earliestReceived: frame.receivedAt,
-      describe: () => {
-        const evidence: FrameEvidence = { kind: 'HEATMAP', frameId: frame.id, camera: frame.camera, ...heat! };
-        return { explanation: [evidence], title: `Defect suspected ${score.toFixed(2)} on camera ${frame.camera}${where(heat!.peak)}` };
+      // Only a frame that raises an insight gets its heat map (one more run of the model, over its occluded copies).
+      describe: async () => {
+        const heat = heatMapOf(score, await runner.run(occludedCopies(input, spec), occludedCount(spec)), spec);
+        const evidence: FrameEvidence = { kind: 'HEATMAP', frameId: frame.id, camera: frame.camera, ...heat };
+        return { explanation: [evidence], title: `Defect suspected ${score.toFixed(2)} on camera ${frame.camera}${where(heat.peak)}` };
       },
     });
   }
