@@ -32,7 +32,14 @@ test('a flagged part shows on its station with the heat map over the frame', asy
   await expect(heatMap).toBeVisible();
   await expect(heatMap.getByTestId('heat-peak')).toBeVisible();
   const frame = heatMap.locator('img');
-  await expect.poll(() => frame.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() =>
+      frame.evaluate((element) => {
+        const img = element as unknown as { complete: boolean; naturalWidth: number };
+        return img.complete ? img.naturalWidth : 0;
+      }),
+    )
+    .toBeGreaterThan(0);
   const recent = page.getByTestId('recent-frames');
   await expect(recent.locator('figure').first()).toBeVisible();
   await expect(recent.locator('figure[data-flagged="true"]').first()).toBeVisible();
