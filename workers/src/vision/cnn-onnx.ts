@@ -1,13 +1,14 @@
 // The vision network as an ONNX graph (opset 17): input `image` [N, 1, S, S] of standardised grey
 // pixels, output `score` [N]: Conv/Relu/MaxPool twice, Conv/Relu, GlobalMaxPool beside
-// GlobalAveragePool, Gemm, Sigmoid:
-// the forward pass of cnn.ts.
+// GlobalAveragePool, Gemm, Sigmoid: the forward pass of cnn.ts, its batch normalisation folded into
+// the convolutions.
 import { IMAGE_INPUT } from '@threadline/db/vision/image-spec';
 import { ONNX_CONTRACT } from '@threadline/db/models/onnx-contract';
 import { GraphBuilder, int, ints, onnx, valueInfo } from '../ml/onnx-graph.ts';
-import type { VisionNet } from './cnn.ts';
+import { foldNorm, type VisionNet } from './cnn.ts';
 
-export function exportVisionOnnx(net: VisionNet, name: string): Uint8Array {
+export function exportVisionOnnx(trained: VisionNet, name: string): Uint8Array {
+  const net = foldNorm(trained);
   const g = new GraphBuilder();
   let current = IMAGE_INPUT;
   net.conv.forEach((layer, l) => {

@@ -2,7 +2,8 @@
 // its gradient is the numerical one, and it learns a defect it can see.
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@threadline/db/random';
-import { accumulateGradient, forward, initialNet, score, zeroGradient } from './cnn.ts';
+import { initialNet, score, zeroGradient } from './cnn.ts';
+import { trainBatch } from './cnn-train.ts';
 import { exportVisionOnnx } from './cnn-onnx.ts';
 import { standardise } from './pixels.ts';
 import { evaluateVision, trainVisionNet, DEFAULT_VISION_TRAINING, type LabelledImage } from './train-vision.ts';
@@ -23,10 +24,14 @@ function spots(count: number, side: number, seed: number): LabelledImage[] {
 }
 
 describe('vision network', () => {
-  it('scores through onnxruntime as its TypeScript forward pass does', async () => {
+  it('scores through onnxruntime as its TypeScript forward pass does, batch normalisation folded', async () => {
     const random = seededRandom(5);
     const net = initialNet(32, random);
     const images = spots(40, 32, 6).map((i) => i.input);
+    // A few steps, so that the running statistics and the normalisation's scales are not their defaults.
+    for (let step = 0; step < 3; step += 1) trainBatch(net, images.slice(0, 16), () => 0.1, zeroGradient(net));
+    net.conv[0]!.norm!.gamma[1] = 1.7;
+    net.conv[1]!.norm!.beta[2] = -0.3;
     const runner = await VisionRunner.load(exportVisionOnnx(net, 'equality'), 32);
     try {
       const scores = await runner.run(packImages(images), images.length);
@@ -44,26 +49,35 @@ describe('vision network', () => {
     await expect(VisionRunner.load(bytes, 48)).rejects.toThrow('the input must be [N, 1, 48, 48]');
   });
 
-  it('has the numerical gradient', () => {
+  it('has the numerical gradient, through the batch normalisation', () => {
     const random = seededRandom(3);
     const net = initialNet(16, random);
-    const image = Float32Array.from({ length: 256 }, () => random() * 2 - 1);
+    const images = Array.from({ length: 4 }, () => Float32Array.from({ length: 256 }, () => random() * 2 - 1));
+    // The loss is the batch's summed score: its derivative at a margin is score × (1 − score).
+    const loss = () => trainBatch(net, images, () => 0, zeroGradient(net)).reduce((a, b) => a + b, 0);
     const grad = zeroGradient(net);
-    accumulateGradient(net, forward(net, image), 1, grad);
+    trainBatch(net, images, (s) => s * (1 - s), grad);
     for (const [layer, index] of [
       [0, 3],
-      [1, 100],
+      [1, 200],
       [2, 500],
     ] as const) {
       const weights = net.conv[layer]!.weights;
       const kept = weights[index]!;
       weights[index] = kept + 1e-3;
-      const up = forward(net, image).margin;
+      const up = loss();
       weights[index] = kept - 1e-3;
-      const down = forward(net, image).margin;
+      const down = loss();
       weights[index] = kept;
       expect(grad.conv[layer]!.weights[index]).toBeCloseTo((up - down) / 2e-3, 3);
     }
+    const gamma = net.conv[1]!.norm!.gamma;
+    gamma[3] = 1 + 1e-3;
+    const up = loss();
+    gamma[3] = 1 - 1e-3;
+    const down = loss();
+    gamma[3] = 1;
+    expect(grad.conv[1]!.gamma[3]).toBeCloseTo((up - down) / 2e-3, 3);
   });
 
   it('learns to tell a part with a spot from one without', () => {

@@ -1,16 +1,25 @@
 // The vision family: a small convolutional network over a grey, per-image standardised frame
 // (pixels.ts) that answers the probability that the part is defective. Three 3×3 convolutions
-// (same padding) with ReLU, the first two followed by 2×2 max pooling, then per channel its global
-// maximum and its global mean, and one dense unit with a sigmoid:
-//   image [1, S, S] → conv 4 → pool → conv 8 → pool → conv 16 → [max 16, mean 16] → dense → score.
+// (same padding), each batch-normalised and followed by ReLU, the first two by 2×2 max pooling,
+// then per channel its global maximum and its global mean, and one dense unit with a sigmoid:
+//   image [1, S, S] → conv 8 → pool → conv 16 → pool → conv 16 → [max 16, mean 16] → dense → score.
 // The maximum lets a last-layer channel answer to the strongest evidence anywhere in the frame (a
-// defect is small and anywhere); the mean carries the gradient to every position while training,
-// without which no channel would learn to notice what is not already its strongest response.
-// This file holds the forward pass and its gradient (for training, train-vision.ts); the ONNX
-// export (cnn-onnx.ts) computes the same forward pass.
+// defect is small and anywhere); the mean carries the gradient to every position while training.
+// Batch normalisation (its batch statistics while training, cnn-train.ts; its running statistics
+// when scoring) lets so small a network learn in few epochs; it is folded into the convolutions'
+// weights for export (foldNorm), so the ONNX graph (cnn-onnx.ts) is plain convolutions.
 
 /** Channels of each conv layer (a 2×2 max pool follows every layer but the last). */
-export const CHANNELS: readonly number[] = [4, 8, 16];
+export const CHANNELS: readonly number[] = [8, 16, 16];
+export const NORM_EPSILON = 1e-5;
+
+export interface BatchNorm {
+  gamma: Float32Array;
+  beta: Float32Array;
+  /** Running statistics of the pre-activations, used when scoring. */
+  mean: Float32Array;
+  variance: Float32Array;
+}
 
 export interface ConvLayer {
   inChannels: number;
@@ -18,29 +27,38 @@ export interface ConvLayer {
   /** [out][in][3][3], row-major. */
   weights: Float32Array;
   bias: Float32Array;
+  norm: BatchNorm | null;
 }
 
 export interface VisionNet {
-  /** Side of the square input (a multiple of 4). */
+  /** Side of the square input (a multiple of 2^(layers − 1)). */
   size: number;
   conv: ConvLayer[];
   /** Over [max of each last channel, mean of each last channel]. */
   dense: { weights: Float32Array; bias: number };
 }
 
-/** He-initialised weights, from a seeded random source. */
-export function initialNet(size: number, random: () => number, channels: readonly number[] = CHANNELS): VisionNet {
+/** He-initialised weights, from a seeded random source; batch-normalised unless `normalised` is false. */
+export function initialNet(size: number, random: () => number, channels: readonly number[] = CHANNELS, normalised = true): VisionNet {
   const multiple = 2 ** (channels.length - 1);
   if (size % multiple !== 0) throw new Error(`the input side must be a multiple of ${multiple}, not ${size}`);
   const gaussian = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
   let inChannels = 1;
-  const conv = channels.map((outChannels) => {
+  const conv = channels.map((outChannels): ConvLayer => {
     const scale = Math.sqrt(2 / (inChannels * 9));
     const layer = {
       inChannels,
       outChannels,
       weights: Float32Array.from({ length: outChannels * inChannels * 9 }, () => gaussian() * scale),
-      bias: new Float32Array(outChannels).fill(0.01),
+      bias: new Float32Array(outChannels).fill(normalised ? 0 : 0.01),
+      norm: normalised
+        ? {
+            gamma: new Float32Array(outChannels).fill(1),
+            beta: new Float32Array(outChannels),
+            mean: new Float32Array(outChannels),
+            variance: new Float32Array(outChannels).fill(1),
+          }
+        : null,
     };
     inChannels = outChannels;
     return layer;
@@ -49,26 +67,16 @@ export function initialNet(size: number, random: () => number, channels: readonl
   return { size, conv, dense: { weights: Float32Array.from({ length: features }, () => gaussian() * Math.sqrt(1 / features)), bias: 0 } };
 }
 
-/** Every activation of one forward pass, which the gradient needs. */
-export interface Trace {
-  /** Per conv layer: its input, and its output after ReLU. */
-  inputs: Float32Array[];
-  outputs: Float32Array[];
-  /** Per pooled layer: for each pooled cell, the index of the maximum in the layer's output. */
-  poolArgmax: Int32Array[];
-  /** Per last-layer channel, the index of its maximum. */
-  globalArgmax: Int32Array;
-  /** [max of each channel, mean of each channel]: the dense unit's input. */
-  pooled: Float32Array;
-  margin: number;
-  score: number;
-}
-
 /** Side of conv layer `l`'s input and output. */
-const sideOf = (net: VisionNet, l: number) => net.size >> l;
+export const sideOf = (net: VisionNet, l: number) => net.size >> l;
 
-/** 3×3 convolution with zero padding, as shifted row additions (contiguous inner loops), then ReLU. */
-function convolve(input: Float32Array, side: number, layer: ConvLayer, out: Float32Array): void {
+/** 3×3 convolution with zero padding, as shifted row additions (contiguous inner loops). */
+export function convolve(
+  input: Float32Array,
+  side: number,
+  layer: Pick<ConvLayer, 'inChannels' | 'outChannels' | 'weights' | 'bias'>,
+  out: Float32Array,
+): void {
   const area = side * side;
   for (let o = 0; o < layer.outChannels; o += 1) {
     const base = o * area;
@@ -94,118 +102,10 @@ function convolve(input: Float32Array, side: number, layer: ConvLayer, out: Floa
       }
     }
   }
-  for (let i = 0; i < out.length; i += 1) if (out[i]! < 0) out[i] = 0;
-}
-
-/** 2×2 max pooling with stride 2; records where each maximum came from. */
-function pool(input: Float32Array, channels: number, side: number, out: Float32Array, argmax: Int32Array): void {
-  const half = side >> 1;
-  for (let c = 0; c < channels; c += 1) {
-    for (let y = 0; y < half; y += 1) {
-      for (let x = 0; x < half; x += 1) {
-        const top = c * side * side + 2 * y * side + 2 * x;
-        let at = top;
-        for (const candidate of [top + 1, top + side, top + side + 1]) if (input[candidate]! > input[at]!) at = candidate;
-        const cell = c * half * half + y * half + x;
-        out[cell] = input[at]!;
-        argmax[cell] = at;
-      }
-    }
-  }
-}
-
-/** The forward pass of one standardised image [S × S], with everything the gradient needs. */
-export function forward(net: VisionNet, image: Float32Array): Trace {
-  const inputs: Float32Array[] = [];
-  const outputs: Float32Array[] = [];
-  const poolArgmax: Int32Array[] = [];
-  let current = image;
-  net.conv.forEach((layer, l) => {
-    const side = sideOf(net, l);
-    const out = new Float32Array(layer.outChannels * side * side);
-    inputs.push(current);
-    convolve(current, side, layer, out);
-    outputs.push(out);
-    if (l < net.conv.length - 1) {
-      const half = side >> 1;
-      const pooledOut = new Float32Array(layer.outChannels * half * half);
-      const argmax = new Int32Array(pooledOut.length);
-      pool(out, layer.outChannels, side, pooledOut, argmax);
-      poolArgmax.push(argmax);
-      current = pooledOut;
-    }
-  });
-  const last = outputs.at(-1)!;
-  const channels = net.conv.at(-1)!.outChannels;
-  const area = last.length / channels;
-  const pooled = new Float32Array(2 * channels);
-  const globalArgmax = new Int32Array(channels);
-  for (let c = 0; c < channels; c += 1) {
-    let at = c * area;
-    let sum = 0;
-    for (let i = c * area; i < (c + 1) * area; i += 1) {
-      sum += last[i]!;
-      if (last[i]! > last[at]!) at = i;
-    }
-    globalArgmax[c] = at;
-    pooled[c] = last[at]!;
-    pooled[channels + c] = sum / area;
-  }
-  let margin = net.dense.bias;
-  for (let f = 0; f < pooled.length; f += 1) margin += net.dense.weights[f]! * pooled[f]!;
-  return { inputs, outputs, poolArgmax, globalArgmax, pooled, margin, score: 1 / (1 + Math.exp(-margin)) };
-}
-
-export const score = (net: VisionNet, image: Float32Array): number => forward(net, image).score;
-
-/** Gradients with the shapes of a net's parameters. */
-export interface Gradient {
-  conv: { weights: Float32Array; bias: Float32Array }[];
-  dense: { weights: Float32Array; bias: number };
-}
-
-export function zeroGradient(net: VisionNet): Gradient {
-  return {
-    conv: net.conv.map((l) => ({ weights: new Float32Array(l.weights.length), bias: new Float32Array(l.bias.length) })),
-    dense: { weights: new Float32Array(net.dense.weights.length), bias: 0 },
-  };
-}
-
-/**
- * Adds to `grad` the gradient of the loss whose derivative at the margin is `dMargin` (for a
- * weighted cross-entropy, weight × (score − label)), as shifted row operations like the forward pass.
- */
-export function accumulateGradient(net: VisionNet, trace: Trace, dMargin: number, grad: Gradient): void {
-  grad.dense.bias += dMargin;
-  const lastLayer = net.conv.length - 1;
-  const channels = net.conv[lastLayer]!.outChannels;
-  let delta = new Float32Array(trace.outputs[lastLayer]!.length);
-  const area = delta.length / channels;
-  for (let f = 0; f < trace.pooled.length; f += 1) grad.dense.weights[f]! += dMargin * trace.pooled[f]!;
-  for (let c = 0; c < channels; c += 1) {
-    delta.fill((dMargin * net.dense.weights[channels + c]!) / area, c * area, (c + 1) * area);
-    delta[trace.globalArgmax[c]!]! += dMargin * net.dense.weights[c]!;
-  }
-  for (let l = lastLayer; l >= 0; l -= 1) {
-    const layer = net.conv[l]!;
-    const side = sideOf(net, l);
-    const input = trace.inputs[l]!;
-    const output = trace.outputs[l]!;
-    // Through the ReLU: no gradient where it cut the output to 0.
-    for (let i = 0; i < delta.length; i += 1) if (output[i]! <= 0) delta[i] = 0;
-    const gradInput = l > 0 ? new Float32Array(input.length) : null;
-    convolveBackward(input, side, layer, delta, grad.conv[l]!, gradInput);
-    if (!gradInput) break;
-    // Back through the 2×2 pool in front of this layer: each pooled cell's gradient to its maximum.
-    const below = new Float32Array(trace.outputs[l - 1]!.length);
-    const argmax = trace.poolArgmax[l - 1]!;
-    for (let i = 0; i < gradInput.length; i += 1) below[argmax[i]!]! += gradInput[i]!;
-    delta = below;
-  }
 }
 
 /** The gradients of a 3×3 same-padded convolution's weights, biases and (when asked) input. */
-function convolveBackward(
+export function convolveBackward(
   input: Float32Array,
   side: number,
   layer: ConvLayer,
@@ -245,7 +145,116 @@ function convolveBackward(
   }
 }
 
-/** Adam over every parameter of the net; `step` counts updates from 1. */
+export function relu(values: Float32Array): void {
+  for (let i = 0; i < values.length; i += 1) if (values[i]! < 0) values[i] = 0;
+}
+
+/** 2×2 max pooling with stride 2; records where each maximum came from. */
+export function pool(input: Float32Array, channels: number, side: number, out: Float32Array, argmax: Int32Array): void {
+  const half = side >> 1;
+  for (let c = 0; c < channels; c += 1) {
+    for (let y = 0; y < half; y += 1) {
+      for (let x = 0; x < half; x += 1) {
+        const top = c * side * side + 2 * y * side + 2 * x;
+        let at = top;
+        if (input[top + 1]! > input[at]!) at = top + 1;
+        if (input[top + side]! > input[at]!) at = top + side;
+        if (input[top + side + 1]! > input[at]!) at = top + side + 1;
+        const cell = c * half * half + y * half + x;
+        out[cell] = input[at]!;
+        argmax[cell] = at;
+      }
+    }
+  }
+}
+
+/** Per last-layer channel, its maximum (and where) and its mean: the dense unit's input. */
+export function globalPool(last: Float32Array, channels: number): { pooled: Float32Array; argmax: Int32Array } {
+  const area = last.length / channels;
+  const pooled = new Float32Array(2 * channels);
+  const argmax = new Int32Array(channels);
+  for (let c = 0; c < channels; c += 1) {
+    let at = c * area;
+    let sum = 0;
+    for (let i = c * area; i < (c + 1) * area; i += 1) {
+      sum += last[i]!;
+      if (last[i]! > last[at]!) at = i;
+    }
+    argmax[c] = at;
+    pooled[c] = last[at]!;
+    pooled[channels + c] = sum / area;
+  }
+  return { pooled, argmax };
+}
+
+/** The dense unit's margin (log-odds) of pooled features. */
+export function marginOf(net: VisionNet, pooled: Float32Array): number {
+  let margin = net.dense.bias;
+  for (let f = 0; f < pooled.length; f += 1) margin += net.dense.weights[f]! * pooled[f]!;
+  return margin;
+}
+
+/** A layer with its batch normalisation (running statistics) folded into its weights and biases. */
+function folded(layer: ConvLayer): ConvLayer {
+  if (!layer.norm) return layer;
+  const { gamma, beta, mean, variance } = layer.norm;
+  const weights = layer.weights.slice();
+  const bias = new Float32Array(layer.outChannels);
+  const per = layer.inChannels * 9;
+  for (let o = 0; o < layer.outChannels; o += 1) {
+    const scale = gamma[o]! / Math.sqrt(variance[o]! + NORM_EPSILON);
+    for (let i = o * per; i < (o + 1) * per; i += 1) weights[i] = layer.weights[i]! * scale;
+    bias[o] = (layer.bias[o]! - mean[o]!) * scale + beta[o]!;
+  }
+  return { inChannels: layer.inChannels, outChannels: layer.outChannels, weights, bias, norm: null };
+}
+
+/** The net as it scores: batch normalisation folded into the convolutions (what the ONNX graph holds). */
+export function foldNorm(net: VisionNet): VisionNet {
+  return { size: net.size, conv: net.conv.map(folded), dense: net.dense };
+}
+
+/** The margin and score of one standardised image [S × S] (batch normalisation from its running statistics). */
+export function forward(net: VisionNet, image: Float32Array): { margin: number; score: number } {
+  let current = image;
+  net.conv.forEach((raw, l) => {
+    const layer = folded(raw);
+    const side = sideOf(net, l);
+    const out = new Float32Array(layer.outChannels * side * side);
+    convolve(current, side, layer, out);
+    relu(out);
+    if (l < net.conv.length - 1) {
+      const half = side >> 1;
+      const pooledOut = new Float32Array(layer.outChannels * half * half);
+      pool(out, layer.outChannels, side, pooledOut, new Int32Array(pooledOut.length));
+      current = pooledOut;
+    } else current = out;
+  });
+  const margin = marginOf(net, globalPool(current, net.conv.at(-1)!.outChannels).pooled);
+  return { margin, score: 1 / (1 + Math.exp(-margin)) };
+}
+
+export const score = (net: VisionNet, image: Float32Array): number => forward(net, image).score;
+
+/** Gradients with the shapes of a net's parameters. */
+export interface Gradient {
+  conv: { weights: Float32Array; bias: Float32Array; gamma: Float32Array; beta: Float32Array }[];
+  dense: { weights: Float32Array; bias: number };
+}
+
+export function zeroGradient(net: VisionNet): Gradient {
+  return {
+    conv: net.conv.map((l) => ({
+      weights: new Float32Array(l.weights.length),
+      bias: new Float32Array(l.bias.length),
+      gamma: new Float32Array(l.outChannels),
+      beta: new Float32Array(l.outChannels),
+    })),
+    dense: { weights: new Float32Array(net.dense.weights.length), bias: 0 },
+  };
+}
+
+/** Adam over every parameter of the net (weight decay on the weights only). */
 export class Adam {
   private readonly m: Gradient;
   private readonly v: Gradient;
@@ -275,8 +284,13 @@ export class Adam {
       }
     };
     this.net.conv.forEach((layer, l) => {
-      apply(layer.weights, grad.conv[l]!.weights, this.m.conv[l]!.weights, this.v.conv[l]!.weights, this.decay);
-      apply(layer.bias, grad.conv[l]!.bias, this.m.conv[l]!.bias, this.v.conv[l]!.bias, 0);
+      const [g, m, v] = [grad.conv[l]!, this.m.conv[l]!, this.v.conv[l]!];
+      apply(layer.weights, g.weights, m.weights, v.weights, this.decay);
+      apply(layer.bias, g.bias, m.bias, v.bias, 0);
+      if (layer.norm) {
+        apply(layer.norm.gamma, g.gamma, m.gamma, v.gamma, 0);
+        apply(layer.norm.beta, g.beta, m.beta, v.beta, 0);
+      }
     });
     apply(this.net.dense.weights, grad.dense.weights, this.m.dense.weights, this.v.dense.weights, this.decay);
     const bias = Float32Array.of(this.net.dense.bias);
@@ -291,7 +305,12 @@ export class Adam {
 export function cloneNet(net: VisionNet): VisionNet {
   return {
     size: net.size,
-    conv: net.conv.map((l) => ({ ...l, weights: l.weights.slice(), bias: l.bias.slice() })),
+    conv: net.conv.map((l) => ({
+      ...l,
+      weights: l.weights.slice(),
+      bias: l.bias.slice(),
+      norm: l.norm && { gamma: l.norm.gamma.slice(), beta: l.norm.beta.slice(), mean: l.norm.mean.slice(), variance: l.norm.variance.slice() },
+    })),
     dense: { weights: net.dense.weights.slice(), bias: net.dense.bias },
   };
 }

@@ -1,4 +1,4 @@
-// Trains the vision network (cnn.ts) on labelled frames: mini-batches with Adam on a cross-entropy
+// Trains the vision network (cnn.ts) on labelled frames: mini-batches (cnn-train.ts) with Adam on a cross-entropy
 // weighted so that both classes count alike, each image shown under a random one of the square's
 // eight flips and quarter turns (a defect is a defect whichever way the part lies), the weights of
 // the epoch with the lowest validation loss kept (early stopping), and the decision threshold chosen
@@ -7,7 +7,8 @@ import { seededRandom } from '@threadline/db/random';
 import type { ThresholdRule } from '@threadline/db/models/training-params';
 import { chooseThreshold } from '../ml/decision-threshold.ts';
 import { auc, confusionAt } from '../ml/metrics.ts';
-import { accumulateGradient, Adam, cloneNet, forward, initialNet, score, zeroGradient, type VisionNet } from './cnn.ts';
+import { Adam, cloneNet, initialNet, score, zeroGradient, type VisionNet } from './cnn.ts';
+import { trainBatch } from './cnn-train.ts';
 
 export interface LabelledImage {
   /** Standardised grey pixels, side × side (pixels.ts). */
@@ -28,7 +29,7 @@ export interface VisionTrainingOptions {
   channels?: readonly number[];
 }
 
-export const DEFAULT_VISION_TRAINING: VisionTrainingOptions = { size: 64, epochs: 24, batchSize: 16, learningRate: 0.003, seed: 7, patience: 6 };
+export const DEFAULT_VISION_TRAINING: VisionTrainingOptions = { size: 48, epochs: 20, batchSize: 16, learningRate: 0.003, seed: 7, patience: 6 };
 
 export interface VisionMetrics {
   count: number;
@@ -102,12 +103,15 @@ export function trainVisionNet(
     }
     for (let start = 0; start < order.length; start += options.batchSize) {
       const grad = zeroGradient(net);
-      const batch = order.slice(start, start + options.batchSize);
-      for (const index of batch) {
-        const image = train[index]!;
-        const trace = forward(net, dihedral(image.input, options.size, Math.floor(random() * 8)));
-        accumulateGradient(net, trace, weights[image.label]! * (trace.score - image.label), grad);
-      }
+      const batch = order.slice(start, start + options.batchSize).map((index) => train[index]!);
+      // A batch of one has no batch statistics to normalise with.
+      if (batch.length < 2) continue;
+      trainBatch(
+        net,
+        batch.map((image) => dihedral(image.input, options.size, Math.floor(random() * 8))),
+        (s, i) => weights[batch[i]!.label]! * (s - batch[i]!.label),
+        grad,
+      );
       optimiser.update(grad, batch.length);
     }
     const loss = meanLoss(net, validation.length > 0 ? validation : train, weights);
