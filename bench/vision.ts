@@ -99,7 +99,7 @@ await createDeployment(
   system,
 );
 out(
-  `vision model: CNN ${SIZE}×${SIZE}, ${TRAIN_FRAMES} labelled frames, ${version.metrics.epochs} epochs in ${trainingSeconds.toFixed(0)} s (holdout accuracy ${(100 * version.metrics.holdout.accuracy).toFixed(1)} %)`,
+  `vision model: CNN ${SIZE}×${SIZE}, ${TRAIN_FRAMES} labelled frames, ${version.metrics.epochs} epochs in ${trainingSeconds.toFixed(0)} s (holdout accuracy ${(100 * version.metrics.accuracy).toFixed(1)} %)`,
 );
 
 // 2. Throughput: the whole path, then a bare session.run over the same frames decoded beforehand.

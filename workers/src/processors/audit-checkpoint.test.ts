@@ -73,7 +73,7 @@ describe('worker host', () => {
   it('refuses to start with a catalogue job that has no handler, or a handler for no job', () => {
     expect(() => checkHandlers([auditCheckpointJob as never], {})).toThrow(/No handler for job\(s\) audit-checkpoint/);
     expect(() => checkHandlers(JOB_CATALOGUE, { [auditCheckpointJob.name]: async () => 1 })).toThrow(
-      /No handler for job\(s\) drift-check, drift-sweep, experiment-evaluation, inference, model-training, model-backtest, telemetry-maintenance, review-schedule, telemetry-rollup, value-recompute/,
+      /No handler for job\(s\) drift-check, drift-sweep, experiment-evaluation, inference, frame-inference, model-training, model-backtest, telemetry-maintenance, review-schedule, telemetry-rollup, value-recompute/,
     );
     expect(() => checkHandlers([auditCheckpointJob as never], { [auditCheckpointJob.name]: async () => 1, ghost: async () => 1 })).toThrow(
       /unknown job\(s\) ghost/,

@@ -90,8 +90,8 @@ try {
         system,
       );
     });
-    const metrics = (await pool.query('SELECT metrics FROM model_versions WHERE id = $1', [trained.versionId])).rows[0]?.metrics;
-    log.info({ version: trained.version, holdout: metrics?.holdout }, 'the vision pilot runs: its champion scores the stations’ frames');
+    const { accuracy, precision, recall, auc } = (await pool.query('SELECT metrics FROM model_versions WHERE id = $1', [trained.versionId])).rows[0].metrics;
+    log.info({ version: trained.version, holdout: { accuracy, precision, recall, auc } }, 'the vision pilot runs: its champion scores the stations’ frames');
   }
 } finally {
   await pool.end();

@@ -80,11 +80,12 @@ export async function trainOnFrames(pool: pg.Pool, store: FrameStore, run: Frame
     onnx,
     featureSpec: spec,
     threshold: trained.threshold,
+    // The holdout's figures at the top, as every family's (the models page reads auc, precision and recall there).
     metrics: {
+      ...evaluateVision(trained.net, holdout, trained.threshold),
       frames: { train: train.length, validation: validation.length, holdout: holdout.length },
       epochs: trained.epochs,
       validation: trained.validation,
-      holdout: evaluateVision(trained.net, holdout, trained.threshold),
       exportDeviation: deviation,
       thresholdRule: { ...rule.rule, source: rule.source },
     },
