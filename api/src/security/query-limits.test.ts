@@ -45,7 +45,7 @@ describe('query limits', () => {
   });
 
   it('refuses an operation whose cost is over the limit', async () => {
-    // Page sizes count: five full pages of insights with their versions are ~73,000 against 50,000.
+    // Page sizes count: five full pages of insights with their versions are ~73,000 against 60,000.
     const aliases = Array.from(
       { length: 5 },
       (_, i) => `i${i}: insights(first: 500) { nodes { id explanation { feature value } modelVersion { version model { name } } } }`,

@@ -8,8 +8,9 @@ import type { ApolloServerOptions } from '@apollo/server';
 import type { Context } from '../context.ts';
 
 /** Sized so the portal's richest page passes with room: the assets page (500 open insights, the
- *  plant tree, an asset's charts) costs ~36,000; page sizes multiply a list's cost. */
-export const QUERY_LIMITS = { depth: 10, aliases: 20, tokens: 3_000, directives: 20, cost: 50_000, recursiveSelections: 20_000 } as const;
+ *  plant tree, an asset's charts, insights with heat maps and recent camera frames) costs ~50,300;
+ *  page sizes multiply a list's cost. */
+export const QUERY_LIMITS = { depth: 10, aliases: 20, tokens: 3_000, directives: 20, cost: 60_000, recursiveSelections: 20_000 } as const;
 
 export function queryLimits(
   nodeEnv: string,
