@@ -1,6 +1,7 @@
 // The visual inspection pilot in the portal: the demo started it (use case active, a vision champion
 // trained on the pilot's labelled frames), the workers scored the stations' frames, and an operator
-// finds a flagged part on the station's page with the heat map over the frame, among its recent frames.
+// finds a flagged part on the station's page with the heat map over the frame, beside its recent
+// frames and its flagged parts.
 import { expect, test } from '@playwright/test';
 import { api, database, signIn } from './helpers';
 
@@ -40,7 +41,8 @@ test('a flagged part shows on its station with the heat map over the frame', asy
       }),
     )
     .toBeGreaterThan(0);
-  const recent = page.getByTestId('recent-frames');
-  await expect(recent.locator('figure').first()).toBeVisible();
-  await expect(recent.locator('figure[data-flagged="true"]').first()).toBeVisible();
+  await expect(page.getByTestId('recent-frames').locator('figure').first()).toBeVisible();
+  const flagged = page.getByTestId('flagged-frames').locator('figure[data-flagged="true"]');
+  await expect(flagged.first()).toBeVisible();
+  await expect(flagged.first().locator('img')).toHaveAttribute('src', /^\/frames\/[0-9a-f-]{36}$/);
 });

@@ -28,17 +28,28 @@ const FRAME_COLUMNS = `f.id, f.asset_id AS "assetId", f.camera, f.ts, f.content_
   (SELECT i.id FROM insights i WHERE i.organization_id = f.organization_id AND i.asset_id = f.asset_id
       AND i.explanation @> jsonb_build_array(jsonb_build_object('frameId', f.id::text)) LIMIT 1) AS "insightId"`;
 
-/** The asset's frames, newest first; `flaggedOnly` keeps those that raised an insight. */
+/** The asset's frames, newest first; `flaggedOnly` keeps those that raised an insight (found from the insights). */
 export function recentFrames(db: RawSql, organizationId: string, assetId: string, limit: number, flaggedOnly = false): Promise<StoredFrame[]> {
+  if (!flaggedOnly) {
+    return rows<StoredFrame>(
+      db,
+      `SELECT ${FRAME_COLUMNS} FROM frames f WHERE f.organization_id = $1 AND f.asset_id = $2 ORDER BY f.ts DESC LIMIT $3`,
+      organizationId,
+      assetId,
+      limit,
+    );
+  }
   return rows<StoredFrame>(
     db,
-    `SELECT * FROM (SELECT ${FRAME_COLUMNS} FROM frames f WHERE f.organization_id = $1 AND f.asset_id = $2 ORDER BY f.ts DESC LIMIT $3) AS r
-      WHERE NOT $4 OR r."insightId" IS NOT NULL ORDER BY r.ts DESC`,
+    `SELECT ${FRAME_COLUMNS} FROM frames f
+      WHERE f.organization_id = $1 AND f.id IN (
+        SELECT CASE WHEN i.explanation->0->>'frameId' ~ '^[0-9a-f-]{36}$' THEN (i.explanation->0->>'frameId')::uuid END FROM insights i
+         WHERE i.organization_id = $1 AND i.asset_id = $2 AND i.explanation @> '[{"kind": "HEATMAP"}]'::jsonb)
+      ORDER BY f.ts DESC LIMIT $3`,
     organizationId,
     assetId,
-    flaggedOnly ? limit * 20 : limit,
-    flaggedOnly,
-  ).then((found) => found.slice(0, limit));
+    limit,
+  );
 }
 
 export function frameById(db: RawSql, organizationId: string, frameId: string): Promise<StoredFrame | undefined> {

@@ -98,7 +98,13 @@ export function AssetDetail({ asset, data, range, mayAcknowledge }: { asset: Ass
       {(data.frames ?? []).length > 0 ? (
         <>
           <h3>Camera frames</h3>
-          <RecentFrames frames={data.frames ?? []} />
+          <RecentFrames frames={data.frames ?? []} testId="recent-frames" />
+          <h3>Flagged parts</h3>
+          {(data.flagged ?? []).length === 0 ? (
+            <p className="muted">No part from this station has raised an insight.</p>
+          ) : (
+            <RecentFrames frames={data.flagged ?? []} testId="flagged-frames" />
+          )}
         </>
       ) : null}
       <h3>

@@ -1,6 +1,6 @@
 // Camera frames as operators see them: a frame with the heat map of a vision insight over it (the
 // patches whose hiding lowered the defect score, redder where it dropped more, the strongest one
-// outlined), and a station's recent frames with their scores, flagged ones marked.
+// outlined), and a station's frames (recent or flagged) with their scores, flagged ones marked.
 import { dateTime, number } from '../../lib/format';
 import type { FrameThumb, HeatMapView } from './view';
 
@@ -39,10 +39,10 @@ export function FrameWithHeatMap({ heatMap: h, caption }: { heatMap: HeatMapView
   );
 }
 
-export function RecentFrames({ frames }: { frames: FrameThumb[] }) {
+export function RecentFrames({ frames, testId }: { frames: FrameThumb[]; testId: string }) {
   if (frames.length === 0) return <p className="muted">No camera frames from this asset yet.</p>;
   return (
-    <div className="frames" data-testid="recent-frames">
+    <div className="frames" data-testid={testId}>
       {frames.map((f) => (
         <figure key={f.id} className={f.insightId ? 'frame-thumb flagged' : 'frame-thumb'} data-flagged={f.insightId ? 'true' : 'false'}>
           <img src={`/frames/${f.id}`} alt={`Frame from camera ${f.camera} at ${dateTime(f.ts)}`} loading="lazy" />

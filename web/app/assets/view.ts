@@ -78,6 +78,8 @@ export interface AssetsPageView extends LiveData {
   insights?: { nodes: InsightView[] };
   incidents?: { nodes: IncidentRow[] };
   frames?: FrameThumb[];
+  /** The asset's frames that raised an insight, newest first. */
+  flagged?: FrameThumb[];
 }
 
 /** The ranges a visitor can pick, each with the rollup width that gives a readable chart. */
@@ -104,5 +106,6 @@ export const assetsQuery = (width: string) => `query($asset: ID!, $selected: Boo
   insights(first: 20, order: DESC, filter: { assetId: $asset }) @include(if: $selected) { nodes { ${ASSET_INSIGHT} } }
   incidents(first: 20, order: DESC, filter: { assetId: $asset }) @include(if: $selected) { nodes { id title severity startedAt endedAt downtimeMinutes cause aiRelated } }
   frames(assetId: $asset, limit: 12) @include(if: $selected) { id camera ts label score insightId }
+  flagged: frames(assetId: $asset, limit: 12, flaggedOnly: true) @include(if: $selected) { id camera ts label score insightId }
   ${LIVE_FIELDS}
 }`;
