@@ -262,7 +262,8 @@ export class Adam {
 
   constructor(
     private readonly net: VisionNet,
-    private readonly rate: number,
+    /** The learning rate; the trainer may change it between batches (a schedule). */
+    public rate: number,
     private readonly decay = 1e-4,
   ) {
     this.m = zeroGradient(net);

@@ -1,7 +1,8 @@
 // Trains the vision network (cnn.ts) on labelled frames: mini-batches (cnn-train.ts) with Adam on a cross-entropy
 // weighted so that both classes count alike, each image shown under a random one of the square's
 // eight flips and quarter turns (a defect is a defect whichever way the part lies), the weights of
-// the epoch with the lowest validation loss kept (early stopping), and the decision threshold chosen
+// the epoch with the lowest validation loss kept (early stopping), the learning rate decaying along
+// a cosine over the epochs, and the decision threshold chosen
 // on the validation frames by the run's rule (decision-threshold.ts). Holdout metrics follow.
 import { seededRandom } from '@threadline/db/random';
 import type { ThresholdRule } from '@threadline/db/models/training-params';
@@ -97,6 +98,8 @@ export function trainVisionNet(
   let best = { loss: Infinity, net: cloneNet(net), epoch: 0 };
   let epoch = 0;
   for (; epoch < options.epochs && epoch - best.epoch < options.patience; epoch += 1) {
+    // Cosine decay of the learning rate over the epochs allowed: large steps first, fine ones last.
+    optimiser.rate = options.learningRate * 0.5 * (1 + Math.cos((Math.PI * epoch) / options.epochs));
     for (let i = order.length - 1; i > 0; i -= 1) {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
