@@ -65,7 +65,7 @@ export class FrameIngest {
     });
     const fresh = await this.unseen(organizationId, valid);
     // Bytes first, then their references: a reference never points at bytes that are not there.
-    for (const sha256 of new Set(fresh.map((f) => f.sha256))) await this.store.put(sha256, fresh.find((f) => f.sha256 === sha256)!.bytes);
+    for (const [sha256, bytes] of new Map(fresh.map((f) => [f.sha256, f.bytes]))) await this.store.put(sha256, bytes);
     const frameIds = fresh.length === 0 ? [] : await inTransaction(this.pool, (db) => this.reference(db, organizationId, fresh));
     return { accepted: frameIds.length, duplicates: valid.length - frameIds.length, rejected, frameIds };
   }
