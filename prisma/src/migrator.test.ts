@@ -34,6 +34,20 @@ describe('migrator', () => {
     expect(again).toEqual({ applied: [], alreadyApplied: readMigrations().length });
   });
 
+  it('upgrades an edge target that reported NO_MODEL to FALLBACK, which it ran, and refuses NO_MODEL afterwards', async () => {
+    const files = readMigrations();
+    const before = files.findIndex((f) => f.name === '20261205000500_edge_agent_modes');
+    await migrate(client, files.slice(0, before));
+    const org = (await client.query("INSERT INTO organizations (name, slug) VALUES ('Old plant', 'old-plant') RETURNING id")).rows[0].id;
+    await client.query(
+      "INSERT INTO edge_targets (organization_id, name, kind, runtime, agent_mode) VALUES ($1, 'gw-1', 'GATEWAY', 'onnxruntime', 'NO_MODEL')",
+      [org],
+    );
+    await migrate(client, files);
+    expect((await client.query("SELECT agent_mode FROM edge_targets WHERE name = 'gw-1'")).rows).toEqual([{ agent_mode: 'FALLBACK' }]);
+    await expect(client.query("UPDATE edge_targets SET agent_mode = 'NO_MODEL' WHERE name = 'gw-1'")).rejects.toThrow(/edge_targets_agent_mode_check/);
+  });
+
   it('refuses to run when an applied migration was edited', async () => {
     await migrate(client, [migration('20260101000000_a', 'CREATE TABLE a (id int)')]);
     await expect(migrate(client, [migration('20260101000000_a', 'CREATE TABLE a (id bigint)')])).rejects.toThrow(/was changed after it was applied/);

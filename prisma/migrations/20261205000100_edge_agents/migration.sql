@@ -10,5 +10,5 @@ ALTER TABLE "edge_targets"
   ADD COLUMN "agent_dropped" INTEGER,
   ADD COLUMN "forward_epoch" TEXT,
   ADD COLUMN "forwarded_seq" BIGINT NOT NULL DEFAULT 0,
-  ADD CONSTRAINT "edge_targets_agent_mode_check" CHECK ("agent_mode" IN ('MODEL', 'FALLBACK')),
+  ADD CONSTRAINT "edge_targets_agent_mode_check" CHECK ("agent_mode" IN ('MODEL', 'FALLBACK', 'NO_MODEL')),
   ADD CONSTRAINT "edge_targets_agent_backlog_check" CHECK ("agent_backlog" >= 0);
