@@ -1,9 +1,10 @@
-// What the REST routes (bulk ingest, exports) share: errors in one JSON shape with their HTTP
-// status. Callers are authenticated before their bodies are read (security/authenticate-first.ts).
-import type { FastifyReply } from 'fastify';
+// What the REST routes (bulk ingest, frames, edge forwarding, exports) share: errors in one JSON
+// shape with their HTTP status, and the error handler of a route that takes a body. Callers are
+// authenticated before their bodies are read (security/authenticate-first.ts).
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.ts';
 import { isDatabaseUnavailable } from '@threadline/db/database-unavailable';
-import { retryAfterOf, serviceUnavailable, type ThreadlineError } from './errors.ts';
+import { badInput, payloadTooLarge, retryAfterOf, serviceUnavailable, ThreadlineError } from './errors.ts';
 
 export function sendError(reply: FastifyReply, error: ThreadlineError, status = error.httpStatus) {
   const retryAfter = retryAfterOf(error);
@@ -22,4 +23,21 @@ export function sendUnexpected(services: Services, reply: FastifyReply, error: u
   }
   services.log.error({ err: error }, label);
   return reply.code(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message } });
+}
+
+/**
+ * The error handler of a route that takes a body: its own errors as they are, 413 past `limit`,
+ * other client errors (an unreadable body) as BAD_USER_INPUT, anything else as sendUnexpected says.
+ */
+export function bodyRouteErrors(
+  services: Services,
+  answers: { limit: string; label: string; message: string; unavailableMessage?: string },
+): (error: Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (error, _request, reply) => {
+    if (error instanceof ThreadlineError) return sendError(reply, error);
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status === 413) return sendError(reply, payloadTooLarge(answers.limit));
+    if (status < 500) return sendError(reply, badInput(`The body could not be read: ${error.message}`));
+    return sendUnexpected(services, reply, error, answers.label, answers.message, answers.unavailableMessage);
+  };
 }

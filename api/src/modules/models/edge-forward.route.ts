@@ -11,9 +11,9 @@ import { issueEdgeBundle } from '@threadline/db/models/issue-edge-bundle';
 import { acceptForwarded, edgeBatchSchema, heartbeatSchema, recordHeartbeat } from '@threadline/db/models/edge-forwarding';
 import { rawSqlOf, type RawSql } from '@threadline/db/sql';
 import type { Services } from '../../services.ts';
-import { badInput, payloadTooLarge, ThreadlineError } from '../../common/errors.ts';
+import { badInput } from '../../common/errors.ts';
 import { withCodedErrors } from '../../common/domain-command.ts';
-import { sendError, sendUnexpected } from '../../common/http-route.ts';
+import { bodyRouteErrors } from '../../common/http-route.ts';
 import { authenticateFirst, callerOf } from '../../security/authenticate-first.ts';
 
 const BODY_LIMIT = 8 * 1024 * 1024;
@@ -42,20 +42,14 @@ function parsed<T>(schema: ZodType<T>, body: unknown): T {
 
 export async function registerEdgeRoutes(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(async (scope) => {
-    scope.setErrorHandler((error, _request, reply) => {
-      if (error instanceof ThreadlineError) return sendError(reply, error);
-      const status = (error as { statusCode?: number }).statusCode ?? 500;
-      if (status === 413) return sendError(reply, payloadTooLarge('8 MiB'));
-      if (status < 500) return sendError(reply, badInput(`The body could not be read: ${(error as Error).message}`));
-      return sendUnexpected(
-        services,
-        reply,
-        error,
-        'edge forward failed',
-        'The batch was not applied; send it again (records are applied once).',
-        'The database cannot be reached right now; send the batch again after Retry-After seconds (records are applied once).',
-      );
-    });
+    scope.setErrorHandler(
+      bodyRouteErrors(services, {
+        limit: '8 MiB',
+        label: 'edge forward failed',
+        message: 'The batch was not applied; send it again (records are applied once).',
+        unavailableMessage: 'The database cannot be reached right now; send the batch again after Retry-After seconds (records are applied once).',
+      }),
+    );
     authenticateFirst(scope, services, {
       permission: 'edge:write',
       hint: "Send the edge target's API key, with the edge:write scope (Authorization: Bearer tl_… or X-API-Key).",

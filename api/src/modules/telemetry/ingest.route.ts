@@ -4,8 +4,8 @@
 // reading the body; and answers like the GraphQL mutations.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
-import { badInput, payloadTooLarge, ThreadlineError } from '../../common/errors.ts';
-import { sendError, sendUnexpected } from '../../common/http-route.ts';
+import { badInput, ThreadlineError } from '../../common/errors.ts';
+import { bodyRouteErrors, sendError } from '../../common/http-route.ts';
 import { authenticateFirst, callerOf } from '../../security/authenticate-first.ts';
 import { capBody } from '../../security/body-cap.ts';
 import { MAX_BATCH, type IngestResult } from '@threadline/db/telemetry/ingest';
@@ -37,22 +37,18 @@ function itemsOf(body: unknown, key: 'points' | 'events'): Record<string, unknow
 
 export async function registerIngestRoutes(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(async (scope) => {
-    scope.setErrorHandler((error, _request, reply) => {
-      if (error instanceof ThreadlineError) return sendError(reply, error);
-      if ((error as { code?: string }).code?.startsWith('Z_'))
-        return sendError(reply, badInput('The body is not valid gzip; send it compressed or drop Content-Encoding: gzip.'));
-      const status = (error as { statusCode?: number }).statusCode ?? 500;
-      if (status === 413) return sendError(reply, payloadTooLarge(BODY_LIMIT_TEXT));
-      if (status < 500) return sendError(reply, badInput(`The body could not be read: ${(error as Error).message}`));
-      return sendUnexpected(
-        services,
-        reply,
-        error,
-        'ingest failed',
-        'Ingest failed on the server; nothing in this batch was stored. Retry the batch.',
+    const errors = bodyRouteErrors(services, {
+      limit: BODY_LIMIT_TEXT,
+      label: 'ingest failed',
+      message: 'Ingest failed on the server; nothing in this batch was stored. Retry the batch.',
+      unavailableMessage:
         'The database cannot be reached right now, so the batch may not have been stored; resend it after Retry-After seconds (a resend never stores a point twice).',
-      );
     });
+    scope.setErrorHandler((error, request, reply) =>
+      (error as { code?: string }).code?.startsWith('Z_')
+        ? sendError(reply, badInput('The body is not valid gzip; send it compressed or drop Content-Encoding: gzip.'))
+        : errors(error as Error, request, reply),
+    );
     authenticateFirst(scope, services, {
       permission: 'telemetry:write',
       hint: 'Send an API key with the telemetry:write scope (Authorization: Bearer tl_… or X-API-Key).',

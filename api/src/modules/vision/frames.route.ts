@@ -7,13 +7,13 @@
 // asset, camera and time) is stored once. GET /frames/:id answers a frame's bytes to a signed-in
 // person or an API key with read access (the portal shows frames through it).
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_FRAME_BYTES, MAX_FRAME_BYTES_TEXT } from '@threadline/db/vision/frame-format';
 import type { RawFrame } from '@threadline/db/vision/frame-ingest';
 import { frameBytes } from '@threadline/db/vision/frame-queries';
 import type { Services } from '../../services.ts';
-import { badInput, notFound, payloadTooLarge, requireUuid, ThreadlineError } from '../../common/errors.ts';
-import { sendError, sendUnexpected } from '../../common/http-route.ts';
+import { badInput, notFound, requireUuid } from '../../common/errors.ts';
+import { bodyRouteErrors } from '../../common/http-route.ts';
 import { authenticateFirst, callerOf } from '../../security/authenticate-first.ts';
 import { capBody } from '../../security/body-cap.ts';
 
@@ -40,25 +40,14 @@ async function multipartFrame(request: FastifyRequest): Promise<RawFrame> {
   return frameOf(fields, bytes);
 }
 
-function errorHandler(services: Services) {
-  return (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof ThreadlineError) return sendError(reply, error);
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status === 413) return sendError(reply, payloadTooLarge(MAX_FRAME_BYTES_TEXT));
-    if (status < 500) return sendError(reply, badInput(`The body could not be read: ${error.message}`));
-    return sendUnexpected(
-      services,
-      reply,
-      error,
-      'frame ingest failed',
-      'Storing the frame failed on the server; send it again (a resend is never stored twice).',
-    );
-  };
-}
-
 export async function registerFrameRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const errors = bodyRouteErrors(services, {
+    limit: MAX_FRAME_BYTES_TEXT,
+    label: 'frame ingest failed',
+    message: 'Storing the frame failed on the server; send it again (a resend is never stored twice).',
+  });
   await app.register(async (scope) => {
-    scope.setErrorHandler(errorHandler(services));
+    scope.setErrorHandler(errors);
     authenticateFirst(scope, services, {
       permission: 'telemetry:write',
       hint: 'Send an API key with the telemetry:write scope (Authorization: Bearer tl_… or X-API-Key).',
@@ -87,7 +76,7 @@ export async function registerFrameRoutes(app: FastifyInstance, services: Servic
   });
 
   await app.register(async (scope) => {
-    scope.setErrorHandler(errorHandler(services));
+    scope.setErrorHandler(errors);
     authenticateFirst(scope, services, { permission: 'read', hint: 'Sign in, or send an API key with read access.' });
     scope.get('/frames/:id', async (request, reply) => {
       const id = requireUuid((request.params as { id: string }).id);
