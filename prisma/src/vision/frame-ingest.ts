@@ -31,7 +31,6 @@ export interface RawFrame extends AssetNamed {
 }
 
 interface ValidFrame extends FrameFormat {
-  index: number;
   assetId: string;
   camera: string;
   time: Date;
@@ -61,7 +60,7 @@ export class FrameIngest {
     raw.forEach((frame, index) => {
       const checked = checkFrame(frame, assets, now);
       if (typeof checked === 'string') rejected.push({ index, reason: checked });
-      else valid.push({ ...checked, index });
+      else valid.push(checked);
     });
     const fresh = await this.unseen(organizationId, valid);
     // Bytes first, then their references: a reference never points at bytes that are not there.
@@ -88,6 +87,7 @@ export class FrameIngest {
   }
 
   private async reference(db: RawSql, organizationId: string, frames: readonly ValidFrame[]): Promise<string[]> {
+    const ids = frames.map((f) => uuidV7(f.time.getTime()));
     const stored = await db.$queryRawUnsafe<{ id: string }[]>(
       `INSERT INTO frames (id, organization_id, asset_id, camera, ts, sha256, content_type, byte_size, width, height, label, labelled_at)
        SELECT i, $1, a, c, t, s, ct, b, w, h, l::frame_label, CASE WHEN l IS NOT NULL THEN now() END
@@ -96,7 +96,7 @@ export class FrameIngest {
        ON CONFLICT (organization_id, asset_id, camera, ts) DO NOTHING
        RETURNING id`,
       organizationId,
-      frames.map((f) => uuidV7(f.time.getTime())),
+      ids,
       frames.map((f) => f.assetId),
       frames.map((f) => f.camera),
       frames.map((f) => f.time),
@@ -107,7 +107,9 @@ export class FrameIngest {
       frames.map((f) => f.height),
       frames.map((f) => f.label),
     );
-    const frameIds = stored.map((r) => r.id);
+    // In the order sent, whatever order the rows came back in.
+    const inserted = new Set(stored.map((r) => r.id));
+    const frameIds = ids.filter((id) => inserted.has(id));
     if (frameIds.length > 0) {
       await addToOutbox(db, frameInferenceJob, {
         organizationId,
@@ -120,7 +122,7 @@ export class FrameIngest {
 }
 
 /** The frame ready to store, or the reason it is refused. */
-export function checkFrame(frame: RawFrame, assets: ReadonlyMap<string, string>, now: number): Omit<ValidFrame, 'index'> | string {
+export function checkFrame(frame: RawFrame, assets: ReadonlyMap<string, string>, now: number): ValidFrame | string {
   const asset = assetOf(frame, assets);
   if (typeof asset === 'string') return asset;
   if (typeof frame.camera !== 'string' || !CAMERA_NAME.test(frame.camera))

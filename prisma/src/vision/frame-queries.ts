@@ -5,6 +5,7 @@ import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
 import { row, rows, type RawSql } from '../sql.ts';
 import type { FrameStore } from './frame-store.ts';
 import type { FrameLabel } from './frame-ingest.ts';
+import { INSIGHT_FRAME_ID } from './frame-scoring.ts';
 
 export interface StoredFrame {
   id: string;
@@ -25,8 +26,7 @@ export interface StoredFrame {
 const FRAME_COLUMNS = `f.id, f.asset_id AS "assetId", f.camera, f.ts, f.content_type AS "contentType", f.byte_size AS "byteSize", f.width, f.height, f.label,
   (SELECT max(p.score) FROM predictions p WHERE p.organization_id = f.organization_id AND p.asset_id = f.asset_id AND p.ts = f.ts
       AND p.explanation @> jsonb_build_array(jsonb_build_object('frameId', f.id::text))) AS score,
-  (SELECT i.id FROM insights i WHERE i.organization_id = f.organization_id AND i.asset_id = f.asset_id
-      AND i.explanation @> jsonb_build_array(jsonb_build_object('frameId', f.id::text)) LIMIT 1) AS "insightId"`;
+  (SELECT i.id FROM insights i WHERE i.organization_id = f.organization_id AND i.asset_id = f.asset_id AND ${INSIGHT_FRAME_ID} = f.id LIMIT 1) AS "insightId"`;
 
 /** The asset's frames, newest first; `flaggedOnly` keeps those that raised an insight (found from the insights). */
 export function recentFrames(db: RawSql, organizationId: string, assetId: string, limit: number, flaggedOnly = false): Promise<StoredFrame[]> {
@@ -42,9 +42,7 @@ export function recentFrames(db: RawSql, organizationId: string, assetId: string
   return rows<StoredFrame>(
     db,
     `SELECT ${FRAME_COLUMNS} FROM frames f
-      WHERE f.organization_id = $1 AND f.id IN (
-        SELECT CASE WHEN i.explanation->0->>'frameId' ~ '^[0-9a-f-]{36}$' THEN (i.explanation->0->>'frameId')::uuid END FROM insights i
-         WHERE i.organization_id = $1 AND i.asset_id = $2 AND i.explanation @> '[{"kind": "HEATMAP"}]'::jsonb)
+      WHERE f.organization_id = $1 AND f.id IN (SELECT ${INSIGHT_FRAME_ID} FROM insights i WHERE i.organization_id = $1 AND i.asset_id = $2)
       ORDER BY f.ts DESC LIMIT $3`,
     organizationId,
     assetId,

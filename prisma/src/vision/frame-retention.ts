@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../sql.ts';
 import type { FrameStore } from './frame-store.ts';
+import { INSIGHT_FRAME_ID } from './frame-scoring.ts';
 
 const ROUND = 5_000;
 const DAY_MS = 86_400_000;
@@ -22,8 +23,7 @@ export async function applyFrameRetention(pool: pg.Pool, store: FrameStore, rete
       const gone = await db.$queryRawUnsafe<{ sha256: string }[]>(
         `DELETE FROM frames WHERE id IN (
            SELECT f.id FROM frames f WHERE f.ts < $1 AND f.label IS NULL
-              AND NOT EXISTS (SELECT 1 FROM insights i WHERE i.organization_id = f.organization_id AND i.asset_id = f.asset_id
-                                 AND i.explanation @> jsonb_build_array(jsonb_build_object('frameId', f.id::text)))
+              AND f.id NOT IN (SELECT frame_id FROM (SELECT ${INSIGHT_FRAME_ID} AS frame_id FROM insights i) AS evidence WHERE frame_id IS NOT NULL)
             LIMIT $2)
          RETURNING sha256`,
         before,

@@ -10,15 +10,26 @@ export interface FrameReference {
   camera: string;
 }
 
-/** What a frame's insight stores as its explanation: the frame, and where the evidence lies. */
-export interface FrameEvidence extends FrameReference {
-  kind: 'HEATMAP';
+/** Where in a frame the evidence of a vision score lies (workers/src/vision/occlusion.ts). */
+export interface HeatMap {
   rows: number;
   cols: number;
+  /** Row-major drops in score in [0, 1], scaled to the largest, three decimals. */
   cells: number[];
+  /** The peak cell as a box in fractions of the frame (x, y, width, height). */
   peak: { x: number; y: number; width: number; height: number };
+  /** The largest drop in score, before scaling. */
   strength: number;
 }
+
+/** What a frame's insight stores as its explanation: the frame, and its heat map. */
+export interface FrameEvidence extends FrameReference, HeatMap {
+  kind: 'HEATMAP';
+}
+
+/** SQL: the frame a vision insight `i` was raised on (its explanation's first entry names it), else NULL. */
+export const INSIGHT_FRAME_ID = `CASE WHEN i.explanation->0->>'kind' = 'HEATMAP' AND i.explanation->0->>'frameId' ~ '^[0-9a-f-]{36}$'
+  THEN (i.explanation->0->>'frameId')::uuid END`;
 
 export interface FrameToScore {
   id: string;
@@ -83,15 +94,16 @@ export async function labelledFrames(
 ): Promise<LabelledFrame[]> {
   const found = await rows<LabelledFrame>(
     db,
-    `SELECT * FROM (
-       SELECT f.id, f.sha256, f.content_type AS "contentType", l.label = 'DEFECT' AS defect, f.ts FROM frames f
+    `WITH verdicts AS (
+       SELECT DISTINCT ON (frame_id) frame_id, label FROM (
+         SELECT ${INSIGHT_FRAME_ID} AS frame_id, CASE i.verdict WHEN 'TRUE_PROBLEM' THEN 'DEFECT' ELSE 'GOOD' END AS label, i.verdict_at
+           FROM insights i WHERE i.organization_id = $1 AND i.verdict IN ('TRUE_PROBLEM', 'FALSE_ALARM')) AS judged
+        WHERE frame_id IS NOT NULL ORDER BY frame_id, verdict_at DESC)
+     SELECT * FROM (
+       SELECT f.id, f.sha256, f.content_type AS "contentType", coalesce(f.label::text, v.label) = 'DEFECT' AS defect, f.ts FROM frames f
          JOIN assets a ON a.organization_id = f.organization_id AND a.id = f.asset_id
-         CROSS JOIN LATERAL (SELECT coalesce(f.label::text, (
-             SELECT CASE i.verdict WHEN 'TRUE_PROBLEM' THEN 'DEFECT' WHEN 'FALSE_ALARM' THEN 'GOOD' END FROM insights i
-              WHERE i.organization_id = f.organization_id AND i.asset_id = f.asset_id AND i.verdict IN ('TRUE_PROBLEM', 'FALSE_ALARM')
-                AND i.explanation @> jsonb_build_array(jsonb_build_object('frameId', f.id::text))
-              ORDER BY i.verdict_at DESC LIMIT 1)) AS label) l
-        WHERE f.organization_id = $1 AND a.asset_type_id = $2 AND l.label IS NOT NULL AND f.ts >= $3 AND f.ts < $4
+         LEFT JOIN verdicts v ON v.frame_id = f.id
+        WHERE f.organization_id = $1 AND a.asset_type_id = $2 AND coalesce(f.label::text, v.label) IS NOT NULL AND f.ts >= $3 AND f.ts < $4
           AND ($5::text[] IS NULL OR f.camera = ANY($5::text[]))
         ORDER BY f.ts DESC LIMIT $6) AS newest ORDER BY ts`,
     organizationId,

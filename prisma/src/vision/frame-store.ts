@@ -16,7 +16,6 @@ export interface FrameStore {
   /** The bytes, or null when not stored. */
   get(sha256: string): Promise<Buffer | null>;
   delete(sha256: string): Promise<void>;
-  readonly describe: string;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -35,10 +34,6 @@ export function frameSha256(bytes: Uint8Array): string {
 /** Frames in a directory tree `<ab>/<cd>/<sha256>`. */
 export class DiskFrameStore implements FrameStore {
   constructor(private readonly directory: string) {}
-
-  get describe(): string {
-    return `disk:${this.directory}`;
-  }
 
   private path(sha256: string): { dir: string; file: string } {
     const dir = join(this.directory, checked(sha256).slice(0, 2), sha256.slice(2, 4));
@@ -88,10 +83,6 @@ export class S3FrameStore implements FrameStore {
     private readonly location: S3Location,
     private readonly clock: Clock = systemClock,
   ) {}
-
-  get describe(): string {
-    return `s3:${this.location.endpoint}`;
-  }
 
   async put(sha256: string, bytes: Uint8Array): Promise<void> {
     const response = await this.request('PUT', sha256, bytes);

@@ -1,7 +1,8 @@
 // Frames end to end against real PostgreSQL, Redis and the disk store: labelled frames train a
 // signed vision version (CNN, image spec, ONNX checked against TypeScript); deployed as champion,
 // it scores new frames through the outbox and the inference queue, once per frame however often the
-// frame is sent, and a defective part raises an insight with a heat map over the defect.
+// frame is sent, and a defective part raises an insight with a heat map over the defect, whose
+// verdict labels the frame for the next training run.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,9 @@ import { createPool } from '@threadline/db/client';
 import { createDeployment } from '@threadline/db/models/deployments';
 import { requestTrainingRun } from '@threadline/db/models/training-runs';
 import { seededRandom } from '@threadline/db/random';
-import { rawSqlOf } from '@threadline/db/sql';
+import { inTransaction, rawSqlOf } from '@threadline/db/sql';
+import { setInsightVerdict } from '@threadline/db/insights/verdicts';
+import { labelledFrames } from '@threadline/db/vision/frame-scoring';
 import { FrameIngest } from '@threadline/db/vision/frame-ingest';
 import { DiskFrameStore } from '@threadline/db/vision/frame-store';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
@@ -37,6 +40,7 @@ describe('camera frames through training and inference', () => {
   let org: string;
   let modelId: string;
   let assetId: string;
+  let type: string;
   let ingest: FrameIngest;
   let store: DiskFrameStore;
   const random = seededRandom(17);
@@ -48,7 +52,7 @@ describe('camera frames through training and inference', () => {
     store = new DiskFrameStore(await mkdtemp(join(tmpdir(), 'threadline-frames-')));
     ingest = new FrameIngest(pool, store);
     org = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
-    const type = (await pool.query("SELECT id FROM asset_types WHERE organization_id = $1 AND name = 'Vision inspection station'", [org])).rows[0].id;
+    type = (await pool.query("SELECT id FROM asset_types WHERE organization_id = $1 AND name = 'Vision inspection station'", [org])).rows[0].id;
     assetId = (await pool.query("SELECT id FROM assets WHERE organization_id = $1 AND code = 'LEJ-L1-VIS01'", [org])).rows[0].id;
     const useCase = (await pool.query("SELECT id FROM use_cases WHERE organization_id = $1 AND name LIKE 'Visual inspection%'", [org])).rows[0].id;
     modelId = (
@@ -185,6 +189,18 @@ describe('camera frames through training and inference', () => {
       const scores = (await pool.query(`SELECT score, explanation FROM predictions WHERE ${recent} ORDER BY ts`, [version, now - 60_000])).rows;
       expect(scores[0].score).toBeLessThan(scores[1].score);
       expect(scores[1].explanation).toEqual([{ frameId: defectFrame, camera: 'top' }]);
+
+      // An operator's verdict labels the frame for the next training run: a false alarm is a GOOD part.
+      const labelled = () => labelledFrames(rawSqlOf(pool), org, type, { from: new Date(now - 60_000), to: new Date(now) }, null);
+      expect(await labelled()).toEqual([]);
+      const insightId = (
+        await pool.query('SELECT id FROM insights WHERE model_version_id = $1 AND evidence_end_at = to_timestamp($2 / 1000.0)', [version, now - 20_000])
+      ).rows[0].id;
+      const person = (await pool.query("SELECT id FROM users WHERE email = 'engineer@northwind.example'")).rows[0].id;
+      await inTransaction(pool, (db) =>
+        setInsightVerdict(db, org, insightId, { verdict: 'FALSE_ALARM', comment: null }, person, { kind: 'USER', id: person, label: 'engineer' }, new Date()),
+      );
+      expect(await labelled()).toEqual([expect.objectContaining({ id: defectFrame, defect: false })]);
     } finally {
       await relays.stop();
       await host.close();

@@ -4,17 +4,7 @@
 // one run. Cells are scaled to the largest drop (1), so the map shows where the evidence lies
 // whatever the score; the peak is where hiding the image lowers the score most.
 import type { ImageSpec } from '@threadline/db/vision/image-spec';
-
-export interface HeatMap {
-  rows: number;
-  cols: number;
-  /** Row-major drops in [0, 1], three decimals. */
-  cells: number[];
-  /** The peak cell as a box in fractions of the frame (x, y, width, height). */
-  peak: { x: number; y: number; width: number; height: number };
-  /** The largest drop in score, before scaling. */
-  strength: number;
-}
+import type { HeatMap } from '@threadline/db/vision/frame-scoring';
 
 /** The positions the patch takes along one side. */
 const positions = (size: number, patch: number, stride: number) => Math.floor((size - patch) / stride) + 1;
