@@ -21,6 +21,19 @@ export const thresholdRuleSchema = z.discriminatedUnion('kind', [
 ]);
 export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 
+/** A vision model's training (family CNN); `imageTrainingSchema.parse({})` gives the defaults. */
+export const imageTrainingSchema = z
+  .object({
+    /** Side of the square frames are resized to. */
+    size: z.int().min(16).max(128).multipleOf(4).default(48),
+    epochs: z.int().min(1).max(200).default(20),
+    learningRate: z.number().positive().max(0.1).default(0.005),
+    batchSize: z.int().min(2).max(256).default(16),
+    /** Only these cameras' frames (train and score); all when absent. */
+    cameras: z.array(z.string().min(1)).min(1).max(32).optional(),
+  })
+  .strict();
+
 export const trainingParamsSchema = z
   .object({
     /** A family, or AUTO: logistic regression, the MLP at three seeds and boosted trees of three shapes, chosen on validation. */
@@ -59,18 +72,7 @@ export const trainingParamsSchema = z
     hiddenUnits: z.number().int().min(1).max(128).default(DEFAULT_CLASSIFIER_PARAMS.hiddenUnits),
     seed: z.number().int().default(DEFAULT_CLASSIFIER_PARAMS.seed),
     /** CNN (a vision model, trained on the labelled camera frames of the model's asset type in the data window). */
-    image: z
-      .object({
-        /** Side of the square frames are resized to. */
-        size: z.int().min(16).max(128).multipleOf(4).default(48),
-        epochs: z.int().min(1).max(200).default(20),
-        learningRate: z.number().positive().max(0.1).default(0.005),
-        batchSize: z.int().min(1).max(256).default(16),
-        /** Only these cameras' frames (train and score); all when absent. */
-        cameras: z.array(z.string().min(1)).min(1).max(32).optional(),
-      })
-      .strict()
-      .optional(),
+    image: imageTrainingSchema.optional(),
   })
   .strict();
 export type TrainingParams = z.infer<typeof trainingParamsSchema>;

@@ -86,7 +86,8 @@ async function scoreWithDeployment(
       earliestReceived: frame.receivedAt,
       // Only a frame that raises an insight gets its heat map (one more run of the model, over its occluded copies).
       describe: async () => {
-        const heat = heatMapOf(score, await runner.run(occludedCopies(input, spec), occludedCount(spec)), spec);
+        const copies = occludedCopies(input, spec);
+        const heat = heatMapOf(score, await runner.run(copies, copies.length / input.length), spec);
         const evidence: FrameEvidence = { kind: 'HEATMAP', frameId: frame.id, camera: frame.camera, ...heat };
         return { explanation: [evidence], title: `Defect suspected ${score.toFixed(2)} on camera ${frame.camera}${where(heat.peak)}` };
       },
@@ -94,9 +95,6 @@ async function scoreWithDeployment(
   }
   return inTransaction(deps.pool, (tx) => recordScores(tx, deployment, 0, windows));
 }
-
-const occludedCount = (spec: { size: number; occlusion: { patch: number; stride: number } }) =>
-  (Math.floor((spec.size - spec.occlusion.patch) / spec.occlusion.stride) + 1) ** 2;
 
 /** Where in the frame the peak lies, in words an operator can look for. */
 function where(peak: { x: number; y: number; width: number; height: number }): string {

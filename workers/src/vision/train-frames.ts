@@ -7,10 +7,10 @@ import type pg from 'pg';
 import type { FrameStore } from '@threadline/db/vision/frame-store';
 import { labelledFrames } from '@threadline/db/vision/frame-scoring';
 import type { ImageSpec } from '@threadline/db/vision/image-spec';
-import type { TrainingParams } from '@threadline/db/models/training-params';
+import { imageTrainingSchema, type TrainingParams } from '@threadline/db/models/training-params';
 import { rawSqlOf } from '@threadline/db/sql';
 import { TrainingRefused, type RunRule } from '../ml/train-model.ts';
-import { score } from './cnn.ts';
+import { foldNorm, score, type VisionNet } from './cnn.ts';
 import { exportVisionOnnx } from './cnn-onnx.ts';
 import { networkInput } from './pixels.ts';
 import { evaluateVision, trainVisionNet, DEFAULT_VISION_TRAINING, type LabelledImage } from './train-vision.ts';
@@ -31,7 +31,8 @@ export interface FrameTrainingRun {
 
 export async function trainOnFrames(pool: pg.Pool, store: FrameStore, run: FrameTrainingRun, params: TrainingParams, rule: RunRule) {
   if (!run.assetTypeId) throw new TrainingRefused('a vision model needs an asset type: its frames are those of the asset type’s assets');
-  const image = { size: 48, epochs: 20, learningRate: 0.005, batchSize: 16, ...params.image };
+  const image = imageTrainingSchema.parse(params.image ?? {});
+  const { cameras: _cameras, ...training } = image;
   const frames = await labelledFrames(
     rawSqlOf(pool),
     run.organizationId,
@@ -57,12 +58,7 @@ export async function trainOnFrames(pool: pg.Pool, store: FrameStore, run: Frame
   }
   const [a, b] = [Math.floor(images.length * 0.7), Math.floor(images.length * 0.85)];
   const [train, validation, holdout] = [images.slice(0, a), images.slice(a, b), images.slice(b)];
-  const trained = trainVisionNet(
-    train,
-    validation,
-    { ...DEFAULT_VISION_TRAINING, size: image.size, epochs: image.epochs, learningRate: image.learningRate, batchSize: image.batchSize, seed: params.seed },
-    rule.rule,
-  );
+  const trained = trainVisionNet(train, validation, { ...DEFAULT_VISION_TRAINING, ...training, seed: params.seed }, rule.rule);
   const onnx = exportVisionOnnx(trained.net, run.name);
   const deviation = await exportDeviation(onnx, image.size, trained.net, holdout);
   if (deviation > VISION_EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript network by ${deviation}; not registered`);
@@ -94,13 +90,14 @@ export async function trainOnFrames(pool: pg.Pool, store: FrameStore, run: Frame
 }
 
 /** The largest difference between the graph's and the TypeScript network's scores on the images. */
-export async function exportDeviation(onnx: Uint8Array, size: number, net: Parameters<typeof score>[0], images: readonly LabelledImage[]): Promise<number> {
+export async function exportDeviation(onnx: Uint8Array, size: number, net: VisionNet, images: readonly LabelledImage[]): Promise<number> {
   const runner = await VisionRunner.load(onnx, size);
   try {
     const sample = images.slice(0, 256);
     if (sample.length === 0) return 0;
     const scores = await runner.run(packImages(sample.map((i) => i.input)), sample.length);
-    return Math.max(...sample.map((i, k) => Math.abs(scores[k]! - score(net, i.input))));
+    const scoring = foldNorm(net);
+    return Math.max(...sample.map((i, k) => Math.abs(scores[k]! - score(scoring, i.input))));
   } finally {
     await runner.release();
   }

@@ -5,10 +5,10 @@
 // a cosine over the epochs, and the decision threshold chosen
 // on the validation frames by the run's rule (decision-threshold.ts). Holdout metrics follow.
 import { seededRandom } from '@threadline/db/random';
-import type { ThresholdRule } from '@threadline/db/models/training-params';
+import { imageTrainingSchema, type ThresholdRule } from '@threadline/db/models/training-params';
 import { chooseThreshold } from '../ml/decision-threshold.ts';
 import { auc, confusionAt } from '../ml/metrics.ts';
-import { Adam, cloneNet, initialNet, score, zeroGradient, type VisionNet } from './cnn.ts';
+import { Adam, cloneNet, foldNorm, initialNet, score, zeroGradient, type VisionNet } from './cnn.ts';
 import { trainBatch } from './cnn-train.ts';
 
 export interface LabelledImage {
@@ -30,7 +30,8 @@ export interface VisionTrainingOptions {
   channels?: readonly number[];
 }
 
-export const DEFAULT_VISION_TRAINING: VisionTrainingOptions = { size: 48, epochs: 20, batchSize: 16, learningRate: 0.003, seed: 7, patience: 6 };
+const { size, epochs, learningRate, batchSize } = imageTrainingSchema.parse({});
+export const DEFAULT_VISION_TRAINING: VisionTrainingOptions = { size, epochs, learningRate, batchSize, seed: 7, patience: 6 };
 
 export interface VisionMetrics {
   count: number;
@@ -62,8 +63,9 @@ const EPS = 1e-7;
 const crossEntropy = (p: number, label: number) => -(label * Math.log(Math.max(p, EPS)) + (1 - label) * Math.log(Math.max(1 - p, EPS)));
 
 function meanLoss(net: VisionNet, images: readonly LabelledImage[], weights: readonly [number, number]): number {
+  const scoring = foldNorm(net);
   let total = 0;
-  for (const image of images) total += weights[image.label]! * crossEntropy(score(net, image.input), image.label);
+  for (const image of images) total += weights[image.label]! * crossEntropy(score(scoring, image.input), image.label);
   return total / Math.max(1, images.length);
 }
 
@@ -91,10 +93,11 @@ export function trainVisionNet(
   rule: ThresholdRule = { kind: 'COST', missedFailure: 1, falseAlarm: 1 },
 ): TrainedVision {
   const random = seededRandom(options.seed);
-  let net = initialNet(options.size, random, options.channels);
+  const net = initialNet(options.size, random, options.channels);
   const optimiser = new Adam(net, options.learningRate);
   const weights = classWeights(train);
   const order = train.map((_, i) => i);
+  const judged = validation.length > 0 ? validation : train;
   let best = { loss: Infinity, net: cloneNet(net), epoch: 0 };
   let epoch = 0;
   for (; epoch < options.epochs && epoch - best.epoch < options.patience; epoch += 1) {
@@ -117,15 +120,14 @@ export function trainVisionNet(
       );
       optimiser.update(grad, batch.length);
     }
-    const loss = meanLoss(net, validation.length > 0 ? validation : train, weights);
+    const loss = meanLoss(net, judged, weights);
     if (loss < best.loss) best = { loss, net: cloneNet(net), epoch };
   }
-  net = best.net;
-  const judged = validation.length > 0 ? validation : train;
-  const scores = judged.map((i) => score(net, i.input));
+  const scoring = foldNorm(best.net);
+  const scores = judged.map((i) => score(scoring, i.input));
   const labels = judged.map((i) => i.label);
   const { threshold } = chooseThreshold(scores, labels, rule);
-  return { net, threshold, epochs: epoch, validation: metricsOf(scores, labels, threshold) };
+  return { net: best.net, threshold, epochs: epoch, validation: metricsOf(scores, labels, threshold) };
 }
 
 export function metricsOf(scores: readonly number[], labels: readonly number[], threshold: number): VisionMetrics {
@@ -143,8 +145,9 @@ export function metricsOf(scores: readonly number[], labels: readonly number[], 
 
 /** The network's metrics on held-out frames at a threshold. */
 export function evaluateVision(net: VisionNet, images: readonly LabelledImage[], threshold: number): VisionMetrics {
+  const scoring = foldNorm(net);
   return metricsOf(
-    images.map((i) => score(net, i.input)),
+    images.map((i) => score(scoring, i.input)),
     images.map((i) => i.label),
     threshold,
   );
