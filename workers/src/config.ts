@@ -4,6 +4,7 @@ import { DEFAULT_KEY_DIR } from '@threadline/db/audit/audit-keys';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { cameraStreamsSchema } from './adapters/camera-streams.ts';
+import { readFrameStoreConfig, type FrameStoreConfig } from '@threadline/db/vision/frame-store';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -123,12 +124,12 @@ const schema = z.object({
     .default(10),
 });
 
-export type WorkersConfig = z.infer<typeof schema> & { db: DbConfig };
+export type WorkersConfig = z.infer<typeof schema> & { db: DbConfig; frames: FrameStoreConfig };
 
 export function readWorkersConfig(env: NodeJS.ProcessEnv = process.env): WorkersConfig {
   const config = parseEnv(schema, env, 'workers');
   if (config.NODE_ENV === 'production' && (!config.AUDIT_SIGNING_KEY || !config.MODEL_SIGNING_KEY)) {
     throw new Error('In production AUDIT_SIGNING_KEY and MODEL_SIGNING_KEY must be set; see README (configuration).');
   }
-  return { ...config, db: readDbConfig(env) };
+  return { ...config, db: readDbConfig(env), frames: readFrameStoreConfig(env) };
 }

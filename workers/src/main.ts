@@ -6,7 +6,7 @@ import pino from 'pino';
 import { FrameIngest } from '@threadline/db/vision/frame-ingest';
 import { startCameraStreams } from './adapters/camera-streams.ts';
 import { systemClock } from '@threadline/db/clock';
-import { frameStoreFromEnv } from '@threadline/db/vision/frame-store';
+import { openFrameStore } from '@threadline/db/vision/frame-store';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
 import { readWorkersConfig } from './config.ts';
@@ -48,7 +48,7 @@ const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_
 const signingKey = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
 const modelKey = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
 await publishSigningKey(rawSqlOf(pool), modelKey, !config.MODEL_SIGNING_KEY);
-const frameStore = frameStoreFromEnv();
+const frameStore = openFrameStore(config.frames);
 const models = modelHandlers({
   pool,
   signingKey: modelKey,

@@ -127,7 +127,8 @@ export function checkFrame(frame: RawFrame, assets: ReadonlyMap<string, string>,
   if (typeof asset === 'string') return asset;
   if (typeof frame.camera !== 'string' || !CAMERA_NAME.test(frame.camera))
     return 'camera must be 1-63 letters, digits, ., _ or -, starting with a letter or digit';
-  const time = checkTime(frame.time, now);
+  // Epoch milliseconds arrive as text from forms, query strings and MQTT user properties.
+  const time = checkTime(typeof frame.time === 'string' && /^\d{10,16}$/.test(frame.time) ? Number(frame.time) : frame.time, now);
   if (typeof time === 'string') return time;
   const label = frame.label ?? null;
   if (label !== null && !(FRAME_LABELS as readonly unknown[]).includes(label)) return `label must be one of ${FRAME_LABELS.join(', ')}`;

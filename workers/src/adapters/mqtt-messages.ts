@@ -84,7 +84,7 @@ export function decodeFrame(
   return {
     assetCode: camera.assetCode,
     camera: camera.camera,
-    time: time === undefined ? arrivedAt : /^\d{10,16}$/.test(time) ? Number(time) : time,
+    time: time ?? arrivedAt,
     bytes: payload,
     ...(property('label') !== undefined ? { label: property('label') } : {}),
   };

@@ -17,7 +17,7 @@ import { demoTrainingRun } from '@threadline/db/seed/demo-model-records';
 import { startVisionPilot, visionPilotContext, visionPilotExists } from '@threadline/db/seed/demo-vision-records';
 import { inTransaction, rawSqlOf } from '@threadline/db/sql';
 import { FrameIngest, type RawFrame } from '@threadline/db/vision/frame-ingest';
-import { frameStoreFromEnv } from '@threadline/db/vision/frame-store';
+import { openFrameStore } from '@threadline/db/vision/frame-store';
 import { readWorkersConfig } from '../config.ts';
 import { runModelTraining } from '../processors/model-training.ts';
 import { CAMERA, SimulatorCameras, stationsOf } from '../simulator/cameras.ts';
@@ -42,7 +42,7 @@ try {
     await publishSigningKey(rawSqlOf(pool), key, !config.MODEL_SIGNING_KEY);
     const context = await visionPilotContext(pool, org);
     const modelId = await startVisionPilot(pool, org, context, system);
-    const store = frameStoreFromEnv();
+    const store = openFrameStore(config.frames);
     const ingest = new FrameIngest(pool, store);
     const stations = stationsOf(await loadPlantSignals(pool, org));
     const cameras = new SimulatorCameras(stations, SEED + 2, 1 / 3);

@@ -24,8 +24,6 @@ const FIELDS = ['assetId', 'assetCode', 'camera', 'time', 'label'] as const;
 function frameOf(fields: Record<string, unknown>, bytes: Buffer): RawFrame {
   const frame: RawFrame = { bytes };
   for (const name of FIELDS) if (typeof fields[name] === 'string') frame[name] = fields[name];
-  // Epoch milliseconds arrive as text in a form or a query string.
-  if (typeof frame.time === 'string' && /^\d{10,16}$/.test(frame.time)) frame.time = Number(frame.time);
   return frame;
 }
 
