@@ -32,6 +32,7 @@ import { RoiThreadResolver } from './modules/value/roi-thread.resolver.ts';
 import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
 import { ReadReplicaResolver } from './modules/system/replica.resolver.ts';
+import { FederationResolver } from './modules/federation/federation.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -49,6 +50,7 @@ export const resolvers: ClassType[] = [
   ...frameResolvers,
   PromotionResolver,
   DatasetResolver,
+  FederationResolver,
   ExperimentResolver,
   DeploymentAssetsResolver,
   ModelCardResolver,

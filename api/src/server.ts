@@ -17,6 +17,7 @@ import { capBody } from './security/body-cap.ts';
 import { registerIngestRoutes } from './modules/telemetry/ingest.route.ts';
 import { registerEdgeRoutes } from './modules/models/edge-forward.route.ts';
 import { registerFrameRoutes } from './modules/vision/frames.route.ts';
+import { registerFederatedRoutes } from './modules/federation/federated.route.ts';
 import { registerDeviceClaimRoute } from './modules/devices/device-claim.route.ts';
 import { registerExportRoutes } from './modules/audit/export.route.ts';
 import { guardOperationInput } from './security/operation-input-guard.ts';
@@ -103,6 +104,7 @@ export async function buildServer(services: Services) {
   await registerIngestRoutes(app, services);
   await registerEdgeRoutes(app, services);
   await registerFrameRoutes(app, services);
+  await registerFederatedRoutes(app, services);
   await registerDeviceClaimRoute(app, services);
   await registerExportRoutes(app, services);
 

@@ -32,5 +32,9 @@ export const CHECK_RULES: Record<string, string> = {
   frames_content_type_check: 'a frame is image/jpeg or image/png',
   frames_sha256_check: 'a frame sha256 is 64 lower-case hex digits',
   frames_size_check: 'a frame has bytes, a width and a height',
+  federated_runs_phase_check: 'a federated run is in its GRADIENT, HISTOGRAM or AGGREGATED phase',
+  federated_runs_round_check: 'a federated run plans at least one round and runs no more than it plans',
+  federated_runs_sites_check: 'a federated run trains over at least two sites',
+  federated_updates_phase_check: 'a federated update is a GRADIENT or a HISTOGRAM',
   backtests_version_or_spec_check: 'a backtest names a model version, or (for a streaming detector) a spec',
 };

@@ -97,6 +97,13 @@ const SPECIAL_PAYLOADS = {
   'experiment.started': withEvidence({ modelId: id, kind: z.string(), trafficShare: z.number(), metric: z.string() }),
   'experiment.ended': withEvidence({ status: z.string(), decision: z.string().nullable(), reason: z.string().nullable(), result: json }),
   'wave_scope_item.removed': z.object({ waveId: id, assetId: nullableId, lineId: nullableId, siteId: nullableId }),
+  'training_run.aggregated': withEvidence({
+    sites: z.array(z.string()),
+    rounds: z.number().int(),
+    stopReason: z.enum(['BUDGET', 'MAX_ROUNDS']),
+    epsilon: z.number(),
+    delta: z.number(),
+  }),
   'kpi_measurement.computed': z.object({ kind: z.string(), days: z.number().int(), from: z.string(), to: z.string() }),
 } as const;
 

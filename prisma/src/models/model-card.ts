@@ -27,6 +27,19 @@ export interface ModelCard {
   limitations: string | null;
   riskClass: { class: string; meaning: string; obligations: string[] };
   nistAiRmf: RmfControl[];
+  /** The differential privacy of the champion, else of the newest version, trained federated. */
+  privacy: CardPrivacy | null;
+}
+
+export interface CardPrivacy {
+  versionId: string;
+  version: number;
+  epsilon: number;
+  delta: number;
+  sites: string[];
+  rounds: number;
+  noiseMultiplier: number;
+  clipNorm: number;
 }
 
 /** The EU AI Act's risk tiers, what each means and what it asks of a provider (abridged). */
@@ -183,6 +196,7 @@ export async function buildModelCard(db: RawSql, organizationId: string, modelId
     ),
   ];
   return {
+    privacy: await privacyOf(db, organizationId, modelId),
     generatedAt: now.toISOString(),
     model: { id: row.id, name: row.name, task: row.task, description: row.description, useCase: row.use_case, assetType: row.asset_type },
     owner: row.owner_email ? { name: row.owner_name!, email: row.owner_email } : null,
@@ -199,6 +213,30 @@ export async function buildModelCard(db: RawSql, organizationId: string, modelId
     limitations: text(row.limitations),
     riskClass: { class: row.risk_class, ...EU_AI_ACT[row.risk_class]! },
     nistAiRmf,
+  };
+}
+
+/** The privacy a federated version spent: the champion's when it was trained so, else the newest such version's. */
+async function privacyOf(db: RawSql, organizationId: string, modelId: string): Promise<CardPrivacy | null> {
+  const [found] = await db.$queryRawUnsafe<{ id: string; version: number; metrics: Record<string, any> }[]>(
+    `SELECT v.id, v.version, v.metrics FROM model_versions v
+       LEFT JOIN model_aliases al ON al.organization_id = v.organization_id AND al.model_id = v.model_id AND al.alias = 'champion' AND al.model_version_id = v.id
+      WHERE v.organization_id = $1 AND v.model_id = $2::uuid AND v.metrics ? 'privacy'
+      ORDER BY al.model_version_id IS NULL, v.version DESC LIMIT 1`,
+    organizationId,
+    modelId,
+  );
+  if (!found) return null;
+  const { privacy, federated } = found.metrics;
+  return {
+    versionId: found.id,
+    version: found.version,
+    epsilon: privacy.epsilon,
+    delta: privacy.delta,
+    sites: federated?.sites ?? [],
+    rounds: federated?.rounds ?? 0,
+    noiseMultiplier: federated?.noiseMultiplier ?? 0,
+    clipNorm: federated?.clipNorm ?? 0,
   };
 }
 
@@ -245,6 +283,12 @@ export function modelCardMarkdown(card: ModelCard): string {
             .map(([k, v]) => `| ${cell(k)} | ${Number(v).toFixed(4)} |`),
         ]
       : ['_No champion version._']),
+    '',
+    '## Privacy',
+    '',
+    card.privacy
+      ? `v${card.privacy.version} was trained federated over ${card.privacy.sites.join(', ')} in ${card.privacy.rounds} rounds; no raw row left its site. Differential privacy (ε = ${card.privacy.epsilon.toFixed(2)}, δ = ${card.privacy.delta.toExponential()}), per row, by the Rényi DP accountant: gradients clipped to L2 norm ${card.privacy.clipNorm}, Gaussian noise multiplier ${card.privacy.noiseMultiplier}.`
+      : '_Trained centrally; no differential privacy guarantee._',
     '',
     '## Limitations',
     '',

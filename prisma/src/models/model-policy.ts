@@ -2,6 +2,7 @@
 // or a schedule retrains it and a better candidate is promoted without a person. Edited by data scientists
 // (updateModel), audited like every update; every field has a default.
 import { z } from 'zod';
+import { federatedPolicySchema } from '../federation/federated-policy.ts';
 
 export const modelPolicySchema = z
   .object({
@@ -38,5 +39,11 @@ export const modelPolicySchema = z
     /** A challenger whose experiment finds it better (p < 0.05) by at least promoteMargin (relative improvement of the metric) is promoted without an approver. */
     autoPromote: z.boolean().default(false),
     promoteMargin: z.number().min(0).max(1).default(0.05),
+    /** Sites whose raw data never leaves them: the model is then trained federated, with differential privacy (federated-policy.ts). */
+    federated: federatedPolicySchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => !p.federated || (!p.autoRetrain && p.retrainEveryHours === undefined), {
+    message: 'a federated model is retrained by a new federated run, not by autoRetrain or retrainEveryHours',
+    path: ['federated'],
+  });

@@ -3,11 +3,12 @@
 // audit event, and the training job in the outbox, all in the caller's transaction, so the job
 // starts exactly when the decision commits.
 import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
-import type { RawSql } from '../sql.ts';
+import { row, type RawSql } from '../sql.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { modelTrainingJob } from '../jobs.ts';
 import { addToOutbox } from '../outbox.ts';
 import { Refusal } from '../refusal.ts';
+import { modelPolicySchema } from './model-policy.ts';
 
 export interface TrainingRequest {
   organizationId: string;
@@ -29,6 +30,19 @@ export interface TrainingRequest {
  * nothing and returns that run, when it is of the same model; a key reused for another model is refused.
  */
 export async function requestTrainingRun(db: RawSql, request: TrainingRequest, actor: AuditActor): Promise<string> {
+  const model = await row<{ policy: unknown }>(
+    db,
+    'SELECT policy FROM models WHERE organization_id = $1 AND id = $2::uuid',
+    request.organizationId,
+    request.modelId,
+  );
+  const federated = modelPolicySchema.safeParse(model?.policy ?? {}).data?.federated;
+  if (federated)
+    throw new Refusal(
+      `The model's policy keeps raw data at sites ${federated.sites.join(', ')}; train it federated (startFederatedTraining), not centrally.`,
+      'modelId',
+      'CONFLICT',
+    );
   const [run] = await db.$queryRawUnsafe<{ id: string }[]>(
     `INSERT INTO training_runs (organization_id, model_id, base_version_id, drift_report_id, trigger, data_window_start_at, data_window_end_at, params, requested_by_id, request_key, dataset_id)
      VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::training_trigger, $6, $7, $8::jsonb, $9::uuid, $10, $11::uuid)

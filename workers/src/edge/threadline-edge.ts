@@ -14,6 +14,7 @@ import { verifyBundle, type VerifiedBundle } from '@threadline/db/models/edge-bu
 import { topFeatures } from '@threadline/db/models/explanation';
 import { assetAttributeNames, featureNames, type FeatureSpec } from '@threadline/db/models/feature-spec';
 import { isStreamingSpec } from '@threadline/db/models/streaming-spec';
+import { recordsOf } from '@threadline/db/models/labelled-table';
 import { AssetDetector } from '../ml/streaming-detector.ts';
 import { detectWindows } from '../ml/streaming-windows.ts';
 import type { AssetSeries } from '../ml/features.ts';
@@ -26,6 +27,9 @@ const USAGE = `Usage:
   threadline-edge run <bundle.json> --public-key <key.pem> --state <dir> --mqtt <url> [--opcua <opc.tcp url>] --core <url>
       (the core API key in THREADLINE_API_KEY, with the edge:write and telemetry:write scopes;
        PLANT_MQTT_URL, PLANT_OPCUA_URL and THREADLINE_CORE_URL stand for --mqtt, --opcua and --core)
+  threadline-edge federate <site-table.csv> --run <federated run id> --target <edge target id> --core <url>
+      (takes part in a federated run: the table stays here, only noised updates go to the core;
+       the API key in THREADLINE_API_KEY, with the edge:write scope)
   threadline-edge verify <bundle.json> --public-key <key.pem>
   threadline-edge score <bundle.json> <readings.csv> --public-key <key.pem> [--out <scores.csv>]
 
@@ -159,6 +163,31 @@ async function runAgent(bundlePath: string): Promise<void> {
   process.once('SIGINT', stop);
 }
 
+async function federate(tablePath: string): Promise<void> {
+  const apiKey = process.env.THREADLINE_API_KEY;
+  const coreUrl = values.core ?? process.env.THREADLINE_CORE_URL;
+  if (!values.run || !values.target || !coreUrl || !apiKey)
+    fail(`federate needs --run, --target, --core (or THREADLINE_CORE_URL) and THREADLINE_API_KEY\n${USAGE}`);
+  let records;
+  try {
+    records = recordsOf(readFileSync(tablePath, 'utf8')).records;
+  } catch (error) {
+    fail(`cannot read the site table ${tablePath}: ${(error as Error).message}`);
+  }
+  const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const { takePart, httpTransport } = await import('./federate.ts');
+  const result = await takePart({
+    runId: values.run,
+    targetId: values.target,
+    records,
+    transport: httpTransport({ url: coreUrl.replace(/\/$/, ''), apiKey }),
+    log,
+  }).catch((error: unknown) => fail((error as Error).message, 3));
+  process.stdout.write(
+    `ok: federated run ${values.run} aggregated; this site sent ${result.rounds} noised gradients over ${result.rows} rows (${result.skipped} unreadable rows left out)\n`,
+  );
+}
+
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
@@ -169,6 +198,8 @@ const { positionals, values } = parseArgs({
     opcua: { type: 'string' },
     core: { type: 'string' },
     'heartbeat-seconds': { type: 'string' },
+    run: { type: 'string' },
+    target: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -184,6 +215,8 @@ if (command === 'verify' && bundlePath) {
   );
 } else if (command === 'run' && bundlePath) {
   await runAgent(bundlePath);
+} else if (command === 'federate' && bundlePath) {
+  await federate(bundlePath);
 } else if (command === 'score' && bundlePath && csvPath) {
   const csv = await score(verified(bundlePath, values['public-key']), csvPath);
   if (values.out) writeFileSync(values.out, csv);

@@ -20,6 +20,7 @@ import {
 import { kpiThresholdRule } from '@threadline/db/models/threshold-prices';
 import { trainingParamsProblems, trainingParamsSchema, type ThresholdRule, type TrainingParams } from '@threadline/db/models/training-params';
 import { storedDataset } from '@threadline/db/models/datasets';
+import { federatedRun } from '@threadline/db/federation/federated-runs';
 import { rawSqlOf } from '@threadline/db/sql';
 import { seriesLoaderOf } from '@threadline/db/telemetry/feature-series';
 import { VersionCache } from '../inference/version-cache.ts';
@@ -28,6 +29,7 @@ import { trainModel, TrainingRefused, type RunRule } from '../ml/train-model.ts'
 import { trainOnDataset } from '../ml/train-dataset.ts';
 import { trainStreamingDetector } from '../ml/train-streaming.ts';
 import { trainOnFrames } from '../vision/train-frames.ts';
+import { federatedVersion } from '../federation/federated-model.ts';
 import { frameStoreFromEnv, type FrameStore } from '@threadline/db/vision/frame-store';
 
 export interface ModelTrainingDeps {
@@ -59,17 +61,20 @@ export async function runModelTraining(
     const params = trainingParamsSchema.safeParse(run.params ?? {});
     if (!params.success) throw new TrainingRefused(`invalid training parameters: ${trainingParamsProblems(params.error)}`);
     const rule = await ruleOf(deps.pool, run, params.data.thresholdRule);
-    const trained = run.datasetId
-      ? await fromDataset(deps, run, params.data, rule)
-      : params.data.family === 'CNN'
-        ? await trainOnFrames(deps.pool, deps.frameStore ?? frameStoreFromEnv(), run, params.data, rule)
-        : params.data.family === 'STREAMING'
-          ? await trainStreamingDetector(
-              trainingSourceOf(deps.pool, run.organizationId, run.assetTypeId),
-              { from: run.dataWindowStartAt, to: run.dataWindowEndAt },
-              params.data,
-            )
-          : await fromTelemetry(deps, run, params.data, rule);
+    const federated = await federatedRun(rawSqlOf(deps.pool), run.organizationId, run.id);
+    const trained = federated
+      ? await federatedVersion(federated, run.name)
+      : run.datasetId
+        ? await fromDataset(deps, run, params.data, rule)
+        : params.data.family === 'CNN'
+          ? await trainOnFrames(deps.pool, deps.frameStore ?? frameStoreFromEnv(), run, params.data, rule)
+          : params.data.family === 'STREAMING'
+            ? await trainStreamingDetector(
+                trainingSourceOf(deps.pool, run.organizationId, run.assetTypeId),
+                { from: run.dataWindowStartAt, to: run.dataWindowEndAt },
+                params.data,
+              )
+            : await fromTelemetry(deps, run, params.data, rule);
     const output = await completeTrainingRun(
       deps.pool,
       run,
