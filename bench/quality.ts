@@ -52,4 +52,5 @@ for (const run of runs) {
   );
   if (run.label === 'gbt') out(`${''.padEnd(20)} derived features kept: ${(metrics.derived as string[]).join(', ') || 'none'}`);
 }
+await import('./federated-quality.ts');
 await import('./anomaly-quality.ts');

@@ -13,10 +13,10 @@ export const federatedPolicySchema = z
     /** Each row's gradient is clipped to this L2 norm … */
     clipNorm: z.number().positive().max(100).default(1),
     /** … and every site adds Gaussian noise of sd noiseMultiplier × clipNorm to its sum, every round. */
-    noiseMultiplier: z.number().min(0.5).max(10_000).default(16),
+    noiseMultiplier: z.number().min(0.5).max(10_000).default(32),
     /** Noise sd on each count of the final score histograms (sensitivity 1). */
     histogramNoise: z.number().min(0.5).max(10_000).default(8),
-    maxRounds: z.number().int().min(1).max(1_000).default(100),
+    maxRounds: z.number().int().min(1).max(2_000).default(400),
     /** The core's Adam step size. */
     learningRate: z.number().positive().max(10).default(0.1),
   })

@@ -13,32 +13,12 @@ import { siteScore } from '@threadline/db/federation/site-update';
 import { readLabelledTable, recordsOf } from '@threadline/db/models/labelled-table';
 import { startApi, type ApiHarness } from '../../../scripts/test/api-harness.ts';
 import { takePart, type Transport } from '../edge/federate.ts';
-import { failureTableCsv } from '../ml/failure-table.ts';
+import { FAILURE_TABLE_FEDERATED_SPEC, failureTableCsv } from '../ml/failure-table.ts';
 import { auc } from '../ml/metrics.ts';
 import { trainTable } from '../ml/train-table.ts';
 import { runModelTraining } from '../processors/model-training.ts';
 
-const SPEC = {
-  label: 'failure',
-  numeric: [
-    { name: 'ambient_c', min: 10, max: 35 },
-    { name: 'coolant_c', min: 15, max: 45 },
-    { name: 'spindle_rpm', min: 1000, max: 3500 },
-    { name: 'load_nm', min: 20, max: 110 },
-    { name: 'tool_minutes', min: 0, max: 600 },
-    { name: 'vibration_mm_s', min: 0, max: 12 },
-    { name: 'humidity_pct', min: 0, max: 100 },
-  ],
-  categorical: [
-    { name: 'grade', categories: ['A', 'B', 'C'] },
-    { name: 'line', categories: ['L1', 'L2'] },
-  ],
-  derived: [
-    { op: 'product', left: 'load_nm', right: 'spindle_rpm', min: 20_000, max: 300_000 },
-    { op: 'difference', left: 'coolant_c', right: 'ambient_c', min: -5, max: 15 },
-    { op: 'product', left: 'tool_minutes', right: 'load_nm', min: 0, max: 40_000 },
-  ],
-};
+const SPEC = FAILURE_TABLE_FEDERATED_SPEC;
 const POLICY = { federated: { sites: ['LEJ', 'BRQ'], epsilon: 3, delta: 1e-5, noiseMultiplier: 16, maxRounds: 100 } };
 
 /** Margin of the stated goal: the federated model's held-out AUC within 0.05 of the centralised one's. */

@@ -68,3 +68,29 @@ export function failureTableCsv(rows: number, seed: number): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * The failure table's columns as a federated run states them (federated-spec.ts): the instruments'
+ * public ranges, the categories, and power, coolant margin and tool load as derived features.
+ */
+export const FAILURE_TABLE_FEDERATED_SPEC = {
+  label: 'failure',
+  numeric: [
+    { name: 'ambient_c', min: 10, max: 35 },
+    { name: 'coolant_c', min: 15, max: 45 },
+    { name: 'spindle_rpm', min: 1000, max: 3500 },
+    { name: 'load_nm', min: 20, max: 110 },
+    { name: 'tool_minutes', min: 0, max: 600 },
+    { name: 'vibration_mm_s', min: 0, max: 12 },
+    { name: 'humidity_pct', min: 0, max: 100 },
+  ],
+  categorical: [
+    { name: 'grade', categories: ['A', 'B', 'C'] },
+    { name: 'line', categories: ['L1', 'L2'] },
+  ],
+  derived: [
+    { op: 'product', left: 'load_nm', right: 'spindle_rpm', min: 20_000, max: 300_000 },
+    { op: 'difference', left: 'coolant_c', right: 'ambient_c', min: -5, max: 15 },
+    { op: 'product', left: 'tool_minutes', right: 'load_nm', min: 0, max: 40_000 },
+  ],
+};
