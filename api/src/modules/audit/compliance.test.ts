@@ -217,4 +217,32 @@ describe('compliance exports', () => {
     expect(broken.status).toBe(1);
     expect(broken.stdout).toMatch(/BROKEN at seq \d+ \(HASH_MISMATCH\)/);
   });
+
+  it('exports the ISO/IEC 27001:2022 Annex A map: all 93 controls, MET only with evidence from the thread', async () => {
+    const json = await get('/export/compliance/iso27001.json', approver);
+    expect(json.statusCode).toBe(200);
+    const map = json.json() as { met: number; gap: number; controls: { id: string; theme: string; status: string; evidence: string }[] };
+    expect(map.controls).toHaveLength(93);
+    expect(new Set(map.controls.map((c) => c.id)).size).toBe(93);
+    expect(map.controls.filter((c) => c.theme === 'TECHNOLOGICAL')).toHaveLength(34);
+    expect(map.met + map.gap).toBe(93);
+    const byId = new Map(map.controls.map((c) => [c.id, c]));
+    // Evidence from the seeded thread: roles, the audit chain; nothing federated yet; physical controls outside the product.
+    expect(byId.get('5.2')).toMatchObject({ status: 'MET', evidence: expect.stringMatching(/5 distinct roles/) });
+    expect(byId.get('5.28')).toMatchObject({ status: 'MET', evidence: expect.stringMatching(/hash-chained audit events/) });
+    expect(byId.get('5.34')).toMatchObject({ status: 'GAP', evidence: expect.stringMatching(/No model keeps raw data on site/) });
+    expect(byId.get('7.1')).toMatchObject({ status: 'GAP', evidence: expect.stringMatching(/Outside the product/) });
+    // A model whose policy keeps site data on site turns privacy MET.
+    await api.gql(
+      'mutation($i: ModelInput!) { createModel(input: $i) { id } }',
+      { i: { name: 'federated-risk', task: 'FAILURE_RISK', policy: { federated: { sites: ['LEJ', 'BRQ'] } } } },
+      data,
+    );
+    const after = (await get('/export/compliance/iso27001.json', approver)).json() as typeof map;
+    expect(after.controls.find((c) => c.id === '5.34')).toMatchObject({ status: 'MET', evidence: expect.stringMatching(/1 model\(s\) keep raw site data on site/) });
+    const md = await get('/export/compliance/iso27001.md', approver);
+    expect(md.headers['content-type']).toMatch(/text\/markdown/);
+    expect(md.body).toContain('| 8.24 Use of cryptography | TECHNOLOGICAL | MET |');
+    expect((await get('/export/compliance/iso27001.json')).statusCode).toBe(401);
+  });
 });

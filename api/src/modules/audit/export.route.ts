@@ -1,9 +1,11 @@
 // Downloads for auditors: GET /export/audit.csv and /export/audit.json (the organisation's audit
 // trail, filtered by from, to, type and subjectType; at most 100,000 events, oldest first), and
-// GET /export/models/:id/card.md and card.json (the model card). Authenticated like the API
+// GET /export/models/:id/card.md and card.json (the model card), and GET
+// /export/compliance/iso27001.md and .json (the ISO/IEC 27001:2022 Annex A control map). Authenticated like the API
 // (session token or API key) with the read permission; only the caller's organisation is read.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildModelCard, modelCardMarkdown } from '@threadline/db/models/model-card';
+import { iso27001Map, iso27001Markdown, securityFacts } from '@threadline/db/audit/iso27001';
 import { rawSqlOf } from '@threadline/db/sql';
 import { auditCsv, exportAuditEvents } from '@threadline/db/audit/audit-export';
 import { parseRfc3339, RFC3339_HINT } from '@threadline/db/rfc3339';
@@ -56,6 +58,13 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
       reply.header('content-disposition', `attachment; filename="model-card-${built.model.name.replace(/[^A-Za-z0-9_-]+/g, '-')}.${format}"`);
       return format === 'json' ? reply.type('application/json').send(built) : reply.type('text/markdown; charset=utf-8').send(modelCardMarkdown(built));
     };
+    const iso = async (request: FastifyRequest, reply: FastifyReply, format: 'md' | 'json') => {
+      const map = iso27001Map(await securityFacts(rawSqlOf(services.db.pool), callerOf(request).organizationId), services.clock.now());
+      reply.header('content-disposition', `attachment; filename="iso27001-annex-a.${format}"`);
+      return format === 'json' ? reply.type('application/json').send(map) : reply.type('text/markdown; charset=utf-8').send(iso27001Markdown(map));
+    };
+    scope.get('/export/compliance/iso27001.md', (request, reply) => iso(request, reply, 'md'));
+    scope.get('/export/compliance/iso27001.json', (request, reply) => iso(request, reply, 'json'));
     scope.get('/export/models/:id/card.md', (request, reply) => card(request, reply, 'md'));
     scope.get('/export/models/:id/card.json', (request, reply) => card(request, reply, 'json'));
   });
