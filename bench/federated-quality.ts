@@ -31,14 +31,25 @@ function federated(noise: boolean) {
   const rounds = noise ? roundsWithinBudget(policy, policy, { noiseMultiplier: policy.histogramNoise }, policy.maxRounds) : policy.maxRounds;
   const gaussian = noise ? secureGaussian() : () => 0;
   let state = initialState(sites[0]!.rows[0]!.length);
-  for (let t = 0; t < rounds; t += 1) state = applyRound(state, sites.map((s) => gradientUpdate(s, state.weights, policy, gaussian)), policy.learningRate);
+  for (let t = 0; t < rounds; t += 1)
+    state = applyRound(
+      state,
+      sites.map((s) => gradientUpdate(s, state.weights, policy, gaussian)),
+      policy.learningRate,
+    );
   const decision = decideFromHistograms(
     sites.map((s) => scoreHistogram(s, state.weights, HISTOGRAM_BINS, policy.histogramNoise, gaussian)),
     HISTOGRAM_BINS,
   );
   const scores = held.rows.map((row) => siteScore(state.weights, row));
-  const epsilon = privacySpent([{ noiseMultiplier: policy.noiseMultiplier, count: rounds }, { noiseMultiplier: policy.histogramNoise, count: 1 }], policy.delta).epsilon;
-  return { auc: auc(scores, held.labels), f1: confusionAt(scores, held.labels, decision.threshold).f1, rounds, epsilon, delta: policy.delta };
+  const epsilon = privacySpent(
+    [
+      { noiseMultiplier: policy.noiseMultiplier, count: rounds },
+      { noiseMultiplier: policy.histogramNoise, count: 1 },
+    ],
+    policy.delta,
+  ).epsilon;
+  return { auc: auc(scores, held.labels) ?? 0.5, f1: confusionAt(scores, held.labels, decision.threshold).f1, rounds, epsilon, delta: policy.delta };
 }
 
 const pooled = readLabelledTable([siteCsv[0]!.trimEnd(), ...siteCsv[1]!.trimEnd().split('\n').slice(1)].join('\n'), {
@@ -48,16 +59,19 @@ const pooled = readLabelledTable([siteCsv[0]!.trimEnd(), ...siteCsv[1]!.trimEnd(
 const heldRecords = recordsOf(heldCsv).records;
 const central = async (family: 'logistic' | 'auto', derive: boolean) => {
   const trained = await trainTable(pooled, { family, timed: false, seed: 7, name: `central-${family}`, derive });
-  const scores = scoreRows(trained.model, heldRecords.map((r) => encodeRecord(trained.encoding, r)));
+  const scores = scoreRows(
+    trained.model,
+    heldRecords.map((r) => encodeRecord(trained.encoding, r)),
+  );
   const labels = heldRecords.map((r) => Number(r.get('failure')));
-  return { auc: auc(scores, labels), f1: confusionAt(scores, labels, trained.threshold).f1, chosen: String(trained.metrics.chosen) };
+  return { auc: auc(scores, labels) ?? 0.5, f1: confusionAt(scores, labels, trained.threshold).f1, chosen: String(trained.metrics.chosen) };
 };
 
 const base = await central('logistic', false);
 const line = (label: string, r: { auc: number; f1: number }, note: string) =>
   out(`${label.padEnd(34)} AUC ${r.auc.toFixed(3)}   F1 ${r.f1.toFixed(3)}   ${note}`);
 const versus = (r: { auc: number }) => `AUC ${r.auc - base.auc >= 0 ? '+' : ''}${(r.auc - base.auc).toFixed(3)} vs baseline`;
-line('central logistic, pooled rows', base, '(baseline: every row at the core; the table's columns, without the spec's three derived)');
+line('central logistic, pooled rows', base, "(baseline: every row at the core; the table's columns, without the spec's three derived)");
 const derived = await central('logistic', true);
 line('central logistic + derived search', derived, versus(derived));
 const best = await central('auto', true);

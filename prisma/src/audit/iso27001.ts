@@ -163,15 +163,24 @@ type Judge = (f: SecurityFacts) => [met: boolean, evidence: string];
 
 /** The controls the thread holds evidence for; every other control is GAP with OUTSIDE. */
 const JUDGED: Record<string, Judge> = {
-  '5.2': (f) => [f.roles >= 3, `${f.users} people hold ${f.roles} distinct roles (viewer, engineer, data scientist, approver, admin), each mapped to permissions.`],
+  '5.2': (f) => [
+    f.roles >= 3,
+    `${f.users} people hold ${f.roles} distinct roles (viewer, engineer, data scientist, approver, admin), each mapped to permissions.`,
+  ],
   '5.3': (f) => [
     f.selfDecided === 0,
     f.selfDecided === 0
       ? `Four eyes: ${f.approvals} approval(s), none decided by its requester (the API refuses it).`
       : `${f.selfDecided} approval(s) decided by their requester.`,
   ],
-  '5.9': (f) => [f.assets > 0, `${f.assets} assets in the site > line > asset hierarchy, typed, with their signals; ${f.versions} model versions in the registry.`],
-  '5.15': (f) => [f.users > 0, 'Every GraphQL operation and REST route is authorised by permission (a schema walk in the tests proves none is open); tenants are isolated by organisation.'],
+  '5.9': (f) => [
+    f.assets > 0,
+    `${f.assets} assets in the site > line > asset hierarchy, typed, with their signals; ${f.versions} model versions in the registry.`,
+  ],
+  '5.15': (f) => [
+    f.users > 0,
+    'Every GraphQL operation and REST route is authorised by permission (a schema walk in the tests proves none is open); tenants are isolated by organisation.',
+  ],
   '5.16': (f) => [
     f.deviceIdentities > 0 || f.edgeTargetsWithKeys > 0,
     `${f.users} named users; ${f.deviceIdentities} device identit(ies) with certificates; ${f.edgeTargetsWithKeys} of ${f.edgeTargets} edge target(s) with a public key.`,
@@ -203,20 +212,35 @@ const JUDGED: Record<string, Judge> = {
   ],
   '8.2': (f) => [f.admins > 0 && f.admins < f.users, `${f.admins} of ${f.users} people are administrators; scopes limit API keys to what they need.`],
   '8.3': () => [true, 'Row-level scoping by organisation in every query; reads are budgeted per caller.'],
-  '8.5': () => [true, 'Sign-in with hashed passwords and expiring sessions, failed sign-ins locked out for a while; API keys and device certificates for machines.'],
-  '8.10': (f) => [true, `Retention rules drop telemetry partitions and frames past their age; ${f.deletedRecords} deleted record(s) kept restorable until purged.`],
+  '8.5': () => [
+    true,
+    'Sign-in with hashed passwords and expiring sessions, failed sign-ins locked out for a while; API keys and device certificates for machines.',
+  ],
+  '8.10': (f) => [
+    true,
+    `Retention rules drop telemetry partitions and frames past their age; ${f.deletedRecords} deleted record(s) kept restorable until purged.`,
+  ],
   '8.11': (f) => [f.privateVersions > 0, `${f.privateVersions} version(s) trained only on clipped, noised site updates (differential privacy).`],
   '8.12': (f) => [f.federatedModels > 0, `${f.federatedModels} federated model(s): their sites' rows are refused central training and never leave the site.`],
-  '8.15': (f) => [f.auditEvents > 0, `${f.auditEvents} audit events, SHA-256 chained from a zero genesis, checkpoints Ed25519-signed; logs are structured JSON.`],
+  '8.15': (f) => [
+    f.auditEvents > 0,
+    `${f.auditEvents} audit events, SHA-256 chained from a zero genesis, checkpoints Ed25519-signed; logs are structured JSON.`,
+  ],
   '8.16': () => [true, 'Drift per deployment, edge heartbeats, queue and outbox health, and pipeline metrics (Prometheus) are watched.'],
   '8.19': (f) => [
     f.signedVersions === f.versions,
     `${f.signedVersions} of ${f.versions} model versions signed (Ed25519 over model, version and sha256), checked before any load; edge updates roll out by canary.`,
   ],
-  '8.24': (f) => [f.signingKeys > 0, `${f.signingKeys} model signing key(s) published; Ed25519 for models, bundles and audit checkpoints; SHA-256 for the chain.`],
+  '8.24': (f) => [
+    f.signingKeys > 0,
+    `${f.signingKeys} model signing key(s) published; Ed25519 for models, bundles and audit checkpoints; SHA-256 for the chain.`,
+  ],
   '8.25': () => [true, 'Strict TypeScript, lint, and the test suite (hostile input, tenant isolation, fuzzing of mutations) run on every change.'],
   '8.26': () => [true, 'Inputs are validated with typed errors; request bodies are capped before they are read; query cost and depth are limited.'],
-  '8.29': () => [true, 'Security tests (error leakage, rate limits, body limits, tenant isolation) run with the suite against real PostgreSQL, Redis and MQTT.'],
+  '8.29': () => [
+    true,
+    'Security tests (error leakage, rate limits, body limits, tenant isolation) run with the suite against real PostgreSQL, Redis and MQTT.',
+  ],
   '8.32': (f) => [f.approvals > 0, `${f.approvals} approval(s) gate promotions and wave advances; every change is audited.`],
 };
 

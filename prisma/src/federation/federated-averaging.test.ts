@@ -6,10 +6,14 @@ import { applyRound, decideFromHistograms, initialState } from './federated-aver
 describe('federated averaging', () => {
   it('takes one Adam step of the learning rate against the sign of the sites’ mean gradient', () => {
     // Mean gradient (0.2, -0.4, 0); Adam's first bias-corrected step is lr · g / (|g| + 1e-8) per coordinate.
-    const next = applyRound(initialState(2), [
-      [0.1, -0.2, 0.5],
-      [0.3, -0.6, -0.5],
-    ], 0.1);
+    const next = applyRound(
+      initialState(2),
+      [
+        [0.1, -0.2, 0.5],
+        [0.3, -0.6, -0.5],
+      ],
+      0.1,
+    );
     expect(next.weights[0]).toBeCloseTo(-0.1, 6);
     expect(next.weights[1]).toBeCloseTo(0.1, 6);
     expect(next.weights[2]).toBeCloseTo(0, 6);

@@ -18,7 +18,10 @@ export const federatedSpecSchema = z
     numeric: z.array(z.object({ name: column, ...bounds }).refine(ordered, minBelowMax)).max(200),
     categorical: z.array(z.object({ name: column, categories: z.array(z.string().max(200)).min(1).max(100) })).max(50),
     /** Features derived from two columns (e.g. power as load × speed), with their own public bounds. */
-    derived: z.array(z.object({ ...derivedFeatureSchema.shape, ...bounds }).refine(ordered, minBelowMax)).max(32).default([]),
+    derived: z
+      .array(z.object({ ...derivedFeatureSchema.shape, ...bounds }).refine(ordered, minBelowMax))
+      .max(32)
+      .default([]),
   })
   .refine((s) => s.numeric.length + s.categorical.length > 0, { message: 'name at least one numeric or categorical column' })
   .refine((s) => s.derived.every((d) => [d.left, d.right].every((n) => s.numeric.some((c) => c.name === n))), {

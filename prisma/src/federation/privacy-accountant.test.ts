@@ -26,7 +26,15 @@ describe('privacy accountant', () => {
 
   it('stops training at the budget: the round that would pass ε is not planned', () => {
     // An 85th round: RDP 0.173828 α, least at α = 9.1: 1.581836 + 1.421349 = 3.003185 > 3.
-    expect(privacySpent([{ noiseMultiplier: 16, count: 85 }, { noiseMultiplier: 8, count: 1 }], 1e-5).epsilon).toBeCloseTo(3.003185, 5);
+    expect(
+      privacySpent(
+        [
+          { noiseMultiplier: 16, count: 85 },
+          { noiseMultiplier: 8, count: 1 },
+        ],
+        1e-5,
+      ).epsilon,
+    ).toBeCloseTo(3.003185, 5);
     expect(roundsWithinBudget({ epsilon: 3, delta: 1e-5 }, { noiseMultiplier: 16 }, { noiseMultiplier: 8 }, 1_000)).toBe(84);
     expect(roundsWithinBudget({ epsilon: 3, delta: 1e-5 }, { noiseMultiplier: 16 }, { noiseMultiplier: 8 }, 50)).toBe(50);
     expect(roundsWithinBudget({ epsilon: 0.5, delta: 1e-5 }, { noiseMultiplier: 1 }, { noiseMultiplier: 8 }, 100)).toBe(0);

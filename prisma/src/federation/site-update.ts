@@ -12,11 +12,11 @@ import type { SiteRows } from './federated-spec.ts';
 /** Draws N(0, 1). */
 export type Gaussian = () => number;
 
-/** Box-Muller over 53-bit uniforms from the CSPRNG. */
+/** Box-Muller over 53-bit uniforms in (0, 1) from the CSPRNG. */
 export function secureGaussian(): Gaussian {
   const uniform = () => {
     const bytes = randomBytes(8);
-    return ((bytes.readUInt32BE(0) >>> 5) * 67108864 + (bytes.readUInt32BE(4) >>> 6) + 1) / 9007199254740993;
+    return ((bytes.readUInt32BE(0) >>> 11) * 2 ** 32 + bytes.readUInt32BE(4) + 0.5) / 2 ** 53;
   };
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }

@@ -218,7 +218,9 @@ export async function buildModelCard(db: RawSql, organizationId: string, modelId
 
 /** The privacy a federated version spent: the champion's when it was trained so, else the newest such version's. */
 async function privacyOf(db: RawSql, organizationId: string, modelId: string): Promise<CardPrivacy | null> {
-  const [found] = await db.$queryRawUnsafe<{ id: string; version: number; metrics: Record<string, any> }[]>(
+  const [found] = await db.$queryRawUnsafe<
+    { id: string; version: number; metrics: { privacy: { epsilon: number; delta: number }; federated?: Partial<Omit<CardPrivacy, 'epsilon' | 'delta'>> } }[]
+  >(
     `SELECT v.id, v.version, v.metrics FROM model_versions v
        LEFT JOIN model_aliases al ON al.organization_id = v.organization_id AND al.model_id = v.model_id AND al.alias = 'champion' AND al.model_version_id = v.id
       WHERE v.organization_id = $1 AND v.model_id = $2::uuid AND v.metrics ? 'privacy'

@@ -32,7 +32,8 @@ describe('federated training with differential privacy', () => {
   beforeAll(async () => {
     api = await startApi();
     token = await api.login('admin@northwind.example');
-    const siteIds = (await api.gql<{ sites: { nodes: { id: string; code: string }[] } }>('{ sites(first: 10) { nodes { id code } } }', {}, token)).data!.sites.nodes;
+    const siteIds = (await api.gql<{ sites: { nodes: { id: string; code: string }[] } }>('{ sites(first: 10) { nodes { id code } } }', {}, token)).data!.sites
+      .nodes;
     sites = [];
     for (const [i, code] of POLICY.federated.sites.entries()) {
       const siteId = siteIds.find((s) => s.code === code)!.id;
@@ -106,21 +107,25 @@ describe('federated training with differential privacy', () => {
     const sentText = JSON.stringify(crossed);
     expect(sentText).not.toMatch(/C0\d{5}/); // no cycle id of any site row
     // No site row reached the core's database: no dataset, no telemetry was written during the run.
-    const stored = await api.services.db.pool.query("SELECT (SELECT count(*) FROM datasets)::int AS datasets, (SELECT count(*) FROM federated_updates WHERE cardinality(values) > 100)::int AS wide");
+    const stored = await api.services.db.pool.query(
+      'SELECT (SELECT count(*) FROM datasets)::int AS datasets, (SELECT count(*) FROM federated_updates WHERE cardinality(values) > 100)::int AS wide',
+    );
     expect(stored.rows[0]).toEqual({ datasets: 0, wide: 0 });
 
     // The model-training job registers the version from the aggregated run.
     const signingKey = signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-    const job = await api.services.db.pool.query("SELECT payload FROM outbox WHERE job_name = 'model-training' AND job_id = $1", [`training-${run.trainingRunId}`]);
+    const job = await api.services.db.pool.query("SELECT payload FROM outbox WHERE job_name = 'model-training' AND job_id = $1", [
+      `training-${run.trainingRunId}`,
+    ]);
     expect(job.rows).toHaveLength(1);
     const organizationId = job.rows[0].payload.organizationId as string;
-    const output = await runModelTraining({ pool: api.services.db.pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) }, { organizationId, trainingRunId: run.trainingRunId }, true);
-    expect(output.versionId).not.toBeNull();
-    const version = await api.gql(
-      'query($id: ID!) { modelVersion(id: $id) { family metrics trainingRunId } }',
-      { id: output.versionId },
-      token,
+    const output = await runModelTraining(
+      { pool: api.services.db.pool, signingKey, trustedKeys: trustedKeySet(signingKey, undefined) },
+      { organizationId, trainingRunId: run.trainingRunId },
+      true,
     );
+    expect(output.versionId).not.toBeNull();
+    const version = await api.gql('query($id: ID!) { modelVersion(id: $id) { family metrics trainingRunId } }', { id: output.versionId }, token);
     const metrics = version.data!.modelVersion.metrics;
     expect(version.data!.modelVersion.trainingRunId).toBe(run.trainingRunId);
     expect(metrics.federated).toMatchObject({ sites: ['LEJ', 'BRQ'], rounds: 84, stopReason: 'BUDGET' });
@@ -152,7 +157,11 @@ describe('federated training with differential privacy', () => {
 
   it('refuses central training of a federated model, and a start the budget allows no round of', async () => {
     const modelId = await createModel({ federated: { ...POLICY.federated, epsilon: 0.5, noiseMultiplier: 1 } });
-    const tooSmall = await api.gql('mutation($input: StartFederatedTrainingInput!) { startFederatedTraining(input: $input) { id } }', { input: { modelId, spec: SPEC } }, token);
+    const tooSmall = await api.gql(
+      'mutation($input: StartFederatedTrainingInput!) { startFederatedTraining(input: $input) { id } }',
+      { input: { modelId, spec: SPEC } },
+      token,
+    );
     expect(tooSmall.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(tooSmall.errors?.[0]?.message).toMatch(/does not allow a single round/);
     const central = await api.gql(
@@ -166,11 +175,21 @@ describe('federated training with differential privacy', () => {
 
   it('takes a site update once, and refuses one of the wrong round, size or site', async () => {
     const modelId = await createModel(POLICY);
-    const run = (await api.gql('mutation($input: StartFederatedTrainingInput!) { startFederatedTraining(input: $input) { id } }', { input: { modelId, spec: SPEC } }, token)).data!
-      .startFederatedTraining;
+    const run = (
+      await api.gql(
+        'mutation($input: StartFederatedTrainingInput!) { startFederatedTraining(input: $input) { id } }',
+        { input: { modelId, spec: SPEC } },
+        token,
+      )
+    ).data!.startFederatedTraining;
     const [lej, brq] = sites;
     const post = (site: typeof lej, body: object) =>
-      api.app.inject({ method: 'POST', url: `/edge/federated/${run.id}/updates`, headers: { 'x-api-key': site!.key }, payload: { targetId: site!.targetId, ...body } });
+      api.app.inject({
+        method: 'POST',
+        url: `/edge/federated/${run.id}/updates`,
+        headers: { 'x-api-key': site!.key },
+        payload: { targetId: site!.targetId, ...body },
+      });
     const values = Array.from({ length: 16 }, (_, i) => i / 100);
     expect((await post(lej, { phase: 'GRADIENT', round: 0, values })).json()).toMatchObject({ accepted: true, round: 0 });
     expect((await post(lej, { phase: 'GRADIENT', round: 0, values })).json()).toMatchObject({ accepted: false, round: 0 });

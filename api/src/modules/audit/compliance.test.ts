@@ -239,7 +239,10 @@ describe('compliance exports', () => {
       data,
     );
     const after = (await get('/export/compliance/iso27001.json', approver)).json() as typeof map;
-    expect(after.controls.find((c) => c.id === '5.34')).toMatchObject({ status: 'MET', evidence: expect.stringMatching(/1 model\(s\) keep raw site data on site/) });
+    expect(after.controls.find((c) => c.id === '5.34')).toMatchObject({
+      status: 'MET',
+      evidence: expect.stringMatching(/1 model\(s\) keep raw site data on site/),
+    });
     const md = await get('/export/compliance/iso27001.md', approver);
     expect(md.headers['content-type']).toMatch(/text\/markdown/);
     expect(md.body).toContain('| 8.24 Use of cryptography | TECHNOLOGICAL | MET |');
