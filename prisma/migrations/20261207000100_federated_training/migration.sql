@@ -23,7 +23,7 @@ CREATE TABLE "federated_runs" (
     CONSTRAINT "federated_runs_sites_check" CHECK (cardinality("site_ids") >= 2)
 );
 CREATE UNIQUE INDEX "federated_runs_organization_id_id_key" ON "federated_runs"("organization_id", "id");
-CREATE UNIQUE INDEX "federated_runs_training_run_id_key" ON "federated_runs"("training_run_id");
+CREATE UNIQUE INDEX "federated_runs_organization_id_training_run_id_key" ON "federated_runs"("organization_id", "training_run_id");
 ALTER TABLE "federated_runs" ADD CONSTRAINT "federated_runs_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "federated_runs" ADD CONSTRAINT "federated_runs_organization_id_training_run_id_fkey" FOREIGN KEY ("organization_id", "training_run_id") REFERENCES "training_runs"("organization_id", "id") ON DELETE CASCADE ON UPDATE CASCADE;
 
