@@ -3,7 +3,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { federatedRun, federatedRunsOfModel, startFederatedRun, type FederatedRun } from '@threadline/db/federation/federated-runs';
 import { tenantOf, type Context } from '../../context.ts';
-import { requireUuid } from '../../common/errors.ts';
+import { notFound, requireUuid } from '../../common/errors.ts';
 import { domainCommand } from '../../common/domain-command.ts';
 import { FederatedRunType, StartFederatedTrainingInput } from './federation.types.ts';
 
@@ -49,10 +49,11 @@ export class FederationResolver {
   }
 
   @Authorized('read')
-  @Query(() => FederatedRunType, { nullable: true, description: 'A federated run by its id or its training run’s id.' })
-  async federatedRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<FederatedRunType | null> {
+  @Query(() => FederatedRunType, { description: 'A federated run by its id or its training run’s id; NOT_FOUND when the organisation has none.' })
+  async federatedRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<FederatedRunType> {
     const { principal, tenant } = tenantOf(ctx);
     const run = await federatedRun(tenant, principal.organizationId, requireUuid(id, 'id'));
-    return run ? toType(run) : null;
+    if (!run) throw notFound('FederatedRun', id);
+    return toType(run);
   }
 }
