@@ -54,14 +54,30 @@ export default defineConfig({
       cwd: '..',
       url: `http://127.0.0.1:${API_PORT}/health`,
       // The vision pilot trains on a smaller labelled history here than in `npm start`.
-      env: { DATABASE_URL: databaseUrl, API_PORT: String(API_PORT), LOG_LEVEL: 'warn', NODE_ENV: 'test', DEMO_VISION_FRAMES: '480', DEMO_VISION_EPOCHS: '10' },
+      env: {
+        DATABASE_URL: databaseUrl,
+        API_PORT: String(API_PORT),
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'test',
+        DEMO_VISION_FRAMES: '480',
+        DEMO_VISION_EPOCHS: '10',
+        METRICS_SAMPLE_MS: '1000',
+      },
       reuseExistingServer: false,
       timeout: 240_000,
     },
     {
       command: `bash -c 'set -m; npm run --silent start -w @threadline/workers & echo $! > "${process.env.E2E_WORKERS_PGID_FILE}"; wait $!'`,
       cwd: '..',
-      env: { DATABASE_URL: databaseUrl, QUEUE_PREFIX: process.env.E2E_QUEUE_PREFIX, MQTT_URL: '', OPCUA_ENDPOINT: '', LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+      env: {
+        DATABASE_URL: databaseUrl,
+        QUEUE_PREFIX: process.env.E2E_QUEUE_PREFIX,
+        MQTT_URL: '',
+        OPCUA_ENDPOINT: '',
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'test',
+        METRICS_SAMPLE_MS: '1000',
+      },
       reuseExistingServer: false,
     },
     {

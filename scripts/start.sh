@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 
-export API_PORT="${API_PORT:-4000}" WEB_PORT="${WEB_PORT:-3000}"
+export API_PORT="${API_PORT:-4000}" WEB_PORT="${WEB_PORT:-3000}" WORKERS_METRICS_PORT="${WORKERS_METRICS_PORT:-9464}"
 export THREADLINE_API_URL="${THREADLINE_API_URL:-http://127.0.0.1:${API_PORT}/graphql}"
 npm run --silent db:migrate
 npm run --silent db:seed
@@ -42,6 +42,7 @@ cat <<MSG
     Portal       http://localhost:${WEB_PORT}
     GraphQL API  http://localhost:${API_PORT}/graphql
     Health       http://localhost:${API_PORT}/health
+    Metrics      http://localhost:${API_PORT}/metrics (API), http://localhost:${WORKERS_METRICS_PORT}/metrics (workers); Pipeline page in the portal
   Sign in as viewer, engineer, data, approver or admin @northwind.example, password threadline-demo.
   Press Ctrl-C to stop.
 

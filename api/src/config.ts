@@ -3,6 +3,7 @@ import { parseEnv, readDbConfig, type DbConfig } from '@threadline/db/config';
 import { z } from 'zod';
 import { DEFAULT_KEY_DIR } from '@threadline/db/audit/audit-keys';
 import { readFrameStoreConfig, type FrameStoreConfig } from '@threadline/db/vision/frame-store';
+import { readObservabilityConfig, type ObservabilityConfig } from '@threadline/db/observability/observability-config';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -53,12 +54,12 @@ const schema = z.object({
   RATE_LIMIT_REDIS_URL: z.string().optional(),
 });
 
-export type ApiConfig = z.infer<typeof schema> & { db: DbConfig; frames: FrameStoreConfig };
+export type ApiConfig = z.infer<typeof schema> & { db: DbConfig; frames: FrameStoreConfig; observability: ObservabilityConfig };
 
 export function readApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const config = parseEnv(schema, env, 'API');
   if (config.NODE_ENV === 'production' && (!config.AUTH_TOKEN_SECRET || !config.AUDIT_SIGNING_KEY || !config.MODEL_SIGNING_KEY)) {
     throw new Error('In production AUTH_TOKEN_SECRET, AUDIT_SIGNING_KEY and MODEL_SIGNING_KEY must be set; see README (configuration).');
   }
-  return { ...config, db: readDbConfig(env), frames: readFrameStoreConfig(env) };
+  return { ...config, db: readDbConfig(env), frames: readFrameStoreConfig(env), observability: readObservabilityConfig(env) };
 }

@@ -33,6 +33,7 @@ import { valueResolvers } from './modules/value/value.resolver.ts';
 import { waveResolvers } from './modules/waves/waves.resolver.ts';
 import { ReadReplicaResolver } from './modules/system/replica.resolver.ts';
 import { FederationResolver } from './modules/federation/federation.resolver.ts';
+import { PipelineHealthResolver } from './modules/system/pipeline-health.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -64,6 +65,7 @@ export const resolvers: ClassType[] = [
   SignalSeriesResolver,
   ...eventResolvers,
   ReadReplicaResolver,
+  PipelineHealthResolver,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

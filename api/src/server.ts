@@ -108,6 +108,15 @@ export async function buildServer(services: Services) {
   await registerDeviceClaimRoute(app, services);
   await registerExportRoutes(app, services);
 
+  // Prometheus: this process's metrics and the pipeline's health gauges (every organisation's: the operators' scrape).
+  app.get('/metrics', async (request, reply) => {
+    const token = services.config.observability.METRICS_TOKEN;
+    if (token && request.headers.authorization !== `Bearer ${token}`)
+      return reply.code(401).send({ error: { code: 'UNAUTHENTICATED', message: 'Send Authorization: Bearer <METRICS_TOKEN>.' } });
+    return reply.type(services.metrics.contentType).send(await services.metrics.render());
+  });
+  services.sampler.start();
+
   app.get('/health', async (_request, reply) => {
     try {
       await ping(rawSqlOf(services.db.pool));
@@ -118,6 +127,7 @@ export async function buildServer(services: Services) {
   });
 
   app.addHook('onClose', async () => {
+    await services.sampler.stop();
     await services.keyRate.close?.();
     await services.reads.close();
     await services.ingestLog?.close();

@@ -9,6 +9,9 @@ import { TokenService } from './auth/tokens.ts';
 import { AccessService } from './modules/people/access.service.ts';
 import { SessionCache } from './auth/session-cache.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
+import { PipelineMetrics } from '@threadline/db/observability/metrics';
+import { registerHealthGauges } from '@threadline/db/observability/health-gauges';
+import { ProcessSampler } from '@threadline/db/observability/process-samples';
 import { ReadGate } from './security/read-gate.ts';
 import { EventIngest } from '@threadline/db/telemetry/events';
 import { openTelemetryStorage, type TelemetryStorage } from '@threadline/db/telemetry/storage';
@@ -47,6 +50,9 @@ export interface Services {
   replica: ReadReplica | null;
   /** Device identities: the secret their authorities' keys are sealed with, and the broker told of them (MQTT_ADMIN_URL), or null. */
   devices: { authoritySecret: string; broker: DynamicSecurityBroker | null };
+  /** This process's Prometheus metrics (GET /metrics), and its sampler for the pipeline-health page. */
+  metrics: PipelineMetrics;
+  sampler: ProcessSampler;
 }
 
 /** The database a caller's reads go to: the replica while it serves theirs, the primary otherwise. */
@@ -64,6 +70,8 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
   const tokenSecret = config.AUTH_TOKEN_SECRET ?? devSecret(config.THREADLINE_KEY_DIR, 'auth-token');
   const signing = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
   const telemetry = await openTelemetryStorage(db.pool, config.db.TELEMETRY_PARTITION_DAYS, clock);
+  const metrics = new PipelineMetrics('api');
+  registerHealthGauges(metrics, rawSqlOf(db.pool));
   const modelSigning = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
   await publishSigningKey(rawSqlOf(db.pool), modelSigning, !config.MODEL_SIGNING_KEY);
   const pooled = (url: string, poolSize: number) => createPool({ url, role: config.db.DATABASE_APP_ROLE, poolSize, ...(onStatement ? { onStatement } : {}) });
@@ -98,7 +106,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     ),
     keyRate,
     telemetry,
-    ingest: ingestLog ?? IngestService.forPool(db.pool, telemetry, clock),
+    ingest: ingestLog ?? IngestService.forPool(db.pool, telemetry, clock, metrics),
     reads: new ReadGate(
       replica && readUrl ? replica.readPools(expensiveReads, pooled(readUrl, config.READ_POOL_SIZE)) : singlePool(expensiveReads),
       config.READS_PER_CALLER,
@@ -118,5 +126,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
         ? new DynamicSecurityBroker({ url: config.MQTT_ADMIN_URL, username: config.MQTT_ADMIN_USERNAME, password: config.MQTT_ADMIN_PASSWORD })
         : null,
     },
+    metrics,
+    sampler: new ProcessSampler(db.pool, metrics, log, config.observability.METRICS_SAMPLE_MS),
   };
 }

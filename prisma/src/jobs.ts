@@ -193,3 +193,25 @@ export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
 export function queuedJob<P>(job: JobDefinition<P>, data: P, jobId: string): { name: string; data: P; opts: JobOptions & { jobId: string } } {
   return { name: job.name, data, opts: { ...job.options, jobId } };
 }
+
+/** W3C trace context a job carries beside its payload (observability/tracing.ts), under TRACE_KEY. */
+export interface JobTrace {
+  traceparent: string;
+  /** Other traces the job continues (a micro-batch gathers several arrivals). */
+  links?: string[];
+}
+
+const TRACE_KEY = '_trace';
+
+/** The job data with its trace context, when there is one. */
+export function withTrace<P>(data: P, trace: JobTrace | undefined): P {
+  return trace ? { ...data, [TRACE_KEY]: trace } : data;
+}
+
+/** The job data's payload without its trace context, and that context. */
+export function splitTrace(data: unknown): { payload: unknown; trace: JobTrace | undefined } {
+  if (!data || typeof data !== 'object' || !(TRACE_KEY in data)) return { payload: data, trace: undefined };
+  const { [TRACE_KEY]: trace, ...payload } = data as Record<string, unknown>;
+  const valid = trace && typeof trace === 'object' && typeof (trace as JobTrace).traceparent === 'string';
+  return { payload, trace: valid ? (trace as JobTrace) : undefined };
+}

@@ -35,7 +35,8 @@ export interface ApiHarness {
 export async function startApi(env: Record<string, string> = {}, database?: TestDatabase, clock?: Clock): Promise<ApiHarness> {
   database ??= await createTestDatabase();
   let recorded: string[] | null = null;
-  const config = readApiConfig({ ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
+  // Metrics samples only when a test asks (METRICS_SAMPLE_MS), so they never land among a test's counted statements.
+  const config = readApiConfig({ ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', METRICS_SAMPLE_MS: '600000', ...env });
   const services = await createServices(
     config,
     pino({ level: 'silent' }),

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { cameraStreamsSchema } from './adapters/camera-streams.ts';
 import { readFrameStoreConfig, type FrameStoreConfig } from '@threadline/db/vision/frame-store';
+import { readObservabilityConfig, type ObservabilityConfig } from '@threadline/db/observability/observability-config';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -124,12 +125,12 @@ const schema = z.object({
     .default(10),
 });
 
-export type WorkersConfig = z.infer<typeof schema> & { db: DbConfig; frames: FrameStoreConfig };
+export type WorkersConfig = z.infer<typeof schema> & { db: DbConfig; frames: FrameStoreConfig; observability: ObservabilityConfig };
 
 export function readWorkersConfig(env: NodeJS.ProcessEnv = process.env): WorkersConfig {
   const config = parseEnv(schema, env, 'workers');
   if (config.NODE_ENV === 'production' && (!config.AUDIT_SIGNING_KEY || !config.MODEL_SIGNING_KEY)) {
     throw new Error('In production AUDIT_SIGNING_KEY and MODEL_SIGNING_KEY must be set; see README (configuration).');
   }
-  return { ...config, db: readDbConfig(env), frames: readFrameStoreConfig(env) };
+  return { ...config, db: readDbConfig(env), frames: readFrameStoreConfig(env), observability: readObservabilityConfig(env) };
 }

@@ -37,14 +37,21 @@ import { publishSigningKey } from '@threadline/db/models/registry';
 import { modelHandlers, startModelRelays } from './model-workers.ts';
 import { queueConnection, queuePrefix, redisTarget } from './redis-target.ts';
 import { IngestLog } from '@threadline/db/telemetry/ingest-log';
+import { PipelineMetrics } from '@threadline/db/observability/metrics';
+import { ProcessSampler } from '@threadline/db/observability/process-samples';
+import { PostgresSpanExporter } from '@threadline/db/observability/span-store';
+import { startTracing, traceFields } from '@threadline/db/observability/tracing';
+import { portOf, registerQueueGauges, serveMetrics } from './metrics-server.ts';
 import { ingestLogOf } from '@threadline/db/config';
 
 const config = readWorkersConfig();
-const log = pino({ name: 'threadline-workers', level: config.LOG_LEVEL });
+const log = pino({ name: 'threadline-workers', level: config.LOG_LEVEL, mixin: traceFields });
+const metrics = new PipelineMetrics('workers');
 const redis = redisTarget(config.REDIS_URL, config.REDIS_CLUSTER_NODES);
 if ((await checkNoEviction(redis)) === 'unknown') log.warn('could not read Redis maxmemory-policy; make sure it is noeviction');
 
 const pool = createPool({ url: config.db.DATABASE_URL, role: config.db.DATABASE_APP_ROLE, poolSize: config.db.DATABASE_POOL_SIZE });
+const tracing = startTracing(new PostgresSpanExporter(pool, 'workers'), config.observability.TRACE_SAMPLE_RATIO);
 const signingKey = signingKeyFromPem(signingKeyPem(config.AUDIT_SIGNING_KEY, config.THREADLINE_KEY_DIR));
 const modelKey = signingKeyFromPem(signingKeyPem(config.MODEL_SIGNING_KEY, config.THREADLINE_KEY_DIR, 'model'));
 await publishSigningKey(rawSqlOf(pool), modelKey, !config.MODEL_SIGNING_KEY);
@@ -55,6 +62,7 @@ const models = modelHandlers({
   trustedKeys: trustedKeySet(modelKey, config.MODEL_TRUSTED_KEYS),
   frameStore,
   log: log.child({ part: 'models' }),
+  metrics,
 });
 const telemetry = await openTelemetryStorage(pool, config.db.TELEMETRY_PARTITION_DAYS);
 // Partitions and retention change tables, which only the owner may do.
@@ -70,6 +78,7 @@ const host = startWorkerHost({
   maxStalls: config.WORKER_MAX_STALLS,
   onGiveUp: models.onGiveUp,
   log,
+  metrics,
   handlers: {
     ...models.handlers,
     [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload),
@@ -102,7 +111,16 @@ const relays = await startModelRelays({
 });
 log.info({ queues: host.workers.map((w) => w.name), prefix: config.QUEUE_PREFIX, modelSigningKey: modelKey.keyId }, 'workers running');
 
-const ingest = IngestService.forPool(pool, telemetry);
+registerQueueGauges(metrics, host.queues, () => systemClock.nowMs());
+const sampler = new ProcessSampler(pool, metrics, log, config.observability.METRICS_SAMPLE_MS);
+sampler.start();
+const metricsServer =
+  config.observability.WORKERS_METRICS_PORT === undefined
+    ? null
+    : await serveMetrics(metrics, config.observability.WORKERS_METRICS_PORT, '127.0.0.1', config.observability.METRICS_TOKEN);
+if (metricsServer) log.info({ port: portOf(metricsServer) }, 'workers metrics on /metrics');
+
+const ingest = IngestService.forPool(pool, telemetry, systemClock, metrics);
 const events = new EventIngest(pool);
 // With an ingest log the adapters acknowledge once the log has a point, and this process's writers store it.
 const logSettings = ingestLogOf(config.db);
@@ -162,6 +180,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .then(() => ingestLog?.close())
       .then(() => relays.stop())
       .then(() => host.close())
+      .then(() => sampler.stop())
+      .then(() => tracing.shutdown())
+      .then(() => metricsServer?.close())
       .then(() => models.versions.close())
       .then(() => Promise.all([pool.end(), ownerPool.end()]))
       .then(() => process.exit(0));

@@ -9,6 +9,7 @@ import type { SigningKey } from '@threadline/db/audit/audit-keys';
 import { InferenceDispatcher } from './inference/dispatcher.ts';
 import { VersionCache } from './inference/version-cache.ts';
 import { runInference } from './processors/inference.ts';
+import type { PipelineMetrics } from '@threadline/db/observability/metrics';
 import { runFrameInference } from './processors/frame-inference.ts';
 import pino from 'pino';
 import { frameStoreFromEnv, type FrameStore } from '@threadline/db/vision/frame-store';
@@ -37,6 +38,7 @@ export interface ModelWorkerDeps {
   /** Where camera frames are read from (the configured store unless given). */
   frameStore?: FrameStore;
   log?: Logger;
+  metrics?: PipelineMetrics;
 }
 
 export interface ModelHandlers {
@@ -62,7 +64,8 @@ export function modelHandlers(deps: ModelWorkerDeps): ModelHandlers {
   return {
     versions,
     handlers: {
-      [inferenceJob.name]: (payload: InferencePayload) => runInference({ pool: deps.pool, versions }, payload),
+      [inferenceJob.name]: (payload: InferencePayload) =>
+        runInference({ pool: deps.pool, versions, ...(deps.metrics ? { metrics: deps.metrics } : {}) }, payload),
       [frameInferenceJob.name]: (payload: { organizationId: string; frameIds: string[] }) =>
         runFrameInference({ pool: deps.pool, versions, store: frameStore, log: deps.log ?? pino({ level: 'silent' }) }, payload),
       [modelTrainingJob.name]: (payload: { organizationId: string; trainingRunId: string }, job: Job) =>

@@ -8,7 +8,8 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { markOutboxDispatched, OUTBOX_CHANNEL, undispatchedOutbox } from '@threadline/db/outbox';
 import { ListenConnection } from './listen-connection.ts';
-import { JOB_CATALOGUE, type QueueName } from '@threadline/db/jobs';
+import { JOB_CATALOGUE, splitTrace, withTrace, type QueueName } from '@threadline/db/jobs';
+import { contextFrom, currentTraceparent, inSpan } from '@threadline/db/observability/tracing';
 
 const BATCH = 500;
 
@@ -69,7 +70,16 @@ export class OutboxRelay {
           this.options.log.error({ outboxId: row.id, job: row.jobName, queue: row.queue }, 'outbox names a job the catalogue does not know; left undispatched');
           continue;
         }
-        await this.options.queue(definition.queue).add(definition.name, row.payload, { ...definition.options, jobId: row.jobId });
+        const { payload, trace } = splitTrace(row.payload);
+        // A row written inside a trace is dispatched in a span of that trace, which the job goes on from.
+        const data = trace
+          ? await inSpan(
+              'outbox.dispatch',
+              { kind: 'PRODUCER', parent: contextFrom(trace), attributes: { 'threadline.job': row.jobName, 'threadline.outbox_id': row.id } },
+              async () => withTrace(payload, { traceparent: currentTraceparent() ?? trace.traceparent }),
+            )
+          : payload;
+        await this.options.queue(definition.queue).add(definition.name, data, { ...definition.options, jobId: row.jobId });
         dispatched.push(row.id);
       }
       await markOutboxDispatched(this.options.pool, dispatched);

@@ -8,7 +8,9 @@
 import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { probeClient, type RedisTarget } from './redis-target.ts';
 import type { Logger } from 'pino';
-import { JOB_CATALOGUE, QUEUE_NAMES, type JobDefinition, type QueueName } from '@threadline/db/jobs';
+import { JOB_CATALOGUE, QUEUE_NAMES, splitTrace, type JobDefinition, type QueueName } from '@threadline/db/jobs';
+import type { PipelineMetrics } from '@threadline/db/observability/metrics';
+import { contextFrom, inSpan } from '@threadline/db/observability/tracing';
 
 export type Handler = (payload: never, job: Job) => Promise<unknown>;
 /** Called once a job has failed for good (idempotent: every workers process may call it). */
@@ -32,6 +34,8 @@ export interface WorkerHostOptions {
   watchdogMs?: number;
   /** The Redis (or cluster) the watchdog checks; the connection's URL when left out. */
   redis?: RedisTarget;
+  /** Where each job's duration is counted. */
+  metrics?: PipelineMetrics;
 }
 
 const DEFAULT_WATCHDOG_MS = 5_000;
@@ -40,6 +44,8 @@ const DEFAULT_MAX_STALLS = 5;
 
 export interface WorkerHost {
   workers: Worker[];
+  /** The queues it works, one per queue name of the catalogue. */
+  queues: Queue[];
   queue(name: QueueName): Queue;
   close(): Promise<void>;
 }
@@ -68,13 +74,30 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
       async (job) => {
         const definition = catalogue.find((d) => d.name === job.name && d.queue === queueName);
         if (!definition) throw new UnrecoverableError(`Job ${job.name} is not in the catalogue of queue ${queueName}.`);
-        const parsed = definition.payload.safeParse(job.data);
+        const { payload, trace } = splitTrace(job.data);
+        const parsed = definition.payload.safeParse(payload);
         if (!parsed.success) throw new UnrecoverableError(`Job ${job.name} has an invalid payload: ${parsed.error.message}`);
-        const log = options.log.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
-        log.debug('job started');
-        const result = await options.handlers[job.name]!(parsed.data as never, job);
-        log.debug('job done');
-        return result;
+        const attributes = {
+          'threadline.queue': queueName,
+          'threadline.job': job.name,
+          'threadline.job_id': String(job.id),
+          'threadline.attempt': job.attemptsMade + 1,
+        };
+        // The job goes on with the trace it carries (the ingest, the outbox row that asked for it); a job without one may start its own.
+        return inSpan(`job ${job.name}`, { kind: 'CONSUMER', parent: contextFrom(trace), links: trace?.links ?? [], attributes }, async () => {
+          const log = options.log.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
+          const started = performance.now();
+          log.debug('job started');
+          try {
+            const result = await options.handlers[job.name]!(parsed.data as never, job);
+            options.metrics?.observeJob(queueName, job.name, 'completed', (performance.now() - started) / 1000);
+            log.debug('job done');
+            return result;
+          } catch (error) {
+            options.metrics?.observeJob(queueName, job.name, 'failed', (performance.now() - started) / 1000);
+            throw error;
+          }
+        });
       },
       {
         connection: options.connection,
@@ -97,6 +120,7 @@ export function startWorkerHost(options: WorkerHostOptions): WorkerHost {
   });
   return {
     workers,
+    queues: [...queues.values()],
     queue: (name) => queues.get(name)!,
     async close() {
       watchdog.stop();
@@ -125,7 +149,7 @@ function watchGiveUps(
           const job = await queue(queueName).getJob(jobId);
           if (!job || (await job.getState()) !== 'failed') return;
           const definition = handled.find((d) => d.name === job.name && d.queue === queueName);
-          const payload = definition?.payload.safeParse(job.data);
+          const payload = definition?.payload.safeParse(splitTrace(job.data).payload);
           if (!definition || !payload?.success) return;
           await options.onGiveUp![definition.name]!(payload.data as never, failedReason);
         })().catch((err: unknown) => options.log.error({ err, jobId, queue: queueName }, 'recording a job that failed for good failed'));

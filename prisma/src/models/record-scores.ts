@@ -2,6 +2,7 @@
 // streaming detector): predictions are unique per (version, asset, window end), so a retried or
 // repeated job writes nothing twice, and only newly stored predictions raise insights, only from
 // deployments that act (champions, and challengers on their A/B share; shadows never).
+import { inSpan } from '../observability/tracing.ts';
 import { type CompactExplanation, type ExplanationEntry } from './explanation.ts';
 import { leaveFallback, storePredictions, type ScoringDeployment } from './scoring.ts';
 import { raiseInsights, type InsightSource } from '../insights/raise-insights.ts';
@@ -57,24 +58,26 @@ export async function recordScores(db: RawSql, deployment: ScoringDeployment, wi
       modelVersionId: deployment.modelVersionId,
       useCaseId: deployment.useCaseId,
     };
-    insightsRaised = await raiseInsights(
-      db,
-      deployment.organizationId,
-      source,
-      threshold,
-      stored.map((p) => {
-        const s = scored[index.get(`${p.assetId}|${p.windowEnd}`)!]!;
-        return {
-          assetId: p.assetId,
-          windowEnd: p.windowEnd,
-          score: s.score,
-          predictionId: p.id,
-          windowMs,
-          earliestReceived: s.earliestReceived,
-          raisedAt: s.raisedAt ?? null,
-          describe: s.describe,
-        };
-      }),
+    insightsRaised = await inSpan('insights.raise', {}, () =>
+      raiseInsights(
+        db,
+        deployment.organizationId,
+        source,
+        threshold,
+        stored.map((p) => {
+          const s = scored[index.get(`${p.assetId}|${p.windowEnd}`)!]!;
+          return {
+            assetId: p.assetId,
+            windowEnd: p.windowEnd,
+            score: s.score,
+            predictionId: p.id,
+            windowMs,
+            earliestReceived: s.earliestReceived,
+            raisedAt: s.raisedAt ?? null,
+            describe: s.describe,
+          };
+        }),
+      ),
     );
   }
   if (deployment.status === 'FALLBACK') await leaveFallback(db, deployment);

@@ -11,6 +11,8 @@ export interface Arrival {
   receivedAt: number;
   /** Per asset: the newest point time in the batch (epoch ms). */
   assets: [assetId: string, latest: number][];
+  /** The ingest's trace, when it is sampled (observability/tracing.ts). */
+  traceparent?: string | undefined;
 }
 
 /** Stays under PostgreSQL's 8000-byte payload limit. */
@@ -23,7 +25,9 @@ export class ArrivalNotifier {
     if (arrival.assets.length === 0) return;
     const payloads: string[] = [];
     for (let i = 0; i < arrival.assets.length; i += ASSETS_PER_NOTICE) {
-      payloads.push(JSON.stringify({ o: arrival.organizationId, r: arrival.receivedAt, a: arrival.assets.slice(i, i + ASSETS_PER_NOTICE) }));
+      payloads.push(
+        JSON.stringify({ o: arrival.organizationId, r: arrival.receivedAt, a: arrival.assets.slice(i, i + ASSETS_PER_NOTICE), t: arrival.traceparent }),
+      );
     }
     await this.pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [ARRIVALS_CHANNEL, payloads]);
   }
@@ -31,10 +35,10 @@ export class ArrivalNotifier {
 
 export function parseArrival(payload: string): Arrival | null {
   try {
-    const raw = JSON.parse(payload) as { o?: unknown; r?: unknown; a?: unknown };
+    const raw = JSON.parse(payload) as { o?: unknown; r?: unknown; a?: unknown; t?: unknown };
     if (typeof raw.o !== 'string' || typeof raw.r !== 'number' || !Array.isArray(raw.a)) return null;
     const assets = raw.a.filter((x): x is [string, number] => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'number');
-    return { organizationId: raw.o, receivedAt: raw.r, assets };
+    return { organizationId: raw.o, receivedAt: raw.r, assets, ...(typeof raw.t === 'string' ? { traceparent: raw.t } : {}) };
   } catch {
     return null;
   }

@@ -248,7 +248,7 @@ export class LogWriter {
           entry.k === 'events'
             ? await this.target.events.ingest(entry.o, items as RawEvent[])
             : entry.p === null
-              ? await this.target.ingest.ingest(entry.o, items as RawPoint[], entry.r)
+              ? await this.target.ingest.ingest(entry.o, items as RawPoint[], entry.r, 'log')
               : await this.target.ingest.ingestByAddress(entry.o, entry.p, items as AddressedPoint[], entry.r);
         this.stats.accepted += result.accepted;
         this.stats.duplicates += result.duplicates;

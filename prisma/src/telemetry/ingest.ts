@@ -7,6 +7,8 @@ import { SignalCatalog, type CatalogSignal } from './signal-catalog.ts';
 import { ArrivalNotifier } from './arrivals.ts';
 import { checkPoint, signalIdOf, type RawPoint } from './point-rules.ts';
 import { systemClock, type Clock } from '../clock.ts';
+import type { IngestPath, PipelineMetrics } from '../observability/metrics.ts';
+import { currentTraceparent, inSpan } from '../observability/tracing.ts';
 
 export interface RejectedPoint {
   index: number;
@@ -24,6 +26,9 @@ export interface AddressedPoint extends Omit<RawPoint, 'signalId'> {
   address: string;
 }
 
+/** The metrics path of each plant protocol. */
+const PROTOCOL_PATHS: Record<string, IngestPath> = { MQTT: 'mqtt', SPARKPLUG_B: 'sparkplug', OPC_UA: 'opcua' };
+
 /** Largest batch one call takes; larger ones are refused whole, before anything is written. */
 export const MAX_BATCH = 50_000;
 
@@ -33,14 +38,15 @@ export class IngestService {
     private readonly catalog: SignalCatalog,
     private readonly arrivals: ArrivalNotifier,
     private readonly clock: Clock = systemClock,
+    private readonly metrics?: PipelineMetrics,
   ) {}
 
-  static forPool(pool: pg.Pool, storage: TelemetryStorage, clock: Clock = systemClock): IngestService {
-    return new IngestService(storage, new SignalCatalog(pool, clock), new ArrivalNotifier(pool), clock);
+  static forPool(pool: pg.Pool, storage: TelemetryStorage, clock: Clock = systemClock, metrics?: PipelineMetrics): IngestService {
+    return new IngestService(storage, new SignalCatalog(pool, clock), new ArrivalNotifier(pool), clock, metrics);
   }
 
-  /** Points named by signal id (GraphQL and HTTP bulk); `receivedAtMs` when a gateway received them earlier (the ingest log). */
-  async ingest(organizationId: string, raw: readonly RawPoint[], receivedAtMs?: number): Promise<IngestResult> {
+  /** Points named by signal id (GraphQL and HTTP bulk, counted under `path`); `receivedAtMs` when a gateway received them earlier (the ingest log). */
+  async ingest(organizationId: string, raw: readonly RawPoint[], receivedAtMs?: number, path: IngestPath = 'http'): Promise<IngestResult> {
     const ids = [...new Set(raw.map(signalIdOf).filter((id): id is string => id !== null))];
     const signals = await this.catalog.byId(organizationId, ids);
     return this.store(
@@ -52,6 +58,7 @@ export class IngestService {
         return signals.get(id) ?? `unknown signal ${id}`;
       },
       receivedAtMs,
+      path,
     );
   }
 
@@ -63,6 +70,7 @@ export class IngestService {
       points,
       (point) => signals.get((point as AddressedPoint).address) ?? `unknown ${protocol} address ${(point as AddressedPoint).address}`,
       receivedAtMs,
+      PROTOCOL_PATHS[protocol] ?? 'mqtt',
     );
   }
 
@@ -70,7 +78,21 @@ export class IngestService {
     organizationId: string,
     raw: readonly RawPoint[],
     signalOf: (point: RawPoint) => CatalogSignal | string,
-    receivedAtMs?: number,
+    receivedAtMs: number | undefined,
+    path: IngestPath,
+  ): Promise<IngestResult> {
+    const result = await inSpan('ingest.store', { attributes: { 'threadline.ingest.path': path, 'threadline.points': raw.length } }, () =>
+      this.checkAndWrite(organizationId, raw, signalOf, receivedAtMs),
+    );
+    this.metrics?.countIngest(path, { accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected.length });
+    return result;
+  }
+
+  private async checkAndWrite(
+    organizationId: string,
+    raw: readonly RawPoint[],
+    signalOf: (point: RawPoint) => CatalogSignal | string,
+    receivedAtMs: number | undefined,
   ): Promise<IngestResult> {
     const now = this.clock.nowMs();
     const receivedAt = new Date(receivedAtMs ?? now);
@@ -90,7 +112,8 @@ export class IngestService {
       if (time > (latestByAsset.get(assetId) ?? -Infinity)) latestByAsset.set(assetId, time);
     }
     const written = await this.storage.write(valid);
-    if (written.inserted > 0) await this.arrivals.notify({ organizationId, receivedAt: receivedAt.getTime(), assets: [...latestByAsset] });
+    if (written.inserted > 0)
+      await this.arrivals.notify({ organizationId, receivedAt: receivedAt.getTime(), assets: [...latestByAsset], traceparent: currentTraceparent() });
     return { accepted: written.inserted, duplicates: written.duplicates, rejected };
   }
 }

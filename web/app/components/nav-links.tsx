@@ -12,6 +12,7 @@ const SECTIONS = [
   { href: '/assets', label: 'Assets' },
   { href: '/models', label: 'Models' },
   { href: '/operations', label: 'Operations' },
+  { href: '/pipeline', label: 'Pipeline' },
   { href: '/governance', label: 'Governance' },
 ];
 

@@ -18,7 +18,8 @@ import { DEPLOYMENTS_CHANNEL, deploymentStarts, lastPredictionTimes, liveRoutes,
 import { rawSqlOf, tryAdvisoryLock } from '@threadline/db/sql';
 import { ListenConnection } from '../listen-connection.ts';
 import { systemClock } from '@threadline/db/clock';
-import { inferenceJob, queuedJob, type InferencePayload, type InferenceWindow } from '@threadline/db/jobs';
+import { inferenceJob, queuedJob, withTrace, type InferencePayload, type InferenceWindow } from '@threadline/db/jobs';
+import { contextFrom, currentTraceparent, inSpan } from '@threadline/db/observability/tracing';
 
 export interface DispatcherOptions {
   /** Connection string of the database (the dispatcher holds one connection of its own). */
@@ -40,6 +41,8 @@ interface Route {
 }
 
 const LEADER_LOCK = 'threadline:inference-dispatcher';
+/** Traces one job carries on: the first, and the others as links. */
+const TRACES_PER_JOB = 8;
 /** A backfill runs up to this long before now, leaving the newest windows to the data still arriving. */
 const BACKFILL_LAG_MS = 60_000;
 
@@ -49,7 +52,7 @@ export class InferenceDispatcher {
   private readonly lastScheduled = new Map<string, number>();
   private readonly starts = new Map<string, DeploymentStart>();
   private readonly known = new Set<string>();
-  private readonly pending = new Map<string, { route: Route; assetId: string; latest: number }>();
+  private readonly pending = new Map<string, { route: Route; assetId: string; latest: number; traces: string[] }>();
   private timer: NodeJS.Timeout | null = null;
   private leaderTimer: NodeJS.Timeout | null = null;
   private reloadTimer: NodeJS.Timeout | null = null;
@@ -132,11 +135,12 @@ export class InferenceDispatcher {
   }
 
   /** Marks an asset's windows of a route as due up to `latest`; they are enqueued a moment later. */
-  private schedule(route: Route, assetId: string, latest: number): void {
+  private schedule(route: Route, assetId: string, latest: number, traceparent?: string): void {
     const key = `${route.deploymentId}|${assetId}`;
-    const entry = this.pending.get(key);
-    if (!entry) this.pending.set(key, { route, assetId, latest });
-    else if (latest > entry.latest) entry.latest = latest;
+    const entry = this.pending.get(key) ?? { route, assetId, latest, traces: [] };
+    this.pending.set(key, entry);
+    if (latest > entry.latest) entry.latest = latest;
+    if (traceparent && entry.traces.length < TRACES_PER_JOB && !entry.traces.includes(traceparent)) entry.traces.push(traceparent);
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.options.dispatchMs);
   }
 
@@ -149,7 +153,8 @@ export class InferenceDispatcher {
     const arrival = parseArrival(payload);
     if (!arrival) return;
     for (const [assetId, latest] of arrival.assets) {
-      for (const route of this.routes.get(assetId) ?? []) if (route.organizationId === arrival.organizationId) this.schedule(route, assetId, latest);
+      for (const route of this.routes.get(assetId) ?? [])
+        if (route.organizationId === arrival.organizationId) this.schedule(route, assetId, latest, arrival.traceparent);
     }
   }
 
@@ -157,6 +162,7 @@ export class InferenceDispatcher {
   async flush(): Promise<void> {
     this.timer = null;
     const byDeployment = new Map<string, { route: Route; windows: InferenceWindow[] }>();
+    const traces = new Map([...this.pending].map(([key, entry]) => [key, entry.traces]));
     for (const [key, { route, assetId, latest }] of this.pending) {
       const upTo = Math.floor(latest / route.stepMs) * route.stepMs;
       const start = this.starts.get(route.deploymentId);
@@ -173,7 +179,8 @@ export class InferenceDispatcher {
     const jobs = [...byDeployment.values()].flatMap(({ route, windows }) => this.batches(route, windows));
     if (jobs.length === 0) return;
     try {
-      await this.options.queue.addBulk(jobs.map((data) => queuedJob(inferenceJob, data, `${data.deploymentId}-${digest(data.windows)}`)));
+      const traced = await Promise.all(jobs.map((data) => this.traced(data, traces)));
+      await this.options.queue.addBulk(traced.map((data) => queuedJob(inferenceJob, data, `${data.deploymentId}-${digest(data.windows)}`)));
     } catch (err) {
       this.options.log.error({ err, jobs: jobs.length }, 'enqueueing inference failed; the windows are scheduled again with the next data');
       for (const job of jobs)
@@ -182,6 +189,23 @@ export class InferenceDispatcher {
           this.lastScheduled.set(key, Math.min(this.lastScheduled.get(key) ?? Infinity, w.after));
         }
     }
+  }
+
+  /** The job with the trace of the first sampled arrival it scores, dispatched in a span of it (the others linked). */
+  private async traced(data: InferencePayload, traces: ReadonlyMap<string, string[]>): Promise<InferencePayload> {
+    const carried = [...new Set(data.windows.flatMap((w) => traces.get(`${data.deploymentId}|${w.assetId}`) ?? []))].slice(0, TRACES_PER_JOB);
+    if (carried.length === 0) return data;
+    const [first, ...links] = carried;
+    return inSpan(
+      'inference.dispatch',
+      {
+        kind: 'PRODUCER',
+        parent: contextFrom({ traceparent: first }),
+        links,
+        attributes: { 'threadline.deployment': data.deploymentId, 'threadline.windows': data.windows.length },
+      },
+      async () => withTrace(data, { traceparent: currentTraceparent() ?? first!, links }),
+    );
   }
 
   /** Splits a deployment's windows into jobs of at most maxWindowsPerJob grid windows. */

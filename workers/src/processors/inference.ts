@@ -16,10 +16,14 @@ import { runFallbackRules } from '../inference/fallback-rules.ts';
 import type { VersionCache } from '../inference/version-cache.ts';
 import { runStreamingInference } from './streaming-inference.ts';
 import { recordScores, type InferenceResult } from '@threadline/db/models/record-scores';
+import type { PipelineMetrics } from '@threadline/db/observability/metrics';
+import { inSpan } from '@threadline/db/observability/tracing';
 
 export interface InferenceDeps {
   pool: pg.Pool;
   versions: VersionCache;
+  /** Where each batch's time through onnxruntime is counted. */
+  metrics?: PipelineMetrics;
 }
 
 export async function runInference(deps: InferenceDeps, payload: InferencePayload): Promise<InferenceResult> {
@@ -50,12 +54,25 @@ export async function runInference(deps: InferenceDeps, payload: InferencePayloa
     }
   }
   if (scored.length === 0) return none;
-  const explained = await explainedScores(
-    runner,
-    spec,
-    deployment.task,
-    scored.map((s) => s.row),
+  const explained = await inSpan(
+    'inference.score',
+    { attributes: { 'threadline.windows': scored.length, 'threadline.model_version': deployment.modelVersionId } },
+    async () => {
+      const started = performance.now();
+      const result = await explainedScores(
+        runner,
+        spec,
+        deployment.task,
+        scored.map((s) => s.row),
+      );
+      deps.metrics?.observeInference(deployment.task, (performance.now() - started) / 1000);
+      return result;
+    },
   );
   const windows = scored.map((s, i) => ({ assetId: s.assetId, windowEnd: s.row.windowEnd, earliestReceived: s.row.earliestReceived, ...explained[i]! }));
-  return inTransaction(deps.pool, (db) => recordScores(db, deployment, windowMs, windows));
+  return inSpan('predictions.record', {}, async (span) => {
+    const result = await inTransaction(deps.pool, (db) => recordScores(db, deployment, windowMs, windows));
+    span.setAttributes({ 'threadline.predictions': result.predictions, 'threadline.insights_raised': result.insightsRaised });
+    return result;
+  });
 }

@@ -1,7 +1,8 @@
 // POST /ingest/telemetry and /ingest/events: the HTTP bulk endpoints for gateways. Each takes a
 // JSON array (or `{ "points": [...] }` / `{ "events": [...] }`) or NDJSON, optionally gzip-compressed,
 // of at most 16 MiB unpacked; authenticates by API key with the telemetry:write permission before
-// reading the body; and answers like the GraphQL mutations.
+// reading the body; and answers like the GraphQL mutations. A W3C traceparent header is followed
+// (observability/tracing.ts), and a sampled request's trace is named in the answer's traceparent.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import { badInput, ThreadlineError } from '../../common/errors.ts';
@@ -9,6 +10,7 @@ import { bodyRouteErrors, sendError } from '../../common/http-route.ts';
 import { authenticateFirst, callerOf } from '../../security/authenticate-first.ts';
 import { capBody } from '../../security/body-cap.ts';
 import { MAX_BATCH, type IngestResult } from '@threadline/db/telemetry/ingest';
+import { contextFrom, currentTraceparent, inSpan } from '@threadline/db/observability/tracing';
 
 /** Bytes of one body after unpacking: 50,000 points of ~200 bytes with room. */
 const BODY_LIMIT = 16 * 1024 * 1024;
@@ -72,7 +74,12 @@ export async function registerIngestRoutes(app: FastifyInstance, services: Servi
         if (items.length > MAX_BATCH) {
           return sendError(reply, new ThreadlineError('PAYLOAD_TOO_LARGE', `A batch may hold at most ${MAX_BATCH} ${key}; split it.`, { limit: MAX_BATCH }));
         }
-        return ingest(callerOf(request).organizationId, items);
+        // A trace starts here (or goes on from the caller's traceparent); a sampled one is named in the answer's traceparent.
+        return inSpan(`POST ${path}`, { kind: 'SERVER', parent: contextFrom(request.headers), attributes: { 'threadline.items': items.length } }, async () => {
+          const traceparent = currentTraceparent();
+          if (traceparent) void reply.header('traceparent', traceparent);
+          return ingest(callerOf(request).organizationId, items);
+        });
       });
     bulk('/ingest/telemetry', 'points', (organizationId, items) => services.ingest.ingest(organizationId, items));
     bulk('/ingest/events', 'events', (organizationId, items) => services.events.ingest(organizationId, items));

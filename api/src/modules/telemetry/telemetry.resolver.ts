@@ -64,7 +64,7 @@ export class TelemetryResolver {
   })
   async ingestTelemetry(@Arg('points', () => [TelemetryPointInput]) points: TelemetryPointInput[], @Ctx() ctx: Context): Promise<IngestResult> {
     if (points.length > MAX_GRAPHQL_BATCH) throw badInput(`A batch may hold at most ${MAX_GRAPHQL_BATCH} points; split it or use POST /ingest/telemetry.`);
-    return ctx.services.ingest.ingest(tenantOf(ctx).principal.organizationId, points);
+    return ctx.services.ingest.ingest(tenantOf(ctx).principal.organizationId, points, undefined, 'graphql');
   }
 
   @Authorized('read')
