@@ -29,8 +29,14 @@ export function registerQueueGauges(metrics: PipelineMetrics, queues: readonly Q
   );
 }
 
+/** What a metrics endpoint serves: a process's PipelineMetrics, or a registry's text. */
+export interface MetricsSource {
+  render(): Promise<string>;
+  contentType: string;
+}
+
 /** Serves the metrics; resolves with the server once it listens (port 0 picks a free one). */
-export function serveMetrics(metrics: PipelineMetrics, port: number, host: string, token: string | undefined): Promise<Server> {
+export function serveMetrics(metrics: MetricsSource, port: number, host: string, token: string | undefined): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404).end();

@@ -16,6 +16,7 @@ import { waitFor } from '../../../scripts/test/wait-for.ts';
 import { EdgeAgent } from './agent.ts';
 import { Forwarder } from './forwarder.ts';
 import { EdgeOutbox } from './outbox.ts';
+import { freePort } from '../../../scripts/test/free-port.ts';
 
 describe('the edge agent (threadline-edge run)', () => {
   let fleet: EdgeFleet;
@@ -54,10 +55,11 @@ describe('the edge agent (threadline-edge run)', () => {
     expect(JSON.parse(Buffer.from(secret.data['bundle.json']!, 'base64').toString()).manifest.deploymentId).toBe(target.deploymentId);
   });
 
-  it('runs as a process: threadline-edge run reports to the core until it is stopped', async () => {
+  it('runs as a process: threadline-edge run reports to the core and serves its metrics until it is stopped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-edge-run-'));
     writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
     const since = new Date();
+    const metricsPort = await freePort();
     const child = spawn(
       EDGE_COMMAND[0],
       [
@@ -74,6 +76,8 @@ describe('the edge agent (threadline-edge run)', () => {
         `http://127.0.0.1:${fleet.port}`,
         '--heartbeat-seconds',
         '1',
+        '--metrics-port',
+        String(metricsPort),
       ],
       { env: { ...process.env, THREADLINE_API_KEY: fleet.apiKey, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -99,6 +103,11 @@ describe('the edge agent (threadline-edge run)', () => {
         { timeoutMs: 60_000 },
       );
       expect(output).toMatch(/edge: agent started/);
+      // Its own Prometheus metrics: version and mode, the link, the backlog.
+      const scraped = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(scraped).toContain('threadline_edge_agent_info{version="1.0.0",mode="MODEL"} 1');
+      expect(scraped).toMatch(/^threadline_edge_agent_backlog \d+$/m);
+      expect(scraped).toMatch(/^threadline_edge_agent_link_up [01]$/m);
     } finally {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -24,9 +24,10 @@ import { parseReadingsCsv } from './readings-csv.ts';
 import pino from 'pino';
 
 const USAGE = `Usage:
-  threadline-edge run <bundle.json> --public-key <key.pem> --state <dir> --mqtt <url> [--opcua <opc.tcp url>] --core <url>
+  threadline-edge run <bundle.json> --public-key <key.pem> --state <dir> --mqtt <url> [--opcua <opc.tcp url>] --core <url> [--metrics-port <port>]
       (the core API key in THREADLINE_API_KEY, with the edge:write and telemetry:write scopes;
-       PLANT_MQTT_URL, PLANT_OPCUA_URL and THREADLINE_CORE_URL stand for --mqtt, --opcua and --core)
+       PLANT_MQTT_URL, PLANT_OPCUA_URL and THREADLINE_CORE_URL stand for --mqtt, --opcua and --core;
+       --metrics-port serves Prometheus metrics on 127.0.0.1, behind METRICS_TOKEN when set)
   threadline-edge federate <site-table.csv> --run <federated run id> --target <edge target id> --core <url>
       (takes part in a federated run: the table stays here, only noised updates go to the core;
        the API key in THREADLINE_API_KEY, with the edge:write scope)
@@ -155,8 +156,20 @@ async function runAgent(bundlePath: string): Promise<void> {
     log,
     heartbeatMs: Number(values['heartbeat-seconds'] ?? 30) * 1000,
   }).catch((error: unknown) => fail((error as Error).message, 3));
+  const { agentMetrics } = await import('./agent-metrics.ts');
+  const { serveMetrics } = await import('../metrics-server.ts');
+  const registry = agentMetrics(agent);
+  const metricsServer = values['metrics-port']
+    ? await serveMetrics(
+        { render: () => registry.metrics(), contentType: registry.contentType },
+        Number(values['metrics-port']),
+        '127.0.0.1',
+        process.env.METRICS_TOKEN,
+      )
+    : null;
   const stop = () => {
     log.info(agent.status, 'edge: stopping');
+    metricsServer?.close();
     void agent.stop().then(() => process.exit(0));
   };
   process.once('SIGTERM', stop);
@@ -198,6 +211,7 @@ const { positionals, values } = parseArgs({
     opcua: { type: 'string' },
     core: { type: 'string' },
     'heartbeat-seconds': { type: 'string' },
+    'metrics-port': { type: 'string' },
     run: { type: 'string' },
     target: { type: 'string' },
     help: { type: 'boolean' },
