@@ -20,6 +20,8 @@ import { openTelemetryStorage } from '@threadline/db/telemetry/storage';
 import { readApiConfig } from '../api/src/config.ts';
 import { buildServer } from '../api/src/server.ts';
 import { createServices } from '../api/src/services.ts';
+import { startTracing } from '@threadline/db/observability/tracing';
+import { PostgresSpanExporter } from '@threadline/db/observability/span-store';
 import { MqttAdapter } from '../workers/src/adapters/mqtt-adapter.ts';
 import { PrivateMosquitto } from '../scripts/test/private-mosquitto.ts';
 
@@ -86,10 +88,10 @@ function percentile(sorted: number[], p: number): number {
 const database = await createSeededDatabase();
 const databaseUrl = database.url;
 
-const services = await createServices(
-  readApiConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
-  pino({ level: 'silent' }),
-);
+const config = readApiConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+const services = await createServices(config, pino({ level: 'silent' }));
+// Traced and counted as the API runs (api/src/main.ts): the figures include observability's cost.
+const tracing = startTracing(new PostgresSpanExporter(services.db.pool, 'api'), config.observability.TRACE_SAMPLE_RATIO);
 const app = await buildServer(services);
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -281,5 +283,6 @@ await publisher.endAsync();
 await adapter.stop();
 await broker.stop();
 await pool.end();
+await tracing.shutdown();
 await app.close();
 await database.drop();
