@@ -84,7 +84,12 @@ const host = startWorkerHost({
     [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload),
     [telemetryRollupJob.name]: () => runTelemetryRollup(telemetry),
     [telemetryMaintenanceJob.name]: () =>
-      runTelemetryMaintenance(ownerTelemetry, retention, { pool, store: frameStore, retentionDays: config.FRAME_RETENTION_DAYS }),
+      runTelemetryMaintenance(ownerTelemetry, retention, {
+        pool,
+        store: frameStore,
+        frameRetentionDays: config.FRAME_RETENTION_DAYS,
+        traceRetentionDays: config.observability.TRACE_RETENTION_DAYS,
+      }),
     [driftSweepJob.name]: () => runDriftSweep(pool, host.queue('models'), config.DRIFT_EVERY_MINUTES * 60_000),
     [valueRecomputeJob.name]: (payload: { organizationId?: string }) => runValueRecompute(pool, payload, config.VALUE_LOOKBACK_DAYS),
     [reviewScheduleJob.name]: (payload: { organizationId?: string }) => runReviewSchedule(pool, payload),

@@ -16,7 +16,7 @@ import { inferenceJob, modelTrainingJob } from '@threadline/db/jobs';
 import { addToOutbox } from '@threadline/db/outbox';
 import { createDeployment } from '@threadline/db/models/deployments';
 import { PipelineMetrics } from '@threadline/db/observability/metrics';
-import { PostgresSpanExporter, traceSpans } from '@threadline/db/observability/span-store';
+import { PostgresSpanExporter, pruneSpans, traceSpans } from '@threadline/db/observability/span-store';
 import { contextFrom, inSpan, startTracing, traceFields, type Tracing } from '@threadline/db/observability/tracing';
 import { inTransaction, rawSqlOf } from '@threadline/db/sql';
 import { EventIngest } from '@threadline/db/telemetry/events';
@@ -198,6 +198,13 @@ describe('a point traced from ingest to insight', () => {
     const [decision, dispatch] = await traceSpans(rawSqlOf(pool), traceId);
     expect(dispatch).toMatchObject({ name: 'outbox.dispatch', kind: 'PRODUCER', parentSpanId: decision!.spanId });
     expect(job!.data._trace.traceparent).toContain(dispatch!.spanId);
+  });
+
+  it('keeps spans for their retention days, then the maintenance drops them', async () => {
+    const spans = Number((await pool.query('SELECT count(*) FROM trace_spans')).rows[0].count);
+    expect(spans).toBeGreaterThan(0);
+    expect(await pruneSpans(pool, 7, new Date())).toBe(0);
+    expect(await pruneSpans(pool, 7, new Date(Date.now() + 8 * 86_400_000))).toBe(spans);
   });
 
   it('serves the workers’ job, inference and queue series on their scrape, behind the token', async () => {

@@ -9,6 +9,8 @@ const configSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** How often each process records its metrics snapshot for the pipeline-health page. */
   METRICS_SAMPLE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+  /** Days sampled spans are kept (the workers' hourly maintenance drops older ones). */
+  TRACE_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   /** The workers' metrics endpoint (GET /metrics); 0 picks a free port, unset turns it off. */
   WORKERS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });

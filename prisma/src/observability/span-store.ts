@@ -88,3 +88,9 @@ export function recentTraces(db: RawSql, limit: number): Promise<TraceSummary[]>
     limit,
   );
 }
+
+/** Drops spans older than `days`; returns how many. */
+export async function pruneSpans(pool: pg.Pool, days: number, now: Date): Promise<number> {
+  const result = await pool.query('DELETE FROM trace_spans WHERE started_at < $1', [new Date(now.getTime() - days * 86_400_000)]);
+  return result.rowCount ?? 0;
+}
