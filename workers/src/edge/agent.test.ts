@@ -104,7 +104,14 @@ describe('the edge agent (threadline-edge run)', () => {
       );
       expect(output).toMatch(/edge: agent started/);
       // Its own Prometheus metrics: version and mode, the link, the backlog.
-      const scraped = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      let scraped = '';
+      await waitFor('the agent’s metrics endpoint', async () => {
+        scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+          (r) => r.text(),
+          () => '',
+        );
+        return scraped.includes('threadline_edge_agent_info');
+      });
       expect(scraped).toContain('threadline_edge_agent_info{version="1.0.0",mode="MODEL"} 1');
       expect(scraped).toMatch(/^threadline_edge_agent_backlog \d+$/m);
       expect(scraped).toMatch(/^threadline_edge_agent_link_up [01]$/m);

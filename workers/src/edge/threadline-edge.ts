@@ -146,6 +146,8 @@ async function runAgent(bundlePath: string): Promise<void> {
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   // Loaded for `run` only: the OPC UA client it brings prints notices to stdout, where `score` writes its CSV.
   const { EdgeAgent } = await import('./agent.ts');
+  const { agentMetrics } = await import('./agent-metrics.ts');
+  const { serveMetrics } = await import('../metrics-server.ts');
   const agent = await EdgeAgent.start({
     bundlePath,
     trustedKeys: new Map([[keyIdOf(key), key]]),
@@ -156,8 +158,6 @@ async function runAgent(bundlePath: string): Promise<void> {
     log,
     heartbeatMs: Number(values['heartbeat-seconds'] ?? 30) * 1000,
   }).catch((error: unknown) => fail((error as Error).message, 3));
-  const { agentMetrics } = await import('./agent-metrics.ts');
-  const { serveMetrics } = await import('../metrics-server.ts');
   const registry = agentMetrics(agent);
   const metricsServer = values['metrics-port']
     ? await serveMetrics(
