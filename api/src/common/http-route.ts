@@ -1,7 +1,9 @@
 // What the REST routes (bulk ingest, frames, edge forwarding, exports) share: errors in one JSON
-// shape with their HTTP status, and the error handler of a route that takes a body. Callers are
+// shape with their HTTP status, the error handler of a route that takes a body, and the check of a
+// JSON body against its schema. Callers are
 // authenticated before their bodies are read (security/authenticate-first.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodType } from 'zod';
 import type { Services } from '../services.ts';
 import { isDatabaseUnavailable } from '@threadline/db/database-unavailable';
 import { badInput, payloadTooLarge, retryAfterOf, serviceUnavailable, ThreadlineError } from './errors.ts';
@@ -40,4 +42,14 @@ export function bodyRouteErrors(
     if (status < 500) return sendError(reply, badInput(`The body could not be read: ${error.message}`));
     return sendUnexpected(services, reply, error, answers.label, answers.message, answers.unavailableMessage);
   };
+}
+
+/** The body as its schema reads it; a body that does not fit is BAD_USER_INPUT naming the first problem's field. */
+export function parsedBody<T>(schema: ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw badInput(`${issue.path.join('.') || 'body'}: ${issue.message}`, { field: issue.path.join('.'), problems: result.error.issues.length });
+  }
+  return result.data;
 }

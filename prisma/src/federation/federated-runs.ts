@@ -72,9 +72,10 @@ export async function startFederatedRun(
 ): Promise<FederatedRun> {
   const spec = federatedSpecSchema.safeParse(input.spec);
   if (!spec.success) throw new Refusal(`spec: ${spec.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`).join('; ')}`, 'spec');
+  // Locked, so two starts of the same model are one after the other and the second sees the first's run.
   const model = await row<{ policy: unknown }>(
     db,
-    'SELECT policy FROM models WHERE organization_id = $1 AND id = $2::uuid',
+    'SELECT policy FROM models WHERE organization_id = $1 AND id = $2::uuid FOR UPDATE',
     input.organizationId,
     input.modelId,
   );
@@ -264,41 +265,44 @@ export async function acceptSiteUpdate(
     run.phase,
     run.round,
   );
-  if (sent.length === run.siteIds.length)
-    await aggregate(
+  if (sent.length < run.siteIds.length) return { accepted: true, phase: run.phase, round: run.round };
+  return {
+    accepted: true,
+    ...(await aggregate(
       db,
       run,
       sent.map((s) => s.values),
       actor,
-    );
-  const after = (await federatedRun(db, organizationId, run.id))!;
-  return { accepted: true, phase: after.phase, round: after.round };
+    )),
+  };
 }
 
-async function aggregate(db: RawSql, run: FederatedRun, updates: number[][], actor: AuditActor): Promise<void> {
+/** ε spent after `rounds` gradient rounds, and the histograms when they have been released. */
+function epsilonAfter(privacy: FederatedPolicy, rounds: number, histograms: boolean): number {
+  const releases = [{ noiseMultiplier: privacy.noiseMultiplier, count: rounds }];
+  if (histograms) releases.push({ noiseMultiplier: privacy.histogramNoise, count: 1 });
+  return privacySpent(releases, privacy.delta).epsilon;
+}
+
+/** Aggregates the round every site has sent; returns where the run is now. */
+async function aggregate(db: RawSql, run: FederatedRun, updates: number[][], actor: AuditActor): Promise<{ phase: FederatedPhase; round: number }> {
   const { privacy } = run;
   if (run.phase === 'GRADIENT') {
     const state = applyRound(run.state, updates, privacy.learningRate);
     const round = run.round + 1;
-    const { epsilon } = privacySpent([{ noiseMultiplier: privacy.noiseMultiplier, count: round }], privacy.delta);
+    const phase = round === run.plannedRounds ? 'HISTOGRAM' : 'GRADIENT';
     await db.$executeRawUnsafe(
       'UPDATE federated_runs SET state = $2::jsonb, round = $3, epsilon = $4, phase = $5, updated_at = now() WHERE id = $1',
       run.id,
       JSON.stringify(state),
       round,
-      epsilon,
-      round === run.plannedRounds ? 'HISTOGRAM' : 'GRADIENT',
+      epsilonAfter(privacy, round, false),
+      phase,
     );
-    return;
+    return { phase, round };
   }
   const decision = decideFromHistograms(updates, HISTOGRAM_BINS);
-  const { epsilon } = privacySpent(
-    [
-      { noiseMultiplier: privacy.noiseMultiplier, count: run.round },
-      { noiseMultiplier: privacy.histogramNoise, count: 1 },
-    ],
-    privacy.delta,
-  );
+  const epsilon = epsilonAfter(privacy, run.round, true);
   const result: FederatedResult = { ...decision, stopReason: run.plannedRounds < privacy.maxRounds ? 'BUDGET' : 'MAX_ROUNDS' };
   await db.$executeRawUnsafe(
     "UPDATE federated_runs SET phase = 'AGGREGATED', epsilon = $2, result = $3::jsonb, updated_at = now() WHERE id = $1",
@@ -319,4 +323,5 @@ async function aggregate(db: RawSql, run: FederatedRun, updates: number[][], act
     jobId: `training-${run.trainingRunId}`,
     payload: { organizationId: run.organizationId, trainingRunId: run.trainingRunId },
   });
+  return { phase: 'AGGREGATED', round: run.round };
 }

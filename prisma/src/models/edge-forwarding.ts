@@ -7,6 +7,7 @@
 // agent raised each insight, so time to insight counts on-site time, not the link's outage.
 import { z } from 'zod';
 import { raiseInsights } from '../insights/raise-insights.ts';
+import type { AuditActor } from '../audit/audit-log.ts';
 import { Refusal } from '../refusal.ts';
 import { row, rows, type RawSql } from '../sql.ts';
 import type { CompactExplanation, ExplanationEntry } from './explanation.ts';
@@ -27,6 +28,9 @@ const windowFields = {
   earliestReceived: epochMs.nullable(),
   raisedAt: epochMs.nullable(),
 };
+
+/** Who acts when an edge agent's message changes something: the agent of that edge target. */
+export const edgeAgentActor = (targetId: string): AuditActor => ({ kind: 'SYSTEM', id: null, label: `edge-agent:${targetId}` });
 
 export const edgeRecordSchema = z.discriminatedUnion('kind', [
   z.object({

@@ -10,6 +10,7 @@ import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
 import { Refusal } from '../refusal.ts';
 import { row, rows, type RawSql } from '../sql.ts';
 import { recordAssignment } from './deployments.ts';
+import { edgeAgentActor } from './edge-forwarding.ts';
 
 export interface RolloutReport {
   rolloutId: string;
@@ -27,8 +28,6 @@ export interface OfferedUpdate {
   action: 'INSTALL' | 'ROLLBACK';
   versionId: string;
 }
-
-const system = (label: string): AuditActor => ({ kind: 'SYSTEM', id: null, label });
 
 export async function startEdgeRollout(
   db: RawSql,
@@ -151,7 +150,7 @@ export async function reportRolloutStep(db: RawSql, organizationId: string, targ
   if (!target || target.edgeTargetId !== targetId) throw new Refusal('This target has no such update.', 'deploymentId', 'NOT_FOUND');
   const expected = report.action === 'INSTALL' ? 'OFFERED' : 'ROLLING_BACK';
   if (target.step !== expected) return target.status;
-  const actor = system(`edge-agent:${targetId}`);
+  const actor = edgeAgentActor(targetId);
   const step = report.action === 'ROLLBACK' ? (report.ok ? 'ROLLED_BACK' : 'ROLLING_BACK') : report.ok ? 'UPDATED' : 'FAILED';
   await db.$executeRawUnsafe(
     `UPDATE edge_rollout_targets SET step = $4::edge_rollout_step, report = $5::jsonb, reported_at = now()

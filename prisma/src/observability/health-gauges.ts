@@ -5,12 +5,23 @@ import type { RawSql } from '../sql.ts';
 import type { PipelineMetrics } from './metrics.ts';
 import { deploymentHealth, edgeAgentHealth, outboxHealth } from './pipeline-health.ts';
 
+/** `read` once per scrape: the gauges of one scrape that need the same rows share one query. */
+function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => {
+    pending ??= read().finally(() => setImmediate(() => (pending = null)));
+    return pending;
+  };
+}
+
 export function registerHealthGauges(metrics: PipelineMetrics, db: RawSql): void {
+  const outbox = oncePerScrape(() => outboxHealth(db, null));
+  const agents = oncePerScrape(() => edgeAgentHealth(db, null));
   metrics.gauge('threadline_outbox_backlog', 'Outbox rows not yet dispatched to their queue.', [], async () => [
-    { labels: {}, value: (await outboxHealth(db, null)).backlog },
+    { labels: {}, value: (await outbox()).backlog },
   ]);
   metrics.gauge('threadline_outbox_oldest_seconds', 'Age of the oldest undispatched outbox row (0 when none).', [], async () => [
-    { labels: {}, value: (await outboxHealth(db, null)).oldestSeconds ?? 0 },
+    { labels: {}, value: (await outbox()).oldestSeconds ?? 0 },
   ]);
   metrics.gauge(
     'threadline_deployment_drifting',
@@ -27,12 +38,12 @@ export function registerHealthGauges(metrics: PipelineMetrics, db: RawSql): void
     "Seconds since each edge agent's last heartbeat (-1: never), with its agent version and mode.",
     ['target', 'site', 'agent_version', 'mode'],
     async () =>
-      (await edgeAgentHealth(db, null)).map((a) => ({
+      (await agents()).map((a) => ({
         labels: { target: a.name, site: a.site ?? '', agent_version: a.agentVersion ?? '', mode: a.mode ?? '' },
         value: a.heartbeatAgeSeconds ?? -1,
       })),
   );
   metrics.gauge('threadline_edge_backlog', "Each edge agent's reported store-and-forward backlog.", ['target'], async () =>
-    (await edgeAgentHealth(db, null)).map((a) => ({ labels: { target: a.name }, value: a.backlog ?? 0 })),
+    (await agents()).map((a) => ({ labels: { target: a.name }, value: a.backlog ?? 0 })),
   );
 }

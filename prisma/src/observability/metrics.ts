@@ -1,17 +1,27 @@
 // Each process's Prometheus metrics (prom-client), one registry per process: points ingested per
 // path and outcome, job and inference latency, the default process metrics, and gauges collected
 // when scraped (queue depths and ages in the workers; the outbox, drift per deployment and edge
-// agents in the API, from pipeline-health.ts). `snapshot()` gives the same figures as plain JSON
-// for process_samples, so the pipeline-health page and a scrape agree.
+// agents in the API, from pipeline-health.ts). `snapshot()` gives this process's own figures
+// (ingest, jobs, inference, queues) as plain JSON for process_samples, so the pipeline-health page
+// and a scrape agree; the database's gauges are not sampled: the page reads them per organisation.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type IngestPath = 'graphql' | 'http' | 'mqtt' | 'sparkplug' | 'opcua' | 'edge' | 'frames' | 'camera' | 'log';
+export type IngestPath = 'graphql' | 'http' | 'mqtt' | 'sparkplug' | 'opcua' | 'log';
 
 export interface IngestCounts {
   accepted: number;
   duplicates: number;
   rejected: number;
 }
+
+/** The series a process samples for the pipeline page: its own, without labels of any organisation. */
+const SAMPLED = [
+  'threadline_ingest_points_total',
+  'threadline_job_duration_seconds',
+  'threadline_inference_duration_seconds',
+  'threadline_queue_jobs',
+  'threadline_queue_oldest_waiting_seconds',
+];
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -89,9 +99,10 @@ export class PipelineMetrics {
   /** The threadline_ series (not the process defaults) as JSON: what process_samples keeps. */
   async snapshot(): Promise<Record<string, { labels: Record<string, string | number>; value: number }[]>> {
     const out: Record<string, { labels: Record<string, string | number>; value: number }[]> = {};
-    for (const metric of await this.registry.getMetricsAsJSON()) {
-      if (!/^threadline_(ingest|job|inference|queue|outbox|deployment|edge)/.test(metric.name)) continue;
-      out[metric.name] = (metric.values as { labels: Record<string, string | number>; value: number; metricName?: string }[])
+    for (const name of SAMPLED) {
+      const metric = await this.registry.getSingleMetric(name)?.get();
+      if (!metric) continue;
+      out[name] = (metric.values as { labels: Record<string, string | number>; value: number; metricName?: string }[])
         .filter((v) => !v.metricName?.endsWith('_bucket'))
         .map((v) => ({ labels: v.metricName && v.metricName !== metric.name ? { ...v.labels, series: v.metricName } : v.labels, value: v.value }));
     }

@@ -5,11 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { acceptSiteUpdate, roundFor } from '@threadline/db/federation/federated-runs';
+import { edgeAgentActor } from '@threadline/db/models/edge-forwarding';
 import { rawSqlOf, type RawSql } from '@threadline/db/sql';
 import type { Services } from '../../services.ts';
 import { withCodedErrors } from '../../common/domain-command.ts';
-import { bodyRouteErrors } from '../../common/http-route.ts';
-import { badInput, requireUuid } from '../../common/errors.ts';
+import { bodyRouteErrors, parsedBody } from '../../common/http-route.ts';
+import { requireUuid } from '../../common/errors.ts';
 import { authenticateFirst, callerOf } from '../../security/authenticate-first.ts';
 
 /** A gradient of a few hundred features, or 100 histogram counts, as JSON numbers. */
@@ -45,19 +46,10 @@ export async function registerFederatedRoutes(app: FastifyInstance, services: Se
     });
     scope.post('/edge/federated/:runId/updates', { bodyLimit: BODY_LIMIT }, async (request) => {
       const runId = requireUuid((request.params as { runId: string }).runId, 'runId');
-      const parsed = updateSchema.safeParse(request.body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw badInput(`${issue.path.join('.') || 'body'}: ${issue.message}`, { field: issue.path.join('.') });
-      }
-      const { targetId, ...update } = parsed.data;
+      const { targetId, ...update } = parsedBody(updateSchema, request.body);
       return withCodedErrors(() =>
         services.db.prisma.$transaction((tx) =>
-          acceptSiteUpdate(tx as unknown as RawSql, callerOf(request).organizationId, runId, targetId, update, {
-            kind: 'SYSTEM',
-            id: null,
-            label: `edge-agent:${targetId}`,
-          }),
+          acceptSiteUpdate(tx as unknown as RawSql, callerOf(request).organizationId, runId, targetId, update, edgeAgentActor(targetId)),
         ),
       );
     });

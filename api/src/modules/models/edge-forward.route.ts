@@ -5,15 +5,14 @@
 // agent may drop them. Authenticated by API key with the edge:write permission before the body
 // is read.
 import type { FastifyInstance } from 'fastify';
-import { z, type ZodType } from 'zod';
+import { z } from 'zod';
 import { offeredUpdate, reportRolloutStep } from '@threadline/db/models/edge-rollouts';
 import { issueEdgeBundle } from '@threadline/db/models/issue-edge-bundle';
-import { acceptForwarded, edgeBatchSchema, heartbeatSchema, recordHeartbeat } from '@threadline/db/models/edge-forwarding';
+import { acceptForwarded, edgeAgentActor, edgeBatchSchema, heartbeatSchema, recordHeartbeat } from '@threadline/db/models/edge-forwarding';
 import { rawSqlOf, type RawSql } from '@threadline/db/sql';
 import type { Services } from '../../services.ts';
-import { badInput } from '../../common/errors.ts';
 import { withCodedErrors } from '../../common/domain-command.ts';
-import { bodyRouteErrors } from '../../common/http-route.ts';
+import { bodyRouteErrors, parsedBody } from '../../common/http-route.ts';
 import { authenticateFirst, callerOf } from '../../security/authenticate-first.ts';
 
 const BODY_LIMIT = 8 * 1024 * 1024;
@@ -28,17 +27,6 @@ const rolloutReportSchema = z.object({
   reason: z.string().max(2000).nullable().optional(),
   details: z.record(z.string(), z.unknown()).default({}),
 });
-
-const edgeActor = (targetId: string) => ({ kind: 'SYSTEM' as const, id: null, label: `edge-agent:${targetId}` });
-
-function parsed<T>(schema: ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw badInput(`${issue.path.join('.') || 'body'}: ${issue.message}`, { field: issue.path.join('.'), problems: result.error.issues.length });
-  }
-  return result.data;
-}
 
 export async function registerEdgeRoutes(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(async (scope) => {
@@ -56,13 +44,13 @@ export async function registerEdgeRoutes(app: FastifyInstance, services: Service
       apiKeysOnly: true,
     });
     scope.post('/edge/forward', { bodyLimit: BODY_LIMIT }, async (request) => {
-      const batch = parsed(edgeBatchSchema, request.body);
+      const batch = parsedBody(edgeBatchSchema, request.body);
       return withCodedErrors(() => services.db.prisma.$transaction((tx) => acceptForwarded(tx as unknown as RawSql, callerOf(request).organizationId, batch)));
     });
     // Over-the-air updates: what the target should install (or go back to), as a signed bundle unless
     // the agent says it has this offer's already (`have`: rollout:action); and its report.
     scope.get('/edge/update', async (request) => {
-      const { targetId, have } = parsed(targetQuerySchema, request.query);
+      const { targetId, have } = parsedBody(targetQuerySchema, request.query);
       const organizationId = callerOf(request).organizationId;
       return withCodedErrors(() =>
         services.db.prisma.$transaction(async (tx) => {
@@ -75,7 +63,7 @@ export async function registerEdgeRoutes(app: FastifyInstance, services: Service
             services.modelKeys,
             organizationId,
             update.deploymentId,
-            edgeActor(targetId),
+            edgeAgentActor(targetId),
             services.clock.now(),
             update.versionId,
           );
@@ -84,7 +72,7 @@ export async function registerEdgeRoutes(app: FastifyInstance, services: Service
       );
     });
     scope.post('/edge/update-report', async (request) => {
-      const { targetId, ...report } = parsed(rolloutReportSchema, request.body);
+      const { targetId, ...report } = parsedBody(rolloutReportSchema, request.body);
       const organizationId = callerOf(request).organizationId;
       const status = await withCodedErrors(() =>
         services.db.prisma.$transaction((tx) =>
@@ -94,7 +82,7 @@ export async function registerEdgeRoutes(app: FastifyInstance, services: Service
       return { status };
     });
     scope.post('/edge/heartbeat', async (request) => {
-      const heartbeat = parsed(heartbeatSchema, request.body);
+      const heartbeat = parsedBody(heartbeatSchema, request.body);
       await withCodedErrors(() => recordHeartbeat(rawSqlOf(services.db.pool), callerOf(request).organizationId, heartbeat));
       return { ok: true };
     });

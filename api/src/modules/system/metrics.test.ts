@@ -80,6 +80,8 @@ describe('API metrics and pipeline health', () => {
     expect(mine.figures.threadline_ingest_points_total).toEqual(
       expect.arrayContaining([expect.objectContaining({ labels: expect.objectContaining({ path: 'http', outcome: 'accepted' }), value: 2 })]),
     );
+    // A process's sample holds its own figures only: no deployment or edge agent of any organisation.
+    expect(Object.keys(mine.figures).filter((name) => /deployment|edge|outbox/.test(name))).toEqual([]);
     const viewer = await api.login('viewer@northwind.example');
     const traces = await api.gql('{ recentTraces { traceId } }', {}, viewer);
     expect(traces.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
