@@ -122,7 +122,11 @@ sampler.start();
 const metricsServer =
   config.observability.WORKERS_METRICS_PORT === undefined
     ? null
-    : await serveMetrics(metrics, config.observability.WORKERS_METRICS_PORT, '127.0.0.1', config.observability.METRICS_TOKEN);
+    : // A taken port leaves the workers working, without their scrape, and says so.
+      await serveMetrics(metrics, config.observability.WORKERS_METRICS_PORT, '127.0.0.1', config.observability.METRICS_TOKEN).catch((err: unknown) => {
+        log.error({ err, port: config.observability.WORKERS_METRICS_PORT }, 'the workers metrics endpoint could not listen; the workers run without it');
+        return null;
+      });
 if (metricsServer) log.info({ port: portOf(metricsServer) }, 'workers metrics on /metrics');
 
 const ingest = IngestService.forPool(pool, telemetry, systemClock, metrics);
