@@ -7,10 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { DEMO_ROLE_MAP } from '../scripts/identity-provider.ts';
 
 const API_PORT = Number(process.env.E2E_API_PORT ?? 4610);
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3610);
 const COUNTER_PORT = Number(process.env.E2E_COUNTER_PORT ?? 4611);
+const IDP_PORT = Number(process.env.E2E_IDP_PORT ?? 4612);
+const IDP_ISSUER = `http://127.0.0.1:${IDP_PORT}`;
+const PORTAL_CLIENT_SECRET = randomBytes(16).toString('hex');
 const run = randomBytes(4).toString('hex');
 process.env.E2E_DATABASE ??= `tl_e2e_${run}`;
 process.env.E2E_QUEUE_PREFIX ??= `e2e_${run}`;
@@ -62,6 +66,10 @@ export default defineConfig({
         DEMO_VISION_FRAMES: '480',
         DEMO_VISION_EPOCHS: '10',
         METRICS_SAMPLE_MS: '1000',
+        OIDC_ISSUER: IDP_ISSUER,
+        OIDC_ORGANIZATION: 'northwind',
+        OIDC_DISPLAY_NAME: 'Northwind SSO',
+        OIDC_ROLE_MAP: DEMO_ROLE_MAP,
       },
       reuseExistingServer: false,
       timeout: 240_000,
@@ -81,6 +89,14 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
+      // The plant's identity provider, with the demo directory.
+      command: 'npx tsx scripts/identity-provider.ts',
+      cwd: '..',
+      url: `${IDP_ISSUER}/.well-known/openid-configuration`,
+      env: { IDP_PORT: String(IDP_PORT), IDP_REDIRECT_URIS: `http://127.0.0.1:${WEB_PORT}/auth/oidc/callback`, OIDC_CLIENT_SECRET: PORTAL_CLIENT_SECRET },
+      reuseExistingServer: false,
+    },
+    {
       command: 'npx tsx graphql-counter.ts',
       url: `http://127.0.0.1:${COUNTER_PORT}/__requests`,
       env: { E2E_COUNTER_PORT: String(COUNTER_PORT), E2E_COUNTER_TARGET: `http://127.0.0.1:${API_PORT}` },
@@ -90,7 +106,12 @@ export default defineConfig({
       command: `npm run --silent build -w @threadline/web && npx next start --port ${WEB_PORT}`,
       cwd: '../web',
       url: `http://127.0.0.1:${WEB_PORT}/login`,
-      env: { THREADLINE_API_URL: `http://127.0.0.1:${COUNTER_PORT}/graphql`, PORTAL_POLL_SECONDS: '4', NEXT_TELEMETRY_DISABLED: '1' },
+      env: {
+        THREADLINE_API_URL: `http://127.0.0.1:${COUNTER_PORT}/graphql`,
+        PORTAL_POLL_SECONDS: '4',
+        NEXT_TELEMETRY_DISABLED: '1',
+        OIDC_CLIENT_SECRET: PORTAL_CLIENT_SECRET,
+      },
       reuseExistingServer: false,
       timeout: 180_000,
     },

@@ -2,7 +2,8 @@
 # `npm start`: the whole product with demo data: services, migrations, the demo plant (seeded
 # once, with a trained and deployed spindle failure-risk model and the visual inspection pilot's
 # vision model), then the API, the plant simulator (OPC UA server, MQTT/Sparkplug B publisher and camera frames), the
-# workers (which ingest the plant's data) and the portal. Ctrl-C stops them all.
+# workers (which ingest the plant's data), the portal and, unless OIDC_ISSUER names the plant's own, a
+# demo identity provider for single sign-on. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -25,6 +26,14 @@ cleanup() {
   wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
+if [ -z "${OIDC_ISSUER:-}" ]; then
+  export IDP_PORT="${IDP_PORT:-4400}"
+  export OIDC_ISSUER="http://127.0.0.1:${IDP_PORT}" OIDC_ORGANIZATION=northwind OIDC_DISPLAY_NAME="Northwind SSO (demo directory)"
+  export OIDC_ROLE_MAP="threadline-admins=ADMIN,quality-approvers=APPROVER,data-science=DATA_SCIENTIST,plant-engineers=ENGINEER,northwind-staff=VIEWER"
+  export OIDC_CLIENT_SECRET="${OIDC_CLIENT_SECRET:-threadline-portal-demo-secret}"
+  export IDP_REDIRECT_URIS="http://127.0.0.1:${WEB_PORT}/auth/oidc/callback,http://localhost:${WEB_PORT}/auth/oidc/callback"
+  npx tsx scripts/identity-provider.ts 2>/dev/null & pids+=($!)
+fi
 export SIMULATOR_OPCUA_PORT="${SIMULATOR_OPCUA_PORT:-4840}"
 export OPCUA_ENDPOINT="${OPCUA_ENDPOINT:-opc.tcp://127.0.0.1:${SIMULATOR_OPCUA_PORT}/UA/Threadline}"
 npm run --silent start -w @threadline/api & pids+=($!)
@@ -43,7 +52,8 @@ cat <<MSG
     GraphQL API  http://localhost:${API_PORT}/graphql
     Health       http://localhost:${API_PORT}/health
     Metrics      http://localhost:${API_PORT}/metrics (API), http://localhost:${WORKERS_METRICS_PORT}/metrics (workers); Pipeline page in the portal
-  Sign in as viewer, engineer, data, approver or admin @northwind.example, password threadline-demo.
+  Sign in as viewer, engineer, data, approver or admin @northwind.example, password threadline-demo,
+  or with single sign-on as maria.planner, lars.quality or admin @northwind.example (any password).
   Press Ctrl-C to stop.
 
 MSG

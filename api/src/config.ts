@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { DEFAULT_KEY_DIR } from '@threadline/db/audit/audit-keys';
 import { readFrameStoreConfig, type FrameStoreConfig } from '@threadline/db/vision/frame-store';
 import { readObservabilityConfig, type ObservabilityConfig } from '@threadline/db/observability/observability-config';
+import { parseRoleMap } from '@threadline/db/people/single-sign-on';
+import { UserRole } from '@threadline/db/client';
+import type { OidcSettings } from './auth/oidc.ts';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -52,14 +55,56 @@ const schema = z.object({
   READ_TIME_BUDGET_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /** Redis shared by the API replicas for the API keys' rate buckets; each replica keeps its own when unset. */
   RATE_LIMIT_REDIS_URL: z.string().optional(),
+  /** The plant's OpenID Connect provider (its issuer URL); single sign-on is off when unset. */
+  OIDC_ISSUER: z.url().optional(),
+  /** The portal's client id at the provider: the audience of ID tokens. */
+  OIDC_CLIENT_ID: z.string().min(1).default('threadline-portal'),
+  /** The API's resource indicator: the audience of machine clients' access tokens. */
+  OIDC_API_AUDIENCE: z.string().min(1).default('urn:threadline:api'),
+  /** The slug of the organisation the provider signs into (required with OIDC_ISSUER). */
+  OIDC_ORGANIZATION: z.string().optional(),
+  /** The name of the sign-in button. */
+  OIDC_DISPLAY_NAME: z.string().default('single sign-on'),
+  /** The ID token claim listing the person's groups. */
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** Groups to roles, `group=ROLE,...`: the first of a person's groups listed here gives their role. */
+  OIDC_ROLE_MAP: z.string().default(''),
+  /** The role of people none of whose groups is mapped; unset refuses them. */
+  OIDC_DEFAULT_ROLE: z.enum(UserRole).optional(),
+  /** `off` refuses e-mail and password sign-in (single sign-on and API keys only). */
+  PASSWORD_SIGN_IN: z.enum(['on', 'off']).default('on'),
 });
 
-export type ApiConfig = z.infer<typeof schema> & { db: DbConfig; frames: FrameStoreConfig; observability: ObservabilityConfig };
+export type ApiConfig = z.infer<typeof schema> & { db: DbConfig; frames: FrameStoreConfig; observability: ObservabilityConfig; oidc: OidcSettings | null };
 
 export function readApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const config = parseEnv(schema, env, 'API');
   if (config.NODE_ENV === 'production' && (!config.AUTH_TOKEN_SECRET || !config.AUDIT_SIGNING_KEY || !config.MODEL_SIGNING_KEY)) {
     throw new Error('In production AUTH_TOKEN_SECRET, AUDIT_SIGNING_KEY and MODEL_SIGNING_KEY must be set; see README (configuration).');
   }
-  return { ...config, db: readDbConfig(env), frames: readFrameStoreConfig(env), observability: readObservabilityConfig(env) };
+  return { ...config, db: readDbConfig(env), frames: readFrameStoreConfig(env), observability: readObservabilityConfig(env), oidc: oidcSettingsOf(config) };
+}
+
+function oidcSettingsOf(config: z.infer<typeof schema>): OidcSettings | null {
+  if (!config.OIDC_ISSUER) {
+    if (config.PASSWORD_SIGN_IN === 'off') throw new Error('API: PASSWORD_SIGN_IN=off needs single sign-on (OIDC_ISSUER) to sign anyone in.');
+    return null;
+  }
+  if (!config.OIDC_ORGANIZATION) throw new Error('API: OIDC_ORGANIZATION (the slug of the organisation the provider signs into) is required with OIDC_ISSUER.');
+  let roleMap;
+  try {
+    roleMap = parseRoleMap(config.OIDC_ROLE_MAP);
+  } catch (error) {
+    throw new Error(`API: OIDC_ROLE_MAP: ${(error as Error).message}`, { cause: error });
+  }
+  return {
+    issuer: config.OIDC_ISSUER,
+    clientId: config.OIDC_CLIENT_ID,
+    apiAudience: config.OIDC_API_AUDIENCE,
+    organization: config.OIDC_ORGANIZATION,
+    displayName: config.OIDC_DISPLAY_NAME,
+    groupsClaim: config.OIDC_GROUPS_CLAIM,
+    roleMap,
+    defaultRole: config.OIDC_DEFAULT_ROLE ?? null,
+  };
 }

@@ -69,7 +69,7 @@ export const resolvers: ClassType[] = [
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */
-export const PUBLIC_OPERATIONS = new Set(['Mutation.login']);
+export const PUBLIC_OPERATIONS = new Set(['Mutation.login', 'Mutation.loginWithSso', 'Query.signInOptions']);
 
 export function buildThreadlineSchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -7,6 +7,7 @@ import { devSecret, signingKeyFromPem, signingKeyPem, trustedKeySet, type Signin
 import type { ApiConfig } from './config.ts';
 import { TokenService } from './auth/tokens.ts';
 import { AccessService } from './modules/people/access.service.ts';
+import { OidcVerifier } from './auth/oidc.ts';
 import { SessionCache } from './auth/session-cache.ts';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { PipelineMetrics } from '@threadline/db/observability/metrics';
@@ -103,6 +104,8 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
       new SessionCache(config.SESSION_CACHE_SECONDS * 1000, clock),
       log,
       clock,
+      config.oidc && new OidcVerifier(config.oidc, clock),
+      config.PASSWORD_SIGN_IN === 'on',
     ),
     keyRate,
     telemetry,

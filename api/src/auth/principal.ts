@@ -4,7 +4,8 @@ import type { AuditActor } from '@threadline/db/audit/audit-log';
 import { forbidden } from '../common/errors.ts';
 
 export interface Principal {
-  kind: 'USER' | 'API_KEY';
+  /** A signed-in person, an API key, or a machine client with the identity provider's access token. */
+  kind: 'USER' | 'API_KEY' | 'CLIENT';
   id: string;
   label: string;
   organizationId: string;
@@ -24,8 +25,8 @@ export function actorOf(principal: Principal): AuditActor {
   return { kind: principal.kind, id: principal.id, label: principal.label };
 }
 
-/** The signed-in person's id for decisions only people make; FORBIDDEN for API keys. */
+/** The signed-in person's id for decisions only people make; FORBIDDEN for API keys and machine clients. */
 export function personOf(principal: Principal, what: string): string {
-  if (principal.kind !== 'USER') throw forbidden(`${what} is done by people, not API keys.`);
+  if (principal.kind !== 'USER') throw forbidden(`${what} is done by people, not API keys or machine clients.`);
   return principal.id;
 }

@@ -35,6 +35,7 @@ export const CHECK_RULES: Record<string, string> = {
   federated_runs_phase_check: 'a federated run is in its GRADIENT, HISTOGRAM or AGGREGATED phase',
   federated_runs_round_check: 'a federated run plans at least one round and runs no more than it plans',
   federated_runs_sites_check: 'a federated run trains over at least two sites',
+  users_oidc_identity_check: 'a single sign-on identity has both its issuer and its subject',
   process_samples_kind_check: 'a process sample comes from the api or the workers',
   federated_updates_phase_check: 'a federated update is a GRADIENT or a HISTOGRAM',
   backtests_version_or_spec_check: 'a backtest names a model version, or (for a streaming detector) a spec',

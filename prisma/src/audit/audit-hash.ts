@@ -5,7 +5,7 @@ import canonicalize from 'canonicalize';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type ActorKindName = 'USER' | 'API_KEY' | 'SYSTEM';
+export type ActorKindName = 'USER' | 'API_KEY' | 'SYSTEM' | 'CLIENT';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** The hashed content of one event: everything but its own hash and row id. */

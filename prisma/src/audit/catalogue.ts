@@ -88,6 +88,7 @@ const SPECIAL_PAYLOADS = {
   'user.signed_in': z.object({}),
   'user.sign_in_failed': z.object({ reason: z.enum(['wrong_password', 'disabled']), sourceAddress: z.string().nullable(), failures: z.number().int() }),
   'user.signed_out': z.object({ sessionId: id }),
+  'user.signed_in_with_sso': z.object({ issuer: z.string(), groups: z.array(z.string()), role: z.string(), provisioned: z.boolean() }),
   'model_version.refused': z.object({ deploymentId: id, reason: z.string(), fallback: z.string() }),
   'model_version.retired': z.object({ version: z.number().int() }),
   'model_alias.moved': withEvidence({ alias: z.string(), from: nullableId, to: id, deploymentsMoved: z.array(id) }),

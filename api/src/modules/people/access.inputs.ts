@@ -17,6 +17,12 @@ export class LoginInput {
 }
 
 @InputType()
+export class SsoLoginInput {
+  @Field(() => String, { description: "The identity provider's ID token from the authorisation-code flow." }) @Length(1, 16_000) idToken!: string;
+  @Field(() => String, { description: 'The nonce the sign-in request carried.' }) @Length(16, 200) nonce!: string;
+}
+
+@InputType()
 export class UserInput {
   @Field(() => String) @IsEmail() @MaxLength(254) email!: string;
   @Field(() => String) @Length(1, 120) name!: string;

@@ -10,8 +10,9 @@ import { auditJson, runCommand } from '../../common/command.ts';
 import { entityResolvers, type EntitySpec } from '../../common/entity-resolvers.ts';
 import { badInput, notFound, requireUuid } from '../../common/errors.ts';
 import { whereOf } from '../../common/filters.ts';
-import { ApiKey, CreatedApiKey, Organization, Session, User, Viewer } from './access.types.ts';
-import { ApiKeyFilter, ApiKeyInput, LoginInput, UserFilter, UserInput, UserUpdate } from './access.inputs.ts';
+import { ApiKey, CreatedApiKey, Organization, Session, SignInOptions, User, Viewer } from './access.types.ts';
+import { ApiKeyFilter, ApiKeyInput, LoginInput, SsoLoginInput, UserFilter, UserInput, UserUpdate } from './access.inputs.ts';
+import type { SignedIn } from './access.service.ts';
 
 /**
  * The user's row data from the input. A new password, another role or disabling the account ends
@@ -71,14 +72,31 @@ export class AccessResolver {
       'Public. Exchanges e-mail and password for a session token. Failed attempts are throttled per account and per source address (RATE_LIMITED with retryAfterSeconds).',
   })
   async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<Session> {
-    const { userId, token, expiresAt } = await ctx.services.access.signIn({
+    const signedIn = await ctx.services.access.signIn({
       email: input.email,
       password: input.password,
       organization: input.organization ?? null,
       sourceAddress: ctx.sourceAddress,
     });
-    const { organization, ...user } = await ctx.services.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, include: { organization: true } });
-    return { token, expiresAt, user, organization };
+    return sessionOf(signedIn, ctx);
+  }
+
+  @Mutation(() => Session, {
+    description:
+      "Public. Exchanges the identity provider's ID token (relayed by the portal after the authorisation-code flow, with its nonce) for a session token; the person is provisioned on first sign-in with the role their groups map to. FORBIDDEN when no group maps to a role.",
+  })
+  async loginWithSso(@Arg('input', () => SsoLoginInput) input: SsoLoginInput, @Ctx() ctx: Context): Promise<Session> {
+    const signedIn = await ctx.services.access.signInWithSso({ idToken: input.idToken, nonce: input.nonce, sourceAddress: ctx.sourceAddress });
+    return sessionOf(signedIn, ctx);
+  }
+
+  @Query(() => SignInOptions, { description: 'Public. How people sign in here: password, single sign-on, or both.' })
+  signInOptions(@Ctx() ctx: Context): SignInOptions {
+    const { oidc, passwordSignIn } = ctx.services.access;
+    return {
+      password: passwordSignIn,
+      sso: oidc && { displayName: oidc.settings.displayName, issuer: oidc.settings.issuer, clientId: oidc.settings.clientId },
+    };
   }
 
   @Authorized('read')
@@ -152,3 +170,8 @@ export class AccessResolver {
 }
 
 export const accessResolvers: ClassType[] = [AccessResolver, ...accessSpecs.flatMap(entityResolvers)];
+
+async function sessionOf({ userId, token, expiresAt }: SignedIn, ctx: Context): Promise<Session> {
+  const { organization, ...user } = await ctx.services.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, include: { organization: true } });
+  return { token, expiresAt, user, organization };
+}

@@ -7,12 +7,15 @@ import { ROLE_PERMISSIONS, isPermission, type Permission } from '../../auth/perm
 import { parseApiKey, secretMatches } from '../../auth/api-keys.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import type { SessionCache } from '../../auth/session-cache.ts';
-import { badInput, rateLimited, ThreadlineError, unauthenticated } from '../../common/errors.ts';
+import { badInput, forbidden, rateLimited, ThreadlineError, unauthenticated } from '../../common/errors.ts';
+import type { OidcVerifier } from '../../auth/oidc.ts';
+import { decodeProtectedHeader } from 'jose';
 import type { RateLimiter } from '../../security/rate-limiter.ts';
 import { systemClock, type Clock } from '@threadline/db/clock';
 import { rawSqlOf } from '@threadline/db/sql';
 import { auditFailedSignIn, signIn } from '@threadline/db/people/sign-in';
 import { liveSessionUser } from '@threadline/db/people/sessions';
+import { signInWithIdentity, type SsoSignInOutcome } from '@threadline/db/people/single-sign-on';
 import type { UserRole } from '@threadline/db/client';
 
 export interface Credentials {
@@ -27,7 +30,25 @@ export interface SignInRequest {
   sourceAddress: string | null;
 }
 
+export interface SsoSignInRequest {
+  idToken: string;
+  nonce: string;
+  sourceAddress: string | null;
+}
+
+export interface SignedIn {
+  userId: string;
+  token: string;
+  expiresAt: Date;
+}
+
 const WRONG_CREDENTIALS = 'E-mail or password is wrong, or the account is disabled.';
+
+const SSO_REFUSALS: Record<Extract<SsoSignInOutcome, { kind: 'refused' }>['reason'], string> = {
+  no_role: 'None of your groups at the identity provider gives a Threadline role; ask an administrator to map one.',
+  disabled: 'This account is disabled; ask an administrator.',
+  email_taken: 'An account with this e-mail exists and the identity provider did not verify the address, so it cannot be linked; ask an administrator.',
+};
 
 export class AccessService {
   constructor(
@@ -37,13 +58,16 @@ export class AccessService {
     readonly sessions: SessionCache,
     private readonly log: Logger,
     private readonly clock: Clock = systemClock,
+    readonly oidc: OidcVerifier | null = null,
+    readonly passwordSignIn = true,
   ) {}
 
   /**
    * A session token for a correct e-mail and password. Wrong credentials, unknown addresses and
    * disabled accounts get one answer; too many failures get RATE_LIMITED with Retry-After.
    */
-  async signIn(request: SignInRequest): Promise<{ userId: string; token: string; expiresAt: Date }> {
+  async signIn(request: SignInRequest): Promise<SignedIn> {
+    if (!this.passwordSignIn) throw forbidden(`Password sign-in is switched off here; sign in with ${this.oidc?.settings.displayName ?? 'single sign-on'}.`);
     const sessionExpiresAt = this.tokens.expiryOfNewSession();
     const outcome = await signIn(this.db.pool, { ...request, sessionExpiresAt }, this.clock);
     switch (outcome.kind) {
@@ -72,6 +96,48 @@ export class AccessService {
   }
 
   /**
+   * A session token for the person the provider's ID token names (relayed by the portal with the
+   * nonce it sent): provisioned on first sign-in, with the role their groups map to.
+   */
+  async signInWithSso(request: SsoSignInRequest): Promise<SignedIn> {
+    if (!this.oidc) throw forbidden('Single sign-on is not configured here (OIDC_ISSUER).');
+    const identity = await this.oidc.identity(request.idToken, request.nonce);
+    const sessionExpiresAt = this.tokens.expiryOfNewSession();
+    const organizationId = await this.ssoOrganizationId();
+    const outcome = await signInWithIdentity(
+      this.db.pool,
+      {
+        organizationId,
+        identity,
+        roleMap: this.oidc.settings.roleMap,
+        defaultRole: this.oidc.settings.defaultRole,
+        sessionExpiresAt,
+        sourceAddress: request.sourceAddress,
+      },
+      this.clock,
+    );
+    if (outcome.kind === 'refused') throw forbidden(SSO_REFUSALS[outcome.reason]);
+    // A changed role ended the person's other sessions; no replica may keep serving them.
+    this.sessions.forgetUser(outcome.userId);
+    const { token } = await this.tokens.issue({ userId: outcome.userId, organizationId, sessionId: outcome.sessionId }, sessionExpiresAt);
+    return { userId: outcome.userId, token, expiresAt: sessionExpiresAt };
+  }
+
+  private ssoOrganization: Promise<string> | null = null;
+
+  private ssoOrganizationId(): Promise<string> {
+    const slug = this.oidc!.settings.organization;
+    this.ssoOrganization ??= this.db.prisma.organization.findUnique({ where: { slug }, select: { id: true } }).then((found) => {
+      if (!found) {
+        this.ssoOrganization = null;
+        throw forbidden(`Single sign-on signs into the organisation "${slug}" (OIDC_ORGANIZATION), which does not exist here.`);
+      }
+      return found.id;
+    });
+    return this.ssoOrganization;
+  }
+
+  /**
    * The principal for the request's credentials; null when it sent none. Credentials that are
    * present but wrong, expired or revoked are refused rather than treated as anonymous.
    */
@@ -79,6 +145,7 @@ export class AccessService {
     const bearer = /^Bearer\s+(\S+)$/i.exec(credentials.authorization ?? '')?.[1];
     const keyToken = credentials.apiKey ?? (bearer?.startsWith('tl_') ? bearer : undefined);
     if (keyToken) return this.authenticateApiKey(keyToken);
+    if (bearer && this.oidc && !isSessionToken(bearer)) return this.authenticateClient(bearer);
     if (bearer) return this.authenticateSession(bearer);
     if (credentials.authorization) throw unauthenticated('The Authorization header must be `Bearer <token>`.');
     return null;
@@ -106,6 +173,20 @@ export class AccessService {
     };
   }
 
+  /** A machine client with the identity provider's access token; its scopes are permissions like an API key's. */
+  private async authenticateClient(token: string): Promise<Principal> {
+    const client = await this.oidc!.client(token);
+    const verdict = await this.keyRate.take(`client:${client.clientId}`);
+    if (!verdict.allowed) throw rateLimited(verdict.retryAfterSeconds);
+    return {
+      kind: 'CLIENT',
+      id: client.clientId,
+      label: `oidc-client:${client.clientId}`,
+      organizationId: await this.ssoOrganizationId(),
+      permissions: new Set(client.scopes.filter(isPermission)),
+    };
+  }
+
   private async authenticateApiKey(token: string): Promise<Principal> {
     const parsed = parseApiKey(token);
     const key = parsed ? await this.db.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } }) : null;
@@ -126,5 +207,14 @@ export class AccessService {
       organizationId: key.organizationId,
       permissions: new Set(key.scopes.filter(isPermission) as Permission[]),
     };
+  }
+}
+
+/** Threadline's own session tokens are HS256; the provider's are signed with its asymmetric keys. */
+function isSessionToken(token: string): boolean {
+  try {
+    return decodeProtectedHeader(token).alg === 'HS256';
+  } catch {
+    return true;
   }
 }

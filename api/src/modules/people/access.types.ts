@@ -51,7 +51,20 @@ export class Session {
   @Field(() => Organization, { description: 'The organisation signed in to.' }) organization!: Organization;
 }
 
-@ObjectType({ description: 'The caller: a user or an API key, and what it may do.' })
+@ObjectType({ description: "The plant's OpenID Connect provider, for the portal's sign-in." })
+export class SsoProvider {
+  @Field(() => String, { description: 'The name of the sign-in button.' }) displayName!: string;
+  @Field(() => String) issuer!: string;
+  @Field(() => String, { description: "The portal's client id at the provider." }) clientId!: string;
+}
+
+@ObjectType({ description: 'How people sign in here.' })
+export class SignInOptions {
+  @Field(() => Boolean, { description: 'Whether e-mail and password sign-in is on.' }) password!: boolean;
+  @Field(() => SsoProvider, { nullable: true, description: 'Single sign-on, when configured.' }) sso!: SsoProvider | null;
+}
+
+@ObjectType({ description: 'The caller: a user, an API key or a machine client, and what it may do.' })
 export class Viewer {
   @Field(() => String) kind!: string;
   @Field(() => ID) id!: string;
