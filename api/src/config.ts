@@ -5,6 +5,7 @@ import { DEFAULT_KEY_DIR } from '@threadline/db/audit/audit-keys';
 import { readFrameStoreConfig, type FrameStoreConfig } from '@threadline/db/vision/frame-store';
 import { readObservabilityConfig, type ObservabilityConfig } from '@threadline/db/observability/observability-config';
 import { parseRoleMap } from '@threadline/db/people/single-sign-on';
+import { readNotificationConfig, type NotificationConfig } from '@threadline/db/notifications/notification-config';
 import { UserRole } from '@threadline/db/client';
 import type { OidcSettings } from './auth/oidc.ts';
 
@@ -75,14 +76,27 @@ const schema = z.object({
   PASSWORD_SIGN_IN: z.enum(['on', 'off']).default('on'),
 });
 
-export type ApiConfig = z.infer<typeof schema> & { db: DbConfig; frames: FrameStoreConfig; observability: ObservabilityConfig; oidc: OidcSettings | null };
+export type ApiConfig = z.infer<typeof schema> & {
+  db: DbConfig;
+  frames: FrameStoreConfig;
+  observability: ObservabilityConfig;
+  oidc: OidcSettings | null;
+  notifications: NotificationConfig;
+};
 
 export function readApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const config = parseEnv(schema, env, 'API');
   if (config.NODE_ENV === 'production' && (!config.AUTH_TOKEN_SECRET || !config.AUDIT_SIGNING_KEY || !config.MODEL_SIGNING_KEY)) {
     throw new Error('In production AUTH_TOKEN_SECRET, AUDIT_SIGNING_KEY and MODEL_SIGNING_KEY must be set; see README (configuration).');
   }
-  return { ...config, db: readDbConfig(env), frames: readFrameStoreConfig(env), observability: readObservabilityConfig(env), oidc: oidcSettingsOf(config) };
+  return {
+    ...config,
+    db: readDbConfig(env),
+    frames: readFrameStoreConfig(env),
+    observability: readObservabilityConfig(env),
+    oidc: oidcSettingsOf(config),
+    notifications: readNotificationConfig(env),
+  };
 }
 
 function oidcSettingsOf(config: z.infer<typeof schema>): OidcSettings | null {

@@ -34,6 +34,7 @@ import { waveResolvers } from './modules/waves/waves.resolver.ts';
 import { ReadReplicaResolver } from './modules/system/replica.resolver.ts';
 import { FederationResolver } from './modules/federation/federation.resolver.ts';
 import { PipelineHealthResolver } from './modules/system/pipeline-health.resolver.ts';
+import { notificationResolvers } from './modules/notifications/notifications.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -66,6 +67,7 @@ export const resolvers: ClassType[] = [
   ...eventResolvers,
   ReadReplicaResolver,
   PipelineHealthResolver,
+  ...notificationResolvers,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

@@ -26,6 +26,8 @@ export const DELETABLE: Record<string, { table: string; subject: DeletableSubjec
   KeyResult: { table: 'key_results', subject: 'key_result' },
   Model: { table: 'models', subject: 'model' },
   EdgeTarget: { table: 'edge_targets', subject: 'edge_target' },
+  NotificationChannel: { table: 'notification_channels', subject: 'notification_channel' },
+  NotificationRule: { table: 'notification_rules', subject: 'notification_rule' },
 };
 
 interface ForeignKey {

@@ -4,7 +4,7 @@
 // A job name is never renamed while jobs may still be queued; a changed payload gets a new version.
 import { z } from 'zod';
 
-export const QUEUE_NAMES = ['maintenance', 'inference', 'models'] as const;
+export const QUEUE_NAMES = ['maintenance', 'inference', 'models', 'notifications'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** The BullMQ job options the catalogue sets (a subset of BullMQ's JobsOptions, which it fits). */
@@ -29,6 +29,10 @@ export const JOB_NAMES = [
   'drift-sweep',
   'value-recompute',
   'review-schedule',
+  'notification-fanout',
+  'notification-delivery',
+  'notification-escalation',
+  'audit-verification',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -174,6 +178,42 @@ export const reviewScheduleJob: JobDefinition<{ organizationId?: string | undefi
   options: { ...RETRIED, removeOnComplete: { count: 200 } },
 };
 
+/** Finds the rules an audited event matches and records a delivery per channel (notifications/fan-out.ts); the job id names the audit event. */
+export const notificationFanoutJob: JobDefinition<{ organizationId: string; auditEventId: string }> = {
+  name: 'notification-fanout',
+  queue: 'notifications',
+  version: 1,
+  payload: z.object({ organizationId: z.uuid(), auditEventId: z.uuid() }),
+  options: { ...RETRIED, removeOnComplete: { count: 2_000 } },
+};
+
+/** Sends one delivery to its channel; retried with backoff (2 s doubling, 6 attempts), each attempt in the delivery log. */
+export const notificationDeliveryJob: JobDefinition<{ organizationId: string; deliveryId: string }> = {
+  name: 'notification-delivery',
+  queue: 'notifications',
+  version: 1,
+  payload: z.object({ organizationId: z.uuid(), deliveryId: z.uuid() }),
+  options: { attempts: 6, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { count: 2_000 }, removeOnFail: { count: 5_000 } },
+};
+
+/** On a schedule: insights left unacknowledged past a rule's escalation time go on to its next contact. */
+export const notificationEscalationJob: JobDefinition<Record<string, never>> = {
+  name: 'notification-escalation',
+  queue: 'notifications',
+  version: 1,
+  payload: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  options: { ...RETRIED, removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 } },
+};
+
+/** On a schedule: recomputes every organisation's audit chain and tells the rules of audit.chain_broken about a break. */
+export const auditVerificationJob: JobDefinition<Record<string, never>> = {
+  name: 'audit-verification',
+  queue: 'maintenance',
+  version: 1,
+  payload: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  options: { ...RETRIED, removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 } },
+};
+
 export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   driftCheckJob as JobDefinition<unknown>,
   driftSweepJob as JobDefinition<unknown>,
@@ -187,6 +227,10 @@ export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   reviewScheduleJob as JobDefinition<unknown>,
   telemetryRollupJob as JobDefinition<unknown>,
   valueRecomputeJob as JobDefinition<unknown>,
+  notificationFanoutJob as JobDefinition<unknown>,
+  notificationDeliveryJob as JobDefinition<unknown>,
+  notificationEscalationJob as JobDefinition<unknown>,
+  auditVerificationJob as JobDefinition<unknown>,
 ];
 
 /** A job of the catalogue as BullMQ's add/addBulk take it: its name, a payload of its type, its options and the job id. */

@@ -9,6 +9,18 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
   }
 }
 
+/** Reads `read` until its value passes `check`, within the deadline; that value. */
+export async function waitForValue<T>(
+  what: string,
+  read: () => Promise<T> | T,
+  check: (value: T) => boolean,
+  options: { timeoutMs?: number } = {},
+): Promise<T> {
+  let value!: T;
+  await waitFor(what, async () => check((value = await read())), options);
+  return value;
+}
+
 /** Waits until the inference dispatcher has nothing pending and its queue is idle, three checks running. */
 export async function waitForInferenceIdle(
   dispatcher: { flush(): Promise<void> },

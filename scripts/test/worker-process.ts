@@ -1,6 +1,7 @@
-// A workers process as production runs it, for crash tests: spawned in its own process group on a
-// test database and queue prefix, killed with SIGKILL in the middle of its inference jobs, and an
-// in-process worker that takes the stalled jobs over once their locks lapse.
+// A workers process as production runs it, for crash and end-to-end tests: spawned in its own
+// process group on a test database and queue prefix, killed with SIGKILL (in the middle of its
+// inference jobs, or at the end of a test), and an in-process worker that takes the stalled jobs
+// over once their locks lapse.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
@@ -22,7 +23,12 @@ export interface WorkersProcess {
   kill(): void;
 }
 
-export function spawnWorkersProcess(options: { databaseUrl: string; queuePrefix: string; modelSigningKeyPem: string }): WorkersProcess {
+export function spawnWorkersProcess(options: {
+  databaseUrl: string;
+  queuePrefix: string;
+  modelSigningKeyPem?: string;
+  env?: Record<string, string>;
+}): WorkersProcess {
   const child: ChildProcess = spawn(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), ['src/main.ts'], {
     cwd: fileURLToPath(new URL('../../workers', import.meta.url)),
     env: {
@@ -31,11 +37,12 @@ export function spawnWorkersProcess(options: { databaseUrl: string; queuePrefix:
       QUEUE_PREFIX: options.queuePrefix,
       MQTT_URL: '',
       OPCUA_ENDPOINT: '',
-      MODEL_SIGNING_KEY: options.modelSigningKeyPem,
+      ...(options.modelSigningKeyPem ? { MODEL_SIGNING_KEY: options.modelSigningKeyPem } : {}),
       LOG_LEVEL: 'silent',
       WORKER_LOCK_MS: String(LOCK_MS),
       INFERENCE_CONCURRENCY: '2',
       NODE_ENV: 'test',
+      ...options.env,
     },
     stdio: 'ignore',
     // Its own process group: tsx runs the worker in a child process, and both must die.

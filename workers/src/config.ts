@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { cameraStreamsSchema } from './adapters/camera-streams.ts';
 import { readFrameStoreConfig, type FrameStoreConfig } from '@threadline/db/vision/frame-store';
 import { readObservabilityConfig, type ObservabilityConfig } from '@threadline/db/observability/observability-config';
+import { readNotificationConfig, type NotificationConfig } from '@threadline/db/notifications/notification-config';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -123,14 +124,36 @@ const schema = z.object({
     .min(1)
     .max(24 * 60)
     .default(10),
+  /** How often every audit chain is recomputed, a break told to the rules of audit.chain_broken. */
+  AUDIT_VERIFY_EVERY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
+  /** Earlier checkpoint public keys (SPKI PEM, blank-line separated) the chain watch still trusts after a rotation. */
+  AUDIT_TRUSTED_PUBLIC_KEYS: z.string().default(''),
+  /** Notification deliveries sent at once per process. */
+  NOTIFICATION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
 
-export type WorkersConfig = z.infer<typeof schema> & { db: DbConfig; frames: FrameStoreConfig; observability: ObservabilityConfig };
+export type WorkersConfig = z.infer<typeof schema> & {
+  db: DbConfig;
+  frames: FrameStoreConfig;
+  observability: ObservabilityConfig;
+  notifications: NotificationConfig;
+};
 
 export function readWorkersConfig(env: NodeJS.ProcessEnv = process.env): WorkersConfig {
   const config = parseEnv(schema, env, 'workers');
   if (config.NODE_ENV === 'production' && (!config.AUDIT_SIGNING_KEY || !config.MODEL_SIGNING_KEY)) {
     throw new Error('In production AUDIT_SIGNING_KEY and MODEL_SIGNING_KEY must be set; see README (configuration).');
   }
-  return { ...config, db: readDbConfig(env), frames: readFrameStoreConfig(env), observability: readObservabilityConfig(env) };
+  return {
+    ...config,
+    db: readDbConfig(env),
+    frames: readFrameStoreConfig(env),
+    observability: readObservabilityConfig(env),
+    notifications: readNotificationConfig(env),
+  };
 }

@@ -9,9 +9,12 @@ import { systemClock } from '@threadline/db/clock';
 import { openFrameStore } from '@threadline/db/vision/frame-store';
 import { createPool } from '@threadline/db/client';
 import { signingKeyFromPem, signingKeyPem, trustedKeySet } from '@threadline/db/audit/audit-keys';
+import { notificationHandlers } from './notification-workers.ts';
 import { readWorkersConfig } from './config.ts';
 import {
   auditCheckpointJob,
+  auditVerificationJob,
+  notificationEscalationJob,
   driftSweepJob,
   reviewScheduleJob,
   telemetryMaintenanceJob,
@@ -64,6 +67,12 @@ const models = modelHandlers({
   log: log.child({ part: 'models' }),
   metrics,
 });
+const notifications = notificationHandlers({
+  pool,
+  config: config.notifications,
+  auditKeys: trustedKeySet(signingKey, config.AUDIT_TRUSTED_PUBLIC_KEYS),
+  clock: systemClock,
+});
 const telemetry = await openTelemetryStorage(pool, config.db.TELEMETRY_PARTITION_DAYS);
 // Partitions and retention change tables, which only the owner may do.
 const ownerPool = createPool({ url: config.db.MIGRATION_DATABASE_URL ?? config.db.DATABASE_URL, role: '', poolSize: 1 });
@@ -73,14 +82,20 @@ const host = startWorkerHost({
   connection: queueConnection(redis),
   redis,
   prefix: queuePrefix(redis, config.QUEUE_PREFIX),
-  concurrency: { maintenance: config.WORKER_CONCURRENCY, inference: config.INFERENCE_CONCURRENCY, models: config.TRAINING_CONCURRENCY },
+  concurrency: {
+    maintenance: config.WORKER_CONCURRENCY,
+    inference: config.INFERENCE_CONCURRENCY,
+    models: config.TRAINING_CONCURRENCY,
+    notifications: config.NOTIFICATION_CONCURRENCY,
+  },
   lockDurationMs: config.WORKER_LOCK_MS,
   maxStalls: config.WORKER_MAX_STALLS,
-  onGiveUp: models.onGiveUp,
+  onGiveUp: { ...models.onGiveUp, ...notifications.onGiveUp },
   log,
   metrics,
   handlers: {
     ...models.handlers,
+    ...notifications.handlers,
     [auditCheckpointJob.name]: (payload: { organizationId?: string }) => runAuditCheckpoint({ pool, signingKey }, payload),
     [telemetryRollupJob.name]: () => runTelemetryRollup(telemetry),
     [telemetryMaintenanceJob.name]: () =>
@@ -103,6 +118,8 @@ await schedule(auditCheckpointJob, config.AUDIT_CHECKPOINT_EVERY_MINUTES * 60_00
 await schedule(driftSweepJob, config.DRIFT_EVERY_MINUTES * 60_000);
 await schedule(valueRecomputeJob, config.VALUE_EVERY_MINUTES * 60_000, true);
 await schedule(reviewScheduleJob, config.REVIEW_SCHEDULE_EVERY_MINUTES * 60_000, true);
+await schedule(notificationEscalationJob, config.notifications.NOTIFICATION_ESCALATION_EVERY_SECONDS * 1000);
+await schedule(auditVerificationJob, config.AUDIT_VERIFY_EVERY_MINUTES * 60_000);
 const relays = await startModelRelays({
   // LISTEN and the dispatcher's session lock need a connection of their own, not one through a transaction pooler.
   databaseUrl: config.db.DATABASE_SESSION_URL ?? config.db.DATABASE_URL,
@@ -193,6 +210,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .then(() => tracing.shutdown())
       .then(() => metricsServer?.close())
       .then(() => models.versions.close())
+      .then(() => notifications.close())
       .then(() => Promise.all([pool.end(), ownerPool.end()]))
       .then(() => process.exit(0));
   });

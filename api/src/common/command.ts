@@ -42,7 +42,7 @@ export async function runCommand<T>(
 export function auditJson(row: Record<string, unknown>): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
   for (const [key, value] of Object.entries(row)) {
-    if (key === 'organizationId' || key === 'passwordHash' || key === 'secretHash' || value instanceof Uint8Array) continue;
+    if (key === 'organizationId' || key === 'passwordHash' || key === 'secretHash' || key === 'secret' || value instanceof Uint8Array) continue;
     out[key] = toJson(value);
   }
   return out;

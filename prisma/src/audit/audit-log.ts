@@ -7,6 +7,9 @@ import { catalogued, type AuditEventType } from './catalogue.ts';
 import { chainHash, GENESIS_HASH, type ActorKindName, type AuditEventContent, type JsonValue } from './audit-hash.ts';
 import { checkpointSignatureValid, signCheckpoint, type SigningKey } from './audit-keys.ts';
 import { systemClock, type Clock } from '../clock.ts';
+import { addToOutbox } from '../outbox.ts';
+import { notificationFanoutJob } from '../jobs.ts';
+import { NOTIFYING_AUDIT_TYPES } from '../notifications/audit-types.ts';
 
 export interface AuditActor {
   kind: ActorKindName;
@@ -75,7 +78,16 @@ export async function appendAuditEvent(tx: RawSql, input: AuditInput, clock: Clo
     prevHash,
     hash,
   );
-  return { id: rows[0]!.id, seq, hash };
+  const id = rows[0]!.id;
+  // The notification centre hears of the events people are told about in the same transaction.
+  if (NOTIFYING_AUDIT_TYPES.has(input.type)) {
+    await addToOutbox(tx, notificationFanoutJob, {
+      organizationId: input.organizationId,
+      jobId: `notify-${id}`,
+      payload: { organizationId: input.organizationId, auditEventId: id },
+    });
+  }
+  return { id, seq, hash };
 }
 
 export interface Checkpoint {

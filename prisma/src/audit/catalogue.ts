@@ -50,6 +50,9 @@ export const AUDIT_SUBJECTS = [
   'drift_report',
   'review',
   'certification',
+  'notification_channel',
+  'notification_rule',
+  'notification_delivery',
 ] as const;
 
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
@@ -70,6 +73,8 @@ export const DELETABLE_SUBJECTS = [
   'key_result',
   'model',
   'edge_target',
+  'notification_channel',
+  'notification_rule',
 ] as const satisfies readonly AuditSubject[];
 
 export type DeletableSubject = (typeof DELETABLE_SUBJECTS)[number];
