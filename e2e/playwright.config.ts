@@ -14,6 +14,8 @@ const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3610);
 const COUNTER_PORT = Number(process.env.E2E_COUNTER_PORT ?? 4611);
 const IDP_PORT = Number(process.env.E2E_IDP_PORT ?? 4612);
 const IDP_ISSUER = `http://127.0.0.1:${IDP_PORT}`;
+/** The notification journey's SMTP server listens here (started by the journey itself). */
+const SMTP_PORT = Number((process.env.E2E_SMTP_PORT ??= '4613'));
 const PORTAL_CLIENT_SECRET = randomBytes(16).toString('hex');
 const run = randomBytes(4).toString('hex');
 process.env.E2E_DATABASE ??= `tl_e2e_${run}`;
@@ -70,6 +72,7 @@ export default defineConfig({
         OIDC_ORGANIZATION: 'northwind',
         OIDC_DISPLAY_NAME: 'Northwind SSO',
         OIDC_ROLE_MAP: DEMO_ROLE_MAP,
+        NOTIFICATION_ALLOWED_NETWORKS: '127.0.0.1/32',
       },
       reuseExistingServer: false,
       timeout: 240_000,
@@ -85,6 +88,10 @@ export default defineConfig({
         LOG_LEVEL: 'warn',
         NODE_ENV: 'test',
         METRICS_SAMPLE_MS: '1000',
+        SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+        NOTIFICATION_ALLOWED_NETWORKS: '127.0.0.1/32',
+        NOTIFICATION_ESCALATION_EVERY_SECONDS: '1',
+        PORTAL_URL: `http://127.0.0.1:${WEB_PORT}`,
       },
       reuseExistingServer: false,
     },

@@ -11,9 +11,14 @@ const COUNTER_URL = `http://127.0.0.1:${process.env.E2E_COUNTER_PORT ?? 4611}`;
 
 /** A client of the journeys' own database (for what only SQL can do, like tampering). */
 export function database(): pg.Client {
+  return new pg.Client({ connectionString: databaseUrl() });
+}
+
+/** The journeys' own database. */
+export function databaseUrl(): string {
   const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   url.pathname = `/${process.env.E2E_DATABASE}`;
-  return new pg.Client({ connectionString: url.toString() });
+  return url.toString();
 }
 
 export interface SentRequest {

@@ -32,7 +32,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <a href="/" className="brand">
             Threadline
           </a>
-          {user ? <NavLinks /> : null}
+          {user ? <NavLinks admin={user.role === 'ADMIN'} /> : null}
           {user ? (
             <div className="who">
               <span data-testid="signed-in">

@@ -10,7 +10,7 @@ export const authChecker: AuthChecker<Context, string> = ({ context }, required)
   const missing = required.filter((permission) => !principal.permissions.has(permission as never));
   if (missing.length > 0) {
     throw forbidden(
-      `Your ${principal.kind === 'USER' ? `role ${principal.role}` : 'API key'} lacks ${missing.join(', ')} for this operation; ask an administrator.`,
+      `Your ${principal.kind === 'USER' ? `role ${principal.role}` : principal.kind === 'CLIENT' ? 'access token' : 'API key'} lacks ${missing.join(', ')} for this operation; ask an administrator.`,
     );
   }
   return true;

@@ -47,16 +47,22 @@ export function ActionForm({
           {b.label}
         </button>
       ))}
-      {state.error ? (
-        <p className="error" role="alert">
-          {state.error}
-        </p>
-      ) : null}
-      {state.done ? (
-        <p className="muted small" role="status">
-          {state.done}
-        </p>
-      ) : null}
+      <ActionOutcome state={state} />
     </form>
   );
+}
+
+/** The API's answer to a form: its refusal as an alert, or what was done. */
+export function ActionOutcome({ state }: { state: ActionState }) {
+  if (state.error)
+    return (
+      <p className="error" role="alert">
+        {state.error}
+      </p>
+    );
+  return state.done ? (
+    <p className="muted small" role="status">
+      {state.done}
+    </p>
+  ) : null;
 }

@@ -15,8 +15,10 @@ const SECTIONS = [
   { href: '/pipeline', label: 'Pipeline' },
   { href: '/governance', label: 'Governance' },
 ];
+/** Administrators also manage notifications. */
+const ADMIN_SECTIONS = [{ href: '/notifications', label: 'Notifications' }];
 
-export function NavLinks() {
+export function NavLinks({ admin = false }: { admin?: boolean }) {
   const path = usePathname();
   useEffect(() => {
     document.documentElement.dataset.interactiveAt ??= String(Math.round(performance.now()));
@@ -24,7 +26,7 @@ export function NavLinks() {
   const current = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
   return (
     <nav aria-label="Sections">
-      {SECTIONS.map((s) => (
+      {(admin ? [...SECTIONS, ...ADMIN_SECTIONS] : SECTIONS).map((s) => (
         <Link key={s.href} href={s.href} prefetch={false} aria-current={current(s.href) ? 'page' : undefined}>
           {s.label}
         </Link>

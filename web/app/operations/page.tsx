@@ -8,6 +8,7 @@ import { loadPage } from '../../lib/page-data';
 import { date, number } from '../../lib/format';
 import { POLL_SECONDS } from '../../lib/config';
 import { fingerprintOf, LIVE_FIELDS, type LiveData } from '../../lib/live';
+import { DELIVERY_FIELDS, DeliveryLog, type DeliveryRow } from './delivery-log';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,6 +33,8 @@ interface OperationsView extends LiveData {
     nodes: { id: string; subject: string; level: string; status: string; expiresAt: string; daysToExpiry: number; holder: { name: string } }[];
   };
   squads: { nodes: { id: string; name: string; missingRoles: string[]; useCase: { name: string } | null; members: { id: string }[] }[] };
+  notificationDeliveries: { nodes: DeliveryRow[] };
+  viewer: { permissions: string[] };
 }
 
 const REVIEW = 'id kind status dueAt heldAt maturityLevel findings useCase { name } squad { name } owner { name }';
@@ -42,6 +45,8 @@ const QUERY = `{
   incidents(first: 30, order: DESC) { nodes { id title severity startedAt endedAt downtimeMinutes aiRelated asset { id code } } }
   certifications(first: 200) { nodes { id subject level status expiresAt daysToExpiry holder { name } } }
   squads(first: 100) { nodes { id name missingRoles useCase { name } members { id } } }
+  notificationDeliveries(first: 30, order: DESC) { nodes { ${DELIVERY_FIELDS} } }
+  viewer { permissions }
   ${LIVE_FIELDS}
 }`;
 
@@ -151,6 +156,10 @@ export default async function OperationsPage() {
             </tbody>
           </table>
         )}
+      </section>
+      <section className="panel" aria-label="Notifications sent">
+        <h2>Notifications sent</h2>
+        <DeliveryLog rows={data.notificationDeliveries.nodes} mayRetry={data.viewer.permissions.includes('access:admin')} />
       </section>
       <section className="panel" aria-label="Squads">
         <h2>Squads</h2>

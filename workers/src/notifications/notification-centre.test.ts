@@ -5,14 +5,9 @@
 // does not; a failing receiver is retried with backoff; a broken audit chain is told; and the
 // delivery log shows it all. Bad input: webhooks to loopback, link-local and private addresses,
 // malformed targets and rules, and a viewer are refused.
-import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction } from '@threadline/db/sql';
-import { raiseInsights } from '@threadline/db/insights/raise-insights';
 import { SIGNATURE_HEADER, webhookSignatureValid } from '@threadline/db/notifications/signature';
 import { watchAuditChains } from '@threadline/db/audit/chain-watch';
 import { systemClock } from '@threadline/db/clock';
@@ -21,52 +16,8 @@ import { freePort } from '../../../scripts/test/free-port.ts';
 import { waitForValue } from '../../../scripts/test/wait-for.ts';
 import { dropQueuePrefix } from '../../../scripts/test/redis-prefix.ts';
 import { spawnWorkersProcess, type WorkersProcess } from '../../../scripts/test/worker-process.ts';
-
-interface Received {
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A plant's webhook, Slack and Teams receivers; `/flaky` answers 503 to its first two requests. */
-async function startReceiver(): Promise<{ server: Server; port: number; received: Received[] }> {
-  const received: Received[] = [];
-  let flaky = 0;
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      if (request.url === '/flaky' && flaky++ < 2) response.writeHead(503).end();
-      else response.writeHead(204).end();
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { server, port, received };
-}
-
-async function startSmtp(): Promise<{ server: SMTPServer; port: number; inbox: ParsedMail[] }> {
-  const inbox: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          inbox.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { server, port, inbox };
-}
-
-const recipients = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((a) => a.value.map((v) => v.address));
+import { recipients, startReceiver, startSmtp } from '../../../scripts/test/notification-receivers.ts';
+import { raiseInsightAsInference } from '../../../scripts/test/insight-fixture.ts';
 
 describe('notification centre', () => {
   let api: ApiHarness;
@@ -87,7 +38,7 @@ describe('notification centre', () => {
 
   beforeAll(async () => {
     receiver = await startReceiver();
-    smtp = await startSmtp();
+    smtp = await startSmtp(await freePort());
     api = await startApi({ NOTIFICATION_ALLOWED_NETWORKS: '127.0.0.1/32' });
     admin = await api.login('admin@northwind.example');
     owner = new pg.Client({ connectionString: api.database.url });
@@ -143,32 +94,7 @@ describe('notification centre', () => {
     await dropQueuePrefix(prefix);
   });
 
-  /** Raises an insight on the asset the way the inference jobs do (raiseInsights, audited as insight.created). */
-  const raise = async (code: string, score: number): Promise<string> => {
-    const asset = assets[code]!;
-    const now = Date.now();
-    await inTransaction(api.services.db.pool, (tx) =>
-      raiseInsights(
-        tx,
-        asset.organizationId,
-        { key: `test:${code}:${now}`, kind: 'FAILURE_RISK', fromFallback: false, modelVersionId: null, useCaseId: null },
-        0.5,
-        [
-          {
-            assetId: asset.id,
-            windowEnd: now,
-            score,
-            predictionId: null,
-            windowMs: 600_000,
-            earliestReceived: now - 600_000,
-            describe: () => ({ explanation: [], title: `Spindle failure risk ${score} on ${code}` }),
-          },
-        ],
-      ),
-    );
-    const insight = await api.services.db.prisma.insight.findFirstOrThrow({ where: { assetId: asset.id, sourceKey: `test:${code}:${now}` } });
-    return insight.id;
-  };
+  const raise = (code: string, score: number) => raiseInsightAsInference(api.services.db.pool, assets[code]!, code, score);
   const hooks = (path: string) => receiver.received.filter((r) => r.path === path);
   const deliveriesOf = async (subjectId: string) =>
     (

@@ -1,0 +1,128 @@
+'use client';
+// The forms that add a notification channel and a rule; the API's answer is announced in place.
+import { useActionState } from 'react';
+import type { ActionState } from '../../lib/mutation';
+import { createChannel, createRule } from './actions';
+import { ActionOutcome } from '../components/action-form';
+
+export interface Choice {
+  id: string;
+  name: string;
+}
+
+export const EVENT_KINDS: Record<string, string> = {
+  'insight.raised': 'Insight raised',
+  'drift.detected': 'Drift detected',
+  'retraining.done': 'Retraining done',
+  'promotion.requested': 'Promotion requested',
+  'promotion.decided': 'Promotion decided',
+  'gate_review.requested': 'Gate review requested',
+  'audit.chain_broken': 'Audit chain broken',
+};
+
+export function ChannelForm() {
+  const [state, submit, pending] = useActionState<ActionState, FormData>(createChannel, { error: null, done: null });
+  return (
+    <form action={submit} className="filters" aria-label="Add a channel">
+      <label>
+        Name <input name="name" required maxLength={80} />
+      </label>
+      <label>
+        Kind
+        <select name="kind" defaultValue="WEBHOOK">
+          <option value="WEBHOOK">Signed webhook</option>
+          <option value="EMAIL">E-mail</option>
+          <option value="SLACK">Slack</option>
+          <option value="TEAMS">Teams</option>
+        </select>
+      </label>
+      <label>
+        URL or e-mail addresses <input name="target" required maxLength={2000} size={40} />
+      </label>
+      <button type="submit" disabled={pending}>
+        Add channel
+      </button>
+      <ActionOutcome state={state} />
+    </form>
+  );
+}
+
+export function RuleForm({ channels, useCases, assetTypes }: { channels: Choice[]; useCases: Choice[]; assetTypes: Choice[] }) {
+  const [state, submit, pending] = useActionState<ActionState, FormData>(createRule, { error: null, done: null });
+  return (
+    <form action={submit} className="filters" aria-label="Add a rule">
+      <label>
+        Name <input name="name" required maxLength={80} />
+      </label>
+      <fieldset>
+        <legend>Events</legend>
+        {Object.entries(EVENT_KINDS).map(([kind, label]) => (
+          <label key={kind} className="inline">
+            <input type="checkbox" name="eventKinds" value={kind} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        At least
+        <select name="minSeverity" defaultValue="INFO">
+          <option value="INFO">Info</option>
+          <option value="WARNING">Warning</option>
+          <option value="CRITICAL">Critical</option>
+        </select>
+      </label>
+      <label>
+        Use case
+        <select name="useCaseId" defaultValue="">
+          <option value="">Any</option>
+          {useCases.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Asset type
+        <select name="assetTypeId" defaultValue="">
+          <option value="">Any</option>
+          {assetTypes.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Send to
+        <select name="channelId" required defaultValue="">
+          <option value="" disabled>
+            Choose a channel
+          </option>
+          {channels.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Escalate after (min) <input name="escalateAfterMinutes" type="number" min="0.05" step="any" />
+      </label>
+      <label>
+        Escalate to
+        <select name="escalationChannelId" defaultValue="">
+          <option value="">No one</option>
+          {channels.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" disabled={pending}>
+        Add rule
+      </button>
+      <ActionOutcome state={state} />
+    </form>
+  );
+}
