@@ -35,6 +35,7 @@ import { ReadReplicaResolver } from './modules/system/replica.resolver.ts';
 import { FederationResolver } from './modules/federation/federation.resolver.ts';
 import { PipelineHealthResolver } from './modules/system/pipeline-health.resolver.ts';
 import { notificationResolvers } from './modules/notifications/notifications.resolver.ts';
+import { BiReaderResolver } from './modules/exports/bi-readers.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -68,6 +69,7 @@ export const resolvers: ClassType[] = [
   ReadReplicaResolver,
   PipelineHealthResolver,
   ...notificationResolvers,
+  BiReaderResolver,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

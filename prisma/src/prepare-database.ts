@@ -1,8 +1,9 @@
-// Brings a database to the current schema: creates it when missing, applies pending migrations
-// and installs telemetry storage. Runs as the owner role; used by `npm run db:migrate` and tests.
+// Brings a database to the current schema: creates it when missing, applies pending migrations,
+// installs telemetry storage and (over it) the bi schema's views. Runs as the owner role; used by `npm run db:migrate` and tests.
 import pg from 'pg';
 import { migrate, readMigrations, type MigrateResult } from './migrator.ts';
 import { openTelemetryStorage, type StorageKind } from './telemetry/storage.ts';
+import { installBiViews } from './exports/bi-views.ts';
 
 export interface PrepareResult extends MigrateResult {
   created: boolean;
@@ -39,6 +40,7 @@ export async function prepareDatabase(url: string, partitionDays = 1): Promise<P
     }
     const storage = await openTelemetryStorage(pool, partitionDays);
     await storage.install();
+    await installBiViews(pool);
     return { ...result, created, telemetry: storage.kind };
   } finally {
     await pool.end();

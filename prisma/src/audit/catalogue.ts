@@ -53,6 +53,7 @@ export const AUDIT_SUBJECTS = [
   'notification_channel',
   'notification_rule',
   'notification_delivery',
+  'bi_reader',
 ] as const;
 
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
@@ -93,6 +94,7 @@ const SPECIAL_PAYLOADS = {
   'user.signed_in': z.object({}),
   'user.sign_in_failed': z.object({ reason: z.enum(['wrong_password', 'disabled']), sourceAddress: z.string().nullable(), failures: z.number().int() }),
   'user.signed_out': z.object({ sessionId: id }),
+  'bi_reader.deleted': z.object({ roleName: z.string() }),
   'user.signed_in_with_sso': z.object({ issuer: z.string(), groups: z.array(z.string()), role: z.string(), provisioned: z.boolean() }),
   'model_version.refused': z.object({ deploymentId: id, reason: z.string(), fallback: z.string() }),
   'model_version.retired': z.object({ version: z.number().int() }),

@@ -1,8 +1,10 @@
-// Downloads for auditors: GET /export/audit.csv and /export/audit.json (the organisation's audit
-// trail, filtered by from, to, type and subjectType; at most 100,000 events, oldest first), and
-// GET /export/models/:id/card.md and card.json (the model card), and GET
-// /export/compliance/iso27001.md and .json (the ISO/IEC 27001:2022 Annex A control map). Authenticated like the API
-// (session token or API key) with the read permission; only the caller's organisation is read.
+// Downloads: GET /export/audit.csv and /export/audit.json (the organisation's audit trail, filtered
+// by from, to, type and subjectType; at most 100,000 events, oldest first), GET
+// /export/models/:id/card.md and card.json (the model card), GET /export/compliance/iso27001.md and
+// .json (the ISO/IEC 27001:2022 Annex A control map), and GET /export/parquet/:dataset (telemetry,
+// rollups, predictions or insights over [from, to) and a scope, as a streamed Parquet file, for the
+// data lake). Authenticated like the API (session token or API key) with the read permission; only
+// the caller's organisation is read.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildModelCard, modelCardMarkdown } from '@threadline/db/models/model-card';
 import { iso27001Map, iso27001Markdown, securityFacts } from '@threadline/db/audit/iso27001';
@@ -10,6 +12,8 @@ import { rawSqlOf } from '@threadline/db/sql';
 import { auditCsv, exportAuditEvents } from '@threadline/db/audit/audit-export';
 import { parseRfc3339, RFC3339_HINT } from '@threadline/db/rfc3339';
 import { isUuid } from '@threadline/db/uuid';
+import { openParquetExport } from '@threadline/db/exports/parquet-export';
+import { parquetExportRequest } from '../exports/parquet-request.ts';
 import { readerFor, type Services } from '../../services.ts';
 import { callerKey } from '../../auth/principal.ts';
 import { badInput, notFound, ThreadlineError } from '../../common/errors.ts';
@@ -67,5 +71,20 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
     scope.get('/export/compliance/iso27001.json', (request, reply) => iso(request, reply, 'json'));
     scope.get('/export/models/:id/card.md', (request, reply) => card(request, reply, 'md'));
     scope.get('/export/models/:id/card.json', (request, reply) => card(request, reply, 'json'));
+
+    scope.get('/export/parquet/:dataset', async (request, reply) => {
+      const principal = callerOf(request);
+      const exportRequest = parquetExportRequest(principal.organizationId, (request.params as { dataset: string }).dataset, request.query);
+      const stream = await openParquetExport(rawSqlOf(readerFor(services, callerKey(principal)).pool), exportRequest);
+      if (!stream) {
+        throw new ThreadlineError(
+          'NOT_FOUND',
+          `No ${exportRequest.dataset} in [${exportRequest.from.toISOString()}, ${exportRequest.to.toISOString()}) for this scope.`,
+        );
+      }
+      const stamp = `${exportRequest.from.toISOString().slice(0, 10)}_${exportRequest.to.toISOString().slice(0, 10)}`;
+      reply.header('content-disposition', `attachment; filename="${exportRequest.dataset}-${stamp}.parquet"`);
+      return reply.type('application/vnd.apache.parquet').send(stream);
+    });
   });
 }
