@@ -36,6 +36,7 @@ import { FederationResolver } from './modules/federation/federation.resolver.ts'
 import { PipelineHealthResolver } from './modules/system/pipeline-health.resolver.ts';
 import { notificationResolvers } from './modules/notifications/notifications.resolver.ts';
 import { BiReaderResolver } from './modules/exports/bi-readers.resolver.ts';
+import { PlantImportResolver } from './modules/plant/plant-import.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -70,6 +71,7 @@ export const resolvers: ClassType[] = [
   PipelineHealthResolver,
   ...notificationResolvers,
   BiReaderResolver,
+  PlantImportResolver,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

@@ -36,7 +36,11 @@ test('the sign-in page', async ({ page }) => {
   await resetRequests();
   await page.goto('/login');
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  expect(await sentRequests()).toEqual([]);
+  // One public request: how people sign in here (password, single sign-on).
+  expect((await sentRequests()).map((r) => r.query.replace(/\s+/g, ' ').trim())).toEqual([
+    '{ signInOptions { password sso { displayName issuer clientId } } }',
+  ]);
+  await expect(page.getByRole('link', { name: 'Sign in with Northwind SSO' })).toBeVisible();
   await page.screenshot({ path: 'screenshots/login.png', fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
 });

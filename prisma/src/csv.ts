@@ -28,3 +28,6 @@ export function csvRecords(text: string): string[][] {
   if (field !== '' || record.length > 0) records.push([...record, field]);
   return records;
 }
+
+/** A field as written by csvField: without the apostrophe that keeps spreadsheets from running it. */
+export const csvValue = (field: string): string => (field.startsWith("'") ? field.slice(1) : field);

@@ -3,7 +3,7 @@
 // checks that each event links to the one before. `npm run audit:verify -- <file>` runs it.
 import { chainHash, GENESIS_HASH, type ActorKindName, type AuditEventContent, type JsonValue } from './audit-hash.ts';
 import { EXPORTED_COLUMNS } from './audit-export.ts';
-import { csvRecords } from '../csv.ts';
+import { csvRecords, csvValue } from '../csv.ts';
 
 export interface ExportedRecord {
   content: AuditEventContent;
@@ -87,5 +87,3 @@ function csvObjects(text: string): Record<string, unknown>[] {
   if (!header) return [];
   return records.map((values) => Object.fromEntries(header.map((column, i) => [column, csvValue(values[i] ?? '')])));
 }
-
-const csvValue = (field: string) => (field.startsWith("'") ? field.slice(1) : field);

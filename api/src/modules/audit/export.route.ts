@@ -3,7 +3,8 @@
 // /export/models/:id/card.md and card.json (the model card), GET /export/compliance/iso27001.md and
 // .json (the ISO/IEC 27001:2022 Annex A control map), and GET /export/parquet/:dataset (telemetry,
 // rollups, predictions or insights over [from, to) and a scope, as a streamed Parquet file, for the
-// data lake). Authenticated like the API (session token or API key) with the read permission; only
+// data lake), and GET /export/plant.csv, plant.nodeset2.xml and plant.dtdl.json (the plant, or a
+// site or line of it, in the formats importPlant reads). Authenticated like the API (session token or API key) with the read permission; only
 // the caller's organisation is read.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildModelCard, modelCardMarkdown } from '@threadline/db/models/model-card';
@@ -14,6 +15,7 @@ import { parseRfc3339, RFC3339_HINT } from '@threadline/db/rfc3339';
 import { isUuid } from '@threadline/db/uuid';
 import { openParquetExport } from '@threadline/db/exports/parquet-export';
 import { parquetExportRequest } from '../exports/parquet-request.ts';
+import { exportPlantFile, type PlantFormat } from '@threadline/db/plant/plant-files';
 import { readerFor, type Services } from '../../services.ts';
 import { callerKey } from '../../auth/principal.ts';
 import { badInput, notFound, ThreadlineError } from '../../common/errors.ts';
@@ -71,6 +73,22 @@ export async function registerExportRoutes(app: FastifyInstance, services: Servi
     scope.get('/export/compliance/iso27001.json', (request, reply) => iso(request, reply, 'json'));
     scope.get('/export/models/:id/card.md', (request, reply) => card(request, reply, 'md'));
     scope.get('/export/models/:id/card.json', (request, reply) => card(request, reply, 'json'));
+
+    const plant = async (request: FastifyRequest, reply: FastifyReply, format: PlantFormat, file: string, type: string) => {
+      const principal = callerOf(request);
+      const q = request.query as Record<string, unknown>;
+      const db = rawSqlOf(readerFor(services, callerKey(principal)).pool);
+      const organization = await services.db.prisma.organization.findUniqueOrThrow({
+        where: { id: principal.organizationId },
+        select: { id: true, slug: true },
+      });
+      const text = await exportPlantFile(db, organization, format, { site: q.site ? String(q.site) : null, line: q.line ? String(q.line) : null });
+      reply.header('content-disposition', `attachment; filename="${file}"`);
+      return reply.type(type).send(text);
+    };
+    scope.get('/export/plant.csv', (request, reply) => plant(request, reply, 'CSV', 'plant.csv', 'text/csv; charset=utf-8'));
+    scope.get('/export/plant.nodeset2.xml', (request, reply) => plant(request, reply, 'NODESET2', 'plant.nodeset2.xml', 'application/xml; charset=utf-8'));
+    scope.get('/export/plant.dtdl.json', (request, reply) => plant(request, reply, 'DTDL', 'plant.dtdl.json', 'application/json'));
 
     scope.get('/export/parquet/:dataset', async (request, reply) => {
       const principal = callerOf(request);
