@@ -45,7 +45,14 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
     <>
       <h1>Assets</h1>
       <LiveRefresh everySeconds={POLL_SECONDS} fingerprint={fingerprintOf(data)} assetId={selected ?? undefined} />
-      <p className="lede">The plant as sites, lines and assets, with each asset&apos;s live telemetry, the insights raised on it and why.</p>
+      <p className="lede">
+        The plant as sites, lines and assets, with each asset&apos;s live telemetry, the insights raised on it and why.{' '}
+        {data.viewer.permissions.includes('plant:write') ? (
+          <a href="/assets/import" className="button-link">
+            Import or export the plant
+          </a>
+        ) : null}
+      </p>
       <div className="split">
         <AssetTree sites={data.sites.nodes} openByAsset={openByAsset} selected={selected} range={range} />
         <section className="panel">
