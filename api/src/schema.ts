@@ -37,6 +37,7 @@ import { PipelineHealthResolver } from './modules/system/pipeline-health.resolve
 import { notificationResolvers } from './modules/notifications/notifications.resolver.ts';
 import { BiReaderResolver } from './modules/exports/bi-readers.resolver.ts';
 import { PlantImportResolver } from './modules/plant/plant-import.resolver.ts';
+import { AssetTypeVersionsResolver } from './modules/plant/asset-type-versions.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -72,6 +73,7 @@ export const resolvers: ClassType[] = [
   ...notificationResolvers,
   BiReaderResolver,
   PlantImportResolver,
+  AssetTypeVersionsResolver,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

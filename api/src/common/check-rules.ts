@@ -41,6 +41,8 @@ export const CHECK_RULES: Record<string, string> = {
   notification_rules_escalation_check: 'escalateAfterMinutes (above 0) and escalationChannelId go together',
   notification_deliveries_attempts_check: 'attempts are not negative',
   bi_readers_role_name_check: 'a reader role is tl_bi_ and lower-case letters, digits or _',
+  asset_type_versions_status_check: 'a version is DRAFT, ACTIVE or SUPERSEDED',
+  asset_type_versions_version_check: 'versions and revisions start at 1',
   users_oidc_identity_check: 'a single sign-on identity has both its issuer and its subject',
   process_samples_kind_check: 'a process sample comes from the api or the workers',
   federated_updates_phase_check: 'a federated update is a GRADIENT or a HISTOGRAM',

@@ -36,6 +36,7 @@ export class AssetType {
   @Field(() => String) name!: string;
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => String, { nullable: true, description: 'The OPC UA type node it mirrors.' }) opcuaTypeNode!: string | null;
+  @Field(() => Int, { description: 'The active version: what live assets use; the next is edited as a draft.' }) version!: number;
   @Field(() => DateTime) createdAt!: Date;
   @Field(() => DateTime) updatedAt!: Date;
 }
