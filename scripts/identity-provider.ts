@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { JWK } from 'jose';
 import Provider from 'oidc-provider';
+import { PERMISSIONS } from '../api/src/auth/permissions.ts';
 
 export interface DirectoryAccount {
   email: string;

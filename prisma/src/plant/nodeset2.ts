@@ -211,6 +211,17 @@ export function plantNodeSet2(doc: PlantDocument, namespaceUri: string): string 
     );
   const ref = (type: string, target: string, forward = true) =>
     `<Reference ReferenceType="${type}"${forward ? '' : ' IsForward="false"'}>${escape(target)}</Reference>`;
+  /** A PropertyType variable (EURange, EngineeringUnits) of `owner`, its value an extension object's body. */
+  const property = (nodeId: string, name: string, dataType: string, owner: string, body: string) =>
+    node(
+      'UAVariable',
+      nodeId,
+      name,
+      ` ParentNodeId="${escape(owner)}" DataType="${dataType}"`,
+      name,
+      [ref('HasTypeDefinition', 'i=68'), ref('HasProperty', owner, false)],
+      `\n    <Value><uax:ExtensionObject><uax:Body>${body}</uax:Body></uax:ExtensionObject></Value>`,
+    );
   const analog = (
     nodeId: string,
     name: string,
@@ -237,28 +248,15 @@ export function plantNodeSet2(doc: PlantDocument, namespaceUri: string): string 
         ...(unitId ? [ref('HasProperty', unitId)] : []),
       ],
     );
-    if (rangeId) {
-      node(
-        'UAVariable',
-        rangeId,
-        'EURange',
-        ` ParentNodeId="${escape(nodeId)}" DataType="i=884"`,
-        'EURange',
-        [ref('HasTypeDefinition', 'i=68'), ref('HasProperty', nodeId, false)],
-        `\n    <Value><uax:ExtensionObject><uax:Body><uax:Range><uax:Low>${min ?? ''}</uax:Low><uax:High>${max ?? ''}</uax:High></uax:Range></uax:Body></uax:ExtensionObject></Value>`,
-      );
-    }
-    if (unitId) {
-      node(
-        'UAVariable',
+    if (rangeId) property(rangeId, 'EURange', 'i=884', nodeId, `<uax:Range><uax:Low>${min ?? ''}</uax:Low><uax:High>${max ?? ''}</uax:High></uax:Range>`);
+    if (unitId)
+      property(
         unitId,
         'EngineeringUnits',
-        ` ParentNodeId="${escape(nodeId)}" DataType="i=887"`,
-        'EngineeringUnits',
-        [ref('HasTypeDefinition', 'i=68'), ref('HasProperty', nodeId, false)],
-        `\n    <Value><uax:ExtensionObject><uax:Body><uax:EUInformation><uax:DisplayName><uax:Text>${escape(unit!)}</uax:Text></uax:DisplayName></uax:EUInformation></uax:Body></uax:ExtensionObject></Value>`,
+        'i=887',
+        nodeId,
+        `<uax:EUInformation><uax:DisplayName><uax:Text>${escape(unit!)}</uax:Text></uax:DisplayName></uax:EUInformation>`,
       );
-    }
   };
   const typeIds = new Map<string, string>();
   for (const t of doc.assetTypes) {

@@ -70,59 +70,36 @@ export function RuleForm({ channels, useCases, assetTypes }: { channels: Choice[
           <option value="CRITICAL">Critical</option>
         </select>
       </label>
-      <label>
-        Use case
-        <select name="useCaseId" defaultValue="">
-          <option value="">Any</option>
-          {useCases.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Asset type
-        <select name="assetTypeId" defaultValue="">
-          <option value="">Any</option>
-          {assetTypes.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Send to
-        <select name="channelId" required defaultValue="">
-          <option value="" disabled>
-            Choose a channel
-          </option>
-          {channels.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Pick label="Use case" name="useCaseId" choices={useCases} none="Any" />
+      <Pick label="Asset type" name="assetTypeId" choices={assetTypes} none="Any" />
+      <Pick label="Send to" name="channelId" choices={channels} none="Choose a channel" required />
       <label>
         Escalate after (min) <input name="escalateAfterMinutes" type="number" min="0.05" step="any" />
       </label>
-      <label>
-        Escalate to
-        <select name="escalationChannelId" defaultValue="">
-          <option value="">No one</option>
-          {channels.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Pick label="Escalate to" name="escalationChannelId" choices={channels} none="No one" />
       <button type="submit" disabled={pending}>
         Add rule
       </button>
       <ActionOutcome state={state} />
     </form>
+  );
+}
+
+/** A labelled choice among records by id; `none` is the empty choice (a prompt when required). */
+function Pick({ label, name, choices, none, required = false }: { label: string; name: string; choices: Choice[]; none: string; required?: boolean }) {
+  return (
+    <label>
+      {label}
+      <select name={name} required={required} defaultValue="">
+        <option value="" disabled={required}>
+          {none}
+        </option>
+        {choices.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
