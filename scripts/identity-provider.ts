@@ -43,17 +43,8 @@ export interface RunningIdentityProvider {
   close(): Promise<void>;
 }
 
-const PERMISSION_SCOPES = [
-  'read',
-  'plant:write',
-  'telemetry:write',
-  'usecase:write',
-  'model:write',
-  'model:promote',
-  'operations:write',
-  'approval:decide',
-  'access:admin',
-];
+/** Machine clients may ask for any Threadline permission as a scope. */
+const PERMISSION_SCOPES = [...PERMISSIONS];
 
 export async function startIdentityProvider(options: IdentityProviderOptions): Promise<RunningIdentityProvider> {
   const issuer = `http://127.0.0.1:${options.port}`;
