@@ -123,7 +123,10 @@ function modelOfVersion(db: RawSql, organizationId: string, versionId: string): 
 
 const modelScope = (model: ModelFacts) => ({ useCaseId: model.useCaseId, assetId: null, assetTypeId: model.assetTypeId });
 
-async function driftDetected(db: RawSql, audit: AuditRow, reportId: string): Promise<Built | null> {
+/** drift_report.created is about the model version; the report is named in its payload. */
+async function driftDetected(db: RawSql, audit: AuditRow): Promise<Built | null> {
+  const reportId = typeof audit.payload.driftReportId === 'string' ? audit.payload.driftReportId : null;
+  if (!reportId) return null;
   const report = await row<{ drifting: boolean; share: number; versionId: string }>(
     db,
     'SELECT drifting, drifting_share AS share, model_version_id AS "versionId" FROM drift_reports WHERE organization_id = $1::uuid AND id = $2::uuid',
