@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { migrate, readMigrations, type MigrateResult } from './migrator.ts';
 import { openTelemetryStorage, type StorageKind } from './telemetry/storage.ts';
-import { installBiViews } from './exports/bi-views.ts';
+import { dropBiViews, installBiViews } from './exports/bi-views.ts';
 
 export interface PrepareResult extends MigrateResult {
   created: boolean;
@@ -39,6 +39,8 @@ export async function prepareDatabase(url: string, partitionDays = 1): Promise<P
       client.release();
     }
     const storage = await openTelemetryStorage(pool, partitionDays);
+    // The bi views read the telemetry tables: out of the way while the storage changes them.
+    await dropBiViews(pool);
     await storage.install();
     await installBiViews(pool);
     return { ...result, created, telemetry: storage.kind };

@@ -46,6 +46,15 @@ export const BI_VIEWS: Record<string, string> = {
                       WHERE k.organization_id = ${ORG}`,
 };
 
+/** Drops the views, so the telemetry storage may change the columns they read (made again by installBiViews). */
+export async function dropBiViews(pool: pg.Pool): Promise<void> {
+  await pool.query(
+    `DROP VIEW IF EXISTS ${Object.keys(BI_VIEWS)
+      .map((name) => `bi.${name}`)
+      .join(', ')}`,
+  );
+}
+
 /** Makes the views afresh, in one transaction, and lets the readers' group read them (owner role). */
 export function installBiViews(pool: pg.Pool): Promise<void> {
   return inTransaction(pool, async (db) => {

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { refreshNativeRollups } from './rollups.ts';
+import { dropBiViews } from '../exports/bi-views.ts';
 import { NativeTelemetryStorage, openTelemetryStorage, Quality } from './storage.ts';
 
 describe('native telemetry storage', () => {
@@ -90,7 +91,8 @@ describe('native telemetry storage', () => {
       { signalId, time: new Date(minute + 1_000), value: 40, quality: Quality.BAD },
     ]);
     await refreshNativeRollups(pool, 10_000);
-    // As an earlier release left them: no good-point columns.
+    // As an earlier release left them: no good-point columns (and no bi views over them).
+    await dropBiViews(pool);
     for (const width of ['1m', '1h', '1d']) {
       await pool.query(`ALTER TABLE telemetry_${width} DROP COLUMN good_value_count, DROP COLUMN good_sum, DROP COLUMN good_min, DROP COLUMN good_max`);
     }
