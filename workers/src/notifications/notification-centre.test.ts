@@ -52,6 +52,9 @@ describe('notification centre', () => {
         NOTIFICATION_ALLOWED_NETWORKS: '127.0.0.1/32',
         NOTIFICATION_ESCALATION_EVERY_SECONDS: '1',
         PORTAL_URL: 'https://threadline.northwind.example',
+        // The process's own start-up passes (KPIs over the seeded history) kept small: this test is about notifications.
+        VALUE_LOOKBACK_DAYS: '1',
+        WORKER_CONCURRENCY: '1',
       },
     });
     const found = await api.services.db.prisma.asset.findMany({ where: { code: { in: ['LEJ-L1-CNC01', 'LEJ-L1-CNC02', 'LEJ-L1-CNC03'] } } });
