@@ -175,6 +175,7 @@ export async function importPlant(
 /** Writes a planned import in dependency order, auditing each record. */
 class Writer {
   private readonly ids = new Map<string, string>();
+  private readonly changes = new Map<string, PlantChange>();
 
   constructor(
     private readonly db: RawSql,
@@ -195,10 +196,12 @@ class Writer {
     }
   }
 
-  async write(doc: PlantDocument, changes: PlantChange[]): Promise<void> {
-    const action = (entity: PlantEntity, key: string) => changes.find((c) => c.entity === entity && c.key === key)!;
+  async write(doc: PlantDocument, changes: readonly PlantChange[]): Promise<void> {
+    for (const change of changes) this.changes.set(`${change.entity}:${change.key}`, change);
+    const assetTypeOf = new Map(doc.assets.map((a) => [a.code, a.assetType]));
+    const propertiesOf = new Map(doc.assetTypes.map((t) => [t.name, new Map(t.properties.map((p) => [p.name, p]))]));
     for (const s of doc.sites) {
-      await this.save('site', 'site', s.code, action('site', s.code), 'sites', {
+      await this.save('site', 'site', s.code, 'sites', {
         code: s.code,
         name: s.name,
         timezone: s.timezone ?? 'UTC',
@@ -207,17 +210,17 @@ class Writer {
     }
     for (const l of doc.lines) {
       const key = `${l.site}/${l.code}`;
-      await this.save('line', 'line', key, action('line', key), 'lines', { site_id: this.id('site', l.site), code: l.code, name: l.name });
+      await this.save('line', 'line', key, 'lines', { site_id: this.id('site', l.site), code: l.code, name: l.name });
     }
     for (const t of doc.assetTypes) {
-      await this.save('asset_type', 'asset_type', t.name, action('asset_type', t.name), 'asset_types', {
+      await this.save('asset_type', 'asset_type', t.name, 'asset_types', {
         name: t.name,
         description: t.description,
         opcua_type_node: t.opcuaTypeNode,
       });
       for (const p of t.properties) {
         const key = `${t.name}/${p.name}`;
-        await this.save('property', 'asset_type_property', key, action('property', key), 'asset_type_properties', {
+        await this.save('property', 'asset_type_property', key, 'asset_type_properties', {
           asset_type_id: this.id('asset_type', t.name),
           name: p.name,
           data_type: p.dataType,
@@ -228,7 +231,7 @@ class Writer {
       }
     }
     for (const a of doc.assets) {
-      await this.save('asset', 'asset', a.code, action('asset', a.code), 'assets', {
+      await this.save('asset', 'asset', a.code, 'assets', {
         line_id: this.id('line', `${a.site}/${a.line}`),
         asset_type_id: this.id('asset_type', a.assetType),
         code: a.code,
@@ -242,9 +245,9 @@ class Writer {
     }
     for (const s of doc.signals) {
       const key = `${s.asset}/${s.name}`;
-      const assetType = doc.assets.find((a) => a.code === s.asset)?.assetType ?? String(this.now.assets[s.asset]?.assetType);
-      const property = s.property ? doc.assetTypes.find((t) => t.name === assetType)?.properties.find((p) => p.name === s.property) : undefined;
-      await this.save('signal', 'signal', key, action('signal', key), 'signals', {
+      const assetType = assetTypeOf.get(s.asset) ?? String(this.now.assets[s.asset]?.assetType);
+      const property = s.property ? propertiesOf.get(assetType)?.get(s.property) : undefined;
+      await this.save('signal', 'signal', key, 'signals', {
         asset_id: this.id('asset', s.asset),
         property_id: s.property ? this.id('property', `${assetType}/${s.property}`) : null,
         name: s.name,
@@ -264,14 +267,8 @@ class Writer {
   }
 
   /** Inserts a new record or updates the changed fields of an existing one; audited. */
-  private async save(
-    entity: PlantEntity,
-    subject: AuditSubject,
-    key: string,
-    change: PlantChange,
-    table: string,
-    columns: Record<string, unknown>,
-  ): Promise<void> {
+  private async save(entity: PlantEntity, subject: AuditSubject, key: string, table: string, columns: Record<string, unknown>): Promise<void> {
+    const change = this.changes.get(`${entity}:${key}`)!;
     if (change.action === 'unchanged') return;
     let id: string;
     if (change.action === 'create') {
