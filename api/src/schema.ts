@@ -38,6 +38,7 @@ import { notificationResolvers } from './modules/notifications/notifications.res
 import { BiReaderResolver } from './modules/exports/bi-readers.resolver.ts';
 import { PlantImportResolver } from './modules/plant/plant-import.resolver.ts';
 import { AssetTypeVersionsResolver } from './modules/plant/asset-type-versions.resolver.ts';
+import { CalculatedSignalsResolver } from './modules/plant/calculated-signals.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -74,6 +75,7 @@ export const resolvers: ClassType[] = [
   BiReaderResolver,
   PlantImportResolver,
   AssetTypeVersionsResolver,
+  CalculatedSignalsResolver,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

@@ -36,6 +36,8 @@ export interface Services {
   telemetry: TelemetryStorage;
   /** Where ingested points go: the database, or the ingest log in front of it (INGEST_LOG_URL). */
   ingest: Pick<IngestService, 'ingest'>;
+  /** Recomputes calculated signals from their stored inputs (always on the database itself). */
+  recalculation: Pick<IngestService, 'recalculate'>;
   /** Expensive reads, on a pool of their own, shared fairly between callers (security/read-gate.ts). */
   reads: ReadGate;
   events: Pick<EventIngest, 'ingest'>;
@@ -93,6 +95,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
   const keyRate: RateLimiter = config.RATE_LIMIT_REDIS_URL
     ? new RedisTokenBucketLimiter(config.RATE_LIMIT_REDIS_URL, config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, log, clock)
     : new TokenBucketLimiter(config.API_KEY_RATE_PER_SECOND, config.API_KEY_BURST, clock);
+  const direct = IngestService.forPool(db.pool, telemetry, clock, metrics);
   return {
     config,
     log,
@@ -109,7 +112,8 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     ),
     keyRate,
     telemetry,
-    ingest: ingestLog ?? IngestService.forPool(db.pool, telemetry, clock, metrics),
+    ingest: ingestLog ?? direct,
+    recalculation: direct,
     reads: new ReadGate(
       replica && readUrl ? replica.readPools(expensiveReads, pooled(readUrl, config.READ_POOL_SIZE)) : singlePool(expensiveReads),
       config.READS_PER_CALLER,

@@ -16,6 +16,8 @@ export const CHECK_RULES: Record<string, string> = {
   certifications_period_check: 'expiresAt is after issuedAt',
   incidents_downtime_check: 'downtimeMinutes is not negative',
   audit_events_seq_check: 'audit sequence numbers start at 1',
+  signals_expression_check: 'a CALCULATED signal has an expression of at most 2,000 characters, and only it has one',
+  signals_hold_seconds_check: 'holdSeconds lies between 1 and 86,400',
   plant_events_code_check: 'an event code has 1 to 120 characters',
   model_versions_threshold_check: 'threshold lies between 0 and 1',
   model_versions_sha256_check: 'sha256 is 64 lower-case hex digits',

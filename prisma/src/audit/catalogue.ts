@@ -121,6 +121,7 @@ const SPECIAL_PAYLOADS = {
     epsilon: z.number(),
     delta: z.number(),
   }),
+  'signal.recalculated': z.object({ from: z.string(), to: z.string(), changed: z.number().int() }),
   'kpi_measurement.computed': z.object({ kind: z.string(), days: z.number().int(), from: z.string(), to: z.string() }),
 } as const;
 

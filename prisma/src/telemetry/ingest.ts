@@ -1,10 +1,12 @@
 // The one ingest path every protocol writes through (GraphQL, HTTP bulk, MQTT, Sparkplug B, OPC UA):
 // checks each point, stores the valid ones idempotently on (signal, time), and reports each refused
-// point with its index and reason; then tells inference which assets got data (arrivals.ts).
+// point with its index and reason; recomputes the calculated signals the points feed
+// (calculated-signals.ts); then tells inference which assets got data (arrivals.ts).
 import type pg from 'pg';
-import type { TelemetryStorage } from './storage.ts';
+import type { TelemetryPoint, TelemetryStorage } from './storage.ts';
 import { SignalCatalog, type CatalogSignal } from './signal-catalog.ts';
 import { ArrivalNotifier } from './arrivals.ts';
+import { CalculatedSignals } from './calculated-signals.ts';
 import { checkPoint, signalIdOf, type RawPoint } from './point-rules.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { IngestPath, PipelineMetrics } from '../observability/metrics.ts';
@@ -37,12 +39,19 @@ export class IngestService {
     private readonly storage: TelemetryStorage,
     private readonly catalog: SignalCatalog,
     private readonly arrivals: ArrivalNotifier,
+    private readonly calculated: CalculatedSignals,
     private readonly clock: Clock = systemClock,
     private readonly metrics?: PipelineMetrics,
   ) {}
 
   static forPool(pool: pg.Pool, storage: TelemetryStorage, clock: Clock = systemClock, metrics?: PipelineMetrics): IngestService {
-    return new IngestService(storage, new SignalCatalog(pool, clock), new ArrivalNotifier(pool), clock, metrics);
+    const catalog = new SignalCatalog(pool, clock);
+    return new IngestService(storage, catalog, new ArrivalNotifier(pool), new CalculatedSignals(pool, storage, catalog), clock, metrics);
+  }
+
+  /** Recomputes a calculated signal over [from, to) from its stored inputs (after its expression changed); null when it is not one. */
+  recalculate(organizationId: string, signalId: string, from: Date, to: Date): Promise<TelemetryPoint[] | null> {
+    return this.calculated.recalculate(organizationId, signalId, from.getTime(), to.getTime());
   }
 
   /** Points named by signal id (GraphQL and HTTP bulk, counted under `path`); `receivedAtMs` when a gateway received them earlier (the ingest log). */
@@ -100,7 +109,8 @@ export class IngestService {
     const valid = [];
     const latestByAsset = new Map<string, number>();
     for (let index = 0; index < raw.length; index += 1) {
-      const signal = signalOf(raw[index]!);
+      const found = signalOf(raw[index]!);
+      const signal = typeof found !== 'string' && found.calculated ? `signal ${found.name} is calculated from its expression; write its inputs instead` : found;
       const checked = checkPoint(raw[index]!, signal, now, receivedAt);
       if (!checked.ok) {
         rejected.push({ index, reason: checked.reason });
@@ -112,8 +122,12 @@ export class IngestService {
       if (time > (latestByAsset.get(assetId) ?? -Infinity)) latestByAsset.set(assetId, time);
     }
     const written = await this.storage.write(valid);
-    if (written.inserted > 0)
-      await this.arrivals.notify({ organizationId, receivedAt: receivedAt.getTime(), assets: [...latestByAsset], traceparent: currentTraceparent() });
+    // Duplicates too: a resend after a failed recompute recomputes (unchanged values are not rewritten).
+    const calculated = await this.calculated.afterWrite(organizationId, valid);
+    const arrived = written.inserted > 0 ? latestByAsset : new Map<string, number>();
+    for (const [assetId, time] of calculated) if (time > (arrived.get(assetId) ?? -Infinity)) arrived.set(assetId, time);
+    if (arrived.size > 0)
+      await this.arrivals.notify({ organizationId, receivedAt: receivedAt.getTime(), assets: [...arrived], traceparent: currentTraceparent() });
     return { accepted: written.inserted, duplicates: written.duplicates, rejected };
   }
 }

@@ -1,18 +1,32 @@
-// Which signals an organisation has, by id and by (protocol, address), with their normal ranges:
-// loaded in one statement and kept for a short time, so that ingest at tens of thousands of points
-// per second does not look every signal up. A miss reloads at most once a second, so a signal
-// created a moment ago is found.
+// Which signals an organisation has, by id and by (protocol, address), with their normal ranges
+// and the graph of its calculated signals: loaded in one statement and kept for a short time, so
+// that ingest at tens of thousands of points per second does not look every signal up. A miss
+// reloads at most once a second, so a signal created a moment ago is found, and so does a change
+// to the signals (their count or latest update, checked at most once a second), so a calculated
+// signal computes from the next batch after it is defined.
 import type pg from 'pg';
 import type { KnownSignal } from './point-rules.ts';
+import { buildCalculations, dependentsOf, PLANT_SIGNALS_SQL, type Calculation, type PlantSignal } from './calculations.ts';
+import { rawSqlOf, rows } from '../sql.ts';
 import { systemClock, type Clock } from '../clock.ts';
 
-export type CatalogSignal = KnownSignal & { assetId: string };
+export type CatalogSignal = KnownSignal & { assetId: string; name: string; calculated: boolean };
 
-interface Entry {
+export interface CalculationGraph {
+  calculations: ReadonlyMap<string, Calculation>;
+  /** Input signal id → the calculated signals it feeds. */
+  dependents: ReadonlyMap<string, string[]>;
+}
+
+interface Entry extends CalculationGraph {
   byId: Map<string, CatalogSignal>;
   byAddress: Map<string, CatalogSignal>;
   loadedAt: number;
+  checkedAt: number;
+  version: string;
 }
+
+const VERSION_SQL = `SELECT count(*) || '|' || coalesce(max(updated_at)::text, '') AS version FROM signals WHERE organization_id = $1`;
 
 export const addressKey = (protocol: string, address: string) => `${protocol}|${address}`;
 
@@ -40,6 +54,11 @@ export class SignalCatalog {
     return new Map([...found].map(([key, signal]) => [key.slice(protocol.length + 1), signal]));
   }
 
+  /** The organisation's calculated signals and what feeds them; `fresh` reloads them first (a definition just changed). */
+  async calculations(organizationId: string, fresh = false): Promise<CalculationGraph> {
+    return fresh ? this.reload(organizationId) : this.entry(organizationId);
+  }
+
   private async lookup(
     organizationId: string,
     keys: readonly string[],
@@ -58,7 +77,12 @@ export class SignalCatalog {
 
   private async entry(organizationId: string): Promise<Entry> {
     const entry = this.entries.get(organizationId);
-    return entry && this.clock.nowMs() - entry.loadedAt < this.ttlMs ? entry : this.reload(organizationId);
+    const now = this.clock.nowMs();
+    if (!entry || now - entry.loadedAt >= this.ttlMs) return this.reload(organizationId);
+    if (now - entry.checkedAt < this.minReloadMs) return entry;
+    entry.checkedAt = now;
+    const version = (await rows<{ version: string }>(rawSqlOf(this.pool), VERSION_SQL, organizationId))[0]!.version;
+    return version === entry.version ? entry : this.reload(organizationId);
   }
 
   private reload(organizationId: string): Promise<Entry> {
@@ -70,24 +94,31 @@ export class SignalCatalog {
   }
 
   private async load(organizationId: string): Promise<Entry> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      asset_id: string;
-      source_protocol: string;
-      source_address: string;
-      min_value: number | null;
-      max_value: number | null;
-    }>(
-      `SELECT s.id, s.asset_id, s.source_protocol, s.source_address, p.min_value, p.max_value FROM signals s
-         LEFT JOIN asset_type_properties p ON p.organization_id = s.organization_id AND p.id = s.property_id
-        WHERE s.organization_id = $1`,
-      [organizationId],
+    const db = rawSqlOf(this.pool);
+    const [{ version }] = (await rows<{ version: string }>(db, VERSION_SQL, organizationId)) as [{ version: string }];
+    const signals = await rows<PlantSignal & { sourceProtocol: string; sourceAddress: string; minValue: number | null; maxValue: number | null }>(
+      db,
+      `WITH plant AS (${PLANT_SIGNALS_SQL})
+       SELECT plant.*, s.source_protocol AS "sourceProtocol", s.source_address AS "sourceAddress", p.min_value AS "minValue", p.max_value AS "maxValue"
+         FROM plant JOIN signals s ON s.id = plant.id
+         LEFT JOIN asset_type_properties p ON p.organization_id = s.organization_id AND p.id = s.property_id`,
+      organizationId,
     );
-    const entry: Entry = { byId: new Map(), byAddress: new Map(), loadedAt: this.clock.nowMs() };
-    for (const row of rows) {
-      const signal = { id: row.id, assetId: row.asset_id, minValue: row.min_value, maxValue: row.max_value };
+    const now = this.clock.nowMs();
+    const calculations = buildCalculations(signals);
+    const entry: Entry = {
+      byId: new Map(),
+      byAddress: new Map(),
+      loadedAt: now,
+      checkedAt: now,
+      version,
+      calculations,
+      dependents: dependentsOf(calculations),
+    };
+    for (const row of signals) {
+      const signal = { id: row.id, assetId: row.assetId, name: row.name, minValue: row.minValue, maxValue: row.maxValue, calculated: row.expression !== null };
       entry.byId.set(row.id, signal);
-      entry.byAddress.set(addressKey(row.source_protocol, row.source_address), signal);
+      entry.byAddress.set(addressKey(row.sourceProtocol, row.sourceAddress), signal);
     }
     this.entries.set(organizationId, entry);
     return entry;

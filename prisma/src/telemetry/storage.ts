@@ -39,6 +39,8 @@ export interface TelemetryStorage {
   /** Makes sure partitions cover [from, to); returns how many were created. */
   ensurePartitions(from: Date, to: Date): Promise<number>;
   write(points: readonly TelemetryPoint[]): Promise<WriteResult>;
+  /** Writes points over any stored at the same (signal, time), on `db` (a transaction's client) when given: calculated signals. */
+  replace(points: readonly TelemetryPoint[], db?: pg.ClientBase): Promise<number>;
   read(signalId: string, from: Date, to: Date, limit?: number): Promise<StoredPoint[]>;
   /** Brings the 1 min, 1 h and 1 day rollups up to date with what was written; returns minutes redone. */
   refreshRollups(maxMinutes?: number): Promise<number>;
@@ -62,11 +64,14 @@ export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 90, minuteDays: 180
 
 const DAY_MS = 86_400_000;
 // Times travel as epoch milliseconds: node-postgres formats Date parameters slowly.
-const INSERT_ROWS = `
+const insertRows = (onConflict: string) => `
 INSERT INTO telemetry (signal_id, time, value, quality, received_at)
 SELECT s, to_timestamp(t / 1000.0), v, q, to_timestamp(r / 1000.0)
   FROM unnest($1::uuid[], $2::float8[], $3::float8[], $4::int2[], $5::float8[]) AS u(s, t, v, q, r)
-ON CONFLICT (signal_id, time) DO NOTHING`;
+ON CONFLICT (signal_id, time) ${onConflict}`;
+const INSERT_ROWS = insertRows('DO NOTHING');
+/** Calculated signals' values are replaced when their inputs change. */
+const REPLACE_ROWS = insertRows('DO UPDATE SET value = EXCLUDED.value, quality = EXCLUDED.quality, received_at = EXCLUDED.received_at');
 
 /**
  * Native storage also marks the minutes the batch touches ($6, $7), for the rollup refresh to
@@ -74,14 +79,16 @@ ON CONFLICT (signal_id, time) DO NOTHING`;
  * marked is locked (a no-op update) until the write commits: the refresh skips locked marks, so it
  * cannot take the mark and redo the minute before this write's points are visible to it.
  */
-const INSERT_MARKING_DIRTY = `
-WITH inserted AS (${INSERT_ROWS} RETURNING 1),
+const markingDirty = (insert: string) => `
+WITH inserted AS (${insert} RETURNING 1),
 marked AS (
   INSERT INTO telemetry_dirty (signal_id, bucket)
   SELECT s, to_timestamp(m / 1000.0) FROM unnest($6::uuid[], $7::float8[]) AS d(s, m)
   ON CONFLICT (signal_id, bucket) DO UPDATE SET bucket = EXCLUDED.bucket
 )
 SELECT count(*)::int AS inserted FROM inserted`;
+const INSERT_MARKING_DIRTY = markingDirty(INSERT_ROWS);
+const REPLACE_MARKING_DIRTY = markingDirty(REPLACE_ROWS);
 
 const MINUTE_MS = 60_000;
 
@@ -134,6 +141,7 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
     protected readonly clock: Clock = systemClock,
   ) {}
   protected abstract readonly insertSql: string;
+  protected abstract readonly replaceSql: string;
   /** Parameters the insert takes after the five columns. */
   protected extraParams(_points: readonly TelemetryPoint[]): unknown[] {
     return [];
@@ -162,8 +170,17 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
 
   async write(points: readonly TelemetryPoint[]): Promise<WriteResult> {
     if (points.length === 0) return { inserted: 0, duplicates: 0 };
+    const inserted = await this.run(this.pool, this.insertSql, points);
+    return { inserted, duplicates: points.length - inserted };
+  }
+
+  async replace(points: readonly TelemetryPoint[], db: pg.ClientBase | pg.Pool = this.pool): Promise<number> {
+    return points.length === 0 ? 0 : this.run(db, this.replaceSql, points);
+  }
+
+  private async run(db: pg.ClientBase | pg.Pool, sql: string, points: readonly TelemetryPoint[]): Promise<number> {
     const now = this.clock.now();
-    const result = await this.pool.query<{ inserted?: number }>(this.insertSql, [
+    const result = await db.query<{ inserted?: number }>(sql, [
       arrayLiteral(points.map((p) => p.signalId)),
       arrayLiteral(points.map((p) => p.time.getTime())),
       arrayLiteral(points.map((p) => p.value)),
@@ -171,8 +188,7 @@ abstract class SqlTelemetryStorage implements TelemetryStorage {
       arrayLiteral(points.map((p) => (p.receivedAt ?? now).getTime())),
       ...this.extraParams(points),
     ]);
-    const inserted = result.rows[0]?.inserted ?? result.rowCount ?? 0;
-    return { inserted, duplicates: points.length - inserted };
+    return result.rows[0]?.inserted ?? result.rowCount ?? 0;
   }
 
   async read(signalId: string, from: Date, to: Date, limit = 10_000): Promise<StoredPoint[]> {
@@ -203,6 +219,7 @@ END $$`;
 export class NativeTelemetryStorage extends SqlTelemetryStorage {
   readonly kind = 'native' as const;
   protected readonly insertSql = INSERT_MARKING_DIRTY;
+  protected readonly replaceSql = REPLACE_MARKING_DIRTY;
 
   protected override extraParams(points: readonly TelemetryPoint[]): unknown[] {
     return touchedMinutes(points);
@@ -278,6 +295,7 @@ export class NativeTelemetryStorage extends SqlTelemetryStorage {
 export class TimescaleTelemetryStorage extends SqlTelemetryStorage {
   readonly kind = 'timescaledb' as const;
   protected readonly insertSql = INSERT_ROWS;
+  protected readonly replaceSql = REPLACE_ROWS;
 
   async install(): Promise<void> {
     await this.pool.query('CREATE EXTENSION IF NOT EXISTS timescaledb');

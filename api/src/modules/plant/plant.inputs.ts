@@ -105,11 +105,36 @@ export class SignalInput {
   @Field(() => PropertyDataType, { defaultValue: PropertyDataType.NUMBER }) dataType!: PropertyDataType;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(40) unit?: string;
   @Field(() => SourceProtocol) sourceProtocol!: SourceProtocol;
-  @Field(() => String) @Length(1, 500) sourceAddress!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'MQTT topic, Sparkplug metric path, OPC UA node id or API key name; given for every source but CALCULATED.',
+  })
+  @IsOptional()
+  @Length(1, 500)
+  sourceAddress?: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'For CALCULATED signals: the expression over other signals, e.g. sum(line.power) or energy / good_parts (docs/plant.md).',
+  })
+  @IsOptional()
+  @Length(1, 2000)
+  expression?: string;
+  @Field(() => Int, { nullable: true, description: "For CALCULATED signals: how long an input's last point stands for its value (default 300 s)." })
+  @IsOptional()
+  @Min(1)
+  @Max(86_400)
+  holdSeconds?: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @Min(1) @Max(86_400_000) samplingIntervalMs?: number;
   @Field(() => [String], { defaultValue: [] }) @ArrayMaxSize(50) @MaxLength(60, { each: true }) tags!: string[];
 }
 export const SignalUpdate = partialOf(SignalInput, 'SignalUpdate', ['assetId']);
+
+@InputType()
+export class RecalculateSignalInput {
+  @Field(() => ID) @IsUUID() signalId!: string;
+  @Field(() => DateTime) from!: Date;
+  @Field(() => DateTime) to!: Date;
+}
 
 @InputType()
 export class SignalFilter {

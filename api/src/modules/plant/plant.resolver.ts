@@ -7,6 +7,7 @@ import { belongsTo, hasMany, relationResolver } from '../../common/relations.ts'
 import { Asset, AssetType, AssetTypeProperty, Line, Signal, Site } from './plant.types.ts';
 import * as I from './plant.inputs.ts';
 import { prepareAsset, prepareSignal } from './plant.service.ts';
+import { tenantOf } from '../../context.ts';
 
 const write = 'plant:write' as const;
 
@@ -85,11 +86,12 @@ export const plantSpecs: EntitySpec[] = [
     single: 'signal',
     filter: I.SignalFilter,
     toWhere: (f) => whereOf(f, { search: ['name', 'sourceAddress'] }),
-    create: { input: I.SignalInput, permission: write, prepare: (input, tx) => prepareSignal(input, tx) },
+    create: { input: I.SignalInput, permission: write, prepare: (input, tx, ctx) => prepareSignal(input, tx, tenantOf(ctx).principal.organizationId) },
     update: {
       input: I.SignalUpdate,
       permission: write,
-      prepare: (input, tx, _ctx, existing) => prepareSignal(input, tx, existing as unknown as { assetId: string }),
+      prepare: (input, tx, ctx, existing) =>
+        prepareSignal(input, tx, tenantOf(ctx).principal.organizationId, existing as unknown as Parameters<typeof prepareSignal>[3]),
     },
     delete: { permission: write },
   },

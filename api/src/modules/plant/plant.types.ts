@@ -82,6 +82,8 @@ export class Signal {
   @Field(() => String, { nullable: true }) unit!: string | null;
   @Field(() => SourceProtocol) sourceProtocol!: SourceProtocol;
   @Field(() => String, { description: 'MQTT topic, Sparkplug metric, OPC UA node id or API name.' }) sourceAddress!: string;
+  @Field(() => String, { nullable: true, description: 'For CALCULATED signals: the expression it is computed from.' }) expression!: string | null;
+  @Field(() => Int, { description: "How long an input's last point stands for its value in a calculated signal's expression." }) holdSeconds!: number;
   @Field(() => Int, { nullable: true }) samplingIntervalMs!: number | null;
   @Field(() => [String]) tags!: string[];
   @Field(() => DateTime) createdAt!: Date;
