@@ -53,10 +53,10 @@ function udtOf(field: DmmfField): string {
       : (
           {
             String: native === 'Uuid' ? 'uuid' : 'text',
-            Int: 'int4',
+            Int: native === 'SmallInt' ? 'int2' : 'int4',
             Float: 'float8',
             Boolean: 'bool',
-            DateTime: native === 'Timestamptz' ? 'timestamptz' : 'timestamp',
+            DateTime: ({ Timestamptz: 'timestamptz', Date: 'date', Time: 'time' } as Record<string, string>)[native ?? ''] ?? 'timestamp',
             Json: 'jsonb',
             Bytes: 'bytea',
             BigInt: 'int8',

@@ -54,6 +54,9 @@ export const AUDIT_SUBJECTS = [
   'notification_rule',
   'notification_delivery',
   'bi_reader',
+  'shift',
+  'site_holiday',
+  'planned_stop',
 ] as const;
 
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
@@ -121,6 +124,9 @@ const SPECIAL_PAYLOADS = {
     epsilon: z.number(),
     delta: z.number(),
   }),
+  'shift.removed': z.object({ before: fields }),
+  'site_holiday.removed': z.object({ before: fields }),
+  'planned_stop.removed': z.object({ before: fields }),
   'signal.recalculated': z.object({ from: z.string(), to: z.string(), changed: z.number().int() }),
   'kpi_measurement.computed': z.object({ kind: z.string(), days: z.number().int(), from: z.string(), to: z.string() }),
 } as const;

@@ -1,7 +1,7 @@
 // Units of calculated signals as products of symbols with exponents ("kWh/part" is kWh¹·part⁻¹),
 // so that an expression's unit follows from its inputs': sums need one unit, products and
 // quotients combine them, and a number takes the unit of what it is added to.
-import { referencesOf, type Expr } from './signal-expression.ts';
+import type { Expr } from './signal-expression.ts';
 
 /** Symbol → exponent; empty for a dimensionless number. */
 export type Unit = ReadonlyMap<string, number>;
@@ -94,9 +94,4 @@ export function unitOf(e: Expr, unitOfSignal: (scope: string, name: string) => U
     }
   };
   return visit(e);
-}
-
-/** The names an expression reads, each once, for messages. */
-export function namesOf(e: Expr): string[] {
-  return [...new Set(referencesOf(e).map((r) => (r.scope === 'self' ? r.name : `${r.scope}.${r.name}`)))];
 }

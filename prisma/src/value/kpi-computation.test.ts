@@ -32,6 +32,8 @@ describe('KPIs computed from the thread', () => {
     const db = await createTestDatabase();
     pool = createPool({ url: db.url, role: 'threadline_app', poolSize: 4 });
     org = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
+    // The worked examples are in UTC days (plant-local days and shift calendars: shift-calendar.test.ts).
+    await pool.query("UPDATE sites SET timezone = 'UTC' WHERE organization_id = $1", [org]);
     for (const code of ['LEJ-L1-CNV01', 'LEJ-L1-CNV02', 'LEJ-L1-VIS01', 'LEJ-L1-CMP01']) {
       asset[code] = (await pool.query('SELECT id FROM assets WHERE code = $1', [code])).rows[0].id;
     }
@@ -71,14 +73,14 @@ describe('KPIs computed from the thread', () => {
   }, 120_000);
   afterAll(async () => pool?.end());
 
-  it('uptime: 100 × (1 − downtime / scheduled time) per day over the scope', async () => {
+  it('uptime: 100 × (1 − downtime / planned time) per day (every hour planned without a calendar) over the scope', async () => {
     const days = await compute({ kind: 'UPTIME', scope: scope([asset['LEJ-L1-CNV01']!, asset['LEJ-L1-CNV02']!]) });
     // Day 0: 3 h + 1 h of 48 h; day 1: 1 h of 48 h.
     expect(days.map((d) => [d.day, d.value])).toEqual([
       [day0, 100 * (1 - 4 / 48)],
       [at(24), 100 * (1 - 1 / 48)],
     ]);
-    expect(days[0]!.note).toBe('4 h down of 48 h scheduled on 2 assets');
+    expect(days[0]!.note).toBe('4 h down of 48 h planned on 2 assets');
   });
 
   it("unplanned downtime as a monthly rate of the day's incident hours", async () => {
@@ -97,7 +99,7 @@ describe('KPIs computed from the thread', () => {
     // No downtime: 1 × (40 · 1440) / (50 · 1440) × (1 − 0.025) = 0.78; day 1 has no counts: left out.
     expect(days).toHaveLength(1);
     expect(days[0]!.value).toBeCloseTo(78, 9);
-    expect(days[0]!.note).toBe('availability 1 × performance 0.8 × quality 0.975 (57600 units, 1440 rejected)');
+    expect(days[0]!.note).toBe('availability 1 × performance 0.8 × quality 0.975 (57600 units, 1440 rejected in 24 h planned)');
   });
 
   it('energy per unit and energy cost from a power signal integrated over the rollups', async () => {
