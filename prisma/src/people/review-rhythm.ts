@@ -2,7 +2,8 @@
 // with a model, infrastructure health every quarter and a maturity assessment every year for the
 // organisation. Each pass keeps one scheduled review ahead per subject (due one cadence after the
 // last one, or now when that has passed), and marks reviews not held within a week of their due
-// date as missed. Holding a review records its findings (each with an owner and a due date) and,
+// date as missed; due dates and the week of grace are plant-local days (the organisation's time
+// zone: plant/shift-calendar.ts). Holding a review records its findings (each with an owner and a due date) and,
 // for a maturity review, a score of 1-5 with evidence for every stated dimension.
 import { z } from 'zod';
 import { appendAuditEvent, type AuditActor } from '../audit/audit-log.ts';
@@ -10,6 +11,8 @@ import type { RawSql } from '../sql.ts';
 import type { JsonValue } from '../audit/audit-hash.ts';
 import { Refusal } from '../refusal.ts';
 import { systemClock } from '../clock.ts';
+import { timeZoneOf } from '../plant/shift-calendar.ts';
+import { localDayStart } from '../plant/plant-days.ts';
 
 const DAY_MS = 86_400_000;
 /** Days after its due date a review may still be held before it counts as missed. */
@@ -46,12 +49,11 @@ interface Subject {
 /** Schedules the next review of every subject that has none ahead, and marks overdue ones missed. */
 export async function scheduleReviews(db: RawSql, organizationId: string, now: Date): Promise<{ created: number; missed: number }> {
   await db.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('review-schedule:' || $1))", organizationId);
+  const zone = await timeZoneOf(db, organizationId, null);
   const missed = await db.$queryRawUnsafe<{ id: string }[]>(
-    `UPDATE reviews SET status = 'MISSED' WHERE organization_id = $1::uuid AND status = 'SCHEDULED' AND due_at < $2::timestamptz - make_interval(days => $3)
-     RETURNING id`,
+    `UPDATE reviews SET status = 'MISSED' WHERE organization_id = $1::uuid AND status = 'SCHEDULED' AND due_at < $2::timestamptz RETURNING id`,
     organizationId,
-    now,
-    REVIEW_GRACE_DAYS,
+    localDayStart(now, zone, -REVIEW_GRACE_DAYS),
   );
   for (const r of missed) {
     await appendAuditEvent(db, {
@@ -83,7 +85,8 @@ export async function scheduleReviews(db: RawSql, organizationId: string, now: D
   let created = 0;
   for (const s of subjects) {
     if (s.upcoming) continue;
-    const due = s.last_due ? new Date(Math.max(nextDue(s.kind, s.last_due).getTime(), now.getTime())) : nextDue(s.kind, now);
+    // Due at the start of the plant-local day it falls on.
+    const due = localDayStart(s.last_due ? new Date(Math.max(nextDue(s.kind, s.last_due).getTime(), now.getTime())) : nextDue(s.kind, now), zone);
     const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
       `INSERT INTO reviews (organization_id, kind, use_case_id, squad_id, owner_id, due_at) VALUES ($1::uuid, $2::review_kind, $3::uuid, $4::uuid, $5::uuid, $6) RETURNING id`,
       organizationId,

@@ -48,14 +48,21 @@ async function requireSite(db: RawSql, organizationId: string, siteId: string): 
 }
 
 export function listShifts(db: RawSql, organizationId: string, siteId: string): Promise<Shift[]> {
-  return rows<Shift>(db, `SELECT ${SHIFT_COLUMNS} FROM shifts WHERE organization_id = $1::uuid AND site_id = $2::uuid ORDER BY starts_at, name`, organizationId, siteId);
+  return rows<Shift>(
+    db,
+    `SELECT ${SHIFT_COLUMNS} FROM shifts WHERE organization_id = $1::uuid AND site_id = $2::uuid ORDER BY starts_at, name`,
+    organizationId,
+    siteId,
+  );
 }
 
 /** Creates a shift, or changes the one named by `id`. */
 export async function saveShift(db: RawSql, organizationId: string, actor: AuditActor, draft: ShiftDraft, id?: string): Promise<Shift> {
   checkShift(draft);
   await requireSite(db, organizationId, draft.siteId);
-  const before = id ? await row<Shift>(db, `SELECT ${SHIFT_COLUMNS} FROM shifts WHERE organization_id = $1::uuid AND id = $2::uuid`, organizationId, id) : undefined;
+  const before = id
+    ? await row<Shift>(db, `SELECT ${SHIFT_COLUMNS} FROM shifts WHERE organization_id = $1::uuid AND id = $2::uuid`, organizationId, id)
+    : undefined;
   if (id && !before) throw new Refusal(`Shift ${id} does not exist in your organisation.`, 'id', 'NOT_FOUND');
   if (await row(db, 'SELECT 1 FROM shifts WHERE site_id = $1::uuid AND name = $2 AND id IS DISTINCT FROM $3::uuid', draft.siteId, draft.name, id ?? null)) {
     throw new Refusal(`The site already has a shift named ${draft.name}; choose another name.`, 'name', 'CONFLICT');
@@ -170,7 +177,11 @@ export function listPlannedStops(db: RawSql, organizationId: string, siteId: str
 }
 
 /** The site, line and asset a stop applies to, from the most specific one named; or why not. */
-async function placeOf(db: RawSql, organizationId: string, draft: PlannedStopDraft): Promise<{ siteId: string; lineId: string | null; assetId: string | null }> {
+async function placeOf(
+  db: RawSql,
+  organizationId: string,
+  draft: PlannedStopDraft,
+): Promise<{ siteId: string; lineId: string | null; assetId: string | null }> {
   if (draft.assetId) {
     const found = await row<{ siteId: string; lineId: string }>(
       db,
@@ -183,7 +194,12 @@ async function placeOf(db: RawSql, organizationId: string, draft: PlannedStopDra
     return { ...found, assetId: draft.assetId };
   }
   if (draft.lineId) {
-    const found = await row<{ siteId: string }>(db, 'SELECT site_id AS "siteId" FROM lines WHERE organization_id = $1::uuid AND id = $2::uuid', organizationId, draft.lineId);
+    const found = await row<{ siteId: string }>(
+      db,
+      'SELECT site_id AS "siteId" FROM lines WHERE organization_id = $1::uuid AND id = $2::uuid',
+      organizationId,
+      draft.lineId,
+    );
     if (!found) throw new Refusal(`lineId ${draft.lineId} is not a line of your organisation.`, 'lineId', 'NOT_FOUND');
     return { siteId: found.siteId, lineId: draft.lineId, assetId: null };
   }
@@ -228,7 +244,12 @@ const REMOVABLE = { shift: 'shifts', site_holiday: 'site_holidays', planned_stop
 
 /** Removes a shift, holiday or planned stop; audited with what it was. */
 export async function removeCalendarEntry(db: RawSql, organizationId: string, actor: AuditActor, subject: keyof typeof REMOVABLE, id: string): Promise<void> {
-  const removed = await row<Record<string, unknown>>(db, `DELETE FROM ${REMOVABLE[subject]} WHERE organization_id = $1::uuid AND id = $2::uuid RETURNING *`, organizationId, id);
+  const removed = await row<Record<string, unknown>>(
+    db,
+    `DELETE FROM ${REMOVABLE[subject]} WHERE organization_id = $1::uuid AND id = $2::uuid RETURNING *`,
+    organizationId,
+    id,
+  );
   if (!removed) throw new Refusal(`${id} is not a ${subject.replace('_', ' ')} of your organisation.`, 'id', 'NOT_FOUND');
   await appendAuditEvent(db, {
     organizationId,
@@ -262,7 +283,8 @@ export async function importPlannedStops(
   const [header, ...records] = csvRecords(csv).filter((r) => r.some((f) => f.trim() !== ''));
   const columns = (header ?? []).map((h) => h.trim().toLowerCase());
   const missing = PLANNED_STOP_COLUMNS.filter((c) => !columns.includes(c));
-  if (missing.length > 0) return { stops: 0, problems: [{ row: 1, message: `the header lacks ${missing.join(', ')} (columns: ${PLANNED_STOP_COLUMNS.join(', ')})` }] };
+  if (missing.length > 0)
+    return { stops: 0, problems: [{ row: 1, message: `the header lacks ${missing.join(', ')} (columns: ${PLANNED_STOP_COLUMNS.join(', ')})` }] };
   const codes = await rows<{ kind: string; code: string; id: string }>(
     db,
     `SELECT 'site' AS kind, code, id FROM sites WHERE organization_id = $1::uuid

@@ -30,26 +30,37 @@ describe('shift calendars', () => {
     pool = createPool({ url: db.url, role: 'threadline_app', poolSize: 4 });
     org = (await pool.query("SELECT id FROM organizations WHERE slug = 'northwind'")).rows[0].id;
     site = (await pool.query("SELECT id FROM sites WHERE code = 'LEJ'")).rows[0].id;
-    for (const code of ['LEJ-L1-VIS01', 'LEJ-L1-CNC01', 'LEJ-L2-CNC01']) asset[code] = (await pool.query('SELECT id FROM assets WHERE code = $1', [code])).rows[0].id;
+    for (const code of ['LEJ-L1-VIS01', 'LEJ-L1-CNC01', 'LEJ-L2-CNC01'])
+      asset[code] = (await pool.query('SELECT id FROM assets WHERE code = $1', [code])).rows[0].id;
   }, 120_000);
   afterAll(async () => pool?.end());
 
   it('measures OEE against the shifts less a planned stop, not against 24 hours', async () => {
     // Wednesday 14 January 2026 in Leipzig (UTC+1): early 06:00-14:00 and late 14:00-22:00, Monday to Friday.
-    const early = await write((db) => saveShift(db, org, ENGINEER, { siteId: site, name: 'Early', startsAt: '06:00', endsAt: '14:00', weekdays: [1, 2, 3, 4, 5] }));
+    const early = await write((db) =>
+      saveShift(db, org, ENGINEER, { siteId: site, name: 'Early', startsAt: '06:00', endsAt: '14:00', weekdays: [1, 2, 3, 4, 5] }),
+    );
     await write((db) => saveShift(db, org, ENGINEER, { siteId: site, name: 'Late', startsAt: '14:00', endsAt: '22:00', weekdays: [1, 2, 3, 4, 5] }));
     const lineId = (await pool.query("SELECT id FROM lines WHERE code = 'LEJ-L1'")).rows[0].id as string;
     // Line maintenance 10:00-11:00 local: 15 h planned.
     await write((db) =>
-      addPlannedStop(db, org, ENGINEER, { lineId, startsAt: new Date('2026-01-14T09:00:00Z'), endsAt: new Date('2026-01-14T10:00:00Z'), reason: 'Line maintenance' }),
+      addPlannedStop(db, org, ENGINEER, {
+        lineId,
+        startsAt: new Date('2026-01-14T09:00:00Z'),
+        endsAt: new Date('2026-01-14T10:00:00Z'),
+        reason: 'Line maintenance',
+      }),
     );
     // Down 12:00-12:30 local (counts) and 23:00-23:30 local (no shift: does not).
     await incident('LEJ-L1-VIS01', '2026-01-14T11:00:00Z', '2026-01-14T11:30:00Z');
     await incident('LEJ-L1-VIS01', '2026-01-14T22:00:00Z', '2026-01-14T22:30:00Z');
     // The station counts 40 parts a minute with 2.5 % rejected whenever it runs in the shifts: 870 minutes.
-    const signal = async (name: string) => (await pool.query('SELECT id FROM signals WHERE asset_id = $1 AND name = $2', [asset['LEJ-L1-VIS01'], name])).rows[0].id;
+    const signal = async (name: string) =>
+      (await pool.query('SELECT id FROM signals WHERE asset_id = $1 AND name = $2', [asset['LEJ-L1-VIS01'], name])).rows[0].id;
     const [parts, rejects] = [await signal('parts_inspected'), await signal('reject_rate')];
-    const running = (t: number) => !(t >= Date.parse('2026-01-14T09:00:00Z') && t < Date.parse('2026-01-14T10:00:00Z')) && !(t >= Date.parse('2026-01-14T11:00:00Z') && t < Date.parse('2026-01-14T11:30:00Z'));
+    const running = (t: number) =>
+      !(t >= Date.parse('2026-01-14T09:00:00Z') && t < Date.parse('2026-01-14T10:00:00Z')) &&
+      !(t >= Date.parse('2026-01-14T11:00:00Z') && t < Date.parse('2026-01-14T11:30:00Z'));
     const minutes = Array.from({ length: 16 * 60 }, (_, m) => Date.parse('2026-01-14T05:00:00Z') + m * 60_000).filter(running);
     expect(minutes).toHaveLength(870);
     const storage = await openTelemetryStorage(pool);
@@ -61,8 +72,15 @@ describe('shift calendars', () => {
     for (let i = 0; i < points.length; i += 1_000) await ingest.ingest(org, points.slice(i, i + 1_000));
     await storage.refreshRollups();
 
-    const oee = { kind: 'OEE' as const, scope: scope([asset['LEJ-L1-VIS01']!]), countSignal: 'parts_inspected', idealRatePerMinute: 50, rejectSignal: 'reject_rate' };
-    const day = () => computeKpiDays(rawSqlOf(pool), org, oee, new Date('2026-01-14T00:00:00Z'), new Date('2026-01-15T00:00:00Z'), new Date('2026-01-20T00:00:00Z'));
+    const oee = {
+      kind: 'OEE' as const,
+      scope: scope([asset['LEJ-L1-VIS01']!]),
+      countSignal: 'parts_inspected',
+      idealRatePerMinute: 50,
+      rejectSignal: 'reject_rate',
+    };
+    const day = () =>
+      computeKpiDays(rawSqlOf(pool), org, oee, new Date('2026-01-14T00:00:00Z'), new Date('2026-01-15T00:00:00Z'), new Date('2026-01-20T00:00:00Z'));
     // Availability 14.5 / 15 h, performance 34,800 / (50 × 870) = 0.8, quality 1 − 870 / 34,800 = 0.975.
     const [planned] = await day();
     expect(planned!.day.toISOString()).toBe('2026-01-13T23:00:00.000Z');
@@ -81,7 +99,14 @@ describe('shift calendars', () => {
     await write((db) => saveHoliday(db, org, ENGINEER, { siteId: site, day: '2026-03-30', name: 'Plant holiday' }));
     // Down from 01:30 CET to 03:30 CEST on 29 March: one real hour.
     await incident('LEJ-L2-CNC01', '2026-03-29T00:30:00Z', '2026-03-29T01:30:00Z');
-    const report = await shiftReport(rawSqlOf(pool), org, [asset['LEJ-L2-CNC01']!], new Date('2026-03-28T12:00:00Z'), new Date('2026-04-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z'));
+    const report = await shiftReport(
+      rawSqlOf(pool),
+      org,
+      [asset['LEJ-L2-CNC01']!],
+      new Date('2026-03-28T12:00:00Z'),
+      new Date('2026-04-01T00:00:00Z'),
+      new Date('2026-12-01T00:00:00Z'),
+    );
     expect(report.map((r) => [r.day, r.shift, r.startsAt.toISOString(), r.endsAt.toISOString(), r.plannedHours, r.downtimeHours])).toEqual([
       ['2026-03-28', 'Night', '2026-03-28T21:00:00.000Z', '2026-03-29T04:00:00.000Z', 7, 1],
       ['2026-03-29', 'Night', '2026-03-29T20:00:00.000Z', '2026-03-30T04:00:00.000Z', 8, 0],
@@ -89,7 +114,14 @@ describe('shift calendars', () => {
       ['2026-03-31', 'Night', '2026-03-31T20:00:00.000Z', '2026-04-01T04:00:00.000Z', 4, 0],
     ]);
     expect(report[0]!.availabilityPct).toBeCloseTo((100 * 6) / 7, 9);
-    const autumn = await shiftReport(rawSqlOf(pool), org, [asset['LEJ-L2-CNC01']!], new Date('2026-10-24T12:00:00Z'), new Date('2026-10-25T12:00:00Z'), new Date('2026-12-01T00:00:00Z'));
+    const autumn = await shiftReport(
+      rawSqlOf(pool),
+      org,
+      [asset['LEJ-L2-CNC01']!],
+      new Date('2026-10-24T12:00:00Z'),
+      new Date('2026-10-25T12:00:00Z'),
+      new Date('2026-12-01T00:00:00Z'),
+    );
     expect(autumn.map((r) => [r.day, r.startsAt.toISOString(), r.endsAt.toISOString(), r.plannedHours])).toEqual([
       ['2026-10-24', '2026-10-24T20:00:00.000Z', '2026-10-25T05:00:00.000Z', 9],
     ]);
@@ -128,7 +160,13 @@ describe('shift calendars', () => {
     });
     const before = (await pool.query('SELECT count(*)::int AS n FROM planned_stops')).rows[0].n;
     const good = await write((db) =>
-      importPlannedStops(db, org, ENGINEER, `${header}LEJ,,,2026-05-01T04:00:00Z,2026-05-01T08:00:00Z,Stocktaking\n,,LEJ-L1-CNC01,2026-05-03T04:00:00Z,2026-05-03T05:00:00Z,Tool change\n`, false),
+      importPlannedStops(
+        db,
+        org,
+        ENGINEER,
+        `${header}LEJ,,,2026-05-01T04:00:00Z,2026-05-01T08:00:00Z,Stocktaking\n,,LEJ-L1-CNC01,2026-05-03T04:00:00Z,2026-05-03T05:00:00Z,Tool change\n`,
+        false,
+      ),
     );
     expect(good).toEqual({ stops: 2, problems: [] });
     const stops = await pool.query('SELECT site_id, line_id, asset_id, reason FROM planned_stops ORDER BY starts_at DESC LIMIT 2');

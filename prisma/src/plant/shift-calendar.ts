@@ -88,7 +88,14 @@ export interface ShiftPerformance {
 }
 
 /** Planned time, downtime and availability of each shift of the assets in [from, to), up to `now`. */
-export async function shiftReport(db: RawSql, organizationId: string, assetIds: readonly string[], from: Date, to: Date, now: Date): Promise<ShiftPerformance[]> {
+export async function shiftReport(
+  db: RawSql,
+  organizationId: string,
+  assetIds: readonly string[],
+  from: Date,
+  to: Date,
+  now: Date,
+): Promise<ShiftPerformance[]> {
   const end = new Date(Math.min(to.getTime(), now.getTime()));
   if (end <= from) return [];
   const found = await rows<{ day: string; shift: string | null; startsAt: Date; endsAt: Date; planned: number; down: number; assets: number }>(

@@ -159,12 +159,18 @@ export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiC
           const down = Number(r.down_hours);
           return c.kind === 'UPTIME'
             ? { s: r.s, value: 100 * (1 - down / planned), note: `${round(down)} h down of ${round(planned)} h planned on ${r.assets} assets` }
-            : { s: r.s, value: (down * (MONTH_DAYS * 24)) / hours(r), note: `${round(down)} h down of ${round(planned)} h planned in ${round(hours(r))} h on ${r.assets} assets` };
+            : {
+                s: r.s,
+                value: (down * (MONTH_DAYS * 24)) / hours(r),
+                note: `${round(down)} h down of ${round(planned)} h planned in ${round(hours(r))} h on ${r.assets} assets`,
+              };
         });
       break;
     }
     case 'OEE': {
-      const found = await db.$queryRawUnsafe<{ s: Date; e: Date; assets: number; planned_hours: number; down_hours: number; units: number | null; rejected: number | null }[]>(
+      const found = await db.$queryRawUnsafe<
+        { s: Date; e: Date; assets: number; planned_hours: number; down_hours: number; units: number | null; rejected: number | null }[]
+      >(
         `WITH ${DOWNTIME},
            counted AS (${minuteIntegral('$10', 'scope')}),
            rejected AS (
@@ -185,7 +191,13 @@ export async function computeKpiDays(db: RawSql, organizationId: string, c: KpiC
         .map((r) => {
           const units = Number(r.units);
           const rejected = c.rejectSignal ? Number(r.rejected ?? 0) : 0;
-          const oee = oeeOf({ plannedHours: Number(r.planned_hours), downHours: Number(r.down_hours), units, rejected, idealRatePerMinute: c.idealRatePerMinute });
+          const oee = oeeOf({
+            plannedHours: Number(r.planned_hours),
+            downHours: Number(r.down_hours),
+            units,
+            rejected,
+            idealRatePerMinute: c.idealRatePerMinute,
+          });
           return {
             s: r.s,
             value: 100 * oee.oee,

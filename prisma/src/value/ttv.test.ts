@@ -62,4 +62,13 @@ describe('time to value', () => {
       ttvDays: 22,
     });
   });
+
+  it('counts plant-local days: in Berlin the first day of value ends at local midnight, across the spring change', () => {
+    // Kickoff 1 March 2026 00:00 UTC is 01:00 in Berlin; measurements meet the target from the start.
+    const met = kpi({ measurements: Array.from({ length: 40 }, (_, n) => ({ at: day(n), value: 5 })) });
+    const berlin = firstValue({ kickoffAt, timeZone: 'Europe/Berlin', kpis: [met] }, day(40));
+    expect(berlin!.firstValueAt.toISOString()).toBe('2026-03-01T23:00:00.000Z');
+    // Tokyo is 9 hours ahead: 1 March 09:00 local, its day ends at 15:00 UTC.
+    expect(firstValue({ kickoffAt, timeZone: 'Asia/Tokyo', kpis: [met] }, day(40))!.firstValueAt.toISOString()).toBe('2026-03-01T15:00:00.000Z');
+  });
 });

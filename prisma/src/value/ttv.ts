@@ -3,14 +3,17 @@
 // wave gate of the use case names (every KPI of the use case when no gate names one); those without
 // a target are left out. When no gated KPI has a target, firstValueAt is the end of the 7th day in a
 // row with realised benefit > 0 (Σ improvement of each KPI's 7-day average × value per unit).
-// Days are UTC calendar days from the kickoff's day.
+// Days are plant-local calendar days (the organisation's time zone) from the kickoff's day.
 import { improvement, windowAverage, type RoiKpi } from './roi.ts';
+import { localDayStart } from '../plant/plant-days.ts';
 
 const DAY_MS = 86_400_000;
 const TTV_WINDOW_DAYS = 7;
 
 export interface TtvInput {
   kickoffAt: Date;
+  /** The plant time zone whose days are counted (UTC when not given). */
+  timeZone?: string;
   kpis: readonly (RoiKpi & { gated: boolean })[];
 }
 
@@ -30,10 +33,10 @@ function meetsTarget(kpi: RoiKpi, average: number): boolean {
 export function firstValue(input: TtvInput, now: Date): FirstValue | null {
   const considered = input.kpis.some((k) => k.gated) ? input.kpis.filter((k) => k.gated) : input.kpis;
   const targeted = considered.filter((k) => k.target !== null);
-  const firstDayEnd = Math.floor(input.kickoffAt.getTime() / DAY_MS) * DAY_MS + DAY_MS;
+  const zone = input.timeZone ?? 'UTC';
   let positiveDays = 0;
-  for (let end = firstDayEnd; end <= now.getTime(); end += DAY_MS) {
-    const at = new Date(end);
+  for (let at = localDayStart(input.kickoffAt, zone, 1); at <= now; at = localDayStart(at, zone, 1)) {
+    const end = at.getTime();
     let reached: boolean;
     if (targeted.length > 0) {
       reached = targeted.every((k) => {

@@ -2,6 +2,7 @@
 // statements: use cases, KPIs (gated or not, measurements ascending) and cost items.
 import type { RawSql } from '../sql.ts';
 import type { RoiCost, RoiKpi } from './roi.ts';
+import { timeZoneOf } from '../plant/shift-calendar.ts';
 
 export interface UseCaseValueInputs {
   id: string;
@@ -9,6 +10,8 @@ export interface UseCaseValueInputs {
   status: string;
   kickoffAt: Date | null;
   firstValueAt: Date | null;
+  /** The plant time zone its days are counted in (the organisation's). */
+  timeZone: string;
   discountRateAnnual: number;
   dataReadiness: number;
   stakeholderAlignment: number;
@@ -20,7 +23,8 @@ export interface UseCaseValueInputs {
 }
 
 export async function loadValueInputs(db: RawSql, organizationId: string): Promise<UseCaseValueInputs[]> {
-  const [useCases, kpis, measurements, costs] = await Promise.all([
+  const [timeZone, useCases, kpis, measurements, costs] = await Promise.all([
+    timeZoneOf(db, organizationId, null),
     db.$queryRawUnsafe<
       {
         id: string;
@@ -79,6 +83,7 @@ export async function loadValueInputs(db: RawSql, organizationId: string): Promi
     status: u.status,
     kickoffAt: u.kickoff_at,
     firstValueAt: u.first_value_at,
+    timeZone,
     discountRateAnnual: u.discount_rate_annual,
     dataReadiness: u.data_readiness,
     stakeholderAlignment: u.stakeholder_alignment,

@@ -1,7 +1,10 @@
 // KPI gates of a scaling wave, evaluated from measurements (DESIGN §2): a gate passes when the
 // average of its KPI's measurements over the gate's window, ending at the evaluation time, is at or
-// better than the threshold in the KPI's direction. A window without measurements fails the gate.
+// better than the threshold in the KPI's direction. The window is the gate's last windowDays
+// plant-local days, today's included (the organisation's time zone, as computed KPI days are).
+// A window without measurements fails the gate.
 import type { RawSql } from '../sql.ts';
+import { timeZoneOf } from '../plant/shift-calendar.ts';
 import { systemClock } from '../clock.ts';
 
 export interface GateResult {
@@ -49,12 +52,14 @@ export async function evaluateWaveGates(db: RawSql, organizationId: string, wave
        FROM wave_gates g
        JOIN kpis k ON k.organization_id = g.organization_id AND k.id = g.kpi_id
        LEFT JOIN kpi_measurements m ON m.organization_id = k.organization_id AND m.kpi_id = k.id
-        AND m.measured_at > $3::timestamptz - make_interval(days => g.window_days) AND m.measured_at <= $3::timestamptz
+        AND m.measured_at >= (date_trunc('day', $3::timestamptz AT TIME ZONE $4) - make_interval(days => g.window_days - 1)) AT TIME ZONE $4
+        AND m.measured_at <= $3::timestamptz
       WHERE g.organization_id = $1::uuid AND g.wave_id = $2::uuid
       GROUP BY g.id, k.id ORDER BY k.name`,
     organizationId,
     waveId,
     at,
+    await timeZoneOf(db, organizationId, null),
   );
   const results = rows.map((row) => ({
     gateId: row.gate_id,

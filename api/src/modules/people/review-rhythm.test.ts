@@ -36,6 +36,8 @@ describe('the programme rhythm', () => {
     const useCase = await prisma.useCase.create({ data: { organizationId, name: 'Kiln failures', status: 'ACTIVE', ownerId: adminId } });
     await prisma.model.create({ data: { organizationId, name: 'Kiln risk', task: 'FAILURE_RISK', useCaseId: useCase.id } });
     await prisma.useCase.create({ data: { organizationId, name: 'No model yet', status: 'ACTIVE' } });
+    // Its one plant is in Japan: reviews fall due at the start of a Tokyo day (15:00 UTC the day before).
+    await prisma.site.create({ data: { organizationId, code: 'NGO', name: 'Nagoya works', timezone: 'Asia/Tokyo' } });
   });
   afterAll(async () => api?.close());
 
@@ -45,20 +47,20 @@ describe('the programme rhythm', () => {
     expect(await schedule(now)).toEqual({ created: 3, missed: 0 });
     const due = Object.fromEntries((await reviews()).map((r) => [r.kind, [r.dueAt, r.useCase?.name ?? null, r.owner?.email ?? null]]));
     expect(due).toEqual({
-      MODEL_PERFORMANCE: ['2026-12-15T09:00:00.000Z', 'Kiln failures', 'admin@rhythm.example'],
-      INFRA_HEALTH: ['2027-03-01T09:00:00.000Z', null, 'admin@rhythm.example'],
+      MODEL_PERFORMANCE: ['2026-12-14T15:00:00.000Z', 'Kiln failures', 'admin@rhythm.example'],
+      INFRA_HEALTH: ['2027-02-28T15:00:00.000Z', null, 'admin@rhythm.example'],
       // Nobody holds the approver role here: the review waits for an owner.
-      MATURITY: ['2027-12-01T09:00:00.000Z', null, null],
+      MATURITY: ['2027-11-30T15:00:00.000Z', null, null],
     });
     expect(await schedule(now)).toEqual({ created: 0, missed: 0 });
   });
 
-  it('marks a review not held a week after its due date as missed and schedules the next', async () => {
+  it('marks a review not held a week of plant-local days after its due date as missed and schedules the next', async () => {
     expect(await schedule(new Date(now.getTime() + 22 * DAY))).toEqual({ created: 1, missed: 1 });
     const model = (await reviews()).filter((r) => r.kind === 'MODEL_PERFORMANCE').map((r) => [r.status, r.dueAt]);
     expect(model).toEqual([
-      ['MISSED', '2026-12-15T09:00:00.000Z'],
-      ['SCHEDULED', '2026-12-29T09:00:00.000Z'],
+      ['MISSED', '2026-12-14T15:00:00.000Z'],
+      ['SCHEDULED', '2026-12-28T15:00:00.000Z'],
     ]);
   });
 
