@@ -39,6 +39,7 @@ import { BiReaderResolver } from './modules/exports/bi-readers.resolver.ts';
 import { PlantImportResolver } from './modules/plant/plant-import.resolver.ts';
 import { AssetTypeVersionsResolver } from './modules/plant/asset-type-versions.resolver.ts';
 import { CalculatedSignalsResolver } from './modules/plant/calculated-signals.resolver.ts';
+import { CalendarResolver, SiteCalendarResolver } from './modules/plant/calendar.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -76,6 +77,8 @@ export const resolvers: ClassType[] = [
   PlantImportResolver,
   AssetTypeVersionsResolver,
   CalculatedSignalsResolver,
+  CalendarResolver,
+  SiteCalendarResolver,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

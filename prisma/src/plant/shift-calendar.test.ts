@@ -102,7 +102,7 @@ describe('shift calendars', () => {
     const report = await shiftReport(
       rawSqlOf(pool),
       org,
-      [asset['LEJ-L2-CNC01']!],
+      { assetIds: [asset['LEJ-L2-CNC01']!] },
       new Date('2026-03-28T12:00:00Z'),
       new Date('2026-04-01T00:00:00Z'),
       new Date('2026-12-01T00:00:00Z'),
@@ -117,7 +117,7 @@ describe('shift calendars', () => {
     const autumn = await shiftReport(
       rawSqlOf(pool),
       org,
-      [asset['LEJ-L2-CNC01']!],
+      { assetIds: [asset['LEJ-L2-CNC01']!] },
       new Date('2026-10-24T12:00:00Z'),
       new Date('2026-10-25T12:00:00Z'),
       new Date('2026-12-01T00:00:00Z'),
