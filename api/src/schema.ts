@@ -40,6 +40,7 @@ import { PlantImportResolver } from './modules/plant/plant-import.resolver.ts';
 import { AssetTypeVersionsResolver } from './modules/plant/asset-type-versions.resolver.ts';
 import { CalculatedSignalsResolver } from './modules/plant/calculated-signals.resolver.ts';
 import { CalendarResolver, SiteCalendarResolver } from './modules/plant/calendar.resolver.ts';
+import { AlarmsResolver } from './modules/telemetry/alarms.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -79,6 +80,7 @@ export const resolvers: ClassType[] = [
   CalculatedSignalsResolver,
   CalendarResolver,
   SiteCalendarResolver,
+  AlarmsResolver,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

@@ -33,6 +33,7 @@ export const JOB_NAMES = [
   'notification-delivery',
   'notification-escalation',
   'audit-verification',
+  'alarm-acknowledgement',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -214,6 +215,15 @@ export const auditVerificationJob: JobDefinition<Record<string, never>> = {
   options: { ...RETRIED, removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 } },
 };
 
+/** Carries an operator's acknowledgement (with the comment) to the condition's OPC UA server. */
+export const alarmAcknowledgementJob: JobDefinition<{ organizationId: string; alarmConditionId: string; comment: string }> = {
+  name: 'alarm-acknowledgement',
+  queue: 'maintenance',
+  version: 1,
+  payload: z.object({ organizationId: z.uuid(), alarmConditionId: z.uuid(), comment: z.string().min(1).max(500) }),
+  options: RETRIED,
+};
+
 export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   driftCheckJob as JobDefinition<unknown>,
   driftSweepJob as JobDefinition<unknown>,
@@ -231,6 +241,7 @@ export const JOB_CATALOGUE: readonly JobDefinition<unknown>[] = [
   notificationDeliveryJob as JobDefinition<unknown>,
   notificationEscalationJob as JobDefinition<unknown>,
   auditVerificationJob as JobDefinition<unknown>,
+  alarmAcknowledgementJob as JobDefinition<unknown>,
 ];
 
 /** A job of the catalogue as BullMQ's add/addBulk take it: its name, a payload of its type, its options and the job id. */

@@ -17,6 +17,7 @@ import {
   notificationEscalationJob,
   driftSweepJob,
   reviewScheduleJob,
+  alarmAcknowledgementJob,
   telemetryMaintenanceJob,
   telemetryRollupJob,
   valueRecomputeJob,
@@ -31,6 +32,7 @@ import { checkNoEviction } from './redis-policy.ts';
 import { startWorkerHost } from './worker-host.ts';
 import { MqttAdapter } from './adapters/mqtt-adapter.ts';
 import { OpcUaAdapter } from './adapters/opcua-adapter.ts';
+import { runAlarmAcknowledgement } from './processors/alarm-acknowledgement.ts';
 import { adapterOrganization } from '@threadline/db/plant/organizations';
 import { IngestService } from '@threadline/db/telemetry/ingest';
 import { EventIngest } from '@threadline/db/telemetry/events';
@@ -108,6 +110,7 @@ const host = startWorkerHost({
     [driftSweepJob.name]: () => runDriftSweep(pool, host.queue('models'), config.DRIFT_EVERY_MINUTES * 60_000),
     [valueRecomputeJob.name]: (payload: { organizationId?: string }) => runValueRecompute(pool, payload, config.VALUE_LOOKBACK_DAYS),
     [reviewScheduleJob.name]: (payload: { organizationId?: string }) => runReviewSchedule(pool, payload),
+    [alarmAcknowledgementJob.name]: (payload: { organizationId: string; alarmConditionId: string; comment: string }) => runAlarmAcknowledgement(pool, payload),
   },
 });
 const schedule = (job: Pick<JobDefinition<unknown>, 'name' | 'queue' | 'options'>, every: number, immediately = false) =>
@@ -178,6 +181,7 @@ const opcuaAdapter =
         organizationId: plantOrganization,
         pool,
         ingest: ingestLog ?? ingest,
+        events: ingestLog?.events ?? events,
         log: log.child({ adapter: 'opcua' }),
       })
     : null;

@@ -57,6 +57,7 @@ export const AUDIT_SUBJECTS = [
   'shift',
   'site_holiday',
   'planned_stop',
+  'alarm_condition',
 ] as const;
 
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
@@ -127,6 +128,8 @@ const SPECIAL_PAYLOADS = {
   'shift.removed': z.object({ before: fields }),
   'site_holiday.removed': z.object({ before: fields }),
   'planned_stop.removed': z.object({ before: fields }),
+  'alarm_condition.acknowledgement_requested': z.object({ conditionId: z.string(), eventId: z.string(), comment: z.string() }),
+  'alarm_condition.acknowledgement_sent': z.object({ status: z.string() }),
   'signal.recalculated': z.object({ from: z.string(), to: z.string(), changed: z.number().int() }),
   'kpi_measurement.computed': z.object({ kind: z.string(), days: z.number().int(), from: z.string(), to: z.string() }),
 } as const;

@@ -13,7 +13,6 @@ import { addPlannedStop, importPlannedStops, removeCalendarEntry, saveHoliday, s
 import { shiftReport } from './shift-calendar.ts';
 
 const ENGINEER = { kind: 'SYSTEM' as const, id: null, label: 'test' };
-const HOUR = 3_600_000;
 const scope = (assetIds: string[]) => ({ assetIds, lineIds: [], siteIds: [] });
 
 describe('shift calendars', () => {

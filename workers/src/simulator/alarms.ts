@@ -12,6 +12,8 @@ export interface SimEvent {
   code: string;
   message: string;
   attributes: Record<string, number | string>;
+  /** The signal an alarm or its clearing is about; an OPC UA server reports it as a condition. */
+  signal?: { protocol: string; address: string };
 }
 
 export class AlarmLogic {
@@ -39,6 +41,7 @@ export class AlarmLogic {
         events.push({ ...base, kind: 'STATE_CHANGE', severity: 'INFO', code: 'RUNNING', message: `${signal.assetCode} running again`, attributes: {} });
       }
       const code = `${signal.property.toUpperCase()}_HIGH`;
+      const source = { signal: { protocol: signal.protocol, address: signal.address } };
       const key = `${signal.assetCode}|${signal.property}`;
       if (reading.value > signal.max && !this.high.has(key)) {
         this.high.add(key);
@@ -49,6 +52,7 @@ export class AlarmLogic {
           code,
           message: `${signal.property} ${reading.value} above its limit ${signal.max}`,
           attributes: { value: reading.value, limit: signal.max },
+          ...source,
         });
       } else if (reading.value <= signal.max && this.high.has(key)) {
         this.high.delete(key);
@@ -59,6 +63,7 @@ export class AlarmLogic {
           code: `${code}_CLEARED`,
           message: `${signal.property} back within its limit`,
           attributes: { value: reading.value },
+          ...source,
         });
       }
     }

@@ -1,7 +1,8 @@
 // `npm run simulate -w @threadline/workers`: the plant simulator. Serves every OPC_UA signal of
 // the demo plant from its own OPC UA server and publishes the MQTT and Sparkplug B ones, a reading
 // per signal per tick, following the seeded scenario with its injected faults, and the inspection
-// stations' camera frames (synthetic housings, a share of them defective).
+// stations' camera frames (synthetic housings, a share of them defective). The OPC UA signals'
+// alarms are the server's Alarms & Conditions; the others' alarms and state changes go over MQTT.
 import pino from 'pino';
 import { z } from 'zod';
 import { createPool } from '@threadline/db/client';
@@ -9,7 +10,7 @@ import { parseEnv, readDbConfig } from '@threadline/db/config';
 import { adapterOrganization } from '@threadline/db/plant/organizations';
 import { loadPlantSignals } from './plant-signals.ts';
 import { SimulatorMqttPublisher } from './mqtt-publisher.ts';
-import { SimulatorOpcUaServer } from './opcua-server.ts';
+import { OPCUA_SEVERITY, SimulatorOpcUaServer } from './opcua-server.ts';
 import { Scenario } from './scenario.ts';
 import { AlarmLogic } from './alarms.ts';
 import { SimulatorCameras, stationsOf } from './cameras.ts';
@@ -58,11 +59,20 @@ const timer = setInterval(() => {
   const readings = signals.map((signal) => ({ signal, reading: scenario.read(signal, t) }));
   const values = new Map(readings.map((r) => [r.signal.address, r.reading.value]));
   const time = new Date(t);
-  const events = alarms.step(readings, time);
+  // Alarms of OPC UA signals are the server's conditions; the rest go out over MQTT.
+  const [conditions, events] = partition(alarms.step(readings, time), (e) => e.signal?.protocol === 'OPC_UA');
+  for (const e of conditions) {
+    if (e.kind === 'ALARM') opcua.raiseAlarm(e.signal!.address, OPCUA_SEVERITY[e.severity as 'WARNING' | 'CRITICAL'], e.message, time);
+    else opcua.clearAlarm(e.signal!.address, e.message, time);
+  }
   if (events.length > 0) mqtt.publishEvents(events).catch((err: unknown) => log.warn({ err }, 'publishing events failed'));
   for (const signal of signals) if (signal.protocol === 'OPC_UA') opcua.publish(signal.address, values.get(signal.address)!, time);
   mqtt.publish(signals, values, time).catch((err: unknown) => log.warn({ err }, 'publishing failed'));
 }, config.SIMULATOR_TICK_MS);
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
