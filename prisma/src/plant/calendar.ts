@@ -158,9 +158,27 @@ export interface PlannedStopDraft {
   siteId?: string | null;
   lineId?: string | null;
   assetId?: string | null;
-  startsAt: Date;
-  endsAt: Date;
+  startsAt?: Date | null;
+  endsAt?: Date | null;
+  /** Instead of startsAt and endsAt: the site's wall-clock times, YYYY-MM-DDTHH:MM. */
+  localStartsAt?: string | null;
+  localEndsAt?: string | null;
   reason: string;
+}
+
+/** The stop's span as instants: given, or its wall-clock times placed in the site's time zone. */
+async function spanOf(db: RawSql, organizationId: string, siteId: string, draft: PlannedStopDraft): Promise<{ startsAt: Date; endsAt: Date }> {
+  if (draft.startsAt && draft.endsAt) return { startsAt: draft.startsAt, endsAt: draft.endsAt };
+  if (!draft.localStartsAt || !draft.localEndsAt) throw new Refusal('Give startsAt and endsAt, or localStartsAt and localEndsAt.', 'startsAt');
+  const found = await row<{ startsAt: Date; endsAt: Date }>(
+    db,
+    `SELECT ($3::timestamp AT TIME ZONE timezone) AS "startsAt", ($4::timestamp AT TIME ZONE timezone) AS "endsAt" FROM sites WHERE organization_id = $1::uuid AND id = $2::uuid`,
+    organizationId,
+    siteId,
+    draft.localStartsAt,
+    draft.localEndsAt,
+  );
+  return found!;
 }
 
 const STOP_COLUMNS = `id, site_id AS "siteId", line_id AS "lineId", asset_id AS "assetId", starts_at AS "startsAt", ends_at AS "endsAt", reason`;
@@ -208,15 +226,16 @@ async function placeOf(
   return { siteId: draft.siteId, lineId: null, assetId: null };
 }
 
-function checkStop(draft: PlannedStopDraft): void {
-  if (!(draft.endsAt > draft.startsAt)) throw new Refusal('endsAt must be after startsAt.', 'endsAt');
-  if (draft.endsAt.getTime() - draft.startsAt.getTime() > 366 * 86_400_000) throw new Refusal('A planned stop lasts at most 366 days.', 'endsAt');
-  if (draft.reason.trim().length < 1 || draft.reason.length > 200) throw new Refusal('reason has 1 to 200 characters.', 'reason');
+function checkStop(span: { startsAt: Date; endsAt: Date }, reason: string): void {
+  if (!(span.endsAt > span.startsAt)) throw new Refusal('endsAt must be after startsAt.', 'endsAt');
+  if (span.endsAt.getTime() - span.startsAt.getTime() > 366 * 86_400_000) throw new Refusal('A planned stop lasts at most 366 days.', 'endsAt');
+  if (reason.trim().length < 1 || reason.length > 200) throw new Refusal('reason has 1 to 200 characters.', 'reason');
 }
 
 export async function addPlannedStop(db: RawSql, organizationId: string, actor: AuditActor, draft: PlannedStopDraft): Promise<PlannedStop> {
-  checkStop(draft);
   const place = await placeOf(db, organizationId, draft);
+  const span = await spanOf(db, organizationId, place.siteId, draft);
+  checkStop(span, draft.reason);
   const stop = await row<PlannedStop>(
     db,
     `INSERT INTO planned_stops (organization_id, site_id, line_id, asset_id, starts_at, ends_at, reason)
@@ -225,8 +244,8 @@ export async function addPlannedStop(db: RawSql, organizationId: string, actor: 
     place.siteId,
     place.lineId,
     place.assetId,
-    draft.startsAt,
-    draft.endsAt,
+    span.startsAt,
+    span.endsAt,
     draft.reason,
   );
   await appendAuditEvent(db, {
@@ -310,7 +329,7 @@ export async function importPlannedStops(
     if (!startsAt || !endsAt) return problem(`starts_at and ends_at must be ${RFC3339_HINT}`);
     const draft = { ...place, startsAt, endsAt, reason: field('reason') };
     try {
-      checkStop(draft);
+      checkStop(draft, draft.reason);
       if (!draft.siteId && !draft.lineId && !draft.assetId) throw new Refusal('name the site, line or asset that stops', 'site');
     } catch (error) {
       if (error instanceof Refusal) return problem(error.message);

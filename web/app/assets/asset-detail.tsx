@@ -1,15 +1,32 @@
 // The selected asset: what it is, its latest readings, a chart per signal from the rollups (average
-// with the min-max band) over the chosen range, its insights with explanations, its recent camera
-// frames (inspection stations), and its incidents.
+// with the min-max band, its shifts shaded) over the chosen range, its shifts, its calculated
+// signals, its OPC UA alarm conditions, its insights with explanations, its recent camera frames
+// (inspection stations), and its incidents.
 import { SeriesChart } from '../components/series-chart';
 import { Help } from '../components/metric';
 import { IncidentTable } from '../components/incident-table';
 import { dateTime, number } from '../../lib/format';
 import { InsightCard } from './insight-card';
 import { RecentFrames } from './frame-view';
+import { AlarmList } from './alarm-list';
+import { CalculatedSignals } from './calculated-signals';
+import { ShiftTable, shiftSpans } from './shift-table';
 import { RANGES, type AssetsPageView, type AssetDetail as Asset, type RangeKey } from './view';
 
-export function AssetDetail({ asset, data, range, mayAcknowledge }: { asset: Asset; data: AssetsPageView; range: RangeKey; mayAcknowledge: boolean }) {
+export function AssetDetail({
+  asset,
+  data,
+  range,
+  mayAcknowledge,
+  mayEditPlant,
+}: {
+  asset: Asset;
+  data: AssetsPageView;
+  range: RangeKey;
+  mayAcknowledge: boolean;
+  mayEditPlant: boolean;
+}) {
+  const spans = shiftSpans(data.shifts ?? []);
   const latest = new Map((data.latestValues ?? []).map((v) => [v.signalId, v]));
   const insights = data.insights?.nodes ?? [];
   const incidents = data.incidents?.nodes ?? [];
@@ -82,11 +99,22 @@ export function AssetDetail({ asset, data, range, mayAcknowledge }: { asset: Ass
               lines={[{ key: 'average', name: 'Average', color: '#0f6cbd' }]}
               band={{ low: 'min', high: 'max', name: 'Min-max', color: '#9fb6d3' }}
               height={180}
+              spans={spans}
               empty={`No readings in the last ${RANGES[range].label}.`}
             />
           </article>
         ))}
       </div>
+      {data.shifts ? (
+        <>
+          <h3>Shifts</h3>
+          <ShiftTable shifts={data.shifts} />
+        </>
+      ) : null}
+      <h3>Calculated signals</h3>
+      <CalculatedSignals asset={asset} mayEdit={mayEditPlant} />
+      <h3>Alarms</h3>
+      <AlarmList alarms={data.alarms ?? []} mayAcknowledge={mayAcknowledge} />
       <h3>
         Insights <Help metric="mtti" label="time to insight" />
       </h3>

@@ -23,6 +23,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
   const { data, error } = await loadPage<AssetsPageView>(assetsQuery(RANGES[range].width), {
     asset: selected ?? NO_ASSET,
     selected: selected !== null,
+    withShifts: selected !== null && RANGES[range].ms <= 7 * 86_400_000,
     from: new Date(to - RANGES[range].ms).toISOString(),
     to: new Date(to).toISOString(),
     since: new Date(to - OPEN_INSIGHT_DAYS * 86_400_000).toISOString(),
@@ -51,13 +52,22 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
           <a href="/assets/import" className="button-link">
             Import or export the plant
           </a>
-        ) : null}
+        ) : null}{' '}
+        <a href="/assets/calendar" className="button-link">
+          Shift calendars
+        </a>
       </p>
       <div className="split">
         <AssetTree sites={data.sites.nodes} openByAsset={openByAsset} selected={selected} range={range} />
         <section className="panel">
           {data.asset ? (
-            <AssetDetail asset={data.asset} data={data} range={range} mayAcknowledge={mayAcknowledge} />
+            <AssetDetail
+              asset={data.asset}
+              data={data}
+              range={range}
+              mayAcknowledge={mayAcknowledge}
+              mayEditPlant={data.viewer.permissions.includes('plant:write')}
+            />
           ) : (
             <>
               <h2>Open insights</h2>

@@ -1,6 +1,7 @@
 // What the assets page reads, in one GraphQL request: the plant tree with each asset's open
 // insights and, for the selected asset, its signals' rollups over the chosen range, latest readings,
-// insights with their explanations (and heat maps over camera frames), incidents and recent frames.
+// insights with their explanations (and heat maps over camera frames), incidents, recent frames,
+// its OPC UA alarm conditions and its shifts over the range.
 import { LIVE_FIELDS, type LiveData } from '../../lib/live';
 import type { IncidentRow } from '../components/incident-table';
 
@@ -59,8 +60,33 @@ export interface AssetDetail {
     id: string;
     name: string;
     unit: string | null;
+    sourceProtocol: string;
+    expression: string | null;
+    holdSeconds: number;
     series: { bucket: string; average: number | null; min: number | null; max: number | null; points: number }[];
   }[];
+}
+export interface AlarmView {
+  id: string;
+  name: string;
+  level: string;
+  severity: number;
+  message: string;
+  active: boolean;
+  acked: boolean;
+  confirmed: boolean | null;
+  comment: string;
+  lastEventAt: string;
+  acknowledgementRequestedAt: string | null;
+}
+export interface ShiftView {
+  day: string;
+  shift: string | null;
+  startsAt: string;
+  endsAt: string;
+  plannedHours: number;
+  downtimeHours: number;
+  availabilityPct: number | null;
 }
 export interface AssetsPageView extends LiveData {
   viewer: { permissions: string[] };
@@ -80,6 +106,10 @@ export interface AssetsPageView extends LiveData {
   frames?: FrameThumb[];
   /** The asset's frames that raised an insight, newest first. */
   flagged?: FrameThumb[];
+  /** The asset's OPC UA conditions, newest change first. */
+  alarms?: AlarmView[];
+  /** Its shifts over the range (ranges of a week or less). */
+  shifts?: ShiftView[];
 }
 
 /** The ranges a visitor can pick, each with the rollup width that gives a readable chart. */
@@ -96,16 +126,20 @@ const INSIGHT =
 /** The selected asset's insights also bring a vision insight's heat map (the plant's 500 open ones do not: it would pass the query cost limit). */
 const ASSET_INSIGHT = `${INSIGHT} heatMap { frameId camera rows cols cells peak { x y width height } }`;
 
-export const assetsQuery = (width: string) => `query($asset: ID!, $selected: Boolean!, $from: DateTimeISO!, $to: DateTimeISO!, $since: DateTimeISO!) {
+export const assetsQuery = (
+  width: string,
+) => `query($asset: ID!, $selected: Boolean!, $withShifts: Boolean!, $from: DateTimeISO!, $to: DateTimeISO!, $since: DateTimeISO!) {
   viewer { permissions }
   sites(first: 100) { nodes { id code name lines { id code name assets { id code name assetType { name } } } } }
   open: insights(first: 500, order: DESC, filter: { from: $since }) { nodes { ${INSIGHT} } }
   asset(id: $asset) @include(if: $selected) { id code name criticality manufacturer modelNumber tags assetType { name } line { name site { name } }
-    signals { id name unit series(width: ${width}, from: $from, to: $to) { bucket average min max points } } }
+    signals { id name unit sourceProtocol expression holdSeconds series(width: ${width}, from: $from, to: $to) { bucket average min max points } } }
   latestValues(assetId: $asset) @include(if: $selected) { signalId time value quality }
   insights(first: 20, order: DESC, filter: { assetId: $asset }) @include(if: $selected) { nodes { ${ASSET_INSIGHT} } }
   incidents(first: 20, order: DESC, filter: { assetId: $asset }) @include(if: $selected) { nodes { id title severity startedAt endedAt downtimeMinutes cause aiRelated } }
   frames(assetId: $asset, limit: 12) @include(if: $selected) { id camera ts label score insightId }
   flagged: frames(assetId: $asset, limit: 12, flaggedOnly: true) @include(if: $selected) { id camera ts label score insightId }
+  alarms: alarmConditions(filter: { assetId: $asset, open: false }) @include(if: $selected) { id name level severity message active acked confirmed comment lastEventAt acknowledgementRequestedAt }
+  shifts: shiftReport(input: { assetIds: [$asset], from: $from, to: $to }) @include(if: $withShifts) { day shift startsAt endsAt plannedHours downtimeHours availabilityPct }
   ${LIVE_FIELDS}
 }`;

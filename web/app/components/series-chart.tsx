@@ -1,8 +1,8 @@
 'use client';
 // Every chart of the portal (Recharts): lines or bars over time or over named categories, an
-// optional min-max band, and reference lines such as a KPI's baseline and target or the payback month. Props are
+// optional min-max band, shaded time spans (shifts, planned stops) and reference lines such as a KPI's baseline and target or the payback month. Props are
 // plain data, so server components pass them as they read them from the API.
-import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export interface ChartLine {
   key: string;
@@ -13,6 +13,13 @@ export interface ChartLine {
 export interface ChartReference {
   axis: 'x' | 'y';
   value: number | string;
+  label: string;
+  color: string;
+}
+/** A shaded span of a time chart (a shift, a planned stop), in epoch ms. */
+export interface ChartSpan {
+  from: number;
+  to: number;
   label: string;
   color: string;
 }
@@ -33,6 +40,7 @@ export function SeriesChart({
   bars = [],
   band,
   references = [],
+  spans = [],
   format = 'number',
   unit,
   empty,
@@ -45,6 +53,7 @@ export function SeriesChart({
   bars?: ChartLine[];
   band?: { low: string; high: string; name: string; color: string };
   references?: ChartReference[];
+  spans?: ChartSpan[];
   format?: keyof typeof FORMATS;
   unit?: string | null;
   empty: string;
@@ -70,6 +79,19 @@ export function SeriesChart({
             formatter={(v) => (Array.isArray(v) ? v.map((n) => formatValue(Number(n))).join(' – ') : `${formatValue(Number(v))}${unit ? ` ${unit}` : ''}`)}
           />
           <Legend />
+          {spans
+            .filter((s) => s.to > Math.min(...times) && s.from < Math.max(...times))
+            .map((s) => (
+              <ReferenceArea
+                key={`${s.from}${s.label}`}
+                x1={Math.max(s.from, Math.min(...times))}
+                x2={Math.min(s.to, Math.max(...times))}
+                fill={s.color}
+                fillOpacity={0.12}
+                ifOverflow="hidden"
+                label={{ value: s.label, fontSize: 11, fill: '#4a5568', position: 'insideTop' }}
+              />
+            ))}
           {band ? (
             <Area
               dataKey={(p: ChartPoint) => [p[band.low], p[band.high]]}

@@ -89,6 +89,16 @@ describe('site calendars', () => {
     );
     expect(tooLong.errors![0]!.message).toBe('A shift report covers at most 62 days.');
 
+    const local = await api.gql(
+      'mutation($i: PlannedStopInput!) { addPlannedStop(input: $i) { startsAt endsAt } }',
+      { i: { siteId: site, localStartsAt: '2026-12-10T06:00', localEndsAt: '2026-12-10T07:30', reason: 'Fire drill' } },
+      engineer,
+    );
+    // Brno is on UTC+1 in December: the site's wall clock, placed in its time zone.
+    expect(local.data!.addPlannedStop).toEqual({ startsAt: '2026-12-10T05:00:00.000Z', endsAt: '2026-12-10T06:30:00.000Z' });
+    const neither = await api.gql('mutation($i: PlannedStopInput!) { addPlannedStop(input: $i) { id } }', { i: { siteId: site, reason: 'When?' } }, engineer);
+    expect(neither.errors![0]!.message).toBe('Give startsAt and endsAt, or localStartsAt and localEndsAt.');
+
     const csv = 'site,line,asset,starts_at,ends_at,reason\nBRQ,,,2026-12-24T00:00:00+01:00,2026-12-27T00:00:00+01:00,Christmas shutdown\n';
     const dry = await api.gql(
       'mutation($i: PlannedStopsImportInput!) { importPlannedStops(input: $i) { stops problems { row message } } }',
@@ -105,6 +115,7 @@ describe('site calendars', () => {
     );
     expect(stops.data!.site.plannedStops).toEqual([
       { reason: 'Tool change', startsAt: '2026-12-02T06:30:00.000Z' },
+      { reason: 'Fire drill', startsAt: '2026-12-10T05:00:00.000Z' },
       { reason: 'Christmas shutdown', startsAt: '2026-12-23T23:00:00.000Z' },
     ]);
   });

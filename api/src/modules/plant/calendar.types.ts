@@ -4,6 +4,7 @@ import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTime } from '../../common/scalars.ts';
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const LOCAL = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/;
 
 @ObjectType({ description: "A shift of a site's calendar, in plant-local time; it ends the next day when endsAt is not after startsAt." })
 export class Shift {
@@ -62,8 +63,16 @@ export class PlannedStopInput {
   @Field(() => ID, { nullable: true, description: 'A whole site stops (unless a line or asset is named).' }) @IsOptional() @IsUUID() siteId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() lineId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() assetId?: string;
-  @Field(() => DateTime) startsAt!: Date;
-  @Field(() => DateTime) endsAt!: Date;
+  @Field(() => DateTime, { nullable: true, description: 'An instant; or give localStartsAt.' }) @IsOptional() startsAt?: Date;
+  @Field(() => DateTime, { nullable: true, description: 'An instant; or give localEndsAt.' }) @IsOptional() endsAt?: Date;
+  @Field(() => String, { nullable: true, description: "Plant-local YYYY-MM-DDTHH:MM in the site's time zone, instead of startsAt." })
+  @IsOptional()
+  @Matches(LOCAL, { message: 'localStartsAt must be YYYY-MM-DDTHH:MM' })
+  localStartsAt?: string;
+  @Field(() => String, { nullable: true, description: "Plant-local YYYY-MM-DDTHH:MM in the site's time zone, instead of endsAt." })
+  @IsOptional()
+  @Matches(LOCAL, { message: 'localEndsAt must be YYYY-MM-DDTHH:MM' })
+  localEndsAt?: string;
   @Field(() => String) @Length(1, 200) reason!: string;
 }
 
