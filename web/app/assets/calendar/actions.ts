@@ -31,10 +31,6 @@ export async function saveShift(_previous: ActionState, form: FormData): Promise
   );
 }
 
-export async function removeShift(_previous: ActionState, form: FormData): Promise<ActionState> {
-  return mutate('mutation($id: ID!) { removeShift(id: $id) }', { id: field(form, 'shiftId') }, 'Shift removed.', PATHS);
-}
-
 export async function saveHoliday(_previous: ActionState, form: FormData): Promise<ActionState> {
   return mutate(
     'mutation($i: SiteHolidayInput!) { saveHoliday(input: $i) { id } }',
@@ -42,10 +38,6 @@ export async function saveHoliday(_previous: ActionState, form: FormData): Promi
     'Holiday saved.',
     PATHS,
   );
-}
-
-export async function removeHoliday(_previous: ActionState, form: FormData): Promise<ActionState> {
-  return mutate('mutation($id: ID!) { removeHoliday(id: $id) }', { id: field(form, 'holidayId') }, 'Holiday removed.', PATHS);
 }
 
 /** A stop entered in the site's own wall-clock time; the API places it in the site's time zone. */
@@ -56,10 +48,6 @@ export async function addPlannedStop(_previous: ActionState, form: FormData): Pr
     'Planned stop added.',
     PATHS,
   );
-}
-
-export async function removePlannedStop(_previous: ActionState, form: FormData): Promise<ActionState> {
-  return mutate('mutation($id: ID!) { removePlannedStop(id: $id) }', { id: field(form, 'stopId') }, 'Planned stop removed.', PATHS);
 }
 
 export async function importPlannedStops(_previous: ActionState, form: FormData): Promise<ActionState> {
@@ -74,4 +62,17 @@ export async function importPlannedStops(_previous: ActionState, form: FormData)
   } catch (error) {
     return { error: error instanceof ApiError ? error.message : 'The file could not be imported; try again.', done: null };
   }
+}
+
+/** What the calendar's Remove buttons remove: a shift, a holiday or a planned stop. */
+const REMOVALS: Record<string, { mutation: string; done: string }> = {
+  shift: { mutation: 'removeShift', done: 'Shift removed.' },
+  holiday: { mutation: 'removeHoliday', done: 'Holiday removed.' },
+  stop: { mutation: 'removePlannedStop', done: 'Planned stop removed.' },
+};
+
+export async function removeEntry(_previous: ActionState, form: FormData): Promise<ActionState> {
+  const removal = REMOVALS[field(form, 'kind')];
+  if (!removal) return { error: 'Nothing to remove.', done: null };
+  return mutate(`mutation($id: ID!) { ${removal.mutation}(id: $id) }`, { id: field(form, 'id') }, removal.done, PATHS);
 }

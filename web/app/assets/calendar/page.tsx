@@ -8,7 +8,7 @@ import { ActionForm } from '../../components/action-form';
 import { FieldsForm } from '../../components/fields-form';
 import { ShiftTable } from '../shift-table';
 import type { ShiftView } from '../view';
-import { addPlannedStop, importPlannedStops, removeHoliday, removePlannedStop, removeShift, saveHoliday, saveShift } from './actions';
+import { addPlannedStop, importPlannedStops, removeEntry, saveHoliday, saveShift } from './actions';
 
 export const dynamic = 'force-dynamic';
 
@@ -39,6 +39,12 @@ const QUERY = `query($from: DateTimeISO!, $until: DateTimeISO!) {
 const REPORT = `query($site: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
   report: shiftReport(input: { siteIds: [$site], from: $from, to: $to }) { day shift startsAt endsAt plannedHours downtimeHours availabilityPct }
 }`;
+
+function RemoveForm({ kind, id, what }: { kind: string; id: string; what: string }) {
+  return (
+    <ActionForm action={removeEntry} hidden={{ kind, id }} buttons={[{ value: 'remove', label: 'Remove', ariaLabel: `Remove ${what}`, secondary: true }]} />
+  );
+}
 
 export default async function CalendarPage({ searchParams }: { searchParams: Promise<{ site?: string }> }) {
   const params = await searchParams;
@@ -99,11 +105,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
                   <td>{s.weekdays.map((d) => WEEKDAYS[d]).join(' ')}</td>
                   {mayEdit ? (
                     <td>
-                      <ActionForm
-                        action={removeShift}
-                        hidden={{ shiftId: s.id }}
-                        buttons={[{ value: 'remove', label: 'Remove', ariaLabel: `Remove shift ${s.name}`, secondary: true }]}
-                      />
+                      <RemoveForm kind="shift" id={s.id} what={`shift ${s.name}`} />
                     </td>
                   ) : null}
                 </tr>
@@ -135,13 +137,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
             {site.holidays.map((h) => (
               <li key={h.id}>
                 {h.day}: {h.name}
-                {mayEdit ? (
-                  <ActionForm
-                    action={removeHoliday}
-                    hidden={{ holidayId: h.id }}
-                    buttons={[{ value: 'remove', label: 'Remove', ariaLabel: `Remove holiday ${h.day}`, secondary: true }]}
-                  />
-                ) : null}
+                {mayEdit ? <RemoveForm kind="holiday" id={h.id} what={`holiday ${h.day}`} /> : null}
               </li>
             ))}
           </ul>
@@ -186,11 +182,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
                   <td>{dateTime(p.endsAt)}</td>
                   {mayEdit ? (
                     <td>
-                      <ActionForm
-                        action={removePlannedStop}
-                        hidden={{ stopId: p.id }}
-                        buttons={[{ value: 'remove', label: 'Remove', ariaLabel: `Remove planned stop ${p.reason}`, secondary: true }]}
-                      />
+                      <RemoveForm kind="stop" id={p.id} what={`planned stop ${p.reason}`} />
                     </td>
                   ) : null}
                 </tr>
