@@ -10,7 +10,7 @@ import { openTelemetryStorage } from '../telemetry/storage.ts';
 import { computeKpiDays } from '../value/kpi-computation.ts';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { addPlannedStop, importPlannedStops, removeCalendarEntry, saveHoliday, saveShift } from './calendar.ts';
-import { shiftReport } from './shift-calendar.ts';
+import { shiftReport } from '../value/shift-report.ts';
 
 const ENGINEER = { kind: 'SYSTEM' as const, id: null, label: 'test' };
 const scope = (assetIds: string[]) => ({ assetIds, lineIds: [], siteIds: [] });
@@ -85,6 +85,23 @@ describe('shift calendars', () => {
     expect(planned!.day.toISOString()).toBe('2026-01-13T23:00:00.000Z');
     expect(planned!.value).toBeCloseTo(100 * (14.5 / 15) * 0.8 * 0.975, 9);
     expect(planned!.note).toBe('availability 0.9667 × performance 0.8 × quality 0.975 (34800 units, 870 rejected in 15 h planned)');
+
+    // Per shift: early 7 h planned (the stop), 0.5 h down, 390 minutes × 40 parts; late 8 h, 480 minutes.
+    const shifts = await shiftReport(
+      rawSqlOf(pool),
+      org,
+      { assetIds: [asset['LEJ-L1-VIS01']!] },
+      new Date('2026-01-13T23:00:00Z'),
+      new Date('2026-01-14T23:00:00Z'),
+      new Date('2026-01-20T00:00:00Z'),
+      oee,
+    );
+    expect(shifts.map((s) => [s.shift, s.plannedHours, s.downtimeHours, s.units])).toEqual([
+      ['Early', 7, 0.5, 15_600],
+      ['Late', 8, 0, 19_200],
+    ]);
+    expect(shifts[0]!.oeePct).toBeCloseTo(100 * (6.5 / 7) * 0.8 * 0.975, 9);
+    expect(shifts[1]!.oeePct).toBeCloseTo(100 * 0.8 * 0.975, 9);
 
     // The same day without a shift plan: 24 h planned, both incidents count; the stop still does.
     await write((db) => removeCalendarEntry(db, org, ENGINEER, 'shift', early.id));

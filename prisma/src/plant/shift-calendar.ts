@@ -2,9 +2,9 @@
 // shifts of each plant-local day (a night shift runs into the next day; its hours follow the wall
 // clock, so it is an hour shorter or longer across a daylight-saving change), none on a holiday,
 // every hour of the day at a site without shifts, less the planned stops of the asset, its line or
-// its site. Availability, uptime and downtime KPIs and the shift report measure against it.
+// its site. Availability, uptime, downtime and OEE (value/kpi-computation.ts) and the shift report
+// (value/shift-report.ts) measure against it.
 import { rows, type RawSql } from '../sql.ts';
-import { Refusal } from '../refusal.ts';
 
 /**
  * CTEs `asset_zone`, `shift_spans`, `stops` and `planned` (asset_id, shift, day, mr: the planned
@@ -70,70 +70,4 @@ export async function timeZoneOf(db: RawSql, organizationId: string, siteIds: re
     siteIds ?? [],
   );
   return found!.zone;
-}
-
-export interface ShiftPerformance {
-  /** The plant-local date the shift started on. */
-  day: string;
-  /** The shift's name; null at a site without shifts (the whole day). */
-  shift: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  /** Planned production time of the assets in the shift, less planned stops, up to now. */
-  plannedHours: number;
-  /** Incident time within the planned time. */
-  downtimeHours: number;
-  /** 100 × (planned − downtime) / planned; null when nothing was planned. */
-  availabilityPct: number | null;
-  assets: number;
-}
-
-/** The assets a report covers: those named, on the lines named and at the sites named (at least one of them). */
-export interface ReportScope {
-  assetIds?: readonly string[];
-  lineIds?: readonly string[];
-  siteIds?: readonly string[];
-}
-
-/** The longest period one shift report covers. */
-export const MAX_REPORT_DAYS = 62;
-
-/** Planned time, downtime and availability of each shift of the scope's assets in [from, to), up to `now`. */
-export async function shiftReport(db: RawSql, organizationId: string, scope: ReportScope, from: Date, to: Date, now: Date): Promise<ShiftPerformance[]> {
-  if (!(to > from)) throw new Refusal('to must be after from.', 'to');
-  if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * 86_400_000) throw new Refusal(`A shift report covers at most ${MAX_REPORT_DAYS} days.`, 'from');
-  const end = new Date(Math.min(to.getTime(), now.getTime()));
-  if (end <= from) return [];
-  const found = await rows<{ day: string; shift: string | null; startsAt: Date; endsAt: Date; planned: number; down: number; assets: number }>(
-    db,
-    `WITH scope AS (
-       SELECT a.id FROM assets a JOIN lines l ON l.organization_id = a.organization_id AND l.id = a.line_id
-        WHERE a.organization_id = $1::uuid AND (a.id = ANY($2::uuid[]) OR a.line_id = ANY($5::uuid[]) OR l.site_id = ANY($6::uuid[]))),
-     ${plannedTimeCtes('$3::timestamptz', '$4::timestamptz', 'scope')},
-     ${incidentSpansCte('$1::uuid', '$3::timestamptz', '$4::timestamptz', 'scope')}
-     SELECT p.day::text AS day, p.shift, lower(p.span) AS "startsAt", upper(p.span) AS "endsAt", sum(multirange_seconds(p.mr)) / 3600 AS planned,
-            sum(multirange_seconds(p.mr * coalesce(im.mr, '{}'::tstzmultirange))) / 3600 AS down, count(DISTINCT p.asset_id)::int AS assets
-       FROM planned p LEFT JOIN incidents_mr im ON im.asset_id = p.asset_id
-      GROUP BY p.day, p.shift, p.span ORDER BY lower(p.span), p.shift`,
-    organizationId,
-    scope.assetIds ?? [],
-    from,
-    end,
-    scope.lineIds ?? [],
-    scope.siteIds ?? [],
-  );
-  return found.map((r) => {
-    const planned = Number(r.planned);
-    const down = Number(r.down);
-    return {
-      day: r.day,
-      shift: r.shift,
-      startsAt: r.startsAt,
-      endsAt: r.endsAt,
-      plannedHours: planned,
-      downtimeHours: down,
-      availabilityPct: planned > 0 ? (100 * (planned - down)) / planned : null,
-      assets: r.assets,
-    };
-  });
 }

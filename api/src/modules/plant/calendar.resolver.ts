@@ -11,7 +11,7 @@ import {
   saveHoliday,
   saveShift,
 } from '@threadline/db/plant/calendar';
-import { shiftReport } from '@threadline/db/plant/shift-calendar';
+import { shiftReport } from '@threadline/db/value/shift-report';
 import { tenantOf, type Context } from '../../context.ts';
 import { domainCommand, withCodedErrors } from '../../common/domain-command.ts';
 import { requireUuid } from '../../common/errors.ts';
@@ -62,7 +62,7 @@ export class CalendarResolver {
   })
   shiftReport(@Arg('input', () => ShiftReportInput) input: ShiftReportInput, @Ctx() ctx: Context): Promise<ShiftPerformance[]> {
     const { tenant, principal } = tenantOf(ctx);
-    return withCodedErrors(() => shiftReport(tenant, principal.organizationId, input, input.from, input.to, ctx.services.clock.now()));
+    return withCodedErrors(() => shiftReport(tenant, principal.organizationId, input, input.from, input.to, ctx.services.clock.now(), input.oee ?? null));
   }
 
   @Authorized(write)

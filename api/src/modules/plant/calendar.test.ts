@@ -82,6 +82,13 @@ describe('site calendars', () => {
         assets: 1,
       },
     ]);
+    // With an OEE computation: no parts counted by this machine, so none made and OEE 0.
+    const withOee = await api.gql(
+      'query($i: ShiftReportInput!) { shiftReport(input: $i) { shift units oeePct } }',
+      { i: { assetIds: [asset], from: '2026-12-02T00:00:00Z', to: '2026-12-03T00:00:00Z', oee: { countSignal: 'parts_inspected', idealRatePerMinute: 40 } } },
+      engineer,
+    );
+    expect(withOee.data!.shiftReport).toEqual([{ shift: 'Early', units: 0, oeePct: 0 }]);
     const tooLong = await api.gql(
       'query($i: ShiftReportInput!) { shiftReport(input: $i) { day } }',
       { i: { siteIds: [site], from: '2026-01-01T00:00:00Z', to: '2026-12-01T00:00:00Z' } },

@@ -1,5 +1,5 @@
 // GraphQL types of a site's calendar (shifts, holidays, planned stops) and the shift report.
-import { ArrayMaxSize, IsInt, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTime } from '../../common/scalars.ts';
 
@@ -88,6 +88,13 @@ export class PlannedStopImport {
   @Field(() => [PlannedStopProblem]) problems!: PlannedStopProblem[];
 }
 
+@InputType({ description: 'OEE per shift, as the OEE KPI computes it per day.' })
+export class ShiftOeeInput {
+  @Field(() => String, { description: 'A rate signal in units per minute.' }) @Length(1, 120) countSignal!: string;
+  @Field(() => Float) @Min(0.000001) idealRatePerMinute!: number;
+  @Field(() => String, { nullable: true, description: 'A reject percentage signal of the same asset.' }) @IsOptional() @Length(1, 120) rejectSignal?: string;
+}
+
 @InputType()
 export class ShiftReportInput {
   @Field(() => [ID], { defaultValue: [] }) @ArrayMaxSize(1000) @IsUUID('all', { each: true }) assetIds!: string[];
@@ -95,6 +102,7 @@ export class ShiftReportInput {
   @Field(() => [ID], { defaultValue: [] }) @ArrayMaxSize(100) @IsUUID('all', { each: true }) siteIds!: string[];
   @Field(() => DateTime) from!: Date;
   @Field(() => DateTime) to!: Date;
+  @Field(() => ShiftOeeInput, { nullable: true, description: 'Adds units and OEE per shift.' }) @IsOptional() @ValidateNested() oee?: ShiftOeeInput;
 }
 
 @ObjectType({ description: 'One shift instance: planned time (less planned stops, up to now), the downtime within it, and availability.' })
@@ -107,6 +115,8 @@ export class ShiftPerformance {
   @Field(() => Float) downtimeHours!: number;
   @Field(() => Float, { nullable: true }) availabilityPct!: number | null;
   @Field(() => Int) assets!: number;
+  @Field(() => Float, { nullable: true, description: 'Units counted in the planned minutes (with oee).' }) units!: number | null;
+  @Field(() => Float, { nullable: true, description: 'availability × performance × quality in % (with oee).' }) oeePct!: number | null;
 }
 
 @InputType()
