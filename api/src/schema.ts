@@ -41,6 +41,7 @@ import { AssetTypeVersionsResolver } from './modules/plant/asset-type-versions.r
 import { CalculatedSignalsResolver } from './modules/plant/calculated-signals.resolver.ts';
 import { CalendarResolver, SiteCalendarResolver } from './modules/plant/calendar.resolver.ts';
 import { AlarmsResolver } from './modules/telemetry/alarms.resolver.ts';
+import { CorrectionsResolver } from './modules/telemetry/corrections.resolver.ts';
 
 export const resolvers: ClassType[] = [
   ...accessResolvers,
@@ -81,6 +82,7 @@ export const resolvers: ClassType[] = [
   CalendarResolver,
   SiteCalendarResolver,
   AlarmsResolver,
+  CorrectionsResolver,
 ];
 
 /** Operations anyone may call without credentials; every other one is @Authorized. */

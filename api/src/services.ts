@@ -36,8 +36,8 @@ export interface Services {
   telemetry: TelemetryStorage;
   /** Where ingested points go: the database, or the ingest log in front of it (INGEST_LOG_URL). */
   ingest: Pick<IngestService, 'ingest'>;
-  /** Recomputes calculated signals from their stored inputs (always on the database itself). */
-  recalculation: Pick<IngestService, 'recalculate'>;
+  /** Writes that bypass the ingest log, on the database itself: corrections of stored points and recalculations of calculated signals. */
+  directWrites: Pick<IngestService, 'recalculate' | 'correct'>;
   /** Expensive reads, on a pool of their own, shared fairly between callers (security/read-gate.ts). */
   reads: ReadGate;
   events: Pick<EventIngest, 'ingest'>;
@@ -113,7 +113,7 @@ export async function createServices(config: ApiConfig, log: Logger, onStatement
     keyRate,
     telemetry,
     ingest: ingestLog ?? direct,
-    recalculation: direct,
+    directWrites: direct,
     reads: new ReadGate(
       replica && readUrl ? replica.readPools(expensiveReads, pooled(readUrl, config.READ_POOL_SIZE)) : singlePool(expensiveReads),
       config.READS_PER_CALLER,

@@ -130,6 +130,7 @@ const SPECIAL_PAYLOADS = {
   'planned_stop.removed': z.object({ before: fields }),
   'alarm_condition.acknowledgement_requested': z.object({ conditionId: z.string(), eventId: z.string(), comment: z.string() }),
   'alarm_condition.acknowledgement_sent': z.object({ status: z.string() }),
+  'signal.telemetry_corrected': z.object({ points: z.number().int(), from: z.string(), to: z.string(), reason: z.string() }),
   'signal.recalculated': z.object({ from: z.string(), to: z.string(), changed: z.number().int() }),
   'kpi_measurement.computed': z.object({ kind: z.string(), days: z.number().int(), from: z.string(), to: z.string() }),
 } as const;

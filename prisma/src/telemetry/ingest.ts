@@ -71,6 +71,23 @@ export class IngestService {
     );
   }
 
+  /**
+   * Corrections: points that replace what is stored at the same (signal, time) (a reading taken
+   * again after a calibration), checked like any point; the calculated signals they feed are
+   * recomputed. Counted as accepted; nothing is a duplicate.
+   */
+  async correct(organizationId: string, raw: readonly RawPoint[]): Promise<IngestResult> {
+    const signals = await this.catalog.byId(organizationId, [...new Set(raw.map(signalIdOf).filter((id): id is string => id !== null))]);
+    return this.store(
+      organizationId,
+      raw,
+      (point) => signals.get(signalIdOf(point) ?? '') ?? `unknown signal ${String(point.signalId)}`,
+      undefined,
+      'graphql',
+      true,
+    );
+  }
+
   /** Points named by their source address under one protocol (the plant adapters). */
   async ingestByAddress(organizationId: string, protocol: string, points: readonly AddressedPoint[], receivedAtMs?: number): Promise<IngestResult> {
     const signals = await this.catalog.byAddress(organizationId, protocol, [...new Set(points.map((p) => p.address))]);
@@ -89,9 +106,10 @@ export class IngestService {
     signalOf: (point: RawPoint) => CatalogSignal | string,
     receivedAtMs: number | undefined,
     path: IngestPath,
+    replace = false,
   ): Promise<IngestResult> {
     const result = await inSpan('ingest.store', { attributes: { 'threadline.ingest.path': path, 'threadline.points': raw.length } }, () =>
-      this.checkAndWrite(organizationId, raw, signalOf, receivedAtMs),
+      this.checkAndWrite(organizationId, raw, signalOf, receivedAtMs, replace),
     );
     this.metrics?.countIngest(path, { accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected.length });
     return result;
@@ -102,6 +120,7 @@ export class IngestService {
     raw: readonly RawPoint[],
     signalOf: (point: RawPoint) => CatalogSignal | string,
     receivedAtMs: number | undefined,
+    replace: boolean,
   ): Promise<IngestResult> {
     const now = this.clock.nowMs();
     const receivedAt = new Date(receivedAtMs ?? now);
@@ -121,7 +140,7 @@ export class IngestService {
       const time = checked.point.time.getTime();
       if (time > (latestByAsset.get(assetId) ?? -Infinity)) latestByAsset.set(assetId, time);
     }
-    const written = await this.storage.write(valid);
+    const written = replace ? { inserted: await this.storage.replace(valid), duplicates: 0 } : await this.storage.write(valid);
     // Duplicates too: a resend after a failed recompute recomputes (unchanged values are not rewritten).
     const calculated = await this.calculated.afterWrite(organizationId, valid);
     const arrived = written.inserted > 0 ? latestByAsset : new Map<string, number>();

@@ -22,7 +22,7 @@ export class CalculatedSignalsResolver {
     if (input.to.getTime() - input.from.getTime() > MAX_RECALCULATION_DAYS * 86_400_000)
       throw badInput(`A recalculation spans at most ${MAX_RECALCULATION_DAYS} days; recalculate in several calls.`, { field: 'from' });
     const { principal } = tenantOf(ctx);
-    const changed = await ctx.services.recalculation.recalculate(principal.organizationId, input.signalId, input.from, input.to);
+    const changed = await ctx.services.directWrites.recalculate(principal.organizationId, input.signalId, input.from, input.to);
     if (changed === null) throw badInput('signalId is not a CALCULATED signal of your organisation.', { field: 'signalId' });
     return domainCommand(ctx, async (db, actor, organizationId) => {
       await appendAuditEvent(db, {

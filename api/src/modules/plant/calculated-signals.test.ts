@@ -1,7 +1,8 @@
 // Calculated signals through the API and the one ingest path: a definition is refused with its
 // reason (unknown signal, unit mismatch, cycle) and writes nothing; a line's power sum is computed
-// as points arrive, corrected when a late point arrives, rolled up like any signal, read by KPIs,
-// and feeds the calculated signals built on it; its values cannot be written directly.
+// as points arrive, corrected when a late point arrives or a reading is corrected, rolled up like
+// any signal, read by KPIs, and feeds the calculated signals built on it; its values cannot be
+// written directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSqlOf } from '@threadline/db/sql';
 import { computeKpiDays, dayStart } from '@threadline/db/value/kpi-computation';
@@ -116,14 +117,26 @@ describe('calculated signals', () => {
     ]);
     expect((await values(doubledId)).map(([, v]) => v)).toEqual([60, 82, 68]);
 
-    // Rolled up like any signal, and read by the KPIs by name: 30 + 41 + 34 kW over three minutes.
+    // B's minute-1 reading is corrected (audited with its reason): the sum follows.
+    const corrected = await api.gql(
+      'mutation($p: [TelemetryPointInput!]!, $r: String!) { correctTelemetry(points: $p, reason: $r) { accepted rejected { index } } }',
+      { p: [{ signalId: b, time: at(1), value: 35 }], r: 'Power meter recalibrated' },
+      engineer,
+    );
+    expect(corrected.data!.correctTelemetry).toEqual({ accepted: 1, rejected: [] });
+    expect((await values(lineId)).map(([, v]) => v)).toEqual([30, 46, 34]);
+    expect((await values(doubledId)).map(([, v]) => v)).toEqual([60, 92, 68]);
+    const audit = await api.services.db.prisma.auditEvent.findFirstOrThrow({ where: { type: 'signal.telemetry_corrected', subjectId: b } });
+    expect(audit.payload).toMatchObject({ points: 1, from: at(1), reason: 'Power meter recalibrated' });
+
+    // Rolled up like any signal, and read by the KPIs by name: 30 + 46 + 34 kW over three minutes.
     await api.services.telemetry.refreshRollups();
     const buckets = await api.gql(
       'query($i: SeriesInput!) { telemetrySeries(input: $i) { bucket average } }',
       { i: { signalId: lineId, from: at(0), to: at(3), width: 'ONE_MINUTE' } },
       engineer,
     );
-    expect((buckets.data!.telemetrySeries as { average: number }[]).map((r) => r.average)).toEqual([30, 41, 34]);
+    expect((buckets.data!.telemetrySeries as { average: number }[]).map((r) => r.average)).toEqual([30, 46, 34]);
     const day = dayStart(new Date(t0));
     const [cost] = await computeKpiDays(
       rawSqlOf(api.services.db.pool),
@@ -133,7 +146,7 @@ describe('calculated signals', () => {
       new Date(day.getTime() + 86_400_000),
       new Date(),
     );
-    expect(cost!.note).toMatch(/^1\.75 kWh in /);
+    expect(cost!.note).toMatch(/^1\.83 kWh in /);
   });
 
   it('recalculates a past range after its expression changes, audited', async () => {
@@ -150,7 +163,7 @@ describe('calculated signals', () => {
       engineer,
     );
     expect(res.data!.recalculateSignal).toBe(3);
-    expect((await values(signal.id)).map(([, v]) => v)).toEqual([90, 123, 102]);
+    expect((await values(signal.id)).map(([, v]) => v)).toEqual([90, 138, 102]);
     const audit = await api.services.db.prisma.auditEvent.findFirstOrThrow({ where: { type: 'signal.recalculated', subjectId: signal.id } });
     expect(audit.payload).toMatchObject({ changed: 3 });
     const notCalculated = await api.gql(
