@@ -152,11 +152,14 @@ describe('a point traced from ingest to insight', () => {
     expect(String(response.headers.traceparent)).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
 
     const db = rawSqlOf(pool);
+    // Every span of the chain, the job's included: it ends (and is exported) after its children.
+    const expected = ['POST /ingest/telemetry', 'ingest.store', 'inference.dispatch', 'job inference', 'inference.score', 'predictions.record', 'insights.raise'];
     await waitFor(
-      'the trace to reach the insight it raised',
+      'the trace to reach the insight it raised, and every span of it to end',
       async () => {
         await tracing.forceFlush();
-        return (await traceSpans(db, traceId)).some((s) => s.name === 'insights.raise');
+        const names = new Set((await traceSpans(db, traceId)).map((s) => s.name));
+        return expected.every((name) => names.has(name));
       },
       { timeoutMs: 90_000, everyMs: 200 },
     );
