@@ -51,6 +51,17 @@ export class SiteCalendarResolver {
     const { tenant, principal } = tenantOf(ctx);
     return listPlannedStops(tenant, principal.organizationId, site.id, from, to);
   }
+
+  @FieldResolver(() => [ShiftPerformance], { description: "The site's shift report over [from, to) (at most 62 days), as shiftReport." })
+  shiftReport(
+    @Root() site: Site,
+    @Arg('from', () => DateTime) from: Date,
+    @Arg('to', () => DateTime) to: Date,
+    @Ctx() ctx: Context,
+  ): Promise<ShiftPerformance[]> {
+    const { tenant, principal } = tenantOf(ctx);
+    return withCodedErrors(() => shiftReport(tenant, principal.organizationId, { siteIds: [site.id] }, from, to, ctx.services.clock.now()));
+  }
 }
 
 @Resolver()

@@ -16,28 +16,34 @@ const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const REPORT_DAYS = 7;
 const STOP_DAYS = 90;
 
-interface CalendarView {
-  viewer: { permissions: string[] };
-  sites: {
-    nodes: {
-      id: string;
-      code: string;
-      name: string;
-      timezone: string;
-      shifts: { id: string; name: string; startsAt: string; endsAt: string; weekdays: number[] }[];
-      holidays: { id: string; day: string; name: string }[];
-      plannedStops: { id: string; lineId: string | null; assetId: string | null; startsAt: string; endsAt: string; reason: string }[];
-    }[];
-  };
+interface SiteCalendar {
+  id: string;
+  code: string;
+  name: string;
+  timezone: string;
+  shifts: { id: string; name: string; startsAt: string; endsAt: string; weekdays: number[] }[];
+  holidays: { id: string; day: string; name: string }[];
+  plannedStops: { id: string; lineId: string | null; assetId: string | null; startsAt: string; endsAt: string; reason: string }[];
+  shiftReport: ShiftView[];
 }
 
-const QUERY = `query($from: DateTimeISO!, $until: DateTimeISO!) {
+interface CalendarView {
+  viewer: { permissions: string[] };
+  sites: { nodes: { id: string; code: string; name: string }[] };
+  chosen?: SiteCalendar | null;
+  first?: { nodes: SiteCalendar[] };
+}
+
+const CALENDAR = `id code name timezone shifts { id name startsAt endsAt weekdays } holidays { id day name }
+  plannedStops(from: $from, to: $until) { id lineId assetId startsAt endsAt reason }
+  shiftReport(from: $from, to: $to) { day shift startsAt endsAt plannedHours downtimeHours availabilityPct }`;
+
+/** One request: the sites for the navigation, and the chosen site's calendar (the first site's without a choice). */
+const QUERY = `query($site: ID!, $chosen: Boolean!, $from: DateTimeISO!, $to: DateTimeISO!, $until: DateTimeISO!) {
   viewer { permissions }
-  sites(first: 100) { nodes { id code name timezone shifts { id name startsAt endsAt weekdays } holidays { id day name }
-    plannedStops(from: $from, to: $until) { id lineId assetId startsAt endsAt reason } } }
-}`;
-const REPORT = `query($site: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
-  report: shiftReport(input: { siteIds: [$site], from: $from, to: $to }) { day shift startsAt endsAt plannedHours downtimeHours availabilityPct }
+  sites(first: 100) { nodes { id code name } }
+  chosen: site(id: $site) @include(if: $chosen) { ${CALENDAR} }
+  first: sites(first: 1) @skip(if: $chosen) { nodes { ${CALENDAR} } }
 }`;
 
 function RemoveForm({ kind, id, what }: { kind: string; id: string; what: string }) {
@@ -49,10 +55,15 @@ function RemoveForm({ kind, id, what }: { kind: string; id: string; what: string
 export default async function CalendarPage({ searchParams }: { searchParams: Promise<{ site?: string }> }) {
   const params = await searchParams;
   const now = Date.now();
-  const from = new Date(now - REPORT_DAYS * 86_400_000).toISOString();
-  const { data, error } = await loadPage<CalendarView>(QUERY, { from, until: new Date(now + STOP_DAYS * 86_400_000).toISOString() });
-  const siteId = isUuid(params.site) ? params.site : data?.sites.nodes[0]?.id;
-  const site = data?.sites.nodes.find((s) => s.id === siteId);
+  const chosen = isUuid(params.site);
+  const { data, error } = await loadPage<CalendarView>(QUERY, {
+    site: chosen ? params.site : '00000000-0000-0000-0000-000000000000',
+    chosen,
+    from: new Date(now - REPORT_DAYS * 86_400_000).toISOString(),
+    to: new Date(now).toISOString(),
+    until: new Date(now + STOP_DAYS * 86_400_000).toISOString(),
+  });
+  const site = data?.chosen ?? data?.first?.nodes[0];
   if (!data || !site)
     return (
       <>
@@ -63,7 +74,6 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
       </>
     );
   const mayEdit = data.viewer.permissions.includes('plant:write');
-  const report = (await loadPage<{ report: ShiftView[] }>(REPORT, { site: site.id, from, to: new Date(now).toISOString() })).data?.report ?? [];
   return (
     <>
       <h1>Shift calendars</h1>
@@ -214,7 +224,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
       </section>
       <section className="panel">
         <h2>Last {REPORT_DAYS} days by shift</h2>
-        <ShiftTable shifts={report} />
+        <ShiftTable shifts={site.shiftReport} />
       </section>
     </>
   );
