@@ -75,7 +75,8 @@ export class OpcUaAdapter {
           this.options.log.warn({ condition: condition.conditionId, source: condition.sourceNode }, 'OPC UA condition of a node that is no signal; skipped');
         this.stats.conditions += 1;
       } catch (err) {
-        // The server sends the condition again on the next ConditionRefresh (a reconnect).
+        // Not retried here: the condition's state comes again with its next event, or with the
+        // ConditionRefresh of the adapter's next start.
         this.options.log.error({ err, condition: condition.conditionId }, 'applying an OPC UA condition event failed');
       }
     });
