@@ -153,7 +153,15 @@ describe('a point traced from ingest to insight', () => {
 
     const db = rawSqlOf(pool);
     // Every span of the chain, the job's included: it ends (and is exported) after its children.
-    const expected = ['POST /ingest/telemetry', 'ingest.store', 'inference.dispatch', 'job inference', 'inference.score', 'predictions.record', 'insights.raise'];
+    const expected = [
+      'POST /ingest/telemetry',
+      'ingest.store',
+      'inference.dispatch',
+      'job inference',
+      'inference.score',
+      'predictions.record',
+      'insights.raise',
+    ];
     await waitFor(
       'the trace to reach the insight it raised, and every span of it to end',
       async () => {
