@@ -62,7 +62,7 @@ export async function readPlant(db: RawSql, organizationId: string, scope: Plant
             s.source_address AS "sourceAddress", s.sampling_interval_ms AS "samplingIntervalMs"
        FROM signals s JOIN assets a ON a.id = s.asset_id JOIN lines l ON l.id = a.line_id JOIN sites si ON si.id = l.site_id
        LEFT JOIN asset_type_properties p ON p.id = s.property_id
-      WHERE s.organization_id = $1::uuid AND ${inScope} ORDER BY a.code, s.name`,
+      WHERE s.organization_id = $1::uuid AND ${inScope} AND s.source_protocol <> 'CALCULATED' ORDER BY a.code, s.name`,
     ...args,
   );
   const wholePlant = scope.site === null && scope.line === null;

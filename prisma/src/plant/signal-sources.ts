@@ -22,7 +22,7 @@ export interface SignalSource {
   max: number | null;
 }
 
-/** Every signal fed by a plant protocol (not the API), by asset code and name. */
+/** Every signal fed by a plant protocol (not the API, not calculated from others), by asset code and name. */
 export function plantSignalSources(pool: pg.Pool, organizationId: string): Promise<SignalSource[]> {
   return rows<SignalSource>(
     rawSqlOf(pool),
@@ -31,7 +31,7 @@ export function plantSignalSources(pool: pg.Pool, organizationId: string): Promi
        JOIN lines l ON l.organization_id = a.organization_id AND l.id = a.line_id
        JOIN sites si ON si.organization_id = l.organization_id AND si.id = l.site_id
        LEFT JOIN asset_type_properties p ON p.organization_id = s.organization_id AND p.id = s.property_id
-      WHERE s.organization_id = $1 AND s.source_protocol <> 'API' ORDER BY a.code, s.name`,
+      WHERE s.organization_id = $1 AND s.source_protocol NOT IN ('API', 'CALCULATED') ORDER BY a.code, s.name`,
     organizationId,
   );
 }
