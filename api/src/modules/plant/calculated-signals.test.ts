@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSqlOf } from '@threadline/db/sql';
 import { computeKpiDays, dayStart } from '@threadline/db/value/kpi-computation';
+import { plantSignalSources } from '@threadline/db/plant/signal-sources';
 import { startApi, type ApiHarness } from '../../../../scripts/test/api-harness.ts';
 
 const MIN = 60_000;
@@ -147,6 +148,14 @@ describe('calculated signals', () => {
       new Date(),
     );
     expect(cost!.note).toMatch(/^1\.83 kWh in /);
+
+    // No plant protocol feeds it: the simulator does not drive it and plant files leave it out.
+    const organizationId = (await api.services.db.prisma.organization.findFirstOrThrow({ where: { slug: 'northwind' } })).id;
+    expect((await plantSignalSources(api.services.db.pool, organizationId)).some((s) => s.property === 'line_power')).toBe(false);
+    const exported = await api.app.inject({ method: 'GET', url: '/export/plant.csv', headers: { authorization: `Bearer ${engineer}` } });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.body).toContain('LEJ-L1-VIS01');
+    expect(exported.body).not.toContain('line_power');
   });
 
   it('recalculates a past range after its expression changes, audited', async () => {
