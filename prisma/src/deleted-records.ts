@@ -9,6 +9,7 @@ import { appendAuditEvent, type AuditActor } from './audit/audit-log.ts';
 import type { DeletableSubject } from './audit/catalogue.ts';
 import type { JsonValue } from './audit/audit-hash.ts';
 import type { Clock } from './clock.ts';
+import { calculatedReaders } from './telemetry/calculations.ts';
 
 /** The tables whose rows may be deleted, by the entity name the API gives them, with their audit subject. */
 export const DELETABLE: Record<string, { table: string; subject: DeletableSubject }> = {
@@ -97,6 +98,11 @@ export async function deleteRecord(
     target.id,
   );
   if (!found) throw new Refusal(`${entity} ${target.id} does not exist in your organisation.`, 'id', 'NOT_FOUND');
+  // Calculated signals read their inputs by name, not by a foreign key.
+  const readers = entity === 'Signal' ? await calculatedReaders(db, target.organizationId, target.id) : [];
+  if (readers.length > 0) {
+    throw new Refusal(`Signal ${target.id} is read by the calculated signals ${readers.join(', ')}; change their expressions first.`, 'id', 'CONFLICT');
+  }
   const references = await referencesTo(db, table, target.organizationId, target.id);
   if (references.length > 0) {
     const named = references.map((r) => `${r.rows >= 1000 ? '1,000 or more' : r.rows} ${r.table}`).join(', ');

@@ -141,6 +141,14 @@ export function dependentsOf(calculations: ReadonlyMap<string, Calculation>): Ma
   return dependents;
 }
 
+/** The names of the calculated signals (asset code/name) that read the signal. */
+export async function calculatedReaders(db: RawSql, organizationId: string, signalId: string): Promise<string[]> {
+  const signals = await loadPlantSignals(db, organizationId);
+  if (!signals.some((s) => s.expression !== null)) return [];
+  const names = new Map(signals.map((s) => [s.id, s.name]));
+  return [...buildCalculations(signals).values()].filter((c) => c.inputIds.has(signalId) && c.signalId !== signalId).map((c) => names.get(c.signalId)!);
+}
+
 export interface CalculationDraft {
   /** The signal being changed; absent for a new one. */
   id?: string;

@@ -79,6 +79,11 @@ describe('calculated signals', () => {
       engineer,
     );
     expect(cycle.errors![0]!.message).toBe('expression: it would depend on itself through line_power → line_power_x2 → line_power');
+    // An input it reads by name cannot be deleted from under it.
+    const chiller = await api.services.db.prisma.signal.findFirstOrThrow({ where: { name: 'power', asset: { code: 'LEJ-L1-CHL01' } } });
+    const deleted = await api.gql('mutation($id: ID!) { deleteSignal(id: $id) { __typename } }', { id: chiller.id }, engineer);
+    expect(deleted.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect(deleted.errors![0]!.message).toBe(`Signal ${chiller.id} is read by the calculated signals line_power; change their expressions first.`);
 
     const [a, b, other] = [power['LEJ-L1-CNC01']!, power['LEJ-L1-CNC02']!, power['LEJ-L2-CNC01']!];
     const ingested = await api.gql(
