@@ -66,9 +66,9 @@ export class CalculatedSignals {
         const calculation = calculations.get(id)!;
         const written = await this.recompute(calculation, span.from, span.to + 1);
         if (written.length === 0) continue;
-        const { to } = spansOf(written).get(id)!;
-        touched.set(id, spansOf(written).get(id)!);
-        changed.set(calculation.assetId, Math.max(changed.get(calculation.assetId) ?? -Infinity, to));
+        const reached = spansOf(written).get(id)!;
+        touched.set(id, reached);
+        changed.set(calculation.assetId, Math.max(changed.get(calculation.assetId) ?? -Infinity, reached.to));
       }
     }
     return changed;

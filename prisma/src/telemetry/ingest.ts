@@ -56,19 +56,7 @@ export class IngestService {
 
   /** Points named by signal id (GraphQL and HTTP bulk, counted under `path`); `receivedAtMs` when a gateway received them earlier (the ingest log). */
   async ingest(organizationId: string, raw: readonly RawPoint[], receivedAtMs?: number, path: IngestPath = 'http'): Promise<IngestResult> {
-    const ids = [...new Set(raw.map(signalIdOf).filter((id): id is string => id !== null))];
-    const signals = await this.catalog.byId(organizationId, ids);
-    return this.store(
-      organizationId,
-      raw,
-      (point) => {
-        const id = signalIdOf(point);
-        if (!id) return 'signalId must be a UUID';
-        return signals.get(id) ?? `unknown signal ${id}`;
-      },
-      receivedAtMs,
-      path,
-    );
+    return this.store(organizationId, raw, await this.signalsById(organizationId, raw), receivedAtMs, path);
   }
 
   /**
@@ -77,15 +65,17 @@ export class IngestService {
    * recomputed. Counted as accepted; nothing is a duplicate.
    */
   async correct(organizationId: string, raw: readonly RawPoint[]): Promise<IngestResult> {
+    return this.store(organizationId, raw, await this.signalsById(organizationId, raw), undefined, 'graphql', true);
+  }
+
+  /** Each point's signal by its id, or the reason it has none. */
+  private async signalsById(organizationId: string, raw: readonly RawPoint[]): Promise<(point: RawPoint) => CatalogSignal | string> {
     const signals = await this.catalog.byId(organizationId, [...new Set(raw.map(signalIdOf).filter((id): id is string => id !== null))]);
-    return this.store(
-      organizationId,
-      raw,
-      (point) => signals.get(signalIdOf(point) ?? '') ?? `unknown signal ${String(point.signalId)}`,
-      undefined,
-      'graphql',
-      true,
-    );
+    return (point) => {
+      const id = signalIdOf(point);
+      if (!id) return 'signalId must be a UUID';
+      return signals.get(id) ?? `unknown signal ${id}`;
+    };
   }
 
   /** Points named by their source address under one protocol (the plant adapters). */
