@@ -125,11 +125,18 @@ describe('calculated signals', () => {
 
     // B's minute-1 reading is corrected (audited with its reason): the sum follows.
     const corrected = await api.gql(
-      'mutation($p: [TelemetryPointInput!]!, $r: String!) { correctTelemetry(points: $p, reason: $r) { accepted rejected { index } } }',
-      { p: [{ signalId: b, time: at(1), value: 35 }], r: 'Power meter recalibrated' },
+      'mutation($p: [TelemetryPointInput!]!, $r: String!) { correctTelemetry(points: $p, reason: $r) { accepted rejected { index reason } } }',
+      {
+        p: [
+          { signalId: b, time: at(1), value: 35 },
+          { signalId: 'meter-7', time: at(1), value: 1 },
+        ],
+        r: 'Power meter recalibrated',
+      },
       engineer,
     );
-    expect(corrected.data!.correctTelemetry).toEqual({ accepted: 1, rejected: [] });
+    // A bad point is refused with its reason; the good one is still taken.
+    expect(corrected.data!.correctTelemetry).toEqual({ accepted: 1, rejected: [{ index: 1, reason: 'signalId must be a UUID' }] });
     expect((await values(lineId)).map(([, v]) => v)).toEqual([30, 46, 34]);
     expect((await values(doubledId)).map(([, v]) => v)).toEqual([60, 92, 68]);
     const audit = await api.services.db.prisma.auditEvent.findFirstOrThrow({ where: { type: 'signal.telemetry_corrected', subjectId: b } });
