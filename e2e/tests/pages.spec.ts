@@ -18,7 +18,8 @@ async function firstView(page: Page, path: string, heading: string | RegExp, scr
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
   const { dom, hydrated, interactive } = await interactiveMs(page);
   // A live poll (GET /live) of the page before may still reach the API: it is no part of this view.
-  const requests = (await sentRequests()).filter((r) => !/^query\(\$asset: ID!\) \{\s*liveAudit:/.test(r.query));
+  // It is `{ liveAudit … }`, or `query($asset: ID!) { liveAudit … }` from an asset's page.
+  const requests = (await sentRequests()).filter((r) => !/^(query\(\$asset: ID!\) )?\{\s*liveAudit:/.test(r.query));
   timings.push(
     `${path.padEnd(60)} interactive ${String(Math.round(interactive)).padStart(5)} ms (DOM ${dom}, hydrated ${hydrated}), ${requests.length} GraphQL request(s) in ${roundsOf(requests)} round(s)`,
   );
