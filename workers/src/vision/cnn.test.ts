@@ -2,8 +2,9 @@
 // its gradient is the numerical one, and it learns a defect it can see.
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@threadline/db/random';
-import { initialNet, score, zeroGradient } from './cnn.ts';
+import { cloneNet, initialNet, score, zeroGradient } from './cnn.ts';
 import { trainBatch } from './cnn-train.ts';
+import { ShardedTrainer } from './shard-training.ts';
 import { exportVisionOnnx } from './cnn-onnx.ts';
 import { standardise } from './pixels.ts';
 import { evaluateVision, trainVisionNet, DEFAULT_VISION_TRAINING, type LabelledImage } from './train-vision.ts';
@@ -80,8 +81,39 @@ describe('vision network', () => {
     expect(grad.conv[1]!.gamma[3]).toBeCloseTo((up - down) / 2e-3, 3);
   });
 
-  it('learns to tell a part with a spot from one without', () => {
-    const trained = trainVisionNet(spots(240, 24, 1), spots(60, 24, 2), { ...DEFAULT_VISION_TRAINING, size: 24, epochs: 6 });
+  it('trains a batch to the same gradient on worker threads as on one core', async () => {
+    const net = initialNet(24, seededRandom(8));
+    const images = spots(12, 24, 9);
+    const items = images.map((image, index) => ({ index, symmetry: index % 8, label: image.label, weight: 1 + image.label }));
+    const gradients = [];
+    const means = [];
+    for (const cores of [1, 2]) {
+      const trainer = ShardedTrainer.start(
+        images.map((i) => i.input),
+        24,
+        cores,
+      );
+      try {
+        const copy = cloneNet(net);
+        const grad = zeroGradient(copy);
+        await trainer.train(copy, items, grad);
+        gradients.push(grad);
+        means.push(copy.conv[1]!.norm!.mean);
+      } finally {
+        await trainer.stop();
+      }
+    }
+    const [one, two] = gradients;
+    expect(Math.max(...one!.conv[2]!.weights.map((g) => Math.abs(g)))).toBeGreaterThan(1e-3);
+    for (let i = 0; i < one!.conv[2]!.weights.length; i += 1) expect(two!.conv[2]!.weights[i]).toBeCloseTo(one!.conv[2]!.weights[i]!, 5);
+    expect(two!.dense.bias).toBeCloseTo(one!.dense.bias, 5);
+    expect(Array.from(means[1]!)).toEqual(Array.from(means[0]!));
+    // The running statistics moved from their start.
+    expect(means[0]!.some((m) => m !== 0)).toBe(true);
+  });
+
+  it('learns to tell a part with a spot from one without', async () => {
+    const trained = await trainVisionNet(spots(240, 24, 1), spots(60, 24, 2), { ...DEFAULT_VISION_TRAINING, size: 24, epochs: 6 });
     expect(evaluateVision(trained.net, spots(200, 24, 3), trained.threshold).accuracy).toBeGreaterThan(0.95);
   });
 });

@@ -58,7 +58,7 @@ export async function trainOnFrames(pool: pg.Pool, store: FrameStore, run: Frame
   }
   const [a, b] = [Math.floor(images.length * 0.7), Math.floor(images.length * 0.85)];
   const [train, validation, holdout] = [images.slice(0, a), images.slice(a, b), images.slice(b)];
-  const trained = trainVisionNet(train, validation, { ...DEFAULT_VISION_TRAINING, ...training, seed: params.seed }, rule.rule);
+  const trained = await trainVisionNet(train, validation, { ...DEFAULT_VISION_TRAINING, ...training, seed: params.seed }, rule.rule);
   const onnx = exportVisionOnnx(trained.net, run.name);
   const deviation = await exportDeviation(onnx, image.size, trained.net, holdout);
   if (deviation > VISION_EXPORT_TOLERANCE) throw new Error(`the ONNX export differs from the TypeScript network by ${deviation}; not registered`);

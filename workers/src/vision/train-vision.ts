@@ -9,7 +9,7 @@ import { imageTrainingSchema, type ThresholdRule } from '@threadline/db/models/t
 import { chooseThreshold } from '../ml/decision-threshold.ts';
 import { auc, confusionAt } from '../ml/metrics.ts';
 import { Adam, cloneNet, foldNorm, initialNet, score, zeroGradient, type VisionNet } from './cnn.ts';
-import { trainBatch } from './cnn-train.ts';
+import { ShardedTrainer } from './shard-training.ts';
 
 export interface LabelledImage {
   /** Standardised grey pixels, side × side (pixels.ts). */
@@ -42,23 +42,6 @@ export interface VisionMetrics {
   auc: number | null;
 }
 
-/** The image under one of the square's eight symmetries (0 is the identity). */
-export function dihedral(input: Float32Array, side: number, k: number): Float32Array {
-  if (k === 0) return input;
-  const out = new Float32Array(input.length);
-  const last = side - 1;
-  for (let y = 0; y < side; y += 1) {
-    for (let x = 0; x < side; x += 1) {
-      let [sx, sy] = [x, y];
-      if (k & 1) sx = last - sx;
-      if (k & 2) sy = last - sy;
-      if (k & 4) [sx, sy] = [sy, sx];
-      out[y * side + x] = input[sy * side + sx]!;
-    }
-  }
-  return out;
-}
-
 const EPS = 1e-7;
 const crossEntropy = (p: number, label: number) => -(label * Math.log(Math.max(p, EPS)) + (1 - label) * Math.log(Math.max(1 - p, EPS)));
 
@@ -86,12 +69,12 @@ export interface TrainedVision {
   validation: VisionMetrics;
 }
 
-export function trainVisionNet(
+export async function trainVisionNet(
   train: readonly LabelledImage[],
   validation: readonly LabelledImage[],
   options: VisionTrainingOptions,
   rule: ThresholdRule = { kind: 'COST', missedFailure: 1, falseAlarm: 1 },
-): TrainedVision {
+): Promise<TrainedVision> {
   const random = seededRandom(options.seed);
   const net = initialNet(options.size, random, options.channels);
   const optimiser = new Adam(net, options.learningRate);
@@ -100,28 +83,35 @@ export function trainVisionNet(
   const judged = validation.length > 0 ? validation : train;
   let best = { loss: Infinity, net: cloneNet(net), epoch: 0 };
   let epoch = 0;
-  for (; epoch < options.epochs && epoch - best.epoch < options.patience; epoch += 1) {
-    // Cosine decay of the learning rate over the epochs allowed: large steps first, fine ones last.
-    optimiser.rate = options.learningRate * 0.5 * (1 + Math.cos((Math.PI * epoch) / options.epochs));
-    for (let i = order.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
+  const trainer = ShardedTrainer.start(
+    train.map((image) => image.input),
+    options.size,
+  );
+  try {
+    for (; epoch < options.epochs && epoch - best.epoch < options.patience; epoch += 1) {
+      // Cosine decay of the learning rate over the epochs allowed: large steps first, fine ones last.
+      optimiser.rate = options.learningRate * 0.5 * (1 + Math.cos((Math.PI * epoch) / options.epochs));
+      for (let i = order.length - 1; i > 0; i -= 1) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      for (let start = 0; start < order.length; start += options.batchSize) {
+        const batch = order.slice(start, start + options.batchSize);
+        // A batch of one has no batch statistics to normalise with.
+        if (batch.length < 2) continue;
+        const grad = zeroGradient(net);
+        const items = batch.map((index) => {
+          const label = train[index]!.label;
+          return { index, symmetry: Math.floor(random() * 8), label, weight: weights[label]! };
+        });
+        await trainer.train(net, items, grad);
+        optimiser.update(grad, batch.length);
+      }
+      const loss = meanLoss(net, judged, weights);
+      if (loss < best.loss) best = { loss, net: cloneNet(net), epoch };
     }
-    for (let start = 0; start < order.length; start += options.batchSize) {
-      const grad = zeroGradient(net);
-      const batch = order.slice(start, start + options.batchSize).map((index) => train[index]!);
-      // A batch of one has no batch statistics to normalise with.
-      if (batch.length < 2) continue;
-      trainBatch(
-        net,
-        batch.map((image) => dihedral(image.input, options.size, Math.floor(random() * 8))),
-        (s, i) => weights[batch[i]!.label]! * (s - batch[i]!.label),
-        grad,
-      );
-      optimiser.update(grad, batch.length);
-    }
-    const loss = meanLoss(net, judged, weights);
-    if (loss < best.loss) best = { loss, net: cloneNet(net), epoch };
+  } finally {
+    await trainer.stop();
   }
   const scoring = foldNorm(best.net);
   const scores = judged.map((i) => score(scoring, i.input));
