@@ -24,9 +24,9 @@ export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 /** A vision model's training (family CNN); `imageTrainingSchema.parse({})` gives the defaults. */
 export const imageTrainingSchema = z
   .object({
-    /** Side of the square frames are resized to. */
-    size: z.int().min(16).max(128).multipleOf(4).default(48),
-    epochs: z.int().min(1).max(200).default(20),
+    /** Side of the square frames are resized to (three 2×2 poolings halve it, so a multiple of 8). */
+    size: z.int().min(16).max(128).multipleOf(8).default(64),
+    epochs: z.int().min(1).max(200).default(30),
     learningRate: z.number().positive().max(0.1).default(0.005),
     batchSize: z.int().min(2).max(256).default(16),
     /** Only these cameras' frames (train and score); all when absent. */

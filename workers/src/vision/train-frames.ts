@@ -81,6 +81,7 @@ export async function trainOnFrames(pool: pg.Pool, store: FrameStore, run: Frame
       ...evaluateVision(trained.net, holdout, trained.threshold),
       frames: { train: train.length, validation: validation.length, holdout: holdout.length },
       epochs: trained.epochs,
+      bestEpoch: trained.bestEpoch,
       validation: trained.validation,
       exportDeviation: deviation,
       thresholdRule: { ...rule.rule, source: rule.source },
