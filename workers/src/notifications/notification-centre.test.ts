@@ -204,7 +204,8 @@ describe('notification centre', () => {
     const { sendTestNotification: sent } = await gql('mutation($c: ID!) { sendTestNotification(channelId: $c) { id status } }', {
       c: channels['flaky receiver']!.id,
     });
-    expect(sent.status).toBe('PENDING');
+    // The answer reads the delivery as it stands: on a busy machine the sender may have tried (and been refused) once already.
+    expect(['PENDING', 'RETRYING']).toContain(sent.status);
     const delivery = await waitForValue(
       'the flaky delivery',
       async () =>
