@@ -25,7 +25,6 @@ export interface ShardResult {
   grad: Gradient;
   /** Each batch-normalised layer's running statistics after the shard's step. */
   stats: { mean: Float32Array; variance: Float32Array }[];
-  scores: number[];
 }
 
 /** The training images, side × side each, one after another in shared memory. */
@@ -49,9 +48,9 @@ export function trainShard(net: VisionNet, images: SharedImages, items: readonly
   const view = new Float32Array(images.buffer);
   const inputs = items.map((item) => dihedral(view.subarray(item.index * area, (item.index + 1) * area), images.side, item.symmetry));
   const grad = zeroGradient(copy);
-  const scores = trainBatch(copy, inputs, (s, i) => items[i]!.weight * (s - items[i]!.label), grad);
+  trainBatch(copy, inputs, (s, i) => items[i]!.weight * (s - items[i]!.label), grad);
   const stats = copy.conv.flatMap((layer) => (layer.norm ? [{ mean: layer.norm.mean, variance: layer.norm.variance }] : []));
-  return { grad, stats, scores };
+  return { grad, stats };
 }
 
 function addInto(total: Gradient, part: Gradient): void {
@@ -124,8 +123,8 @@ export class ShardedTrainer {
     return new ShardedTrainer(shared, threads);
   }
 
-  /** Adds the batch's gradient to `grad` and moves the net's running statistics; returns the batch's scores. */
-  async train(net: VisionNet, batch: readonly ShardItem[], grad: Gradient): Promise<number[]> {
+  /** Adds the batch's gradient to `grad` and moves the net's running statistics. */
+  async train(net: VisionNet, batch: readonly ShardItem[], grad: Gradient): Promise<void> {
     const size = Math.ceil(batch.length / SHARDS);
     const shards = Array.from({ length: SHARDS }, (_, k) => batch.slice(k * size, (k + 1) * size)).filter((s) => s.length > 0);
     // The threads' shards first (the net is copied as it is posted), then the rest here.
@@ -140,7 +139,6 @@ export class ShardedTrainer {
         norm.variance[c] = results.reduce((sum, r) => sum + r.stats[l]!.variance[c]!, 0) / results.length;
       }
     });
-    return results.flatMap((r) => r.scores);
   }
 
   async stop(): Promise<void> {
