@@ -129,6 +129,14 @@ describe('the model registry', () => {
     );
     expect(badParams.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'params' } });
     expect(badParams.errors![0]!.message).toMatch(/family.*windowSeconds/);
+    // The vision network halves its frames three times: a side that is no multiple of 8 is refused with where.
+    const badSize = await api.gql(
+      'mutation($i: TrainModelInput!) { trainModel(input: $i) { id } }',
+      { i: { modelId, from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z', params: { family: 'CNN', image: { size: 36 } } } },
+      data,
+    );
+    expect(badSize.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'params' } });
+    expect(badSize.errors![0]!.message).toMatch(/image\.size.*multiple of 8/);
     expect(await api.services.db.prisma.trainingRun.count()).toBe(1);
   });
 
