@@ -2,7 +2,8 @@
 // its gradient is the numerical one, and it learns a defect it can see.
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@threadline/db/random';
-import { cloneNet, initialNet, score, zeroGradient } from './cnn.ts';
+import { cloneNet, initialNet, score, viewScore, zeroGradient } from './cnn.ts';
+import { dihedral, SYMMETRIES } from './dihedral.ts';
 import { trainBatch } from './cnn-train.ts';
 import { ShardedTrainer } from './shard-training.ts';
 import { exportVisionOnnx } from './cnn-onnx.ts';
@@ -40,6 +41,21 @@ describe('vision network', () => {
       expect(deviation).toBeLessThan(1e-4);
       // Not a constant: the scores differ between images.
       expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(1e-3);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('scores a part alike whichever way it lies (its eight views averaged), where one view alone does not', async () => {
+    const net = initialNet(32, seededRandom(8));
+    const image = spots(2, 32, 9)[1]!.input;
+    const views = Array.from({ length: SYMMETRIES }, (_, k) => dihedral(image, 32, k));
+    const runner = await VisionRunner.load(exportVisionOnnx(net, 'views'), 32);
+    try {
+      const scores = await runner.run(packImages(views), views.length);
+      expect(Math.max(...scores) - Math.min(...scores)).toBeLessThan(1e-5);
+      const alone = views.map((view) => viewScore(net, view));
+      expect(Math.max(...alone) - Math.min(...alone)).toBeGreaterThan(1e-3);
     } finally {
       await runner.release();
     }

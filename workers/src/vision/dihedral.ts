@@ -1,5 +1,7 @@
 // The square's eight symmetries (flips and quarter turns): a defect is a defect whichever way the
-// part lies, so training shows each image under a random one of them.
+// part lies, so training shows each image under a random one of them, and scoring averages all eight.
+
+export const SYMMETRIES = 8;
 
 /** The image under one of the square's eight symmetries (0 is the identity). */
 export function dihedral(input: Float32Array, side: number, k: number): Float32Array {

@@ -3,13 +3,16 @@
 // eight flips and quarter turns (a defect is a defect whichever way the part lies), the learning
 // rate decaying along a cosine over all the epochs asked for (the last, small steps are where dents
 // were learnt: stopping after six epochs without a better validation loss cost 5 points of
-// accuracy), the weights of the epoch with the lowest validation loss kept, and the decision threshold chosen
-// on the validation frames by the run's rule (decision-threshold.ts). Holdout metrics follow.
+// accuracy), the weights of the epoch with the lowest validation loss kept (each frame scored as it
+// lies, an eighth of the work), and the decision threshold chosen on the validation frames scored
+// as the model will score them (all eight views, cnn.ts) by the run's rule (decision-threshold.ts).
+// Holdout metrics follow.
 import { seededRandom } from '@threadline/db/random';
 import { imageTrainingSchema, type ThresholdRule } from '@threadline/db/models/training-params';
 import { chooseThreshold } from '../ml/decision-threshold.ts';
 import { auc, confusionAt } from '../ml/metrics.ts';
-import { Adam, cloneNet, foldNorm, initialNet, score, zeroGradient, type VisionNet } from './cnn.ts';
+import { Adam, cloneNet, foldNorm, initialNet, score, viewScore, zeroGradient, type VisionNet } from './cnn.ts';
+import { SYMMETRIES } from './dihedral.ts';
 import { ShardedTrainer } from './shard-training.ts';
 
 export interface LabelledImage {
@@ -47,7 +50,7 @@ const crossEntropy = (p: number, label: number) => -(label * Math.log(Math.max(p
 function meanLoss(net: VisionNet, images: readonly LabelledImage[], weights: readonly [number, number]): number {
   const scoring = foldNorm(net);
   let total = 0;
-  for (const image of images) total += weights[image.label]! * crossEntropy(score(scoring, image.input), image.label);
+  for (const image of images) total += weights[image.label]! * crossEntropy(viewScore(scoring, image.input), image.label);
   return total / Math.max(1, images.length);
 }
 
@@ -102,7 +105,7 @@ export async function trainVisionNet(
         const grad = zeroGradient(net);
         const items = batch.map((index) => {
           const label = train[index]!.label;
-          return { index, symmetry: Math.floor(random() * 8), label, weight: weights[label]! };
+          return { index, symmetry: Math.floor(random() * SYMMETRIES), label, weight: weights[label]! };
         });
         await trainer.train(net, items, grad);
         optimiser.update(grad, batch.length);
