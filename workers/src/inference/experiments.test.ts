@@ -102,6 +102,9 @@ describe('champion/challenger experiments', () => {
     const signals = (await loadPlantSignals(pool, org)).filter((s) => s.assetCode.includes('-CNC'));
     const ingest = IngestService.forPool(pool, await openTelemetryStorage(pool));
     play = async (from, to) => {
+      // The dispatcher hears of a new experiment's challenger deployment by a notification it handles
+      // in its own time; telemetry that arrives before it has reloaded is routed without the challenger.
+      await relays.dispatcher.reload();
       await backfillScenario({
         ingest,
         events: new EventIngest(pool),
