@@ -27,7 +27,7 @@ import { createSeededDatabase } from '../scripts/test/seeded-database.ts';
 
 const TRAIN_FRAMES = Number(process.env.BENCH_VISION_TRAIN ?? 3_000);
 const EPOCHS = Number(process.env.BENCH_VISION_EPOCHS ?? 30);
-const SIZE = Number(process.env.BENCH_VISION_SIZE ?? 64);
+const SIZE = Number(process.env.BENCH_VISION_SIZE ?? 128);
 const THROUGHPUT_FRAMES = Number(process.env.BENCH_VISION_FRAMES ?? 600);
 const HELD_OUT = Number(process.env.BENCH_VISION_HELD_OUT ?? 2_000);
 const BATCH = 50;

@@ -24,8 +24,8 @@ export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 /** A vision model's training (family CNN); `imageTrainingSchema.parse({})` gives the defaults. */
 export const imageTrainingSchema = z
   .object({
-    /** Side of the square frames are resized to (three 2×2 poolings halve it, so a multiple of 8). */
-    size: z.int().min(16).max(128).multipleOf(8).default(64),
+    /** Side of the square frames are resized to (three 2×2 poolings halve it, four at 128, so a multiple of 8). */
+    size: z.int().min(16).max(128).multipleOf(8).default(128),
     epochs: z.int().min(1).max(200).default(30),
     learningRate: z.number().positive().max(0.1).default(0.005),
     batchSize: z.int().min(2).max(256).default(16),

@@ -26,15 +26,19 @@ function spots(count: number, side: number, seed: number): LabelledImage[] {
 }
 
 describe('vision network', () => {
-  it('scores through onnxruntime as its TypeScript forward pass does, batch normalisation folded', async () => {
+  it.each([
+    { side: 32, channels: [8, 16, 32, 32] },
+    { side: 128, channels: [4, 8, 16, 32, 32] },
+  ])('scores through onnxruntime as its TypeScript forward pass does at $side × $side, batch normalisation folded', async ({ side, channels }) => {
     const random = seededRandom(5);
-    const net = initialNet(32, random);
-    const images = spots(40, 32, 6).map((i) => i.input);
+    const net = initialNet(side, random);
+    expect(net.conv.map((layer) => layer.outChannels)).toEqual(channels);
+    const images = spots(40, side, 6).map((i) => i.input);
     // A few steps, so that the running statistics and the normalisation's scales are not their defaults.
     for (let step = 0; step < 3; step += 1) trainBatch(net, images.slice(0, 16), () => 0.1, zeroGradient(net));
     net.conv[0]!.norm!.gamma[1] = 1.7;
     net.conv[1]!.norm!.beta[2] = -0.3;
-    const runner = await VisionRunner.load(exportVisionOnnx(net, 'equality'), 32);
+    const runner = await VisionRunner.load(exportVisionOnnx(net, 'equality'), side);
     try {
       const scores = await runner.run(packImages(images), images.length);
       const deviation = Math.max(...images.map((image, k) => Math.abs(scores[k]! - score(net, image))));
