@@ -1,6 +1,6 @@
 // Writes the insights a batch of scored windows raises and closes (insight-rules.ts), inside the
 // caller's transaction. At most one insight per asset and source is open (a partial unique index),
-// so a repeated job raises nothing twice. Each raised insight is an audit event by the system.
+// so a repeated job raises nothing twice, and batches for the same asset and source take turns. Each raised insight is an audit event by the system.
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import { rows, type RawSql } from '../sql.ts';
 import { insightTransitions, severityOf, type ScoredWindow } from './insight-rules.ts';
@@ -39,6 +39,15 @@ export async function raiseInsights(
 ): Promise<number> {
   if (windows.length === 0) return 0;
   const assets = [...new Set(windows.map((w) => w.assetId))];
+  // One batch at a time per asset and source, until its transaction ends: a batch scored beside
+  // another then sees the insight the other opened. Without it both saw none open, both raised, and
+  // the unique index kept whichever committed first, older evidence or not. Locks in key order.
+  await db.$executeRawUnsafe(
+    `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended($1 || '|' || $2 || '|' || a, 23) AS k FROM unnest($3::text[]) AS a) AS keys ORDER BY k`,
+    organizationId,
+    source.key,
+    assets,
+  );
   const open = await rows<{ assetId: string; since: number }>(
     db,
     `SELECT asset_id AS "assetId", extract(epoch FROM evidence_end_at) * 1000 AS since FROM insights
