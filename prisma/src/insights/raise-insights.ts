@@ -5,8 +5,12 @@ import { appendAuditEvent } from '../audit/audit-log.ts';
 import { rows, type RawSql } from '../sql.ts';
 import { insightTransitions, severityOf, type ScoredWindow } from './insight-rules.ts';
 
+/** The source key of a model's insights, and of a deployment's fallback rules'. */
+export const modelSourceKey = (modelId: string) => `model:${modelId}`;
+export const fallbackSourceKey = (deploymentId: string) => `fallback:${deploymentId}`;
+
 export interface InsightSource {
-  /** `model:<model id>` or `fallback:<deployment id>`. */
+  /** modelSourceKey or fallbackSourceKey. */
   key: string;
   kind: string;
   fromFallback: boolean;
@@ -30,6 +34,25 @@ export interface InsightCandidate extends ScoredWindow {
   describe: () => Description | Promise<Description>;
 }
 
+/**
+ * Takes the insight slots of (source, asset) pairs until the transaction ends, in key order: one
+ * batch at a time per asset and source, so a batch scored beside another sees the insight the
+ * other opened (without it both saw none open, both raised, and the unique index kept whichever
+ * committed first, older evidence or not). raiseInsights takes its own; a transaction that raises
+ * for several sources takes them all first, before any audit event (whose lock comes after these).
+ */
+export async function lockInsightSlots(db: RawSql, organizationId: string, slots: readonly { sourceKey: string; assetId: string }[]): Promise<void> {
+  if (slots.length === 0) return;
+  await db.$executeRawUnsafe(
+    `SELECT pg_advisory_xact_lock(k)
+       FROM (SELECT DISTINCT hashtextextended($1::text || '|' || s || '|' || a, 23) AS k FROM unnest($2::text[], $3::text[]) AS u(s, a)) AS keys
+      ORDER BY k`,
+    organizationId,
+    slots.map((slot) => slot.sourceKey),
+    slots.map((slot) => slot.assetId),
+  );
+}
+
 export async function raiseInsights(
   db: RawSql,
   organizationId: string,
@@ -39,14 +62,10 @@ export async function raiseInsights(
 ): Promise<number> {
   if (windows.length === 0) return 0;
   const assets = [...new Set(windows.map((w) => w.assetId))];
-  // One batch at a time per asset and source, until its transaction ends: a batch scored beside
-  // another then sees the insight the other opened. Without it both saw none open, both raised, and
-  // the unique index kept whichever committed first, older evidence or not. Locks in key order.
-  await db.$executeRawUnsafe(
-    `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended($1 || '|' || $2 || '|' || a, 23) AS k FROM unnest($3::text[]) AS a) AS keys ORDER BY k`,
+  await lockInsightSlots(
+    db,
     organizationId,
-    source.key,
-    assets,
+    assets.map((assetId) => ({ sourceKey: source.key, assetId })),
   );
   const open = await rows<{ assetId: string; since: number }>(
     db,

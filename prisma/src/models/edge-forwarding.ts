@@ -6,7 +6,7 @@
 // through the same rules as the cloud's (record-scores.ts, raise-insights.ts), with the time the
 // agent raised each insight, so time to insight counts on-site time, not the link's outage.
 import { z } from 'zod';
-import { raiseInsights } from '../insights/raise-insights.ts';
+import { fallbackSourceKey, lockInsightSlots, modelSourceKey, raiseInsights } from '../insights/raise-insights.ts';
 import type { AuditActor } from '../audit/audit-log.ts';
 import { Refusal } from '../refusal.ts';
 import { row, rows, type RawSql } from '../sql.ts';
@@ -82,6 +82,7 @@ export async function acceptForwarded(db: RawSql, organizationId: string, batch:
   if (!target) throw new Refusal(`No edge target ${batch.targetId}.`, 'targetId', 'NOT_FOUND');
   const after = target.epoch === batch.epoch ? Number(target.seq) : 0;
   const fresh = batch.records.filter((r) => r.seq > after).sort((a, b) => a.seq - b.seq);
+  await lockInsightSlots(db, organizationId, await insightSlotsOf(db, organizationId, fresh));
   let predictions = 0;
   let insightsRaised = 0;
   for (const group of byDeployment(fresh)) {
@@ -98,6 +99,27 @@ export async function acceptForwarded(db: RawSql, organizationId: string, batch:
     through,
   );
   return { acceptedThrough: through, applied: fresh.length, alreadyApplied: batch.records.length - fresh.length, predictions, insightsRaised };
+}
+
+/** The (source, asset) insight slots the records may raise in: a model's, or a deployment's fallback rules'. */
+async function insightSlotsOf(db: RawSql, organizationId: string, records: readonly EdgeRecord[]): Promise<{ sourceKey: string; assetId: string }[]> {
+  const models = new Map(
+    (
+      await rows<{ id: string; modelId: string }>(
+        db,
+        `SELECT d.id, v.model_id AS "modelId"
+           FROM deployments d JOIN model_versions v ON v.organization_id = d.organization_id AND v.id = d.model_version_id
+          WHERE d.organization_id = $1 AND d.id = ANY($2::uuid[])`,
+        organizationId,
+        [...new Set(records.map((r) => r.deploymentId))],
+      )
+    ).map((d) => [d.id, d.modelId]),
+  );
+  return records.flatMap((r) => {
+    const modelId = models.get(r.deploymentId);
+    if (!modelId) return [];
+    return [{ sourceKey: r.kind === 'MODEL' ? modelSourceKey(modelId) : fallbackSourceKey(r.deploymentId), assetId: r.assetId }];
+  });
 }
 
 /** Runs of consecutive records of one deployment, kind and version: each is applied as the cloud applies a job's windows. */
@@ -164,7 +186,7 @@ async function applyGroup(db: RawSql, organizationId: string, targetId: string, 
   const insightsRaised = await raiseInsights(
     db,
     organizationId,
-    { key: `fallback:${deployment.id}`, kind: 'THRESHOLD', fromFallback: true, modelVersionId: null, useCaseId: deployment.useCaseId },
+    { key: fallbackSourceKey(deployment.id), kind: 'THRESHOLD', fromFallback: true, modelVersionId: null, useCaseId: deployment.useCaseId },
     0.5,
     group.map((r) => ({
       assetId: r.assetId,

@@ -5,7 +5,7 @@
 import { inSpan } from '../observability/tracing.ts';
 import { type CompactExplanation, type ExplanationEntry } from './explanation.ts';
 import { leaveFallback, storePredictions, type ScoringDeployment } from './scoring.ts';
-import { raiseInsights, type InsightSource } from '../insights/raise-insights.ts';
+import { modelSourceKey, raiseInsights, type InsightSource } from '../insights/raise-insights.ts';
 import type { RawSql } from '../sql.ts';
 import type { FrameEvidence, FrameReference } from '../vision/frame-scoring.ts';
 
@@ -52,7 +52,7 @@ export async function recordScores(db: RawSql, deployment: ScoringDeployment, wi
   if (deployment.acts && stored.length > 0) {
     const index = new Map(scored.map((s, i) => [`${s.assetId}|${s.windowEnd}`, i]));
     const source: InsightSource = {
-      key: `model:${deployment.modelId}`,
+      key: modelSourceKey(deployment.modelId),
       kind: KIND_OF_TASK[deployment.task] ?? 'THRESHOLD',
       fromFallback: false,
       modelVersionId: deployment.modelVersionId,

@@ -2,7 +2,7 @@
 // asset type's normal ranges. A window whose mean leaves a property's range raises a THRESHOLD
 // insight marked as coming from the fallback, so insights keep flowing while the model is out.
 import type pg from 'pg';
-import { raiseInsights } from '@threadline/db/insights/raise-insights';
+import { fallbackSourceKey, raiseInsights } from '@threadline/db/insights/raise-insights';
 import type { InferenceWindow } from '@threadline/db/jobs';
 import { numericProperties, type ScoringDeployment } from '@threadline/db/models/scoring';
 import { inTransaction, rawSqlOf } from '@threadline/db/sql';
@@ -43,7 +43,7 @@ export async function runFallbackRules(
       db,
       deployment.organizationId,
       {
-        key: `fallback:${deployment.id}`,
+        key: fallbackSourceKey(deployment.id),
         kind: 'THRESHOLD',
         fromFallback: true,
         modelVersionId: null,
