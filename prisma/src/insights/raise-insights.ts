@@ -1,6 +1,7 @@
 // Writes the insights a batch of scored windows raises and closes (insight-rules.ts), inside the
 // caller's transaction. At most one insight per asset and source is open (a partial unique index),
-// so a repeated job raises nothing twice, and batches for the same asset and source take turns. Each raised insight is an audit event by the system.
+// so a repeated job raises nothing twice, and batches for the same asset and source take turns
+// (lockInsightSlots). Each raised insight is an audit event by the system.
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import { rows, type RawSql } from '../sql.ts';
 import { insightTransitions, severityOf, type ScoredWindow } from './insight-rules.ts';
