@@ -2,7 +2,8 @@
 // the HTTP bulk ingest endpoint, each beside a minimal Fastify handler that runs the very SQL the
 // API ran for one such request (recorded from the driver, replayed on one connection) in the same
 // run. Prints requests/s and p50/p99 latency with the ratio API / minimal. Makes its own database
-// and removes it; bounded in time.
+// and removes it; bounded in time. Beside each rate, the bench process's CPU time per request: the
+// API is bound by it, the replay by round trips.
 import autocannon, { type Result } from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -41,12 +42,23 @@ async function recordSql(work: () => Promise<unknown>): Promise<Statement[]> {
   return recorded;
 }
 
-async function load(url: string, body: string, headers: Record<string, string>): Promise<Result> {
-  return autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, connections: CONNECTIONS, duration: SECONDS });
+/** One load run, with this process's CPU time per request (the server under test, its driver and autocannon share it). */
+async function load(url: string, body: string, headers: Record<string, string>): Promise<Result & { cpuMs: number }> {
+  const before = process.cpuUsage();
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    connections: CONNECTIONS,
+    duration: SECONDS,
+  });
+  const cpu = process.cpuUsage(before);
+  return { ...result, cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, result.requests.total) };
 }
 
-const line = (label: string, r: Result) =>
-  `${label.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}`;
+const line = (label: string, r: Result & { cpuMs: number }) =>
+  `${label.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   cpu ${r.cpuMs.toFixed(2).padStart(5)} ms/req   errors ${r.errors + r.non2xx}`;
 
 const database = await createSeededDatabase();
 try {

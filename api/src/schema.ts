@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { ClassType } from 'type-graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth/auth-checker.ts';
+import { validateArgs } from './common/validate-args.ts';
 import { DateTime } from './common/scalars.ts';
 import { accessResolvers } from './modules/people/access.resolver.ts';
 import { governanceResolvers } from './modules/audit/audit.resolver.ts';
@@ -93,7 +94,7 @@ export function buildThreadlineSchema(): Promise<GraphQLSchema> {
     resolvers: resolvers as [ClassType, ...ClassType[]],
     authChecker,
     authMode: 'error',
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArgs,
     scalarsMap: [{ type: Date, scalar: DateTime }],
   });
 }

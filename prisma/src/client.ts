@@ -58,7 +58,10 @@ export function createPool(options: DbOptions): pg.Pool {
 
 export function createDb(options: DbOptions): Db {
   const pool = createPool(options);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // 'minimal': Prisma otherwise captures a stack trace on every query, to point a validation error at
+  // its call site (~9 % of the API's CPU time on the portal's overview). Errors keep their codes and
+  // messages; only that code frame is gone.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), errorFormat: 'minimal' });
   return {
     prisma,
     pool,
