@@ -68,10 +68,14 @@ export class PrivateNats {
     const routes = this.nodes.filter((n) => n !== node).map((n) => `nats-route://127.0.0.1:${n.clusterPort}`);
     const args = ['-a', '127.0.0.1', '-p', String(node.port), '-js', '-sd', store, '-n', node.name];
     if (this.nodes.length > 1) args.push('--cluster_name', 'tl-ingest', '--cluster', `nats://127.0.0.1:${node.clusterPort}`, '--routes', routes.join(','));
-    node.child = spawn('nats-server', args, { stdio: 'ignore' });
+    const child = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    node.child = child;
+    let said = '';
+    child.stderr.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-2_000)));
     await waitFor(
       `nats-server ${node.name} to accept connections`,
       async () => {
+        if (child.exitCode !== null) throw new Error(`nats-server ${node.name} exited (${child.exitCode}): ${said.trim()}`);
         const nc = await connect({ servers: `nats://127.0.0.1:${node.port}`, reconnect: false, timeout: 1_000 }).catch(() => null);
         await nc?.close();
         return nc !== null;
