@@ -12,14 +12,14 @@ import { inTransaction } from '../sql.ts';
 import { createTestDatabase } from '../../../scripts/test/database.ts';
 import { waitFor } from '../../../scripts/test/wait-for.ts';
 import { cncFeatureSpec, registerHandMadeVersion } from '../../../scripts/test/hand-made-versions.ts';
-import { fallbackSourceKey, lockInsightSlots, raiseInsights } from '../insights/raise-insights.ts';
+import { fallbackSourceKey, lockInsightSlots, modelSourceKey, raiseInsights } from '../insights/raise-insights.ts';
 import { createDeployment } from './deployments.ts';
 import { acceptForwarded, type EdgeBatch } from './edge-forwarding.ts';
 
 describe('edge forwarding beside a scoring job', () => {
   let pool: pg.Pool;
   let org: string;
-  let edge: { deploymentId: string; versionId: string; targetId: string; assetId: string };
+  let edge: { modelId: string; deploymentId: string; versionId: string; targetId: string; assetId: string };
 
   beforeAll(async () => {
     pool = createPool({ url: (await createTestDatabase()).url, role: 'threadline_app', poolSize: 3 });
@@ -41,7 +41,7 @@ describe('edge forwarding beside a scoring job', () => {
       const versionId = await registerHandMadeVersion(client, signingKey, { organizationId: org, id: modelId, ...model }, 2, -3, 0.5);
       const deployment = { organizationId: org, modelId, versionId, alias: null, edgeTargetId: targetId, assetId, mode: 'CHAMPION' as const, trafficShare: 1 };
       const { id } = await createDeployment(db, deployment, { kind: 'SYSTEM', id: null, label: 'test' });
-      return { deploymentId: id, versionId, targetId, assetId };
+      return { modelId, deploymentId: id, versionId, targetId, assetId };
     });
   });
   afterAll(async () => pool?.end());
@@ -101,11 +101,15 @@ describe('edge forwarding beside a scoring job', () => {
     });
     batchWaits();
     expect(await job).toBe(1);
-    expect(await forwarded).toMatchObject({ acceptedThrough: 2, applied: 2, predictions: 1 });
-    const insights = await pool.query<{ title: string }>(
-      `SELECT title FROM insights WHERE organization_id = $1 AND asset_id = $2 AND evidence_end_at >= $3 ORDER BY raised_at, title`,
-      [org, edge.assetId, new Date(t - 600_000)],
+    // The model's window raised its insight; the fallback window went on from the one the job opened.
+    expect(await forwarded).toMatchObject({ acceptedThrough: 2, applied: 2, predictions: 1, insightsRaised: 1 });
+    const insights = await pool.query<{ source: string; title: string }>(
+      'SELECT source_key AS source, title FROM insights WHERE organization_id = $1 AND source_key = ANY($2::text[]) ORDER BY source_key',
+      [org, [modelSourceKey(edge.modelId), slot.sourceKey]],
     );
-    expect(insights.rows.map((r) => r.title)).toEqual(expect.arrayContaining(['job window', 'model window']));
+    expect(insights.rows).toEqual([
+      { source: slot.sourceKey, title: 'job window' },
+      { source: modelSourceKey(edge.modelId), title: 'model window' },
+    ]);
   });
 });
