@@ -8,14 +8,15 @@ import { createServer } from 'node:net';
 
 const LOWEST = 10_000;
 
-function ephemeralStart(): number {
+/** Where the kernel's ephemeral ports start (Linux; 32768 elsewhere), read once. */
+const EPHEMERAL_START = ((): number => {
   try {
     const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
     return Number(low) > LOWEST + 1_000 ? Number(low) : 32_768;
   } catch {
     return 32_768;
   }
-}
+})();
 
 const canListen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -25,10 +26,9 @@ const canListen = (port: number) =>
   });
 
 export async function freePort(): Promise<number> {
-  const end = ephemeralStart();
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    const port = randomInt(LOWEST, end);
+    const port = randomInt(LOWEST, EPHEMERAL_START);
     if (await canListen(port)) return port;
   }
-  throw new Error(`no free loopback port between ${LOWEST} and ${end}`);
+  throw new Error(`no free loopback port between ${LOWEST} and ${EPHEMERAL_START}`);
 }
